@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# run.sh demo|test — one entry point for a fresh Debian bookworm machine.
+#
+#   scripts/run.sh demo   install missing packages, build (RelWithDebInfo),
+#                         run the demo on demo-out/demo.db
+#   scripts/run.sh test   install missing packages, build and run the whole
+#                         ctest suite in build/, then again with ASan+UBSan
+#                         in build-asan/; the last line printed is ctest's
+#                         "N% tests passed, ..." summary
+#
+# Exits non-zero on any failure. Packages are installed with apt-get only
+# when something is missing (needs root then).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+PACKAGES=(
+    build-essential cmake pkg-config
+    libsqlite3-dev libical-dev libjansson-dev libcmocka-dev
+    doxygen abigail-tools tzdata
+    python3 python3-vobject python3-pytest python3-setuptools
+    clang libfuzzer-14-dev libclang-rt-14-dev valgrind
+)
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+log() { printf '\n==> %s\n' "$*"; }
+
+install_packages() {
+    local missing=() p
+    for p in "${PACKAGES[@]}"; do
+        if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
+            missing+=("$p")
+        fi
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        echo "all ${#PACKAGES[@]} required packages are installed"
+        return 0
+    fi
+    log "installing missing packages: ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo=(sudo)
+        else
+            echo "error: not root and no sudo; install: ${missing[*]}" >&2
+            exit 1
+        fi
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+configure_build() {  # configure_build DIR [cmake args...]
+    local dir=$1; shift
+    log "configure $dir"
+    cmake -S "$root" -B "$root/$dir" "$@"
+    log "build $dir"
+    cmake --build "$root/$dir" --parallel "$jobs"
+}
+
+# run_ctest DIR -> prints ctest output, records its summary line and status
+summaries=()
+statuses=()
+run_ctest() {
+    local dir=$1 logf=$root/$1/ctest.log status
+    log "ctest in $dir"
+    set +e
+    (cd "$root/$dir" && ctest --output-on-failure -j2) 2>&1 | tee "$logf"
+    status=${PIPESTATUS[0]}
+    set -e
+    local summary
+    summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$logf" | tail -n1 || true)
+    [ -n "$summary" ] || summary="ctest in $dir produced no summary (status $status)"
+    summaries+=("$summary")
+    statuses+=("$status")
+    return 0
+}
+
+cmd=${1:-}
+case "$cmd" in
+demo)
+    install_packages
+    configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    log "demo"
+    mkdir -p "$root/demo-out"
+    rm -f "$root/demo-out/demo.db" "$root/demo-out/demo.db-wal" "$root/demo-out/demo.db-shm"
+    cd "$root/demo-out"
+    "$root/build/examples/engsched-demo" demo.db
+    ;;
+test)
+    install_packages
+    configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    run_ctest build
+    configure_build build-asan -DENGSCHED_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    run_ctest build-asan
+
+    log "summary"
+    final=""
+    rc=0
+    for i in "${!summaries[@]}"; do
+        name=$([ "$i" -eq 0 ] && echo build || echo build-asan)
+        echo "$name: ${summaries[$i]}"
+        if [ "${statuses[$i]}" -ne 0 ] && [ $rc -eq 0 ]; then
+            rc=1
+            final=${summaries[$i]}
+        fi
+    done
+    # The last line is a ctest summary: the first failing run's, else the
+    # sanitizer run's.
+    [ -n "$final" ] || final=${summaries[${#summaries[@]}-1]}
+    echo "$final"
+    exit $rc
+    ;;
+*)
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+    ;;
+esac
