@@ -1,0 +1,1089 @@
+/**
+ * @file engsched.h
+ * @brief The public API of libengsched: engagement scheduling for
+ *        penetration-test reporting platforms.
+ *
+ * A host opens a scheduler handle on a store, mirrors its users and clients
+ * into it, and then drives the engagement lifecycle: request, create,
+ * approve, edit, cancel, report status and the hourly tick. Every operation
+ * takes the acting user and obeys the permission and client-scoping rules of
+ * DESIGN.md §3.
+ *
+ * Conventions, as in sqlite3.h and libgit2:
+ * - every fallible function returns an ::engsched_rc and writes its results
+ *   through pointer arguments, which are left untouched on failure;
+ * - engsched_errmsg() explains the last failure of a handle;
+ * - strings the caller keeps are released with engsched_free(); strings
+ *   returned by getters of a snapshot live as long as the snapshot;
+ * - dates are ISO 8601 calendar dates, `YYYY-MM-DD`; instants are UTC
+ *   seconds since the Unix epoch;
+ * - one handle is used by one thread at a time.
+ */
+#ifndef ENGSCHED_ENGSCHED_H
+#define ENGSCHED_ENGSCHED_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @name Version
+ *  @{ */
+/** @brief Major version; also the SONAME suffix (libengsched.so.MAJOR). */
+#define ENGSCHED_VERSION_MAJOR 0
+/** @brief Minor version; raised when functions are added. */
+#define ENGSCHED_VERSION_MINOR 1
+/** @brief Patch version; raised for fixes. */
+#define ENGSCHED_VERSION_PATCH 0
+/** @brief The version as a string. */
+#define ENGSCHED_VERSION "0.1.0"
+/** @brief MAJOR*1000000 + MINOR*1000 + PATCH, for compile-time checks. */
+#define ENGSCHED_VERSION_NUMBER 1000
+
+/**
+ * @brief The version of the library linked at run time, e.g. "0.1.0".
+ * @return a static string
+ */
+ENGSCHED_API const char *engsched_version(void);
+
+/**
+ * @brief The run-time version as MAJOR*1000000 + MINOR*1000 + PATCH.
+ * @return the version number; compare with ::ENGSCHED_VERSION_NUMBER
+ */
+ENGSCHED_API int engsched_version_number(void);
+/** @} */
+
+/** @name Memory
+ *  @{ */
+
+/**
+ * @brief Allocator hooks, installed process-wide with engsched_set_allocator().
+ *
+ * The functions follow the contracts of malloc(3), realloc(3) and free(3)
+ * and receive @ref ctx as their last argument.
+ */
+typedef struct engsched_allocator {
+    unsigned int version;                          /**< ::ENGSCHED_ALLOCATOR_VERSION */
+    void *(*malloc_fn)(size_t size, void *ctx);    /**< allocate */
+    void *(*realloc_fn)(void *ptr, size_t size, void *ctx); /**< resize */
+    void (*free_fn)(void *ptr, void *ctx);         /**< release */
+    void *ctx;                                     /**< passed to every hook */
+} engsched_allocator;
+
+/** @brief The current version of ::engsched_allocator. */
+#define ENGSCHED_ALLOCATOR_VERSION 1
+
+/**
+ * @brief Replace the allocator used for every allocation the library makes
+ *        itself (not those of SQLite, libical or jansson).
+ *
+ * Call it before opening any handle, like sqlite3_config(). Passing NULL
+ * restores malloc/realloc/free.
+ *
+ * @param allocator the hooks, copied; NULL for the C library's
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EMISUSE if a handle is open, a hook is
+ *         missing or the version field is unknown
+ */
+ENGSCHED_API engsched_rc engsched_set_allocator(const engsched_allocator *allocator);
+
+/**
+ * @brief Release memory the library returned to the caller (strings, JSON).
+ * @param ptr what to release; NULL is ignored
+ */
+ENGSCHED_API void engsched_free(void *ptr);
+/** @} */
+
+/** @name Opening a store
+ *  @{ */
+
+/** @brief An open scheduler: one store, one thread at a time. */
+typedef struct engsched engsched;
+
+/** @brief Severity of a diagnostic passed to the log callback. */
+typedef enum engsched_log_level {
+    ENGSCHED_LOG_DEBUG = 0, /**< tracing */
+    ENGSCHED_LOG_INFO = 1,  /**< normal but notable */
+    ENGSCHED_LOG_WARN = 2,  /**< something the host may want to look at */
+    ENGSCHED_LOG_ERROR = 3  /**< an operation failed */
+} engsched_log_level;
+
+/**
+ * @brief Receives the library's diagnostics; the library never prints.
+ * @param ctx the options' log_ctx
+ * @param level severity
+ * @param message a NUL-terminated line without a newline, valid during the call
+ */
+typedef void (*engsched_log_fn)(void *ctx, engsched_log_level level, const char *message);
+
+/**
+ * @brief Receives each committed event as a JSON document (docs/events.md).
+ *
+ * Called after the transaction that wrote the event committed, in event
+ * order. The callback must not use the handle that invoked it.
+ *
+ * @param ctx the options' event_ctx
+ * @param json the event, UTF-8 JSON, valid during the call
+ */
+typedef void (*engsched_event_fn)(void *ctx, const char *json);
+
+/**
+ * @brief Returns the current time in UTC seconds; lets hosts and tests
+ *        control the clock.
+ * @param ctx the options' clock_ctx
+ * @return seconds since the Unix epoch
+ */
+typedef int64_t (*engsched_clock_fn)(void *ctx);
+
+/** @brief Open flags (bit mask). */
+typedef enum engsched_open_flags {
+    ENGSCHED_OPEN_CREATE = 1u << 0,  /**< create the store if it does not exist */
+    ENGSCHED_OPEN_READONLY = 1u << 1 /**< refuse every write (EMISUSE) */
+} engsched_open_flags;
+
+/**
+ * @brief Per-handle options; never stored. Initialise with
+ *        engsched_options_init() or ::ENGSCHED_OPTIONS_INIT, then set fields.
+ */
+typedef struct engsched_options {
+    unsigned int version;       /**< ::ENGSCHED_OPTIONS_VERSION */
+    unsigned int flags;         /**< ::engsched_open_flags; default CREATE */
+    int busy_timeout_ms;        /**< how long to wait for a locked store; default 5000 */
+    engsched_log_fn log;        /**< diagnostics, or NULL */
+    void *log_ctx;              /**< passed to @ref log */
+    engsched_log_level log_level; /**< least severity passed to @ref log */
+    engsched_event_fn on_event; /**< committed events as JSON, or NULL */
+    void *event_ctx;            /**< passed to @ref on_event */
+    engsched_clock_fn clock;    /**< current time, or NULL for time(2) */
+    void *clock_ctx;            /**< passed to @ref clock */
+} engsched_options;
+
+/** @brief The current version of ::engsched_options. */
+#define ENGSCHED_OPTIONS_VERSION 1
+
+/** @brief Static initialiser for ::engsched_options with every default. */
+#define ENGSCHED_OPTIONS_INIT                                                     \
+    { ENGSCHED_OPTIONS_VERSION, ENGSCHED_OPEN_CREATE, 5000, NULL, NULL,            \
+      ENGSCHED_LOG_WARN, NULL, NULL, NULL, NULL }
+
+/**
+ * @brief Fill @p opts with the defaults of structure version @p version.
+ * @param opts the structure to fill
+ * @param version ::ENGSCHED_OPTIONS_VERSION as the caller was compiled with
+ * @return ::ENGSCHED_OK, or ::ENGSCHED_EMISUSE for NULL or an unknown version
+ */
+ENGSCHED_API engsched_rc engsched_options_init(engsched_options *opts, unsigned int version);
+
+/**
+ * @brief Open a store with the built-in SQLite backend.
+ *
+ * @p path is a file name or `:memory:`. The schema is created on first
+ * open and migrated forward on later ones; a store written by a newer
+ * library is refused. Nothing is created when opening fails.
+ *
+ * @param path the SQLite file, or `:memory:`
+ * @param opts options, or NULL for the defaults
+ * @param[out] out the new handle; set only on success
+ * @return ::ENGSCHED_OK;
+ *         ::ENGSCHED_ENOTFOUND (the file or its directory does not exist,
+ *         or CREATE was not given);
+ *         ::ENGSCHED_ECORRUPT (the file is not a libengsched store);
+ *         ::ENGSCHED_EUNSUPPORTED (the schema is newer than this library);
+ *         ::ENGSCHED_EBUSY, ::ENGSCHED_ESTORAGE, ::ENGSCHED_ENOMEM,
+ *         ::ENGSCHED_EMISUSE
+ */
+ENGSCHED_API engsched_rc engsched_open(const char *path, const engsched_options *opts,
+                                       engsched **out);
+
+/**
+ * @brief The message explaining an open failure, when engsched_open() could
+ *        not return a handle to ask.
+ *
+ * Kept per thread, overwritten by the next failed open on that thread.
+ * @return a NUL-terminated string, never NULL
+ */
+ENGSCHED_API const char *engsched_open_errmsg(void);
+
+/**
+ * @brief Close a handle and release everything it owns.
+ *
+ * Snapshots, builders and cursors made from the handle must be freed first.
+ * @param db the handle; NULL is a no-op returning ::ENGSCHED_OK
+ * @return ::ENGSCHED_OK
+ */
+ENGSCHED_API engsched_rc engsched_close(engsched *db);
+
+/**
+ * @brief The message explaining the last failure on @p db.
+ * @param db the handle, or NULL
+ * @return a NUL-terminated string valid until the next call on @p db;
+ *         "not an error" after success, a fixed text for NULL
+ */
+ENGSCHED_API const char *engsched_errmsg(const engsched *db);
+
+/**
+ * @brief The result code of the last failure on @p db (::ENGSCHED_OK if the
+ *        last call succeeded).
+ * @param db the handle
+ * @return the code; ::ENGSCHED_EMISUSE for NULL
+ */
+ENGSCHED_API engsched_rc engsched_errcode(const engsched *db);
+
+/**
+ * @brief The schema version of the open store.
+ * @param db the handle
+ * @param[out] out the version
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EMISUSE or a storage error
+ */
+ENGSCHED_API engsched_rc engsched_schema_version(engsched *db, int *out);
+
+/**
+ * @brief The newest schema version this library knows.
+ * @return the version number
+ */
+ENGSCHED_API int engsched_schema_version_supported(void);
+/** @} */
+
+/** @name Statuses and colours
+ *  Pure functions of their inputs; usable without a handle.
+ *  @{ */
+
+/** @brief Engagement status (DESIGN.md §2). Stable values. */
+typedef enum engsched_status {
+    ENGSCHED_STATUS_PENDING = 1,     /**< requested, not approved */
+    ENGSCHED_STATUS_SCHEDULED = 2,   /**< approved; start date not reached */
+    ENGSCHED_STATUS_IN_PROGRESS = 3, /**< approved; start date reached */
+    ENGSCHED_STATUS_IN_REVIEW = 4,   /**< report in a review stage */
+    ENGSCHED_STATUS_COMPLETE = 5,    /**< report published */
+    ENGSCHED_STATUS_CANCELED = 6     /**< terminated, final */
+} engsched_status;
+
+/** @brief Report status. Stable values; NONE means there is no report. */
+typedef enum engsched_report_status {
+    ENGSCHED_REPORT_NONE = 0,             /**< no report (pending engagement) */
+    ENGSCHED_REPORT_DRAFT = 1,            /**< being written */
+    ENGSCHED_REPORT_READY_FOR_REVIEW = 2, /**< submitted for review */
+    ENGSCHED_REPORT_IN_REVIEW = 3,        /**< a reviewer is on it */
+    ENGSCHED_REPORT_APPROVED = 4,         /**< review passed */
+    ENGSCHED_REPORT_PUBLISHED = 5         /**< delivered */
+} engsched_report_status;
+
+/**
+ * @brief The status mapping of DESIGN.md §2 as one pure function.
+ * @param report the report status (::ENGSCHED_REPORT_NONE if none)
+ * @param start_reached nonzero if the start date is today or past in the
+ *        tenant time zone
+ * @param canceled nonzero if the engagement was canceled
+ * @return the engagement status; 0 for a report status outside the enum
+ */
+ENGSCHED_API engsched_status engsched_status_derive(engsched_report_status report,
+                                                    int start_reached, int canceled);
+
+/**
+ * @brief The display label, e.g. "In Progress".
+ * @param status a status
+ * @return a static string; "Unknown" outside the enum
+ */
+ENGSCHED_API const char *engsched_status_label(engsched_status status);
+
+/**
+ * @brief The machine name used in JSON and the CLI, e.g. "in_progress".
+ * @param status a status
+ * @return a static string; "unknown" outside the enum
+ */
+ENGSCHED_API const char *engsched_status_name(engsched_status status);
+
+/**
+ * @brief The colour every view uses for a status, as "#rrggbb".
+ * @param status a status
+ * @return a static string; a neutral grey outside the enum
+ */
+ENGSCHED_API const char *engsched_status_colour(engsched_status status);
+
+/**
+ * @brief Parse a machine name ("in_progress") into a status.
+ * @param name the name
+ * @param[out] out the status
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_status_parse(const char *name, engsched_status *out);
+
+/**
+ * @brief The display label of a report status, e.g. "Ready for Review".
+ * @param status a report status
+ * @return a static string; "Unknown" outside the enum
+ */
+ENGSCHED_API const char *engsched_report_status_label(engsched_report_status status);
+
+/**
+ * @brief The machine name of a report status, e.g. "ready_for_review".
+ * @param status a report status
+ * @return a static string; "unknown" outside the enum
+ */
+ENGSCHED_API const char *engsched_report_status_name(engsched_report_status status);
+
+/**
+ * @brief Parse a report status machine name.
+ * @param name the name
+ * @param[out] out the report status
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_report_status_parse(const char *name,
+                                                      engsched_report_status *out);
+/** @} */
+
+/** @name Permissions and roles
+ *  @{ */
+
+/** @brief Permission bits (DESIGN.md §3). Append-only. */
+typedef enum engsched_permission {
+    ENGSCHED_PERM_VIEW = 1u << 0,              /**< see engagements of accessible clients */
+    ENGSCHED_PERM_REQUEST = 1u << 1,           /**< request (Pending) */
+    ENGSCHED_PERM_CREATE = 1u << 2,            /**< create directly, scheduled */
+    ENGSCHED_PERM_APPROVE = 1u << 3,           /**< approve a pending engagement */
+    ENGSCHED_PERM_EDIT = 1u << 4,              /**< edit; delete support files */
+    ENGSCHED_PERM_CANCEL = 1u << 5,            /**< cancel */
+    ENGSCHED_PERM_ASSIGN = 1u << 6,            /**< assign operators; others' unavailability */
+    ENGSCHED_PERM_VIEW_AVAILABILITY = 1u << 7, /**< the Availability view */
+    ENGSCHED_PERM_FILES_UPLOAD = 1u << 8,      /**< attach support files */
+    ENGSCHED_PERM_FILES_DOWNLOAD = 1u << 9,    /**< download support files */
+    ENGSCHED_PERM_REPORT_VIEW = 1u << 10,      /**< see reports */
+    ENGSCHED_PERM_REPORT_EDIT = 1u << 11,      /**< write reports (Draft, Ready for Review) */
+    ENGSCHED_PERM_REPORT_REVIEW = 1u << 12,    /**< In Review, Approved */
+    ENGSCHED_PERM_REPORT_PUBLISH = 1u << 13,   /**< Published */
+    ENGSCHED_PERM_ADMIN = 1u << 14             /**< clients, users, roles, access, settings */
+} engsched_permission;
+
+/** @brief Every permission bit this version knows. */
+#define ENGSCHED_PERM_ALL 0x7fffu
+
+/** @brief Stable ids of the built-in roles (editable like custom ones). */
+typedef enum engsched_builtin_role {
+    ENGSCHED_ROLE_ADMINISTRATOR = 1, /**< all permissions */
+    ENGSCHED_ROLE_MANAGER = 2,       /**< all but ADMIN */
+    ENGSCHED_ROLE_OPERATOR = 3,      /**< VIEW, REQUEST, FILES_*, REPORT_VIEW, REPORT_EDIT */
+    ENGSCHED_ROLE_CLIENT = 4,        /**< VIEW, REQUEST, FILES_UPLOAD, FILES_DOWNLOAD */
+    ENGSCHED_ROLE_VIEWER = 5         /**< VIEW */
+} engsched_builtin_role;
+
+/**
+ * @brief The actor id the host uses for its own trusted calls (mirroring
+ *        its directory, the hourly job). It passes every permission check.
+ */
+#define ENGSCHED_SYSTEM ((engsched_id)0)
+
+/**
+ * @brief The default permission mask of a built-in role.
+ * @param role a built-in role id
+ * @return the mask; 0 for an id that is not built in
+ */
+ENGSCHED_API unsigned int engsched_builtin_role_permissions(engsched_id role);
+
+/**
+ * @brief The machine name of a permission bit, e.g. "report_edit".
+ * @param permission exactly one bit
+ * @return a static string; NULL if not exactly one known bit
+ */
+ENGSCHED_API const char *engsched_permission_name(unsigned int permission);
+
+/**
+ * @brief Whether a permission mask makes its holder an operator
+ *        (REPORT_VIEW and REPORT_EDIT).
+ * @param permissions a mask
+ * @return 1 or 0
+ */
+ENGSCHED_API int engsched_permissions_are_operator(unsigned int permissions);
+/** @} */
+
+/** @name Directory: clients, users, roles and client access
+ *  Every call needs ADMIN, or the actor ::ENGSCHED_SYSTEM.
+ *  @{ */
+
+/**
+ * @brief Create or update a client keyed by the host's own key.
+ * @param db the handle
+ * @param actor the acting user or ::ENGSCHED_SYSTEM
+ * @param host_key the host's identifier for the client (1–255 bytes)
+ * @param name the display name (1–255 bytes)
+ * @param[out] out_id the client id, or NULL
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_EDENIED,
+ *         ::ENGSCHED_ENOTFOUND (unknown actor), storage errors
+ */
+ENGSCHED_API engsched_rc engsched_client_upsert(engsched *db, engsched_id actor,
+                                                const char *host_key, const char *name,
+                                                engsched_id *out_id);
+
+/**
+ * @brief Find a client by the host's key.
+ * @param db the handle
+ * @param host_key the host's identifier
+ * @param[out] out_id the client id
+ * @return ::ENGSCHED_OK or ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_client_find(engsched *db, const char *host_key,
+                                              engsched_id *out_id);
+
+/**
+ * @brief The display name of a client, as a string to engsched_free().
+ * @param db the handle
+ * @param client the client id
+ * @param[out] out_name the name
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_client_name(engsched *db, engsched_id client, char **out_name);
+
+/** @brief Flags of a user. */
+typedef enum engsched_user_flags {
+    ENGSCHED_USER_ALL_CLIENTS = 1u << 0 /**< may access every client */
+} engsched_user_flags;
+
+/**
+ * @brief Create or update a user keyed by the host's own key.
+ * @param db the handle
+ * @param actor the acting user or ::ENGSCHED_SYSTEM
+ * @param host_key the host's identifier for the user (1–255 bytes)
+ * @param email the user's e-mail address (addr-spec, no CR/LF), or NULL
+ * @param display_name the name shown in invitations (1–255 bytes)
+ * @param role a role id
+ * @param flags ::engsched_user_flags
+ * @param[out] out_id the user id, or NULL
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_EDENIED,
+ *         ::ENGSCHED_ENOTFOUND (unknown role or actor), storage errors
+ */
+ENGSCHED_API engsched_rc engsched_user_upsert(engsched *db, engsched_id actor,
+                                              const char *host_key, const char *email,
+                                              const char *display_name, engsched_id role,
+                                              unsigned int flags, engsched_id *out_id);
+
+/**
+ * @brief Find a user by the host's key.
+ * @param db the handle
+ * @param host_key the host's identifier
+ * @param[out] out_id the user id
+ * @return ::ENGSCHED_OK or ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_user_find(engsched *db, const char *host_key,
+                                            engsched_id *out_id);
+
+/**
+ * @brief The effective permission mask of a user (their role's mask).
+ * @param db the handle
+ * @param user the user id
+ * @param[out] out_permissions the mask
+ * @return ::ENGSCHED_OK or ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_user_permissions(engsched *db, engsched_id user,
+                                                   unsigned int *out_permissions);
+
+/**
+ * @brief Give a user access to a client's engagements.
+ * @param db the handle
+ * @param actor the acting user or ::ENGSCHED_SYSTEM
+ * @param user the user id
+ * @param client the client id
+ * @return ::ENGSCHED_OK (also if already granted), ::ENGSCHED_EDENIED,
+ *         ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_access_grant(engsched *db, engsched_id actor, engsched_id user,
+                                               engsched_id client);
+
+/**
+ * @brief Take a user's access to a client away.
+ * @param db the handle
+ * @param actor the acting user or ::ENGSCHED_SYSTEM
+ * @param user the user id
+ * @param client the client id
+ * @return ::ENGSCHED_OK (also if there was none), ::ENGSCHED_EDENIED,
+ *         ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_access_revoke(engsched *db, engsched_id actor, engsched_id user,
+                                                engsched_id client);
+
+/**
+ * @brief Create a custom role.
+ * @param db the handle
+ * @param actor the acting user or ::ENGSCHED_SYSTEM
+ * @param name a unique name (1–255 bytes)
+ * @param permissions any mask within ::ENGSCHED_PERM_ALL
+ * @param[out] out_id the role id, or NULL
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EEXISTS, ::ENGSCHED_EINVAL,
+ *         ::ENGSCHED_EDENIED
+ */
+ENGSCHED_API engsched_rc engsched_role_create(engsched *db, engsched_id actor, const char *name,
+                                              unsigned int permissions, engsched_id *out_id);
+
+/**
+ * @brief Change the permission mask of any role, built-in or custom.
+ * @param db the handle
+ * @param actor the acting user or ::ENGSCHED_SYSTEM
+ * @param role the role id
+ * @param permissions any mask within ::ENGSCHED_PERM_ALL
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_EDENIED,
+ *         ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_role_set_permissions(engsched *db, engsched_id actor,
+                                                       engsched_id role, unsigned int permissions);
+
+/**
+ * @brief Find a role by name.
+ * @param db the handle
+ * @param name the role name
+ * @param[out] out_id the role id
+ * @return ::ENGSCHED_OK or ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_role_find(engsched *db, const char *name, engsched_id *out_id);
+/** @} */
+
+/** @name Tenant settings
+ *  Stored in the store, shared by every handle. Keys and formats:
+ *  - `timezone`: an IANA zone name (default `UTC`);
+ *  - `organizer_email`, `organizer_name`: the invitation organizer;
+ *  - `uid_domain`: the domain of invitation UIDs (default `engsched.invalid`);
+ *  - `engagement_url`, `report_url`: URL templates where `{id}` is replaced;
+ *  - `working_week`: ISO weekday digits, default `12345`;
+ *  - `holidays`: comma-separated dates;
+ *  - `file_max_bytes` (default 26214400), `file_max_count` (default 20);
+ *  - `conflict_policy`: `warn` (default) or `strict`.
+ *  @{ */
+
+/**
+ * @brief Change a tenant setting (ADMIN); writes a settings.changed event.
+ * @param db the handle
+ * @param actor the acting user or ::ENGSCHED_SYSTEM
+ * @param key a key listed above
+ * @param value the new value, validated for the key
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (unknown key or bad value),
+ *         ::ENGSCHED_EDENIED
+ */
+ENGSCHED_API engsched_rc engsched_setting_set(engsched *db, engsched_id actor, const char *key,
+                                              const char *value);
+
+/**
+ * @brief Read a tenant setting (its default if never set).
+ * @param db the handle
+ * @param key a key listed above
+ * @param[out] out_value the value, to engsched_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (unknown key)
+ */
+ENGSCHED_API engsched_rc engsched_setting_get(engsched *db, const char *key, char **out_value);
+/** @} */
+
+/** @name Engagement input builder
+ *  An opaque set of fields for request, create, approve and edit. Only the
+ *  fields that were set are used: an edit changes exactly those. Setters
+ *  validate their value at once and name the field in the message.
+ *  @{ */
+
+/** @brief Opaque builder of engagement fields. */
+typedef struct engsched_input engsched_input;
+
+/** @brief Role of an operator on one engagement. Stable values. */
+typedef enum engsched_operator_role {
+    ENGSCHED_OPROLE_NONE = 0,     /**< no particular role */
+    ENGSCHED_OPROLE_LEAD = 1,     /**< leads the engagement */
+    ENGSCHED_OPROLE_TESTER = 2,   /**< tests */
+    ENGSCHED_OPROLE_REVIEWER = 3  /**< reviews the report */
+} engsched_operator_role;
+
+/**
+ * @brief Make an empty builder.
+ * @param db the handle (for the error message and allocator)
+ * @param[out] out the builder
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOMEM, ::ENGSCHED_EMISUSE
+ */
+ENGSCHED_API engsched_rc engsched_input_new(engsched *db, engsched_input **out);
+
+/**
+ * @brief Release a builder.
+ * @param in the builder; NULL is ignored
+ */
+ENGSCHED_API void engsched_input_free(engsched_input *in);
+
+/**
+ * @brief Set the engagement name (1–255 bytes, UTF-8, no control characters).
+ * @param in the builder
+ * @param name the name
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_input_set_name(engsched_input *in, const char *name);
+
+/**
+ * @brief Set the client the engagement is for (request and create only).
+ * @param in the builder
+ * @param client the client id
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_input_set_client(engsched_input *in, engsched_id client);
+
+/**
+ * @brief Set the description / scope (UTF-8, at most 65536 bytes; tabs
+ *        and newlines allowed). An empty string clears it.
+ * @param in the builder
+ * @param text the text
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_input_set_description(engsched_input *in, const char *text);
+
+/**
+ * @brief Set the engagement type, e.g. "Web application" (≤ 255 bytes, one line).
+ * @param in the builder
+ * @param type the type; empty clears it
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_input_set_type(engsched_input *in, const char *type);
+
+/**
+ * @brief Set the location, e.g. "Remote" (≤ 255 bytes, one line).
+ * @param in the builder
+ * @param location the location; empty clears it
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_input_set_location(engsched_input *in, const char *location);
+
+/**
+ * @brief Set the client contacts (≤ 4096 bytes; newlines allowed).
+ * @param in the builder
+ * @param contacts the contacts; empty clears them
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_input_set_contacts(engsched_input *in, const char *contacts);
+
+/**
+ * @brief Set the inclusive start and end dates, `YYYY-MM-DD`.
+ * @param in the builder
+ * @param start the first day
+ * @param end the last day, not before @p start
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (malformed or reversed)
+ */
+ENGSCHED_API engsched_rc engsched_input_set_dates(engsched_input *in, const char *start,
+                                                  const char *end);
+
+/**
+ * @brief Set the custom fields: a JSON object (≤ 65536 bytes).
+ * @param in the builder
+ * @param json_object the object text, e.g. `{"po":"4711"}`
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (not an object; the message gives
+ *         line and column), ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_input_set_custom_fields(engsched_input *in,
+                                                          const char *json_object);
+
+/**
+ * @brief Set the report title (create and approve; default: the engagement name).
+ * @param in the builder
+ * @param title the title (1–255 bytes, one line)
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_input_set_report_title(engsched_input *in, const char *title);
+
+/**
+ * @brief Add an operator to assign (create and approve only).
+ * @param in the builder
+ * @param user the operator's user id
+ * @param role their role on the engagement
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (bad role, duplicate),
+ *         ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_input_add_operator(engsched_input *in, engsched_id user,
+                                                     engsched_operator_role role);
+
+/**
+ * @brief Add a support file to attach with a request or create.
+ *
+ * The bytes are not copied: @p data must stay valid until the operation
+ * using the builder returns.
+ *
+ * @param in the builder
+ * @param name the file name (UTF-8, no path separators or control
+ *        characters, 1–255 bytes)
+ * @param media_type e.g. "application/pdf"; NULL for application/octet-stream
+ * @param data the bytes (may be NULL when @p size is 0)
+ * @param size the number of bytes
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_input_add_file(engsched_input *in, const char *name,
+                                                 const char *media_type, const void *data,
+                                                 size_t size);
+/** @} */
+
+/** @name Engagement lifecycle
+ *  Each operation runs in one transaction with its event. A refused or
+ *  failed operation changes nothing. Checks run in this order: arguments
+ *  (EINVAL/EMISUSE), the actor and the engagement's client access
+ *  (ENOTFOUND), permission (EDENIED), version (ECONFLICT), status (ESTATE).
+ *  @{ */
+
+/**
+ * @brief Request an engagement: it starts Pending (REQUEST; files need
+ *        FILES_UPLOAD too).
+ * @param db the handle
+ * @param actor the requesting user
+ * @param in name, client and dates required; description, type, location,
+ *        contacts, custom fields and files optional; no operators or report
+ * @param[out] out_id the new engagement id, or NULL
+ * @return ::ENGSCHED_OK or a code listed in the group description
+ */
+ENGSCHED_API engsched_rc engsched_request(engsched *db, engsched_id actor,
+                                          const engsched_input *in, engsched_id *out_id);
+
+/**
+ * @brief Create an engagement directly with its report: Scheduled, or In
+ *        Progress if the start date is reached (CREATE).
+ * @param db the handle
+ * @param actor the acting user
+ * @param in as for engsched_request(), plus report title and operators
+ * @param[out] out_id the new engagement id, or NULL
+ * @return ::ENGSCHED_OK or a code listed in the group description
+ */
+ENGSCHED_API engsched_rc engsched_create(engsched *db, engsched_id actor,
+                                         const engsched_input *in, engsched_id *out_id);
+
+/**
+ * @brief Approve a pending engagement ("Schedule & create report") (APPROVE).
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param version the version the caller saw, or 0 to skip the check
+ * @param in optional changes: any detail, dates, report title, operators; may be NULL
+ * @return ::ENGSCHED_OK or a code listed in the group description
+ */
+ENGSCHED_API engsched_rc engsched_approve(engsched *db, engsched_id actor, engsched_id engagement,
+                                          int64_t version, const engsched_input *in);
+
+/**
+ * @brief Edit details, dates or custom fields (EDIT); not on Complete or
+ *        Canceled engagements. Moving dates re-derives the status.
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param version the version the caller saw (required, ≥ 1)
+ * @param in the fields to change; client, operators and files are refused
+ * @return ::ENGSCHED_OK or a code listed in the group description
+ */
+ENGSCHED_API engsched_rc engsched_edit(engsched *db, engsched_id actor, engsched_id engagement,
+                                       int64_t version, const engsched_input *in);
+
+/**
+ * @brief Cancel an engagement, for good (CANCEL).
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param version the version the caller saw, or 0 to skip the check
+ * @param reason an optional reason (≤ 4096 bytes), or NULL
+ * @return ::ENGSCHED_OK or a code listed in the group description
+ */
+ENGSCHED_API engsched_rc engsched_cancel(engsched *db, engsched_id actor, engsched_id engagement,
+                                         int64_t version, const char *reason);
+
+/**
+ * @brief Move the engagement's report to another status and re-derive the
+ *        engagement status.
+ *
+ * Allowed moves: one step forward (Draft → Ready for Review → In Review →
+ * Approved → Published) or back to Draft from any later stage. The
+ * permission depends on the target: REPORT_EDIT for Draft and Ready for
+ * Review, REPORT_REVIEW for In Review and Approved, REPORT_PUBLISH for
+ * Published.
+ *
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param version the version the caller saw, or 0 to skip the check
+ * @param status the target report status
+ * @return ::ENGSCHED_OK or a code listed in the group description
+ */
+ENGSCHED_API engsched_rc engsched_report_set_status(engsched *db, engsched_id actor,
+                                                    engsched_id engagement, int64_t version,
+                                                    engsched_report_status status);
+
+/**
+ * @brief The hourly job: move every Scheduled engagement whose start date
+ *        is reached in the tenant time zone at @p now to In Progress.
+ *
+ * Idempotent; runs as the system. Each move writes an engagement.started
+ * event.
+ * @param db the handle
+ * @param now the current instant, UTC seconds
+ * @param[out] out_moved how many engagements moved, or NULL
+ * @return ::ENGSCHED_OK or a storage error
+ */
+ENGSCHED_API engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *out_moved);
+
+/**
+ * @brief Find the engagement a report belongs to.
+ * @param db the handle
+ * @param actor the acting user (needs REPORT_VIEW and client access)
+ * @param report the report id
+ * @param[out] out_engagement the engagement id
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED
+ */
+ENGSCHED_API engsched_rc engsched_report_engagement(engsched *db, engsched_id actor,
+                                                    engsched_id report,
+                                                    engsched_id *out_engagement);
+/** @} */
+
+/** @name Engagement snapshots
+ *  An immutable copy of one engagement as the actor may see it.
+ *  @{ */
+
+/** @brief Opaque, immutable engagement snapshot. */
+typedef struct engsched_engagement engsched_engagement;
+
+/**
+ * @brief Read one engagement (VIEW and client access).
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param[out] out the snapshot, to engsched_engagement_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED, ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_engagement_get(engsched *db, engsched_id actor,
+                                                 engsched_id engagement,
+                                                 engsched_engagement **out);
+
+/**
+ * @brief Release a snapshot.
+ * @param e the snapshot; NULL is ignored
+ */
+ENGSCHED_API void engsched_engagement_free(engsched_engagement *e);
+
+/** @brief The engagement id. @param e the snapshot @return the id */
+ENGSCHED_API engsched_id engsched_engagement_id(const engsched_engagement *e);
+/** @brief The client id. @param e the snapshot @return the id */
+ENGSCHED_API engsched_id engsched_engagement_client(const engsched_engagement *e);
+/** @brief The user who requested or created it. @param e the snapshot @return the id */
+ENGSCHED_API engsched_id engsched_engagement_requested_by(const engsched_engagement *e);
+/** @brief The name. @param e the snapshot @return the name */
+ENGSCHED_API const char *engsched_engagement_name(const engsched_engagement *e);
+/** @brief The description or "". @param e the snapshot @return the text */
+ENGSCHED_API const char *engsched_engagement_description(const engsched_engagement *e);
+/** @brief The type or "". @param e the snapshot @return the text */
+ENGSCHED_API const char *engsched_engagement_type(const engsched_engagement *e);
+/** @brief The location or "". @param e the snapshot @return the text */
+ENGSCHED_API const char *engsched_engagement_location(const engsched_engagement *e);
+/** @brief The contacts or "". @param e the snapshot @return the text */
+ENGSCHED_API const char *engsched_engagement_contacts(const engsched_engagement *e);
+/** @brief The custom fields as a JSON object text. @param e the snapshot @return the JSON */
+ENGSCHED_API const char *engsched_engagement_custom_fields(const engsched_engagement *e);
+/** @brief The first day, `YYYY-MM-DD`. @param e the snapshot @return the date */
+ENGSCHED_API const char *engsched_engagement_start(const engsched_engagement *e);
+/** @brief The last day (inclusive), `YYYY-MM-DD`. @param e the snapshot @return the date */
+ENGSCHED_API const char *engsched_engagement_end(const engsched_engagement *e);
+/** @brief The status. @param e the snapshot @return the status */
+ENGSCHED_API engsched_status engsched_engagement_status(const engsched_engagement *e);
+/** @brief The cancellation reason or "". @param e the snapshot @return the text */
+ENGSCHED_API const char *engsched_engagement_cancel_reason(const engsched_engagement *e);
+/** @brief The version counter, raised by every change. @param e the snapshot @return the version */
+ENGSCHED_API int64_t engsched_engagement_version(const engsched_engagement *e);
+/** @brief Creation instant, UTC seconds. @param e the snapshot @return the instant */
+ENGSCHED_API int64_t engsched_engagement_created_at(const engsched_engagement *e);
+/** @brief Last change instant, UTC seconds. @param e the snapshot @return the instant */
+ENGSCHED_API int64_t engsched_engagement_updated_at(const engsched_engagement *e);
+/** @brief The report id, 0 if none. @param e the snapshot @return the id */
+ENGSCHED_API engsched_id engsched_engagement_report(const engsched_engagement *e);
+/** @brief The report status (NONE if no report). @param e the snapshot @return the status */
+ENGSCHED_API engsched_report_status engsched_engagement_report_status(const engsched_engagement *e);
+/** @brief The report title, "" if none. @param e the snapshot @return the title */
+ENGSCHED_API const char *engsched_engagement_report_title(const engsched_engagement *e);
+/** @brief How many operators are assigned. @param e the snapshot @return the count */
+ENGSCHED_API size_t engsched_engagement_operator_count(const engsched_engagement *e);
+
+/**
+ * @brief One assigned operator.
+ * @param e the snapshot
+ * @param index 0 … count-1, in assignment order
+ * @param[out] out_user the operator's user id, or NULL
+ * @param[out] out_role their role, or NULL
+ * @param[out] out_assigned_by who assigned them, or NULL
+ * @param[out] out_assigned_at when, UTC seconds, or NULL
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL for an index out of range
+ */
+ENGSCHED_API engsched_rc engsched_engagement_operator(const engsched_engagement *e, size_t index,
+                                                      engsched_id *out_user,
+                                                      engsched_operator_role *out_role,
+                                                      engsched_id *out_assigned_by,
+                                                      int64_t *out_assigned_at);
+/** @} */
+
+/** @name Capabilities
+ *  @{ */
+
+/** @brief Actions a user may take on one engagement now. */
+typedef enum engsched_action {
+    ENGSCHED_ACTION_VIEW = 1u << 0,           /**< see it */
+    ENGSCHED_ACTION_APPROVE = 1u << 1,        /**< approve it */
+    ENGSCHED_ACTION_EDIT = 1u << 2,           /**< edit details and dates */
+    ENGSCHED_ACTION_CANCEL = 1u << 3,         /**< cancel it */
+    ENGSCHED_ACTION_ASSIGN = 1u << 4,         /**< assign or unassign operators */
+    ENGSCHED_ACTION_FILES_UPLOAD = 1u << 5,   /**< attach files */
+    ENGSCHED_ACTION_FILES_DOWNLOAD = 1u << 6, /**< download files */
+    ENGSCHED_ACTION_FILES_DELETE = 1u << 7,   /**< delete files */
+    ENGSCHED_ACTION_REPORT_VIEW = 1u << 8,    /**< see the report */
+    ENGSCHED_ACTION_REPORT_EDIT = 1u << 9,    /**< move the report to Draft / Ready for Review */
+    ENGSCHED_ACTION_REPORT_REVIEW = 1u << 10, /**< move it to In Review / Approved */
+    ENGSCHED_ACTION_REPORT_PUBLISH = 1u << 11 /**< publish it */
+} engsched_action;
+
+/**
+ * @brief Which actions @p actor may take on @p engagement now (permissions
+ *        and status together). ::ENGSCHED_ACTION_VIEW alone means "view only".
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param[out] out_actions a mask of ::engsched_action
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND (no such engagement or no
+ *         client access)
+ */
+ENGSCHED_API engsched_rc engsched_capabilities(engsched *db, engsched_id actor,
+                                               engsched_id engagement, unsigned int *out_actions);
+/** @} */
+
+/** @name Support files
+ *  @{ */
+
+/**
+ * @brief Attach a support file to an engagement (FILES_UPLOAD); not on
+ *        Complete or Canceled engagements.
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param name the file name (validated as in engsched_input_add_file())
+ * @param media_type the media type, or NULL for application/octet-stream
+ * @param data the bytes (NULL allowed when @p size is 0)
+ * @param size the number of bytes
+ * @param[out] out_file the file id, or NULL
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ETOOBIG (size or count limit),
+ *         ::ENGSCHED_EINVAL, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED,
+ *         ::ENGSCHED_ESTATE
+ */
+ENGSCHED_API engsched_rc engsched_file_attach(engsched *db, engsched_id actor,
+                                              engsched_id engagement, const char *name,
+                                              const char *media_type, const void *data,
+                                              size_t size, engsched_id *out_file);
+
+/** @brief Opaque list of support-file metadata of one engagement. */
+typedef struct engsched_file_list engsched_file_list;
+
+/**
+ * @brief List the support files of an engagement (VIEW).
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param[out] out the list, to engsched_file_list_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED
+ */
+ENGSCHED_API engsched_rc engsched_file_list_get(engsched *db, engsched_id actor,
+                                                engsched_id engagement,
+                                                engsched_file_list **out);
+
+/**
+ * @brief Release a file list.
+ * @param list the list; NULL is ignored
+ */
+ENGSCHED_API void engsched_file_list_free(engsched_file_list *list);
+
+/**
+ * @brief How many files the list holds.
+ * @param list the list
+ * @return the count
+ */
+ENGSCHED_API size_t engsched_file_list_count(const engsched_file_list *list);
+
+/**
+ * @brief One file's metadata; strings live as long as the list.
+ * @param list the list
+ * @param index 0 … count-1, oldest first
+ * @param[out] out_id the file id, or NULL
+ * @param[out] out_name the name, or NULL
+ * @param[out] out_media_type the media type, or NULL
+ * @param[out] out_size the size in bytes, or NULL
+ * @param[out] out_uploaded_by the uploader, or NULL
+ * @param[out] out_uploaded_at the upload instant, or NULL
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL for an index out of range
+ */
+ENGSCHED_API engsched_rc engsched_file_list_item(const engsched_file_list *list, size_t index,
+                                                 engsched_id *out_id, const char **out_name,
+                                                 const char **out_media_type, int64_t *out_size,
+                                                 engsched_id *out_uploaded_by,
+                                                 int64_t *out_uploaded_at);
+
+/**
+ * @brief Read part of a support file (FILES_DOWNLOAD), streamed from the
+ *        store without loading the whole file.
+ * @param db the handle
+ * @param actor the acting user
+ * @param file the file id
+ * @param offset where to start reading
+ * @param buf where to write
+ * @param size the room in @p buf
+ * @param[out] out_read bytes written (0 at or past the end)
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED, ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_file_read(engsched *db, engsched_id actor, engsched_id file,
+                                            int64_t offset, void *buf, size_t size,
+                                            size_t *out_read);
+
+/**
+ * @brief Delete a support file (EDIT); not on Complete or Canceled engagements.
+ * @param db the handle
+ * @param actor the acting user
+ * @param file the file id
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED, ::ENGSCHED_ESTATE
+ */
+ENGSCHED_API engsched_rc engsched_file_delete(engsched *db, engsched_id actor, engsched_id file);
+/** @} */
+
+/** @name Events and audit trail
+ *  @{ */
+
+/**
+ * @brief The audit trail of one engagement as a JSON array of event
+ *        documents (schema in docs/events.md), oldest first (VIEW).
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param[out] out_json the array, to engsched_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED, ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_events_json(engsched *db, engsched_id actor,
+                                              engsched_id engagement, char **out_json);
+
+/**
+ * @brief The sequence number of the newest event in the store (0 if none).
+ * @param db the handle
+ * @param[out] out_seq the sequence number
+ * @return ::ENGSCHED_OK or a storage error
+ */
+ENGSCHED_API engsched_rc engsched_events_last_seq(engsched *db, int64_t *out_seq);
+/** @} */
+
+/** @name Dates
+ *  @{ */
+
+/**
+ * @brief Validate an ISO 8601 calendar date `YYYY-MM-DD` (years 1900–9999).
+ * @param date the text
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_date_validate(const char *date);
+
+/**
+ * @brief The calendar date of an instant in an IANA time zone.
+ * @param zone an IANA zone name such as "Pacific/Auckland"
+ * @param instant UTC seconds
+ * @param[out] out_date 11 bytes receiving `YYYY-MM-DD`
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL (unknown zone)
+ */
+ENGSCHED_API engsched_rc engsched_date_in_zone(const char *zone, int64_t instant,
+                                               char out_date[11]);
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ENGSCHED_ENGSCHED_H */

@@ -1,0 +1,340 @@
+/**
+ * @file storage.h
+ * @brief The storage backend interface, for backend authors.
+ *
+ * Like libgit2's `sys/` headers, this is not needed to use the library; it
+ * is needed to store its data somewhere other than the built-in SQLite
+ * backend. A backend is a table of callbacks (::engsched_storage) led by a
+ * version field. The core runs every rule, permission check, mapping and
+ * format; a backend only keeps records and answers the queries below, with
+ * filtering, ordering and paging done where the data is.
+ *
+ * Contract, for every callback:
+ * - return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND where documented, or an
+ *   error (::ENGSCHED_EBUSY, ::ENGSCHED_ESTORAGE, ::ENGSCHED_ENOMEM,
+ *   ::ENGSCHED_ECORRUPT, ::ENGSCHED_EEXISTS where documented) after
+ *   describing it with engsched_storage_set_error();
+ * - strings in records passed to the backend are valid during the call;
+ *   strings in records the backend fills are valid until the next call on
+ *   the same backend, and the core copies what it keeps;
+ * - every data callback runs between begin() and commit()/rollback();
+ *   a callback that fails leaves the transaction for the core to roll back;
+ * - row callbacks (::engsched_storage_row_fn and friends) may return a
+ *   non-OK code to stop the iteration; the backend then returns that code.
+ *
+ * Dates are day numbers: days since 1970-01-01 (negative before).
+ */
+#ifndef ENGSCHED_STORAGE_H
+#define ENGSCHED_STORAGE_H
+
+#include "engsched.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief The current version of ::engsched_storage. */
+#define ENGSCHED_STORAGE_VERSION 1
+
+/** @brief A client record. */
+typedef struct engsched_rec_client {
+    engsched_id id;          /**< store id */
+    const char *host_key;    /**< the host's key, unique */
+    const char *name;        /**< display name */
+} engsched_rec_client;
+
+/** @brief A user record. */
+typedef struct engsched_rec_user {
+    engsched_id id;          /**< store id */
+    const char *host_key;    /**< the host's key, unique */
+    const char *email;       /**< e-mail address, or NULL */
+    const char *display_name;/**< display name */
+    engsched_id role;        /**< role id */
+    unsigned int flags;      /**< ::engsched_user_flags */
+    unsigned int permissions;/**< filled by user_get: the role's mask */
+} engsched_rec_user;
+
+/** @brief A role record. */
+typedef struct engsched_rec_role {
+    engsched_id id;          /**< store id */
+    const char *name;        /**< unique name */
+    unsigned int permissions;/**< ::engsched_permission mask */
+} engsched_rec_role;
+
+/** @brief An engagement record, with its report's fields. */
+typedef struct engsched_rec_engagement {
+    engsched_id id;              /**< store id */
+    engsched_id client;          /**< client id */
+    engsched_id requested_by;    /**< user id */
+    const char *name;            /**< name */
+    const char *description;     /**< "" if none */
+    const char *type;            /**< "" if none */
+    const char *location;        /**< "" if none */
+    const char *contacts;        /**< "" if none */
+    const char *custom_fields;   /**< JSON object text, "{}" if none */
+    const char *cancel_reason;   /**< "" if none */
+    int32_t start_day;           /**< first day */
+    int32_t end_day;             /**< last day, inclusive */
+    int status;                  /**< ::engsched_status, derived by the core */
+    int64_t version;             /**< raised by the core on every change */
+    int64_t created_at;          /**< UTC seconds */
+    int64_t updated_at;          /**< UTC seconds */
+    engsched_id report;          /**< report id, 0 if none */
+    int report_status;           /**< ::engsched_report_status, NONE if no report */
+    const char *report_title;    /**< "" if no report */
+} engsched_rec_engagement;
+
+/** @brief An assignment of an operator to an engagement. */
+typedef struct engsched_rec_assignment {
+    engsched_id engagement;  /**< engagement id */
+    engsched_id user;        /**< operator's user id */
+    int role;                /**< ::engsched_operator_role */
+    engsched_id assigned_by; /**< user id, or 0 for the system */
+    int64_t assigned_at;     /**< UTC seconds */
+} engsched_rec_assignment;
+
+/** @brief Support-file metadata. */
+typedef struct engsched_rec_file {
+    engsched_id id;          /**< store id */
+    engsched_id engagement;  /**< engagement id */
+    const char *name;        /**< file name */
+    const char *media_type;  /**< media type */
+    int64_t size;            /**< bytes */
+    engsched_id uploaded_by; /**< user id */
+    int64_t uploaded_at;     /**< UTC seconds */
+} engsched_rec_file;
+
+/** @brief An event record. */
+typedef struct engsched_rec_event {
+    int64_t seq;             /**< sequence number, assigned by the backend, rising */
+    int64_t time;            /**< UTC seconds */
+    engsched_id actor;       /**< user id, 0 for the system */
+    engsched_id engagement;  /**< engagement id, 0 if none */
+    const char *action;      /**< e.g. "engagement.approved" */
+    int status_before;       /**< ::engsched_status, 0 if none */
+    int status_after;        /**< ::engsched_status, 0 if none */
+    const char *details;     /**< JSON object text */
+} engsched_rec_event;
+
+/** @brief Receives one engagement row of a query. */
+typedef engsched_rc (*engsched_storage_engagement_fn)(void *ctx,
+                                                      const engsched_rec_engagement *row);
+/** @brief Receives one assignment row. */
+typedef engsched_rc (*engsched_storage_assignment_fn)(void *ctx,
+                                                      const engsched_rec_assignment *row);
+/** @brief Receives one file row. */
+typedef engsched_rc (*engsched_storage_file_fn)(void *ctx, const engsched_rec_file *row);
+/** @brief Receives one event row. */
+typedef engsched_rc (*engsched_storage_event_fn)(void *ctx, const engsched_rec_event *row);
+
+typedef struct engsched_storage engsched_storage;
+
+/**
+ * @brief The backend callback table. Embed it as the first member of the
+ *        backend's own structure, as libgit2 backends do.
+ *
+ * Every member is required unless marked optional.
+ */
+struct engsched_storage {
+    unsigned int version; /**< ::ENGSCHED_STORAGE_VERSION */
+
+    /** @brief Release the backend; called once by engsched_close(). */
+    void (*free)(engsched_storage *s);
+
+    /**
+     * @brief Make the schema current (create or migrate forward).
+     * Return ::ENGSCHED_EUNSUPPORTED if the store is newer than
+     * @p supported_version. Called once, by the opener, outside a
+     * transaction.
+     */
+    engsched_rc (*prepare)(engsched_storage *s, int supported_version, int *out_version);
+
+    /** @brief Set how long to wait for a lock before ::ENGSCHED_EBUSY. */
+    engsched_rc (*set_busy_timeout)(engsched_storage *s, int milliseconds);
+
+    /**
+     * @brief Begin a transaction; @p write nonzero takes the write lock at
+     * once (SQLite: BEGIN IMMEDIATE), so a writer never fails mid-way
+     * on a lock upgrade.
+     */
+    engsched_rc (*begin)(engsched_storage *s, int write);
+    /** @brief Commit. On failure the transaction is rolled back. */
+    engsched_rc (*commit)(engsched_storage *s);
+    /** @brief Roll back; must succeed when called after any failure. */
+    engsched_rc (*rollback)(engsched_storage *s);
+
+    /** @brief The stored schema version. */
+    engsched_rc (*schema_version)(engsched_storage *s, int *out_version);
+
+    /** @brief Read a setting; ::ENGSCHED_ENOTFOUND if never set. */
+    engsched_rc (*setting_get)(engsched_storage *s, const char *key, const char **out_value);
+    /** @brief Write a setting. */
+    engsched_rc (*setting_set)(engsched_storage *s, const char *key, const char *value);
+
+    /**
+     * @brief Insert or update a client by host_key (rec->id ignored);
+     * returns its id and whether it was created.
+     */
+    engsched_rc (*client_upsert)(engsched_storage *s, const engsched_rec_client *rec,
+                                 engsched_id *out_id, int *out_created);
+    /** @brief Read a client by id; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*client_get)(engsched_storage *s, engsched_id id, engsched_rec_client *out);
+    /** @brief Find a client id by host_key; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*client_find)(engsched_storage *s, const char *host_key, engsched_id *out_id);
+
+    /** @brief Insert or update a user by host_key (rec->id and permissions ignored). */
+    engsched_rc (*user_upsert)(engsched_storage *s, const engsched_rec_user *rec,
+                               engsched_id *out_id, int *out_created);
+    /** @brief Read a user by id, with its role's permission mask; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*user_get)(engsched_storage *s, engsched_id id, engsched_rec_user *out);
+    /** @brief Find a user id by host_key; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*user_find)(engsched_storage *s, const char *host_key, engsched_id *out_id);
+
+    /**
+     * @brief Insert a role (rec->id 0: the backend chooses; otherwise that
+     * id, for the built-in roles); ::ENGSCHED_EEXISTS for a taken name or id.
+     */
+    engsched_rc (*role_insert)(engsched_storage *s, const engsched_rec_role *rec,
+                               engsched_id *out_id);
+    /** @brief Change a role's permission mask; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*role_update)(engsched_storage *s, engsched_id id, unsigned int permissions);
+    /** @brief Read a role by id; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*role_get)(engsched_storage *s, engsched_id id, engsched_rec_role *out);
+    /** @brief Find a role id by name; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*role_find)(engsched_storage *s, const char *name, engsched_id *out_id);
+
+    /** @brief Grant a user access to a client (idempotent). */
+    engsched_rc (*access_grant)(engsched_storage *s, engsched_id user, engsched_id client);
+    /** @brief Revoke a user's access to a client (idempotent). */
+    engsched_rc (*access_revoke)(engsched_storage *s, engsched_id user, engsched_id client);
+    /** @brief Whether a grant row exists (ignores the all-clients flag). */
+    engsched_rc (*access_check)(engsched_storage *s, engsched_id user, engsched_id client,
+                                int *out_granted);
+
+    /**
+     * @brief Insert an engagement and, if rec->report_status is not NONE,
+     * its report; returns both ids (report id 0 if none).
+     */
+    engsched_rc (*engagement_insert)(engsched_storage *s, const engsched_rec_engagement *rec,
+                                     engsched_id *out_id, engsched_id *out_report);
+    /**
+     * @brief Overwrite every field of an engagement, and create or update
+     * its report to match the report fields (creating it when rec->report
+     * is 0 and rec->report_status is not NONE; the new id is returned in
+     * @p out_report, which may be NULL otherwise).
+     */
+    engsched_rc (*engagement_update)(engsched_storage *s, const engsched_rec_engagement *rec,
+                                     engsched_id *out_report);
+    /** @brief Read an engagement with its report fields; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*engagement_get)(engsched_storage *s, engsched_id id,
+                                  engsched_rec_engagement *out);
+    /** @brief The engagement id of a report; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*report_engagement)(engsched_storage *s, engsched_id report,
+                                     engsched_id *out_engagement);
+    /**
+     * @brief Engagements with status Scheduled and start_day ≤ @p day, in id
+     * order, id > @p after_id, at most @p limit rows.
+     */
+    engsched_rc (*engagements_due)(engsched_storage *s, int32_t day, engsched_id after_id,
+                                   unsigned int limit, engsched_storage_engagement_fn row,
+                                   void *ctx);
+
+    /** @brief Insert an assignment; ::ENGSCHED_EEXISTS if already assigned. */
+    engsched_rc (*assignment_insert)(engsched_storage *s, const engsched_rec_assignment *rec);
+    /** @brief Delete an assignment; ::ENGSCHED_ENOTFOUND if there was none. */
+    engsched_rc (*assignment_delete)(engsched_storage *s, engsched_id engagement,
+                                     engsched_id user);
+    /** @brief The assignments of an engagement in assignment order. */
+    engsched_rc (*assignment_list)(engsched_storage *s, engsched_id engagement,
+                                   engsched_storage_assignment_fn row, void *ctx);
+
+    /**
+     * @brief Store a support file: metadata and @p meta->size bytes from
+     * @p data (rec->id ignored).
+     */
+    engsched_rc (*file_insert)(engsched_storage *s, const engsched_rec_file *meta,
+                               const void *data, engsched_id *out_id);
+    /** @brief Read a file's metadata; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*file_get)(engsched_storage *s, engsched_id id, engsched_rec_file *out);
+    /**
+     * @brief Copy up to @p size bytes from @p offset into @p buf without
+     * loading the whole file; *out_read is 0 at or past the end.
+     */
+    engsched_rc (*file_read)(engsched_storage *s, engsched_id id, int64_t offset, void *buf,
+                             size_t size, size_t *out_read);
+    /** @brief Delete a file; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*file_delete)(engsched_storage *s, engsched_id id);
+    /** @brief The files of an engagement, oldest first. */
+    engsched_rc (*file_list)(engsched_storage *s, engsched_id engagement,
+                             engsched_storage_file_fn row, void *ctx);
+
+    /** @brief Append an event; the backend assigns the next sequence number. */
+    engsched_rc (*event_append)(engsched_storage *s, const engsched_rec_event *rec,
+                                int64_t *out_seq);
+    /**
+     * @brief Events of one engagement (or of all when @p engagement is 0)
+     * with seq > @p after_seq, oldest first, at most @p limit.
+     */
+    engsched_rc (*event_list)(engsched_storage *s, engsched_id engagement, int64_t after_seq,
+                              unsigned int limit, engsched_storage_event_fn row, void *ctx);
+    /** @brief The newest sequence number, 0 if none. */
+    engsched_rc (*event_last_seq)(engsched_storage *s, int64_t *out_seq);
+};
+
+/**
+ * @brief Describe the failure a callback is about to return; the core
+ *        copies the text into the handle's error message.
+ *
+ * Backends call it with their own table. Never include secrets
+ * (passwords) in the message.
+ * @param s the backend
+ * @param fmt printf-style format
+ * @param ... arguments
+ */
+ENGSCHED_API void engsched_storage_set_error(engsched_storage *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/**
+ * @brief The message set with engsched_storage_set_error() (for backends
+ *        that wrap other backends).
+ * @param s the backend
+ * @return the message, "" if none
+ */
+ENGSCHED_API const char *engsched_storage_errmsg(const engsched_storage *s);
+
+/**
+ * @brief Open a handle on a custom backend.
+ *
+ * On success the handle owns @p backend and calls its free() on
+ * engsched_close(); on failure the caller keeps it.
+ * @param backend a filled callback table with ::ENGSCHED_STORAGE_VERSION
+ * @param opts options, or NULL for the defaults
+ * @param[out] out the handle
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EMISUSE (wrong version or a missing
+ *         callback), or what prepare() returned
+ */
+ENGSCHED_API engsched_rc engsched_open_backend(engsched_storage *backend,
+                                               const engsched_options *opts, engsched **out);
+
+/**
+ * @brief Create the built-in SQLite backend on a file or `:memory:`,
+ *        for hosts and wrappers (a test wrapper that injects faults).
+ * @param path the file, or `:memory:`
+ * @param flags ::engsched_open_flags
+ * @param[out] out the backend, owned by the caller until passed to
+ *        engsched_open_backend(); release it with its free() callback
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_ECORRUPT,
+ *         ::ENGSCHED_ESTORAGE, ::ENGSCHED_ENOMEM; the message through
+ *         engsched_open_errmsg()
+ */
+ENGSCHED_API engsched_rc engsched_storage_sqlite_new(const char *path, unsigned int flags,
+                                                     engsched_storage **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ENGSCHED_STORAGE_H */
