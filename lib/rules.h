@@ -1,0 +1,58 @@
+/* The rules of DESIGN.md §2–§3 as pure functions of their inputs: no
+ * storage, no allocation, no clock. Every entry point asks these and only
+ * these; tests/unit/test_rules.c walks their whole input space. */
+#ifndef ENGSCHED_RULES_H
+#define ENGSCHED_RULES_H
+
+#include <engsched/engsched.h>
+
+/* The operations of DESIGN.md §2 plus the reads and file actions that need
+ * a permission of their own. */
+typedef enum es_op {
+    ES_OP_VIEW = 0,
+    ES_OP_REQUEST,
+    ES_OP_CREATE,
+    ES_OP_APPROVE,
+    ES_OP_EDIT,
+    ES_OP_CANCEL,
+    ES_OP_REPORT_STATUS,
+    ES_OP_TICK,
+    ES_OP_ASSIGN,
+    ES_OP_FILE_ATTACH,
+    ES_OP_FILE_READ,
+    ES_OP_FILE_DELETE,
+    ES_OP_REPORT_VIEW,
+    ES_OP_COUNT
+} es_op;
+
+const char *es_op_name(es_op op);
+
+/* status.c */
+int es_status_valid(int status);
+int es_report_status_valid(int status);
+
+/* permissions.c: the permission an operation needs. For ES_OP_REPORT_STATUS
+ * the target report status decides; elsewhere it is ignored. 0 means none
+ * (the system-only tick). */
+unsigned int es_op_permission(es_op op, engsched_report_status target);
+
+/* The access decision, in the order every entry point reports it:
+ * no client access → ENOTFOUND; no permission → EDENIED; else OK. The
+ * system actor passes. */
+engsched_rc es_authorize(int is_system, unsigned int permissions, int has_access, es_op op,
+                         engsched_report_status target);
+
+/* transitions.c: whether an operation may run on an engagement in this
+ * state (ESTATE otherwise). */
+int es_op_allowed_in(es_op op, engsched_status status, engsched_report_status report);
+/* Allowed report moves: one step forward, or back to Draft. */
+int es_report_move_allowed(engsched_report_status from, engsched_report_status to);
+/* The event action that a change of status is announced as. */
+const char *es_status_change_action(engsched_status before, engsched_status after,
+                                    const char *otherwise);
+
+/* capabilities.c: the ::engsched_action mask for one user and engagement. */
+unsigned int es_capabilities_compute(int is_system, unsigned int permissions, int has_access,
+                                     engsched_status status, engsched_report_status report);
+
+#endif
