@@ -1,0 +1,22 @@
+/* Internal allocation helpers: every allocation the library makes itself
+ * goes through the hooks installed with engsched_set_allocator(), so hosts
+ * and the allocation-failure tests see all of them. */
+#ifndef ENGSCHED_ALLOC_H
+#define ENGSCHED_ALLOC_H
+
+#include <stddef.h>
+
+void *es_malloc(size_t size);
+void *es_calloc(size_t count, size_t size);
+void *es_realloc(void *ptr, size_t size);
+void es_free(void *ptr);
+/* es_strdup(NULL) returns NULL without failing; callers that need to tell
+ * the cases apart check the argument first. */
+char *es_strdup(const char *s);
+char *es_strndup(const char *s, size_t n);
+
+/* Open handles pin the allocator: it must not change under live memory. */
+void es_alloc_pin(void);
+void es_alloc_unpin(void);
+
+#endif

@@ -1,0 +1,23 @@
+/* Calendar dates as day numbers (days since 1970-01-01): the form the
+ * storage interface uses, cheap to compare and to index. */
+#ifndef ENGSCHED_DATES_H
+#define ENGSCHED_DATES_H
+
+#include <stdint.h>
+
+#include <engsched/engsched.h>
+
+#define ES_DATE_LEN 11 /* "YYYY-MM-DD" and the NUL */
+
+/* Strict ISO 8601 calendar date, years 1900–9999. */
+int es_date_parse(const char *text, int32_t *out_day);
+/* Validates the fields like es_date_parse. */
+int es_date_from_civil(int year, int month, int day, int32_t *out_day);
+void es_date_format(int32_t day, char out[ES_DATE_LEN]);
+/* ISO weekday of a day number: 1 = Monday … 7 = Sunday. */
+int es_date_weekday(int32_t day);
+/* The calendar day of an instant in an IANA zone (timezone.c). */
+engsched_rc es_day_in_zone(const char *zone, int64_t instant, int32_t *out_day);
+int es_zone_known(const char *zone);
+
+#endif

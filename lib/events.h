@@ -1,0 +1,26 @@
+/* Events: one durable record of every change, written in the change's
+ * transaction, rendered as JSON (schema in docs/events.md). */
+#ifndef ENGSCHED_EVENTS_H
+#define ENGSCHED_EVENTS_H
+
+#include <jansson.h>
+
+#include "internal.h"
+
+#define ES_EVENT_SCHEMA_VERSION 1
+
+/* Append an event and queue its JSON for the host's callback after commit.
+ * Takes ownership of details; NULL (a failed json_pack) gives ENOMEM. */
+engsched_rc es_emit(engsched *db, engsched_id actor, engsched_id engagement, const char *action,
+                    int status_before, int status_after, json_t *details);
+
+/* The JSON document of a stored event. NULL with *rc ECORRUPT when the
+ * stored details are not a JSON object, ENOMEM when out of memory. */
+json_t *es_event_document(const engsched_rec_event *ev, engsched_rc *rc);
+
+/* jansson text, copied into library memory for engsched_free(). */
+char *es_json_dump(const json_t *value, size_t flags);
+/* Compact with sorted keys: equal documents give equal text. */
+char *es_json_dump_canonical(const json_t *value);
+
+#endif

@@ -1,0 +1,90 @@
+/* The scheduler handle and the helpers every operation shares. Nothing
+ * here is exported; the public contract is include/engsched/. */
+#ifndef ENGSCHED_INTERNAL_H
+#define ENGSCHED_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include <engsched/engsched.h>
+#include <engsched/storage.h>
+
+#include "alloc.h"
+
+#define ES_ERRMSG_MAX 512
+
+/* A committed event waiting for the host's callback. */
+typedef struct es_pending_event {
+    char *json;
+} es_pending_event;
+
+struct engsched {
+    engsched_storage *storage;
+    engsched_options opts;
+    engsched_rc errcode;
+    char errmsg[ES_ERRMSG_MAX];
+    int in_txn;
+    es_pending_event *pending;
+    size_t pending_count;
+    size_t pending_cap;
+};
+
+/* The acting user as the rules see it: the system passes every check. */
+typedef struct es_actor {
+    engsched_id id;
+    int is_system;
+    unsigned int permissions;
+    unsigned int flags;
+} es_actor;
+
+/* --- errors (error.c) --- */
+engsched_rc es_fail(engsched *db, engsched_rc rc, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+engsched_rc es_ok(engsched *db);
+/* Copy the backend's message for a failed callback into the handle. */
+engsched_rc es_storage_fail(engsched *db, engsched_rc rc, const char *what);
+/* The thread-local backend message (storage.c). */
+const char *es_storage_message(void);
+void es_storage_message_clear(void);
+/* Report a failed open when there is no handle to hold the message. */
+void es_open_fail_message(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+void es_log(engsched *db, engsched_log_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* --- transactions and events (txn.c) --- */
+engsched_rc es_begin(engsched *db, int write);
+/* Commit, then hand queued events to the host; on failure roll back. */
+engsched_rc es_commit(engsched *db);
+/* Roll back and drop queued events; keeps the handle's error as it is. */
+void es_rollback(engsched *db);
+/* Finish a transaction: commit if rc is OK, else roll back. Returns rc or
+ * the commit failure. */
+engsched_rc es_finish(engsched *db, engsched_rc rc);
+int64_t es_now(engsched *db);
+
+/* --- actor and access (access.c) --- */
+engsched_rc es_actor_load(engsched *db, engsched_id actor, es_actor *out);
+/* Whether the actor may see engagements of the client (flags or grant). */
+engsched_rc es_actor_has_access(engsched *db, const es_actor *actor, engsched_id client,
+                                int *out);
+/* Require ADMIN or the system for directory and settings changes. */
+engsched_rc es_require_admin(engsched *db, engsched_id actor_id, es_actor *out);
+
+/* --- guards for public entry points --- */
+#define ES_CHECK_DB(db)                                                                   \
+    do {                                                                                  \
+        if ((db) == NULL)                                                                 \
+            return ENGSCHED_EMISUSE;                                                      \
+    } while (0)
+
+#endif

@@ -1,0 +1,83 @@
+/* Transactions: every operation is one storage transaction together with
+ * its events; the host's event callback sees an event only after commit. */
+#include <time.h>
+
+#include "internal.h"
+
+int64_t es_now(engsched *db)
+{
+    if (db->opts.clock != NULL)
+        return db->opts.clock(db->opts.clock_ctx);
+    return (int64_t)time(NULL);
+}
+
+static void drop_pending(engsched *db)
+{
+    for (size_t i = 0; i < db->pending_count; i++)
+        es_free(db->pending[i].json);
+    db->pending_count = 0;
+}
+
+engsched_rc es_begin(engsched *db, int write)
+{
+    if (db->in_txn)
+        return es_fail(db, ENGSCHED_EMISUSE, "a transaction is already open on this handle "
+                                             "(is a callback using the handle?)");
+    if (write && (db->opts.flags & ENGSCHED_OPEN_READONLY))
+        return es_fail(db, ENGSCHED_EMISUSE, "the handle was opened read-only");
+    es_storage_message_clear();
+    engsched_rc rc = db->storage->begin(db->storage, write);
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "beginning a transaction");
+    db->in_txn = 1;
+    return ENGSCHED_OK;
+}
+
+void es_rollback(engsched *db)
+{
+    if (!db->in_txn)
+        return;
+    db->storage->rollback(db->storage);
+    db->in_txn = 0;
+    drop_pending(db);
+}
+
+static void dispatch_pending(engsched *db)
+{
+    /* Taken off the handle first: the callback may not use the handle, but
+     * a misbehaving one must not see a half-drained queue either. */
+    for (size_t i = 0; i < db->pending_count; i++) {
+        if (db->opts.on_event != NULL)
+            db->opts.on_event(db->opts.event_ctx, db->pending[i].json);
+    }
+    drop_pending(db);
+}
+
+engsched_rc es_commit(engsched *db)
+{
+    engsched_rc rc = db->storage->commit(db->storage);
+    if (rc != ENGSCHED_OK) {
+        es_storage_fail(db, rc, "committing");
+        db->storage->rollback(db->storage);
+        db->in_txn = 0;
+        drop_pending(db);
+        return rc;
+    }
+    db->in_txn = 0;
+    dispatch_pending(db);
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_finish(engsched *db, engsched_rc rc)
+{
+    if (!db->in_txn)
+        return rc;
+    if (rc != ENGSCHED_OK) {
+        es_rollback(db);
+        return rc;
+    }
+    rc = es_commit(db);
+    if (rc == ENGSCHED_OK)
+        es_ok(db);
+    return rc;
+}

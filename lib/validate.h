@@ -1,0 +1,30 @@
+/* Input validation shared by every setter: one place decides what a
+ * valid name, text, file name or e-mail address is. On failure the
+ * functions write a message naming the field into the handle. */
+#ifndef ENGSCHED_VALIDATE_H
+#define ENGSCHED_VALIDATE_H
+
+#include <stddef.h>
+
+#include "internal.h"
+
+typedef enum es_text_kind {
+    ES_TEXT_LINE,      /* one line: no control characters at all */
+    ES_TEXT_MULTILINE  /* tab, CR and LF allowed */
+} es_text_kind;
+
+/* UTF-8 well-formed (no overlongs, no surrogates). */
+int es_utf8_valid(const char *s, size_t len);
+
+engsched_rc es_check_text(engsched *db, const char *field, const char *value, size_t min_len,
+                          size_t max_len, es_text_kind kind);
+engsched_rc es_check_file_name(engsched *db, const char *field, const char *name);
+engsched_rc es_check_media_type(engsched *db, const char *field, const char *type);
+engsched_rc es_check_email(engsched *db, const char *field, const char *email);
+
+#define ES_NAME_MAX 255
+#define ES_TEXT_MAX 65536
+#define ES_CONTACTS_MAX 4096
+#define ES_REASON_MAX 4096
+
+#endif
