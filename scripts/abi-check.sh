@@ -41,12 +41,13 @@ dump() {  # dump LIB OUT
         exit 1
     fi
     mkdir -p "$(dirname "$out")"
-    # Location and path information is dropped or shortened so the dump does
-    # not depend on where the tree is checked out or built; hashed type ids
-    # keep the baseline diff small when the API grows.
+    # Location and path information is dropped or shortened, and DT_NEEDED
+    # (which differs in sanitizer builds) left out, so the dump does not
+    # depend on where or how the tree is built; hashed type ids keep the
+    # baseline diff small when the API grows.
     abidw --headers-dir "$headers" \
           --drop-private-types \
-          --no-corpus-path --no-comp-dir-path --short-locs \
+          --no-corpus-path --no-comp-dir-path --short-locs --no-elf-needed \
           --type-id-style hash \
           --out-file "$out" "$lib"
 }
