@@ -41,13 +41,15 @@ dump() {  # dump LIB OUT
         exit 1
     fi
     mkdir -p "$(dirname "$out")"
-    # Location and path information is dropped or shortened, and DT_NEEDED
-    # (which differs in sanitizer builds) left out, so the dump does not
-    # depend on where or how the tree is built; hashed type ids keep the
-    # baseline diff small when the API grows.
+    # Only the exported interface and the public types it reaches are
+    # written. Source locations, paths and DT_NEEDED (which differs in
+    # sanitizer builds) are left out, so the dump changes only when the ABI
+    # does, whatever the checkout path, build type or edits inside lib/;
+    # hashed type ids keep the baseline diff small when the API grows.
     abidw --headers-dir "$headers" \
           --drop-private-types \
-          --no-corpus-path --no-comp-dir-path --short-locs --no-elf-needed \
+          --exported-interfaces-only \
+          --no-corpus-path --no-comp-dir-path --no-show-locs --short-locs --no-elf-needed \
           --type-id-style hash \
           --out-file "$out" "$lib"
 }
