@@ -91,6 +91,8 @@ unsigned int es_op_permission(es_op op, engsched_report_status target)
         return P(EDIT);
     case ES_OP_REPORT_VIEW:
         return P(REPORT_VIEW);
+    case ES_OP_VIEW_AVAILABILITY:
+        return P(VIEW_AVAILABILITY);
     case ES_OP_COUNT:
         break;
     }

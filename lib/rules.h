@@ -22,6 +22,7 @@ typedef enum es_op {
     ES_OP_FILE_READ,
     ES_OP_FILE_DELETE,
     ES_OP_REPORT_VIEW,
+    ES_OP_VIEW_AVAILABILITY, /* a view, not an engagement operation */
     ES_OP_COUNT
 } es_op;
 

@@ -20,6 +20,7 @@ static const char *const op_names[ES_OP_COUNT] = {
     [ES_OP_FILE_READ] = "read a file",
     [ES_OP_FILE_DELETE] = "delete a file",
     [ES_OP_REPORT_VIEW] = "view the report",
+    [ES_OP_VIEW_AVAILABILITY] = "view availability",
 };
 
 const char *es_op_name(es_op op)
@@ -51,6 +52,7 @@ static unsigned int allowed_from(es_op op)
         return S(SCHEDULED);
     case ES_OP_REQUEST:
     case ES_OP_CREATE:
+    case ES_OP_VIEW_AVAILABILITY:
     case ES_OP_COUNT:
         break;
     }

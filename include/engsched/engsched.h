@@ -139,6 +139,13 @@ typedef void (*engsched_event_fn)(void *ctx, const char *json);
  */
 typedef int64_t (*engsched_clock_fn)(void *ctx);
 
+/** @brief What assigning an operator over existing work does. */
+typedef enum engsched_conflict_policy {
+    ENGSCHED_CONFLICTS_TENANT = 0, /**< follow the tenant setting `conflict_policy` */
+    ENGSCHED_CONFLICTS_WARN = 1,   /**< assign and report the overlapping work */
+    ENGSCHED_CONFLICTS_STRICT = 2  /**< refuse with ::ENGSCHED_ECONFLICT, change nothing */
+} engsched_conflict_policy;
+
 /** @brief Open flags (bit mask). */
 typedef enum engsched_open_flags {
     ENGSCHED_OPEN_CREATE = 1u << 0,  /**< create the store if it does not exist */
@@ -160,6 +167,7 @@ typedef struct engsched_options {
     void *event_ctx;            /**< passed to @ref on_event */
     engsched_clock_fn clock;    /**< current time, or NULL for time(2) */
     void *clock_ctx;            /**< passed to @ref clock */
+    int conflict_policy;        /**< ::engsched_conflict_policy; default: the tenant setting */
 } engsched_options;
 
 /** @brief The current version of ::engsched_options. */
@@ -168,7 +176,7 @@ typedef struct engsched_options {
 /** @brief Static initialiser for ::engsched_options with every default. */
 #define ENGSCHED_OPTIONS_INIT                                                     \
     { ENGSCHED_OPTIONS_VERSION, ENGSCHED_OPEN_CREATE, 5000, NULL, NULL,            \
-      ENGSCHED_LOG_WARN, NULL, NULL, NULL, NULL }
+      ENGSCHED_LOG_WARN, NULL, NULL, NULL, NULL, ENGSCHED_CONFLICTS_TENANT }
 
 /**
  * @brief Fill @p opts with the defaults of structure version @p version.
@@ -1059,6 +1067,415 @@ ENGSCHED_API engsched_rc engsched_events_json(engsched *db, engsched_id actor,
  * @return ::ENGSCHED_OK or a storage error
  */
 ENGSCHED_API engsched_rc engsched_events_last_seq(engsched *db, int64_t *out_seq);
+/** @} */
+
+/** @name Operators and unavailability
+ *  @{ */
+
+/** @brief Kind of an item of existing work. */
+typedef enum engsched_work_kind {
+    ENGSCHED_WORK_ENGAGEMENT = 1,    /**< another engagement the operator is on */
+    ENGSCHED_WORK_UNAVAILABLE = 2    /**< leave, training, holiday */
+} engsched_work_kind;
+
+/** @brief Opaque list of an operator's existing work overlapping some dates. */
+typedef struct engsched_work_list engsched_work_list;
+
+/**
+ * @brief Assign an operator to an engagement (ASSIGN); not on Complete or
+ *        Canceled engagements.
+ *
+ * The operator must hold REPORT_VIEW and REPORT_EDIT and have access to the
+ * engagement's client. Their other engagements (not Canceled or Complete)
+ * and unavailability overlapping the dates are the conflicts: under the
+ * warn policy the assignment is made and the conflicts returned; under the
+ * strict policy ::ENGSCHED_ECONFLICT is returned and nothing changes.
+ *
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param version the version the caller saw, or 0 to skip the check
+ * @param user the operator's user id
+ * @param role their role on the engagement
+ * @param[out] out_conflicts the overlapping work (possibly empty), to
+ *        engsched_work_list_free(); or NULL
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (not an operator, no access to
+ *         the client), ::ENGSCHED_EEXISTS (already assigned),
+ *         ::ENGSCHED_ECONFLICT (strict policy), ::ENGSCHED_ENOTFOUND,
+ *         ::ENGSCHED_EDENIED, ::ENGSCHED_ESTATE
+ */
+ENGSCHED_API engsched_rc engsched_assign(engsched *db, engsched_id actor, engsched_id engagement,
+                                         int64_t version, engsched_id user,
+                                         engsched_operator_role role,
+                                         engsched_work_list **out_conflicts);
+
+/**
+ * @brief Remove an operator from an engagement (ASSIGN); not on Complete or
+ *        Canceled engagements.
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param version the version the caller saw, or 0 to skip the check
+ * @param user the operator's user id
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND (also: not assigned),
+ *         ::ENGSCHED_EDENIED, ::ENGSCHED_ESTATE, ::ENGSCHED_ECONFLICT
+ */
+ENGSCHED_API engsched_rc engsched_unassign(engsched *db, engsched_id actor,
+                                           engsched_id engagement, int64_t version,
+                                           engsched_id user);
+
+/**
+ * @brief Preview the conflicts assigning @p user to @p engagement would
+ *        have, without assigning (ASSIGN).
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param user the operator's user id
+ * @param[out] out the overlapping work, to engsched_work_list_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED
+ */
+ENGSCHED_API engsched_rc engsched_operator_conflicts(engsched *db, engsched_id actor,
+                                                     engsched_id engagement, engsched_id user,
+                                                     engsched_work_list **out);
+
+/**
+ * @brief Release a work list.
+ * @param list the list; NULL is ignored
+ */
+ENGSCHED_API void engsched_work_list_free(engsched_work_list *list);
+
+/**
+ * @brief How many items the list holds.
+ * @param list the list
+ * @return the count
+ */
+ENGSCHED_API size_t engsched_work_list_count(const engsched_work_list *list);
+
+/**
+ * @brief One item of existing work; strings live as long as the list.
+ *
+ * Engagements of clients the actor cannot access are anonymous: id 0,
+ * client 0 and the label "Busy".
+ * @param list the list
+ * @param index 0 … count-1, by start date
+ * @param[out] out_kind the kind, or NULL
+ * @param[out] out_id the engagement or unavailability id (0 if anonymous), or NULL
+ * @param[out] out_label the engagement name, the unavailability reason, or "Busy"; or NULL
+ * @param[out] out_start the first day `YYYY-MM-DD`, or NULL
+ * @param[out] out_end the last day `YYYY-MM-DD`, or NULL
+ * @param[out] out_status the engagement status (0 for unavailability), or NULL
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL for an index out of range
+ */
+ENGSCHED_API engsched_rc engsched_work_list_item(const engsched_work_list *list, size_t index,
+                                                 engsched_work_kind *out_kind,
+                                                 engsched_id *out_id, const char **out_label,
+                                                 const char **out_start, const char **out_end,
+                                                 engsched_status *out_status);
+
+/**
+ * @brief Record dates a user cannot work. A user sets their own; ASSIGN
+ *        sets anyone's.
+ * @param db the handle
+ * @param actor the acting user
+ * @param user whose time it is
+ * @param start the first day
+ * @param end the last day (inclusive)
+ * @param reason e.g. "Annual leave" (1–255 bytes, one line)
+ * @param[out] out_id the unavailability id, or NULL
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED
+ */
+ENGSCHED_API engsched_rc engsched_unavailability_add(engsched *db, engsched_id actor,
+                                                     engsched_id user, const char *start,
+                                                     const char *end, const char *reason,
+                                                     engsched_id *out_id);
+
+/**
+ * @brief Remove recorded unavailability (own, or anyone's with ASSIGN).
+ * @param db the handle
+ * @param actor the acting user
+ * @param unavailability the id
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED
+ */
+ENGSCHED_API engsched_rc engsched_unavailability_remove(engsched *db, engsched_id actor,
+                                                        engsched_id unavailability);
+
+/**
+ * @brief A user's unavailability overlapping a range, by start date (own,
+ *        or anyone's with ASSIGN or VIEW_AVAILABILITY).
+ * @param db the handle
+ * @param actor the acting user
+ * @param user whose time
+ * @param start the first day of the range
+ * @param end the last day of the range
+ * @param[out] out a list of ::ENGSCHED_WORK_UNAVAILABLE items, to
+ *        engsched_work_list_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED
+ */
+ENGSCHED_API engsched_rc engsched_unavailability_list(engsched *db, engsched_id actor,
+                                                      engsched_id user, const char *start,
+                                                      const char *end, engsched_work_list **out);
+/** @} */
+
+/** @name List and Calendar views
+ *  A query builder describes the filter and order; a cursor streams the
+ *  matching engagements the actor may see, a bounded number at a time, so
+ *  memory stays flat however many rows match. Pages resume from an opaque
+ *  token (keyset pagination, never OFFSET).
+ *  @{ */
+
+/** @brief Opaque description of a List or Calendar query. */
+typedef struct engsched_query engsched_query;
+
+/** @brief Opaque stream of engagement rows. */
+typedef struct engsched_cursor engsched_cursor;
+
+/** @brief Sort keys of the List view; the id breaks ties. */
+typedef enum engsched_sort {
+    ENGSCHED_SORT_START = 0,   /**< start date */
+    ENGSCHED_SORT_END = 1,     /**< end date */
+    ENGSCHED_SORT_NAME = 2,    /**< name, byte order */
+    ENGSCHED_SORT_STATUS = 3,  /**< status value */
+    ENGSCHED_SORT_UPDATED = 4  /**< last change */
+} engsched_sort;
+
+/** @brief The tabs of the List view. */
+typedef enum engsched_tab {
+    ENGSCHED_TAB_ALL = 0,         /**< every status but Canceled */
+    ENGSCHED_TAB_PENDING = 1,     /**< Pending */
+    ENGSCHED_TAB_SCHEDULED = 2,   /**< Scheduled */
+    ENGSCHED_TAB_IN_PROGRESS = 3, /**< In Progress */
+    ENGSCHED_TAB_IN_REVIEW = 4,   /**< In Review */
+    ENGSCHED_TAB_COMPLETE = 5,    /**< Complete */
+    ENGSCHED_TAB_CANCELED = 6     /**< Canceled (only when asked) */
+} engsched_tab;
+
+/** @brief The bit of a status in a status set: `1u << status`. */
+#define ENGSCHED_STATUS_BIT(status) (1u << (unsigned int)(status))
+
+/** @brief The largest page a cursor returns. */
+#define ENGSCHED_PAGE_MAX 500
+
+/** @brief The longest range, in days, a Calendar or Availability query may span. */
+#define ENGSCHED_RANGE_MAX_DAYS 366
+
+/**
+ * @brief The status set of a List tab.
+ * @param tab a tab
+ * @return a mask of ::ENGSCHED_STATUS_BIT values; 0 for an unknown tab
+ */
+ENGSCHED_API unsigned int engsched_tab_statuses(engsched_tab tab);
+
+/**
+ * @brief Make a query: every status but Canceled, sorted by start date
+ *        ascending, pages of 50.
+ * @param db the handle
+ * @param[out] out the query, to engsched_query_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOMEM, ::ENGSCHED_EMISUSE
+ */
+ENGSCHED_API engsched_rc engsched_query_new(engsched *db, engsched_query **out);
+
+/**
+ * @brief Release a query.
+ * @param q the query; NULL is ignored
+ */
+ENGSCHED_API void engsched_query_free(engsched_query *q);
+
+/**
+ * @brief Restrict to a set of statuses.
+ * @param q the query
+ * @param statuses a non-empty mask of ::ENGSCHED_STATUS_BIT values
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_query_set_statuses(engsched_query *q, unsigned int statuses);
+
+/**
+ * @brief Restrict to one client.
+ * @param q the query
+ * @param client the client id, or 0 for any
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_query_set_client(engsched_query *q, engsched_id client);
+
+/**
+ * @brief Restrict to engagements an operator is assigned to.
+ * @param q the query
+ * @param user the operator's user id, or 0 for any
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_query_set_operator(engsched_query *q, engsched_id user);
+
+/**
+ * @brief Restrict to engagements overlapping a date range.
+ * @param q the query
+ * @param start the first day, or NULL to clear the range
+ * @param end the last day (inclusive); at most ::ENGSCHED_RANGE_MAX_DAYS
+ *        days after @p start for Calendar queries
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL (malformed, inverted)
+ */
+ENGSCHED_API engsched_rc engsched_query_set_range(engsched_query *q, const char *start,
+                                                  const char *end);
+
+/**
+ * @brief Restrict to names containing a text (ASCII case-insensitive).
+ * @param q the query
+ * @param text 1–255 bytes, or NULL to clear
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_query_set_text(engsched_query *q, const char *text);
+
+/**
+ * @brief Choose the order.
+ * @param q the query
+ * @param sort the key
+ * @param descending nonzero for descending (the id tie-break follows)
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_query_set_sort(engsched_query *q, engsched_sort sort,
+                                                 int descending);
+
+/**
+ * @brief Choose the page size.
+ * @param q the query
+ * @param limit 1 … ::ENGSCHED_PAGE_MAX
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_query_set_limit(engsched_query *q, unsigned int limit);
+
+/**
+ * @brief Open one page of the List view (VIEW).
+ *
+ * Yields at most the query's limit rows the actor may see, after the row
+ * the token names.
+ * @param db the handle
+ * @param actor the acting user
+ * @param q the query
+ * @param token NULL for the first page, or engsched_cursor_next_token() of
+ *        the previous page of the same query
+ * @param[out] out the cursor, to engsched_cursor_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (a token that is forged or
+ *         belongs to another query), ::ENGSCHED_EDENIED, ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_list(engsched *db, engsched_id actor, const engsched_query *q,
+                                       const char *token, engsched_cursor **out);
+
+/**
+ * @brief Open the Calendar view (VIEW): every engagement the actor may see
+ *        overlapping the query's range (required), by start date, streamed
+ *        without a page limit.
+ * @param db the handle
+ * @param actor the acting user
+ * @param q the query; its range is required, its sort and limit are ignored
+ * @param[out] out the cursor, to engsched_cursor_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (no range, range too long),
+ *         ::ENGSCHED_EDENIED, ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_calendar(engsched *db, engsched_id actor,
+                                           const engsched_query *q, engsched_cursor **out);
+
+/**
+ * @brief Advance to the next row.
+ *
+ * The row's getters below read the current row until the next call.
+ * @param cur the cursor
+ * @param[out] out_has_row 1 if a row is current, 0 at the end
+ * @return ::ENGSCHED_OK or a storage error (the handle's message explains)
+ */
+ENGSCHED_API engsched_rc engsched_cursor_next(engsched_cursor *cur, int *out_has_row);
+
+/**
+ * @brief The token that resumes a List after the last row returned, or
+ *        NULL when the last page has been read.
+ * @param cur the cursor
+ * @return a string valid until the cursor is freed, or NULL
+ */
+ENGSCHED_API const char *engsched_cursor_next_token(const engsched_cursor *cur);
+
+/**
+ * @brief Release a cursor.
+ * @param cur the cursor; NULL is ignored
+ */
+ENGSCHED_API void engsched_cursor_free(engsched_cursor *cur);
+
+/** @brief The current row's engagement id. @param cur the cursor @return the id */
+ENGSCHED_API engsched_id engsched_cursor_id(const engsched_cursor *cur);
+/** @brief The current row's client id. @param cur the cursor @return the id */
+ENGSCHED_API engsched_id engsched_cursor_client(const engsched_cursor *cur);
+/** @brief The current row's name. @param cur the cursor @return the name */
+ENGSCHED_API const char *engsched_cursor_name(const engsched_cursor *cur);
+/** @brief The current row's first day. @param cur the cursor @return `YYYY-MM-DD` */
+ENGSCHED_API const char *engsched_cursor_start(const engsched_cursor *cur);
+/** @brief The current row's last day. @param cur the cursor @return `YYYY-MM-DD` */
+ENGSCHED_API const char *engsched_cursor_end(const engsched_cursor *cur);
+/** @brief The current row's status. @param cur the cursor @return the status */
+ENGSCHED_API engsched_status engsched_cursor_status(const engsched_cursor *cur);
+/** @brief The current row's report status. @param cur the cursor @return the status */
+ENGSCHED_API engsched_report_status engsched_cursor_report_status(const engsched_cursor *cur);
+/** @brief The current row's version. @param cur the cursor @return the version */
+ENGSCHED_API int64_t engsched_cursor_version(const engsched_cursor *cur);
+/** @brief The current row's last change. @param cur the cursor @return UTC seconds */
+ENGSCHED_API int64_t engsched_cursor_updated_at(const engsched_cursor *cur);
+/** @}
+ */
+
+/** @name Availability view
+ *  @{ */
+
+/** @brief Opaque stream of operators with their work in a range. */
+typedef struct engsched_availability engsched_availability;
+
+/**
+ * @brief Open the Availability view (VIEW_AVAILABILITY): every operator
+ *        sharing a client with the actor, by display name, each with their
+ *        engagements and unavailability overlapping the range.
+ *
+ * Engagements of clients the actor cannot access appear as anonymous
+ * "Busy" blocks with no id, name or client.
+ * @param db the handle
+ * @param actor the acting user
+ * @param start the first day
+ * @param end the last day (at most ::ENGSCHED_RANGE_MAX_DAYS days on)
+ * @param[out] out the stream, to engsched_availability_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL, ::ENGSCHED_EDENIED, ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_availability_open(engsched *db, engsched_id actor,
+                                                    const char *start, const char *end,
+                                                    engsched_availability **out);
+
+/**
+ * @brief Advance to the next operator.
+ * @param av the stream
+ * @param[out] out_has_row 1 if an operator is current, 0 at the end
+ * @return ::ENGSCHED_OK or an error (the handle's message explains)
+ */
+ENGSCHED_API engsched_rc engsched_availability_next(engsched_availability *av, int *out_has_row);
+
+/** @brief The current operator's user id. @param av the stream @return the id */
+ENGSCHED_API engsched_id engsched_availability_user(const engsched_availability *av);
+/** @brief The current operator's display name. @param av the stream @return the name */
+ENGSCHED_API const char *engsched_availability_name(const engsched_availability *av);
+
+/**
+ * @brief The current operator's utilisation: working days covered by an
+ *        engagement ÷ working days in the range they are not unavailable.
+ * @param av the stream
+ * @return a fraction from 0 to 1 (0 when no working day remains)
+ */
+ENGSCHED_API double engsched_availability_utilisation(const engsched_availability *av);
+
+/**
+ * @brief The current operator's work in the range (engagements, anonymous
+ *        blocks and unavailability), by start date.
+ * @param av the stream
+ * @return a list owned by the stream, valid until the next call to
+ *         engsched_availability_next()
+ */
+ENGSCHED_API const engsched_work_list *engsched_availability_work(const engsched_availability *av);
+
+/**
+ * @brief Release an availability stream.
+ * @param av the stream; NULL is ignored
+ */
+ENGSCHED_API void engsched_availability_free(engsched_availability *av);
 /** @} */
 
 /** @name Dates

@@ -116,6 +116,42 @@ typedef struct engsched_rec_event {
     const char *details;     /**< JSON object text */
 } engsched_rec_event;
 
+/** @brief A period a user cannot work. */
+typedef struct engsched_rec_unavailability {
+    engsched_id id;          /**< store id */
+    engsched_id user;        /**< whose time */
+    int32_t start_day;       /**< first day */
+    int32_t end_day;         /**< last day, inclusive */
+    const char *reason;      /**< e.g. "Annual leave" */
+    engsched_id created_by;  /**< user id, 0 for the system */
+    int64_t created_at;      /**< UTC seconds */
+} engsched_rec_unavailability;
+
+/**
+ * @brief A List or Calendar query, pushed down to the backend.
+ *
+ * A row matches when every given filter holds. Rows come in the order of
+ * (sort key, id), ascending or both descending; with @ref has_after only
+ * rows strictly after (after key, @ref after_id) in that order.
+ */
+typedef struct engsched_storage_query {
+    unsigned int statuses;      /**< mask of (1 << status); never 0 */
+    engsched_id client;         /**< only this client; 0 for any */
+    engsched_id operator_user;  /**< only engagements this user is assigned to; 0 for any */
+    engsched_id scope_user;     /**< only clients granted to this user in access rows; 0 for every client */
+    int has_range;              /**< nonzero: only rows overlapping the range */
+    int32_t range_start;        /**< start_day <= range_end and end_day >= range_start */
+    int32_t range_end;          /**< see @ref range_start */
+    const char *name_contains;  /**< ASCII case-insensitive substring of the name; NULL for any */
+    int sort;                   /**< ::engsched_sort */
+    int descending;             /**< nonzero: descending */
+    int has_after;              /**< nonzero: resume after the key below */
+    int64_t after_int;          /**< the sort key of the last row for integer keys */
+    const char *after_text;     /**< the sort key of the last row for ENGSCHED_SORT_NAME */
+    engsched_id after_id;       /**< the id of the last row */
+    unsigned int limit;         /**< at most this many rows */
+} engsched_storage_query;
+
 /** @brief Receives one engagement row of a query. */
 typedef engsched_rc (*engsched_storage_engagement_fn)(void *ctx,
                                                       const engsched_rec_engagement *row);
@@ -124,6 +160,11 @@ typedef engsched_rc (*engsched_storage_assignment_fn)(void *ctx,
                                                       const engsched_rec_assignment *row);
 /** @brief Receives one file row. */
 typedef engsched_rc (*engsched_storage_file_fn)(void *ctx, const engsched_rec_file *row);
+/** @brief Receives one user row. */
+typedef engsched_rc (*engsched_storage_user_fn)(void *ctx, const engsched_rec_user *row);
+/** @brief Receives one unavailability row. */
+typedef engsched_rc (*engsched_storage_unavailability_fn)(void *ctx,
+                                                          const engsched_rec_unavailability *row);
 /** @brief Receives one event row. */
 typedef engsched_rc (*engsched_storage_event_fn)(void *ctx, const engsched_rec_event *row);
 
@@ -279,6 +320,50 @@ struct engsched_storage {
                               unsigned int limit, engsched_storage_event_fn row, void *ctx);
     /** @brief The newest sequence number, 0 if none. */
     engsched_rc (*event_last_seq)(engsched_storage *s, int64_t *out_seq);
+
+    /** @brief The List and Calendar query (see ::engsched_storage_query). */
+    engsched_rc (*engagement_query)(engsched_storage *s, const engsched_storage_query *q,
+                                    engsched_storage_engagement_fn row, void *ctx);
+
+    /**
+     * @brief Users whose role holds every bit of @p permissions, ordered by
+     * (display_name, id), after (@p after_name, @p after_id) when
+     * @p after_name is not NULL, at most @p limit.
+     *
+     * With @p scope_user not 0, only users who share a client with it: the
+     * scope user or the listed user has the all-clients flag, or both have
+     * an access row for one client.
+     */
+    engsched_rc (*users_with_permissions)(engsched_storage *s, unsigned int permissions,
+                                          engsched_id scope_user, const char *after_name,
+                                          engsched_id after_id, unsigned int limit,
+                                          engsched_storage_user_fn row, void *ctx);
+
+    /**
+     * @brief Engagements @p user is assigned to whose status is in the
+     * mask @p statuses and that overlap [@p range_start, @p range_end],
+     * ordered by (start_day, id).
+     */
+    engsched_rc (*operator_work)(engsched_storage *s, engsched_id user, unsigned int statuses,
+                                 int32_t range_start, int32_t range_end,
+                                 engsched_storage_engagement_fn row, void *ctx);
+
+    /** @brief Insert unavailability (rec->id ignored). */
+    engsched_rc (*unavailability_insert)(engsched_storage *s,
+                                         const engsched_rec_unavailability *rec,
+                                         engsched_id *out_id);
+    /** @brief Read unavailability by id; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*unavailability_get)(engsched_storage *s, engsched_id id,
+                                      engsched_rec_unavailability *out);
+    /** @brief Delete unavailability; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*unavailability_delete)(engsched_storage *s, engsched_id id);
+    /**
+     * @brief A user's unavailability overlapping [@p range_start,
+     * @p range_end], ordered by (start_day, id).
+     */
+    engsched_rc (*unavailability_list)(engsched_storage *s, engsched_id user,
+                                       int32_t range_start, int32_t range_end,
+                                       engsched_storage_unavailability_fn row, void *ctx);
 };
 
 /**
