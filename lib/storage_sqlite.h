@@ -1,0 +1,28 @@
+/* Private interface of the built-in SQLite backend (storage_sqlite.c),
+ * shared with its schema (storage_sqlite_schema.c) and the white-box
+ * tests. Nothing here is exported. */
+#ifndef ENGSCHED_STORAGE_SQLITE_H
+#define ENGSCHED_STORAGE_SQLITE_H
+
+#include <sqlite3.h>
+
+#include <engsched/storage.h>
+
+/* PRAGMA application_id of every libengsched store: 'ENGS'. It tells our
+ * files apart from other SQLite databases before anything is written. */
+#define ES_SQLITE_APPLICATION_ID 0x454E4753
+
+/* The newest schema version the migration list can produce. */
+int es_sqlite_schema_latest(void);
+
+/* The SQL script that moves a store from version - 1 to @p version
+ * (1 … es_sqlite_schema_latest()), or NULL outside that range. The runner
+ * executes it in one BEGIN IMMEDIATE transaction together with the
+ * application_id and user_version update; scripts never touch either. */
+const char *es_sqlite_migration(int version);
+
+/* The connection of a SQLite backend, for white-box tests that inspect
+ * pragmas. NULL once the backend has discarded a store it created. */
+sqlite3 *es_sqlite_connection(engsched_storage *s);
+
+#endif

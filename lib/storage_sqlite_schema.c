@@ -1,0 +1,141 @@
+/* Schema of the SQLite backend as a forward-only list of migrations.
+ *
+ * Rules for changing it: never edit a migration that has shipped (stores in
+ * the field were built from its exact text); append a new script instead,
+ * and raise the core's ES_SCHEMA_VERSION with it. A store is at version N
+ * when migrations 1 … N have run, recorded in PRAGMA user_version. */
+#include <stddef.h>
+
+#include "storage_sqlite.h"
+
+/* Version 1: every table of the storage interface.
+ *
+ * - STRICT tables, so a wrong type is an error instead of a silent
+ *   conversion.
+ * - Optional user references (requested_by, assigned_by, uploaded_by,
+ *   actor) and an event's engagement and statuses are NULL when absent, so
+ *   the foreign keys hold; records carry 0 for them.
+ * - assignments keeps the order operators were assigned in through its
+ *   explicit ordinal: an explicit INTEGER PRIMARY KEY survives VACUUM, which
+ *   may renumber implicit rowids.
+ * - files uses AUTOINCREMENT because files are deleted: a plain rowid could
+ *   hand a deleted file's id (and an old download link) to a new file.
+ * - file_data is apart from files so that listing metadata never reads a
+ *   blob page; the blob is written and read incrementally.
+ * - Indexes serve the due query of the hourly job (status, start_day, id),
+ *   the list and calendar views by client and by dates, per-operator
+ *   lookups, and per-engagement files and events. */
+static const char migration_1[] =
+    "CREATE TABLE settings("
+    " key TEXT NOT NULL PRIMARY KEY,"
+    " value TEXT NOT NULL"
+    ") WITHOUT ROWID, STRICT;"
+
+    "CREATE TABLE clients("
+    " id INTEGER PRIMARY KEY,"
+    " host_key TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE roles("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " permissions INTEGER NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE users("
+    " id INTEGER PRIMARY KEY,"
+    " host_key TEXT NOT NULL UNIQUE,"
+    " email TEXT,"
+    " display_name TEXT NOT NULL,"
+    " role INTEGER NOT NULL REFERENCES roles(id),"
+    " flags INTEGER NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE client_access("
+    " user INTEGER NOT NULL REFERENCES users(id),"
+    " client INTEGER NOT NULL REFERENCES clients(id),"
+    " PRIMARY KEY(user, client)"
+    ") WITHOUT ROWID, STRICT;"
+
+    "CREATE TABLE engagements("
+    " id INTEGER PRIMARY KEY,"
+    " client INTEGER NOT NULL REFERENCES clients(id),"
+    " requested_by INTEGER REFERENCES users(id),"
+    " name TEXT NOT NULL,"
+    " description TEXT NOT NULL,"
+    " type TEXT NOT NULL,"
+    " location TEXT NOT NULL,"
+    " contacts TEXT NOT NULL,"
+    " custom_fields TEXT NOT NULL,"
+    " cancel_reason TEXT NOT NULL,"
+    " start_day INTEGER NOT NULL,"
+    " end_day INTEGER NOT NULL,"
+    " status INTEGER NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX engagements_due ON engagements(status, start_day, id);"
+    "CREATE INDEX engagements_client ON engagements(client, start_day);"
+    "CREATE INDEX engagements_dates ON engagements(start_day, end_day);"
+
+    "CREATE TABLE reports("
+    " id INTEGER PRIMARY KEY,"
+    " engagement INTEGER NOT NULL UNIQUE REFERENCES engagements(id),"
+    " title TEXT NOT NULL,"
+    " status INTEGER NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE assignments("
+    " ord INTEGER PRIMARY KEY,"
+    " engagement INTEGER NOT NULL REFERENCES engagements(id),"
+    " user INTEGER NOT NULL REFERENCES users(id),"
+    " role INTEGER NOT NULL,"
+    " assigned_by INTEGER REFERENCES users(id),"
+    " assigned_at INTEGER NOT NULL,"
+    " UNIQUE(engagement, user)"
+    ") STRICT;"
+    "CREATE INDEX assignments_user ON assignments(user, engagement);"
+
+    "CREATE TABLE files("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " engagement INTEGER NOT NULL REFERENCES engagements(id),"
+    " name TEXT NOT NULL,"
+    " media_type TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " uploaded_by INTEGER REFERENCES users(id),"
+    " uploaded_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX files_engagement ON files(engagement, id);"
+
+    "CREATE TABLE file_data("
+    " file INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,"
+    " data BLOB NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE events("
+    " seq INTEGER PRIMARY KEY,"
+    " time INTEGER NOT NULL,"
+    " actor INTEGER REFERENCES users(id),"
+    " engagement INTEGER REFERENCES engagements(id),"
+    " action TEXT NOT NULL,"
+    " status_before INTEGER,"
+    " status_after INTEGER,"
+    " details TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX events_engagement ON events(engagement, seq);";
+
+/* Index i holds the script producing version i + 1. Append only. */
+static const char *const migrations[] = {
+    migration_1,
+};
+
+int es_sqlite_schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }
+
+const char *es_sqlite_migration(int version)
+{
+    if (version < 1 || version > es_sqlite_schema_latest())
+        return NULL;
+    return migrations[version - 1];
+}
