@@ -1,0 +1,1106 @@
+/* The storage conformance suite (see conformance.h).
+ *
+ * Only the public callback table is used, and nothing is assumed that the
+ * interface leaves to the backend: ids are compared with each other, never
+ * with fixed numbers (except role ids, which the caller chooses), and
+ * orders are checked as the contract states them. */
+#include "conformance.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* One fixture for the whole group: cmocka runs the cases one after the
+ * other, and every case starts from a backend the setup made for it. */
+typedef struct conf_fixture {
+    engsched_conformance_make_fn make;
+    void *ctx;
+    engsched_storage *s;
+    int version;
+} conf_fixture;
+
+/* --- checking result codes with the backend's message ------------------ */
+
+static void check_rc(engsched_storage *s, engsched_rc got, engsched_rc want, const char *expr,
+                     const char *file, int line)
+{
+    if (got == want)
+        return;
+    print_error("%s:%d: %s returned %s, expected %s (backend message: \"%s\")\n", file, line,
+                expr, engsched_rc_name(got), engsched_rc_name(want),
+                engsched_storage_errmsg(s));
+    _fail(file, line);
+}
+
+#define EXPECT_RC(s, want, expr) check_rc((s), (expr), (want), #expr, __FILE__, __LINE__)
+#define EXPECT_OK(s, expr) EXPECT_RC((s), ENGSCHED_OK, (expr))
+
+/* --- setup ------------------------------------------------------------- */
+
+static int conf_setup(void **state)
+{
+    conf_fixture *f = *state;
+    f->s = NULL;
+    engsched_rc rc = f->make(f->ctx, &f->s);
+    if (rc != ENGSCHED_OK || f->s == NULL) {
+        print_error("making a backend failed: %s\n", engsched_rc_name(rc));
+        return -1;
+    }
+    rc = f->s->prepare(f->s, engsched_schema_version_supported(), &f->version);
+    if (rc != ENGSCHED_OK) {
+        print_error("prepare failed: %s: %s\n", engsched_rc_name(rc),
+                    engsched_storage_errmsg(f->s));
+        f->s->free(f->s);
+        f->s = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int conf_teardown(void **state)
+{
+    conf_fixture *f = *state;
+    if (f->s != NULL)
+        f->s->free(f->s);
+    f->s = NULL;
+    return 0;
+}
+
+static engsched_storage *backend(void **state) { return ((conf_fixture *)*state)->s; }
+
+/* --- records ----------------------------------------------------------- */
+
+/* A directory to hang engagements on. */
+typedef struct directory {
+    engsched_id role;   /* an operator role */
+    engsched_id admin;  /* a user who assigns and uploads */
+    engsched_id op[3];  /* three operators */
+    engsched_id client;
+    engsched_id client2;
+} directory;
+
+static engsched_id add_user(engsched_storage *s, const char *key, engsched_id role)
+{
+    engsched_rec_user u = {0, key, NULL, key, role, 0, 0};
+    engsched_id id = 0;
+    int created = 0;
+    EXPECT_OK(s, s->user_upsert(s, &u, &id, &created));
+    assert_true(created);
+    return id;
+}
+
+static engsched_id add_client(engsched_storage *s, const char *key)
+{
+    engsched_rec_client c = {0, key, key};
+    engsched_id id = 0;
+    int created = 0;
+    EXPECT_OK(s, s->client_upsert(s, &c, &id, &created));
+    return id;
+}
+
+/* Inside an open write transaction. */
+static void add_directory(engsched_storage *s, directory *d)
+{
+    engsched_rec_role role = {3, "Operator", ENGSCHED_PERM_VIEW | ENGSCHED_PERM_REPORT_VIEW |
+                                                 ENGSCHED_PERM_REPORT_EDIT};
+    EXPECT_OK(s, s->role_insert(s, &role, &d->role));
+    d->admin = add_user(s, "admin", d->role);
+    d->op[0] = add_user(s, "op0", d->role);
+    d->op[1] = add_user(s, "op1", d->role);
+    d->op[2] = add_user(s, "op2", d->role);
+    d->client = add_client(s, "acme");
+    d->client2 = add_client(s, "globex");
+}
+
+static engsched_rec_engagement engagement(engsched_id client, const char *name, int status,
+                                          int32_t start_day)
+{
+    engsched_rec_engagement e = {
+        .client = client,
+        .requested_by = 0,
+        .name = name,
+        .description = "External network test",
+        .type = "external",
+        .location = "Remote",
+        .contacts = "alice@example.com",
+        .custom_fields = "{\"ticket\":\"OPS-1\"}",
+        .cancel_reason = "",
+        .start_day = start_day,
+        .end_day = start_day + 4,
+        .status = status,
+        .version = 1,
+        .created_at = 1700000000,
+        .updated_at = 1700000001,
+        .report = 0,
+        .report_status = ENGSCHED_REPORT_NONE,
+        .report_title = "",
+    };
+    return e;
+}
+
+static engsched_id insert_engagement(engsched_storage *s, const engsched_rec_engagement *rec)
+{
+    engsched_id id = 0, report = -1;
+    EXPECT_OK(s, s->engagement_insert(s, rec, &id, &report));
+    assert_true(id != 0);
+    if (rec->report_status == ENGSCHED_REPORT_NONE)
+        assert_int_equal(report, 0);
+    else
+        assert_true(report != 0);
+    return id;
+}
+
+/* Every field, including the report's (the id only when @p report_id is
+ * not -1). */
+static void assert_engagement(const engsched_rec_engagement *got,
+                              const engsched_rec_engagement *want, engsched_id report_id)
+{
+    assert_int_equal(got->id, want->id);
+    assert_int_equal(got->client, want->client);
+    assert_int_equal(got->requested_by, want->requested_by);
+    assert_string_equal(got->name, want->name);
+    assert_string_equal(got->description, want->description);
+    assert_string_equal(got->type, want->type);
+    assert_string_equal(got->location, want->location);
+    assert_string_equal(got->contacts, want->contacts);
+    assert_string_equal(got->custom_fields, want->custom_fields);
+    assert_string_equal(got->cancel_reason, want->cancel_reason);
+    assert_int_equal(got->start_day, want->start_day);
+    assert_int_equal(got->end_day, want->end_day);
+    assert_int_equal(got->status, want->status);
+    assert_int_equal(got->version, want->version);
+    assert_int_equal(got->created_at, want->created_at);
+    assert_int_equal(got->updated_at, want->updated_at);
+    if (report_id != -1)
+        assert_int_equal(got->report, report_id);
+    assert_int_equal(got->report_status, want->report_status);
+    assert_string_equal(got->report_title, want->report_title);
+}
+
+/* --- row collectors ---------------------------------------------------- */
+
+#define MAX_ROWS 16
+
+/* Ids (or seqs) of the rows seen; the callback returns stop_rc at row
+ * stop_at (1-based), to check that iteration stops. */
+typedef struct rows {
+    int64_t ids[MAX_ROWS];
+    size_t count;
+    size_t stop_at;
+    engsched_rc stop_rc;
+    engsched_rec_engagement engagement[MAX_ROWS];
+    engsched_rec_assignment assignment[MAX_ROWS];
+    engsched_rec_event event[MAX_ROWS];
+    char text[MAX_ROWS][2][64]; /* copies of row strings, valid only in the callback */
+} rows;
+
+static engsched_rc row_seen(rows *r, int64_t id)
+{
+    assert_true(r->count < MAX_ROWS);
+    r->ids[r->count++] = id;
+    if (r->stop_at != 0 && r->count == r->stop_at)
+        return r->stop_rc;
+    return ENGSCHED_OK;
+}
+
+static void keep_text(rows *r, int slot, const char *v)
+{
+    assert_non_null(v);
+    snprintf(r->text[r->count][slot], sizeof r->text[0][0], "%s", v);
+}
+
+static engsched_rc on_engagement(void *ctx, const engsched_rec_engagement *row)
+{
+    rows *r = ctx;
+    assert_true(r->count < MAX_ROWS);
+    r->engagement[r->count] = *row;
+    keep_text(r, 0, row->name);
+    keep_text(r, 1, row->report_title);
+    return row_seen(r, row->id);
+}
+
+static engsched_rc on_assignment(void *ctx, const engsched_rec_assignment *row)
+{
+    rows *r = ctx;
+    assert_true(r->count < MAX_ROWS);
+    r->assignment[r->count] = *row;
+    return row_seen(r, row->user);
+}
+
+static engsched_rc on_file(void *ctx, const engsched_rec_file *row)
+{
+    rows *r = ctx;
+    assert_true(r->count < MAX_ROWS);
+    keep_text(r, 0, row->name);
+    keep_text(r, 1, row->media_type);
+    return row_seen(r, row->id);
+}
+
+static engsched_rc on_event(void *ctx, const engsched_rec_event *row)
+{
+    rows *r = ctx;
+    assert_true(r->count < MAX_ROWS);
+    r->event[r->count] = *row;
+    keep_text(r, 0, row->action);
+    keep_text(r, 1, row->details);
+    return row_seen(r, row->seq);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void assert_ids(const rows *r, const int64_t *want, size_t n)
+{
+    assert_int_equal(r->count, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(r->ids[i], want[i]);
+}
+
+/* --- cases: transactions and settings ---------------------------------- */
+
+static void test_schema_version(void **state)
+{
+    engsched_storage *s = backend(state);
+    int version = -1;
+    assert_int_equal(s->version, ENGSCHED_STORAGE_VERSION);
+    EXPECT_OK(s, s->begin(s, 0));
+    EXPECT_OK(s, s->schema_version(s, &version));
+    EXPECT_OK(s, s->commit(s));
+    assert_int_equal(version, ((conf_fixture *)*state)->version);
+    assert_int_equal(version, engsched_schema_version_supported());
+}
+
+static void test_busy_timeout(void **state)
+{
+    engsched_storage *s = backend(state);
+    EXPECT_OK(s, s->set_busy_timeout(s, 250));
+    EXPECT_OK(s, s->set_busy_timeout(s, 0));
+}
+
+static void test_settings(void **state)
+{
+    engsched_storage *s = backend(state);
+    const char *v = NULL;
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->setting_get(s, "time_zone", &v));
+    EXPECT_OK(s, s->setting_set(s, "time_zone", "UTC"));
+    EXPECT_OK(s, s->setting_get(s, "time_zone", &v));
+    assert_string_equal(v, "UTC");
+    EXPECT_OK(s, s->setting_set(s, "time_zone", "Pacific/Auckland"));
+    EXPECT_OK(s, s->setting_set(s, "organizer", ""));
+    EXPECT_OK(s, s->setting_get(s, "time_zone", &v));
+    assert_string_equal(v, "Pacific/Auckland");
+    EXPECT_OK(s, s->setting_get(s, "organizer", &v));
+    assert_string_equal(v, "");
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 0));
+    EXPECT_OK(s, s->setting_get(s, "time_zone", &v));
+    assert_string_equal(v, "Pacific/Auckland");
+    EXPECT_OK(s, s->commit(s));
+}
+
+static void test_commit_persists(void **state)
+{
+    engsched_storage *s = backend(state);
+    engsched_id id = 0, found = 0;
+    EXPECT_OK(s, s->begin(s, 1));
+    id = add_client(s, "kept");
+    EXPECT_OK(s, s->commit(s));
+    EXPECT_OK(s, s->begin(s, 0));
+    EXPECT_OK(s, s->client_find(s, "kept", &found));
+    EXPECT_OK(s, s->commit(s));
+    assert_int_equal(found, id);
+}
+
+static void test_rollback_discards(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    engsched_id client = 0, found = 0, eng = 0;
+    const char *v = NULL;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 1));
+    client = add_client(s, "temporary");
+    engsched_rec_engagement e = engagement(d.client, "Gone", ENGSCHED_STATUS_PENDING, 100);
+    eng = insert_engagement(s, &e);
+    EXPECT_OK(s, s->setting_set(s, "gone", "1"));
+    EXPECT_OK(s, s->rollback(s));
+
+    EXPECT_OK(s, s->begin(s, 0));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->client_find(s, "temporary", &found));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->client_get(s, client, &(engsched_rec_client){0}));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->engagement_get(s, eng, &e));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->setting_get(s, "gone", &v));
+    EXPECT_OK(s, s->commit(s));
+}
+
+static void test_rollback_after_failure(void **state)
+{
+    engsched_storage *s = backend(state);
+    engsched_id id = 0, found = 0;
+    engsched_rec_role role = {1, "Administrator", ENGSCHED_PERM_ALL};
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->role_insert(s, &role, &id));
+    EXPECT_OK(s, s->commit(s));
+
+    /* A failing callback leaves the transaction to the caller's rollback,
+     * which discards what came before the failure too. */
+    EXPECT_OK(s, s->begin(s, 1));
+    add_client(s, "before-failure");
+    EXPECT_RC(s, ENGSCHED_EEXISTS, s->role_insert(s, &role, &id));
+    EXPECT_OK(s, s->rollback(s));
+    EXPECT_OK(s, s->begin(s, 0));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->client_find(s, "before-failure", &found));
+    EXPECT_OK(s, s->rollback(s));
+}
+
+static void test_rollback_without_transaction(void **state)
+{
+    engsched_storage *s = backend(state);
+    EXPECT_OK(s, s->rollback(s));
+    EXPECT_OK(s, s->begin(s, 0));
+    EXPECT_OK(s, s->commit(s));
+    EXPECT_OK(s, s->rollback(s));
+}
+
+/* --- cases: directory --------------------------------------------------- */
+
+static void test_client_upsert(void **state)
+{
+    engsched_storage *s = backend(state);
+    engsched_rec_client c = {0, "acme", "ACME Ltd"}, got;
+    engsched_id id = 0, id2 = 0, again = 0, found = 0;
+    int created = -1;
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->client_upsert(s, &c, &id, &created));
+    assert_true(id != 0);
+    assert_int_equal(created, 1);
+
+    engsched_rec_client other = {0, "globex", "Globex"};
+    EXPECT_OK(s, s->client_upsert(s, &other, &id2, &created));
+    assert_int_equal(created, 1);
+    assert_true(id2 != id);
+
+    c.id = 424242; /* ignored */
+    c.name = "ACME Inc";
+    EXPECT_OK(s, s->client_upsert(s, &c, &again, &created));
+    assert_int_equal(again, id);
+    assert_int_equal(created, 0);
+
+    EXPECT_OK(s, s->client_get(s, id, &got));
+    assert_int_equal(got.id, id);
+    assert_string_equal(got.host_key, "acme");
+    assert_string_equal(got.name, "ACME Inc");
+    EXPECT_OK(s, s->client_find(s, "globex", &found));
+    assert_int_equal(found, id2);
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->client_find(s, "initech", &found));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->client_get(s, id + id2 + 1000, &got));
+    EXPECT_OK(s, s->commit(s));
+}
+
+static void test_roles(void **state)
+{
+    engsched_storage *s = backend(state);
+    engsched_rec_role admin = {1, "Administrator", ENGSCHED_PERM_ALL};
+    engsched_rec_role op = {3, "Operator", ENGSCHED_PERM_VIEW | ENGSCHED_PERM_REPORT_EDIT};
+    engsched_rec_role auditor = {0, "Auditor", ENGSCHED_PERM_VIEW}, got;
+    engsched_id id1 = 0, id3 = 0, ida = 0, found = 0;
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->role_insert(s, &admin, &id1));
+    EXPECT_OK(s, s->role_insert(s, &op, &id3));
+    assert_int_equal(id1, 1);
+    assert_int_equal(id3, 3);
+    EXPECT_OK(s, s->role_insert(s, &auditor, &ida));
+    assert_true(ida != 0 && ida != 1 && ida != 3);
+
+    engsched_rec_role same_name = {0, "Auditor", 0}, same_id = {3, "Other", 0};
+    EXPECT_RC(s, ENGSCHED_EEXISTS, s->role_insert(s, &same_name, &found));
+    EXPECT_RC(s, ENGSCHED_EEXISTS, s->role_insert(s, &same_id, &found));
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->role_get(s, 3, &got));
+    assert_int_equal(got.id, 3);
+    assert_string_equal(got.name, "Operator");
+    assert_int_equal(got.permissions, op.permissions);
+    EXPECT_OK(s, s->role_find(s, "Auditor", &found));
+    assert_int_equal(found, ida);
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->role_find(s, "Nobody", &found));
+
+    EXPECT_OK(s, s->role_update(s, ida, ENGSCHED_PERM_VIEW | ENGSCHED_PERM_REQUEST));
+    EXPECT_OK(s, s->role_get(s, ida, &got));
+    assert_string_equal(got.name, "Auditor");
+    assert_int_equal(got.permissions, ENGSCHED_PERM_VIEW | ENGSCHED_PERM_REQUEST);
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->role_update(s, ida + 1000, 0));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->role_get(s, ida + 1000, &got));
+    EXPECT_OK(s, s->commit(s));
+}
+
+static void test_users(void **state)
+{
+    engsched_storage *s = backend(state);
+    engsched_rec_role r1 = {2, "Manager", ENGSCHED_PERM_VIEW | ENGSCHED_PERM_APPROVE};
+    engsched_rec_role r2 = {5, "Viewer", ENGSCHED_PERM_VIEW};
+    engsched_id role1 = 0, role2 = 0, id = 0, again = 0, found = 0;
+    int created = -1;
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->role_insert(s, &r1, &role1));
+    EXPECT_OK(s, s->role_insert(s, &r2, &role2));
+
+    engsched_rec_user u = {0, "u-1", "alice@example.com", "Alice", role1,
+                           ENGSCHED_USER_ALL_CLIENTS, 0xdead /* ignored */};
+    EXPECT_OK(s, s->user_upsert(s, &u, &id, &created));
+    assert_true(id != 0);
+    assert_int_equal(created, 1);
+
+    engsched_rec_user got;
+    EXPECT_OK(s, s->user_get(s, id, &got));
+    assert_int_equal(got.id, id);
+    assert_string_equal(got.host_key, "u-1");
+    assert_string_equal(got.email, "alice@example.com");
+    assert_string_equal(got.display_name, "Alice");
+    assert_int_equal(got.role, role1);
+    assert_int_equal(got.flags, ENGSCHED_USER_ALL_CLIENTS);
+    assert_int_equal(got.permissions, r1.permissions);
+
+    engsched_rec_user changed = {0, "u-1", NULL, "Alice B", role2, 0, 0};
+    EXPECT_OK(s, s->user_upsert(s, &changed, &again, &created));
+    assert_int_equal(again, id);
+    assert_int_equal(created, 0);
+    EXPECT_OK(s, s->user_get(s, id, &got));
+    assert_null(got.email);
+    assert_string_equal(got.display_name, "Alice B");
+    assert_int_equal(got.role, role2);
+    assert_int_equal(got.flags, 0);
+    assert_int_equal(got.permissions, ENGSCHED_PERM_VIEW);
+
+    /* The mask follows the role, not a copy taken at upsert time. */
+    EXPECT_OK(s, s->role_update(s, role2, ENGSCHED_PERM_VIEW | ENGSCHED_PERM_FILES_DOWNLOAD));
+    EXPECT_OK(s, s->user_get(s, id, &got));
+    assert_int_equal(got.permissions, ENGSCHED_PERM_VIEW | ENGSCHED_PERM_FILES_DOWNLOAD);
+
+    EXPECT_OK(s, s->user_find(s, "u-1", &found));
+    assert_int_equal(found, id);
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->user_find(s, "u-2", &found));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->user_get(s, id + 1000, &got));
+    EXPECT_OK(s, s->commit(s));
+}
+
+static void test_access(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    int granted = -1;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    EXPECT_OK(s, s->access_check(s, d.op[0], d.client, &granted));
+    assert_int_equal(granted, 0);
+    EXPECT_OK(s, s->access_grant(s, d.op[0], d.client));
+    EXPECT_OK(s, s->access_grant(s, d.op[0], d.client)); /* idempotent */
+    EXPECT_OK(s, s->access_check(s, d.op[0], d.client, &granted));
+    assert_int_equal(granted, 1);
+    EXPECT_OK(s, s->access_check(s, d.op[0], d.client2, &granted));
+    assert_int_equal(granted, 0);
+    EXPECT_OK(s, s->access_check(s, d.op[1], d.client, &granted));
+    assert_int_equal(granted, 0);
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->access_revoke(s, d.op[0], d.client));
+    EXPECT_OK(s, s->access_revoke(s, d.op[0], d.client)); /* idempotent */
+    EXPECT_OK(s, s->access_check(s, d.op[0], d.client, &granted));
+    assert_int_equal(granted, 0);
+    EXPECT_OK(s, s->commit(s));
+}
+
+/* --- cases: engagements and reports ------------------------------------ */
+
+static void test_engagement_without_report(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    engsched_rec_engagement got;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_rec_engagement e = engagement(d.client, "Perimeter", ENGSCHED_STATUS_PENDING, -3);
+    e.requested_by = d.op[0];
+    e.id = insert_engagement(s, &e);
+    EXPECT_OK(s, s->engagement_get(s, e.id, &got));
+    assert_engagement(&got, &e, 0);
+
+    engsched_rec_engagement sys = engagement(d.client2, "System", ENGSCHED_STATUS_PENDING, 20000);
+    sys.id = insert_engagement(s, &sys);
+    assert_true(sys.id != e.id);
+    EXPECT_OK(s, s->engagement_get(s, sys.id, &got));
+    assert_engagement(&got, &sys, 0);
+    assert_int_equal(got.requested_by, 0);
+
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->engagement_get(s, e.id + sys.id + 1000, &got));
+    EXPECT_OK(s, s->commit(s));
+}
+
+static void test_engagement_with_report(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    engsched_rec_engagement got;
+    engsched_id id = 0, report = 0, owner = 0;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_rec_engagement e = engagement(d.client, "Web app", ENGSCHED_STATUS_SCHEDULED, 50);
+    e.report_status = ENGSCHED_REPORT_DRAFT;
+    e.report_title = "Web app assessment";
+    EXPECT_OK(s, s->engagement_insert(s, &e, &id, &report));
+    assert_true(id != 0);
+    assert_true(report != 0);
+    e.id = id;
+    EXPECT_OK(s, s->engagement_get(s, id, &got));
+    assert_engagement(&got, &e, report);
+
+    EXPECT_OK(s, s->report_engagement(s, report, &owner));
+    assert_int_equal(owner, id);
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->report_engagement(s, report + 1000, &owner));
+    EXPECT_OK(s, s->commit(s));
+}
+
+static void test_engagement_update(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    engsched_rec_engagement got;
+    engsched_id report = -1;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_rec_engagement e = engagement(d.client, "Pending", ENGSCHED_STATUS_PENDING, 10);
+    e.requested_by = d.op[0];
+    e.id = insert_engagement(s, &e);
+
+    /* Approve: every field changes and the report is created. */
+    engsched_rec_engagement u = {
+        .id = e.id, .client = d.client2, .requested_by = 0, .name = "Approved",
+        .description = "Scope B", .type = "internal", .location = "On site",
+        .contacts = "bob@example.com", .custom_fields = "{}", .cancel_reason = "n/a",
+        .start_day = 12, .end_day = 20, .status = ENGSCHED_STATUS_SCHEDULED, .version = 2,
+        .created_at = 1700000000, .updated_at = 1700000500, .report = 0,
+        .report_status = ENGSCHED_REPORT_DRAFT, .report_title = "Report one",
+    };
+    EXPECT_OK(s, s->engagement_update(s, &u, &report));
+    assert_true(report != 0 && report != -1);
+    EXPECT_OK(s, s->engagement_get(s, e.id, &got));
+    assert_engagement(&got, &u, report);
+
+    /* Move the report on: same report, new status and title. */
+    u.report = report;
+    u.report_status = ENGSCHED_REPORT_IN_REVIEW;
+    u.report_title = "Report one, final";
+    u.status = ENGSCHED_STATUS_IN_REVIEW;
+    u.version = 3;
+    u.requested_by = d.op[1];
+    EXPECT_OK(s, s->engagement_update(s, &u, NULL));
+    EXPECT_OK(s, s->engagement_get(s, e.id, &got));
+    assert_engagement(&got, &u, report);
+
+    /* An update that keeps "no report" creates none. */
+    engsched_rec_engagement p = engagement(d.client, "Still pending", ENGSCHED_STATUS_PENDING, 9);
+    p.id = insert_engagement(s, &p);
+    p.name = "Still pending, renamed";
+    p.version = 2;
+    report = -1;
+    EXPECT_OK(s, s->engagement_update(s, &p, &report));
+    assert_int_equal(report, 0);
+    EXPECT_OK(s, s->engagement_get(s, p.id, &got));
+    assert_engagement(&got, &p, 0);
+
+    p.id = e.id + p.id + 1000;
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->engagement_update(s, &p, NULL));
+    EXPECT_OK(s, s->commit(s));
+}
+
+static engsched_id insert_at(engsched_storage *s, engsched_id client, const char *name,
+                             int status, int32_t start_day)
+{
+    engsched_rec_engagement e = engagement(client, name, status, start_day);
+    return insert_engagement(s, &e);
+}
+
+static void test_engagements_due(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    rows r;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_id a = insert_at(s, d.client, "a", ENGSCHED_STATUS_SCHEDULED, 100);
+    insert_at(s, d.client, "pending", ENGSCHED_STATUS_PENDING, 90);
+    engsched_id later = insert_at(s, d.client, "later", ENGSCHED_STATUS_SCHEDULED, 101);
+    insert_at(s, d.client, "running", ENGSCHED_STATUS_IN_PROGRESS, 50);
+    engsched_id b = insert_at(s, d.client2, "b", ENGSCHED_STATUS_SCHEDULED, 99);
+    engsched_rec_engagement with_report = engagement(d.client, "c", ENGSCHED_STATUS_SCHEDULED,
+                                                     -5);
+    with_report.report_status = ENGSCHED_REPORT_DRAFT;
+    with_report.report_title = "C report";
+    engsched_id c = insert_engagement(s, &with_report);
+    insert_at(s, d.client, "canceled", ENGSCHED_STATUS_CANCELED, 10);
+    EXPECT_OK(s, s->commit(s));
+
+    int64_t due[3] = {a, b, c};
+    qsort(due, 3, sizeof due[0], cmp_id);
+
+    EXPECT_OK(s, s->begin(s, 0));
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->engagements_due(s, 100, 0, 100, on_engagement, &r));
+    assert_ids(&r, due, 3);
+    for (size_t i = 0; i < r.count; i++) {
+        assert_int_equal(r.engagement[i].status, ENGSCHED_STATUS_SCHEDULED);
+        if (r.ids[i] == c) {
+            assert_int_equal(r.engagement[i].report_status, ENGSCHED_REPORT_DRAFT);
+            assert_true(r.engagement[i].report != 0);
+            assert_string_equal(r.text[i][0], "c");
+            assert_string_equal(r.text[i][1], "C report");
+        } else {
+            assert_int_equal(r.engagement[i].report_status, ENGSCHED_REPORT_NONE);
+            assert_int_equal(r.engagement[i].report, 0);
+            assert_string_equal(r.text[i][1], "");
+        }
+    }
+
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->engagements_due(s, 100, due[0], 100, on_engagement, &r));
+    assert_ids(&r, due + 1, 2);
+
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->engagements_due(s, 100, 0, 2, on_engagement, &r));
+    assert_ids(&r, due, 2);
+
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->engagements_due(s, 100, due[2], 100, on_engagement, &r));
+    assert_int_equal(r.count, 0);
+
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->engagements_due(s, 100, 0, 0, on_engagement, &r));
+    assert_int_equal(r.count, 0);
+
+    int64_t up_to_101[4] = {a, b, c, later};
+    qsort(up_to_101, 4, sizeof up_to_101[0], cmp_id);
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->engagements_due(s, 101, 0, 100, on_engagement, &r));
+    assert_ids(&r, up_to_101, 4);
+
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->engagements_due(s, -6, 0, 100, on_engagement, &r));
+    assert_int_equal(r.count, 0);
+    EXPECT_OK(s, s->commit(s));
+}
+
+/* --- cases: assignments ------------------------------------------------ */
+
+static void test_assignments(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    rows r;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_id e = insert_at(s, d.client, "e", ENGSCHED_STATUS_SCHEDULED, 10);
+    engsched_id other = insert_at(s, d.client, "other", ENGSCHED_STATUS_SCHEDULED, 10);
+    /* Assigned in an order that is neither id order nor reverse id order. */
+    engsched_rec_assignment as[3] = {
+        {e, d.op[2], ENGSCHED_OPROLE_LEAD, d.admin, 30},
+        {e, d.op[0], ENGSCHED_OPROLE_TESTER, 0, 10},
+        {e, d.op[1], ENGSCHED_OPROLE_REVIEWER, d.admin, 20},
+    };
+    for (int i = 0; i < 3; i++)
+        EXPECT_OK(s, s->assignment_insert(s, &as[i]));
+    EXPECT_RC(s, ENGSCHED_EEXISTS, s->assignment_insert(s, &as[1]));
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 1));
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->assignment_list(s, e, on_assignment, &r));
+    int64_t order[3] = {d.op[2], d.op[0], d.op[1]};
+    assert_ids(&r, order, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(r.assignment[i].engagement, e);
+        assert_int_equal(r.assignment[i].role, as[i].role);
+        assert_int_equal(r.assignment[i].assigned_by, as[i].assigned_by);
+        assert_int_equal(r.assignment[i].assigned_at, as[i].assigned_at);
+    }
+
+    EXPECT_OK(s, s->assignment_delete(s, e, d.op[0]));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->assignment_delete(s, e, d.op[0]));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->assignment_delete(s, other, d.op[1]));
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->assignment_list(s, e, on_assignment, &r));
+    int64_t after_delete[2] = {d.op[2], d.op[1]};
+    assert_ids(&r, after_delete, 2);
+
+    /* Assigned again: last in order. */
+    EXPECT_OK(s, s->assignment_insert(s, &as[1]));
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->assignment_list(s, e, on_assignment, &r));
+    int64_t reassigned[3] = {d.op[2], d.op[1], d.op[0]};
+    assert_ids(&r, reassigned, 3);
+
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->assignment_list(s, other, on_assignment, &r));
+    assert_int_equal(r.count, 0);
+    EXPECT_OK(s, s->commit(s));
+}
+
+/* --- cases: files ------------------------------------------------------ */
+
+/* Larger than several 64 KiB chunks and not a multiple of one. */
+#define FILE_SIZE 200003
+
+static unsigned char *file_bytes(void)
+{
+    unsigned char *data = malloc(FILE_SIZE);
+    assert_non_null(data);
+    for (size_t i = 0; i < FILE_SIZE; i++)
+        data[i] = (unsigned char)((i * 31u + (i >> 11)) & 0xffu);
+    return data;
+}
+
+static void expect_read(engsched_storage *s, engsched_id id, int64_t offset, size_t size,
+                        const unsigned char *data, size_t want)
+{
+    unsigned char *buf = malloc(size + 1);
+    size_t got = (size_t)-1;
+    assert_non_null(buf);
+    EXPECT_OK(s, s->file_read(s, id, offset, buf, size, &got));
+    assert_int_equal(got, want);
+    if (want > 0)
+        assert_memory_equal(buf, data + offset, want);
+    free(buf);
+}
+
+static void test_files(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    engsched_rec_file got;
+    engsched_id id = 0, empty = 0;
+    unsigned char *data = file_bytes();
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_id e = insert_at(s, d.client, "e", ENGSCHED_STATUS_SCHEDULED, 10);
+    engsched_rec_file meta = {0, e, "scope.pdf", "application/pdf", FILE_SIZE, d.admin, 1234};
+    EXPECT_OK(s, s->file_insert(s, &meta, data, &id));
+    assert_true(id != 0);
+    engsched_rec_file zero = {0, e, "empty.txt", "text/plain", 0, 0, 1235};
+    EXPECT_OK(s, s->file_insert(s, &zero, NULL, &empty));
+    assert_true(empty != id);
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 0));
+    EXPECT_OK(s, s->file_get(s, id, &got));
+    assert_int_equal(got.id, id);
+    assert_int_equal(got.engagement, e);
+    assert_string_equal(got.name, "scope.pdf");
+    assert_string_equal(got.media_type, "application/pdf");
+    assert_int_equal(got.size, FILE_SIZE);
+    assert_int_equal(got.uploaded_by, d.admin);
+    assert_int_equal(got.uploaded_at, 1234);
+
+    expect_read(s, id, 0, 100, data, 100);
+    expect_read(s, id, 65530, 20, data, 20); /* across a chunk boundary */
+    expect_read(s, id, 150000, 100000, data, FILE_SIZE - 150000);
+    expect_read(s, id, FILE_SIZE - 1, 10, data, 1);
+    expect_read(s, id, FILE_SIZE, 10, data, 0);
+    expect_read(s, id, FILE_SIZE + 5000, 10, data, 0);
+    expect_read(s, id, 0, FILE_SIZE + 10, data, FILE_SIZE);
+    expect_read(s, empty, 0, 10, data, 0);
+    EXPECT_OK(s, s->file_get(s, empty, &got));
+    assert_int_equal(got.size, 0);
+    assert_int_equal(got.uploaded_by, 0);
+
+    /* A download in small pieces puts the file back together. */
+    unsigned char *copy = malloc(FILE_SIZE);
+    assert_non_null(copy);
+    size_t total = 0, n = 0;
+    do {
+        EXPECT_OK(s, s->file_read(s, id, (int64_t)total, copy + total,
+                                  FILE_SIZE - total < 7001 ? FILE_SIZE - total : 7001, &n));
+        total += n;
+    } while (n > 0 && total < FILE_SIZE);
+    assert_int_equal(total, FILE_SIZE);
+    assert_memory_equal(copy, data, FILE_SIZE);
+    free(copy);
+    EXPECT_OK(s, s->commit(s));
+    free(data);
+}
+
+static void test_file_list_and_delete(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    rows r;
+    engsched_rec_file got;
+    engsched_id ids[3] = {0, 0, 0};
+    unsigned char buf[4];
+    size_t n = 0;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_id e = insert_at(s, d.client, "e", ENGSCHED_STATUS_SCHEDULED, 10);
+    engsched_id other = insert_at(s, d.client, "other", ENGSCHED_STATUS_SCHEDULED, 10);
+    const char *names[3] = {"a.txt", "b.txt", "c.txt"};
+    for (int i = 0; i < 3; i++) {
+        engsched_rec_file meta = {0, e, names[i], "text/plain", 3, d.admin, 100 + i};
+        EXPECT_OK(s, s->file_insert(s, &meta, "abc", &ids[i]));
+    }
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 1));
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->file_list(s, e, on_file, &r));
+    assert_ids(&r, ids, 3); /* oldest first */
+    assert_string_equal(r.text[1][0], "b.txt");
+    assert_string_equal(r.text[1][1], "text/plain");
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->file_list(s, other, on_file, &r));
+    assert_int_equal(r.count, 0);
+
+    EXPECT_OK(s, s->file_delete(s, ids[1]));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->file_get(s, ids[1], &got));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->file_read(s, ids[1], 0, buf, sizeof buf, &n));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->file_delete(s, ids[1]));
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->file_list(s, e, on_file, &r));
+    int64_t left[2] = {ids[0], ids[2]};
+    assert_ids(&r, left, 2);
+
+    engsched_id bogus = ids[0] + ids[1] + ids[2] + 1000;
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->file_get(s, bogus, &got));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->file_read(s, bogus, 0, buf, sizeof buf, &n));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->file_delete(s, bogus));
+    EXPECT_OK(s, s->commit(s));
+}
+
+/* --- cases: events ----------------------------------------------------- */
+
+static void test_events(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    rows r;
+    int64_t seq[4] = {0, 0, 0, 0}, last = -1;
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->event_last_seq(s, &last));
+    assert_int_equal(last, 0);
+    add_directory(s, &d);
+    engsched_id e1 = insert_at(s, d.client, "e1", ENGSCHED_STATUS_PENDING, 10);
+    engsched_id e2 = insert_at(s, d.client, "e2", ENGSCHED_STATUS_PENDING, 10);
+    engsched_rec_event ev[4] = {
+        {0, 100, d.admin, e1, "engagement.requested", 0, ENGSCHED_STATUS_PENDING,
+         "{\"a\":1}"},
+        {0, 101, 0, 0, "settings.changed", 0, 0, NULL},
+        {0, 102, d.admin, e1, "engagement.approved", ENGSCHED_STATUS_PENDING,
+         ENGSCHED_STATUS_SCHEDULED, "{}"},
+        {0, 103, d.op[0], e2, "engagement.requested", 0, ENGSCHED_STATUS_PENDING, "{}"},
+    };
+    for (int i = 0; i < 4; i++) {
+        EXPECT_OK(s, s->event_append(s, &ev[i], &seq[i]));
+        assert_true(seq[i] > 0);
+        if (i > 0)
+            assert_true(seq[i] > seq[i - 1]);
+    }
+    EXPECT_OK(s, s->event_last_seq(s, &last));
+    assert_int_equal(last, seq[3]);
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 0));
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->event_list(s, 0, 0, 100, on_event, &r));
+    assert_ids(&r, seq, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(r.event[i].time, ev[i].time);
+        assert_int_equal(r.event[i].actor, ev[i].actor);
+        assert_int_equal(r.event[i].engagement, ev[i].engagement);
+        assert_int_equal(r.event[i].status_before, ev[i].status_before);
+        assert_int_equal(r.event[i].status_after, ev[i].status_after);
+        assert_string_equal(r.text[i][0], ev[i].action);
+        assert_string_equal(r.text[i][1], ev[i].details != NULL ? ev[i].details : "{}");
+    }
+
+    int64_t of_e1[2] = {seq[0], seq[2]};
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->event_list(s, e1, 0, 100, on_event, &r));
+    assert_ids(&r, of_e1, 2);
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->event_list(s, e1, seq[0], 100, on_event, &r));
+    assert_ids(&r, of_e1 + 1, 1);
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->event_list(s, e2, 0, 100, on_event, &r));
+    assert_ids(&r, seq + 3, 1);
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->event_list(s, 0, seq[1], 100, on_event, &r));
+    assert_ids(&r, seq + 2, 2);
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->event_list(s, 0, 0, 2, on_event, &r));
+    assert_ids(&r, seq, 2);
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->event_list(s, 0, seq[3], 100, on_event, &r));
+    assert_int_equal(r.count, 0);
+    EXPECT_OK(s, s->commit(s));
+}
+
+/* --- cases: cross-cutting ---------------------------------------------- */
+
+/* Every optional reference stored as "none" reads back as 0. */
+static void test_optional_references(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    rows r;
+    engsched_rec_engagement eg;
+    engsched_rec_file fg;
+    engsched_id file = 0;
+    int64_t seq = 0;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_id e = insert_at(s, d.client, "e", ENGSCHED_STATUS_PENDING, 10);
+    engsched_rec_assignment a = {e, d.op[0], ENGSCHED_OPROLE_LEAD, 0, 5};
+    EXPECT_OK(s, s->assignment_insert(s, &a));
+    engsched_rec_file meta = {0, e, "x", "text/plain", 1, 0, 6};
+    EXPECT_OK(s, s->file_insert(s, &meta, "x", &file));
+    engsched_rec_event ev = {0, 7, 0, 0, "tick", 0, 0, "{}"};
+    EXPECT_OK(s, s->event_append(s, &ev, &seq));
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 0));
+    EXPECT_OK(s, s->engagement_get(s, e, &eg));
+    assert_int_equal(eg.requested_by, 0);
+    assert_int_equal(eg.report, 0);
+    assert_int_equal(eg.report_status, ENGSCHED_REPORT_NONE);
+    assert_string_equal(eg.report_title, "");
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->assignment_list(s, e, on_assignment, &r));
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.assignment[0].assigned_by, 0);
+    EXPECT_OK(s, s->file_get(s, file, &fg));
+    assert_int_equal(fg.uploaded_by, 0);
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->event_list(s, 0, 0, 10, on_event, &r));
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.event[0].actor, 0);
+    assert_int_equal(r.event[0].engagement, 0);
+    assert_int_equal(r.event[0].status_before, 0);
+    assert_int_equal(r.event[0].status_after, 0);
+    EXPECT_OK(s, s->commit(s));
+}
+
+/* A row callback's non-OK code stops the iteration and is returned. */
+static void test_row_callback_stops(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    rows r;
+    engsched_id file = 0, e = 0;
+    int64_t seq = 0;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    /* Three of everything: three due engagements with an event each; the
+     * last one has three operators and three files. */
+    for (int i = 0; i < 3; i++) {
+        e = insert_at(s, d.client, "due", ENGSCHED_STATUS_SCHEDULED, 1);
+        engsched_rec_event ev = {0, 1, 0, e, "x", 0, 0, "{}"};
+        EXPECT_OK(s, s->event_append(s, &ev, &seq));
+    }
+    for (int i = 0; i < 3; i++) {
+        engsched_rec_assignment a = {e, d.op[i], ENGSCHED_OPROLE_TESTER, 0, 1};
+        EXPECT_OK(s, s->assignment_insert(s, &a));
+        engsched_rec_file meta = {0, e, "f", "text/plain", 1, 0, 1};
+        EXPECT_OK(s, s->file_insert(s, &meta, "f", &file));
+    }
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 0));
+    r = (rows){.stop_at = 1, .stop_rc = ENGSCHED_ECONFLICT};
+    EXPECT_RC(s, ENGSCHED_ECONFLICT, s->engagements_due(s, 10, 0, 100, on_engagement, &r));
+    assert_int_equal(r.count, 1);
+    r = (rows){.stop_at = 2, .stop_rc = ENGSCHED_ETOOBIG};
+    EXPECT_RC(s, ENGSCHED_ETOOBIG, s->event_list(s, 0, 0, 100, on_event, &r));
+    assert_int_equal(r.count, 2);
+    r = (rows){.stop_at = 1, .stop_rc = ENGSCHED_EDENIED};
+    EXPECT_RC(s, ENGSCHED_EDENIED, s->assignment_list(s, e, on_assignment, &r));
+    assert_int_equal(r.count, 1);
+    r = (rows){.stop_at = 1, .stop_rc = ENGSCHED_ESTATE};
+    EXPECT_RC(s, ENGSCHED_ESTATE, s->file_list(s, e, on_file, &r));
+    assert_int_equal(r.count, 1);
+
+    /* The backend is still usable, and a stopped query runs again whole. */
+    r = (rows){0};
+    EXPECT_OK(s, s->event_list(s, 0, 0, 100, on_event, &r));
+    assert_int_equal(r.count, 3);
+    r = (rows){0};
+    EXPECT_OK(s, s->engagements_due(s, 10, 0, 100, on_engagement, &r));
+    assert_int_equal(r.count, 3);
+    EXPECT_OK(s, s->commit(s));
+}
+
+/* Strings of a filled record survive until the next call, even when the
+ * caller reads them after doing its own work. */
+static void test_record_strings_until_next_call(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    engsched_rec_engagement got;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_rec_engagement e = engagement(d.client, "Lifetime", ENGSCHED_STATUS_PENDING, 1);
+    e.id = insert_engagement(s, &e);
+    EXPECT_OK(s, s->engagement_get(s, e.id, &got));
+    char scratch[4096];
+    memset(scratch, 'x', sizeof scratch); /* unrelated work between call and use */
+    assert_string_equal(got.name, "Lifetime");
+    assert_string_equal(got.custom_fields, e.custom_fields);
+    assert_int_equal(scratch[100], 'x');
+    EXPECT_OK(s, s->commit(s));
+}
+
+int engsched_conformance_run(const char *backend_name,
+                             engsched_rc (*make)(void *ctx, engsched_storage **out), void *ctx)
+{
+    conf_fixture f = {make, ctx, NULL, 0};
+#define CASE(fn) cmocka_unit_test_prestate_setup_teardown(fn, conf_setup, conf_teardown, &f)
+    const struct CMUnitTest tests[] = {
+        CASE(test_schema_version),
+        CASE(test_busy_timeout),
+        CASE(test_settings),
+        CASE(test_commit_persists),
+        CASE(test_rollback_discards),
+        CASE(test_rollback_after_failure),
+        CASE(test_rollback_without_transaction),
+        CASE(test_client_upsert),
+        CASE(test_roles),
+        CASE(test_users),
+        CASE(test_access),
+        CASE(test_engagement_without_report),
+        CASE(test_engagement_with_report),
+        CASE(test_engagement_update),
+        CASE(test_engagements_due),
+        CASE(test_assignments),
+        CASE(test_files),
+        CASE(test_file_list_and_delete),
+        CASE(test_events),
+        CASE(test_optional_references),
+        CASE(test_row_callback_stops),
+        CASE(test_record_strings_until_next_call),
+    };
+#undef CASE
+    return _cmocka_run_group_tests(backend_name, tests, sizeof tests / sizeof tests[0], NULL,
+                                   NULL);
+}
