@@ -81,6 +81,12 @@ enum stmt_id {
     ST_EVENT_LIST_ALL,
     ST_EVENT_LIST_ONE,
     ST_EVENT_LAST_SEQ,
+    ST_USERS_WITH_PERMISSIONS,
+    ST_OPERATOR_WORK,
+    ST_UNAVAILABILITY_INSERT,
+    ST_UNAVAILABILITY_GET,
+    ST_UNAVAILABILITY_DELETE,
+    ST_UNAVAILABILITY_LIST,
     ST_COUNT
 };
 
@@ -96,6 +102,13 @@ enum stmt_id {
 #define ENGAGEMENT_COLUMNS                                                                  \
     "client, requested_by, name, description, type, location, contacts, custom_fields,"    \
     " cancel_reason, start_day, end_day, status, version, created_at, updated_at"
+
+/* The columns fill_user() reads, in its order (users u, roles r). */
+#define USER_SELECT                                                                         \
+    "SELECT u.id, u.host_key, u.email, u.display_name, u.role, u.flags, r.permissions"     \
+    " FROM users AS u JOIN roles AS r ON r.id = u.role "
+
+#define UNAVAILABILITY_COLUMNS "id, user, start_day, end_day, reason, created_by, created_at"
 
 #define FILE_COLUMNS "id, engagement, name, media_type, size, uploaded_by, uploaded_at"
 #define EVENT_COLUMNS                                                                       \
@@ -121,9 +134,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                        " VALUES(?1, ?2, ?3, ?4, ?5)",
     [ST_USER_UPDATE] = "UPDATE users SET email = ?2, display_name = ?3, role = ?4, flags = ?5"
                        " WHERE id = ?1",
-    [ST_USER_GET] = "SELECT u.id, u.host_key, u.email, u.display_name, u.role, u.flags,"
-                    " r.permissions FROM users AS u JOIN roles AS r ON r.id = u.role"
-                    " WHERE u.id = ?1",
+    [ST_USER_GET] = USER_SELECT "WHERE u.id = ?1",
     [ST_ROLE_INSERT] = "INSERT INTO roles(id, name, permissions) VALUES(?1, ?2, ?3)",
     [ST_ROLE_UPDATE] = "UPDATE roles SET permissions = ?2 WHERE id = ?1",
     [ST_ROLE_GET] = "SELECT id, name, permissions FROM roles WHERE id = ?1",
@@ -165,12 +176,44 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_EVENT_LIST_ONE] = "SELECT " EVENT_COLUMNS " FROM events"
                           " WHERE engagement = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     [ST_EVENT_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",
+    /* ?1 permissions, ?2 scope user (0: none), ?3 after name (NULL: from
+     * the start), ?4 after id, ?5 limit, ?6 the all-clients flag bit. */
+    [ST_USERS_WITH_PERMISSIONS] =
+        USER_SELECT "WHERE (r.permissions & ?1) = ?1"
+        " AND (?2 = 0 OR (u.flags & ?6) != 0"
+        " OR (SELECT s.flags & ?6 FROM users AS s WHERE s.id = ?2) != 0"
+        " OR EXISTS (SELECT 1 FROM client_access AS mine"
+        " JOIN client_access AS theirs ON theirs.client = mine.client"
+        " WHERE mine.user = ?2 AND theirs.user = u.id))"
+        " AND (?3 IS NULL OR (u.display_name, u.id) > (?3, ?4))"
+        " ORDER BY u.display_name, u.id LIMIT ?5",
+    [ST_OPERATOR_WORK] = ENGAGEMENT_SELECT
+        "JOIN assignments AS a ON a.engagement = e.id"
+        " WHERE a.user = ?1 AND ((?2 >> e.status) & 1) = 1"
+        " AND e.start_day <= ?4 AND e.end_day >= ?3 ORDER BY e.start_day, e.id",
+    [ST_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user, start_day, end_day, reason,"
+                                 " created_by, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_UNAVAILABILITY_GET] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
+                              " WHERE id = ?1",
+    [ST_UNAVAILABILITY_DELETE] = "DELETE FROM unavailability WHERE id = ?1",
+    [ST_UNAVAILABILITY_LIST] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
+                               " WHERE user = ?1 AND start_day <= ?3 AND end_day >= ?2"
+                               " ORDER BY start_day, id",
 };
+
+/* engagement_query() statements: one per combination of sort key,
+ * direction and present filters, composed from constant fragments (never
+ * from input) so that SQLite plans each with the constraints it really
+ * has. 5 sort keys x 2 directions x 2^QF_COUNT filter sets. */
+enum query_filter { QF_CLIENT, QF_OPERATOR, QF_SCOPE, QF_RANGE, QF_TEXT, QF_AFTER, QF_COUNT };
+#define QUERY_SORTS 5
+#define QUERY_VARIANTS (QUERY_SORTS * 2 * (1 << QF_COUNT))
 
 typedef struct es_sqlite {
     engsched_storage base; /* first: the core casts between the two */
     sqlite3 *db;           /* NULL once a store we created was discarded */
     sqlite3_stmt *stmts[ST_COUNT];
+    sqlite3_stmt *queries[QUERY_VARIANTS]; /* engagement_query() variants */
     sqlite3_stmt *held;    /* backs the strings of the last filled record */
     /* The file name and room for its "-journal", "-wal" and "-shm"
      * siblings, allocated up front so discarding never allocates. NULL
@@ -250,17 +293,17 @@ static engsched_rc enter(es_sqlite *b)
     return ENGSCHED_OK;
 }
 
-/* The cached statement @p id, prepared on first use (so nothing is
- * prepared against tables a migration has yet to create). */
-static engsched_rc stmt_get(es_sqlite *b, enum stmt_id id, sqlite3_stmt **out)
+/* The statement cached in @p slot, prepared from @p sql on first use (so
+ * nothing is prepared against tables a migration has yet to create). */
+static engsched_rc stmt_cached(es_sqlite *b, sqlite3_stmt **slot, const char *sql,
+                               sqlite3_stmt **out)
 {
-    sqlite3_stmt *st = b->stmts[id];
+    sqlite3_stmt *st = *slot;
     if (st == NULL) {
-        int src = sqlite3_prepare_v3(b->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st,
-                                     NULL);
+        int src = sqlite3_prepare_v3(b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
         if (src != SQLITE_OK)
             return fail(b, src, "preparing a statement");
-        b->stmts[id] = st;
+        *slot = st;
     } else if (sqlite3_stmt_busy(st)) {
         /* Only an iteration in progress leaves a statement running between
          * calls (held ones were reset by enter()): a row callback called
@@ -273,12 +316,21 @@ static engsched_rc stmt_get(es_sqlite *b, enum stmt_id id, sqlite3_stmt **out)
     return ENGSCHED_OK;
 }
 
+static engsched_rc stmt_get(es_sqlite *b, enum stmt_id id, sqlite3_stmt **out)
+{
+    return stmt_cached(b, &b->stmts[id], stmt_sql[id], out);
+}
+
 static void stmt_finalize_all(es_sqlite *b)
 {
     b->held = NULL;
     for (int i = 0; i < ST_COUNT; i++) {
         sqlite3_finalize(b->stmts[i]);
         b->stmts[i] = NULL;
+    }
+    for (int i = 0; i < QUERY_VARIANTS; i++) {
+        sqlite3_finalize(b->queries[i]);
+        b->queries[i] = NULL;
     }
 }
 
@@ -824,6 +876,18 @@ static engsched_rc sq_user_upsert(engsched_storage *s, const engsched_rec_user *
     return ENGSCHED_OK;
 }
 
+/* Reads a row of USER_SELECT. */
+static void fill_user(sqlite3_stmt *st, engsched_rec_user *out)
+{
+    out->id = sqlite3_column_int64(st, 0);
+    out->host_key = col_text(st, 1);
+    out->email = col_text_opt(st, 2);
+    out->display_name = col_text(st, 3);
+    out->role = sqlite3_column_int64(st, 4);
+    out->flags = (unsigned int)sqlite3_column_int64(st, 5);
+    out->permissions = (unsigned int)sqlite3_column_int64(st, 6);
+}
+
 static engsched_rc sq_user_get(engsched_storage *s, engsched_id id, engsched_rec_user *out)
 {
     es_sqlite *b = backend_of(s);
@@ -833,13 +897,7 @@ static engsched_rc sq_user_get(engsched_storage *s, engsched_id id, engsched_rec
         rc = get_row(b, ST_USER_GET, id, "user", &st);
     if (rc != ENGSCHED_OK)
         return rc;
-    out->id = sqlite3_column_int64(st, 0);
-    out->host_key = col_text(st, 1);
-    out->email = col_text_opt(st, 2);
-    out->display_name = col_text(st, 3);
-    out->role = sqlite3_column_int64(st, 4);
-    out->flags = (unsigned int)sqlite3_column_int64(st, 5);
-    out->permissions = (unsigned int)sqlite3_column_int64(st, 6);
+    fill_user(st, out);
     return ENGSCHED_OK;
 }
 
@@ -1589,6 +1647,300 @@ static engsched_rc sq_event_last_seq(engsched_storage *s, int64_t *out_seq)
     return rc;
 }
 
+/* --- views: List, Calendar, Availability -------------------------------- */
+
+static const char *const sort_column[QUERY_SORTS] = {
+    [ENGSCHED_SORT_START] = "e.start_day", [ENGSCHED_SORT_END] = "e.end_day",
+    [ENGSCHED_SORT_NAME] = "e.name",       [ENGSCHED_SORT_STATUS] = "e.status",
+    [ENGSCHED_SORT_UPDATED] = "e.updated_at",
+};
+
+/* The SQL of a query variant is at most the engagement SELECT plus every
+ * fragment below; this leaves ample room. */
+#define QUERY_SQL_MAX 2048
+
+/* Which optional filters a query uses, as QF_* bits. */
+static unsigned int query_filters(const engsched_storage_query *q)
+{
+    unsigned int f = 0;
+    if (q->client != 0)
+        f |= 1u << QF_CLIENT;
+    if (q->operator_user != 0)
+        f |= 1u << QF_OPERATOR;
+    if (q->scope_user != 0)
+        f |= 1u << QF_SCOPE;
+    if (q->has_range)
+        f |= 1u << QF_RANGE;
+    if (q->name_contains != NULL && q->name_contains[0] != '\0')
+        f |= 1u << QF_TEXT;
+    if (q->has_after)
+        f |= 1u << QF_AFTER;
+    return f;
+}
+
+/* Append constant SQL @p parts (NULL-terminated); 0 if it did not fit. */
+static int sql_append(char *buf, size_t size, const char *const *parts)
+{
+    size_t len = strlen(buf);
+    for (; *parts != NULL; parts++) {
+        size_t n = strlen(*parts);
+        if (len + n >= size)
+            return 0;
+        memcpy(buf + len, *parts, n + 1);
+        len += n;
+    }
+    return 1;
+}
+
+/* Compose a variant. Parameters have fixed numbers whatever the variant,
+ * so binding does not depend on it: ?1 statuses, ?2 client, ?3 operator,
+ * ?4 scope user, ?5 range start, ?6 range end, ?7 name text, ?8 after key
+ * (integer), ?9 after key (name), ?10 after id, ?11 limit. */
+static int query_sql(char *buf, size_t size, int sort, int desc, unsigned int f)
+{
+    const char *col = sort_column[sort];
+    const char *after_key = sort == ENGSCHED_SORT_NAME ? "?9" : "?8";
+    const char *dir = desc ? " DESC" : " ASC";
+    int ok = 1;
+    buf[0] = '\0';
+    ok = ok && sql_append(buf, size, (const char *const[]){ENGAGEMENT_SELECT,
+                                                          "WHERE ((?1 >> e.status) & 1) = 1",
+                                                          NULL});
+    if (f & (1u << QF_CLIENT))
+        ok = ok && sql_append(buf, size, (const char *const[]){" AND e.client = ?2", NULL});
+    if (f & (1u << QF_OPERATOR))
+        ok = ok && sql_append(buf, size,
+                              (const char *const[]){" AND EXISTS (SELECT 1 FROM assignments AS a"
+                                                    " WHERE a.engagement = e.id AND a.user = ?3)",
+                                                    NULL});
+    if (f & (1u << QF_SCOPE))
+        ok = ok && sql_append(buf, size,
+                              (const char *const[]){" AND e.client IN (SELECT ca.client FROM"
+                                                    " client_access AS ca WHERE ca.user = ?4)",
+                                                    NULL});
+    if (f & (1u << QF_RANGE))
+        ok = ok && sql_append(buf, size, (const char *const[]){
+                                             " AND e.start_day <= ?6 AND e.end_day >= ?5", NULL});
+    /* lower() folds ASCII only (no ICU), as the interface asks. */
+    if (f & (1u << QF_TEXT))
+        ok = ok && sql_append(buf, size, (const char *const[]){
+                                             " AND instr(lower(e.name), lower(?7)) > 0", NULL});
+    if (f & (1u << QF_AFTER))
+        ok = ok && sql_append(buf, size,
+                              (const char *const[]){" AND (", col, ", e.id) ", desc ? "<" : ">",
+                                                    " (", after_key, ", ?10)", NULL});
+    ok = ok && sql_append(buf, size, (const char *const[]){" ORDER BY ", col, dir, ", e.id", dir,
+                                                          " LIMIT ?11", NULL});
+    return ok;
+}
+
+static engsched_rc query_stmt(es_sqlite *b, const engsched_storage_query *q, sqlite3_stmt **out)
+{
+    if (q->sort < 0 || q->sort >= QUERY_SORTS) {
+        engsched_storage_set_error(&b->base, "sqlite: unknown sort key %d", q->sort);
+        return ENGSCHED_EMISUSE;
+    }
+    int desc = q->descending != 0;
+    unsigned int f = query_filters(q);
+    size_t variant = ((size_t)(q->sort * 2 + desc) << QF_COUNT) | f;
+    char sql[QUERY_SQL_MAX];
+    sql[0] = '\0'; /* composed only when the variant is not cached yet */
+    if (b->queries[variant] == NULL && !query_sql(sql, sizeof sql, q->sort, desc, f)) {
+        engsched_storage_set_error(&b->base, "sqlite: a query variant exceeds %d bytes",
+                                   QUERY_SQL_MAX);
+        return ENGSCHED_ESTORAGE;
+    }
+    return stmt_cached(b, &b->queries[variant], sql, out);
+}
+
+static int bind_query(sqlite3_stmt *st, const engsched_storage_query *q)
+{
+    int src = SQLITE_OK;
+    bind_int(st, 1, q->statuses, &src);
+    bind_int(st, 2, q->client, &src);
+    bind_int(st, 3, q->operator_user, &src);
+    bind_int(st, 4, q->scope_user, &src);
+    bind_int(st, 5, q->range_start, &src);
+    bind_int(st, 6, q->range_end, &src);
+    bind_text(st, 7, q->name_contains, &src);
+    bind_int(st, 8, q->after_int, &src);
+    bind_text(st, 9, q->after_text, &src);
+    bind_int(st, 10, q->after_id, &src);
+    bind_int(st, 11, q->limit, &src);
+    return src;
+}
+
+static engsched_rc sq_engagement_query(engsched_storage *s, const engsched_storage_query *q,
+                                       engsched_storage_engagement_fn row, void *ctx)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = query_stmt(b, q, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    int src = bind_query(st, q);
+    if (src != SQLITE_OK) {
+        stmt_release(st);
+        return fail(b, src, "querying engagements");
+    }
+    struct engagement_cb cb = {row};
+    return iterate(b, st, "querying engagements", engagement_row, &cb, ctx);
+}
+
+struct user_cb {
+    engsched_storage_user_fn fn;
+};
+
+static engsched_rc user_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    engsched_rec_user rec;
+    fill_user(st, &rec);
+    return ((struct user_cb *)fn)->fn(ctx, &rec);
+}
+
+static engsched_rc sq_users_with_permissions(engsched_storage *s, unsigned int permissions,
+                                             engsched_id scope_user, const char *after_name,
+                                             engsched_id after_id, unsigned int limit,
+                                             engsched_storage_user_fn row, void *ctx)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = stmt_with_ints(b, ST_USERS_WITH_PERMISSIONS, permissions, scope_user, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    int src = SQLITE_OK;
+    bind_text(st, 3, after_name, &src);
+    bind_int(st, 4, after_id, &src);
+    bind_int(st, 5, limit, &src);
+    bind_int(st, 6, ENGSCHED_USER_ALL_CLIENTS, &src);
+    if (src != SQLITE_OK) {
+        stmt_release(st);
+        return fail(b, src, "listing users by permission");
+    }
+    struct user_cb cb = {row};
+    return iterate(b, st, "listing users by permission", user_row, &cb, ctx);
+}
+
+static engsched_rc sq_operator_work(engsched_storage *s, engsched_id user, unsigned int statuses,
+                                    int32_t range_start, int32_t range_end,
+                                    engsched_storage_engagement_fn row, void *ctx)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = stmt_with_ints(b, ST_OPERATOR_WORK, user, statuses, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    int src = SQLITE_OK;
+    bind_int(st, 3, range_start, &src);
+    bind_int(st, 4, range_end, &src);
+    if (src != SQLITE_OK) {
+        stmt_release(st);
+        return fail(b, src, "listing an operator's work");
+    }
+    struct engagement_cb cb = {row};
+    return iterate(b, st, "listing an operator's work", engagement_row, &cb, ctx);
+}
+
+/* --- unavailability ---------------------------------------------------- */
+
+static engsched_rc sq_unavailability_insert(engsched_storage *s,
+                                            const engsched_rec_unavailability *rec,
+                                            engsched_id *out_id)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = stmt_with_ints(b, ST_UNAVAILABILITY_INSERT, rec->user, rec->start_day, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    int src = SQLITE_OK;
+    bind_int(st, 3, rec->end_day, &src);
+    bind_text_or(st, 4, rec->reason, "", &src);
+    bind_opt(st, 5, rec->created_by, &src);
+    bind_int(st, 6, rec->created_at, &src);
+    if (src != SQLITE_OK) {
+        stmt_release(st);
+        return fail(b, src, "inserting unavailability");
+    }
+    rc = exec_stmt(b, st, "inserting unavailability");
+    if (rc == ENGSCHED_OK && out_id != NULL)
+        *out_id = sqlite3_last_insert_rowid(b->db);
+    return rc;
+}
+
+static void fill_unavailability(sqlite3_stmt *st, engsched_rec_unavailability *out)
+{
+    out->id = sqlite3_column_int64(st, 0);
+    out->user = sqlite3_column_int64(st, 1);
+    out->start_day = (int32_t)sqlite3_column_int64(st, 2);
+    out->end_day = (int32_t)sqlite3_column_int64(st, 3);
+    out->reason = col_text(st, 4);
+    out->created_by = sqlite3_column_int64(st, 5);
+    out->created_at = sqlite3_column_int64(st, 6);
+}
+
+static engsched_rc sq_unavailability_get(engsched_storage *s, engsched_id id,
+                                         engsched_rec_unavailability *out)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = get_row(b, ST_UNAVAILABILITY_GET, id, "unavailability", &st);
+    if (rc == ENGSCHED_OK)
+        fill_unavailability(st, out);
+    return rc;
+}
+
+static engsched_rc sq_unavailability_delete(engsched_storage *s, engsched_id id)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = stmt_with_int(b, ST_UNAVAILABILITY_DELETE, id, &st);
+    return rc != ENGSCHED_OK ? rc : exec_expect_row(b, st, "unavailability", id);
+}
+
+struct unavailability_cb {
+    engsched_storage_unavailability_fn fn;
+};
+
+static engsched_rc unavailability_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    engsched_rec_unavailability rec;
+    fill_unavailability(st, &rec);
+    return ((struct unavailability_cb *)fn)->fn(ctx, &rec);
+}
+
+static engsched_rc sq_unavailability_list(engsched_storage *s, engsched_id user,
+                                          int32_t range_start, int32_t range_end,
+                                          engsched_storage_unavailability_fn row, void *ctx)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = stmt_with_ints(b, ST_UNAVAILABILITY_LIST, user, range_start, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    int src = SQLITE_OK;
+    bind_int(st, 3, range_end, &src);
+    if (src != SQLITE_OK) {
+        stmt_release(st);
+        return fail(b, src, "listing unavailability");
+    }
+    struct unavailability_cb cb = {row};
+    return iterate(b, st, "listing unavailability", unavailability_row, &cb, ctx);
+}
+
 /* --- lifetime ---------------------------------------------------------- */
 
 static void sq_free(engsched_storage *s)
@@ -1647,6 +1999,13 @@ static const engsched_storage sqlite_table = {
     .event_append = sq_event_append,
     .event_list = sq_event_list,
     .event_last_seq = sq_event_last_seq,
+    .engagement_query = sq_engagement_query,
+    .users_with_permissions = sq_users_with_permissions,
+    .operator_work = sq_operator_work,
+    .unavailability_insert = sq_unavailability_insert,
+    .unavailability_get = sq_unavailability_get,
+    .unavailability_delete = sq_unavailability_delete,
+    .unavailability_list = sq_unavailability_list,
 };
 
 /* --- opening ----------------------------------------------------------- */

@@ -18,13 +18,17 @@
  * - assignments keeps the order operators were assigned in through its
  *   explicit ordinal: an explicit INTEGER PRIMARY KEY survives VACUUM, which
  *   may renumber implicit rowids.
- * - files uses AUTOINCREMENT because files are deleted: a plain rowid could
- *   hand a deleted file's id (and an old download link) to a new file.
+ * - files and unavailability use AUTOINCREMENT because their rows are
+ *   deleted: a plain rowid could hand a deleted row's id (and an old link)
+ *   to a new row.
  * - file_data is apart from files so that listing metadata never reads a
  *   blob page; the blob is written and read incrementally.
  * - Indexes serve the due query of the hourly job (status, start_day, id),
- *   the list and calendar views by client and by dates, per-operator
- *   lookups, and per-engagement files and events. */
+ *   the List view's sort keys (start, end, name, updated; status has the
+ *   due index), the Calendar's date range, per-client and per-operator
+ *   lookups, unavailability by user and dates, and per-engagement files
+ *   and events. A secondary index ends in the rowid, which is the id, so
+ *   (key, id) keyset paging walks it in order. */
 static const char migration_1[] =
     "CREATE TABLE settings("
     " key TEXT NOT NULL PRIMARY KEY,"
@@ -79,6 +83,9 @@ static const char migration_1[] =
     "CREATE INDEX engagements_due ON engagements(status, start_day, id);"
     "CREATE INDEX engagements_client ON engagements(client, start_day);"
     "CREATE INDEX engagements_dates ON engagements(start_day, end_day);"
+    "CREATE INDEX engagements_end ON engagements(end_day);"
+    "CREATE INDEX engagements_name ON engagements(name);"
+    "CREATE INDEX engagements_updated ON engagements(updated_at);"
 
     "CREATE TABLE reports("
     " id INTEGER PRIMARY KEY,"
@@ -124,7 +131,27 @@ static const char migration_1[] =
     " status_after INTEGER,"
     " details TEXT NOT NULL"
     ") STRICT;"
-    "CREATE INDEX events_engagement ON events(engagement, seq);";
+    "CREATE INDEX events_engagement ON events(engagement, seq);"
+
+    "CREATE TABLE unavailability("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " user INTEGER NOT NULL REFERENCES users(id),"
+    " start_day INTEGER NOT NULL,"
+    " end_day INTEGER NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " created_by INTEGER REFERENCES users(id),"
+    " created_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX unavailability_user ON unavailability(user, start_day);"
+
+    "CREATE TABLE invitations("
+    " engagement INTEGER NOT NULL REFERENCES engagements(id),"
+    " user INTEGER NOT NULL REFERENCES users(id),"
+    " sequence INTEGER NOT NULL,"
+    " canceled INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " PRIMARY KEY(engagement, user)"
+    ") WITHOUT ROWID, STRICT;";
 
 /* Index i holds the script producing version i + 1. Append only. */
 static const char *const migrations[] = {

@@ -1071,6 +1071,415 @@ static void test_record_strings_until_next_call(void **state)
     EXPECT_OK(s, s->commit(s));
 }
 
+/* --- cases: views ------------------------------------------------------- */
+
+/* The List/Calendar query is checked against a model: the same filters
+ * and order computed here, over every sort key, both directions, several
+ * filter sets, whole and paged two rows at a time. */
+#define MODEL_ROWS 6
+
+typedef struct model_row {
+    engsched_id id;
+    const char *name;
+    int client_index; /* 0: directory.client, 1: client2 */
+    int status;
+    int32_t start_day, end_day;
+    int64_t updated_at;
+    int op0_assigned;
+} model_row;
+
+typedef struct model {
+    directory d;
+    model_row rows[MODEL_ROWS];
+} model;
+
+static const model_row model_seed[MODEL_ROWS] = {
+    {0, "Web App", 0, ENGSCHED_STATUS_SCHEDULED, 10, 14, 500, 1},
+    {0, "Network", 0, ENGSCHED_STATUS_PENDING, 10, 12, 400, 0},
+    {0, "website", 1, ENGSCHED_STATUS_IN_PROGRESS, 5, 20, 600, 1},
+    {0, "Mobile", 0, ENGSCHED_STATUS_CANCELED, 1, 3, 100, 0},
+    {0, "API", 1, ENGSCHED_STATUS_COMPLETE, 30, 31, 500, 0},
+    {0, "Cloud", 0, ENGSCHED_STATUS_SCHEDULED, 25, 26, 300, 0},
+};
+
+static engsched_id model_client(const model *m, const model_row *r)
+{
+    return r->client_index == 0 ? m->d.client : m->d.client2;
+}
+
+static void model_load(engsched_storage *s, model *m)
+{
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &m->d);
+    /* op2 may see client2 only. */
+    EXPECT_OK(s, s->access_grant(s, m->d.op[2], m->d.client2));
+    for (int i = 0; i < MODEL_ROWS; i++) {
+        m->rows[i] = model_seed[i];
+        model_row *r = &m->rows[i];
+        engsched_rec_engagement e = engagement(model_client(m, r), r->name, r->status,
+                                               r->start_day);
+        e.end_day = r->end_day;
+        e.updated_at = r->updated_at;
+        r->id = insert_engagement(s, &e);
+        if (r->op0_assigned) {
+            engsched_rec_assignment a = {r->id, m->d.op[0], ENGSCHED_OPROLE_TESTER, 0, 1};
+            EXPECT_OK(s, s->assignment_insert(s, &a));
+        }
+    }
+    EXPECT_OK(s, s->commit(s));
+}
+
+static int ascii_contains(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay != '\0'; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] != '\0' &&
+               (hay[i] | (hay[i] >= 'A' && hay[i] <= 'Z' ? 0x20 : 0)) ==
+                   (needle[i] | (needle[i] >= 'A' && needle[i] <= 'Z' ? 0x20 : 0)))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return n == 0;
+}
+
+static int model_match(const model *m, const model_row *r, const engsched_storage_query *q)
+{
+    if (!(q->statuses & (1u << r->status)))
+        return 0;
+    if (q->client != 0 && q->client != model_client(m, r))
+        return 0;
+    if (q->operator_user != 0 && !(q->operator_user == m->d.op[0] && r->op0_assigned))
+        return 0;
+    /* Only op2 has access rows (client2) in the model. */
+    if (q->scope_user != 0 && !(q->scope_user == m->d.op[2] && r->client_index == 1))
+        return 0;
+    if (q->has_range && !(r->start_day <= q->range_end && r->end_day >= q->range_start))
+        return 0;
+    return q->name_contains == NULL || ascii_contains(r->name, q->name_contains);
+}
+
+static int64_t model_int_key(const model_row *r, int sort)
+{
+    switch (sort) {
+    case ENGSCHED_SORT_END:
+        return r->end_day;
+    case ENGSCHED_SORT_STATUS:
+        return r->status;
+    case ENGSCHED_SORT_UPDATED:
+        return r->updated_at;
+    default:
+        return r->start_day;
+    }
+}
+
+static int model_cmp(const model_row *a, const model_row *b, int sort)
+{
+    int c;
+    if (sort == ENGSCHED_SORT_NAME) {
+        c = strcmp(a->name, b->name);
+    } else {
+        int64_t x = model_int_key(a, sort), y = model_int_key(b, sort);
+        c = (x > y) - (x < y);
+    }
+    if (c == 0)
+        c = (a->id > b->id) - (a->id < b->id);
+    return c;
+}
+
+/* Expected ids of @p q over the whole model, in order. */
+static size_t model_expect(const model *m, const engsched_storage_query *q, int64_t *out)
+{
+    const model_row *sel[MODEL_ROWS];
+    size_t n = 0;
+    for (int i = 0; i < MODEL_ROWS; i++)
+        if (model_match(m, &m->rows[i], q))
+            sel[n++] = &m->rows[i];
+    for (size_t i = 1; i < n; i++) /* insertion sort: six rows at most */
+        for (size_t j = i; j > 0; j--) {
+            int c = model_cmp(sel[j - 1], sel[j], q->sort);
+            if (q->descending ? c >= 0 : c <= 0)
+                break;
+            const model_row *t = sel[j];
+            sel[j] = sel[j - 1];
+            sel[j - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++)
+        out[i] = sel[i]->id;
+    return n;
+}
+
+static const model_row *model_find(const model *m, engsched_id id)
+{
+    for (int i = 0; i < MODEL_ROWS; i++)
+        if (m->rows[i].id == id)
+            return &m->rows[i];
+    fail();
+    return NULL;
+}
+
+/* The whole result, then the same in pages of two resumed by key. */
+static void check_query(engsched_storage *s, const model *m, engsched_storage_query q)
+{
+    int64_t want[MODEL_ROWS];
+    size_t n = model_expect(m, &q, want);
+    rows r = {0};
+    q.limit = 100;
+    q.has_after = 0;
+    EXPECT_OK(s, s->engagement_query(s, &q, on_engagement, &r));
+    assert_ids(&r, want, n);
+
+    int64_t paged[MODEL_ROWS + 2];
+    size_t got = 0;
+    char after_name[64] = "";
+    q.limit = 2;
+    for (int page = 0; page < MODEL_ROWS + 1; page++) {
+        r = (rows){0};
+        EXPECT_OK(s, s->engagement_query(s, &q, on_engagement, &r));
+        assert_true(r.count <= 2);
+        for (size_t i = 0; i < r.count && got < MODEL_ROWS + 2; i++)
+            paged[got++] = r.ids[i];
+        if (r.count < 2)
+            break;
+        const model_row *last = model_find(m, r.ids[r.count - 1]);
+        snprintf(after_name, sizeof after_name, "%s", r.text[r.count - 1][0]);
+        q.has_after = 1;
+        q.after_id = last->id;
+        q.after_int = model_int_key(last, q.sort);
+        q.after_text = q.sort == ENGSCHED_SORT_NAME ? after_name : NULL;
+    }
+    assert_int_equal(got, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(paged[i], want[i]);
+}
+
+static void test_engagement_query(void **state)
+{
+    engsched_storage *s = backend(state);
+    model m;
+    model_load(s, &m);
+    unsigned int every = 0;
+    for (int st = ENGSCHED_STATUS_PENDING; st <= ENGSCHED_STATUS_CANCELED; st++)
+        every |= 1u << st;
+    const engsched_storage_query filters[] = {
+        {.statuses = every},
+        {.statuses = (1u << ENGSCHED_STATUS_SCHEDULED) | (1u << ENGSCHED_STATUS_PENDING)},
+        {.statuses = every, .client = m.d.client2},
+        {.statuses = every, .operator_user = m.d.op[0]},
+        {.statuses = every, .scope_user = m.d.op[2]},
+        {.statuses = every, .has_range = 1, .range_start = 12, .range_end = 12},
+        {.statuses = every, .has_range = 1, .range_start = 21, .range_end = 24},
+        {.statuses = every, .name_contains = "WEB"},
+        {.statuses = every, .client = m.d.client, .has_range = 1, .range_start = 0,
+         .range_end = 10, .name_contains = "o"},
+        {.statuses = every & ~(1u << ENGSCHED_STATUS_CANCELED), .operator_user = m.d.op[0],
+         .has_range = 1, .range_start = 1, .range_end = 10},
+    };
+    EXPECT_OK(s, s->begin(s, 0));
+    for (size_t f = 0; f < sizeof filters / sizeof filters[0]; f++) {
+        for (int sort = ENGSCHED_SORT_START; sort <= ENGSCHED_SORT_UPDATED; sort++) {
+            for (int desc = 0; desc < 2; desc++) {
+                engsched_storage_query q = filters[f];
+                q.sort = sort;
+                q.descending = desc;
+                check_query(s, &m, q);
+            }
+        }
+    }
+    EXPECT_OK(s, s->commit(s));
+}
+
+static void test_operator_work(void **state)
+{
+    engsched_storage *s = backend(state);
+    model m;
+    model_load(s, &m);
+    rows r;
+    EXPECT_OK(s, s->begin(s, 1));
+    /* op0 also gets the canceled one and one that starts on day 25. */
+    engsched_rec_assignment more[2] = {
+        {m.rows[3].id, m.d.op[0], ENGSCHED_OPROLE_LEAD, 0, 1},
+        {m.rows[5].id, m.d.op[0], ENGSCHED_OPROLE_LEAD, 0, 1},
+    };
+    EXPECT_OK(s, s->assignment_insert(s, &more[0]));
+    EXPECT_OK(s, s->assignment_insert(s, &more[1]));
+    EXPECT_OK(s, s->commit(s));
+
+    unsigned int live = (1u << ENGSCHED_STATUS_SCHEDULED) | (1u << ENGSCHED_STATUS_IN_PROGRESS);
+    EXPECT_OK(s, s->begin(s, 0));
+    r = (rows){0};
+    EXPECT_OK(s, s->operator_work(s, m.d.op[0], live, 12, 25, on_engagement, &r));
+    int64_t by_start[3] = {m.rows[2].id, m.rows[0].id, m.rows[5].id}; /* days 5, 10, 25 */
+    assert_ids(&r, by_start, 3);
+    assert_string_equal(r.text[0][0], "website");
+    r = (rows){0};
+    EXPECT_OK(s, s->operator_work(s, m.d.op[0], live, 0, 4, on_engagement, &r));
+    assert_int_equal(r.count, 0);
+    r = (rows){0};
+    EXPECT_OK(s, s->operator_work(s, m.d.op[0], 1u << ENGSCHED_STATUS_CANCELED, 0, 4,
+                                  on_engagement, &r));
+    assert_ids(&r, &m.rows[3].id, 1);
+    r = (rows){0};
+    EXPECT_OK(s, s->operator_work(s, m.d.op[1], live, -1000, 1000, on_engagement, &r));
+    assert_int_equal(r.count, 0);
+    EXPECT_OK(s, s->commit(s));
+}
+
+static engsched_rc on_user(void *ctx, const engsched_rec_user *row)
+{
+    rows *r = ctx;
+    assert_true(r->count < MAX_ROWS);
+    keep_text(r, 0, row->display_name);
+    keep_text(r, 1, row->host_key);
+    return row_seen(r, row->id);
+}
+
+static void test_users_with_permissions(void **state)
+{
+    engsched_storage *s = backend(state);
+    const unsigned int op_mask = ENGSCHED_PERM_REPORT_VIEW | ENGSCHED_PERM_REPORT_EDIT;
+    engsched_rec_role op_role = {3, "Operator", ENGSCHED_PERM_VIEW | op_mask};
+    engsched_rec_role view_role = {5, "Viewer", ENGSCHED_PERM_VIEW};
+    engsched_rec_role all_role = {1, "Administrator", ENGSCHED_PERM_ALL};
+    engsched_id role = 0, c1, c2;
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->role_insert(s, &op_role, &role));
+    EXPECT_OK(s, s->role_insert(s, &view_role, &role));
+    EXPECT_OK(s, s->role_insert(s, &all_role, &role));
+    c1 = add_client(s, "c1");
+    c2 = add_client(s, "c2");
+    struct {
+        const char *key, *name;
+        engsched_id role;
+        unsigned int flags;
+        engsched_id client; /* access row, or 0 */
+        engsched_id id;
+    } u[] = {
+        {"a1", "Alice", 3, 0, 0, 0},
+        {"a2", "Alice", 3, 0, 0, 0},
+        {"b", "Bob", 3, ENGSCHED_USER_ALL_CLIENTS, 0, 0},
+        {"c", "Carol", 5, 0, 0, 0},
+        {"d", "Dave", 3, 0, 0, 0},
+        {"r", "Root", 1, ENGSCHED_USER_ALL_CLIENTS, 0, 0},
+        {"s", "Sam", 5, 0, 0, 0},
+        {"z", "Aaron", 3, 0, 0, 0}, /* sorts first, inserted last: id order is not name order */
+    };
+    u[0].client = c1; /* Alice a1 and Sam share c1 */
+    u[1].client = c2;
+    u[3].client = c1;
+    u[4].client = c2;
+    u[6].client = c1;
+    u[7].client = c2;
+    for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
+        engsched_rec_user rec = {0, u[i].key, NULL, u[i].name, u[i].role, u[i].flags, 0};
+        int created = 0;
+        EXPECT_OK(s, s->user_upsert(s, &rec, &u[i].id, &created));
+        if (u[i].client != 0)
+            EXPECT_OK(s, s->access_grant(s, u[i].id, u[i].client));
+    }
+    EXPECT_OK(s, s->commit(s));
+
+    /* The two Alices in id order. */
+    engsched_id alice_lo = u[0].id < u[1].id ? u[0].id : u[1].id;
+    engsched_id alice_hi = u[0].id < u[1].id ? u[1].id : u[0].id;
+    rows r;
+    EXPECT_OK(s, s->begin(s, 0));
+    r = (rows){0};
+    EXPECT_OK(s, s->users_with_permissions(s, op_mask, 0, NULL, 0, 100, on_user, &r));
+    int64_t all_ops[6] = {u[7].id, alice_lo, alice_hi, u[2].id, u[4].id, u[5].id};
+    assert_ids(&r, all_ops, 6);
+    assert_string_equal(r.text[3][0], "Bob");
+
+    r = (rows){0};
+    EXPECT_OK(s, s->users_with_permissions(s, op_mask, 0, "Alice", alice_lo, 2, on_user, &r));
+    assert_ids(&r, all_ops + 2, 2);
+    r = (rows){0};
+    EXPECT_OK(s, s->users_with_permissions(s, op_mask, 0, "Alice", alice_hi, 2, on_user, &r));
+    assert_ids(&r, all_ops + 3, 2);
+
+    /* Sam shares c1 with Alice a1; Bob and Root have every client. */
+    r = (rows){0};
+    EXPECT_OK(s, s->users_with_permissions(s, op_mask, u[6].id, NULL, 0, 100, on_user, &r));
+    int64_t for_sam[3] = {u[0].id, u[2].id, u[5].id};
+    assert_ids(&r, for_sam, 3);
+
+    /* Root has every client, so sees every operator. */
+    r = (rows){0};
+    EXPECT_OK(s, s->users_with_permissions(s, op_mask, u[5].id, NULL, 0, 100, on_user, &r));
+    assert_ids(&r, all_ops, 6);
+
+    r = (rows){0};
+    EXPECT_OK(s, s->users_with_permissions(s, ENGSCHED_PERM_ADMIN, 0, NULL, 0, 100, on_user,
+                                           &r));
+    assert_ids(&r, &u[5].id, 1);
+    r = (rows){0};
+    EXPECT_OK(s, s->users_with_permissions(s, 0, 0, NULL, 0, 100, on_user, &r));
+    assert_int_equal(r.count, 8);
+    EXPECT_OK(s, s->commit(s));
+}
+
+/* --- cases: unavailability --------------------------------------------- */
+
+static engsched_rc on_unavailability(void *ctx, const engsched_rec_unavailability *row)
+{
+    rows *r = ctx;
+    assert_true(r->count < MAX_ROWS);
+    keep_text(r, 0, row->reason);
+    return row_seen(r, row->id);
+}
+
+static void test_unavailability(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    engsched_id id[4] = {0, 0, 0, 0};
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_rec_unavailability recs[4] = {
+        {0, d.op[0], 10, 12, "Annual leave", d.admin, 100},
+        {0, d.op[0], 5, 6, "Training", 0, 101},
+        {0, d.op[0], 20, 30, "Holiday", d.admin, 102},
+        {0, d.op[1], 10, 12, "Leave", d.admin, 103},
+    };
+    for (int i = 0; i < 4; i++) {
+        EXPECT_OK(s, s->unavailability_insert(s, &recs[i], &id[i]));
+        assert_true(id[i] != 0);
+    }
+    EXPECT_OK(s, s->commit(s));
+
+    engsched_rec_unavailability got;
+    rows r;
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->unavailability_get(s, id[0], &got));
+    assert_int_equal(got.id, id[0]);
+    assert_int_equal(got.user, d.op[0]);
+    assert_int_equal(got.start_day, 10);
+    assert_int_equal(got.end_day, 12);
+    assert_string_equal(got.reason, "Annual leave");
+    assert_int_equal(got.created_by, d.admin);
+    assert_int_equal(got.created_at, 100);
+    EXPECT_OK(s, s->unavailability_get(s, id[1], &got));
+    assert_int_equal(got.created_by, 0);
+
+    r = (rows){0};
+    EXPECT_OK(s, s->unavailability_list(s, d.op[0], 6, 20, on_unavailability, &r));
+    int64_t by_start[3] = {id[1], id[0], id[2]};
+    assert_ids(&r, by_start, 3);
+    assert_string_equal(r.text[2][0], "Holiday");
+    r = (rows){0};
+    EXPECT_OK(s, s->unavailability_list(s, d.op[0], 13, 19, on_unavailability, &r));
+    assert_int_equal(r.count, 0);
+
+    EXPECT_OK(s, s->unavailability_delete(s, id[1]));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->unavailability_delete(s, id[1]));
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->unavailability_get(s, id[1], &got));
+    r = (rows){0};
+    EXPECT_OK(s, s->unavailability_list(s, d.op[0], 0, 100, on_unavailability, &r));
+    assert_ids(&r, by_start + 1, 2);
+    EXPECT_OK(s, s->commit(s));
+}
+
 int engsched_conformance_run(const char *backend_name,
                              engsched_rc (*make)(void *ctx, engsched_storage **out), void *ctx)
 {
@@ -1099,6 +1508,10 @@ int engsched_conformance_run(const char *backend_name,
         CASE(test_optional_references),
         CASE(test_row_callback_stops),
         CASE(test_record_strings_until_next_call),
+        CASE(test_engagement_query),
+        CASE(test_operator_work),
+        CASE(test_users_with_permissions),
+        CASE(test_unavailability),
     };
 #undef CASE
     return _cmocka_run_group_tests(backend_name, tests, sizeof tests / sizeof tests[0], NULL,
