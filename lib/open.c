@@ -27,7 +27,11 @@ static int backend_complete(const engsched_storage *s)
            s->report_engagement && s->engagements_due && s->assignment_insert &&
            s->assignment_delete && s->assignment_list && s->file_insert && s->file_get &&
            s->file_read && s->file_delete && s->file_list && s->event_append && s->event_list &&
-           s->event_last_seq;
+           s->event_last_seq && s->engagement_query && s->users_with_permissions &&
+           s->operator_work && s->unavailability_insert && s->unavailability_get &&
+           s->unavailability_delete && s->unavailability_list && s->invitation_get &&
+           s->invitation_put && s->client_list && s->user_list && s->role_list &&
+           s->access_list;
 }
 
 static const struct {

@@ -87,6 +87,12 @@ enum stmt_id {
     ST_UNAVAILABILITY_GET,
     ST_UNAVAILABILITY_DELETE,
     ST_UNAVAILABILITY_LIST,
+    ST_INVITATION_GET,
+    ST_INVITATION_PUT,
+    ST_CLIENT_LIST,
+    ST_USER_LIST,
+    ST_ROLE_LIST,
+    ST_ACCESS_LIST,
     ST_COUNT
 };
 
@@ -199,6 +205,20 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_UNAVAILABILITY_LIST] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
                                " WHERE user = ?1 AND start_day <= ?3 AND end_day >= ?2"
                                " ORDER BY start_day, id",
+    [ST_INVITATION_GET] = "SELECT engagement, user, sequence, canceled, updated_at"
+                          " FROM invitations WHERE engagement = ?1 AND user = ?2",
+    [ST_INVITATION_PUT] = "INSERT INTO invitations(engagement, user, sequence, canceled,"
+                          " updated_at) VALUES(?1, ?2, ?3, ?4, ?5)"
+                          " ON CONFLICT(engagement, user) DO UPDATE SET"
+                          " sequence = excluded.sequence, canceled = excluded.canceled,"
+                          " updated_at = excluded.updated_at",
+    [ST_CLIENT_LIST] = "SELECT id, host_key, name FROM clients WHERE id > ?1"
+                       " ORDER BY id LIMIT ?2",
+    [ST_USER_LIST] = USER_SELECT "WHERE u.id > ?1 ORDER BY u.id LIMIT ?2",
+    [ST_ROLE_LIST] = "SELECT id, name, permissions FROM roles ORDER BY id",
+    [ST_ACCESS_LIST] = "SELECT c.id, c.host_key, c.name FROM client_access AS ca"
+                       " JOIN clients AS c ON c.id = ca.client WHERE ca.user = ?1"
+                       " ORDER BY c.id",
 };
 
 /* engagement_query() statements: one per combination of sort key,
@@ -1941,6 +1961,133 @@ static engsched_rc sq_unavailability_list(engsched_storage *s, engsched_id user,
     return iterate(b, st, "listing unavailability", unavailability_row, &cb, ctx);
 }
 
+/* --- invitations ------------------------------------------------------- */
+
+static engsched_rc sq_invitation_get(engsched_storage *s, engsched_id engagement,
+                                     engsched_id user, engsched_rec_invitation *out)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = stmt_with_ints(b, ST_INVITATION_GET, engagement, user, &st);
+    if (rc == ENGSCHED_OK)
+        rc = step_one(b, st, "reading an invitation", &found);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (!found) {
+        engsched_storage_set_error(&b->base, "sqlite: no invitation of user %lld for "
+                                             "engagement %lld",
+                                   (long long)user, (long long)engagement);
+        return ENGSCHED_ENOTFOUND;
+    }
+    out->engagement = sqlite3_column_int64(st, 0);
+    out->user = sqlite3_column_int64(st, 1);
+    out->sequence = sqlite3_column_int64(st, 2);
+    out->canceled = sqlite3_column_int(st, 3);
+    out->updated_at = sqlite3_column_int64(st, 4);
+    stmt_release(st);
+    return ENGSCHED_OK;
+}
+
+static engsched_rc sq_invitation_put(engsched_storage *s, const engsched_rec_invitation *rec)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = stmt_with_ints(b, ST_INVITATION_PUT, rec->engagement, rec->user, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    int src = SQLITE_OK;
+    bind_int(st, 3, rec->sequence, &src);
+    bind_int(st, 4, rec->canceled != 0, &src);
+    bind_int(st, 5, rec->updated_at, &src);
+    if (src != SQLITE_OK) {
+        stmt_release(st);
+        return fail(b, src, "writing an invitation");
+    }
+    return exec_stmt(b, st, "writing an invitation");
+}
+
+/* --- directory lists --------------------------------------------------- */
+
+struct client_cb {
+    engsched_storage_client_fn fn;
+};
+struct role_cb {
+    engsched_storage_role_fn fn;
+};
+
+static engsched_rc client_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    engsched_rec_client rec = {sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2)};
+    return ((struct client_cb *)fn)->fn(ctx, &rec);
+}
+
+static engsched_rc role_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    engsched_rec_role rec = {sqlite3_column_int64(st, 0), col_text(st, 1),
+                             (unsigned int)sqlite3_column_int64(st, 2)};
+    return ((struct role_cb *)fn)->fn(ctx, &rec);
+}
+
+static engsched_rc sq_client_list(engsched_storage *s, engsched_id after_id, unsigned int limit,
+                                  engsched_storage_client_fn row, void *ctx)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = stmt_with_ints(b, ST_CLIENT_LIST, after_id, limit, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    struct client_cb cb = {row};
+    return iterate(b, st, "listing clients", client_row, &cb, ctx);
+}
+
+static engsched_rc sq_user_list(engsched_storage *s, engsched_id after_id, unsigned int limit,
+                                engsched_storage_user_fn row, void *ctx)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = stmt_with_ints(b, ST_USER_LIST, after_id, limit, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    struct user_cb cb = {row};
+    return iterate(b, st, "listing users", user_row, &cb, ctx);
+}
+
+static engsched_rc sq_role_list(engsched_storage *s, engsched_storage_role_fn row, void *ctx)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = stmt_get(b, ST_ROLE_LIST, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    struct role_cb cb = {row};
+    return iterate(b, st, "listing roles", role_row, &cb, ctx);
+}
+
+static engsched_rc sq_access_list(engsched_storage *s, engsched_id user,
+                                  engsched_storage_client_fn row, void *ctx)
+{
+    es_sqlite *b = backend_of(s);
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK)
+        rc = stmt_with_int(b, ST_ACCESS_LIST, user, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    struct client_cb cb = {row};
+    return iterate(b, st, "listing client access", client_row, &cb, ctx);
+}
+
 /* --- lifetime ---------------------------------------------------------- */
 
 static void sq_free(engsched_storage *s)
@@ -2006,6 +2153,12 @@ static const engsched_storage sqlite_table = {
     .unavailability_get = sq_unavailability_get,
     .unavailability_delete = sq_unavailability_delete,
     .unavailability_list = sq_unavailability_list,
+    .invitation_get = sq_invitation_get,
+    .invitation_put = sq_invitation_put,
+    .client_list = sq_client_list,
+    .user_list = sq_user_list,
+    .role_list = sq_role_list,
+    .access_list = sq_access_list,
 };
 
 /* --- opening ----------------------------------------------------------- */

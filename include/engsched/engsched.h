@@ -139,6 +139,21 @@ typedef void (*engsched_event_fn)(void *ctx, const char *json);
  */
 typedef int64_t (*engsched_clock_fn)(void *ctx);
 
+/**
+ * @brief Receives one complete iMIP message (RFC 5322 + MIME) to deliver.
+ *
+ * Called after the transaction that caused it committed. The library opens
+ * no socket: the host sends the message, queues it or writes it to disk.
+ * @param ctx the options' mail_ctx
+ * @param recipient the bare address (addr-spec) to deliver to
+ * @param message the message with CRLF line ends, valid during the call
+ * @param length the message length in bytes
+ * @return 0 when the host took the message; nonzero makes the library log
+ *         the failure (the assignment stays; see engsched_invitation_mail())
+ */
+typedef int (*engsched_mail_fn)(void *ctx, const char *recipient, const char *message,
+                                size_t length);
+
 /** @brief What assigning an operator over existing work does. */
 typedef enum engsched_conflict_policy {
     ENGSCHED_CONFLICTS_TENANT = 0, /**< follow the tenant setting `conflict_policy` */
@@ -168,6 +183,8 @@ typedef struct engsched_options {
     engsched_clock_fn clock;    /**< current time, or NULL for time(2) */
     void *clock_ctx;            /**< passed to @ref clock */
     int conflict_policy;        /**< ::engsched_conflict_policy; default: the tenant setting */
+    engsched_mail_fn on_mail;   /**< invitation mail, or NULL to send none */
+    void *mail_ctx;             /**< passed to @ref on_mail */
 } engsched_options;
 
 /** @brief The current version of ::engsched_options. */
@@ -176,7 +193,7 @@ typedef struct engsched_options {
 /** @brief Static initialiser for ::engsched_options with every default. */
 #define ENGSCHED_OPTIONS_INIT                                                     \
     { ENGSCHED_OPTIONS_VERSION, ENGSCHED_OPEN_CREATE, 5000, NULL, NULL,            \
-      ENGSCHED_LOG_WARN, NULL, NULL, NULL, NULL, ENGSCHED_CONFLICTS_TENANT }
+      ENGSCHED_LOG_WARN, NULL, NULL, NULL, NULL, ENGSCHED_CONFLICTS_TENANT, NULL, NULL }
 
 /**
  * @brief Fill @p opts with the defaults of structure version @p version.

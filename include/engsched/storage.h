@@ -127,6 +127,15 @@ typedef struct engsched_rec_unavailability {
     int64_t created_at;      /**< UTC seconds */
 } engsched_rec_unavailability;
 
+/** @brief The invitation state of one operator on one engagement. */
+typedef struct engsched_rec_invitation {
+    engsched_id engagement;  /**< engagement id */
+    engsched_id user;        /**< operator's user id */
+    int64_t sequence;        /**< iCalendar SEQUENCE of the last message */
+    int canceled;            /**< nonzero once a CANCEL was sent */
+    int64_t updated_at;      /**< UTC seconds */
+} engsched_rec_invitation;
+
 /**
  * @brief A List or Calendar query, pushed down to the backend.
  *
@@ -165,6 +174,10 @@ typedef engsched_rc (*engsched_storage_user_fn)(void *ctx, const engsched_rec_us
 /** @brief Receives one unavailability row. */
 typedef engsched_rc (*engsched_storage_unavailability_fn)(void *ctx,
                                                           const engsched_rec_unavailability *row);
+/** @brief Receives one client row. */
+typedef engsched_rc (*engsched_storage_client_fn)(void *ctx, const engsched_rec_client *row);
+/** @brief Receives one role row. */
+typedef engsched_rc (*engsched_storage_role_fn)(void *ctx, const engsched_rec_role *row);
 /** @brief Receives one event row. */
 typedef engsched_rc (*engsched_storage_event_fn)(void *ctx, const engsched_rec_event *row);
 
@@ -364,6 +377,24 @@ struct engsched_storage {
     engsched_rc (*unavailability_list)(engsched_storage *s, engsched_id user,
                                        int32_t range_start, int32_t range_end,
                                        engsched_storage_unavailability_fn row, void *ctx);
+
+    /** @brief Read an invitation; ::ENGSCHED_ENOTFOUND if none was ever sent. */
+    engsched_rc (*invitation_get)(engsched_storage *s, engsched_id engagement, engsched_id user,
+                                  engsched_rec_invitation *out);
+    /** @brief Insert or replace an invitation. */
+    engsched_rc (*invitation_put)(engsched_storage *s, const engsched_rec_invitation *rec);
+
+    /** @brief Clients with id > @p after_id, in id order, at most @p limit. */
+    engsched_rc (*client_list)(engsched_storage *s, engsched_id after_id, unsigned int limit,
+                               engsched_storage_client_fn row, void *ctx);
+    /** @brief Users with id > @p after_id, in id order, at most @p limit. */
+    engsched_rc (*user_list)(engsched_storage *s, engsched_id after_id, unsigned int limit,
+                             engsched_storage_user_fn row, void *ctx);
+    /** @brief Every role, in id order. */
+    engsched_rc (*role_list)(engsched_storage *s, engsched_storage_role_fn row, void *ctx);
+    /** @brief The clients a user has access rows for, in id order. */
+    engsched_rc (*access_list)(engsched_storage *s, engsched_id user,
+                               engsched_storage_client_fn row, void *ctx);
 };
 
 /**

@@ -1419,7 +1419,7 @@ static void test_users_with_permissions(void **state)
     EXPECT_OK(s, s->commit(s));
 }
 
-/* --- cases: unavailability --------------------------------------------- */
+/* --- cases: unavailability, invitations, directory lists --------------- */
 
 static engsched_rc on_unavailability(void *ctx, const engsched_rec_unavailability *row)
 {
@@ -1480,6 +1480,103 @@ static void test_unavailability(void **state)
     EXPECT_OK(s, s->commit(s));
 }
 
+static void test_invitations(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    engsched_rec_invitation got;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_id e = insert_at(s, d.client, "e", ENGSCHED_STATUS_SCHEDULED, 10);
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->invitation_get(s, e, d.op[0], &got));
+    engsched_rec_invitation inv = {e, d.op[0], 0, 0, 100};
+    EXPECT_OK(s, s->invitation_put(s, &inv));
+    EXPECT_OK(s, s->invitation_get(s, e, d.op[0], &got));
+    assert_int_equal(got.engagement, e);
+    assert_int_equal(got.user, d.op[0]);
+    assert_int_equal(got.sequence, 0);
+    assert_int_equal(got.canceled, 0);
+    assert_int_equal(got.updated_at, 100);
+
+    engsched_rec_invitation next = {e, d.op[0], 3, 1, 200};
+    EXPECT_OK(s, s->invitation_put(s, &next));
+    EXPECT_OK(s, s->invitation_get(s, e, d.op[0], &got));
+    assert_int_equal(got.sequence, 3);
+    assert_true(got.canceled != 0);
+    assert_int_equal(got.updated_at, 200);
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->invitation_get(s, e, d.op[1], &got));
+    EXPECT_OK(s, s->commit(s));
+}
+
+static engsched_rc on_client(void *ctx, const engsched_rec_client *row)
+{
+    rows *r = ctx;
+    assert_true(r->count < MAX_ROWS);
+    keep_text(r, 0, row->host_key);
+    keep_text(r, 1, row->name);
+    return row_seen(r, row->id);
+}
+
+static engsched_rc on_role(void *ctx, const engsched_rec_role *row)
+{
+    rows *r = ctx;
+    assert_true(r->count < MAX_ROWS);
+    keep_text(r, 0, row->name);
+    r->ids[MAX_ROWS - 1] = row->permissions; /* last slot: the mask of the last row */
+    return row_seen(r, row->id);
+}
+
+static void test_directory_lists(void **state)
+{
+    engsched_storage *s = backend(state);
+    directory d;
+    rows r;
+    EXPECT_OK(s, s->begin(s, 1));
+    add_directory(s, &d);
+    engsched_id third = add_client(s, "initech");
+    engsched_rec_role viewer = {5, "Viewer", ENGSCHED_PERM_VIEW};
+    engsched_id viewer_id = 0;
+    EXPECT_OK(s, s->role_insert(s, &viewer, &viewer_id));
+    EXPECT_OK(s, s->access_grant(s, d.op[0], third));
+    EXPECT_OK(s, s->access_grant(s, d.op[0], d.client));
+    EXPECT_OK(s, s->commit(s));
+
+    int64_t clients[3] = {d.client, d.client2, third};
+    qsort(clients, 3, sizeof clients[0], cmp_id);
+    int64_t users[4] = {d.admin, d.op[0], d.op[1], d.op[2]};
+    qsort(users, 4, sizeof users[0], cmp_id);
+
+    EXPECT_OK(s, s->begin(s, 0));
+    r = (rows){0};
+    EXPECT_OK(s, s->client_list(s, 0, 100, on_client, &r));
+    assert_ids(&r, clients, 3);
+    r = (rows){0};
+    EXPECT_OK(s, s->client_list(s, clients[0], 1, on_client, &r));
+    assert_ids(&r, clients + 1, 1);
+
+    r = (rows){0};
+    EXPECT_OK(s, s->user_list(s, 0, 100, on_user, &r));
+    assert_ids(&r, users, 4);
+    r = (rows){0};
+    EXPECT_OK(s, s->user_list(s, users[1], 2, on_user, &r));
+    assert_ids(&r, users + 2, 2);
+
+    r = (rows){0};
+    EXPECT_OK(s, s->role_list(s, on_role, &r));
+    int64_t roles[2] = {d.role < viewer_id ? d.role : viewer_id,
+                        d.role < viewer_id ? viewer_id : d.role};
+    assert_ids(&r, roles, 2);
+
+    r = (rows){0};
+    EXPECT_OK(s, s->access_list(s, d.op[0], on_client, &r));
+    int64_t granted[2] = {d.client < third ? d.client : third, d.client < third ? third : d.client};
+    assert_ids(&r, granted, 2);
+    r = (rows){0};
+    EXPECT_OK(s, s->access_list(s, d.op[1], on_client, &r));
+    assert_int_equal(r.count, 0);
+    EXPECT_OK(s, s->commit(s));
+}
+
 int engsched_conformance_run(const char *backend_name,
                              engsched_rc (*make)(void *ctx, engsched_storage **out), void *ctx)
 {
@@ -1512,6 +1609,8 @@ int engsched_conformance_run(const char *backend_name,
         CASE(test_operator_work),
         CASE(test_users_with_permissions),
         CASE(test_unavailability),
+        CASE(test_invitations),
+        CASE(test_directory_lists),
     };
 #undef CASE
     return _cmocka_run_group_tests(backend_name, tests, sizeof tests / sizeof tests[0], NULL,
