@@ -24,6 +24,7 @@ struct engsched {
     engsched_rc errcode;
     char errmsg[ES_ERRMSG_MAX];
     int in_txn;
+    int dispatching; /* inside the host's event callback */
     es_pending_event *pending;
     size_t pending_count;
     size_t pending_cap;

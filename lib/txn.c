@@ -20,6 +20,9 @@ static void drop_pending(engsched *db)
 
 engsched_rc es_begin(engsched *db, int write)
 {
+    if (db->dispatching)
+        return es_fail(db, ENGSCHED_EMISUSE,
+                       "the event callback may not use the handle that calls it");
     if (db->in_txn)
         return es_fail(db, ENGSCHED_EMISUSE, "a transaction is already open on this handle "
                                              "(is a callback using the handle?)");
@@ -44,12 +47,14 @@ void es_rollback(engsched *db)
 
 static void dispatch_pending(engsched *db)
 {
-    /* Taken off the handle first: the callback may not use the handle, but
-     * a misbehaving one must not see a half-drained queue either. */
+    /* The callback may not use the handle (es_begin refuses while this
+     * flag is set), so the queue cannot change under the loop. */
+    db->dispatching = 1;
     for (size_t i = 0; i < db->pending_count; i++) {
         if (db->opts.on_event != NULL)
             db->opts.on_event(db->opts.event_ctx, db->pending[i].json);
     }
+    db->dispatching = 0;
     drop_pending(db);
 }
 
