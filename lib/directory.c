@@ -164,13 +164,16 @@ engsched_rc engsched_user_permissions(engsched *db, engsched_id user,
     ES_CHECK_DB(db);
     if (out_permissions == NULL)
         return es_fail(db, ENGSCHED_EINVAL, "out_permissions: must not be NULL");
-    if (user == ENGSCHED_SYSTEM)
-        return es_fail(db, ENGSCHED_EINVAL, "user: the system is not a user");
+    if (user <= 0)
+        return es_fail(db, ENGSCHED_EINVAL, "user: %lld is not a user id", (long long)user);
     engsched_rc rc = es_begin(db, 0);
     if (rc != ENGSCHED_OK)
         return rc;
     es_actor who;
-    rc = es_finish(db, es_actor_load(db, user, &who));
+    rc = es_actor_load(db, user, &who);
+    if (rc == ENGSCHED_ENOTFOUND)
+        es_fail(db, rc, "user: user %lld not found", (long long)user);
+    rc = es_finish(db, rc);
     if (rc == ENGSCHED_OK)
         *out_permissions = who.permissions;
     return rc;
@@ -186,8 +189,8 @@ static engsched_rc change_access(engsched *db, engsched_id actor, engsched_id us
     es_actor who, target;
     engsched_rec_client rec;
     rc = es_require_admin(db, actor, &who);
-    if (rc == ENGSCHED_OK && user == ENGSCHED_SYSTEM)
-        rc = es_fail(db, ENGSCHED_EINVAL, "user: the system is not a user");
+    if (rc == ENGSCHED_OK && user <= 0)
+        rc = es_fail(db, ENGSCHED_EINVAL, "user: %lld is not a user id", (long long)user);
     else if (rc == ENGSCHED_OK && (rc = es_actor_load(db, user, &target)) == ENGSCHED_ENOTFOUND)
         es_fail(db, rc, "user: user %lld not found", (long long)user);
     if (rc == ENGSCHED_OK) {

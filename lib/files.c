@@ -116,7 +116,12 @@ engsched_rc engsched_file_attach(engsched *db, engsched_id actor, engsched_id en
 static engsched_rc open_file(engsched *db, engsched_id actor, engsched_id file, es_op op,
                              es_actor *who, es_engagement *e, engsched_rec_file *meta)
 {
-    engsched_rc rc = db->storage->file_get(db->storage, file, meta);
+    /* The actor first, as everywhere: an unknown actor is named before the
+     * file is looked at. */
+    engsched_rc rc = es_actor_load(db, actor, who);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    rc = db->storage->file_get(db->storage, file, meta);
     if (rc == ENGSCHED_ENOTFOUND)
         return es_fail(db, rc, "file %lld not found", (long long)file);
     if (rc != ENGSCHED_OK)

@@ -52,9 +52,12 @@ engsched_rc engsched_report_engagement(engsched *db, engsched_id actor, engsched
     if (rc != ENGSCHED_OK)
         return rc;
     engsched_id engagement = 0;
+    es_actor who;
+    rc = es_actor_load(db, actor, &who);
+    if (rc != ENGSCHED_OK)
+        return es_finish(db, rc);
     rc = db->storage->report_engagement(db->storage, report, &engagement);
     if (rc == ENGSCHED_OK) {
-        es_actor who;
         es_engagement e;
         rc = es_engagement_open(db, actor, engagement, ES_OP_REPORT_VIEW, 0, 0, &who, &e);
         if (rc == ENGSCHED_OK)
