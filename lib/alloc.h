@@ -15,6 +15,13 @@ void es_free(void *ptr);
 char *es_strdup(const char *s);
 char *es_strndup(const char *s, size_t n);
 
+/* vasprintf into library memory; NULL when out of memory. */
+char *es_asprintf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
 /* Open handles pin the allocator: it must not change under live memory. */
 void es_alloc_pin(void);
 void es_alloc_unpin(void);
