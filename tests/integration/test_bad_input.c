@@ -778,6 +778,11 @@ static void test_oversized_file_stores_nothing(void **state)
     REFUSED(f, &b, ENGSCHED_ETOOBIG, "file_max_count", engsched_create(f->db, f->manager, in, &out));
     assert_int_equal(out, 0);
     engsched_input_free(in);
+    /* The count is per engagement: another one still takes two files. */
+    engsched_id other =
+        fx_request(f, f->client_user, f->client[0], "Other", "2026-04-01", "2026-04-02");
+    fx_ok(f, engsched_file_attach(f->db, f->manager, other, "1.txt", NULL, bytes, 1, NULL));
+    fx_ok(f, engsched_file_attach(f->db, f->manager, other, "2.txt", NULL, bytes, 1, NULL));
     base_free(&b);
 }
 
