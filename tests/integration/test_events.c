@@ -510,6 +510,44 @@ static void test_audit_trail_is_the_delivered_documents_oldest_first(void **stat
     json_decref(trail);
 }
 
+/* The trail is read from the store in pages; a long one comes back whole,
+ * in order, with nothing repeated at the page edges. */
+static void test_long_audit_trail_is_complete_and_in_order(void **state)
+{
+    world *w = *state;
+    fx *f = &w->f;
+    engsched_id id = fx_request(f, f->client_user, f->client[0], "Busy engagement",
+                                "2026-04-01", "2026-04-02");
+    for (int i = 0; i < 300; i++) {
+        engsched_id file = 0;
+        fx_ok(f, engsched_file_attach(f->db, f->manager, id, "log.txt", NULL, "x", 1, &file));
+        fx_ok(f, engsched_file_delete(f->db, f->manager, file));
+    }
+    char *text = NULL;
+    fx_ok(f, engsched_events_json(f->db, f->viewer, id, &text));
+    json_error_t error;
+    json_t *trail = json_loads(text, 0, &error);
+    engsched_free(text);
+    assert_non_null(trail);
+    assert_int_equal(json_array_size(trail), 601);
+    json_int_t prev = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < json_array_size(w->c.docs); i++) {
+        json_t *d = doc_at(&w->c, i);
+        const json_t *e = json_object_get(d, "engagement");
+        if (!json_is_integer(e) || json_integer_value(e) != id)
+            continue;
+        json_t *t = json_array_get(trail, k++);
+        assert_non_null(t);
+        assert_true(json_equal(t, d));
+        json_int_t seq = json_integer_value(json_object_get(t, "seq"));
+        assert_true(seq > prev);
+        prev = seq;
+    }
+    assert_int_equal(k, 601);
+    json_decref(trail);
+}
+
 /* The header forbids a callback to use the handle that invoked it; the
  * library should refuse that with EMISUSE (as es_begin means to) and still
  * deliver every event exactly once. */
@@ -560,6 +598,7 @@ int main(void)
         T(test_directory_and_settings_events_have_no_engagement),
         T(test_refused_operation_delivers_no_event),
         T(test_audit_trail_is_the_delivered_documents_oldest_first),
+        T(test_long_audit_trail_is_complete_and_in_order),
         T(test_callback_using_its_own_handle_is_refused),
     };
     return cmocka_run_group_tests_name("events", tests, NULL, NULL);
