@@ -38,6 +38,12 @@ if [ -s "$log" ]; then
     echo "FAIL: doxygen warnings ($log):"
     cat "$log"
     status=1
+    # Doxygen reports some broken references as <unknown>:LINE; find them.
+    sed -n "s/^<unknown>.*reference to '\([^']*\)'.*/\1/p" "$log" | sort -u |
+    while read -r name; do
+        echo "  where '$name' is referenced:"
+        grep -n -E "[@\\]ref[[:space:]]+$name\b" "$hdrdir"/*.h 2>/dev/null | sed 's/^/    /' || true
+    done
 fi
 if [ $rc -ne 0 ]; then
     echo "FAIL: doxygen exited with status $rc"
