@@ -19,7 +19,7 @@
  *   the same backend, and the core copies what it keeps;
  * - every data callback runs between begin() and commit()/rollback();
  *   a callback that fails leaves the transaction for the core to roll back;
- * - row callbacks (::engsched_storage_row_fn and friends) may return a
+ * - row callbacks (::engsched_storage_engagement_fn and the others) may return a
  *   non-OK code to stop the iteration; the backend then returns that code.
  *
  * Dates are day numbers: days since 1970-01-01 (negative before).
@@ -140,8 +140,8 @@ typedef struct engsched_rec_invitation {
  * @brief A List or Calendar query, pushed down to the backend.
  *
  * A row matches when every given filter holds. Rows come in the order of
- * (sort key, id), ascending or both descending; with @ref has_after only
- * rows strictly after (after key, @ref after_id) in that order.
+ * (sort key, id), ascending or both descending; with `has_after` only
+ * rows strictly after (after key, `after_id`) in that order.
  */
 typedef struct engsched_storage_query {
     unsigned int statuses;      /**< mask of (1 << status); never 0 */
@@ -150,7 +150,7 @@ typedef struct engsched_storage_query {
     engsched_id scope_user;     /**< only clients granted to this user in access rows; 0 for every client */
     int has_range;              /**< nonzero: only rows overlapping the range */
     int32_t range_start;        /**< start_day <= range_end and end_day >= range_start */
-    int32_t range_end;          /**< see @ref range_start */
+    int32_t range_end;          /**< see `range_start` */
     const char *name_contains;  /**< ASCII case-insensitive substring of the name; NULL for any */
     int sort;                   /**< ::engsched_sort */
     int descending;             /**< nonzero: descending */
@@ -181,6 +181,7 @@ typedef engsched_rc (*engsched_storage_role_fn)(void *ctx, const engsched_rec_ro
 /** @brief Receives one event row. */
 typedef engsched_rc (*engsched_storage_event_fn)(void *ctx, const engsched_rec_event *row);
 
+/** @brief The backend callback table; see struct engsched_storage. */
 typedef struct engsched_storage engsched_storage;
 
 /**
