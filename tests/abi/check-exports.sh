@@ -79,12 +79,12 @@ missing=$(LC_ALL=C comm -23 "$tmp/declared" "$tmp/exported_api")
 extra=$(LC_ALL=C comm -13 "$tmp/declared" "$tmp/exported_api")
 if [ -n "$missing" ]; then
     echo "FAIL: declared with ENGSCHED_API but not exported by $(basename "$lib") (not defined, or not marked ENGSCHED_API in the definition's declaration):"
-    printf '  %s\n' $missing
+    sed 's/^/  /' <<<"$missing"
     status=1
 fi
 if [ -n "$extra" ]; then
     echo "FAIL: exported by $(basename "$lib") but not declared with ENGSCHED_API in a public header:"
-    printf '  %s\n' $extra
+    sed 's/^/  /' <<<"$extra"
     status=1
 fi
 if [ -s "$tmp/exported_other" ]; then
@@ -93,8 +93,8 @@ if [ -s "$tmp/exported_other" ]; then
     status=1
 fi
 
-if [ $status -eq 0 ]; then
+if [ "$status" -eq 0 ]; then
     echo "OK: $(wc -l < "$tmp/declared") exported functions match the ENGSCHED_API declarations:"
     sed 's/^/  /' "$tmp/declared"
 fi
-exit $status
+exit "$status"
