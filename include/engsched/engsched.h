@@ -65,7 +65,7 @@ ENGSCHED_API int engsched_version_number(void);
  * @brief Allocator hooks, installed process-wide with engsched_set_allocator().
  *
  * The functions follow the contracts of malloc(3), realloc(3) and free(3)
- * and receive @ref ctx as their last argument.
+ * and receive `ctx` as their last argument.
  */
 typedef struct engsched_allocator {
     unsigned int version;                          /**< ::ENGSCHED_ALLOCATOR_VERSION */
