@@ -1,0 +1,46 @@
+/* iCalendar objects built with libical (never by string concatenation).
+ * Pure: inputs in, text out; no storage, no settings. */
+#ifndef ENGSCHED_ICS_H
+#define ENGSCHED_ICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <engsched/engsched.h>
+
+typedef enum es_ics_method {
+    ES_ICS_REQUEST, /* an invitation, or its update */
+    ES_ICS_CANCEL,  /* unassigned or canceled */
+    ES_ICS_PUBLISH  /* a subscription feed */
+} es_ics_method;
+
+typedef struct es_ics_event {
+    const char *uid;             /* stable per engagement and operator (per engagement in feeds) */
+    int64_t sequence;            /* SEQUENCE */
+    int64_t dtstamp;             /* UTC seconds */
+    int32_t start_day;           /* first day (day number) */
+    int32_t end_day;             /* last day, inclusive: DTEND is the day after */
+    const char *summary;         /* "<client>: <engagement name>" */
+    const char *description;     /* free text, may hold newlines and links */
+    const char *url;             /* the engagement link, or NULL */
+    const char *organizer_email; /* required for REQUEST and CANCEL */
+    const char *organizer_name;  /* CN, or NULL/"" */
+    const char *attendee_email;  /* required for REQUEST and CANCEL; NULL in feeds */
+    const char *attendee_name;   /* CN */
+    int cancelled;               /* STATUS:CANCELLED (CANCEL), else STATUS:CONFIRMED */
+} es_ics_event;
+
+/* Build a VCALENDAR with one VEVENT per event (one for REQUEST/CANCEL).
+ * PRODID "-//libengsched//engsched <version>//EN", VERSION 2.0, METHOD.
+ * Every VEVENT: UID, SEQUENCE, DTSTAMP (UTC), DTSTART;VALUE=DATE,
+ * DTEND;VALUE=DATE (last day + 1), SUMMARY, DESCRIPTION, URL when given,
+ * TRANSP:OPAQUE, STATUS; REQUEST/CANCEL add ORGANIZER (mailto:, CN) and
+ * ATTENDEE (mailto:, CN, ROLE=REQ-PARTICIPANT, PARTSTAT=NEEDS-ACTION,
+ * RSVP=TRUE). Text is escaped by libical; lines are folded at 75 octets and
+ * end in CRLF. An e-mail address containing anything but an addr-spec
+ * (CR, LF, spaces, quotes, colons…) is refused with EINVAL.
+ * On failure *out is untouched and err (if not NULL) says why. */
+engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_t count,
+                         char **out, char *err, size_t err_size);
+
+#endif
