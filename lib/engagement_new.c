@@ -50,7 +50,7 @@ engsched_rc es_engagement_insert_new(engsched *db, engsched_id actor_id,
     if (rc != ENGSCHED_OK)
         return es_fail(db, rc, "user %lld may not %s an engagement (needs %s)",
                        (long long)actor_id, es_op_name(op),
-                       engsched_permission_name(es_op_permission(op, ENGSCHED_REPORT_NONE)));
+                       es_permission_needed(op, ENGSCHED_REPORT_NONE));
     int with_report = op == ES_OP_CREATE;
     engsched_rec_engagement blank = {
         .client = in->client,

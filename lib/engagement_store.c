@@ -85,9 +85,8 @@ engsched_rc es_engagement_open(engsched *db, engsched_id actor_id, engsched_id i
         goto fail;
     }
     if (rc == ENGSCHED_EDENIED) {
-        es_fail(db, rc, "user %lld may not %s engagement %lld (needs %s)", (long long)actor_id,
-                es_op_name(op), (long long)id,
-                engsched_permission_name(es_op_permission(op, target)));
+        es_fail(db, rc, "user %lld may not %s on engagement %lld (needs %s)",
+                (long long)actor_id, es_op_name(op), (long long)id, es_permission_needed(op, target));
         goto fail;
     }
     if (version != 0 && version != out->rec.version) {

@@ -58,7 +58,7 @@ static unsigned int report_target_permission(engsched_report_status target)
     case ENGSCHED_REPORT_PUBLISHED:
         return P(REPORT_PUBLISH);
     default:
-        return P(REPORT_EDIT);
+        return 0; /* not a workflow stage: no user may move a report there */
     }
 }
 
@@ -96,7 +96,13 @@ unsigned int es_op_permission(es_op op, engsched_report_status target)
     case ES_OP_COUNT:
         break;
     }
-    return ENGSCHED_PERM_ALL + 1u; /* unknown operation: nobody holds this */
+    return 0; /* unknown operation: nobody but the system */
+}
+
+const char *es_permission_needed(es_op op, engsched_report_status target)
+{
+    const char *name = engsched_permission_name(es_op_permission(op, target));
+    return name != NULL ? name : "a permission no user holds";
 }
 
 engsched_rc es_authorize(int is_system, unsigned int permissions, int has_access, es_op op,
@@ -107,7 +113,9 @@ engsched_rc es_authorize(int is_system, unsigned int permissions, int has_access
     if (!has_access)
         return ENGSCHED_ENOTFOUND;
     unsigned int need = es_op_permission(op, target);
-    if (need == 0)
-        return ENGSCHED_EDENIED; /* system-only operation */
+    /* 0 marks system-only or unknown operations; a bit this version does
+     * not know (a newer store, a custom backend) never grants anything. */
+    if (need == 0 || (need & ~(unsigned int)ENGSCHED_PERM_ALL) != 0)
+        return ENGSCHED_EDENIED;
     return (permissions & need) == need ? ENGSCHED_OK : ENGSCHED_EDENIED;
 }

@@ -33,9 +33,12 @@ int es_status_valid(int status);
 int es_report_status_valid(int status);
 
 /* permissions.c: the permission an operation needs. For ES_OP_REPORT_STATUS
- * the target report status decides; elsewhere it is ignored. 0 means none
- * (the system-only tick). */
+ * the target report status decides; elsewhere it is ignored. 0 means no
+ * user may (the system-only tick, a target outside the workflow). */
 unsigned int es_op_permission(es_op op, engsched_report_status target);
+
+/* The name of the permission op needs, for messages; never NULL. */
+const char *es_permission_needed(es_op op, engsched_report_status target);
 
 /* The access decision, in the order every entry point reports it:
  * no client access → ENOTFOUND; no permission → EDENIED; else OK. The

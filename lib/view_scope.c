@@ -12,7 +12,7 @@ engsched_rc es_view_scope(engsched *db, engsched_id actor_id, es_op op, es_actor
     if (rc != ENGSCHED_OK)
         return es_fail(db, rc, "user %lld may not open this view (needs %s)",
                        (long long)actor_id,
-                       engsched_permission_name(es_op_permission(op, ENGSCHED_REPORT_NONE)));
+                       es_permission_needed(op, ENGSCHED_REPORT_NONE));
     *scope_user =
         actor->is_system || (actor->flags & ENGSCHED_USER_ALL_CLIENTS) ? 0 : actor->id;
     return ENGSCHED_OK;
