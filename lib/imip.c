@@ -6,9 +6,15 @@
  * names are written as atoms, as a quoted-string, or as RFC 2047 "B"
  * encoded-words (non-ASCII, "=?" in the text, or too long for a line);
  * the subject as words or encoded-words. Encoded-words hold whole UTF-8
- * characters, at most 39 octets each, so a word is at most 64 characters
- * and "Subject: " plus one word stays within 78. Header lines are folded
- * at 78 characters between words.
+ * characters and as many octets as let "Name: " and one word fit in 78
+ * characters (45 in From and To, 42 in Subject; a word is then at most 72
+ * of the 75 characters RFC 2047 allows). Header lines are folded at 78
+ * characters between words. A value too long for one encoded-word is
+ * split anywhere between characters, spaces included in the encoded text:
+ * RFC 2047 §6.2 decoders ignore the white space between adjacent
+ * encoded-words. (Python's email.headerregistry does not in display
+ * names and shows a space at each split; compat32 decode_header, like
+ * mail clients, follows the RFC.)
  *
  * Bodies: all three parts are base64 with 76-character lines, so no body
  * line can look like a boundary; the boundaries are derived from a hash of
@@ -28,7 +34,7 @@
 #include "validate.h"
 
 #define HEADER_WIDTH 78     /* RFC 5322 §2.1.1: SHOULD */
-#define WORD_OCTETS 39      /* UTF-8 octets per encoded-word */
+#define WORD_OCTETS 45      /* UTF-8 octets per encoded-word, at most */
 #define BODY_WIDTH 76       /* RFC 2045 §6.8 */
 #define MESSAGE_ID_MAX 200  /* left side; the line stays far below 998 */
 #define DOMAIN_MAX 253
@@ -291,13 +297,19 @@ static void header_token(header *h, const char *tok, size_t n)
 static void header_end(header *h) { sb_str(h->b, "\r\n"); }
 
 /* RFC 2047 "B" encoded-words for all of text, split between UTF-8
- * characters so that each word carries at most WORD_OCTETS octets. */
+ * characters so that the first word still fits on the header's first line
+ * (and so every other word on a continuation line). */
 static void encoded_words(header *h, const char *text)
 {
+    static const size_t overhead = sizeof "=?UTF-8?B?" - 1 + sizeof "?=" - 1;
+    size_t room = HEADER_WIDTH - h->col - 1 - overhead; /* after "Name: " */
+    size_t max = room / 4 * 3;
+    if (max > WORD_OCTETS)
+        max = WORD_OCTETS;
     const unsigned char *s = (const unsigned char *)text;
     size_t len = strlen(text);
     for (size_t pos = 0; pos < len;) {
-        size_t end = pos + WORD_OCTETS;
+        size_t end = pos + max;
         if (end >= len) {
             end = len;
         } else {
