@@ -428,6 +428,31 @@ static void test_refused_operation_delivers_no_event(void **state)
     free(after);
     assert_int_equal(fx_status(f, id), ENGSCHED_STATUS_PENDING);
 
+    /* Refused by the strict conflict policy: operator1 is busy on the same
+     * days elsewhere. Nothing of the assignment may remain. */
+    in = new_input(f);
+    fx_ok(f, engsched_input_set_name(in, "Busy elsewhere"));
+    fx_ok(f, engsched_input_set_client(in, f->client[1]));
+    fx_ok(f, engsched_input_set_dates(in, "2026-04-01", "2026-04-05"));
+    fx_ok(f, engsched_input_add_operator(in, f->operator1, ENGSCHED_OPROLE_LEAD));
+    fx_ok(f, engsched_create(f->db, f->manager, in, NULL));
+    engsched_input_free(in);
+    fx_ok(f, engsched_setting_set(f->db, ENGSCHED_SYSTEM, "conflict_policy", "strict"));
+    s0 = last_seq(f);
+    n0 = json_array_size(w->c.docs);
+    free(before);
+    before = fx_digest(f);
+    engsched_work_list *conflicts = NULL;
+    fx_rc(f, ENGSCHED_ECONFLICT, engsched_assign(f->db, f->manager, id, 0, f->operator1,
+                                                 ENGSCHED_OPROLE_LEAD, &conflicts));
+    assert_null(conflicts);
+    assert_int_equal(last_seq(f), s0);
+    assert_int_equal(json_array_size(w->c.docs), n0);
+    after = fx_digest(f);
+    assert_string_equal(before, after);
+    free(after);
+    fx_ok(f, engsched_setting_set(f->db, ENGSCHED_SYSTEM, "conflict_policy", "warn"));
+
     /* Fails after the engagement and its first file were written. */
     fx_ok(f, engsched_setting_set(f->db, ENGSCHED_SYSTEM, "file_max_bytes", "4"));
     s0 = last_seq(f);
