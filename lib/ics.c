@@ -306,6 +306,9 @@ static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, con
     if (ev->url != NULL && ev->url[0] != '\0' && !uri_valid(ev->url))
         return fail(err, err_size, ENGSCHED_EINVAL, "%surl: not a URI (RFC 3986)", prefix);
 
+    /* RFC 5546 §3.2.1 wants ORGANIZER in a PUBLISH VEVENT too (libical's
+     * icalrestriction_check flags its absence); the core passes one, and
+     * a feed without it is still readable, so it is optional here. */
     int want_organizer = !publish || (ev->organizer_email != NULL && ev->organizer_email[0]);
     if (want_organizer &&
         (rc = check_email(prefix, "organizer_email", ev->organizer_email, err, err_size)) !=
