@@ -590,7 +590,7 @@ static void test_refused_values(void **state)
     }
 
     /* Text: any UTF-8 with tabs and line breaks, no other controls. */
-    static const char *bad_text[] = {"a\x01" "b", "a\x7f", "a\xc2\x80", "\xe2\x82", "\xed\xa0\x80",
+    static const char *bad_text[] = {"a\001b", "a\x7f", "a\xc2\x80", "\xe2\x82", "\xed\xa0\x80",
                                      "\xc0\xaf"};
     for (size_t i = 0; i < sizeof bad_text / sizeof bad_text[0]; i++) {
         ev = base_event();

@@ -615,8 +615,8 @@ static void test_ascii_forms(void **state)
     static const char *subjects[] = {
         "",
         "One",
-        "Invitation: a rather long subject line that certainly needs folding somewhere "
-        "because it goes on and on and on past seventy-eight characters",
+        ("Invitation: a rather long subject line that certainly needs folding somewhere "
+         "because it goes on and on and on past seventy-eight characters"),
         "=?UTF-8?B?ZXZpbA==?= literal",
         "  leading and  double spaces ",
         "Averyveryveryveryveryveryveryveryveryveryveryveryveryveryveryverylongwordwithoutspaces",
