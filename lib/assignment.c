@@ -75,12 +75,9 @@ static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_enga
                              e->rec.end_day, conflicts);
     if (rc != ENGSCHED_OK)
         return rc;
-    if (strict && conflicts->count > 0)
-        return es_fail(db, ENGSCHED_ECONFLICT,
-                       "operator: user %lld has %zu overlapping engagement(s) or absence(s) "
-                       "from %s to %s (strict conflict policy)",
-                       (long long)user, conflicts->count, conflicts->items[0].start,
-                       conflicts->items[conflicts->count - 1].end);
+    /* Insert before applying the policy: an operator already on the
+     * engagement is EEXISTS whatever their other work. Every caller runs
+     * in a write transaction that a failure rolls back, insert included. */
     engsched_rec_assignment rec = {e->rec.id, user, (int)role, actor->id, now};
     rc = db->storage->assignment_insert(db->storage, &rec);
     if (rc == ENGSCHED_EEXISTS)
@@ -88,6 +85,12 @@ static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_enga
                        (long long)user, (long long)e->rec.id);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "assigning an operator");
+    if (strict && conflicts->count > 0)
+        return es_fail(db, ENGSCHED_ECONFLICT,
+                       "operator: user %lld has %zu overlapping engagement(s) or absence(s) "
+                       "from %s to %s (strict conflict policy)",
+                       (long long)user, conflicts->count, conflicts->items[0].start,
+                       conflicts->items[conflicts->count - 1].end);
     return es_emit(db, actor->id, e->rec.id, "operator.assigned", e->rec.status, e->rec.status,
                    json_pack("{s:I, s:s, s:I}", "user", (json_int_t)user, "role",
                              role_name(role), "conflicts", (json_int_t)conflicts->count));
