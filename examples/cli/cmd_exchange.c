@@ -1,0 +1,117 @@
+/* Exchange commands: ics (an invitation), feed (a calendar subscription),
+ * export and import (JSON). They need engsched_invitation_ics() and its
+ * siblings; a library build without them gets a one-line refusal. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef ENGSCHED_CLI_EXCHANGE
+
+/* Print or write text the library returned, then free it. */
+static int emit(cli *c, engsched_rc rc, char *text, const char *path)
+{
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    int code = out_write_file(path, text, strlen(text));
+    engsched_free(text);
+    return code;
+}
+
+int cmd_ics(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    engsched_id id = 0, user = 0;
+    int code;
+    if ((code = cli_engagement_id(p->pos[0], "ID", &id)) != 0 || (code = cli_open(c)) != 0 ||
+        (code = cli_user(c, p->pos[1], &user)) != 0)
+        return code;
+    char *text = NULL;
+    engsched_rc rc = arg_flag(cmd, p, "mail")
+                         ? engsched_invitation_mail(c->db, c->actor, id, user, &text)
+                         : engsched_invitation_ics(c->db, c->actor, id, user, &text);
+    return emit(c, rc, text, arg_get(cmd, p, "output"));
+}
+
+int cmd_feed(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    engsched_id user = 0;
+    int code;
+    if ((code = cli_open(c)) != 0 || (code = cli_user(c, p->pos[0], &user)) != 0)
+        return code;
+    char *text = NULL;
+    engsched_rc rc = engsched_feed_ics(c->db, c->actor, user, &text);
+    return emit(c, rc, text, arg_get(cmd, p, "output"));
+}
+
+int cmd_export(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    int code = cli_open(c);
+    if (code != 0)
+        return code;
+    char *text = NULL;
+    engsched_rc rc = engsched_export_json(c->db, c->actor, &text);
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    const char *path = arg_get(cmd, p, "output");
+    size_t n = strlen(text);
+    code = out_write_file(path, text, n);
+    if (code == 0 && (path == NULL || strcmp(path, "-") == 0) && (n == 0 || text[n - 1] != '\n'))
+        putchar('\n');
+    engsched_free(text);
+    return code;
+}
+
+int cmd_import(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    (void)cmd;
+    char *json = NULL;
+    int code = cli_read_text(p->pos[0], &json);
+    if (code != 0)
+        return code;
+    if ((code = cli_open(c)) != 0) {
+        free(json);
+        return code;
+    }
+    unsigned int count = 0;
+    engsched_rc rc = engsched_import_json(c->db, c->actor, json, &count);
+    free(json);
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    if (c->json)
+        return out_json(json_pack("{s:i}", "imported", (int)count));
+    printf("%u engagement%s imported\n", count, count == 1 ? "" : "s");
+    return 0;
+}
+
+#else /* the library does not define them yet */
+
+static int unavailable(const cmd_spec *cmd)
+{
+    return cli_error(EXIT_OTHER, "%s: not available with this build of libengsched", cmd->name);
+}
+
+int cmd_ics(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    (void)c, (void)p;
+    return unavailable(cmd);
+}
+
+int cmd_feed(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    (void)c, (void)p;
+    return unavailable(cmd);
+}
+
+int cmd_export(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    (void)c, (void)p;
+    return unavailable(cmd);
+}
+
+int cmd_import(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    (void)c, (void)p;
+    return unavailable(cmd);
+}
+
+#endif

@@ -1,0 +1,396 @@
+/* Lifecycle commands: request, create, approve, edit, cancel, assign,
+ * unassign, unavailability, report-status, tick. */
+#include "cli.h"
+
+#include <string.h>
+
+#include "excommon.h"
+
+/* "USER" or "USER:ROLE". A key may itself hold colons: the whole text is
+ * tried as a key first. */
+static int operator_arg(cli *c, const char *text, engsched_id *user, engsched_operator_role *role)
+{
+    char key[512];
+    const char *colon = strrchr(text, ':');
+    *role = ENGSCHED_OPROLE_NONE;
+    if (colon == NULL || engsched_user_find(c->db, text, user) == ENGSCHED_OK)
+        return cli_user(c, text, user);
+    int code = cli_operator_role(colon + 1, role);
+    if (code != 0)
+        return code;
+    snprintf(key, sizeof key, "%.*s", (int)(colon - text), text);
+    return cli_user(c, key, user);
+}
+
+int cli_apply_details(cli *c, const cmd_spec *cmd, const parsed *p, engsched_input *in,
+                      cli_blob *blobs)
+{
+    static const struct {
+        const char *opt;
+        engsched_rc (*set)(engsched_input *, const char *);
+    } text_fields[] = {
+        {"name", engsched_input_set_name},
+        {"description", engsched_input_set_description},
+        {"type", engsched_input_set_type},
+        {"location", engsched_input_set_location},
+        {"contacts", engsched_input_set_contacts},
+        {"custom", engsched_input_set_custom_fields},
+        {"report-title", engsched_input_set_report_title},
+    };
+    engsched_rc rc;
+    int code;
+    for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++) {
+        const char *v = arg_get(cmd, p, text_fields[i].opt);
+        if (v != NULL && (rc = text_fields[i].set(in, v)) != ENGSCHED_OK)
+            return cli_fail(c, rc);
+    }
+    const char *start = arg_get(cmd, p, "start"), *end = arg_get(cmd, p, "end");
+    if ((start == NULL) != (end == NULL))
+        return cli_error(EXIT_INVALID, "dates: --start and --end go together");
+    if (start != NULL && (rc = engsched_input_set_dates(in, start, end)) != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    const char *client = arg_get(cmd, p, "client");
+    if (client != NULL) {
+        engsched_id id = 0;
+        if ((code = cli_client(c, client, &id)) != 0)
+            return code;
+        if ((rc = engsched_input_set_client(in, id)) != ENGSCHED_OK)
+            return cli_fail(c, rc);
+    }
+    const char *const *values;
+    int n = arg_all(cmd, p, "operator", &values);
+    for (int i = 0; i < n; i++) {
+        engsched_id user = 0;
+        engsched_operator_role role;
+        if ((code = operator_arg(c, values[i], &user, &role)) != 0)
+            return code;
+        if ((rc = engsched_input_add_operator(in, user, role)) != ENGSCHED_OK)
+            return cli_fail(c, rc);
+    }
+    n = arg_all(cmd, p, "file", &values);
+    for (int i = 0; i < n; i++) {
+        if ((code = cli_blob_map(values[i], &blobs[i])) != 0)
+            return code;
+        const char *name = cli_basename(values[i]);
+        rc = engsched_input_add_file(in, name, cli_guess_media_type(name), blobs[i].data,
+                                     blobs[i].size);
+        if (rc != ENGSCHED_OK)
+            return cli_fail(c, rc);
+    }
+    return 0;
+}
+
+/* Print the engagement's status after a change. Read as the actor; if the
+ * actor may not read it, only the id is printed. */
+static int report_result(cli *c, engsched_id id, const char *verb)
+{
+    engsched_engagement *e = NULL;
+    engsched_rc rc = engsched_engagement_get(c->db, c->actor, id, &e);
+    if (rc != ENGSCHED_OK) {
+        if (c->json)
+            return out_json(json_pack("{s:I}", "id", (json_int_t)id));
+        printf("engagement %lld %s\n", (long long)id, verb);
+        return 0;
+    }
+    engsched_status st = engsched_engagement_status(e);
+    int64_t version = engsched_engagement_version(e);
+    int code = 0;
+    if (c->json)
+        code = out_json(json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)id, "name",
+                                  engsched_engagement_name(e), "status",
+                                  engsched_status_name(st), "version", (json_int_t)version));
+    else
+        printf("engagement %lld %s: %s (version %lld)\n", (long long)id, verb,
+               engsched_status_label(st), (long long)version);
+    engsched_engagement_free(e);
+    return code;
+}
+
+/* request, create, approve and edit: build the input, run, report. */
+typedef enum { OP_REQUEST, OP_CREATE, OP_APPROVE, OP_EDIT } op_kind;
+
+static int with_input(cli *c, const cmd_spec *cmd, const parsed *p, op_kind kind)
+{
+    engsched_id id = 0;
+    int64_t version = 0;
+    int code;
+    if (kind == OP_APPROVE || kind == OP_EDIT) {
+        if ((code = cli_engagement_id(p->pos[0], "ID", &id)) != 0 ||
+            (code = cli_version_arg(cmd, p, &version)) != 0)
+            return code;
+    }
+    if ((code = cli_open(c)) != 0)
+        return code;
+    if (kind == OP_EDIT && version == 0) {
+        /* No --version: edit what is there now. */
+        engsched_engagement *e = NULL;
+        engsched_rc rc = engsched_engagement_get(c->db, c->actor, id, &e);
+        if (rc != ENGSCHED_OK)
+            return cli_fail(c, rc);
+        version = engsched_engagement_version(e);
+        engsched_engagement_free(e);
+    }
+    engsched_input *in = NULL;
+    cli_blob blobs[ARGS_MAX_REPEAT];
+    memset(blobs, 0, sizeof blobs);
+    engsched_rc rc = engsched_input_new(c->db, &in);
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    code = cli_apply_details(c, cmd, p, in, blobs);
+    if (code == 0) {
+        switch (kind) {
+        case OP_REQUEST:
+            rc = engsched_request(c->db, c->actor, in, &id);
+            break;
+        case OP_CREATE:
+            rc = engsched_create(c->db, c->actor, in, &id);
+            break;
+        case OP_APPROVE:
+            rc = engsched_approve(c->db, c->actor, id, version, in);
+            break;
+        case OP_EDIT:
+            rc = engsched_edit(c->db, c->actor, id, version, in);
+            break;
+        }
+        if (rc != ENGSCHED_OK)
+            code = cli_fail(c, rc);
+    }
+    engsched_input_free(in);
+    for (int i = 0; i < ARGS_MAX_REPEAT; i++)
+        cli_blob_unmap(&blobs[i]);
+    if (code != 0)
+        return code;
+    static const char *const verbs[] = {"requested", "created", "approved", "edited"};
+    return report_result(c, id, verbs[kind]);
+}
+
+int cmd_request(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    return with_input(c, cmd, p, OP_REQUEST);
+}
+
+int cmd_create(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    return with_input(c, cmd, p, OP_CREATE);
+}
+
+int cmd_approve(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    return with_input(c, cmd, p, OP_APPROVE);
+}
+
+int cmd_edit(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    return with_input(c, cmd, p, OP_EDIT);
+}
+
+int cmd_cancel(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    engsched_id id = 0;
+    int64_t version = 0;
+    int code;
+    if ((code = cli_engagement_id(p->pos[0], "ID", &id)) != 0 ||
+        (code = cli_version_arg(cmd, p, &version)) != 0 || (code = cli_open(c)) != 0)
+        return code;
+    engsched_rc rc = engsched_cancel(c->db, c->actor, id, version, arg_get(cmd, p, "reason"));
+    return rc != ENGSCHED_OK ? cli_fail(c, rc) : report_result(c, id, "canceled");
+}
+
+int cmd_report_status(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    engsched_id id = 0;
+    int64_t version = 0;
+    engsched_report_status target;
+    int code;
+    if ((code = cli_engagement_id(p->pos[0], "ID", &id)) != 0 ||
+        (code = cli_version_arg(cmd, p, &version)) != 0)
+        return code;
+    if (engsched_report_status_parse(p->pos[1], &target) != ENGSCHED_OK)
+        return cli_error(EXIT_INVALID,
+                         "STATUS: '%s' is not a report status (draft, ready_for_review, "
+                         "in_review, approved, published)",
+                         p->pos[1]);
+    if ((code = cli_open(c)) != 0)
+        return code;
+    engsched_rc rc = engsched_report_set_status(c->db, c->actor, id, version, target);
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    char verb[64];
+    snprintf(verb, sizeof verb, "report %s", engsched_report_status_name(target));
+    return report_result(c, id, verb);
+}
+
+static int print_work(cli *c, const engsched_work_list *work, const char *heading, json_t *arr)
+{
+    size_t n = engsched_work_list_count(work);
+    if (arr == NULL && n > 0 && heading != NULL)
+        printf("%s\n", heading);
+    for (size_t i = 0; i < n; i++) {
+        engsched_work_kind kind;
+        engsched_id id;
+        const char *label, *start, *end;
+        engsched_status status;
+        engsched_rc rc = engsched_work_list_item(work, i, &kind, &id, &label, &start, &end, &status);
+        if (rc != ENGSCHED_OK)
+            return cli_fail(c, rc);
+        int unavailable = kind == ENGSCHED_WORK_UNAVAILABLE;
+        if (arr != NULL) {
+            json_t *item = json_pack("{s:s, s:o, s:s, s:s, s:s, s:o}", "kind",
+                                     unavailable ? "unavailable" : "engagement", "id",
+                                     id ? json_integer(id) : json_null(), "label", label, "start",
+                                     start, "end", end, "status",
+                                     unavailable ? json_null()
+                                                 : json_string(engsched_status_name(status)));
+            if (item == NULL || json_array_append_new(arr, item) != 0)
+                return cli_error(EXIT_OTHER, "out of memory");
+        } else if (unavailable) {
+            printf("  %s .. %s  unavailable  %s (id %lld)\n", start, end, label, (long long)id);
+        } else if (id != 0) {
+            printf("  %s .. %s  %-11s  #%lld %s\n", start, end, engsched_status_label(status),
+                   (long long)id, label);
+        } else {
+            printf("  %s .. %s  %-11s  %s\n", start, end, engsched_status_label(status), label);
+        }
+    }
+    return 0;
+}
+
+int cmd_assign(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    engsched_id id = 0, user = 0;
+    int64_t version = 0;
+    engsched_operator_role role = ENGSCHED_OPROLE_NONE;
+    const char *role_text = arg_get(cmd, p, "role");
+    int code;
+    if ((code = cli_engagement_id(p->pos[0], "ID", &id)) != 0 ||
+        (code = cli_version_arg(cmd, p, &version)) != 0 ||
+        (role_text != NULL && (code = cli_operator_role(role_text, &role)) != 0))
+        return code;
+    if (arg_flag(cmd, p, "strict"))
+        c->conflict_policy = ENGSCHED_CONFLICTS_STRICT;
+    if ((code = cli_open(c)) != 0 || (code = cli_user(c, p->pos[1], &user)) != 0)
+        return code;
+    engsched_work_list *conflicts = NULL;
+    engsched_rc rc = engsched_assign(c->db, c->actor, id, version, user, role, &conflicts);
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    json_t *arr = c->json ? json_array() : NULL;
+    if (!c->json)
+        printf("%s assigned to engagement %lld as %s\n", p->pos[1], (long long)id,
+               cli_operator_role_name(role));
+    code = print_work(c, conflicts, "warning: existing work in those dates:", arr);
+    engsched_work_list_free(conflicts);
+    if (arr != NULL) {
+        if (code != 0) {
+            json_decref(arr);
+            return code;
+        }
+        return out_json(json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)id, "user",
+                                  p->pos[1], "role", cli_operator_role_name(role), "conflicts",
+                                  arr));
+    }
+    return code;
+}
+
+int cmd_unassign(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    engsched_id id = 0, user = 0;
+    int64_t version = 0;
+    int code;
+    if ((code = cli_engagement_id(p->pos[0], "ID", &id)) != 0 ||
+        (code = cli_version_arg(cmd, p, &version)) != 0 || (code = cli_open(c)) != 0 ||
+        (code = cli_user(c, p->pos[1], &user)) != 0)
+        return code;
+    engsched_rc rc = engsched_unassign(c->db, c->actor, id, version, user);
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    if (c->json)
+        return out_json(json_pack("{s:I, s:s}", "id", (json_int_t)id, "unassigned", p->pos[1]));
+    printf("%s unassigned from engagement %lld\n", p->pos[1], (long long)id);
+    return 0;
+}
+
+int cmd_unavailability(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    const char *action = p->pos[0];
+    const char *start = arg_get(cmd, p, "start"), *end = arg_get(cmd, p, "end");
+    int code;
+    engsched_rc rc;
+    engsched_id id = 0, user = 0;
+    if (strcmp(action, "remove") == 0) {
+        if ((code = cli_engagement_id(p->pos[1], "ID", &id)) != 0 || (code = cli_open(c)) != 0)
+            return code;
+        if ((rc = engsched_unavailability_remove(c->db, c->actor, id)) != ENGSCHED_OK)
+            return cli_fail(c, rc);
+        if (c->json)
+            return out_json(json_pack("{s:I}", "removed", (json_int_t)id));
+        printf("unavailability %lld removed\n", (long long)id);
+        return 0;
+    }
+    if (strcmp(action, "add") == 0) {
+        const char *reason = arg_get(cmd, p, "reason");
+        if (start == NULL || end == NULL || reason == NULL)
+            return cli_usage(cmd, "'add' needs --start, --end and --reason");
+        if ((code = cli_open(c)) != 0 || (code = cli_user(c, p->pos[1], &user)) != 0)
+            return code;
+        rc = engsched_unavailability_add(c->db, c->actor, user, start, end, reason, &id);
+        if (rc != ENGSCHED_OK)
+            return cli_fail(c, rc);
+        if (c->json)
+            return out_json(json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "user",
+                                      p->pos[1], "start", start, "end", end, "reason", reason));
+        printf("unavailability %lld: %s %s .. %s (%s)\n", (long long)id, p->pos[1], start, end,
+               reason);
+        return 0;
+    }
+    if (strcmp(action, "list") != 0)
+        return cli_usage(cmd, "expected 'add USER', 'list USER' or 'remove ID'");
+    if ((start == NULL) != (end == NULL))
+        return cli_error(EXIT_INVALID, "dates: --start and --end go together");
+    if ((code = cli_open(c)) != 0 || (code = cli_user(c, p->pos[1], &user)) != 0)
+        return code;
+    char from[11], to[11];
+    if (start == NULL) {
+        /* Default: a year from today. */
+        long day;
+        if ((code = cli_today(c, from)) != 0)
+            return code;
+        ex_date_parse(from, &day);
+        ex_date_format(day + 365, to);
+        start = from;
+        end = to;
+    }
+    engsched_work_list *list = NULL;
+    rc = engsched_unavailability_list(c->db, c->actor, user, start, end, &list);
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    json_t *arr = c->json ? json_array() : NULL;
+    if (!c->json)
+        printf("%s is unavailable (%s .. %s):%s\n", p->pos[1], start, end,
+               engsched_work_list_count(list) ? "" : " never");
+    code = print_work(c, list, NULL, arr);
+    engsched_work_list_free(list);
+    if (arr != NULL)
+        return code == 0 ? out_json(arr) : (json_decref(arr), code);
+    return code;
+}
+
+int cmd_tick(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    (void)cmd;
+    (void)p;
+    int code = cli_open(c);
+    if (code != 0)
+        return code;
+    unsigned int moved = 0;
+    engsched_rc rc = engsched_tick(c->db, cli_now(c), &moved);
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    char when[21];
+    ex_instant_format(cli_now(c), when);
+    if (c->json)
+        return out_json(json_pack("{s:s, s:i}", "now", when, "moved", (int)moved));
+    printf("tick at %s: %u engagement%s moved to In Progress\n", when, moved,
+           moved == 1 ? "" : "s");
+    return 0;
+}

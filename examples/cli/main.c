@@ -1,0 +1,357 @@
+/*
+ * engsched — a command-line tool over libengsched.
+ *
+ *   engsched [--db PATH] [--as USER] [--json] [--now WHEN] [--outbox DIR]
+ *            COMMAND [ARGS] [--help]
+ *
+ * This file holds the global options, the command table (each command's
+ * synopsis, options and help) and the dispatch. See README.md beside it.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "excommon.h"
+
+/* --- option tables -------------------------------------------------------- */
+
+static const opt_spec no_opts[] = {{NULL, NULL, NULL, 0}};
+
+static const opt_spec init_opts[] = {
+    {"timezone", "ZONE", "set the tenant time zone (IANA name) too", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec users_opts[] = {
+    {"name", "TEXT", "display name (add)", 0},
+    {"email", "ADDR", "e-mail address (add)", 0},
+    {"role", "ROLE", "role name or id (add)", 0},
+    {"all-clients", NULL, "may access every client (add)", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec roles_opts[] = {
+    {"permissions", "LIST", "comma-separated permission names, or 'all' (create, set)", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec request_opts[] = {
+    {"client", "KEY", "the client's key (required)", 0},
+    CLI_DETAIL_OPTS,
+    {"file", "PATH", "attach a support file", 1},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec create_opts[] = {
+    {"client", "KEY", "the client's key (required)", 0},
+    CLI_DETAIL_OPTS,
+    {"report-title", "TEXT", "report title (default: the name)", 0},
+    {"operator", "USER[:ROLE]", "assign an operator; ROLE is lead, tester or reviewer", 1},
+    {"file", "PATH", "attach a support file", 1},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec approve_opts[] = {
+    {"version", "N", "the version you saw (refused with exit 6 if stale)", 0},
+    CLI_DETAIL_OPTS,
+    {"report-title", "TEXT", "report title (default: the name)", 0},
+    {"operator", "USER[:ROLE]", "assign an operator; ROLE is lead, tester or reviewer", 1},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec edit_opts[] = {
+    {"version", "N", "the version you saw (default: the current one)", 0},
+    CLI_DETAIL_OPTS,
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec cancel_opts[] = {
+    {"version", "N", "the version you saw", 0},
+    {"reason", "TEXT", "why", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec assign_opts[] = {
+    {"role", "ROLE", "lead, tester, reviewer or none (default none)", 0},
+    {"version", "N", "the version you saw", 0},
+    {"strict", NULL, "refuse (exit 6) instead of warning about overlapping work", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec version_opts[] = {
+    {"version", "N", "the version you saw", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec unavailability_opts[] = {
+    {"start", "DATE", "first day (add; list: range start)", 0},
+    {"end", "DATE", "last day, inclusive (add; list: range end)", 0},
+    {"reason", "TEXT", "e.g. \"Annual leave\" (add)", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec list_opts[] = {
+    {"tab", "TAB", "all (default), pending, scheduled, in_progress, in_review, complete, canceled",
+     0},
+    {"status", "LIST", "comma-separated statuses instead of a tab", 0},
+    {"client", "KEY", "only this client", 0},
+    {"operator", "USER", "only engagements this operator is on", 0},
+    {"from", "DATE", "only engagements overlapping from this day (with --to)", 0},
+    {"to", "DATE", "... to this day", 0},
+    {"text", "TEXT", "only names containing TEXT", 0},
+    {"sort", "KEY", "start (default), end, name, status or updated", 0},
+    {"desc", NULL, "descending order", 0},
+    {"limit", "N", "page size, 1-500 (default 50)", 0},
+    {"page", "TOKEN", "continue after the page that printed TOKEN", 0},
+    {"all", NULL, "print every page", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec month_opts[] = {
+    {"month", "YYYY-MM", "the month (default: this month in the tenant time zone)", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec availability_opts[] = {
+    {"month", "YYYY-MM", "the month (default: this month)", 0},
+    {"from", "DATE", "first day of the range instead of a month (with --to)", 0},
+    {"to", "DATE", "last day of the range", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec files_opts[] = {
+    {"name", "NAME", "file name to store (attach; default: the path's last part)", 0},
+    {"type", "MEDIA", "media type (attach; default: guessed from the name)", 0},
+    {"output", "PATH", "where to write (get; default: standard output)", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec ics_opts[] = {
+    {"mail", NULL, "the whole iMIP message as last sent, not only the iCalendar object", 0},
+    {"output", "PATH", "write to PATH instead of standard output", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec output_opts[] = {
+    {"output", "PATH", "write to PATH instead of standard output", 0},
+    {NULL, NULL, NULL, 0}};
+
+/* --- the command table --------------------------------------------------- */
+
+static const cmd_spec commands[] = {
+    {"init", "[--timezone ZONE]", "Create the store (--db) if it does not exist.",
+     "Every other command refuses a store that does not exist (exit 3).", init_opts, 0, 0,
+     cmd_init},
+    {"settings", "list\nget KEY\nset KEY VALUE", "Read or change tenant settings (ADMIN).",
+     "Keys: timezone, organizer_email, organizer_name, uid_domain, engagement_url,\n"
+     "report_url, working_week, holidays, file_max_bytes, file_max_count, conflict_policy.",
+     no_opts, 1, 3, cmd_settings},
+    {"clients", "add KEY NAME\nshow KEY", "Mirror a client (ADMIN) or show one.",
+     "KEY is the host's own identifier; 'add' creates or renames.", no_opts, 2, 3, cmd_clients},
+    {"users",
+     "add KEY --name TEXT --role ROLE [--email ADDR] [--all-clients]\nshow KEY\n"
+     "grant KEY CLIENT\nrevoke KEY CLIENT",
+     "Mirror a user (ADMIN), show one, or grant and revoke client access.",
+     "Built-in roles: Administrator, Manager, Operator, Client, Viewer.", users_opts, 2, 3,
+     cmd_users},
+    {"roles", "create NAME --permissions LIST\nset NAME --permissions LIST\nshow NAME\npermissions",
+     "Create or change a role (ADMIN), show one, or list the permission names.",
+     "Permissions: view, request, create, approve, edit, cancel, assign, view_availability,\n"
+     "files_upload, files_download, report_view, report_edit, report_review,\n"
+     "report_publish, admin.",
+     roles_opts, 1, 2, cmd_roles},
+    {"request", "--client KEY --name TEXT --start DATE --end DATE [details] [--file PATH]...",
+     "Request an engagement (REQUEST): it starts Pending.", NULL, request_opts, 0, 0,
+     cmd_request},
+    {"create",
+     "--client KEY --name TEXT --start DATE --end DATE [details] [--operator USER[:ROLE]]...",
+     "Create an engagement directly with its report (CREATE): Scheduled or In Progress.", NULL,
+     create_opts, 0, 0, cmd_create},
+    {"approve", "ID [--version N] [details] [--report-title TEXT] [--operator USER[:ROLE]]...",
+     "Approve a Pending engagement and create its report (APPROVE).", NULL, approve_opts, 1, 1,
+     cmd_approve},
+    {"edit", "ID [--version N] [details]",
+     "Edit details or dates (EDIT); moving dates may move Scheduled <-> In Progress.", NULL,
+     edit_opts, 1, 1, cmd_edit},
+    {"cancel", "ID [--version N] [--reason TEXT]", "Cancel an engagement for good (CANCEL).",
+     NULL, cancel_opts, 1, 1, cmd_cancel},
+    {"assign", "ID USER [--role ROLE] [--version N] [--strict]",
+     "Assign an operator (ASSIGN); overlapping work is printed as warnings.",
+     "With --strict, overlapping work refuses the assignment with exit 6.", assign_opts, 2, 2,
+     cmd_assign},
+    {"unassign", "ID USER [--version N]", "Remove an operator (ASSIGN).", NULL, version_opts, 2,
+     2, cmd_unassign},
+    {"unavailability",
+     "add USER --start DATE --end DATE --reason TEXT\nlist USER [--start DATE --end DATE]\n"
+     "remove ID",
+     "Record, list or remove dates a user cannot work (own, or anyone's with ASSIGN).", NULL,
+     unavailability_opts, 2, 2, cmd_unavailability},
+    {"report-status", "ID STATUS [--version N]",
+     "Move the report: draft, ready_for_review, in_review, approved, published.",
+     "One step forward, or back to draft. REPORT_EDIT for draft and ready_for_review,\n"
+     "REPORT_REVIEW for in_review and approved, REPORT_PUBLISH for published.",
+     version_opts, 2, 2, cmd_report_status},
+    {"show", "ID", "Show one engagement, its operators, files and what you may do.", NULL,
+     no_opts, 1, 1, cmd_show},
+    {"list", "[--tab TAB | --status LIST] [filters] [--sort KEY [--desc]] [--limit N] [--page TOKEN]",
+     "The List view: a page of engagements you may see.",
+     "Prints 'next page: TOKEN' when more rows follow; pass it back with --page.", list_opts, 0,
+     0, cmd_list},
+    {"calendar", "[--month YYYY-MM]",
+     "The Calendar view: a month grid, colour-coded by status on a terminal.",
+     "Colour is used when standard output is a terminal and NO_COLOR is not set.", month_opts,
+     0, 0, cmd_calendar},
+    {"availability", "[--month YYYY-MM | --from DATE --to DATE]",
+     "The Availability view: operators, utilisation and their work (VIEW_AVAILABILITY).", NULL,
+     availability_opts, 0, 0, cmd_availability},
+    {"files", "attach ID PATH [--name NAME] [--type MEDIA]\nlist ID\nget FILE [--output PATH]\n"
+              "delete FILE",
+     "Support files: attach (FILES_UPLOAD), list, get (FILES_DOWNLOAD), delete (EDIT).", NULL,
+     files_opts, 2, 3, cmd_files},
+    {"events", "ID", "The audit trail of one engagement, oldest first.", NULL, no_opts, 1, 1,
+     cmd_events},
+    {"tick", "", "The hourly job: start every Scheduled engagement whose first day has come.",
+     "Uses the real clock, or --now. Idempotent; prints how many moved.", no_opts, 0, 0,
+     cmd_tick},
+    {"ics", "ID USER [--mail] [--output PATH]",
+     "An operator's invitation as iCalendar (or, with --mail, the whole message).", NULL,
+     ics_opts, 2, 2, cmd_ics},
+    {"feed", "USER [--output PATH]",
+     "A user's calendar feed (METHOD:PUBLISH) for subscriptions (own, or ADMIN).", NULL,
+     output_opts, 1, 1, cmd_feed},
+    {"export", "[--output PATH]", "Export everything you may see as one JSON document.", NULL,
+     output_opts, 0, 0, cmd_export},
+    {"import", "FILE", "Import an export document (ADMIN), all or nothing; FILE may be '-'.",
+     NULL, no_opts, 1, 1, cmd_import},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const cmd_spec *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    }
+    return NULL;
+}
+
+static void global_help(FILE *f)
+{
+    fprintf(f,
+            "usage: engsched [GLOBAL OPTIONS] COMMAND [ARGS] [--help]\n"
+            "\n"
+            "A command-line tool over libengsched %s: engagement scheduling for\n"
+            "penetration-test teams, on a local store.\n"
+            "\n"
+            "Global options:\n"
+            "  --db PATH        the store (default: $ENGSCHED_DB)\n"
+            "  --as USER        act as the user with this key; 'system' passes every\n"
+            "                   check (default: $ENGSCHED_AS, else system)\n"
+            "  --json           machine-readable output\n"
+            "  --now WHEN       the clock: epoch seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z\n"
+            "                   (default: $ENGSCHED_NOW, else the real time)\n"
+            "  --outbox DIR     write invitation mail there as <n>-<recipient>.eml\n"
+            "                   (default: $ENGSCHED_OUTBOX, else no mail is sent)\n"
+            "  --version        print the library version\n"
+            "  --help           this help; 'engsched COMMAND --help' for a command\n"
+            "\n"
+            "Commands:\n",
+            engsched_version());
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n"
+               "Exit codes:\n"
+               "  0  success                    6  conflict (stale version, refused overlap)\n"
+               "  1  usage (bad command line)   7  already exists\n"
+               "  2  invalid input              8  too big (size or count limit)\n"
+               "  3  not found (or not visible) 9  busy (store locked)\n"
+               "  4  permission denied          10 storage, corrupt store or other failure\n"
+               "  5  not allowed in the current status\n"
+               "Errors are one line on standard error: 'engsched: <message>'.\n");
+}
+
+/* Take a global option's value from "--opt=VALUE" or the next word. */
+static int global_value(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    size_t len = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, len) == 0 && a[len] == '=') {
+        *out = a + len + 1;
+        return 1;
+    }
+    if (strcmp(a, name) != 0)
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "engsched: option '%s' needs a value (see 'engsched --help')\n", name);
+        exit(EXIT_USAGE);
+    }
+    *out = argv[++*i];
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    cli c;
+    memset(&c, 0, sizeof c);
+    c.db_path = getenv("ENGSCHED_DB");
+    c.as = getenv("ENGSCHED_AS");
+    c.outbox = getenv("ENGSCHED_OUTBOX");
+    const char *now = getenv("ENGSCHED_NOW");
+    if (c.outbox != NULL && c.outbox[0] == '\0')
+        c.outbox = NULL;
+
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            global_help(stdout);
+            return EXIT_OK;
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("engsched (libengsched %s)\n", engsched_version());
+            return EXIT_OK;
+        }
+        if (strcmp(a, "--json") == 0) {
+            c.json = 1;
+            continue;
+        }
+        if (global_value(argc, argv, &i, "--db", &c.db_path) ||
+            global_value(argc, argv, &i, "--as", &c.as) ||
+            global_value(argc, argv, &i, "--now", &now) ||
+            global_value(argc, argv, &i, "--outbox", &c.outbox))
+            continue;
+        fprintf(stderr, "engsched: unknown option '%s' (see 'engsched --help')\n", a);
+        return EXIT_USAGE;
+    }
+    if (now != NULL && now[0] != '\0') {
+        if (ex_instant_parse(now, &c.now) != 0)
+            return cli_error(EXIT_INVALID,
+                             "--now: '%s' is not epoch seconds, YYYY-MM-DD or "
+                             "YYYY-MM-DDTHH:MM[:SS]Z",
+                             now);
+        c.have_now = 1;
+    }
+    if (i >= argc) {
+        fprintf(stderr, "engsched: no command given (see 'engsched --help')\n");
+        return EXIT_USAGE;
+    }
+    const char *name = argv[i++];
+    if (strcmp(name, "help") == 0) {
+        const cmd_spec *cmd = i < argc ? find_command(argv[i]) : NULL;
+        if (i < argc && cmd == NULL) {
+            fprintf(stderr, "engsched: unknown command '%s' (see 'engsched --help')\n", argv[i]);
+            return EXIT_USAGE;
+        }
+        if (cmd != NULL)
+            args_help(cmd, stdout);
+        else
+            global_help(stdout);
+        return EXIT_OK;
+    }
+    const cmd_spec *cmd = find_command(name);
+    if (cmd == NULL) {
+        fprintf(stderr, "engsched: unknown command '%s' (see 'engsched --help')\n", name);
+        return EXIT_USAGE;
+    }
+    parsed p;
+    int code = args_parse(cmd, argc - i, argv + i, &p);
+    if (code != 0)
+        return code;
+    if (p.help) {
+        args_help(cmd, stdout);
+        return EXIT_OK;
+    }
+    code = cmd->run(&c, cmd, &p);
+    if (c.db != NULL && engsched_close(c.db) != ENGSCHED_OK && code == 0)
+        code = cli_error(EXIT_OTHER, "closing the store failed");
+    if (code == 0 && c.mails > 0 && !c.json)
+        fprintf(stderr, "engsched: %u invitation message%s written to %s\n", c.mails,
+                c.mails == 1 ? "" : "s", c.outbox);
+    return code;
+}

@@ -1,0 +1,90 @@
+/* Output helpers: JSON on stdout (--json), files, colour, mask names. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "excommon.h"
+
+int out_json(json_t *value)
+{
+    if (value == NULL)
+        return cli_error(EXIT_OTHER, "out of memory building the JSON output");
+    char *text = json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(value);
+    if (text == NULL)
+        return cli_error(EXIT_OTHER, "out of memory building the JSON output");
+    puts(text);
+    free(text);
+    return 0;
+}
+
+void out_json_text(const char *text)
+{
+    size_t n = strlen(text);
+    fputs(text, stdout);
+    if (n == 0 || text[n - 1] != '\n')
+        fputc('\n', stdout);
+}
+
+json_t *out_str_or_null(const char *s)
+{
+    return s != NULL ? json_string(s) : json_null();
+}
+
+int out_write_file(const char *path, const char *text, size_t length)
+{
+    if (path == NULL || strcmp(path, "-") == 0) {
+        if (fwrite(text, 1, length, stdout) != length)
+            return cli_error(EXIT_OTHER, "cannot write to standard output");
+        return 0;
+    }
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return cli_error(EXIT_INVALID, "%s: %s", path, strerror(errno));
+    int bad = fwrite(text, 1, length, f) != length;
+    if (fclose(f) != 0 || bad) {
+        remove(path);
+        return cli_error(EXIT_OTHER, "%s: write failed", path);
+    }
+    return 0;
+}
+
+int out_colour(void)
+{
+    return ex_colour_wanted(stdout);
+}
+
+void out_permission_names(unsigned int mask, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (unsigned int b = 1; b != 0 && b <= ENGSCHED_PERM_ALL; b <<= 1) {
+        const char *name = (mask & b) ? engsched_permission_name(b) : NULL;
+        if (name == NULL)
+            continue;
+        int w = snprintf(buf + n, size - n, "%s%s", n ? "," : "", name);
+        if (w < 0 || (size_t)w >= size - n)
+            break;
+        n += (size_t)w;
+    }
+}
+
+void out_action_names(unsigned int mask, char *buf, size_t size)
+{
+    static const char *const names[] = {"view",           "approve",        "edit",
+                                        "cancel",         "assign",         "files_upload",
+                                        "files_download", "files_delete",   "report_view",
+                                        "report_edit",    "report_review",  "report_publish"};
+    size_t n = 0;
+    buf[0] = '\0';
+    for (unsigned int i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        int w = snprintf(buf + n, size - n, "%s%s", n ? "," : "", names[i]);
+        if (w < 0 || (size_t)w >= size - n)
+            break;
+        n += (size_t)w;
+    }
+}
