@@ -5,6 +5,7 @@
 
 #include "engagement_store.h"
 #include "events.h"
+#include "invitations.h"
 #include "settings.h"
 #include "work_list.h"
 
@@ -91,6 +92,8 @@ static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_enga
                        "from %s to %s (strict conflict policy)",
                        (long long)user, conflicts->count, conflicts->items[0].start,
                        conflicts->items[conflicts->count - 1].end);
+    if ((rc = es_invitation_touch(db, e->rec.id, user, 0)) != ENGSCHED_OK)
+        return rc;
     return es_emit(db, actor->id, e->rec.id, "operator.assigned", e->rec.status, e->rec.status,
                    json_pack("{s:I, s:s, s:I}", "user", (json_int_t)user, "role",
                              role_name(role), "conflicts", (json_int_t)conflicts->count));
@@ -166,7 +169,7 @@ engsched_rc engsched_unassign(engsched *db, engsched_id actor, engsched_id engag
                 (long long)user, (long long)engagement);
     else if (rc != ENGSCHED_OK)
         es_storage_fail(db, rc, "unassigning an operator");
-    else
+    else if ((rc = es_invitation_touch(db, engagement, user, 1)) == ENGSCHED_OK)
         rc = es_emit(db, actor, engagement, "operator.unassigned", e.rec.status, e.rec.status,
                      json_pack("{s:I}", "user", (json_int_t)user));
     es_engagement_release(&e);

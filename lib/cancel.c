@@ -1,6 +1,7 @@
 /* Cancel: the end of an engagement that will not happen. Final. */
 #include "engagement_store.h"
 #include "events.h"
+#include "invitations.h"
 #include "validate.h"
 
 engsched_rc engsched_cancel(engsched *db, engsched_id actor, engsched_id engagement,
@@ -25,6 +26,8 @@ engsched_rc engsched_cancel(engsched *db, engsched_id actor, engsched_id engagem
     rc = es_engagement_set_text(db, &e.rec.cancel_reason, reason ? reason : "");
     if (rc == ENGSCHED_OK)
         rc = es_engagement_save(db, &e, es_now(db));
+    if (rc == ENGSCHED_OK)
+        rc = es_invitation_touch_all(db, engagement, 1);
     if (rc == ENGSCHED_OK)
         rc = es_emit(db, actor, engagement, "engagement.canceled", before, e.rec.status,
                      json_pack("{s:s}", "reason", e.rec.cancel_reason));

@@ -1,8 +1,11 @@
 /* Edit: details, dates and custom fields of an open engagement; moving
  * the dates may move it between Scheduled and In Progress. */
+#include <string.h>
+
 #include "dates.h"
 #include "engagement_store.h"
 #include "events.h"
+#include "invitations.h"
 
 #define EDIT_FIELDS                                                                        \
     (ES_F_NAME | ES_F_DESCRIPTION | ES_F_TYPE | ES_F_LOCATION | ES_F_CONTACTS | ES_F_DATES |  \
@@ -49,13 +52,24 @@ engsched_rc engsched_edit(engsched *db, engsched_id actor, engsched_id engagemen
     if (rc != ENGSCHED_OK)
         return es_finish(db, rc);
     int before = e.rec.status;
-    if ((in->fields & ES_F_REPORT_TITLE) && e.rec.report_status == ENGSCHED_REPORT_NONE)
+    /* What an invitation shows: a change re-sends it with a higher SEQUENCE. */
+    int32_t old_start = e.rec.start_day, old_end = e.rec.end_day;
+    char *old_name = es_strdup(e.rec.name);
+    if (old_name == NULL)
+        rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory editing engagement %lld",
+                     (long long)engagement);
+    if (rc == ENGSCHED_OK && (in->fields & ES_F_REPORT_TITLE) &&
+        e.rec.report_status == ENGSCHED_REPORT_NONE)
         rc = es_fail(db, ENGSCHED_EINVAL, "report_title: engagement %lld has no report yet",
                      (long long)engagement);
     if (rc == ENGSCHED_OK)
         rc = es_engagement_apply_input(db, &e, in);
     if (rc == ENGSCHED_OK)
         rc = es_engagement_save(db, &e, es_now(db));
+    if (rc == ENGSCHED_OK && (old_start != e.rec.start_day || old_end != e.rec.end_day ||
+                              strcmp(old_name, e.rec.name) != 0))
+        rc = es_invitation_touch_all(db, engagement, 0);
+    es_free(old_name);
     if (rc == ENGSCHED_OK) {
         char start[ES_DATE_LEN], end[ES_DATE_LEN];
         es_date_format(e.rec.start_day, start);

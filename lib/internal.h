@@ -18,6 +18,12 @@ typedef struct es_pending_event {
     char *json;
 } es_pending_event;
 
+/* An invitation whose mail goes out after commit. */
+typedef struct es_pending_mail {
+    engsched_id engagement;
+    engsched_id user;
+} es_pending_mail;
+
 struct engsched {
     engsched_storage *storage;
     engsched_options opts;
@@ -28,6 +34,9 @@ struct engsched {
     es_pending_event *pending;
     size_t pending_count;
     size_t pending_cap;
+    es_pending_mail *mail;
+    size_t mail_count;
+    size_t mail_cap;
 };
 
 /* The acting user as the rules see it: the system passes every check. */

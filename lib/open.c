@@ -146,6 +146,7 @@ engsched_rc engsched_close(engsched *db)
     es_rollback(db);
     db->storage->free(db->storage);
     es_free(db->pending);
+    es_free(db->mail);
     es_free(db);
     es_alloc_unpin();
     return ENGSCHED_OK;

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "invitations.h"
 
 int64_t es_now(engsched *db)
 {
@@ -13,6 +14,7 @@ int64_t es_now(engsched *db)
 
 static void drop_pending(engsched *db)
 {
+    es_invitation_drop(db);
     for (size_t i = 0; i < db->pending_count; i++)
         es_free(db->pending[i].json);
     db->pending_count = 0;
@@ -69,6 +71,10 @@ engsched_rc es_commit(engsched *db)
         return rc;
     }
     db->in_txn = 0;
+    /* Mail first: building it reads the store, which the event callback
+     * may not do. Neither can undo the commit. */
+    if (db->mail_count > 0)
+        es_invitation_deliver(db);
     dispatch_pending(db);
     return ENGSCHED_OK;
 }
