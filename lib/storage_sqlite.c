@@ -2313,3 +2313,60 @@ engsched_rc engsched_storage_sqlite_new(const char *path, unsigned int flags,
 }
 
 sqlite3 *es_sqlite_connection(engsched_storage *s) { return backend_of(s)->db; }
+
+/* --- query plans (white-box tests) -------------------------------------- */
+
+/* The statements the views and the per-engagement lists run, apart from
+ * the engagement_query() variants, which are composed below. */
+static const enum stmt_id explained_stmts[] = {
+    ST_USERS_WITH_PERMISSIONS, ST_OPERATOR_WORK, ST_UNAVAILABILITY_LIST, ST_ENGAGEMENTS_DUE,
+    ST_ASSIGNMENT_LIST,        ST_FILE_LIST,     ST_ENGAGEMENT_GET,      ST_EVENT_LIST_ONE,
+};
+
+#define EXPLAIN_PREFIX "EXPLAIN QUERY PLAN "
+
+/* Run EXPLAIN QUERY PLAN on one statement and pass each plan line on. */
+static engsched_rc explain_one(es_sqlite *b, const char *sql, es_sqlite_plan_fn cb, void *ctx)
+{
+    char text[sizeof EXPLAIN_PREFIX + QUERY_SQL_MAX];
+    size_t len = strlen(sql);
+    if (len + sizeof EXPLAIN_PREFIX > sizeof text) {
+        engsched_storage_set_error(&b->base, "sqlite: a statement exceeds %d bytes",
+                                   QUERY_SQL_MAX);
+        return ENGSCHED_ESTORAGE;
+    }
+    memcpy(text, EXPLAIN_PREFIX, sizeof EXPLAIN_PREFIX - 1);
+    memcpy(text + sizeof EXPLAIN_PREFIX - 1, sql, len + 1);
+    sqlite3_stmt *st = NULL;
+    int src = sqlite3_prepare_v2(b->db, text, -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return fail(b, src, "explaining a statement");
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
+        cb(ctx, sql, col_text(st, 3));
+    engsched_rc rc = src == SQLITE_DONE ? ENGSCHED_OK : fail(b, src, "explaining a statement");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+engsched_rc es_sqlite_explain_views(engsched_storage *s, es_sqlite_plan_fn cb, void *ctx)
+{
+    es_sqlite *b = backend_of(s);
+    engsched_rc rc = enter(b);
+    for (size_t i = 0; rc == ENGSCHED_OK && i < sizeof explained_stmts / sizeof explained_stmts[0];
+         i++)
+        rc = explain_one(b, stmt_sql[explained_stmts[i]], cb, ctx);
+    char sql[QUERY_SQL_MAX];
+    for (int sort = 0; rc == ENGSCHED_OK && sort < QUERY_SORTS; sort++) {
+        for (int desc = 0; rc == ENGSCHED_OK && desc < 2; desc++) {
+            for (unsigned int f = 0; rc == ENGSCHED_OK && f < (1u << QF_COUNT); f++) {
+                if (!query_sql(sql, sizeof sql, sort, desc, f)) {
+                    engsched_storage_set_error(&b->base, "sqlite: a query variant exceeds %d bytes",
+                                               QUERY_SQL_MAX);
+                    return ENGSCHED_ESTORAGE;
+                }
+                rc = explain_one(b, sql, cb, ctx);
+            }
+        }
+    }
+    return rc;
+}

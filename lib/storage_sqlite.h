@@ -25,4 +25,15 @@ const char *es_sqlite_migration(int version);
  * pragmas. NULL once the backend has discarded a store it created. */
 sqlite3 *es_sqlite_connection(engsched_storage *s);
 
+/* Receives one line of a query plan: the statement as the backend runs it
+ * and the plan line's detail text (e.g. "SEARCH e USING INDEX ..."). */
+typedef void (*es_sqlite_plan_fn)(void *ctx, const char *sql, const char *detail);
+
+/* Run EXPLAIN QUERY PLAN on every statement shape the views use: each
+ * engagement_query() variant (sort x direction x filter set), the
+ * operator, work, unavailability, due, assignment, file, event and
+ * engagement reads. For the white-box plan test; the store must be at
+ * the latest schema. */
+engsched_rc es_sqlite_explain_views(engsched_storage *s, es_sqlite_plan_fn cb, void *ctx);
+
 #endif
