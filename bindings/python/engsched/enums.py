@@ -1,0 +1,254 @@
+"""Enumerations and flags of engsched.h. Labels, names and colours come from
+the library itself, so every view shows what the C API shows."""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+from typing import FrozenSet, List
+
+from . import _lib
+from .errors import error_for
+
+__all__ = [
+    "Status",
+    "ReportStatus",
+    "OperatorRole",
+    "Sort",
+    "Tab",
+    "Permission",
+    "Action",
+    "BuiltinRole",
+    "LogLevel",
+    "ConflictPolicy",
+    "WorkKind",
+    "PERMISSIONS_ALL",
+]
+
+
+def _text(raw: object) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
+
+
+def _parse(fn_name: str, text: str, what: str) -> int:
+    if not isinstance(text, str):
+        raise TypeError(f"{what}: expected str, got {type(text).__name__}")
+    if "\0" in text:
+        raise ValueError(f"{what}: must not contain NUL")
+    lib = _lib.get()
+    out = ctypes.c_int()
+    rc = getattr(lib, fn_name)(text.encode("utf-8"), ctypes.byref(out))
+    if rc != 0:
+        detail = _text(lib.engsched_rc_describe(rc))
+        raise error_for(rc, f"{what}: {text!r} is not known ({detail})")
+    return out.value
+
+
+class Status(enum.IntEnum):
+    """Engagement status (DESIGN.md §2)."""
+
+    PENDING = 1
+    SCHEDULED = 2
+    IN_PROGRESS = 3
+    IN_REVIEW = 4
+    COMPLETE = 5
+    CANCELED = 6
+
+    @property
+    def label(self) -> str:
+        """Display label, e.g. ``"In Progress"``."""
+        return _text(_lib.get().engsched_status_label(self.value))
+
+    @property
+    def machine_name(self) -> str:
+        """Machine name used in JSON, e.g. ``"in_progress"``."""
+        return _text(_lib.get().engsched_status_name(self.value))
+
+    @property
+    def colour(self) -> str:
+        """The colour every view uses, ``"#rrggbb"``."""
+        return _text(_lib.get().engsched_status_colour(self.value))
+
+    @property
+    def bit(self) -> int:
+        """The status's bit in a status set (ENGSCHED_STATUS_BIT)."""
+        return 1 << self.value
+
+    @classmethod
+    def parse(cls, name: str) -> "Status":
+        """Parse a machine name (``"in_progress"``)."""
+        return cls(_parse("engsched_status_parse", name, "status"))
+
+    @classmethod
+    def derive(cls, report: "ReportStatus", start_reached: bool, canceled: bool) -> "Status":
+        """The status mapping of DESIGN.md §2 (engsched_status_derive())."""
+        value = _lib.get().engsched_status_derive(
+            int(report), 1 if start_reached else 0, 1 if canceled else 0
+        )
+        if value == 0:
+            raise ValueError(f"report: {report!r} is not a report status")
+        return cls(value)
+
+
+class ReportStatus(enum.IntEnum):
+    """Report status; NONE means there is no report."""
+
+    NONE = 0
+    DRAFT = 1
+    READY_FOR_REVIEW = 2
+    IN_REVIEW = 3
+    APPROVED = 4
+    PUBLISHED = 5
+
+    @property
+    def label(self) -> str:
+        """Display label, e.g. ``"Ready for Review"``."""
+        return _text(_lib.get().engsched_report_status_label(self.value))
+
+    @property
+    def machine_name(self) -> str:
+        """Machine name, e.g. ``"ready_for_review"``."""
+        return _text(_lib.get().engsched_report_status_name(self.value))
+
+    @classmethod
+    def parse(cls, name: str) -> "ReportStatus":
+        """Parse a machine name (``"ready_for_review"``)."""
+        return cls(_parse("engsched_report_status_parse", name, "report status"))
+
+
+class OperatorRole(enum.IntEnum):
+    """Role of an operator on one engagement."""
+
+    NONE = 0
+    LEAD = 1
+    TESTER = 2
+    REVIEWER = 3
+
+
+class Sort(enum.IntEnum):
+    """Sort keys of the List view; the id breaks ties."""
+
+    START = 0
+    END = 1
+    NAME = 2
+    STATUS = 3
+    UPDATED = 4
+
+
+class Tab(enum.IntEnum):
+    """The tabs of the List view."""
+
+    ALL = 0
+    PENDING = 1
+    SCHEDULED = 2
+    IN_PROGRESS = 3
+    IN_REVIEW = 4
+    COMPLETE = 5
+    CANCELED = 6
+
+    @property
+    def mask(self) -> int:
+        """The status set as a mask of :attr:`Status.bit` values."""
+        return int(_lib.get().engsched_tab_statuses(self.value))
+
+    @property
+    def statuses(self) -> FrozenSet[Status]:
+        """The statuses the tab shows."""
+        mask = self.mask
+        return frozenset(s for s in Status if mask & s.bit)
+
+
+class Permission(enum.IntFlag):
+    """Permission bits (DESIGN.md §3)."""
+
+    VIEW = 1 << 0
+    REQUEST = 1 << 1
+    CREATE = 1 << 2
+    APPROVE = 1 << 3
+    EDIT = 1 << 4
+    CANCEL = 1 << 5
+    ASSIGN = 1 << 6
+    VIEW_AVAILABILITY = 1 << 7
+    FILES_UPLOAD = 1 << 8
+    FILES_DOWNLOAD = 1 << 9
+    REPORT_VIEW = 1 << 10
+    REPORT_EDIT = 1 << 11
+    REPORT_REVIEW = 1 << 12
+    REPORT_PUBLISH = 1 << 13
+    ADMIN = 1 << 14
+
+    @property
+    def machine_names(self) -> List[str]:
+        """Machine names of the set bits, e.g. ``["view", "report_edit"]``."""
+        lib = _lib.get()
+        names = []
+        for bit in range(32):
+            if int(self) & (1 << bit):
+                raw = lib.engsched_permission_name(1 << bit)
+                names.append(_text(raw) if raw is not None else f"bit{bit}")
+        return names
+
+    @property
+    def is_operator(self) -> bool:
+        """Whether the mask makes its holder an operator (REPORT_VIEW + REPORT_EDIT)."""
+        return bool(_lib.get().engsched_permissions_are_operator(int(self)))
+
+
+#: Every permission bit this version knows (ENGSCHED_PERM_ALL).
+PERMISSIONS_ALL = Permission(0x7FFF)
+
+
+class Action(enum.IntFlag):
+    """Actions a user may take on one engagement now (capabilities)."""
+
+    VIEW = 1 << 0
+    APPROVE = 1 << 1
+    EDIT = 1 << 2
+    CANCEL = 1 << 3
+    ASSIGN = 1 << 4
+    FILES_UPLOAD = 1 << 5
+    FILES_DOWNLOAD = 1 << 6
+    FILES_DELETE = 1 << 7
+    REPORT_VIEW = 1 << 8
+    REPORT_EDIT = 1 << 9
+    REPORT_REVIEW = 1 << 10
+    REPORT_PUBLISH = 1 << 11
+
+
+class BuiltinRole(enum.IntEnum):
+    """Stable ids of the built-in roles."""
+
+    ADMINISTRATOR = 1
+    MANAGER = 2
+    OPERATOR = 3
+    CLIENT = 4
+    VIEWER = 5
+
+    @property
+    def default_permissions(self) -> Permission:
+        """The role's default mask (engsched_builtin_role_permissions())."""
+        return Permission(_lib.get().engsched_builtin_role_permissions(self.value))
+
+
+class LogLevel(enum.IntEnum):
+    """Severity of a diagnostic passed to the log callback."""
+
+    DEBUG = 0
+    INFO = 1
+    WARN = 2
+    ERROR = 3
+
+
+class ConflictPolicy(enum.IntEnum):
+    """What assigning an operator over existing work does."""
+
+    TENANT = 0
+    WARN = 1
+    STRICT = 2
+
+
+class WorkKind(enum.IntEnum):
+    """Kind of an item of existing work."""
+
+    ENGAGEMENT = 1
+    UNAVAILABLE = 2
