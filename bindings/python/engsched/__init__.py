@@ -1,0 +1,172 @@
+"""Python bindings for libengsched, on ctypes over the public C API.
+
+>>> import engsched
+>>> with engsched.Scheduler.open(":memory:") as s:
+...     acme = s.client_upsert("acme", "Acme Corp")
+
+The shared library is found through ``ENGSCHED_LIBRARY``, the build tree of
+this checkout, or the installed system (see :mod:`engsched._lib`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime
+from typing import Union
+
+from . import _lib
+from .enums import (
+    PERMISSIONS_ALL,
+    Action,
+    BuiltinRole,
+    ConflictPolicy,
+    LogLevel,
+    OperatorRole,
+    Permission,
+    ReportStatus,
+    Sort,
+    Status,
+    Tab,
+    WorkKind,
+)
+from .errors import (
+    BusyError,
+    ConflictError,
+    CorruptError,
+    DeniedError,
+    EngschedError,
+    ExistsError,
+    InvalidError,
+    MisuseError,
+    NoMemoryError,
+    NotFoundError,
+    ResultCode,
+    StateError,
+    StorageError,
+    TooBigError,
+    UnsupportedError,
+)
+from .models import (
+    Assignment,
+    Engagement,
+    FileInfo,
+    OperatorAvailability,
+    Page,
+    Row,
+    WorkItem,
+)
+from .scheduler import (
+    PAGE_MAX,
+    RANGE_MAX_DAYS,
+    SYSTEM,
+    AvailabilityIterator,
+    FileReader,
+    RowIterator,
+    Scheduler,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "version",
+    "version_number",
+    "schema_version_supported",
+    "has_function",
+    "library_path",
+    "is_valid_date",
+    "date_in_zone",
+    "SYSTEM",
+    "PAGE_MAX",
+    "RANGE_MAX_DAYS",
+    "Scheduler",
+    "RowIterator",
+    "AvailabilityIterator",
+    "FileReader",
+    "Action",
+    "BuiltinRole",
+    "ConflictPolicy",
+    "LogLevel",
+    "OperatorRole",
+    "Permission",
+    "PERMISSIONS_ALL",
+    "ReportStatus",
+    "Sort",
+    "Status",
+    "Tab",
+    "WorkKind",
+    "Assignment",
+    "Engagement",
+    "FileInfo",
+    "OperatorAvailability",
+    "Page",
+    "Row",
+    "WorkItem",
+    "ResultCode",
+    "EngschedError",
+    "InvalidError",
+    "NoMemoryError",
+    "NotFoundError",
+    "DeniedError",
+    "StateError",
+    "ConflictError",
+    "ExistsError",
+    "TooBigError",
+    "BusyError",
+    "StorageError",
+    "CorruptError",
+    "UnsupportedError",
+    "MisuseError",
+]
+
+
+def version() -> str:
+    """The version of the loaded library, e.g. ``"0.1.0"``."""
+    return _lib.get().engsched_version().decode()
+
+
+def version_number() -> int:
+    """The loaded library's version as MAJOR*1000000 + MINOR*1000 + PATCH."""
+    return int(_lib.get().engsched_version_number())
+
+
+def schema_version_supported() -> int:
+    """The newest store schema version the loaded library knows."""
+    return int(_lib.get().engsched_schema_version_supported())
+
+
+def library_path() -> str:
+    """The path the shared library was loaded from."""
+    return _lib.get().path
+
+
+def has_function(name: str) -> bool:
+    """Whether the loaded library exports ``name`` (``"feed_ics"`` or
+    ``"engsched_feed_ics"``); newer functions raise UnsupportedError when absent."""
+    return _lib.get().has(name)
+
+
+def is_valid_date(text: str) -> bool:
+    """Whether ``text`` is an ISO 8601 calendar date ``YYYY-MM-DD`` (1900–9999)."""
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected str, got {type(text).__name__}")
+    if "\0" in text:
+        return False
+    return _lib.get().engsched_date_validate(text.encode("utf-8")) == 0
+
+
+def date_in_zone(zone: str, instant: Union[int, float, datetime.datetime]) -> datetime.date:
+    """The calendar date of an instant (UTC seconds or an aware datetime) in
+    an IANA time zone, as the library computes it."""
+    from .scheduler import _instant, _text
+
+    raw_zone = _text(zone, "zone")
+    seconds = _instant(instant, "instant")
+    out = ctypes.create_string_buffer(11)
+    lib = _lib.get()
+    rc = lib.engsched_date_in_zone(raw_zone, seconds, out)
+    if rc != 0:
+        from .errors import error_for
+
+        raise error_for(rc, f"zone: {zone!r} is not a known time zone")
+    return datetime.date.fromisoformat(out.value.decode("ascii"))

@@ -1,0 +1,143 @@
+"""Immutable values copied out of the C library. None of them refers to C
+memory: they stay valid after the scheduler is closed."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from .enums import OperatorRole, ReportStatus, Status, WorkKind
+
+__all__ = [
+    "Assignment",
+    "Engagement",
+    "FileInfo",
+    "WorkItem",
+    "Row",
+    "Page",
+    "OperatorAvailability",
+]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An operator assigned to an engagement."""
+
+    user: int
+    role: OperatorRole
+    assigned_by: int
+    assigned_at: int
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """A copy of one engagement as the actor may see it.
+
+    Dates are :class:`datetime.date`; instants (``*_at``) UTC seconds.
+    """
+
+    id: int
+    client: int
+    requested_by: int
+    name: str
+    description: str
+    type: str
+    location: str
+    contacts: str
+    custom_fields_json: str
+    start: datetime.date
+    end: datetime.date
+    status: Status
+    cancel_reason: str
+    version: int
+    created_at: int
+    updated_at: int
+    report: Optional[int]
+    report_status: ReportStatus
+    report_title: str
+    operators: Tuple[Assignment, ...] = ()
+
+    @property
+    def custom_fields(self) -> Dict[str, Any]:
+        """The custom fields as a new dict (the snapshot itself stays immutable)."""
+        value = json.loads(self.custom_fields_json or "{}")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def operator_ids(self) -> List[int]:
+        """The assigned operators' user ids, in assignment order."""
+        return [a.user for a in self.operators]
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """Metadata of one support file."""
+
+    id: int
+    name: str
+    media_type: str
+    size: int
+    uploaded_by: int
+    uploaded_at: int
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One item of an operator's existing work.
+
+    For an engagement of a client the viewer cannot access, ``id`` is 0
+    and ``label`` is ``"Busy"``. ``status`` is None for unavailability.
+    """
+
+    kind: WorkKind
+    id: int
+    label: str
+    start: datetime.date
+    end: datetime.date
+    status: Optional[Status]
+
+    @property
+    def anonymous(self) -> bool:
+        """An engagement the viewer may not see (a "Busy" block)."""
+        return self.kind == WorkKind.ENGAGEMENT and self.id == 0
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the List or Calendar view."""
+
+    id: int
+    client: int
+    name: str
+    start: datetime.date
+    end: datetime.date
+    status: Status
+    report_status: ReportStatus
+    version: int
+    updated_at: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the List view; ``next_token`` is None on the last page."""
+
+    rows: Tuple[Row, ...]
+    next_token: Optional[str]
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class OperatorAvailability:
+    """One operator of the Availability view with their work in the range."""
+
+    user: int
+    name: str
+    utilisation: float
+    work: Tuple[WorkItem, ...] = field(default_factory=tuple)
