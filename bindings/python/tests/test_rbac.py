@@ -1,0 +1,150 @@
+"""Role-based access: refusals map to DeniedError / NotFoundError with the
+library's message, and an engagement of an inaccessible client does not
+exist on any path."""
+
+from __future__ import annotations
+
+import unittest
+
+from _fixture import FixtureTestCase
+
+from engsched import (
+    SYSTEM,
+    BuiltinRole,
+    DeniedError,
+    EngschedError,
+    ExistsError,
+    InvalidError,
+    NotFoundError,
+    Permission,
+    ResultCode,
+    Status,
+)
+
+
+class RbacTest(FixtureTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.eid = self.f.request("Internal test", "2026-04-01", "2026-04-03")
+
+    def assertDenied(self, fn, *words: str) -> DeniedError:  # type: ignore[no-untyped-def]
+        with self.assertRaises(DeniedError) as cm:
+            fn()
+        err = cm.exception
+        self.assertEqual(err.code, ResultCode.EDENIED)
+        self.assertEqual(err.code_name, "ENGSCHED_EDENIED")
+        self.assertEqual(str(err), err.message)
+        for word in words:
+            self.assertIn(word, err.message)
+        return err
+
+    def test_missing_permission_is_denied_with_a_message(self) -> None:
+        f, s = self.f, self.s
+        self.assertDenied(
+            lambda: s.request(f.viewer, name="x", client=f.acme, start="2026-04-01",
+                              end="2026-04-02"),
+            f"user {f.viewer}", "request",
+        )
+        self.assertDenied(lambda: s.approve(f.operator1, self.eid), "approve")
+        self.assertDenied(lambda: s.cancel(f.client_user, self.eid), "cancel")
+        self.assertDenied(
+            lambda: s.create(f.client_user, name="x", client=f.acme, start="2026-04-01",
+                             end="2026-04-02"),
+        )
+        self.assertDenied(lambda: s.edit(f.viewer, self.eid, f.version(self.eid), name="y"))
+        self.assertEqual(f.status(self.eid), Status.PENDING)
+
+    def test_report_status_needs_the_permission_of_the_target(self) -> None:
+        f, s = self.f, self.s
+        s.approve(f.manager, self.eid, operators=[f.operator1])
+        from engsched import ReportStatus
+
+        s.report_set_status(f.operator1, self.eid, ReportStatus.READY_FOR_REVIEW)
+        self.assertDenied(
+            lambda: s.report_set_status(f.operator1, self.eid, ReportStatus.IN_REVIEW)
+        )
+
+    def test_directory_and_settings_need_admin(self) -> None:
+        f, s = self.f, self.s
+        self.assertDenied(lambda: s.client_upsert("k", "n", actor=f.manager), "admin")
+        self.assertDenied(
+            lambda: s.user_upsert("u", "U", BuiltinRole.VIEWER, actor=f.manager)
+        )
+        self.assertDenied(lambda: s.access_grant(f.viewer, f.globex, actor=f.manager))
+        self.assertDenied(lambda: s.access_revoke(f.viewer, f.acme, actor=f.operator1))
+        self.assertDenied(lambda: s.role_create("Auditor", Permission.VIEW, actor=f.manager))
+        self.assertDenied(
+            lambda: s.setting_set("timezone", "Europe/Berlin", actor=f.manager)
+        )
+        self.assertEqual(s.setting_get("timezone"), "UTC")
+        s.setting_set("timezone", "Europe/Berlin", actor=f.admin)
+        self.assertEqual(s.setting_get("timezone"), "Europe/Berlin")
+        self.assertIsInstance(s.client_upsert("k", "n", actor=f.admin), int)
+
+    def test_inaccessible_client_means_not_found_everywhere(self) -> None:
+        f, s = self.f, self.s
+        out = f.outsider  # a Manager, but only for Initech
+
+        def assert_not_found(fn) -> None:  # type: ignore[no-untyped-def]
+            with self.assertRaises(NotFoundError) as cm:
+                fn()
+            self.assertEqual(cm.exception.code_name, "ENGSCHED_ENOTFOUND")
+            self.assertIsInstance(cm.exception, LookupError)
+            self.assertNotIn("Internal test", cm.exception.message)
+
+        assert_not_found(lambda: s.engagement(out, self.eid))
+        assert_not_found(lambda: s.capabilities(out, self.eid))
+        assert_not_found(lambda: s.approve(out, self.eid))
+        assert_not_found(lambda: s.cancel(out, self.eid))
+        assert_not_found(lambda: s.files(out, self.eid))
+        assert_not_found(lambda: s.events(out, self.eid))
+        assert_not_found(lambda: s.assign(out, self.eid, f.operator1))
+        assert_not_found(lambda: s.list(out, client=f.acme))
+        self.assertEqual(len(s.list(out)), 0)
+        self.assertEqual(list(s.calendar(out, "2026-04-01", "2026-04-30")), [])
+        # Access granted: now it exists; revoked: gone again.
+        s.access_grant(out, f.acme)
+        self.assertEqual(s.engagement(out, self.eid).id, self.eid)
+        s.access_revoke(out, f.acme)
+        assert_not_found(lambda: s.engagement(out, self.eid))
+
+    def test_unknown_actor_is_not_found(self) -> None:
+        with self.assertRaises(NotFoundError) as cm:
+            self.s.engagement(424242, self.eid)
+        self.assertIn("actor", cm.exception.message)
+
+    def test_roles_and_permissions(self) -> None:
+        f, s = self.f, self.s
+        self.assertEqual(s.user_permissions(f.operator1),
+                         BuiltinRole.OPERATOR.default_permissions)
+        auditor = s.role_create("Auditor", Permission.VIEW | Permission.REPORT_VIEW)
+        self.assertEqual(s.role_find("Auditor"), auditor)
+        self.assertIsNone(s.role_find("No such role"))
+        self.assertEqual(s.role_find("Manager"), BuiltinRole.MANAGER)
+        with self.assertRaises(ExistsError):
+            s.role_create("Auditor", Permission.VIEW)
+        with self.assertRaises(InvalidError):
+            s.role_create("Too many", 1 << 20)
+        u = s.user_upsert("aud", "Aud", auditor, email="aud@example.com")
+        s.access_grant(u, f.acme)
+        self.assertEqual(s.engagement(u, self.eid).id, self.eid)
+        self.assertDenied(lambda: s.cancel(u, self.eid))
+        # Built-in roles are editable like custom ones.
+        s.role_set_permissions(auditor, Permission.VIEW | Permission.CANCEL)
+        self.assertEqual(s.user_permissions(u), Permission.VIEW | Permission.CANCEL)
+        s.cancel(u, self.eid, reason="by an auditor")
+        self.assertEqual(f.status(self.eid), Status.CANCELED)
+        with self.assertRaises(NotFoundError):
+            s.role_set_permissions(9999, Permission.VIEW)
+
+    def test_system_passes_every_check(self) -> None:
+        e = self.s.engagement(SYSTEM, self.eid)
+        self.assertEqual(e.name, "Internal test")
+
+    def test_every_refusal_is_an_engsched_error(self) -> None:
+        with self.assertRaises(EngschedError):
+            self.s.approve(self.f.viewer, self.eid)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,255 @@
+"""List paging with tokens, the Calendar and Availability views, conflicts
+(warn and strict) and unavailability."""
+
+from __future__ import annotations
+
+import datetime
+import unittest
+
+from _fixture import Fixture, FixtureTestCase
+
+from engsched import (
+    SYSTEM,
+    BuiltinRole,
+    ConflictError,
+    ConflictPolicy,
+    DeniedError,
+    ExistsError,
+    InvalidError,
+    NotFoundError,
+    OperatorRole,
+    Page,
+    Row,
+    RowIterator,
+    Sort,
+    Status,
+    Tab,
+    WorkKind,
+)
+
+
+class ListTest(FixtureTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        f = self.f
+        self.ids = [
+            f.request(f"Engagement {i}", f"2026-04-{i + 1:02d}", f"2026-04-{i + 3:02d}")
+            for i in range(7)
+        ]
+
+    def test_pages_follow_tokens(self) -> None:
+        s, m = self.s, self.f.manager
+        first = s.list(m, limit=3)
+        self.assertIsInstance(first, Page)
+        self.assertEqual([r.id for r in first], self.ids[:3])
+        self.assertIsNotNone(first.next_token)
+        second = s.list(m, limit=3, token=first.next_token)
+        self.assertEqual([r.id for r in second.rows], self.ids[3:6])
+        third = s.list(m, limit=3, token=second.next_token)
+        self.assertEqual([r.id for r in third.rows], self.ids[6:])
+        self.assertIsNone(third.next_token)
+        row = first.rows[0]
+        self.assertIsInstance(row, Row)
+        self.assertEqual(row.name, "Engagement 0")
+        self.assertEqual(row.start, datetime.date(2026, 4, 1))
+        self.assertEqual(row.status, Status.PENDING)
+        self.assertEqual(row.client, self.f.acme)
+
+    def test_iter_list_walks_every_page(self) -> None:
+        s, m = self.s, self.f.manager
+        self.assertEqual([r.id for r in s.iter_list(m, limit=2)], self.ids)
+        by_name = [r.name for r in s.iter_list(m, sort=Sort.NAME, descending=True, limit=3)]
+        self.assertEqual(by_name, sorted(by_name, reverse=True))
+        self.assertEqual([r.id for r in s.iter_list(m, statuses=iter([Status.PENDING]),
+                                                    limit=2)], self.ids)
+
+    def test_a_token_belongs_to_its_query(self) -> None:
+        s, m = self.s, self.f.manager
+        token = s.list(m, limit=3).next_token
+        with self.assertRaises(InvalidError) as cm:
+            s.list(m, limit=3, sort=Sort.NAME, token=token)
+        self.assertIn("token", cm.exception.message)
+        with self.assertRaises(InvalidError):
+            s.list(self.f.viewer, limit=3, token=token)
+
+    def test_filters_and_tabs(self) -> None:
+        f, s, m = self.f, self.s, self.f.manager
+        s.approve(m, self.ids[0], operators=[f.operator1])
+        s.cancel(m, self.ids[1], reason="no")
+        self.assertEqual([r.id for r in s.list(m, tab=Tab.PENDING)], self.ids[2:])
+        self.assertEqual([r.id for r in s.list(m, tab=Tab.CANCELED)], [self.ids[1]])
+        self.assertNotIn(self.ids[1], [r.id for r in s.list(m)])
+        self.assertEqual([r.id for r in s.list(m, statuses=[Status.SCHEDULED,
+                                                            Status.IN_PROGRESS])],
+                         [self.ids[0]])
+        self.assertEqual([r.id for r in s.list(m, statuses=Status.CANCELED)], [self.ids[1]])
+        self.assertEqual([r.id for r in s.list(m, operator=f.operator1)], [self.ids[0]])
+        self.assertEqual([r.id for r in s.list(m, text="ENGAGEMENT 6")], [self.ids[6]])
+        self.assertEqual([r.id for r in s.list(m, start="2026-04-08", end="2026-04-30")],
+                         self.ids[5:])
+        self.assertEqual(len(s.list(m, client=f.globex)), 0)
+        with self.assertRaises(ValueError):
+            s.list(m, tab=Tab.ALL, statuses=[Status.PENDING])
+        with self.assertRaises(ValueError):
+            s.list(m, start="2026-04-01")
+        with self.assertRaises(InvalidError):
+            s.list(m, statuses=[])
+        with self.assertRaises(InvalidError):
+            s.list(m, limit=501)
+
+    def test_calendar_streams_rows_by_start(self) -> None:
+        f, s = self.f, self.s
+        f.request("Globex thing", "2026-03-30", "2026-04-02", client=f.globex,
+                  actor=f.manager)
+        rows = s.calendar(f.manager, "2026-04-02", datetime.date(2026, 4, 4))
+        self.assertIsInstance(rows, RowIterator)
+        got = list(rows)
+        self.assertEqual([r.name for r in got],
+                         ["Globex thing", "Engagement 0", "Engagement 1", "Engagement 2",
+                          "Engagement 3"])
+        self.assertEqual([r.start for r in got], sorted(r.start for r in got))
+        self.assertEqual(got[0].status.colour, Status.PENDING.colour)
+        self.assertEqual(next(rows, None), None, "an exhausted cursor stays exhausted")
+        # Only what the viewer may see.
+        self.assertNotIn("Globex thing",
+                         [r.name for r in s.calendar(f.viewer, "2026-04-01", "2026-04-30")])
+        with self.assertRaises(InvalidError) as cm:
+            s.calendar(f.manager, "2026-01-01", "2027-06-01")
+        self.assertIn("range", cm.exception.message)
+        with self.assertRaises(DeniedError):
+            s.calendar(s.user_upsert("nobody", "Nobody", s.role_create("Nothing", 0)),
+                       "2026-04-01", "2026-04-30")
+
+    def test_calendar_as_a_context_manager_frees_early(self) -> None:
+        s, m = self.s, self.f.manager
+        with s.calendar(m, "2026-04-01", "2026-04-30") as rows:
+            self.assertEqual(next(rows).id, self.ids[0])
+        self.assertIsNone(next(rows, None))
+        self.assertEqual(s._resources, {})
+
+
+class StaffingTest(FixtureTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        f = self.f
+        self.a = f.s.create(f.manager, name="A", client=f.acme, start="2026-05-04",
+                            end="2026-05-08", operators=[(f.operator1, OperatorRole.LEAD)])
+        self.b = f.s.create(f.manager, name="B", client=f.acme, start="2026-05-06",
+                            end="2026-05-12")
+
+    def test_warn_assigns_and_returns_the_overlaps(self) -> None:
+        f, s = self.f, self.s
+        leave = s.unavailability_add(f.operator1, f.operator1, "2026-05-11", "2026-05-11",
+                                     "Dentist")
+        preview = s.operator_conflicts(f.manager, self.b, f.operator1)
+        conflicts = s.assign(f.manager, self.b, f.operator1, OperatorRole.TESTER)
+        self.assertEqual(conflicts, preview)
+        kinds = {(w.kind, w.id) for w in conflicts}
+        self.assertEqual(kinds, {(WorkKind.ENGAGEMENT, self.a), (WorkKind.UNAVAILABLE, leave)})
+        work = {w.kind: w for w in conflicts}
+        self.assertEqual(work[WorkKind.ENGAGEMENT].label, "A")
+        self.assertEqual(work[WorkKind.ENGAGEMENT].status, Status.SCHEDULED)
+        self.assertIsNone(work[WorkKind.UNAVAILABLE].status)
+        self.assertEqual(work[WorkKind.UNAVAILABLE].label, "Dentist")
+        self.assertEqual(work[WorkKind.UNAVAILABLE].start, datetime.date(2026, 5, 11))
+        self.assertIn(f.operator1, s.engagement(f.manager, self.b).operator_ids)
+        self.assertEqual(s.assign(f.manager, self.b, f.operator2), [])
+        with self.assertRaises(ExistsError):
+            s.assign(f.manager, self.b, f.operator1)
+        with self.assertRaises(InvalidError) as cm:
+            s.assign(f.manager, self.b, f.viewer)
+        self.assertIn("operator", cm.exception.message)
+        s.unassign(f.manager, self.b, f.operator1)
+        self.assertNotIn(f.operator1, s.engagement(f.manager, self.b).operator_ids)
+        with self.assertRaises(NotFoundError):
+            s.unassign(f.manager, self.b, f.operator1)
+
+    def test_strict_tenant_setting_refuses(self) -> None:
+        f, s = self.f, self.s
+        s.setting_set("conflict_policy", "strict")
+        before = s.engagement(SYSTEM, self.b)
+        with self.assertRaises(ConflictError) as cm:
+            s.assign(f.manager, self.b, f.operator1)
+        self.assertTrue(cm.exception.message)
+        self.assertEqual(s.engagement(SYSTEM, self.b), before)
+        self.assertEqual(s.assign(f.manager, self.b, f.operator2), [])
+
+    def test_stale_version_is_a_conflict(self) -> None:
+        f, s = self.f, self.s
+        with self.assertRaises(ConflictError):
+            s.assign(f.manager, self.b, f.operator2, version=f.version(self.b) + 5)
+
+
+class StrictHandleTest(unittest.TestCase):
+    def test_strict_handle_option_overrides_the_tenant(self) -> None:
+        for policy in (ConflictPolicy.STRICT, "strict"):
+            with self.subTest(policy=policy):
+                f = Fixture(conflict_policy=policy)
+                self.addCleanup(f.close)
+                s = f.s
+                self.assertEqual(s.setting_get("conflict_policy"), "warn")
+                s.create(f.manager, name="A", client=f.acme, start="2026-05-04",
+                         end="2026-05-08", operators=[f.operator1])
+                b = s.create(f.manager, name="B", client=f.acme, start="2026-05-08",
+                             end="2026-05-09")
+                with self.assertRaises(ConflictError):
+                    s.assign(f.manager, b, f.operator1)
+                self.assertEqual(s.engagement(f.manager, b).operators, ())
+        with self.assertRaises(ValueError):
+            Fixture(conflict_policy="sometimes")
+
+
+class AvailabilityTest(FixtureTestCase):
+    def test_operators_with_their_work_and_busy_blocks(self) -> None:
+        f, s = self.f, self.s
+        acme_job = s.create(f.manager, name="Acme job", client=f.acme, start="2026-06-01",
+                            end="2026-06-05", operators=[f.operator1])
+        leave = s.unavailability_add(f.manager, f.operator1, "2026-06-08", "2026-06-09",
+                                     "Training")
+        rows = {r.user: r for r in s.availability(f.manager, "2026-06-01", "2026-06-12")}
+        self.assertIn(f.operator1, rows)
+        op1 = rows[f.operator1]
+        self.assertEqual(op1.name, "Operator1")
+        self.assertEqual([(w.kind, w.id) for w in op1.work],
+                         [(WorkKind.ENGAGEMENT, acme_job), (WorkKind.UNAVAILABLE, leave)])
+        self.assertGreater(op1.utilisation, 0)
+        self.assertLessEqual(op1.utilisation, 1)
+        self.assertEqual(rows[f.operator2].work, ())
+
+        # A Globex-only manager sees operator1 (they share Globex) but the
+        # Acme engagement only as an anonymous Busy block.
+        globex_manager = s.user_upsert("gm", "GM", BuiltinRole.MANAGER)
+        s.access_grant(globex_manager, f.globex)
+        seen = {r.user: r for r in s.availability(globex_manager, "2026-06-01",
+                                                  "2026-06-12")}
+        self.assertNotIn(f.operator2, seen)
+        busy = [w for w in seen[f.operator1].work if w.kind == WorkKind.ENGAGEMENT]
+        self.assertEqual(len(busy), 1)
+        self.assertTrue(busy[0].anonymous)
+        self.assertEqual((busy[0].id, busy[0].label), (0, "Busy"))
+
+        with self.assertRaises(DeniedError):
+            s.availability(f.viewer, "2026-06-01", "2026-06-12")
+        with self.assertRaises(InvalidError):
+            s.availability(f.manager, "2026-06-12", "2026-06-01")
+
+    def test_unavailability_add_list_remove(self) -> None:
+        f, s = self.f, self.s
+        uid = s.unavailability_add(f.operator1, f.operator1, datetime.date(2026, 7, 1),
+                                   "2026-07-14", "Annual leave")
+        items = s.unavailability_list(f.operator1, f.operator1, "2026-07-01", "2026-07-31")
+        self.assertEqual([(w.id, w.kind, w.label) for w in items],
+                         [(uid, WorkKind.UNAVAILABLE, "Annual leave")])
+        with self.assertRaises(DeniedError):
+            s.unavailability_add(f.operator2, f.operator1, "2026-08-01", "2026-08-02", "x")
+        with self.assertRaises(DeniedError):
+            s.unavailability_remove(f.operator2, uid)
+        s.unavailability_remove(f.operator1, uid)
+        self.assertEqual(s.unavailability_list(f.manager, f.operator1, "2026-07-01",
+                                               "2026-07-31"), [])
+        with self.assertRaises(NotFoundError):
+            s.unavailability_remove(f.operator1, uid)
+
+
+if __name__ == "__main__":
+    unittest.main()
