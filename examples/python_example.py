@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""A short story with the Python binding: a client requests a web test, a
+manager schedules it with two operators, the hourly job starts it, and the
+List view is printed.
+
+    ENGSCHED_LIBRARY=build/lib/libengsched.so.0 \\
+        PYTHONPATH=bindings/python python3 examples/python_example.py
+"""
+
+import sys
+from pathlib import Path
+
+try:
+    import engsched
+except ImportError:  # run from a checkout without installing the package
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bindings" / "python"))
+    import engsched
+
+from engsched import BuiltinRole, OperatorRole, ReportStatus, Scheduler, Tab
+
+DAY = 86400
+MARCH_9 = 1773057600  # 2026-03-09T12:00:00Z
+
+
+def main() -> int:
+    events = []
+    now = [MARCH_9]  # the host controls the clock the library sees
+    with Scheduler.open(":memory:", on_event=events.append, clock=lambda: now[0]) as s:
+        # Mirror the host's directory (the system actor passes every check).
+        acme = s.client_upsert("acme", "Acme Corp")
+        manager = s.user_upsert("mia", "Mia Manager", BuiltinRole.MANAGER,
+                                email="mia@example.com", all_clients=True)
+        alice = s.user_upsert("alice", "Alice", BuiltinRole.OPERATOR, email="alice@example.com")
+        bob = s.user_upsert("bob", "Bob", BuiltinRole.OPERATOR, email="bob@example.com")
+        client = s.user_upsert("carl", "Carl Client", BuiltinRole.CLIENT,
+                               email="carl@acme.example")
+        for user in (alice, bob, client):
+            s.access_grant(user, acme)
+
+        web = s.request(client, name="Q2 external web test", client=acme,
+                        start="2026-03-10", end="2026-03-20",
+                        files=[("scope.txt", "text/plain", b"*.acme.example")])
+        s.request(client, name="Phishing exercise", client=acme,
+                  start="2026-04-01", end="2026-04-03")
+        s.approve(manager, web, report_title="Acme Q2 web report",
+                  operators=[(alice, OperatorRole.LEAD), (bob, OperatorRole.TESTER)])
+        now[0] += DAY  # the hourly job on the first day of the test
+        print(f"tick moved {s.tick()} engagement(s) to In Progress")
+        s.report_set_status(alice, web, ReportStatus.READY_FOR_REVIEW)
+
+        print(f"libengsched {engsched.version()}: List view for {s.client_name(acme)}")
+        for row in s.iter_list(manager, tab=Tab.ALL, limit=10):
+            print(f"  #{row.id} {row.start} .. {row.end}  {row.status.label:<12} "
+                  f"{row.status.colour}  {row.name}")
+        print(f"{len(events)} events; last: {events[-1]['action']}")
+        print(f"files: {[f.name for f in s.files(manager, web)]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
