@@ -52,6 +52,21 @@ static json_t *snapshot_json(const engsched_engagement *e)
 }
 #endif
 
+#ifdef ENGSCHED_CLI_EXCHANGE
+/* The engagement's JSON names people by their host keys, which the
+ * snapshot (ids only) cannot: use it for the text view when it is there. */
+static json_t *people_of(cli *c, engsched_id id)
+{
+    char *text = NULL;
+    if (engsched_engagement_json(c->db, c->actor, id, &text) != ENGSCHED_OK)
+        return NULL;
+    json_error_t err;
+    json_t *doc = json_loads(text, 0, &err);
+    engsched_free(text);
+    return doc;
+}
+#endif
+
 static void field(const char *label, const char *value)
 {
     if (value != NULL && value[0] != '\0')
@@ -92,8 +107,14 @@ static int show_text(cli *c, const engsched_engagement *e)
                  engsched_report_status_label(engsched_engagement_report_status(e)));
         field("report", buf);
     }
+    json_t *people = NULL;
+#ifdef ENGSCHED_CLI_EXCHANGE
+    people = people_of(c, id);
+#endif
+    const char *by = json_string_value(json_object_get(people, "requested_by"));
+    json_t *ops = json_object_get(people, "operators");
     snprintf(buf, sizeof buf, "user %lld", (long long)engsched_engagement_requested_by(e));
-    field("requested by", buf);
+    field("requested by", by ? by : buf);
     ex_instant_format(engsched_engagement_created_at(e), created);
     ex_instant_format(engsched_engagement_updated_at(e), updated);
     snprintf(buf, sizeof buf, "%lld (created %s, changed %s)",
@@ -104,11 +125,19 @@ static int show_text(cli *c, const engsched_engagement *e)
         engsched_id user = 0;
         engsched_operator_role role;
         engsched_rc rc = engsched_engagement_operator(e, i, &user, &role, NULL, NULL);
-        if (rc != ENGSCHED_OK)
+        if (rc != ENGSCHED_OK) {
+            json_decref(people);
             return cli_fail(c, rc);
-        snprintf(buf, sizeof buf, "user %lld (%s)", (long long)user, cli_operator_role_name(role));
+        }
+        const char *key = json_string_value(json_object_get(json_array_get(ops, i), "user"));
+        if (key != NULL)
+            snprintf(buf, sizeof buf, "%s (%s)", key, cli_operator_role_name(role));
+        else
+            snprintf(buf, sizeof buf, "user %lld (%s)", (long long)user,
+                     cli_operator_role_name(role));
         printf("  %-13s %s\n", i == 0 ? "operators" : "", buf);
     }
+    json_decref(people);
     /* Files: only when the actor may see them. */
     engsched_file_list *files = NULL;
     if (engsched_file_list_get(c->db, c->actor, id, &files) == ENGSCHED_OK) {

@@ -82,7 +82,7 @@ void out_action_names(unsigned int mask, char *buf, size_t size)
     for (unsigned int i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (!(mask & (1u << i)))
             continue;
-        int w = snprintf(buf + n, size - n, "%s%s", n ? "," : "", names[i]);
+        int w = snprintf(buf + n, size - n, "%s%s", n ? ", " : "", names[i]);
         if (w < 0 || (size_t)w >= size - n)
             break;
         n += (size_t)w;
