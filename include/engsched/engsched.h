@@ -1495,6 +1495,97 @@ ENGSCHED_API const engsched_work_list *engsched_availability_work(const engsched
 ENGSCHED_API void engsched_availability_free(engsched_availability *av);
 /** @} */
 
+/** @name Invitations, calendar feeds and JSON
+ *  @{ */
+
+/**
+ * @brief The invitation of one operator to one engagement as an iCalendar
+ *        object (`METHOD:REQUEST`, or `METHOD:CANCEL` once the operator was
+ *        unassigned or the engagement canceled), for a download button.
+ *
+ * The actor needs VIEW and client access, and must be the operator or hold
+ * ASSIGN.
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param user the operator
+ * @param[out] out_ics the text (CRLF lines), to engsched_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND (no invitation, or not
+ *         visible), ::ENGSCHED_EDENIED, ::ENGSCHED_EINVAL (a setting or
+ *         address the invitation needs is missing or invalid)
+ */
+ENGSCHED_API engsched_rc engsched_invitation_ics(engsched *db, engsched_id actor,
+                                                 engsched_id engagement, engsched_id user,
+                                                 char **out_ics);
+
+/**
+ * @brief The complete iMIP message of an invitation, as it was last sent,
+ *        for a host that retries delivery after its mail callback failed.
+ * @param db the handle
+ * @param actor the acting user (as for engsched_invitation_ics())
+ * @param engagement the engagement id
+ * @param user the operator
+ * @param[out] out_message the RFC 5322 message, to engsched_free()
+ * @return as engsched_invitation_ics()
+ */
+ENGSCHED_API engsched_rc engsched_invitation_mail(engsched *db, engsched_id actor,
+                                                  engsched_id engagement, engsched_id user,
+                                                  char **out_message);
+
+/**
+ * @brief A calendar feed (`METHOD:PUBLISH`) of every engagement @p user may
+ *        see, for calendar subscriptions. Canceled engagements are left out.
+ *
+ * The actor must be @p user, or hold ADMIN.
+ * @param db the handle
+ * @param actor the acting user
+ * @param user whose feed
+ * @param[out] out_ics the text, to engsched_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EDENIED, ::ENGSCHED_ENOTFOUND
+ */
+ENGSCHED_API engsched_rc engsched_feed_ics(engsched *db, engsched_id actor, engsched_id user,
+                                           char **out_ics);
+
+/**
+ * @brief One engagement as a JSON object (docs/json.md) (VIEW).
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param[out] out_json the text, to engsched_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EDENIED
+ */
+ENGSCHED_API engsched_rc engsched_engagement_json(engsched *db, engsched_id actor,
+                                                  engsched_id engagement, char **out_json);
+
+/**
+ * @brief Export everything @p actor may see as one JSON document
+ *        (docs/json.md): the directory entries the engagements refer to,
+ *        and every engagement with its report, operators and files.
+ * @param db the handle
+ * @param actor the acting user (VIEW; file contents need FILES_DOWNLOAD)
+ * @param[out] out_json the document, to engsched_free()
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EDENIED, ::ENGSCHED_ENOTFOUND (unknown
+ *         actor), ::ENGSCHED_EINVAL, ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_export_json(engsched *db, engsched_id actor, char **out_json);
+
+/**
+ * @brief Import an export document (ADMIN). Every field is validated
+ *        before anything is written; the import is all-or-nothing.
+ * @param db the handle
+ * @param actor the acting user or ::ENGSCHED_SYSTEM
+ * @param json the document
+ * @param[out] out_count how many engagements were imported, or NULL
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EINVAL for malformed JSON (the message
+ *         gives line and column) or an invalid field (the message gives
+ *         its path); ::ENGSCHED_ETOOBIG (a file over the tenant's limits);
+ *         ::ENGSCHED_EDENIED; ::ENGSCHED_ENOTFOUND (unknown actor);
+ *         ::ENGSCHED_ENOMEM; ::ENGSCHED_EMISUSE (read-only handle)
+ */
+ENGSCHED_API engsched_rc engsched_import_json(engsched *db, engsched_id actor, const char *json,
+                                              unsigned int *out_count);
+/** @} */
+
 /** @name Dates
  *  @{ */
 
