@@ -47,17 +47,21 @@ void es_rollback(engsched *db)
     drop_pending(db);
 }
 
-static void dispatch_pending(engsched *db)
+/* Hand committed events to the host. The queue is taken off the handle
+ * first: mail delivery before it runs read transactions of its own, whose
+ * rollback or commit must neither drop nor deliver these events. The
+ * callback may not use the handle (es_begin refuses while dispatching). */
+static void dispatch(engsched *db, es_pending_event *events, size_t count)
 {
-    /* The callback may not use the handle (es_begin refuses while this
-     * flag is set), so the queue cannot change under the loop. */
     db->dispatching = 1;
-    for (size_t i = 0; i < db->pending_count; i++) {
+    for (size_t i = 0; i < count; i++) {
         if (db->opts.on_event != NULL)
-            db->opts.on_event(db->opts.event_ctx, db->pending[i].json);
+            db->opts.on_event(db->opts.event_ctx, events[i].json);
     }
     db->dispatching = 0;
-    drop_pending(db);
+    for (size_t i = 0; i < count; i++)
+        es_free(events[i].json);
+    es_free(events);
 }
 
 engsched_rc es_commit(engsched *db)
@@ -71,11 +75,15 @@ engsched_rc es_commit(engsched *db)
         return rc;
     }
     db->in_txn = 0;
+    es_pending_event *events = db->pending;
+    size_t count = db->pending_count;
+    db->pending = NULL;
+    db->pending_count = db->pending_cap = 0;
     /* Mail first: building it reads the store, which the event callback
      * may not do. Neither can undo the commit. */
     if (db->mail_count > 0)
         es_invitation_deliver(db);
-    dispatch_pending(db);
+    dispatch(db, events, count);
     return ENGSCHED_OK;
 }
 
