@@ -3,6 +3,7 @@
  * overlapping work is reported, or refused under the strict policy. */
 #include <string.h>
 
+#include "engagement_json.h"
 #include "engagement_store.h"
 #include "events.h"
 #include "invitations.h"
@@ -15,14 +16,6 @@
      ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_SCHEDULED) |                                        \
      ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_PROGRESS) |                                      \
      ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_REVIEW))
-
-static const char *const role_names[] = {"none", "lead", "tester", "reviewer"};
-
-static const char *role_name(engsched_operator_role role)
-{
-    return (unsigned)role < sizeof role_names / sizeof role_names[0] ? role_names[role]
-                                                                     : "unknown";
-}
 
 static engsched_rc strict_policy(engsched *db, int *out_strict)
 {
@@ -96,7 +89,7 @@ static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_enga
         return rc;
     return es_emit(db, actor->id, e->rec.id, "operator.assigned", e->rec.status, e->rec.status,
                    json_pack("{s:I, s:s, s:I}", "user", (json_int_t)user, "role",
-                             role_name(role), "conflicts", (json_int_t)conflicts->count));
+                             es_oprole_name((int)role), "conflicts", (json_int_t)conflicts->count));
 }
 
 engsched_rc es_assign_input_operators(engsched *db, const es_actor *actor,
