@@ -1,12 +1,9 @@
 /* Exchange commands: ics (an invitation), feed (a calendar subscription),
- * export and import (JSON). They need engsched_invitation_ics() and its
- * siblings; a library build without them gets a one-line refusal. */
+ * export and import (JSON). */
 #include "cli.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#ifdef ENGSCHED_CLI_EXCHANGE
 
 /* Print or write text the library returned, then free it. */
 static int emit(cli *c, engsched_rc rc, char *text, const char *path)
@@ -82,36 +79,3 @@ int cmd_import(cli *c, const cmd_spec *cmd, const parsed *p)
     printf("%u engagement%s imported\n", count, count == 1 ? "" : "s");
     return 0;
 }
-
-#else /* the library does not define them yet */
-
-static int unavailable(const cmd_spec *cmd)
-{
-    return cli_error(EXIT_OTHER, "%s: not available with this build of libengsched", cmd->name);
-}
-
-int cmd_ics(cli *c, const cmd_spec *cmd, const parsed *p)
-{
-    (void)c, (void)p;
-    return unavailable(cmd);
-}
-
-int cmd_feed(cli *c, const cmd_spec *cmd, const parsed *p)
-{
-    (void)c, (void)p;
-    return unavailable(cmd);
-}
-
-int cmd_export(cli *c, const cmd_spec *cmd, const parsed *p)
-{
-    (void)c, (void)p;
-    return unavailable(cmd);
-}
-
-int cmd_import(cli *c, const cmd_spec *cmd, const parsed *p)
-{
-    (void)c, (void)p;
-    return unavailable(cmd);
-}
-
-#endif

@@ -14,45 +14,7 @@ static int client_name(cli *c, engsched_id client, char **out)
     return rc == ENGSCHED_OK ? 0 : cli_fail(c, rc);
 }
 
-#ifndef ENGSCHED_CLI_EXCHANGE
-/* Until engsched_engagement_json() is in the library: the snapshot's
- * fields as JSON, built here. */
-static json_t *snapshot_json(const engsched_engagement *e)
-{
-    json_error_t err;
-    json_t *custom = json_loads(engsched_engagement_custom_fields(e), 0, &err);
-    json_t *ops = json_array();
-    for (size_t i = 0; ops != NULL && i < engsched_engagement_operator_count(e); i++) {
-        engsched_id user = 0;
-        engsched_operator_role role;
-        if (engsched_engagement_operator(e, i, &user, &role, NULL, NULL) == ENGSCHED_OK)
-            json_array_append_new(ops, json_pack("{s:I, s:s}", "user", (json_int_t)user, "role",
-                                                 cli_operator_role_name(role)));
-    }
-    engsched_report_status rs = engsched_engagement_report_status(e);
-    return json_pack(
-        "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:o, s:o}",
-        "id", (json_int_t)engsched_engagement_id(e), "client",
-        (json_int_t)engsched_engagement_client(e), "name", engsched_engagement_name(e),
-        "description", engsched_engagement_description(e), "type", engsched_engagement_type(e),
-        "location", engsched_engagement_location(e), "contacts", engsched_engagement_contacts(e),
-        "start", engsched_engagement_start(e), "end", engsched_engagement_end(e), "status",
-        engsched_status_name(engsched_engagement_status(e)), "custom_fields",
-        custom ? custom : json_object(), "version", (json_int_t)engsched_engagement_version(e),
-        "requested_by", (json_int_t)engsched_engagement_requested_by(e), "report",
-        rs == ENGSCHED_REPORT_NONE
-            ? json_null()
-            : json_pack("{s:I, s:s, s:s}", "id", (json_int_t)engsched_engagement_report(e),
-                        "title", engsched_engagement_report_title(e), "status",
-                        engsched_report_status_name(rs)),
-        "operators", ops ? ops : json_array(), "cancel_reason",
-        out_str_or_null(engsched_engagement_status(e) == ENGSCHED_STATUS_CANCELED
-                            ? engsched_engagement_cancel_reason(e)
-                            : NULL));
-}
-#endif
 
-#ifdef ENGSCHED_CLI_EXCHANGE
 /* The engagement's JSON names people by their host keys, which the
  * snapshot (ids only) cannot: use it for the text view when it is there. */
 static json_t *people_of(cli *c, engsched_id id)
@@ -65,7 +27,6 @@ static json_t *people_of(cli *c, engsched_id id)
     engsched_free(text);
     return doc;
 }
-#endif
 
 static void field(const char *label, const char *value)
 {
@@ -107,10 +68,7 @@ static int show_text(cli *c, const engsched_engagement *e)
                  engsched_report_status_label(engsched_engagement_report_status(e)));
         field("report", buf);
     }
-    json_t *people = NULL;
-#ifdef ENGSCHED_CLI_EXCHANGE
-    people = people_of(c, id);
-#endif
+    json_t *people = people_of(c, id);
     const char *by = json_string_value(json_object_get(people, "requested_by"));
     json_t *ops = json_object_get(people, "operators");
     snprintf(buf, sizeof buf, "user %lld", (long long)engsched_engagement_requested_by(e));
@@ -174,7 +132,6 @@ int cmd_show(cli *c, const cmd_spec *cmd, const parsed *p)
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
     if (c->json) {
-#ifdef ENGSCHED_CLI_EXCHANGE
         char *json = NULL;
         rc = engsched_engagement_json(c->db, c->actor, id, &json);
         if (rc != ENGSCHED_OK)
@@ -182,9 +139,6 @@ int cmd_show(cli *c, const cmd_spec *cmd, const parsed *p)
         else
             out_json_text(json);
         engsched_free(json);
-#else
-        code = out_json(snapshot_json(e));
-#endif
     } else {
         code = show_text(c, e);
     }
