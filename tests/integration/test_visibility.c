@@ -5,8 +5,9 @@
  * granted later makes the engagement visible; revoked hides it again; the
  * "all clients" flag sees everything.
  *
- * List, Calendar, Availability and conflict previews never show such an
- * engagement, except as an anonymous "Busy" block. */
+ * List, Calendar, Availability, conflict previews, JSON, the export,
+ * invitations and calendar feeds never show such an engagement, except as
+ * an anonymous "Busy" block. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -536,6 +537,84 @@ static void test_hidden_work_is_anonymous_busy(void **state)
     engsched_work_list_free(list);
 }
 
+/* The JSON paths: one engagement, and the export of everything the actor
+ * may see. */
+static void test_json_and_export_show_nothing_hidden(void **state)
+{
+    world *w = *state;
+    fx *f = &w->f;
+    const engsched_id who = f->outsider;
+    engsched_id all[4] = {w->pending, w->scheduled, w->canceled, w->complete};
+    for (int i = 0; i < 4; i++) {
+        char *json = NULL;
+        SAME_AS_MISSING(f, all[i], engsched_engagement_json(f->db, who, id_, &json));
+        assert_null(json);
+    }
+    engsched_id mine =
+        fx_request(f, who, f->client[2], "Initech own", "2026-04-01", "2026-04-02");
+    char *doc = NULL;
+    fx_ok(f, engsched_export_json(f->db, who, &doc));
+    static const char *const hidden[] = {"Acme", "client-0", "scope.txt", "c2VjcmV0" /* "secret" */,
+                                         "no budget"};
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++) {
+        if (strstr(doc, hidden[i]) != NULL)
+            fail_msg("the outsider's export contains \"%s\":\n%s", hidden[i], doc);
+    }
+    assert_non_null(strstr(doc, "Initech own"));
+    engsched_free(doc);
+    /* The control: with access, the same export names them. */
+    fx_ok(f, engsched_export_json(f->db, f->operator1, &doc));
+    assert_non_null(strstr(doc, "Acme scheduled"));
+    assert_null(strstr(doc, "Initech own"));
+    engsched_free(doc);
+    char *one = NULL;
+    fx_ok(f, engsched_engagement_json(f->db, f->operator1, w->scheduled, &one));
+    assert_non_null(strstr(one, "Acme scheduled"));
+    engsched_free(one);
+    fx_rc(f, ENGSCHED_ENOTFOUND, engsched_engagement_json(f->db, f->operator1, mine, &one));
+}
+
+/* Invitations and calendar feeds. */
+static void test_invitations_and_feeds_show_nothing_hidden(void **state)
+{
+    world *w = *state;
+    fx *f = &w->f;
+    const engsched_id who = f->outsider;
+    fx_ok(f, engsched_setting_set(f->db, ENGSCHED_SYSTEM, "organizer_email", "pmo@example.com"));
+    fx_ok(f, engsched_setting_set(f->db, ENGSCHED_SYSTEM, "organizer_name", "PMO"));
+    engsched_id all[4] = {w->pending, w->scheduled, w->canceled, w->complete};
+    for (int i = 0; i < 4; i++) {
+        char *out = NULL;
+        SAME_AS_MISSING(f, all[i],
+                        engsched_invitation_ics(f->db, who, id_, f->operator1, &out));
+        SAME_AS_MISSING(f, all[i],
+                        engsched_invitation_mail(f->db, who, id_, f->operator1, &out));
+        assert_null(out);
+    }
+    fx_ok(f, engsched_access_grant(f->db, f->admin, who, f->client[1]));
+    engsched_id mine =
+        fx_request(f, who, f->client[1], "Globex own", "2026-04-06", "2026-04-07");
+    fx_ok(f, engsched_approve(f->db, who, mine, 0, NULL));
+    char *feed = NULL;
+    fx_ok(f, engsched_feed_ics(f->db, who, who, &feed));
+    assert_non_null(strstr(feed, "BEGIN:VCALENDAR"));
+    assert_non_null(strstr(feed, "Globex own"));
+    if (strstr(feed, "Acme") != NULL)
+        fail_msg("the outsider's feed shows an engagement of a hidden client:\n%s", feed);
+    engsched_free(feed);
+    feed = NULL;
+    fx_rc(f, ENGSCHED_EDENIED, engsched_feed_ics(f->db, who, f->operator1, &feed));
+    assert_null(feed);
+    /* The control: operator1's own feed and invitation name the engagement. */
+    fx_ok(f, engsched_feed_ics(f->db, f->operator1, f->operator1, &feed));
+    assert_non_null(strstr(feed, "Acme scheduled"));
+    engsched_free(feed);
+    char *ics = NULL;
+    fx_ok(f, engsched_invitation_ics(f->db, f->operator1, w->scheduled, f->operator1, &ics));
+    assert_non_null(strstr(ics, "Acme scheduled"));
+    engsched_free(ics);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -546,6 +625,8 @@ int main(void)
         T(test_outsider_staffing_calls_see_nothing),
         T(test_list_and_calendar_never_show_hidden_engagements),
         T(test_hidden_work_is_anonymous_busy),
+        T(test_json_and_export_show_nothing_hidden),
+        T(test_invitations_and_feeds_show_nothing_hidden),
         T(test_access_without_permission_is_denied_not_hidden),
         T(test_grant_shows_revoke_hides_all_clients_sees_all),
         T(test_scoping_works_both_ways),
