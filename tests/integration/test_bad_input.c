@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "fixture.h"
 
 /* --- what a refused call must leave as it was ---------------------------- */
@@ -1135,6 +1137,120 @@ static void test_staffing_and_view_arguments(void **state)
     base_free(&b);
 }
 
+/* An import is validated whole before anything is written: a refused one
+ * leaves the target store exactly as it was (its own export unchanged). */
+typedef struct import_target {
+    engsched *db;
+    char *before;
+    int64_t seq;
+} import_target;
+
+static void import_refused_at(import_target *t, const char *json, engsched_rc want,
+                              const char *needle, const char *what, int line)
+{
+    unsigned int count = 4242;
+    engsched_rc rc = engsched_import_json(t->db, ENGSCHED_SYSTEM, json, &count);
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s", engsched_errmsg(t->db));
+    if (rc != want)
+        fail_msg("line %d: import of %s returned %s, expected %s: %s", line, what,
+                 engsched_rc_name(rc), engsched_rc_name(want), msg);
+    if (needle != NULL && strstr(msg, needle) == NULL)
+        fail_msg("line %d: import of %s: message \"%s\" does not name \"%s\"", line, what, msg,
+                 needle);
+    assert_int_equal(count, 4242);
+    char *after = NULL;
+    assert_int_equal(engsched_export_json(t->db, ENGSCHED_SYSTEM, &after), ENGSCHED_OK);
+    if (strcmp(after, t->before) != 0)
+        fail_msg("line %d: a refused import of %s changed the store", line, what);
+    engsched_free(after);
+    int64_t seq = -1;
+    assert_int_equal(engsched_events_last_seq(t->db, &seq), ENGSCHED_OK);
+    assert_int_equal(seq, t->seq);
+}
+
+/* The export with one value replaced (path: engagement index and key, or
+ * a top-level key when index < 0), as text to free(). */
+static char *mutated(const char *export, int index, const char *key, json_t *value)
+{
+    json_error_t error;
+    json_t *doc = json_loads(export, 0, &error);
+    assert_non_null(doc);
+    json_t *target = index < 0 ? doc : json_array_get(json_object_get(doc, "engagements"),
+                                                      (size_t)index);
+    assert_non_null(target);
+    assert_int_equal(json_object_set_new(target, key, value), 0);
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    assert_non_null(text);
+    return text;
+}
+
+static void test_import_refuses_bad_documents_whole(void **state)
+{
+    fx *f = *state;
+    engsched_id a = fx_request(f, f->client_user, f->client[0], "First", "2026-04-01",
+                               "2026-04-02");
+    fx_approve(f, a);
+    engsched_id b2 = fx_request(f, f->client_user, f->client[0],
+                                "Second", "2026-05-01", "2026-05-02");
+    fx_ok(f, engsched_file_attach(f->db, f->manager, b2, "scope.txt", "text/plain", "in scope",
+                                  8, NULL));
+    char *export = NULL;
+    fx_ok(f, engsched_export_json(f->db, ENGSCHED_SYSTEM, &export));
+
+    import_target t = {NULL, NULL, 0};
+    assert_int_equal(engsched_open(":memory:", NULL, &t.db), ENGSCHED_OK);
+    assert_int_equal(engsched_export_json(t.db, ENGSCHED_SYSTEM, &t.before), ENGSCHED_OK);
+    assert_int_equal(engsched_events_last_seq(t.db, &t.seq), ENGSCHED_OK);
+
+#define IMPORT_REFUSED(json, want, needle) import_refused_at(&t, (json), (want), (needle), #json, __LINE__)
+    IMPORT_REFUSED("{", ENGSCHED_EINVAL, "line 1");
+    IMPORT_REFUSED("{\"format\":\"engsched-export\",\n\"format\":\"x\"}", ENGSCHED_EINVAL, "line 2");
+    IMPORT_REFUSED("[]", ENGSCHED_EINVAL, NULL);
+    IMPORT_REFUSED(NULL, ENGSCHED_EINVAL, "json");
+
+    char *bad = mutated(export, 1, "start", json_string("2026-02-30"));
+    IMPORT_REFUSED(bad, ENGSCHED_EINVAL, "engagements[1].start");
+    free(bad);
+    bad = mutated(export, 0, "name", json_string(""));
+    IMPORT_REFUSED(bad, ENGSCHED_EINVAL, "engagements[0].name");
+    free(bad);
+    bad = mutated(export, 1, "name", json_string("bad\x01name"));
+    IMPORT_REFUSED(bad, ENGSCHED_EINVAL, "engagements[1].name");
+    free(bad);
+    bad = mutated(export, 1, "custom_fields", json_pack("[i]", 1));
+    IMPORT_REFUSED(bad, ENGSCHED_EINVAL, "engagements[1].custom_fields");
+    free(bad);
+    bad = mutated(export, -1, "format", json_string("something-else"));
+    IMPORT_REFUSED(bad, ENGSCHED_EINVAL, "format");
+    free(bad);
+    bad = mutated(export, -1, "engagements", json_string("none"));
+    IMPORT_REFUSED(bad, ENGSCHED_EINVAL, "engagements");
+    free(bad);
+
+    /* The same document, valid, imports; then the refused ones were not
+     * refused for being valid elsewhere. */
+    unsigned int count = 0;
+    assert_int_equal(engsched_import_json(t.db, ENGSCHED_SYSTEM, export, &count), ENGSCHED_OK);
+    assert_int_equal(count, 2);
+    char *copy = NULL;
+    assert_int_equal(engsched_export_json(t.db, ENGSCHED_SYSTEM, &copy), ENGSCHED_OK);
+    assert_string_equal(copy, export);
+    engsched_free(copy);
+
+    /* Importing needs ADMIN. */
+    baseline base = {0};
+    base_take(f, &base);
+    REFUSED(f, &base, ENGSCHED_EDENIED, "admin",
+            engsched_import_json(f->db, f->manager, export, &count));
+    base_free(&base);
+#undef IMPORT_REFUSED
+    engsched_free(t.before);
+    assert_int_equal(engsched_close(t.db), ENGSCHED_OK);
+    engsched_free(export);
+}
+
 static void test_null_handle_is_misuse_everywhere(void **state)
 {
     fx *f = *state;
@@ -1219,6 +1335,14 @@ static void test_null_handle_is_misuse_everywhere(void **state)
     MISUSE(engsched_cursor_next(NULL, &has));
     MISUSE(engsched_availability_next(NULL, &has));
     MISUSE(engsched_work_list_item(NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL));
+    unsigned int imported = 0;
+    MISUSE(engsched_engagement_json(NULL, f->manager, id, &text));
+    MISUSE(engsched_export_json(NULL, f->manager, &text));
+    MISUSE(engsched_import_json(NULL, ENGSCHED_SYSTEM, "{}", &imported));
+    MISUSE(engsched_invitation_ics(NULL, f->manager, id, f->operator1, &text));
+    MISUSE(engsched_invitation_mail(NULL, f->manager, id, f->operator1, &text));
+    MISUSE(engsched_feed_ics(NULL, f->operator1, f->operator1, &text));
+    assert_int_equal(imported, 0);
     assert_null(work);
     assert_null(query);
     assert_null(cursor);
@@ -1305,6 +1429,11 @@ static void test_null_out_pointers_are_errors(void **state)
     NULL_OUT(f, &b, "out_value", engsched_setting_get(f->db, "timezone", NULL));
     NULL_OUT(f, &b, "key", engsched_setting_get(f->db, NULL, &text));
     NULL_OUT(f, &b, "out_read", engsched_file_read(f->db, f->manager, file, 0, NULL, 0, NULL));
+    NULL_OUT(f, &b, "out_json", engsched_engagement_json(f->db, f->manager, id, NULL));
+    NULL_OUT(f, &b, "out_json", engsched_export_json(f->db, f->manager, NULL));
+    NULL_OUT(f, &b, "out", engsched_invitation_ics(f->db, f->manager, id, f->operator1, NULL));
+    NULL_OUT(f, &b, "out", engsched_invitation_mail(f->db, f->manager, id, f->operator1, NULL));
+    NULL_OUT(f, &b, "out_ics", engsched_feed_ics(f->db, f->operator1, f->operator1, NULL));
     assert_int_equal(out, 0);
     assert_null(text);
 
@@ -1380,6 +1509,7 @@ int main(void)
         T(test_directory_bad_keys_emails_roles_and_masks),
         T(test_bad_user_argument_is_named_user),
         T(test_staffing_and_view_arguments),
+        T(test_import_refuses_bad_documents_whole),
         T(test_null_handle_is_misuse_everywhere),
         T(test_null_out_pointers_are_errors),
         T(test_builder_of_another_handle_is_misuse),
