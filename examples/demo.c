@@ -410,9 +410,10 @@ static int print_list(demo *d)
     ex_table *t = ex_table_new(7, headers);
     char *token = NULL;
     int pages = 0, good = t != NULL;
-    if (!good)
+    if (good)
+        ex_table_align_right(t, 0);
+    else
         fprintf(stderr, "demo: out of memory\n");
-    ex_table_align_right(t, 0);
     /* Every status, Canceled included; small pages to show keyset paging. */
     good = good && ok(d, engsched_query_new(d->db, &q)) &&
            ok(d, engsched_query_set_statuses(q, engsched_tab_statuses(ENGSCHED_TAB_ALL) |
