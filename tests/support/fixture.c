@@ -161,6 +161,10 @@ typedef struct sbuf {
     size_t len, cap;
 } sbuf;
 
+#if defined(__GNUC__)
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#endif
+
 static void sb_printf(sbuf *b, const char *fmt, ...)
 {
     va_list ap;
