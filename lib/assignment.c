@@ -79,12 +79,18 @@ static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_enga
                        (long long)user, (long long)e->rec.id);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "assigning an operator");
-    if (strict && conflicts->count > 0)
+    if (strict && conflicts->count > 0) {
+        /* Sorted by start; the latest end can be anywhere in the list. */
+        const es_work_item *last = &conflicts->items[0];
+        for (size_t i = 1; i < conflicts->count; i++) {
+            if (conflicts->items[i].end_day > last->end_day)
+                last = &conflicts->items[i];
+        }
         return es_fail(db, ENGSCHED_ECONFLICT,
                        "operator: user %lld has %zu overlapping engagement(s) or absence(s) "
                        "from %s to %s (strict conflict policy)",
-                       (long long)user, conflicts->count, conflicts->items[0].start,
-                       conflicts->items[conflicts->count - 1].end);
+                       (long long)user, conflicts->count, conflicts->items[0].start, last->end);
+    }
     if ((rc = es_invitation_touch(db, e->rec.id, user, 0)) != ENGSCHED_OK)
         return rc;
     return es_emit(db, actor->id, e->rec.id, "operator.assigned", e->rec.status, e->rec.status,

@@ -9,9 +9,11 @@
 
 #define OPERATOR_CHUNK 64
 #define OPERATOR_PERMISSIONS (ENGSCHED_PERM_REPORT_VIEW | ENGSCHED_PERM_REPORT_EDIT)
-/* Everything that occupied or occupies the operator; canceled work never did. */
+/* Everything that occupies, occupied or may occupy the operator (pending
+ * work counts as in conflict checks); canceled work never did. */
 #define WORK_STATUSES                                                                      \
-    (ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_SCHEDULED) |                                        \
+    (ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_PENDING) |                                          \
+     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_SCHEDULED) |                                        \
      ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_PROGRESS) |                                      \
      ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_REVIEW) |                                        \
      ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_COMPLETE))

@@ -10,6 +10,31 @@ static engsched_rc check_key(engsched *db, const char *field, const char *key)
     return es_check_text(db, field, key, 1, ES_NAME_MAX, ES_TEXT_LINE);
 }
 
+/* The find-by-name calls differ only in the callback and the noun. */
+typedef engsched_rc (*find_fn)(engsched_storage *s, const char *key, engsched_id *out_id);
+
+static engsched_rc find_by_key(engsched *db, find_fn find, const char *noun, const char *field,
+                               const char *key, engsched_id *out_id)
+{
+    ES_CHECK_DB(db);
+    if (key == NULL || out_id == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "%s: must not be NULL",
+                       key == NULL ? field : "out_id");
+    engsched_rc rc = es_begin(db, 0);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    engsched_id id = 0;
+    rc = find(db->storage, key, &id);
+    if (rc == ENGSCHED_ENOTFOUND)
+        es_fail(db, rc, "%s with %s \"%s\" not found", noun, field, key);
+    else if (rc != ENGSCHED_OK)
+        es_storage_fail(db, rc, "looking a name up");
+    rc = es_finish(db, rc);
+    if (rc == ENGSCHED_OK)
+        *out_id = id;
+    return rc;
+}
+
 engsched_rc engsched_client_upsert(engsched *db, engsched_id actor, const char *host_key,
                                    const char *name, engsched_id *out_id)
 {
@@ -42,23 +67,8 @@ engsched_rc engsched_client_upsert(engsched *db, engsched_id actor, const char *
 
 engsched_rc engsched_client_find(engsched *db, const char *host_key, engsched_id *out_id)
 {
-    ES_CHECK_DB(db);
-    if (host_key == NULL || out_id == NULL)
-        return es_fail(db, ENGSCHED_EINVAL, "%s: must not be NULL",
-                       host_key == NULL ? "host_key" : "out_id");
-    engsched_rc rc = es_begin(db, 0);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    engsched_id id = 0;
-    rc = db->storage->client_find(db->storage, host_key, &id);
-    if (rc == ENGSCHED_ENOTFOUND)
-        es_fail(db, rc, "client with host key \"%s\" not found", host_key);
-    else if (rc != ENGSCHED_OK)
-        es_storage_fail(db, rc, "finding a client");
-    rc = es_finish(db, rc);
-    if (rc == ENGSCHED_OK)
-        *out_id = id;
-    return rc;
+    return find_by_key(db, db ? db->storage->client_find : NULL, "client", "host_key", host_key,
+                       out_id);
 }
 
 engsched_rc engsched_client_name(engsched *db, engsched_id client, char **out_name)
@@ -139,23 +149,8 @@ engsched_rc engsched_user_upsert(engsched *db, engsched_id actor, const char *ho
 
 engsched_rc engsched_user_find(engsched *db, const char *host_key, engsched_id *out_id)
 {
-    ES_CHECK_DB(db);
-    if (host_key == NULL || out_id == NULL)
-        return es_fail(db, ENGSCHED_EINVAL, "%s: must not be NULL",
-                       host_key == NULL ? "host_key" : "out_id");
-    engsched_rc rc = es_begin(db, 0);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    engsched_id id = 0;
-    rc = db->storage->user_find(db->storage, host_key, &id);
-    if (rc == ENGSCHED_ENOTFOUND)
-        es_fail(db, rc, "user with host key \"%s\" not found", host_key);
-    else if (rc != ENGSCHED_OK)
-        es_storage_fail(db, rc, "finding a user");
-    rc = es_finish(db, rc);
-    if (rc == ENGSCHED_OK)
-        *out_id = id;
-    return rc;
+    return find_by_key(db, db ? db->storage->user_find : NULL, "user", "host_key", host_key,
+                       out_id);
 }
 
 engsched_rc engsched_user_permissions(engsched *db, engsched_id user,
@@ -288,21 +283,5 @@ engsched_rc engsched_role_set_permissions(engsched *db, engsched_id actor, engsc
 
 engsched_rc engsched_role_find(engsched *db, const char *name, engsched_id *out_id)
 {
-    ES_CHECK_DB(db);
-    if (name == NULL || out_id == NULL)
-        return es_fail(db, ENGSCHED_EINVAL, "%s: must not be NULL",
-                       name == NULL ? "name" : "out_id");
-    engsched_rc rc = es_begin(db, 0);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    engsched_id id = 0;
-    rc = db->storage->role_find(db->storage, name, &id);
-    if (rc == ENGSCHED_ENOTFOUND)
-        es_fail(db, rc, "role \"%s\" not found", name);
-    else if (rc != ENGSCHED_OK)
-        es_storage_fail(db, rc, "finding a role");
-    rc = es_finish(db, rc);
-    if (rc == ENGSCHED_OK)
-        *out_id = id;
-    return rc;
+    return find_by_key(db, db ? db->storage->role_find : NULL, "role", "name", name, out_id);
 }

@@ -39,9 +39,8 @@ static json_t *creation_details(const engsched_rec_engagement *r)
                      (json_int_t)r->report);
 }
 
-engsched_rc es_engagement_insert_new(engsched *db, engsched_id actor_id,
-                                     const engsched_input *in, es_op op, int64_t now,
-                                     es_actor *actor, es_engagement *out)
+static engsched_rc insert_new(engsched *db, engsched_id actor_id, const engsched_input *in,
+                              es_op op, int64_t now, es_actor *actor, es_engagement *out)
 {
     engsched_rc rc = es_actor_load(db, actor_id, actor);
     if (rc != ENGSCHED_OK || (rc = check_client(db, actor, in->client)) != ENGSCHED_OK)
@@ -82,5 +81,33 @@ engsched_rc es_engagement_insert_new(engsched *db, engsched_id actor_id,
         return ENGSCHED_OK;
 fail:
     es_engagement_release(out);
+    return rc;
+}
+
+engsched_rc es_engagement_new(engsched *db, engsched_id actor, const engsched_input *in, es_op op,
+                              unsigned int allowed_fields, engsched_id *out_id)
+{
+    const char *verb = op == ES_OP_CREATE ? "create" : "request";
+    engsched_rc rc = es_input_check_owner(db, in);
+    if (rc != ENGSCHED_OK || (rc = es_input_only(db, in, allowed_fields, verb)) != ENGSCHED_OK ||
+        (rc = es_input_require(db, in, ES_F_NAME | ES_F_CLIENT | ES_F_DATES, verb)) !=
+            ENGSCHED_OK)
+        return rc;
+    if ((rc = es_begin(db, 1)) != ENGSCHED_OK)
+        return rc;
+    int64_t now = es_now(db);
+    es_actor who;
+    es_engagement e;
+    rc = insert_new(db, actor, in, op, now, &who, &e);
+    if (rc != ENGSCHED_OK)
+        return es_finish(db, rc);
+    engsched_id id = e.rec.id;
+    rc = es_attach_input_files(db, &who, &e, in, now);
+    if (rc == ENGSCHED_OK)
+        rc = es_assign_input_operators(db, &who, &e, in, now);
+    es_engagement_release(&e);
+    rc = es_finish(db, rc);
+    if (rc == ENGSCHED_OK && out_id != NULL)
+        *out_id = id;
     return rc;
 }

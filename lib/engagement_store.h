@@ -49,11 +49,12 @@ engsched_rc es_attach_input_files(engsched *db, const es_actor *actor, const es_
 
 
 
-/* Request and create: check the actor against the input's client, then
- * insert the record (report in Draft when with_report) and its event. */
-engsched_rc es_engagement_insert_new(engsched *db, engsched_id actor_id,
-                                     const engsched_input *in, es_op op, int64_t now,
-                                     es_actor *actor, es_engagement *out);
+/* Request and create: validate the input against the fields the operation
+ * takes, check the actor against the input's client, insert the record
+ * (with its report in Draft for create) and its event, then its files and
+ * operators, all in one transaction. */
+engsched_rc es_engagement_new(engsched *db, engsched_id actor, const engsched_input *in, es_op op,
+                              unsigned int allowed_fields, engsched_id *out_id);
 
 /* A builder made on another handle is a programming error. */
 engsched_rc es_input_check_owner(engsched *db, const engsched_input *in);

@@ -902,7 +902,13 @@ ENGSCHED_API const char *engsched_engagement_end(const engsched_engagement *e);
 ENGSCHED_API engsched_status engsched_engagement_status(const engsched_engagement *e);
 /** @brief The cancellation reason or "". @param e the snapshot @return the text */
 ENGSCHED_API const char *engsched_engagement_cancel_reason(const engsched_engagement *e);
-/** @brief The version counter, raised by every change. @param e the snapshot @return the version */
+/**
+ * @brief The version counter: raised by every change of the engagement's own
+ *        fields, dates, report or status (assignments and files are records
+ *        of their own and leave it as it is).
+ * @param e the snapshot
+ * @return the version
+ */
 ENGSCHED_API int64_t engsched_engagement_version(const engsched_engagement *e);
 /** @brief Creation instant, UTC seconds. @param e the snapshot @return the instant */
 ENGSCHED_API int64_t engsched_engagement_created_at(const engsched_engagement *e);
