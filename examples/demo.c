@@ -66,8 +66,11 @@ static void demo_on_event(void *ctx, const char *json)
     ((demo *)ctx)->events++;
 }
 
-static int demo_on_mail(void *ctx, const char *recipient, const char *message, size_t length)
+static int demo_on_mail(void *ctx, engsched_id engagement, engsched_id user,
+                        const char *recipient, const char *message, size_t length)
 {
+    (void)engagement;
+    (void)user;
     demo *d = ctx;
     char path[4200];
     if (ex_outbox_write(d->outbox, recipient, message, length, path, sizeof path) != 0) {

@@ -324,7 +324,8 @@ void es_invitation_deliver(engsched *db)
             es_log(db, ENGSCHED_LOG_ERROR, "invitation not sent: %s", db->errmsg);
             continue;
         }
-        if (db->opts.on_mail(db->opts.mail_ctx, inv.recipient, inv.mail, inv.mail_len) != 0)
+        if (db->opts.on_mail(db->opts.mail_ctx, queue[i].engagement, queue[i].user, inv.recipient,
+                             inv.mail, inv.mail_len) != 0)
             es_log(db, ENGSCHED_LOG_ERROR,
                    "the mail callback refused the invitation of user %lld to engagement %lld; "
                    "engsched_invitation_mail() rebuilds it for a retry",

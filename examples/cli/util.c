@@ -96,8 +96,11 @@ static int64_t cli_clock(void *ctx)
     return cli_now(ctx);
 }
 
-static int cli_on_mail(void *ctx, const char *recipient, const char *message, size_t length)
+static int cli_on_mail(void *ctx, engsched_id engagement, engsched_id user,
+                       const char *recipient, const char *message, size_t length)
 {
+    (void)engagement;
+    (void)user;
     cli *c = ctx;
     char path[4200];
     if (ex_outbox_write(c->outbox, recipient, message, length, path, sizeof path) != 0) {

@@ -73,8 +73,11 @@ static int pipe_to(const char *command, const char *message, size_t length)
     return bad || status != 0 ? -1 : 0;
 }
 
-static int job_on_mail(void *ctx, const char *recipient, const char *message, size_t length)
+static int job_on_mail(void *ctx, engsched_id engagement, engsched_id user,
+                       const char *recipient, const char *message, size_t length)
 {
+    (void)engagement;
+    (void)user;
     job *j = ctx;
     if (j->sendmail != NULL) {
         if (pipe_to(j->sendmail, message, length) == 0) {

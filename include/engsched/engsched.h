@@ -145,14 +145,17 @@ typedef int64_t (*engsched_clock_fn)(void *ctx);
  * Called after the transaction that caused it committed. The library opens
  * no socket: the host sends the message, queues it or writes it to disk.
  * @param ctx the options' mail_ctx
+ * @param engagement the engagement the invitation is for
+ * @param user the operator it is for; with @p engagement, what
+ *        engsched_invitation_mail() takes to rebuild it for a retry
  * @param recipient the bare address (addr-spec) to deliver to
  * @param message the message with CRLF line ends, valid during the call
  * @param length the message length in bytes
  * @return 0 when the host took the message; nonzero makes the library log
  *         the failure (the assignment stays; see engsched_invitation_mail())
  */
-typedef int (*engsched_mail_fn)(void *ctx, const char *recipient, const char *message,
-                                size_t length);
+typedef int (*engsched_mail_fn)(void *ctx, engsched_id engagement, engsched_id user,
+                                const char *recipient, const char *message, size_t length);
 
 /** @brief What assigning an operator over existing work does. */
 typedef enum engsched_conflict_policy {
@@ -485,6 +488,21 @@ ENGSCHED_API engsched_rc engsched_user_upsert(engsched *db, engsched_id actor,
                                               unsigned int flags, engsched_id *out_id);
 
 /**
+ * @brief A user's directory entry; each string to engsched_free().
+ * @param db the handle
+ * @param user the user id
+ * @param[out] out_host_key the host's key, or NULL
+ * @param[out] out_email the e-mail address ("" if none), or NULL
+ * @param[out] out_display_name the display name, or NULL
+ * @param[out] out_role the role id, or NULL
+ * @param[out] out_flags ::engsched_user_flags, or NULL
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EINVAL, ::ENGSCHED_ENOMEM
+ */
+ENGSCHED_API engsched_rc engsched_user_info(engsched *db, engsched_id user, char **out_host_key,
+                                            char **out_email, char **out_display_name,
+                                            engsched_id *out_role, unsigned int *out_flags);
+
+/**
  * @brief Find a user by the host's key.
  * @param db the handle
  * @param host_key the host's identifier
@@ -552,6 +570,16 @@ ENGSCHED_API engsched_rc engsched_role_create(engsched *db, engsched_id actor, c
  */
 ENGSCHED_API engsched_rc engsched_role_set_permissions(engsched *db, engsched_id actor,
                                                        engsched_id role, unsigned int permissions);
+
+/**
+ * @brief The permission mask of a role, built-in or custom.
+ * @param db the handle
+ * @param role the role id
+ * @param[out] out_permissions the mask
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_EINVAL
+ */
+ENGSCHED_API engsched_rc engsched_role_permissions(engsched *db, engsched_id role,
+                                                   unsigned int *out_permissions);
 
 /**
  * @brief Find a role by name.
@@ -958,6 +986,13 @@ typedef enum engsched_action {
     ENGSCHED_ACTION_REPORT_REVIEW = 1u << 10, /**< move it to In Review / Approved */
     ENGSCHED_ACTION_REPORT_PUBLISH = 1u << 11 /**< publish it */
 } engsched_action;
+
+/**
+ * @brief The machine name of an action bit, e.g. "files_upload".
+ * @param action exactly one ::engsched_action bit
+ * @return a static string; NULL if not exactly one known bit
+ */
+ENGSCHED_API const char *engsched_action_name(unsigned int action);
 
 /**
  * @brief Which actions @p actor may take on @p engagement now (permissions

@@ -16,15 +16,22 @@ typedef struct outbox {
     int count;
     int refuse;          /* the callback fails when set */
     char last_to[256];
+    engsched_id last_engagement; /* what a retry passes to engsched_invitation_mail() */
+    engsched_id last_user;
     char *last;          /* last message */
     char log[2048];      /* last error logged */
 } outbox;
 
 static outbox box;
 
-static int on_mail(void *ctx, const char *to, const char *message, size_t length)
+static int on_mail(void *ctx, engsched_id engagement, engsched_id user, const char *to,
+                   const char *message, size_t length)
 {
     (void)ctx;
+    assert_true(engagement > 0);
+    assert_true(user > 0);
+    box.last_engagement = engagement;
+    box.last_user = user;
     box.count++;
     snprintf(box.last_to, sizeof box.last_to, "%s", to);
     free(box.last);
@@ -206,6 +213,8 @@ static void test_unassign_cancels_for_that_operator_only(void **state)
     fx_ok(&f, engsched_assign(f.db, f.manager, id, 0, f.operator2, ENGSCHED_OPROLE_TESTER, NULL));
     fx_ok(&f, engsched_unassign(f.db, f.manager, id, 0, f.operator2));
     assert_string_equal(box.last_to, "operator2@example.com");
+    assert_int_equal(box.last_engagement, id);
+    assert_int_equal(box.last_user, f.operator2);
     parsed gone = invitation_of(&f, id, f.operator2);
     assert_string_equal(gone.method, "CANCEL");
     assert_int_equal(gone.sequence, 1);

@@ -109,7 +109,7 @@ LOG_FN = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_char_p)
 EVENT_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p)
 CLOCK_FN = ctypes.CFUNCTYPE(c_int64, c_void_p)
 # The message is declared void * so that its length, not a NUL, bounds it.
-MAIL_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_char_p, c_void_p, c_size_t)
+MAIL_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_id, c_id, c_char_p, c_void_p, c_size_t)
 
 OPTIONS_VERSION = 1
 ALLOCATOR_VERSION = 1
@@ -189,6 +189,10 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_client_find", c_rc, (HandleP, _S, P(c_id))),
     ("engsched_client_name", c_rc, (HandleP, c_id, _OUT_STR)),
     ("engsched_user_upsert", c_rc, (HandleP, c_id, _S, _S, _S, c_id, c_uint, P(c_id))),
+    ("engsched_user_info", c_rc,
+     (HandleP, c_id, _OUT_STR, _OUT_STR, _OUT_STR, P(c_id), P(c_uint))),
+    ("engsched_role_permissions", c_rc, (HandleP, c_id, P(c_uint))),
+    ("engsched_action_name", _S, (c_uint,)),
     ("engsched_user_find", c_rc, (HandleP, _S, P(c_id))),
     ("engsched_user_permissions", c_rc, (HandleP, c_id, P(c_uint))),
     ("engsched_access_grant", c_rc, (HandleP, c_id, c_id, c_id)),

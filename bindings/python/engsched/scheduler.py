@@ -52,6 +52,7 @@ from .enums import (
 from .errors import EngschedError, MisuseError, error_for
 from .models import (
     Assignment,
+    UserInfo,
     Engagement,
     FileInfo,
     OperatorAvailability,
@@ -212,8 +213,10 @@ def _event_trampoline(on_event: Callable[[Dict[str, Any]], None]) -> Callable[[A
 
 def _mail_trampoline(
     on_mail: Callable[[str, bytes], Optional[bool]]
-) -> Callable[[Any, Any, Any, int], int]:
-    def trampoline(_ctx: Any, recipient: Optional[bytes], message: Any, length: int) -> int:
+) -> Callable[[Any, int, int, Any, Any, int], int]:
+    def trampoline(
+        _ctx: Any, _engagement: int, _user: int, recipient: Optional[bytes], message: Any, length: int
+    ) -> int:
         try:
             taken = on_mail(_str(recipient), ctypes.string_at(message, length) if message else b"")
             return 1 if taken is False else 0
@@ -535,6 +538,27 @@ class Scheduler:
     def user_find(self, host_key: str) -> Optional[int]:
         """The id of the user with this host key, or None."""
         return self._find("engsched_user_find", _text(host_key, "host_key"))
+
+    def user_info(self, user: int) -> UserInfo:
+        """A user's directory entry."""
+        key, email, name = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p()
+        role, flags = ctypes.c_int64(), ctypes.c_uint()
+        with self._handle() as db:
+            self._check(db, self._lib.engsched_user_info(
+                db, _int(user, "user"), ctypes.byref(key), ctypes.byref(email),
+                ctypes.byref(name), ctypes.byref(role), ctypes.byref(flags)))
+            try:
+                texts = [ctypes.string_at(p.value).decode("utf-8", "replace") for p in (key, email, name)]
+            finally:
+                for p in (key, email, name):
+                    self._lib.engsched_free(p.value)
+        return UserInfo(int(user), texts[0], texts[1], texts[2], role.value, bool(flags.value & 1))
+
+    def role_permissions(self, role: int) -> Permission:
+        """The permission mask of a role."""
+        out = ctypes.c_uint()
+        self._call("engsched_role_permissions", _int(role, "role"), ctypes.byref(out))
+        return Permission(out.value)
 
     def user_permissions(self, user: int) -> Permission:
         """A user's effective permissions (their role's mask)."""
