@@ -60,3 +60,20 @@ unsigned int es_capabilities_compute(int is_system, unsigned int permissions, in
         actions |= ENGSCHED_ACTION_REPORT_PUBLISH;
     return actions;
 }
+
+static const char *const action_names[] = {
+    "view",           "approve",        "edit",         "cancel",
+    "assign",         "files_upload",   "files_download", "files_delete",
+    "report_view",    "report_edit",    "report_review", "report_publish",
+};
+
+const char *engsched_action_name(unsigned int action)
+{
+    const unsigned int known = (1u << (sizeof action_names / sizeof action_names[0])) - 1;
+    if (action == 0 || (action & (action - 1)) != 0 || (action & ~known) != 0)
+        return NULL;
+    unsigned int bit = 0;
+    while ((1u << bit) != action)
+        bit++;
+    return action_names[bit];
+}

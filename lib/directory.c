@@ -285,3 +285,78 @@ engsched_rc engsched_role_find(engsched *db, const char *name, engsched_id *out_
 {
     return find_by_key(db, db ? db->storage->role_find : NULL, "role", "name", name, out_id);
 }
+
+/* Copy each wanted string; on failure none is handed out. */
+static void copy_out(char **out, const char *value, int *failed)
+{
+    if (out == NULL)
+        return;
+    *out = es_strdup(value ? value : "");
+    if (*out == NULL)
+        *failed = 1;
+}
+
+engsched_rc engsched_user_info(engsched *db, engsched_id user, char **out_host_key,
+                               char **out_email, char **out_display_name, engsched_id *out_role,
+                               unsigned int *out_flags)
+{
+    ES_CHECK_DB(db);
+    if (user <= 0)
+        return es_fail(db, ENGSCHED_EINVAL, "user: %lld is not a user id", (long long)user);
+    engsched_rc rc = es_begin(db, 0);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    engsched_rec_user rec;
+    char *key = NULL, *email = NULL, *name = NULL;
+    int failed = 0;
+    rc = db->storage->user_get(db->storage, user, &rec);
+    if (rc == ENGSCHED_ENOTFOUND) {
+        es_fail(db, rc, "user: user %lld not found", (long long)user);
+    } else if (rc != ENGSCHED_OK) {
+        es_storage_fail(db, rc, "reading a user");
+    } else {
+        copy_out(out_host_key ? &key : NULL, rec.host_key, &failed);
+        copy_out(out_email ? &email : NULL, rec.email, &failed);
+        copy_out(out_display_name ? &name : NULL, rec.display_name, &failed);
+        if (failed)
+            rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory reading user %lld", (long long)user);
+    }
+    rc = es_finish(db, rc);
+    if (rc != ENGSCHED_OK) {
+        es_free(key);
+        es_free(email);
+        es_free(name);
+        return rc;
+    }
+    if (out_host_key)
+        *out_host_key = key;
+    if (out_email)
+        *out_email = email;
+    if (out_display_name)
+        *out_display_name = name;
+    if (out_role)
+        *out_role = rec.role;
+    if (out_flags)
+        *out_flags = rec.flags;
+    return ENGSCHED_OK;
+}
+
+engsched_rc engsched_role_permissions(engsched *db, engsched_id role, unsigned int *out_permissions)
+{
+    ES_CHECK_DB(db);
+    if (out_permissions == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "out_permissions: must not be NULL");
+    engsched_rc rc = es_begin(db, 0);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    engsched_rec_role rec;
+    rc = db->storage->role_get(db->storage, role, &rec);
+    if (rc == ENGSCHED_ENOTFOUND)
+        es_fail(db, rc, "role: role %lld not found", (long long)role);
+    else if (rc != ENGSCHED_OK)
+        es_storage_fail(db, rc, "reading a role");
+    rc = es_finish(db, rc);
+    if (rc == ENGSCHED_OK)
+        *out_permissions = rec.permissions;
+    return rc;
+}

@@ -12,6 +12,7 @@ from .enums import OperatorRole, ReportStatus, Status, WorkKind
 
 __all__ = [
     "Assignment",
+    "UserInfo",
     "Engagement",
     "FileInfo",
     "WorkItem",
@@ -19,6 +20,18 @@ __all__ = [
     "Page",
     "OperatorAvailability",
 ]
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """A user's directory entry."""
+
+    id: int
+    host_key: str
+    email: str
+    display_name: str
+    role: int
+    all_clients: bool
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,21 @@ class RbacTest(FixtureTestCase):
         with self.assertRaises(EngschedError):
             self.s.approve(self.f.viewer, self.eid)
 
+class DirectoryReadTest(FixtureTestCase):
+    def test_user_info_and_role_permissions(self) -> None:
+        info = self.s.user_info(self.f.operator1)
+        self.assertEqual(info.host_key, "operator1")
+        self.assertEqual(info.email, "operator1@example.com")
+        self.assertEqual(info.display_name, "Operator1")
+        self.assertEqual(info.role, int(BuiltinRole.OPERATOR))
+        self.assertFalse(info.all_clients)
+        self.assertTrue(self.s.user_info(self.f.manager).all_clients)
+        with self.assertRaises(NotFoundError):
+            self.s.user_info(4242)
+        self.assertEqual(
+            self.s.role_permissions(BuiltinRole.VIEWER), Permission.VIEW
+        )
+
 
 if __name__ == "__main__":
     unittest.main()
