@@ -89,6 +89,13 @@ static engsched_rc queue_json(engsched *db, char *json)
 engsched_rc es_emit(engsched *db, engsched_id actor, engsched_id engagement, const char *action,
                     int status_before, int status_after, json_t *details)
 {
+    return es_emit_at(db, es_now(db), actor, engagement, action, status_before, status_after,
+                      details);
+}
+
+engsched_rc es_emit_at(engsched *db, int64_t time, engsched_id actor, engsched_id engagement,
+                       const char *action, int status_before, int status_after, json_t *details)
+{
     engsched_rc rc = ENGSCHED_ENOMEM;
     char *details_text = NULL;
     char *document_text = NULL;
@@ -100,8 +107,8 @@ engsched_rc es_emit(engsched *db, engsched_id actor, engsched_id engagement, con
     details_text = es_json_dump(details, JSON_COMPACT | JSON_SORT_KEYS);
     if (details_text == NULL)
         goto out;
-    engsched_rec_event ev = {0,           es_now(db),    actor,       engagement,
-                             action,      status_before, status_after, details_text};
+    engsched_rec_event ev = {0,      time,          actor,        engagement,
+                             action, status_before, status_after, details_text};
     rc = db->storage->event_append(db->storage, &ev, &ev.seq);
     if (rc != ENGSCHED_OK) {
         es_storage_fail(db, rc, "appending an event");

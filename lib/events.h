@@ -13,6 +13,9 @@
  * Takes ownership of details; NULL (a failed json_pack) gives ENOMEM. */
 engsched_rc es_emit(engsched *db, engsched_id actor, engsched_id engagement, const char *action,
                     int status_before, int status_after, json_t *details);
+/* The same at a given instant: the tick records its own "now". */
+engsched_rc es_emit_at(engsched *db, int64_t time, engsched_id actor, engsched_id engagement,
+                       const char *action, int status_before, int status_after, json_t *details);
 
 /* The JSON document of a stored event. NULL with *rc ECORRUPT when the
  * stored details are not a JSON object, ENOMEM when out of memory. */

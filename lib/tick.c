@@ -28,7 +28,7 @@ static engsched_rc start_one(engsched *db, engsched_id id, int64_t now, unsigned
     int before = e.rec.status;
     rc = es_engagement_save(db, &e, now);
     if (rc == ENGSCHED_OK && e.rec.status != before) {
-        rc = es_emit(db, ENGSCHED_SYSTEM, id, "engagement.started", before, e.rec.status,
+        rc = es_emit_at(db, now, ENGSCHED_SYSTEM, id, "engagement.started", before, e.rec.status,
                      json_pack("{s:I}", "report", (json_int_t)e.rec.report));
         (*moved)++;
     }

@@ -88,7 +88,7 @@ engsched_rc engsched_unavailability_remove(engsched *db, engsched_id actor,
         es_fail(db, rc, "unavailability %lld not found", (long long)unavailability);
     else if (rc != ENGSCHED_OK)
         es_storage_fail(db, rc, "reading unavailability");
-    engsched_id user = rec.user;
+    engsched_id user = rc == ENGSCHED_OK ? rec.user : 0;
     if (rc == ENGSCHED_OK)
         rc = authorize_for(db, actor, user, ENGSCHED_PERM_ASSIGN, "remove the unavailability",
                            &who);
