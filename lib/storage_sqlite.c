@@ -242,6 +242,7 @@ typedef struct es_sqlite {
     size_t path_len;
     int created;  /* this backend created the file */
     int prepared; /* prepare() has succeeded once */
+    int readonly; /* ENGSCHED_OPEN_READONLY: prepare() never writes */
 } es_sqlite;
 
 static es_sqlite *backend_of(engsched_storage *s) { return (es_sqlite *)s; }
@@ -701,6 +702,14 @@ static engsched_rc sq_prepare(engsched_storage *s, int supported_version, int *o
     rc = read_user_version(b, &version);
     if (rc == ENGSCHED_OK && version > supported_version)
         rc = refuse_newer(b, version, supported_version);
+    if (rc == ENGSCHED_OK && b->readonly && version < supported_version) {
+        /* A read-only open must not write, migrations included. */
+        engsched_storage_set_error(&b->base,
+                                   "sqlite: the store is at schema version %d and needs "
+                                   "migrating to %d; open it once without read-only",
+                                   version, supported_version);
+        rc = ENGSCHED_EUNSUPPORTED;
+    }
     while (rc == ENGSCHED_OK && version < supported_version)
         rc = migrate_step(b, supported_version, &version);
 out:
@@ -2299,6 +2308,7 @@ engsched_rc engsched_storage_sqlite_new(const char *path, unsigned int flags,
         return ENGSCHED_ENOMEM;
     }
     b->base = sqlite_table;
+    b->readonly = (flags & ENGSCHED_OPEN_READONLY) != 0;
     engsched_rc rc = open_connection(b, path, flags);
     if (rc == ENGSCHED_OK)
         rc = check_identity(b, path);

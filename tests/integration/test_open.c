@@ -545,6 +545,21 @@ static void test_allocator_hooks(void **state)
     remove_store(path);
 }
 
+/* A read-only open must never write, so a store that would need a schema
+ * migration (here: a new one) is refused, and nothing is created. */
+static void test_read_only_open_never_migrates(void **state)
+{
+    (void)state;
+    char path[512];
+    fx_temp_path(path, sizeof path, "readonly-new.db");
+    engsched_options o = options(ENGSCHED_OPEN_READONLY | ENGSCHED_OPEN_CREATE);
+    engsched *db = NULL;
+    assert_int_equal(engsched_open(path, &o, &db), ENGSCHED_EUNSUPPORTED);
+    assert_null(db);
+    assert_non_null(strstr(engsched_open_errmsg(), "read-only"));
+    assert_int_equal(access(path, F_OK), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_foreign_sqlite_database_is_corrupt_and_untouched),
         cmocka_unit_test(test_newer_schema_is_unsupported_and_untouched),
         cmocka_unit_test(test_bad_options_and_arguments),
+        cmocka_unit_test(test_read_only_open_never_migrates),
         cmocka_unit_test(test_read_only_handle_refuses_writes),
         cmocka_unit_test(test_schema_version_is_the_supported_one),
         cmocka_unit_test(test_reopen_keeps_data),
