@@ -12,6 +12,8 @@
  * Conventions, as in sqlite3.h and libgit2:
  * - every fallible function returns an ::engsched_rc and writes its results
  *   through pointer arguments, which are left untouched on failure;
+ * - a NULL handle gives ::ENGSCHED_EMISUSE; a NULL output pointer gives
+ *   ::ENGSCHED_EINVAL naming the parameter;
  * - engsched_errmsg() explains the last failure of a handle;
  * - strings the caller keeps are released with engsched_free(); strings
  *   returned by getters of a snapshot live as long as the snapshot;
@@ -646,7 +648,8 @@ typedef enum engsched_operator_role {
  * @brief Make an empty builder.
  * @param db the handle (for the error message and allocator)
  * @param[out] out the builder
- * @return ::ENGSCHED_OK, ::ENGSCHED_ENOMEM, ::ENGSCHED_EMISUSE
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOMEM, ::ENGSCHED_EINVAL (NULL @p out),
+ *         ::ENGSCHED_EMISUSE (NULL @p db)
  */
 ENGSCHED_API engsched_rc engsched_input_new(engsched *db, engsched_input **out);
 
@@ -1328,7 +1331,8 @@ ENGSCHED_API unsigned int engsched_tab_statuses(engsched_tab tab);
  *        ascending, pages of 50.
  * @param db the handle
  * @param[out] out the query, to engsched_query_free()
- * @return ::ENGSCHED_OK, ::ENGSCHED_ENOMEM, ::ENGSCHED_EMISUSE
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOMEM, ::ENGSCHED_EINVAL (NULL @p out),
+ *         ::ENGSCHED_EMISUSE (NULL @p db)
  */
 ENGSCHED_API engsched_rc engsched_query_new(engsched *db, engsched_query **out);
 
