@@ -196,8 +196,10 @@ static double utilisation_of(const engsched_availability *av)
 
 engsched_rc engsched_availability_next(engsched_availability *av, int *out_has_row)
 {
-    if (av == NULL || out_has_row == NULL)
+    if (av == NULL)
         return ENGSCHED_EMISUSE;
+    if (out_has_row == NULL)
+        return es_fail(av->db, ENGSCHED_EINVAL, "out_has_row: must not be NULL");
     av->current = NULL;
     es_work_list_clear(av->work);
     if (av->pos >= av->count) {

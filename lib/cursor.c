@@ -166,8 +166,10 @@ static engsched_rc end_of_rows(engsched_cursor *cur, int *out_has_row)
 
 engsched_rc engsched_cursor_next(engsched_cursor *cur, int *out_has_row)
 {
-    if (cur == NULL || out_has_row == NULL)
+    if (cur == NULL)
         return ENGSCHED_EMISUSE;
+    if (out_has_row == NULL)
+        return es_fail(cur->db, ENGSCHED_EINVAL, "out_has_row: must not be NULL");
     if (cur->pos >= cur->count) {
         if ((cur->paged && cur->remaining == 0) || cur->source_done)
             return end_of_rows(cur, out_has_row);
