@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "storage_pg.h"
 
 /* The schema version this library writes; backends migrate up to it. */
 #define ES_SCHEMA_VERSION 1
@@ -127,7 +128,10 @@ engsched_rc engsched_open(const char *path, const engsched_options *opts, engsch
     unsigned int flags = opts ? opts->flags : (unsigned int)ENGSCHED_OPEN_CREATE;
     engsched_storage *backend = NULL;
     es_storage_message_clear();
-    engsched_rc rc = engsched_storage_sqlite_new(path, flags, &backend);
+    /* PostgreSQL URIs go to that backend (storage_pg.c); anything else
+     * is a SQLite file name. */
+    engsched_rc rc = es_pg_is_uri(path) ? engsched_storage_postgres_new(path, flags, &backend)
+                                        : engsched_storage_sqlite_new(path, flags, &backend);
     if (rc != ENGSCHED_OK) {
         const char *detail = es_storage_message();
         es_open_fail_message("%s", detail[0] ? detail : engsched_rc_describe(rc));

@@ -215,7 +215,12 @@ ENGSCHED_API engsched_rc engsched_options_init(engsched_options *opts, unsigned 
  * open and migrated forward on later ones; a store written by a newer
  * library is refused. Nothing is created when opening fails.
  *
- * @param path the SQLite file, or `:memory:`
+ * A @p path starting with `postgresql://` or `postgres://` opens the
+ * PostgreSQL backend instead (see engsched_storage_postgres_new() in
+ * storage.h), e.g. `postgresql://app@db.example.com/engsched`; it adds
+ * ::ENGSCHED_EDENIED for credentials the server refuses.
+ *
+ * @param path the SQLite file, or `:memory:`, or a PostgreSQL URI
  * @param opts options, or NULL for the defaults
  * @param[out] out the new handle; set only on success
  * @return ::ENGSCHED_OK;
