@@ -1039,8 +1039,9 @@ static engsched_rc check_schema(es_pg *b, const schema_state *st, int supported)
         return refuse_newer(b, st->version, supported);
     if (!st->has_store && st->relations > 0) {
         engsched_storage_set_error(&b->base,
-                                   "postgresql: schema %s of %s holds %lld tables but no "
-                                   "libengsched store; use an empty database or schema "
+                                   "postgresql: schema %s of %s already holds %lld "
+                                   "table(s) but no libengsched store; use an empty "
+                                   "database or schema "
                                    "(options=-csearch_path%%3D<schema>)",
                                    b->schema, b->where, st->relations);
         return ENGSCHED_ECORRUPT;
