@@ -15,6 +15,15 @@ static int logical_line(const char *text, size_t len, size_t i, size_t *content,
         if (text[i] == '\n')
             return 0;
         if (text[i] == '\r') {
+            /* libical 3.0 counts a line's own CR as content when it folds,
+             * and may put the fold between that CR and its LF: CR, CRLF,
+             * white space, LF. No CR stands in content otherwise (libical
+             * escapes line breaks), so this is the line's end. */
+            if (i + 4 < len && text[i + 1] == '\r' && text[i + 2] == '\n' &&
+                (text[i + 3] == ' ' || text[i + 3] == '\t') && text[i + 4] == '\n') {
+                i += 5;
+                break;
+            }
             if (i + 1 >= len || text[i + 1] != '\n')
                 return 0;
             if (i + 2 < len && (text[i + 2] == ' ' || text[i + 2] == '\t')) {

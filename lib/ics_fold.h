@@ -15,7 +15,9 @@
  * sequence is split: a continuation line is a space and at most 74
  * octets. Line ends in the input must be CRLF; the result ends in CRLF.
  * *out is NUL-terminated and freed with es_free; *out_len (if not NULL)
- * excludes the NUL. EINVAL for a bare CR or LF, ENOMEM. */
+ * excludes the NUL. A fold that libical 3.0 put between a line's CR and
+ * LF (CR CRLF SP LF) is read as that line's end. EINVAL for any other
+ * bare CR or LF, ENOMEM. */
 engsched_rc es_ics_refold(const char *text, size_t len, char **out, size_t *out_len);
 
 /* 1 when text is well-formed at the byte level: CRLF line ends only (and
