@@ -13,7 +13,8 @@
 #
 # If ENGSCHED_TEST_PG is already set (a server of your own), CMD runs
 # against it as it is. If no PostgreSQL server is installed (Debian:
-# postgresql), CMD runs without one and those tests skip. As root, the
+# postgresql), CMD runs without one and those tests skip (in CI, with
+# $CI set, that is an error instead). As root, the
 # cluster runs as the system user postgres (created by the Debian package;
 # initdb refuses root). Exits with CMD's status.
 set -euo pipefail
@@ -37,6 +38,11 @@ if [ -z "$bindir" ]; then
     done
 fi
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+    if [ -n "${CI:-}" ]; then
+        # CI must not pass by skipping the PostgreSQL tests.
+        echo "with-cluster: no PostgreSQL server installed (Debian: postgresql)" >&2
+        exit 1
+    fi
     echo "with-cluster: no PostgreSQL server installed (Debian: postgresql);" \
          "the PostgreSQL tests will skip" >&2
     exec "$@"
