@@ -7,6 +7,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef ENGSCHED_TEST_MEMORY_BACKEND
+#include "memory_backend.h"
+#endif
+
+/* f->path of a store on the in-memory backend: it names no file, so a
+ * test that reopens its store by path fails loudly instead of opening an
+ * empty SQLite one. */
+#define FX_MEMORY_PATH "(in-memory backend)"
+
 static int64_t fx_clock(void *ctx)
 {
     return ((fx *)ctx)->now;
@@ -57,6 +66,39 @@ static void grant(fx *f, engsched_id user, int client)
     fx_ok(f, engsched_access_grant(f->db, ENGSCHED_SYSTEM, user, f->client[client]));
 }
 
+int fx_backend_is_memory(void)
+{
+    const char *backend = getenv("ENGSCHED_TEST_BACKEND");
+    if (backend == NULL || backend[0] == '\0' || strcmp(backend, "sqlite") == 0)
+        return 0;
+    if (strcmp(backend, "memory") != 0)
+        fail_msg("ENGSCHED_TEST_BACKEND=%s: expected sqlite or memory", backend);
+    return 1;
+}
+
+/* The store on the example in-memory backend (examples/memory_backend),
+ * opened through the public engsched_open_backend(). */
+static engsched_rc open_memory(fx *f, const engsched_options *opts)
+{
+#ifdef ENGSCHED_TEST_MEMORY_BACKEND
+    engsched_storage *backend = NULL;
+    snprintf(f->path, sizeof f->path, "%s", FX_MEMORY_PATH);
+    engsched_rc rc = engsched_example_memory_backend_new(&backend);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    rc = engsched_open_backend(backend, opts, &f->db);
+    if (rc != ENGSCHED_OK)
+        backend->free(backend); /* still ours when opening failed */
+    return rc;
+#else
+    (void)f;
+    (void)opts;
+    fail_msg("ENGSCHED_TEST_BACKEND=memory, but the tests were built without the example "
+             "backend (ENGSCHED_BUILD_EXAMPLES=OFF)");
+    return ENGSCHED_EUNSUPPORTED;
+#endif
+}
+
 void fx_open(fx *f, int file)
 {
     memset(f, 0, sizeof *f);
@@ -67,11 +109,16 @@ void fx_open(fx *f, int file)
     opts.clock_ctx = f;
     opts.on_event = fx_on_event;
     opts.event_ctx = f;
-    if (file)
-        fx_temp_path(f->path, sizeof f->path, "fixture.db");
-    else
-        snprintf(f->path, sizeof f->path, ":memory:");
-    engsched_rc rc = engsched_open(f->path, &opts, &f->db);
+    engsched_rc rc;
+    if (fx_backend_is_memory()) {
+        rc = open_memory(f, &opts); /* lives in the handle: `file` cannot apply */
+    } else {
+        if (file)
+            fx_temp_path(f->path, sizeof f->path, "fixture.db");
+        else
+            snprintf(f->path, sizeof f->path, ":memory:");
+        rc = engsched_open(f->path, &opts, &f->db);
+    }
     if (rc != ENGSCHED_OK)
         fail_msg("open %s: %s: %s", f->path, engsched_rc_name(rc), engsched_open_errmsg());
     static const char *const names[FX_CLIENTS] = {"Acme Corp", "Globex", "Initech"};
@@ -99,7 +146,7 @@ void fx_close(fx *f)
 {
     assert_int_equal(engsched_close(f->db), ENGSCHED_OK);
     f->db = NULL;
-    if (strcmp(f->path, ":memory:") != 0) {
+    if (strcmp(f->path, ":memory:") != 0 && strcmp(f->path, FX_MEMORY_PATH) != 0) {
         const char *suffixes[] = {"", "-wal", "-shm"};
         for (size_t i = 0; i < 3; i++) {
             char p[600];

@@ -35,8 +35,14 @@ typedef struct fx {
 #define FX_T0 INT64_C(1772366400)
 #define FX_DAY INT64_C(86400)
 
-/* Open a fresh store (":memory:" when file is 0) and seed the directory. */
+/* Open a fresh store (":memory:" when file is 0) and seed the directory.
+ * With ENGSCHED_TEST_BACKEND=memory in the environment the store is the
+ * example in-memory backend instead (examples/memory_backend), whatever
+ * `file` says, and f->path names no file. */
 void fx_open(fx *f, int file);
+/* Whether ENGSCHED_TEST_BACKEND selects the in-memory backend ("memory";
+ * unset, "" or "sqlite" select SQLite; anything else fails the test). */
+int fx_backend_is_memory(void);
 void fx_close(fx *f);
 /* A scratch path under $ENGSCHED_TEST_TMPDIR, removed first. */
 void fx_temp_path(char *out, size_t size, const char *name);
