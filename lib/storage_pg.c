@@ -244,9 +244,11 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_FILE_DELETE] = "DELETE FROM files WHERE id = $1::bigint",
     [ST_FILE_LIST] = "SELECT " FILE_COLUMNS " FROM files WHERE engagement = $1::bigint"
                      " ORDER BY id",
-    [ST_EVENT_APPEND] = "INSERT INTO events(time, actor, engagement, action, status_before,"
-                        " status_after, details) VALUES($1::bigint, $2::bigint, $3::bigint,"
-                        " $4::text, $5::integer, $6::integer, $7::text) RETURNING seq",
+    [ST_EVENT_APPEND] = "INSERT INTO events(seq, time, actor, engagement, action,"
+                        " status_before, status_after, details)"
+                        " VALUES((SELECT coalesce(max(seq), 0) + 1 FROM events), $1::bigint,"
+                        " $2::bigint, $3::bigint, $4::text, $5::integer, $6::integer, $7::text)"
+                        " RETURNING seq",
     [ST_EVENT_LIST_ALL] = "SELECT " EVENT_COLUMNS " FROM events WHERE seq > $1::bigint"
                           " ORDER BY seq LIMIT $2::bigint",
     [ST_EVENT_LIST_ONE] = "SELECT " EVENT_COLUMNS " FROM events"
@@ -1922,10 +1924,10 @@ static engsched_rc pg_file_list(engsched_storage *s, engsched_id engagement,
 
 /* --- events ------------------------------------------------------------ */
 
-/* seq comes from an identity column. Every event is appended under the
- * write lock (read transactions are READ ONLY), so numbers are handed out
- * in commit order; a rolled-back transaction leaves a gap, never a
- * number that commits later than a higher one. */
+/* seq is max + 1, as SQLite's INTEGER PRIMARY KEY gives: every event is
+ * appended under the write lock (read transactions are READ ONLY), so no
+ * two transactions can take the same number, numbers are handed out in
+ * commit order, and a rolled-back transaction leaves no gap. */
 static engsched_rc pg_event_append(engsched_storage *s, const engsched_rec_event *rec,
                                    int64_t *out_seq)
 {
