@@ -1,4 +1,5 @@
 #include "fixture.h"
+#include "pg_scratch.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -69,10 +70,11 @@ static void grant(fx *f, engsched_id user, int client)
 int fx_backend_is_memory(void)
 {
     const char *backend = getenv("ENGSCHED_TEST_BACKEND");
-    if (backend == NULL || backend[0] == '\0' || strcmp(backend, "sqlite") == 0)
+    if (backend == NULL || backend[0] == '\0' || strcmp(backend, "sqlite") == 0 ||
+        strcmp(backend, "postgres") == 0)
         return 0;
     if (strcmp(backend, "memory") != 0)
-        fail_msg("ENGSCHED_TEST_BACKEND=%s: expected sqlite or memory", backend);
+        fail_msg("ENGSCHED_TEST_BACKEND=%s: expected sqlite, memory or postgres", backend);
     return 1;
 }
 
@@ -113,7 +115,14 @@ void fx_open(fx *f, int file)
     if (fx_backend_is_memory()) {
         rc = open_memory(f, &opts); /* lives in the handle: `file` cannot apply */
     } else {
-        if (file)
+        /* ENGSCHED_TEST_BACKEND=postgres: every store is an empty schema
+         * of $ENGSCHED_TEST_PG (the test skips without it), and f->path
+         * its URI, so a test that opens a second handle on f->path shares
+         * the store as with a file. */
+        if (fx_pg_selected()) {
+            fx_pg_require();
+            fx_pg_scratch(f->path, sizeof f->path, NULL, 0);
+        } else if (file)
             fx_temp_path(f->path, sizeof f->path, "fixture.db");
         else
             snprintf(f->path, sizeof f->path, ":memory:");
@@ -146,7 +155,9 @@ void fx_close(fx *f)
 {
     assert_int_equal(engsched_close(f->db), ENGSCHED_OK);
     f->db = NULL;
-    if (strcmp(f->path, ":memory:") != 0 && strcmp(f->path, FX_MEMORY_PATH) != 0) {
+    if (fx_pg_is_scratch(f->path)) {
+        fx_pg_scratch_drop(f->path);
+    } else if (strcmp(f->path, ":memory:") != 0 && strcmp(f->path, FX_MEMORY_PATH) != 0) {
         const char *suffixes[] = {"", "-wal", "-shm"};
         for (size_t i = 0; i < 3; i++) {
             char p[600];
