@@ -7,6 +7,7 @@
 #include "dates.h"
 #include "engagement_json.h"
 #include "engagement_store.h"
+#include "events.h"
 #include "rules.h"
 #include "validate.h"
 
@@ -372,7 +373,7 @@ static json_t *custom_fields(jb *b, const char *text)
     json_error_t error;
     json_t *value = json_loads(text ? text : "{}", JSON_REJECT_DUPLICATES, &error);
     if (value == NULL) {
-        if (json_error_code(&error) == json_error_out_of_memory)
+        if (es_json_load_oom(&error))
             jb_fail(b, ENGSCHED_ENOMEM, NULL);
         else
             jb_fail(b, ENGSCHED_ECORRUPT, "stored custom fields are not JSON");

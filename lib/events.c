@@ -23,6 +23,11 @@ char *es_json_dump_canonical(const json_t *value)
     return es_json_dump(value, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
+int es_json_load_oom(const json_error_t *error)
+{
+    return json_error_code(error) == json_error_out_of_memory || error->text[0] == '\0';
+}
+
 static json_t *id_or_null(engsched_id id)
 {
     return id != 0 ? json_integer(id) : json_null();
@@ -60,10 +65,7 @@ json_t *es_event_document(const engsched_rec_event *ev, engsched_rc *rc)
     json_error_t error;
     json_t *details = json_loads(ev->details ? ev->details : "{}", 0, &error);
     if (details == NULL || !json_is_object(details)) {
-        /* jansson reports its own allocation failures as out_of_memory. */
-        *rc = details == NULL && json_error_code(&error) == json_error_out_of_memory
-                  ? ENGSCHED_ENOMEM
-                  : ENGSCHED_ECORRUPT;
+        *rc = details == NULL && es_json_load_oom(&error) ? ENGSCHED_ENOMEM : ENGSCHED_ECORRUPT;
         json_decref(details);
         return NULL;
     }

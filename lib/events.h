@@ -21,6 +21,14 @@ engsched_rc es_emit_at(engsched *db, int64_t time, engsched_id actor, engsched_i
  * stored details are not a JSON object, ENOMEM when out of memory. */
 json_t *es_event_document(const engsched_rec_event *ev, engsched_rc *rc);
 
+/* Whether a failed json_loads() ran out of memory. jansson 2.14's loader
+ * never sets json_error_out_of_memory: when an allocation fails it returns
+ * NULL with the error left undescribed (empty text), while every input
+ * error is described. (One allocation failure it does misreport: a string
+ * token it cannot copy becomes a syntax error such as "string or '}'
+ * expected"; only a validator of our own could tell those apart.) */
+int es_json_load_oom(const json_error_t *error);
+
 /* jansson text, copied into library memory for engsched_free(). */
 char *es_json_dump(const json_t *value, size_t flags);
 /* Compact with sorted keys: equal documents give equal text. */

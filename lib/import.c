@@ -920,7 +920,7 @@ engsched_rc engsched_import_json(engsched *db, engsched_id actor, const char *js
     json_error_t error;
     json_t *doc = json_loads(json, JSON_REJECT_DUPLICATES, &error);
     if (doc == NULL) {
-        if (json_error_code(&error) == json_error_out_of_memory)
+        if (es_json_load_oom(&error))
             return oom(db);
         return es_fail(db, ENGSCHED_EINVAL, "line %d, column %d: %s", error.line, error.column,
                        error.text);

@@ -180,6 +180,8 @@ engsched_rc engsched_input_set_custom_fields(engsched_input *in, const char *jso
         return rc;
     json_error_t error;
     json_t *value = json_loads(json_object, JSON_REJECT_DUPLICATES, &error);
+    if (value == NULL && es_json_load_oom(&error))
+        return es_fail(in->db, ENGSCHED_ENOMEM, "out of memory reading custom_fields");
     if (value == NULL)
         return es_fail(in->db, ENGSCHED_EINVAL, "custom_fields: line %d, column %d: %s",
                        error.line, error.column, error.text);

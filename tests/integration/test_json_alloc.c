@@ -1,0 +1,135 @@
+/* jansson's allocation failures while parsing JSON are ENGSCHED_ENOMEM.
+ *
+ * jansson 2.14's json_loads() never reports json_error_out_of_memory: when
+ * an allocation fails it returns NULL with its error left undescribed
+ * (empty text, json_error_unknown). Checking the code alone turned these
+ * into EINVAL "line -1, column -1: " for a host's custom fields or import
+ * document, and into ECORRUPT for custom fields read back from the store.
+ * jansson's hooks are process-wide, so this test installs them in main()
+ * before any JSON value exists. */
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "fixture.h"
+
+typedef union header {
+    max_align_t align;
+    size_t size;
+} header;
+
+static size_t counted; /* jansson allocations since the last arm() */
+static size_t fail_at; /* the one that fails; 0: none */
+static size_t failed;  /* failures injected */
+
+static void *j_malloc(size_t size)
+{
+    if (++counted == fail_at) {
+        failed++;
+        return NULL;
+    }
+    header *h = malloc(sizeof *h + size);
+    return h ? h + 1 : NULL;
+}
+
+static void j_free(void *ptr)
+{
+    if (ptr != NULL)
+        free((header *)ptr - 1);
+}
+
+/* Fail the n-th jansson allocation from now on. */
+static void arm(size_t n)
+{
+    counted = 0;
+    failed = 0;
+    fail_at = n;
+}
+
+static void disarm(void) { fail_at = 0; }
+
+static void test_custom_fields_out_of_memory_is_enomem(void **state)
+{
+    (void)state;
+    fx f;
+    fx_open(&f, 0);
+    engsched_input *in = NULL;
+    fx_ok(&f, engsched_input_new(f.db, &in));
+    /* The first allocation of json_loads() is its lexer's buffer. */
+    arm(1);
+    engsched_rc rc = engsched_input_set_custom_fields(in, "{\"po\": \"4711\"}");
+    disarm();
+    assert_int_equal(failed, 1);
+    if (rc != ENGSCHED_ENOMEM)
+        fail_msg("returned %s: %s", engsched_rc_name(rc), engsched_errmsg(f.db));
+    /* Nothing was set; with memory it works. */
+    fx_ok(&f, engsched_input_set_custom_fields(in, "{\"po\": \"4711\"}"));
+    engsched_input_free(in);
+    fx_close(&f);
+}
+
+static void test_import_out_of_memory_is_enomem(void **state)
+{
+    (void)state;
+    fx f;
+    fx_open(&f, 0);
+    char *doc = NULL;
+    fx_ok(&f, engsched_export_json(f.db, f.admin, &doc));
+    int64_t seq = 0, seq_after = 0;
+    fx_ok(&f, engsched_events_last_seq(f.db, &seq));
+    arm(1);
+    engsched_rc rc = engsched_import_json(f.db, f.admin, doc, NULL);
+    disarm();
+    assert_int_equal(failed, 1);
+    if (rc != ENGSCHED_ENOMEM)
+        fail_msg("returned %s: %s", engsched_rc_name(rc), engsched_errmsg(f.db));
+    fx_ok(&f, engsched_events_last_seq(f.db, &seq_after));
+    assert_int_equal(seq_after, seq);
+    engsched_free(doc);
+    fx_close(&f);
+}
+
+/* Every jansson allocation of engsched_engagement_json() in turn, on an
+ * engagement whose stored custom fields are "{}": the parse of them holds
+ * no string token (the one allocation failure jansson misreports as a
+ * syntax error), so every failure must come back as ENOMEM, never as a
+ * store "not JSON" (ECORRUPT). */
+static void test_engagement_json_out_of_memory_is_enomem(void **state)
+{
+    (void)state;
+    fx f;
+    fx_open(&f, 0);
+    engsched_id id = fx_request(&f, f.client_user, f.client[0], "Web", "2026-04-01", "2026-04-03");
+    size_t n = 1;
+    for (;; n++) {
+        char *json = NULL;
+        arm(n);
+        engsched_rc rc = engsched_engagement_json(f.db, f.manager, id, &json);
+        disarm();
+        if (failed == 0) {
+            fx_ok(&f, rc);
+            engsched_free(json);
+            break;
+        }
+        if (rc != ENGSCHED_ENOMEM)
+            fail_msg("jansson allocation %zu failed: returned %s: %s", n, engsched_rc_name(rc),
+                     engsched_errmsg(f.db));
+        assert_null(json);
+    }
+    assert_true(n > 2);
+    fx_close(&f);
+}
+
+int main(void)
+{
+    json_set_alloc_funcs(j_malloc, j_free);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_custom_fields_out_of_memory_is_enomem),
+        cmocka_unit_test(test_import_out_of_memory_is_enomem),
+        cmocka_unit_test(test_engagement_json_out_of_memory_is_enomem),
+    };
+    return cmocka_run_group_tests_name("json_alloc", tests, NULL, NULL);
+}
