@@ -632,6 +632,16 @@ static void verify(world *w, worker *workers, int nworkers, const char *label,
     if (off != 0)
         fail_msg("%s: %lld engagements disagree with their events (status, version or files)",
                  label, (long long)off);
+    /* The status mapping (tenant zone UTC): a Draft report's engagement is
+     * In Progress exactly if its start day had come at its last write. */
+    off = sql_int(raw,
+                  "SELECT count(*) FROM engagements e JOIN reports r ON r.engagement = e.id"
+                  " WHERE e.status != 6 AND r.status = 1 AND e.status !="
+                  " CASE WHEN e.start_day <= e.updated_at / 86400 THEN 3 ELSE 2 END",
+                  0, 0);
+    if (off != 0)
+        fail_msg("%s: %lld engagements with a Draft report have the wrong status", label,
+                 (long long)off);
     /* Assigned exactly when the last operator event for the pair says so. */
     off = sql_int(raw,
                   "WITH last AS (SELECT engagement, json_extract(details, '$.user') AS user,"

@@ -540,7 +540,7 @@ static void check_store(sqlite3 *raw, int64_t today)
 
     /* Per engagement: the status mapping, the last event, the version. */
     const char *sql =
-        "SELECT e.id, e.status, coalesce(r.status, 0), e.start_day, e.version,"
+        "SELECT e.id, e.status, coalesce(r.status, 0), e.start_day, e.version, e.updated_at,"
         " (SELECT status_after FROM events v WHERE v.engagement = e.id"
         "  AND v.status_after IS NOT NULL ORDER BY seq DESC LIMIT 1),"
         " (SELECT count(*) FROM events v WHERE v.engagement = e.id AND v.action IN "
@@ -561,13 +561,20 @@ static void check_store(sqlite3 *raw, int64_t today)
                      (long long)id, status, (int)rs);
         if (status == ENGSCHED_STATUS_IN_PROGRESS && start > today)
             fail_msg("engagement %lld: In Progress before its start day", (long long)id);
-        if (sqlite3_column_type(st, 5) == SQLITE_NULL ||
-            sqlite3_column_int(st, 5) != status)
+        /* The tenant zone is UTC: a Draft report's engagement is In
+         * Progress exactly if its start day had come at its last write. */
+        int64_t written_day = sqlite3_column_int64(st, 5) / 86400;
+        if (status != ENGSCHED_STATUS_CANCELED && rs == ENGSCHED_REPORT_DRAFT &&
+            status != (int)engsched_status_derive(rs, start <= written_day, 0))
+            fail_msg("engagement %lld: status %d, start day %lld, last written on day %lld",
+                     (long long)id, status, (long long)start, (long long)written_day);
+        if (sqlite3_column_type(st, 6) == SQLITE_NULL ||
+            sqlite3_column_int(st, 6) != status)
             fail_msg("engagement %lld: status %d, but its last event says %d", (long long)id,
-                     status, sqlite3_column_int(st, 5));
-        if (version != 1 + sqlite3_column_int64(st, 6))
+                     status, sqlite3_column_int(st, 6));
+        if (version != 1 + sqlite3_column_int64(st, 7))
             fail_msg("engagement %lld: version %lld after %lld version-raising events",
-                     (long long)id, (long long)version, (long long)sqlite3_column_int64(st, 6));
+                     (long long)id, (long long)version, (long long)sqlite3_column_int64(st, 7));
     }
     assert_int_equal(src, SQLITE_DONE);
     sqlite3_finalize(st);
