@@ -4,9 +4,11 @@
 #   scripts/run.sh demo   install missing packages, build (RelWithDebInfo),
 #                         run the demo on demo-out/demo.db
 #   scripts/run.sh test   install missing packages, build and run the whole
-#                         ctest suite in build/, then again with ASan+UBSan
-#                         in build-asan/; the last line printed is ctest's
-#                         "N% tests passed, ..." summary
+#                         ctest suite in build/, fuzz each libFuzzer target
+#                         for a bounded time (build-fuzz/, clang), then run
+#                         ctest again with ASan+UBSan in build-asan/; the
+#                         last line printed is ctest's "N% tests passed,
+#                         ..." summary
 #
 # Exits non-zero on any failure. Packages are installed with apt-get only
 # when something is missing (needs root then).
@@ -100,6 +102,14 @@ test)
     install_packages
     configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
     run_ctest build
+    # A bounded libFuzzer run of every target under ASan + UBSan
+    # (tests/fuzz, docs/fuzzing.md); ENGSCHED_FUZZ_SECONDS per target.
+    # Before the sanitizer ctest run, so the last line stays its summary.
+    CC=clang configure_build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENGSCHED_FUZZ=ON \
+        -DENGSCHED_BUILD_TESTS=OFF -DENGSCHED_BUILD_EXAMPLES=OFF -DENGSCHED_BUILD_DOCS=OFF
+    log "fuzz, ${ENGSCHED_FUZZ_SECONDS:-20} s per target"
+    fuzz_status=0
+    tests/fuzz/run.sh "$root/build-fuzz" "${ENGSCHED_FUZZ_SECONDS:-20}" || fuzz_status=$?
     configure_build build-asan -DENGSCHED_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     run_ctest build-asan
 
@@ -114,6 +124,10 @@ test)
             final=${summaries[$i]}
         fi
     done
+    if [ "$fuzz_status" -ne 0 ]; then
+        echo "fuzz: FAILED (see the fuzz section above)"
+        rc=1
+    fi
     # The last line is a ctest summary: the first failing run's, else the
     # sanitizer run's.
     [ -n "$final" ] || final=${summaries[${#summaries[@]}-1]}
@@ -121,7 +135,7 @@ test)
     exit $rc
     ;;
 *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac
