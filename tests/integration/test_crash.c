@@ -10,12 +10,11 @@
  * pipe. After a random delay the parent kills the child with SIGKILL,
  * reopens the store and checks:
  *
- * - the store opens, PRAGMA integrity_check is "ok" and
- *   PRAGMA foreign_key_check finds no orphan;
- * - every status agrees with the status mapping of its report, the status
- *   after the engagement's last event, and its version with the number of
- *   version-raising events (an event and its change commit together);
- * - every file has its bytes, of its recorded size;
+ * - the store opens and passes the shared invariant checker
+ *   (tests/support/invariants.h: integrity, foreign keys, no orphans, every
+ *   file with its bytes, the status mapping, each engagement's event chain
+ *   ending in its status and its version counting its writes — an event
+ *   and its change commit together —, seq without gaps, invitations);
  * - the event log's last seq is at least every reported seq, and each
  *   reported event is there, for the reported engagement;
  * - every operation reported as committed is visible through the API:
@@ -43,6 +42,7 @@
 #include <sqlite3.h>
 
 #include "fixture.h"
+#include "invariants.h"
 
 #define DEFAULT_KILLS 200
 /* The delay before the kill: mostly short, so that many kills land in the
@@ -504,86 +504,16 @@ static int64_t sql_int(sqlite3 *raw, const char *sql, int64_t a, int64_t b)
     return v;
 }
 
-/* The actions that raise an engagement's version (each save does). */
-#define VERSION_RAISING                                                                    \
-    "('engagement.approved','engagement.updated','engagement.started',"                    \
-    "'engagement.in_review','engagement.completed','report.status_changed',"               \
-    "'engagement.canceled')"
-
-/* The store-level invariants, straight from the file. */
-static void check_store(sqlite3 *raw, int64_t today)
+/* The store-level invariants: the shared checker reads the file with
+ * sqlite3 (integrity, foreign keys, orphans, files and their bytes, the
+ * status mapping, each engagement's event chain and version, gapless seq,
+ * invitations). */
+static void check_store(const world *w, uint64_t kill_index)
 {
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    if (strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
-        fail_msg("integrity_check: %s", sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-
-    assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA foreign_key_check", -1, &st, NULL),
-                     SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        fail_msg("foreign_key_check: row %lld of %s refers to a missing %s",
-                 (long long)sqlite3_column_int64(st, 1), sqlite3_column_text(st, 0),
-                 sqlite3_column_text(st, 2));
-    sqlite3_finalize(st);
-
-    /* Every file has exactly its recorded bytes. */
-    assert_int_equal(sql_int(raw,
-                             "SELECT count(*) FROM files f LEFT JOIN file_data d ON d.file = f.id "
-                             "WHERE d.file IS NULL OR length(d.data) != f.size",
-                             0, 0),
-                     0);
-    assert_int_equal(sql_int(raw, "SELECT count(*) FROM file_data WHERE file NOT IN "
-                                  "(SELECT id FROM files)", 0, 0),
-                     0);
-
-    /* Per engagement: the status mapping, the last event, the version. */
-    const char *sql =
-        "SELECT e.id, e.status, coalesce(r.status, 0), e.start_day, e.version, e.updated_at,"
-        " (SELECT status_after FROM events v WHERE v.engagement = e.id"
-        "  AND v.status_after IS NOT NULL ORDER BY seq DESC LIMIT 1),"
-        " (SELECT count(*) FROM events v WHERE v.engagement = e.id AND v.action IN "
-        VERSION_RAISING ")"
-        " FROM engagements e LEFT JOIN reports r ON r.engagement = e.id";
-    assert_int_equal(sqlite3_prepare_v2(raw, sql, -1, &st, NULL), SQLITE_OK);
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        int status = sqlite3_column_int(st, 1);
-        engsched_report_status rs = (engsched_report_status)sqlite3_column_int(st, 2);
-        int64_t start = sqlite3_column_int64(st, 3);
-        int64_t version = sqlite3_column_int64(st, 4);
-        if (status != ENGSCHED_STATUS_CANCELED &&
-            status != (int)engsched_status_derive(rs, 0, 0) &&
-            status != (int)engsched_status_derive(rs, 1, 0))
-            fail_msg("engagement %lld: status %d does not map from report status %d",
-                     (long long)id, status, (int)rs);
-        if (status == ENGSCHED_STATUS_IN_PROGRESS && start > today)
-            fail_msg("engagement %lld: In Progress before its start day", (long long)id);
-        /* The tenant zone is UTC: a Draft report's engagement is In
-         * Progress exactly if its start day had come at its last write. */
-        int64_t written_day = sqlite3_column_int64(st, 5) / 86400;
-        if (status != ENGSCHED_STATUS_CANCELED && rs == ENGSCHED_REPORT_DRAFT &&
-            status != (int)engsched_status_derive(rs, start <= written_day, 0))
-            fail_msg("engagement %lld: status %d, start day %lld, last written on day %lld",
-                     (long long)id, status, (long long)start, (long long)written_day);
-        if (sqlite3_column_type(st, 6) == SQLITE_NULL ||
-            sqlite3_column_int(st, 6) != status)
-            fail_msg("engagement %lld: status %d, but its last event says %d", (long long)id,
-                     status, sqlite3_column_int(st, 6));
-        if (version != 1 + sqlite3_column_int64(st, 7))
-            fail_msg("engagement %lld: version %lld after %lld version-raising events",
-                     (long long)id, (long long)version, (long long)sqlite3_column_int64(st, 7));
-    }
-    assert_int_equal(src, SQLITE_DONE);
-    sqlite3_finalize(st);
-
-    /* Events name engagements and reports that exist (the foreign keys
-     * say so for engagements; reports have exactly one engagement). */
-    assert_int_equal(sql_int(raw, "SELECT count(*) FROM reports WHERE engagement NOT IN "
-                                  "(SELECT id FROM engagements)", 0, 0),
-                     0);
+    char msg[4096];
+    int bad = fx_invariants_file(w->path, msg, sizeof msg);
+    if (bad != 0)
+        fail_msg("after kill %" PRIu64 ": %d invariant violations: %s", kill_index, bad, msg);
 }
 
 /* Every reported operation is there, through the API and in the log. */
@@ -774,7 +704,7 @@ static void test_writer_killed_at_random_moments(void **state)
 
         /* Reopen: the store must open and recover by itself. */
         reopen(w, k);
-        check_store(w->raw, w->now / 86400);
+        check_store(w, k);
         check_reports(w, w->db, w->raw, from);
         /* The next child works on every engagement there is, including
          * one a killed child committed without reporting. */
