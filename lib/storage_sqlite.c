@@ -93,6 +93,7 @@ enum stmt_id {
     ST_USER_LIST,
     ST_ROLE_LIST,
     ST_ACCESS_LIST,
+    ST_SCOPE_SIZE,
     ST_COUNT
 };
 
@@ -219,13 +220,37 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ACCESS_LIST] = "SELECT c.id, c.host_key, c.name FROM client_access AS ca"
                        " JOIN clients AS c ON c.id = ca.client WHERE ca.user = ?1"
                        " ORDER BY c.id",
+    /* What scope_is_wide() weighs: the user's clients, all clients, and
+     * the largest engagement id (the engagement count, near enough). */
+    [ST_SCOPE_SIZE] = "SELECT (SELECT count(*) FROM client_access WHERE user = ?1),"
+                      " (SELECT count(*) FROM clients),"
+                      " (SELECT coalesce(max(id), 0) FROM engagements)",
 };
 
 /* engagement_query() statements: one per combination of sort key,
- * direction and present filters, composed from constant fragments (never
+ * direction and query shape, composed from constant fragments (never
  * from input) so that SQLite plans each with the constraints it really
- * has. 5 sort keys x 2 directions x 2^QF_COUNT filter sets. */
-enum query_filter { QF_CLIENT, QF_OPERATOR, QF_SCOPE, QF_RANGE, QF_TEXT, QF_AFTER, QF_COUNT };
+ * has. 5 sort keys x 2 directions x 2^QF_COUNT shapes (not all of them
+ * possible, see query_shape_valid()). Besides the filters present, two
+ * bits choose the plan where SQLite cannot (query_filters()):
+ * - QF_WIDE: the scope user can see many clients; the client test is
+ *   written "+e.client IN (...)" so that SQLite walks the index of the
+ *   sort key and stops after a page, instead of reading every row of
+ *   every client in the scope and sorting them all for one page;
+ * - QF_ONE_STATUS: one status, by start date, with no narrow scope:
+ *   "e.status = ?12", which walks engagements_due (status, start_day,
+ *   id) in the very order of the page. */
+enum query_filter {
+    QF_CLIENT,
+    QF_OPERATOR,
+    QF_SCOPE,
+    QF_RANGE,
+    QF_TEXT,
+    QF_AFTER,
+    QF_WIDE,
+    QF_ONE_STATUS,
+    QF_COUNT
+};
 #define QUERY_SORTS 5
 #define QUERY_VARIANTS (QUERY_SORTS * 2 * (1 << QF_COUNT))
 
@@ -1688,8 +1713,54 @@ static const char *const sort_column[QUERY_SORTS] = {
  * fragment below; this leaves ample room. */
 #define QUERY_SQL_MAX 2048
 
-/* Which optional filters a query uses, as QF_* bits. */
-static unsigned int query_filters(const engsched_storage_query *q)
+/* The one status of a status set with a single bit, or 0. */
+static int single_status(unsigned int statuses)
+{
+    if (statuses == 0 || (statuses & (statuses - 1)) != 0)
+        return 0;
+    int status = 0;
+    while ((statuses >>= 1) != 0)
+        status++;
+    return status;
+}
+
+/* Whether the scope user sees so many clients that walking the sort
+ * order is cheaper than collecting the scope's rows: with k of C clients
+ * and N engagements, a page of L rows costs about L*C/k rows walked, and
+ * k*N/C rows collected and sorted; walk when k*k*N >= L*C*C. The counts
+ * are cheap: a key range of client_access, the small clients table and
+ * the largest engagement id. */
+static engsched_rc scope_is_wide(es_sqlite *b, const engsched_storage_query *q, int *out)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    engsched_rc rc = stmt_with_int(b, ST_SCOPE_SIZE, q->scope_user, &st);
+    if (rc == ENGSCHED_OK)
+        rc = step_one(b, st, "measuring a scope", &found);
+    if (rc != ENGSCHED_OK || !found)
+        return rc;
+    double k = (double)sqlite3_column_int64(st, 0);
+    double c = (double)sqlite3_column_int64(st, 1);
+    double n = (double)sqlite3_column_int64(st, 2);
+    stmt_release(st);
+    *out = k > 0 && k * k * n >= (double)q->limit * c * c;
+    return ENGSCHED_OK;
+}
+
+/* Shapes query_filters() can produce; the others are never composed. */
+static int query_shape_valid(int sort, unsigned int f)
+{
+    if ((f & (1u << QF_WIDE)) && !(f & (1u << QF_SCOPE)))
+        return 0;
+    if ((f & (1u << QF_ONE_STATUS)) &&
+        (sort != ENGSCHED_SORT_START || (f & (1u << QF_CLIENT)) ||
+         ((f & (1u << QF_SCOPE)) && !(f & (1u << QF_WIDE)))))
+        return 0;
+    return 1;
+}
+
+/* Which filters a query uses, and the plan bits, as QF_* bits. */
+static unsigned int query_filters(const engsched_storage_query *q, int wide)
 {
     unsigned int f = 0;
     if (q->client != 0)
@@ -1704,6 +1775,11 @@ static unsigned int query_filters(const engsched_storage_query *q)
         f |= 1u << QF_TEXT;
     if (q->has_after)
         f |= 1u << QF_AFTER;
+    if ((f & (1u << QF_SCOPE)) && wide)
+        f |= 1u << QF_WIDE;
+    if (single_status(q->statuses) != 0 &&
+        query_shape_valid(q->sort, f | (1u << QF_ONE_STATUS)))
+        f |= 1u << QF_ONE_STATUS;
     return f;
 }
 
@@ -1724,7 +1800,8 @@ static int sql_append(char *buf, size_t size, const char *const *parts)
 /* Compose a variant. Parameters have fixed numbers whatever the variant,
  * so binding does not depend on it: ?1 statuses, ?2 client, ?3 operator,
  * ?4 scope user, ?5 range start, ?6 range end, ?7 name text, ?8 after key
- * (integer), ?9 after key (name), ?10 after id, ?11 limit. */
+ * (integer), ?9 after key (name), ?10 after id, ?11 limit; ?12 the one
+ * status, only in QF_ONE_STATUS variants. */
 static int query_sql(char *buf, size_t size, int sort, int desc, unsigned int f)
 {
     const char *col = sort_column[sort];
@@ -1732,9 +1809,12 @@ static int query_sql(char *buf, size_t size, int sort, int desc, unsigned int f)
     const char *dir = desc ? " DESC" : " ASC";
     int ok = 1;
     buf[0] = '\0';
-    ok = ok && sql_append(buf, size, (const char *const[]){ENGAGEMENT_SELECT,
-                                                          "WHERE ((?1 >> e.status) & 1) = 1",
-                                                          NULL});
+    ok = ok && sql_append(buf, size,
+                          (const char *const[]){ENGAGEMENT_SELECT,
+                                                (f & (1u << QF_ONE_STATUS))
+                                                    ? "WHERE e.status = ?12"
+                                                    : "WHERE ((?1 >> e.status) & 1) = 1",
+                                                NULL});
     if (f & (1u << QF_CLIENT))
         ok = ok && sql_append(buf, size, (const char *const[]){" AND e.client = ?2", NULL});
     if (f & (1u << QF_OPERATOR))
@@ -1744,8 +1824,10 @@ static int query_sql(char *buf, size_t size, int sort, int desc, unsigned int f)
                                                     NULL});
     if (f & (1u << QF_SCOPE))
         ok = ok && sql_append(buf, size,
-                              (const char *const[]){" AND e.client IN (SELECT ca.client FROM"
-                                                    " client_access AS ca WHERE ca.user = ?4)",
+                              (const char *const[]){(f & (1u << QF_WIDE)) ? " AND +e.client IN"
+                                                                          : " AND e.client IN",
+                                                    " (SELECT ca.client FROM client_access AS ca"
+                                                    " WHERE ca.user = ?4)",
                                                     NULL});
     if (f & (1u << QF_RANGE))
         ok = ok && sql_append(buf, size, (const char *const[]){
@@ -1763,14 +1845,20 @@ static int query_sql(char *buf, size_t size, int sort, int desc, unsigned int f)
     return ok;
 }
 
-static engsched_rc query_stmt(es_sqlite *b, const engsched_storage_query *q, sqlite3_stmt **out)
+static engsched_rc query_stmt(es_sqlite *b, const engsched_storage_query *q, sqlite3_stmt **out,
+                              unsigned int *out_filters)
 {
     if (q->sort < 0 || q->sort >= QUERY_SORTS) {
         engsched_storage_set_error(&b->base, "sqlite: unknown sort key %d", q->sort);
         return ENGSCHED_EMISUSE;
     }
     int desc = q->descending != 0;
-    unsigned int f = query_filters(q);
+    int wide = 0;
+    engsched_rc rc = q->scope_user != 0 ? scope_is_wide(b, q, &wide) : ENGSCHED_OK;
+    if (rc != ENGSCHED_OK)
+        return rc;
+    unsigned int f = query_filters(q, wide);
+    *out_filters = f;
     size_t variant = ((size_t)(q->sort * 2 + desc) << QF_COUNT) | f;
     char sql[QUERY_SQL_MAX];
     sql[0] = '\0'; /* composed only when the variant is not cached yet */
@@ -1782,7 +1870,7 @@ static engsched_rc query_stmt(es_sqlite *b, const engsched_storage_query *q, sql
     return stmt_cached(b, &b->queries[variant], sql, out);
 }
 
-static int bind_query(sqlite3_stmt *st, const engsched_storage_query *q)
+static int bind_query(sqlite3_stmt *st, const engsched_storage_query *q, unsigned int f)
 {
     int src = SQLITE_OK;
     bind_int(st, 1, q->statuses, &src);
@@ -1796,6 +1884,8 @@ static int bind_query(sqlite3_stmt *st, const engsched_storage_query *q)
     bind_text(st, 9, q->after_text, &src);
     bind_int(st, 10, q->after_id, &src);
     bind_int(st, 11, q->limit, &src);
+    if (f & (1u << QF_ONE_STATUS))
+        bind_int(st, 12, single_status(q->statuses), &src);
     return src;
 }
 
@@ -1804,12 +1894,13 @@ static engsched_rc sq_engagement_query(engsched_storage *s, const engsched_stora
 {
     es_sqlite *b = backend_of(s);
     sqlite3_stmt *st = NULL;
+    unsigned int f = 0;
     engsched_rc rc = enter(b);
     if (rc == ENGSCHED_OK)
-        rc = query_stmt(b, q, &st);
+        rc = query_stmt(b, q, &st, &f);
     if (rc != ENGSCHED_OK)
         return rc;
-    int src = bind_query(st, q);
+    int src = bind_query(st, q, f);
     if (src != SQLITE_OK) {
         stmt_release(st);
         return fail(b, src, "querying engagements");
@@ -2369,6 +2460,8 @@ engsched_rc es_sqlite_explain_views(engsched_storage *s, es_sqlite_plan_fn cb, v
     for (int sort = 0; rc == ENGSCHED_OK && sort < QUERY_SORTS; sort++) {
         for (int desc = 0; rc == ENGSCHED_OK && desc < 2; desc++) {
             for (unsigned int f = 0; rc == ENGSCHED_OK && f < (1u << QF_COUNT); f++) {
+                if (!query_shape_valid(sort, f))
+                    continue;
                 if (!query_sql(sql, sizeof sql, sort, desc, f)) {
                     engsched_storage_set_error(&b->base, "sqlite: a query variant exceeds %d bytes",
                                                QUERY_SQL_MAX);
