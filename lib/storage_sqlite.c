@@ -1829,9 +1829,23 @@ static int query_sql(char *buf, size_t size, int sort, int desc, unsigned int f)
                                                     " (SELECT ca.client FROM client_access AS ca"
                                                     " WHERE ca.user = ?4)",
                                                     NULL});
+    /* Overlap, plus a lower bound on start_day that overlap implies: no
+     * engagement lasts longer than the longest one (engagements_span), so
+     * none that started before ?5 minus that span reaches ?5. Without it
+     * the range is open below and SQLite reads every engagement that
+     * started before ?6. When the page resumes by start date, ascending,
+     * the resume key is a lower bound too: the two are given as one, or
+     * SQLite may seek to the span bound and step over every row before
+     * the key, in each chunk of a Calendar. */
     if (f & (1u << QF_RANGE))
-        ok = ok && sql_append(buf, size, (const char *const[]){
-                                             " AND e.start_day <= ?6 AND e.end_day >= ?5", NULL});
+        ok = ok && sql_append(buf, size,
+                              (const char *const[]){
+                                  " AND e.start_day <= ?6 AND e.end_day >= ?5 AND e.start_day >= ",
+                                  sort == ENGSCHED_SORT_START && !desc && (f & (1u << QF_AFTER))
+                                      ? "max(?8, ?5 - (SELECT max(end_day - start_day)"
+                                        " FROM engagements))"
+                                      : "?5 - (SELECT max(end_day - start_day) FROM engagements)",
+                                  NULL});
     /* lower() folds ASCII only (no ICU), as the interface asks. */
     if (f & (1u << QF_TEXT))
         ok = ok && sql_append(buf, size, (const char *const[]){

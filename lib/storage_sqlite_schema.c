@@ -25,10 +25,17 @@
  *   blob page; the blob is written and read incrementally.
  * - Indexes serve the due query of the hourly job (status, start_day, id),
  *   the List view's sort keys (start, end, name, updated; status has the
- *   due index), the Calendar's date range, per-client and per-operator
+ *   due index), the Calendar's date range (engagements_start: with the
+ *   rowid it is (start_day, id), so a page or a chunk that resumes after
+ *   a (start_day, id) key seeks to it instead of stepping over the rows
+ *   of that day before it), per-client and per-operator
  *   lookups, unavailability by user and dates, and per-engagement files
  *   and events. A secondary index ends in the rowid, which is the id, so
- *   (key, id) keyset paging walks it in order. */
+ *   (key, id) keyset paging walks it in order.
+ * - engagements_span gives the longest engagement (end_day - start_day)
+ *   in one index step: a date-range query bounds start_day from below by
+ *   the range start minus that span, so it reads the engagements near the
+ *   range instead of every one that started before its end. */
 static const char migration_1[] =
     "CREATE TABLE settings("
     " key TEXT NOT NULL PRIMARY KEY,"
@@ -82,10 +89,11 @@ static const char migration_1[] =
     ") STRICT;"
     "CREATE INDEX engagements_due ON engagements(status, start_day, id);"
     "CREATE INDEX engagements_client ON engagements(client, start_day);"
-    "CREATE INDEX engagements_dates ON engagements(start_day, end_day);"
+    "CREATE INDEX engagements_start ON engagements(start_day);"
     "CREATE INDEX engagements_end ON engagements(end_day);"
     "CREATE INDEX engagements_name ON engagements(name);"
     "CREATE INDEX engagements_updated ON engagements(updated_at);"
+    "CREATE INDEX engagements_span ON engagements(end_day - start_day);"
 
     "CREATE TABLE reports("
     " id INTEGER PRIMARY KEY,"
