@@ -5,7 +5,10 @@
 #include "events.h"
 #include "settings.h"
 
-#define TICK_BATCH 256
+/* Due ids are read in batches (32 KiB of ids). Each batch asks the store
+ * for the first due ids after the last one, which costs a pass over the
+ * due index: with 100,000 due, batches of 256 made that 391 passes. */
+#define TICK_BATCH 4096
 
 typedef struct due_batch {
     engsched_id ids[TICK_BATCH];
