@@ -62,6 +62,8 @@ enum stmt_id {
     ST_ACCESS_CHECK,
     ST_ENGAGEMENT_INSERT,
     ST_ENGAGEMENT_UPDATE,
+    ST_ENGAGEMENT_KEPT,
+    ST_ENGAGEMENT_UPDATE_STATE,
     ST_ENGAGEMENT_GET,
     ST_ENGAGEMENTS_DUE,
     ST_REPORT_INSERT,
@@ -153,6 +155,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ENGAGEMENT_INSERT] = "INSERT INTO engagements(" ENGAGEMENT_COLUMNS ")"
                              " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
                              " ?14, ?15)",
+    /* The columns an update of the state alone (status, version,
+     * updated_at) keeps, in bind_engagement() order but the three. */
+    [ST_ENGAGEMENT_KEPT] = "SELECT client, requested_by, name, description, type, location,"
+                           " contacts, custom_fields, cancel_reason, start_day, end_day,"
+                           " created_at FROM engagements WHERE id = ?1",
+    [ST_ENGAGEMENT_UPDATE_STATE] = "UPDATE engagements SET status = ?2, version = ?3,"
+                                   " updated_at = ?4 WHERE id = ?1",
     [ST_ENGAGEMENT_UPDATE] = "UPDATE engagements SET (" ENGAGEMENT_COLUMNS ")"
                              " = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
                              " ?15, ?16) WHERE id = ?1",
@@ -1229,12 +1238,67 @@ static engsched_rc report_sync(es_sqlite *b, const engsched_rec_engagement *rec,
     return rc;
 }
 
+static int same_text(sqlite3_stmt *st, int col, const char *v, const char *dflt)
+{
+    return strcmp(col_text(st, col), v != NULL ? v : dflt) == 0;
+}
+
+/* Whether the stored row already holds every column of rec but status,
+ * version and updated_at (what the tick, approval and report moves
+ * change). *out_kept is 0 when the row is missing. */
+static engsched_rc only_state_changes(es_sqlite *b, const engsched_rec_engagement *rec,
+                                      int *out_kept)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    *out_kept = 0;
+    engsched_rc rc = stmt_with_int(b, ST_ENGAGEMENT_KEPT, rec->id, &st);
+    if (rc == ENGSCHED_OK)
+        rc = step_one(b, st, "reading an engagement", &found);
+    if (rc != ENGSCHED_OK || !found)
+        return rc;
+    *out_kept = sqlite3_column_int64(st, 0) == rec->client &&
+                sqlite3_column_int64(st, 1) == rec->requested_by &&
+                same_text(st, 2, rec->name, "") && same_text(st, 3, rec->description, "") &&
+                same_text(st, 4, rec->type, "") && same_text(st, 5, rec->location, "") &&
+                same_text(st, 6, rec->contacts, "") &&
+                same_text(st, 7, rec->custom_fields, "{}") &&
+                same_text(st, 8, rec->cancel_reason, "") &&
+                sqlite3_column_int64(st, 9) == rec->start_day &&
+                sqlite3_column_int64(st, 10) == rec->end_day &&
+                sqlite3_column_int64(st, 11) == rec->created_at;
+    stmt_release(st);
+    return ENGSCHED_OK;
+}
+
+/* An UPDATE rewrites the entry of every index over a column it sets,
+ * changed or not: when only the state changes, only status, version and
+ * updated_at are set, so the tick (and report moves) touch two of the
+ * engagement indexes instead of all of them. */
 static engsched_rc sq_engagement_update(engsched_storage *s, const engsched_rec_engagement *rec,
                                         engsched_id *out_report)
 {
     es_sqlite *b = backend_of(s);
     sqlite3_stmt *st = NULL;
+    int kept = 0;
     engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK && rec->name != NULL)
+        rc = only_state_changes(b, rec, &kept);
+    if (rc == ENGSCHED_OK && kept) {
+        rc = stmt_with_int(b, ST_ENGAGEMENT_UPDATE_STATE, rec->id, &st);
+        if (rc != ENGSCHED_OK)
+            return rc;
+        int src = SQLITE_OK;
+        bind_int(st, 2, rec->status, &src);
+        bind_int(st, 3, rec->version, &src);
+        bind_int(st, 4, rec->updated_at, &src);
+        if (src != SQLITE_OK) {
+            stmt_release(st);
+            return fail(b, src, "updating an engagement");
+        }
+        rc = exec_expect_row(b, st, "engagement", rec->id);
+        return rc != ENGSCHED_OK ? rc : report_sync(b, rec, out_report);
+    }
     if (rc == ENGSCHED_OK)
         rc = stmt_with_int(b, ST_ENGAGEMENT_UPDATE, rec->id, &st);
     if (rc != ENGSCHED_OK)
