@@ -181,8 +181,11 @@ static engsched_rc load_settings(engsched *db, invitation_data *d)
     return rc;
 }
 
+/* @p opened, when not NULL, is the engagement as the caller read it in
+ * this transaction: it is taken over (and left empty) instead of being
+ * read a second time. */
 static engsched_rc load_data(engsched *db, engsched_id engagement, engsched_id user,
-                             invitation_data *d)
+                             es_engagement *opened, invitation_data *d)
 {
     memset(d, 0, sizeof *d);
     engsched_rc rc = db->storage->invitation_get(db->storage, engagement, user, &d->state);
@@ -191,8 +194,13 @@ static engsched_rc load_data(engsched *db, engsched_id engagement, engsched_id u
                        (long long)user, (long long)engagement);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "reading an invitation");
-    if ((rc = es_engagement_read(db, engagement, &d->e)) == ENGSCHED_OK &&
-        (rc = load_people(db, user, d)) == ENGSCHED_OK)
+    if (opened != NULL) {
+        d->e = *opened;
+        memset(opened, 0, sizeof *opened);
+    } else if ((rc = es_engagement_read(db, engagement, &d->e)) != ENGSCHED_OK) {
+        return rc;
+    }
+    if ((rc = load_people(db, user, d)) == ENGSCHED_OK)
         rc = load_settings(db, d);
     return rc;
 }
@@ -293,12 +301,14 @@ out:
     return rc;
 }
 
-/* In a transaction: the invitation as it stands in the store. */
-static engsched_rc build(engsched *db, engsched_id engagement, engsched_id user, invitation *out)
+/* In a transaction: the invitation as it stands in the store. @p opened
+ * as for load_data(). */
+static engsched_rc build(engsched *db, engsched_id engagement, engsched_id user,
+                         es_engagement *opened, invitation *out)
 {
     invitation_data d;
     memset(out, 0, sizeof *out);
-    engsched_rc rc = load_data(db, engagement, user, &d);
+    engsched_rc rc = load_data(db, engagement, user, opened, &d);
     if (rc == ENGSCHED_OK)
         rc = render(db, &d, user, out);
     data_release(&d);
@@ -318,7 +328,7 @@ void es_invitation_deliver(engsched *db)
         memset(&inv, 0, sizeof inv);
         engsched_rc rc = es_begin(db, 0);
         if (rc == ENGSCHED_OK)
-            rc = es_finish(db, build(db, queue[i].engagement, queue[i].user, &inv));
+            rc = es_finish(db, build(db, queue[i].engagement, queue[i].user, NULL, &inv));
         if (rc != ENGSCHED_OK) {
             invitation_release(&inv);
             es_log(db, ENGSCHED_LOG_ERROR, "invitation not sent: %s", db->errmsg);
@@ -345,12 +355,17 @@ static engsched_rc open_invitation(engsched *db, engsched_id actor, engsched_id 
     engsched_rc rc = es_engagement_open(db, actor, engagement, ES_OP_VIEW, 0, 0, &who, &e);
     if (rc != ENGSCHED_OK)
         return rc;
-    es_engagement_release(&e);
-    if (!who.is_system && who.id != user && !(who.permissions & ENGSCHED_PERM_ASSIGN))
+    if (!who.is_system && who.id != user && !(who.permissions & ENGSCHED_PERM_ASSIGN)) {
+        es_engagement_release(&e);
         return es_fail(db, ENGSCHED_EDENIED,
                        "user %lld may not read the invitation of user %lld (needs assign)",
                        (long long)actor, (long long)user);
-    return build(db, engagement, user, out);
+    }
+    /* The engagement just read and checked is the one the message shows:
+     * build() takes it over rather than reading it again. */
+    rc = build(db, engagement, user, &e, out);
+    es_engagement_release(&e);
+    return rc;
 }
 
 static engsched_rc invitation_text(engsched *db, engsched_id actor, engsched_id engagement,
