@@ -448,10 +448,11 @@ static void put(dump *d, const char *text)
  * one table in a total order, whatever its key. */
 static int dump_table(sqlite3 *db, const char *table, dump *d, char *msg, size_t size)
 {
-    char sql[4096];
-    snprintf(sql, sizeof sql, "SELECT name FROM pragma_table_info('%s') ORDER BY cid", table);
+    char *sql = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q) ORDER BY cid", table);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    int src = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    if (src != SQLITE_OK)
         goto fail;
     char select[3000] = "", order[512] = "";
     size_t slen = 0, olen = 0;
@@ -474,13 +475,14 @@ static int dump_table(sqlite3 *db, const char *table, dump *d, char *msg, size_t
     }
     sqlite3_finalize(st);
     st = NULL;
-    snprintf(sql, sizeof sql, "SELECT %s FROM \"%s\" ORDER BY %s", select, table, order);
-    if (columns == 0 || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    sql = sqlite3_mprintf("SELECT %s FROM \"%w\" ORDER BY %s", select, table, order);
+    src = sql && columns > 0 ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_ERROR;
+    sqlite3_free(sql);
+    if (src != SQLITE_OK)
         goto fail;
     put(d, "== ");
     put(d, table);
     put(d, "\n");
-    int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *row = sqlite3_column_text(st, 0);
         put(d, row ? (const char *)row : "NULL");
