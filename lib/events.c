@@ -59,7 +59,9 @@ char *es_json_dump_canonical(const json_t *value)
 
 int es_json_load_oom(const json_error_t *error)
 {
-    return json_error_code(error) == json_error_out_of_memory || error->text[0] == '\0';
+    /* The text first: json_error_code() reads the last byte of the text,
+     * which jansson leaves uninitialised when it describes nothing. */
+    return error->text[0] == '\0' || json_error_code(error) == json_error_out_of_memory;
 }
 
 static json_t *id_or_null(engsched_id id)
