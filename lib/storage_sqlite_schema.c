@@ -63,6 +63,9 @@ static const char migration_1[] =
     " flags INTEGER NOT NULL"
     ") STRICT;"
 
+    /* Availability lists operators by (display_name, id), 64 at a time. */
+    "CREATE INDEX users_name ON users(display_name);"
+
     "CREATE TABLE client_access("
     " user INTEGER NOT NULL REFERENCES users(id),"
     " client INTEGER NOT NULL REFERENCES clients(id),"
