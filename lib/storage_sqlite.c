@@ -234,10 +234,12 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ACCESS_LIST] = "SELECT c.id, c.host_key, c.name FROM client_access AS ca"
                        " JOIN clients AS c ON c.id = ca.client WHERE ca.user = ?1"
                        " ORDER BY c.id",
-    /* What scope_is_wide() weighs: the user's clients, all clients, and
-     * the largest engagement id (the engagement count, near enough). */
+    /* What scope_is_wide() weighs: the user's clients, and the largest
+     * client and engagement ids (the counts, near enough, in a few pages:
+     * count(*) would read every page of clients, and the cache pages it
+     * takes are those the page of rows that follows needs). */
     [ST_SCOPE_SIZE] = "SELECT (SELECT count(*) FROM client_access WHERE user = ?1),"
-                      " (SELECT count(*) FROM clients),"
+                      " (SELECT coalesce(max(id), 0) FROM clients),"
                       " (SELECT coalesce(max(id), 0) FROM engagements)",
 };
 
@@ -1797,8 +1799,8 @@ static int single_status(unsigned int statuses)
  * order is cheaper than collecting the scope's rows: with k of C clients
  * and N engagements, a page of L rows costs about L*C/k rows walked, and
  * k*N/C rows collected and sorted; walk when k*k*N >= L*C*C. The counts
- * are cheap: a key range of client_access, the small clients table and
- * the largest engagement id. */
+ * are cheap: a key range of client_access and the largest client and
+ * engagement ids. */
 static engsched_rc scope_is_wide(es_sqlite *b, const engsched_storage_query *q, int *out)
 {
     sqlite3_stmt *st = NULL;

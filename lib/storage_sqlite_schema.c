@@ -25,13 +25,18 @@
  *   blob page; the blob is written and read incrementally.
  * - Indexes serve the due query of the hourly job (status, start_day, id),
  *   the List view's sort keys (start, end, name, updated; status has the
- *   due index), the Calendar's date range (engagements_start: with the
- *   rowid it is (start_day, id), so a page or a chunk that resumes after
- *   a (start_day, id) key seeks to it instead of stepping over the rows
- *   of that day before it), per-client and per-operator
+ *   due index), the Calendar's date range (engagements_start: (start_day,
+ *   id), so a page or a chunk that resumes after a (start_day, id) key
+ *   seeks to it instead of stepping over the rows of that day before it),
+ *   per-client and per-operator
  *   lookups, unavailability by user and dates, and per-engagement files
  *   and events. A secondary index ends in the rowid, which is the id, so
  *   (key, id) keyset paging walks it in order.
+ * - The two indexes List pages walk in start order, engagements_start
+ *   (any status set) and engagements_due (one status), also hold client
+ *   (and status): a page for a user of some of the clients skips the rows
+ *   of the others, and of other statuses, in the index, without reading
+ *   their table rows.
  * - engagements_span gives the longest engagement (end_day - start_day)
  *   in one index step: a date-range query bounds start_day from below by
  *   the range start minus that span, so it reads the engagements near the
@@ -90,9 +95,9 @@ static const char migration_1[] =
     " created_at INTEGER NOT NULL,"
     " updated_at INTEGER NOT NULL"
     ") STRICT;"
-    "CREATE INDEX engagements_due ON engagements(status, start_day, id);"
+    "CREATE INDEX engagements_due ON engagements(status, start_day, id, client);"
     "CREATE INDEX engagements_client ON engagements(client, start_day);"
-    "CREATE INDEX engagements_start ON engagements(start_day);"
+    "CREATE INDEX engagements_start ON engagements(start_day, id, client, status);"
     "CREATE INDEX engagements_end ON engagements(end_day);"
     "CREATE INDEX engagements_name ON engagements(name);"
     "CREATE INDEX engagements_updated ON engagements(updated_at);"
