@@ -33,10 +33,11 @@
  *   and events. A secondary index ends in the rowid, which is the id, so
  *   (key, id) keyset paging walks it in order.
  * - The two indexes List pages walk in start order, engagements_start
- *   (any status set) and engagements_due (one status), also hold client
- *   (and status): a page for a user of some of the clients skips the rows
- *   of the others, and of other statuses, in the index, without reading
- *   their table rows.
+ *   (any status set) and engagements_due (one status), also hold client:
+ *   a page for a user of some of the clients skips the rows of the others
+ *   in the index, without reading their table rows. engagements_start has
+ *   no status, so a change of state alone (the tick) rewrites only the
+ *   due and updated entries.
  * - engagements_span gives the longest engagement (end_day - start_day)
  *   in one index step: a date-range query bounds start_day from below by
  *   the range start minus that span, so it reads the engagements near the
@@ -97,7 +98,7 @@ static const char migration_1[] =
     ") STRICT;"
     "CREATE INDEX engagements_due ON engagements(status, start_day, id, client);"
     "CREATE INDEX engagements_client ON engagements(client, start_day);"
-    "CREATE INDEX engagements_start ON engagements(start_day, id, client, status);"
+    "CREATE INDEX engagements_start ON engagements(start_day, id, client);"
     "CREATE INDEX engagements_end ON engagements(end_day);"
     "CREATE INDEX engagements_name ON engagements(name);"
     "CREATE INDEX engagements_updated ON engagements(updated_at);"
