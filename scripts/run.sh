@@ -4,7 +4,9 @@
 #   scripts/run.sh demo   install missing packages, build (RelWithDebInfo),
 #                         run the demo on demo-out/demo.db
 #   scripts/run.sh test   install missing packages, build and run the whole
-#                         ctest suite in build/, fuzz each libFuzzer target
+#                         ctest suite in build/, run its cmocka tests under
+#                         valgrind memcheck (tests/valgrind/run.sh --quick),
+#                         fuzz each libFuzzer target
 #                         for a bounded time (build-fuzz/, clang), then run
 #                         ctest again with ASan+UBSan in build-asan/; the
 #                         last line printed is ctest's "N% tests passed,
@@ -102,6 +104,12 @@ test)
     install_packages
     configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
     run_ctest build
+    # Memcheck of the plain build's cmocka tests: about 3 minutes on 2
+    # cores; --quick leaves out the few that take many minutes each under
+    # valgrind or depend on timing (tests/valgrind/run.sh says which, why).
+    log "valgrind memcheck"
+    valgrind_status=0
+    tests/valgrind/run.sh --quick "$root/build" || valgrind_status=$?
     # A bounded libFuzzer run of every target under ASan + UBSan
     # (tests/fuzz, docs/fuzzing.md); ENGSCHED_FUZZ_SECONDS per target.
     # Before the sanitizer ctest run, so the last line stays its summary.
@@ -124,6 +132,10 @@ test)
             final=${summaries[$i]}
         fi
     done
+    if [ "$valgrind_status" -ne 0 ]; then
+        echo "valgrind: FAILED (see the valgrind memcheck section above)"
+        rc=1
+    fi
     if [ "$fuzz_status" -ne 0 ]; then
         echo "fuzz: FAILED (see the fuzz section above)"
         rc=1
