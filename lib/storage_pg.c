@@ -268,9 +268,9 @@ static const char *const stmt_sql[ST_COUNT] = {
         " ORDER BY u.display_name, u.id LIMIT $5::bigint",
     [ST_OPERATOR_WORK] = ENGAGEMENT_SELECT
         "JOIN assignments AS a ON a.engagement = e.id"
-        " WHERE a.user_id = $1::bigint AND (($2::bigint >> e.status) & 1) = 1"
-        " AND e.start_day <= $4::integer AND e.end_day >= $3::integer"
-        " ORDER BY e.start_day, e.id",
+        " WHERE a.user_id = $1::bigint AND a.start_day <= $4::integer"
+        " AND a.end_day >= $3::integer AND (($2::bigint >> e.status) & 1) = 1"
+        " ORDER BY a.start_day, e.id",
     [ST_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user_id, start_day, end_day,"
                                  " reason, created_by, created_at) VALUES($1::bigint,"
                                  " $2::integer, $3::integer, $4::text, $5::bigint, $6::bigint)"
@@ -1124,26 +1124,29 @@ static engsched_rc pg_prepare(engsched_storage *s, int supported_version, int *o
         rc = ensure_connected(b);
     if (rc != ENGSCHED_OK)
         return rc;
-    if (supported_version > es_pg_schema_latest()) {
+    int known_model = es_pg_model_of(es_pg_schema_latest());
+    if (supported_version > known_model) {
         engsched_storage_set_error(&b->base,
                                    "postgresql: schema version %d was asked for, but this "
                                    "backend only knows versions up to %d",
-                                   supported_version, es_pg_schema_latest());
+                                   supported_version, known_model);
         return ENGSCHED_EUNSUPPORTED;
     }
+    /* From here on versions are layouts (engsched_meta's schema_version). */
+    int target = es_pg_layout_for(supported_version);
     schema_state st;
     rc = locate_schema(b);
     if (rc == ENGSCHED_OK)
         rc = inspect_schema(b, &st);
     if (rc == ENGSCHED_OK)
-        rc = check_schema(b, &st, supported_version);
+        rc = check_schema(b, &st, target);
     int version = rc == ENGSCHED_OK ? st.version : 0;
-    while (rc == ENGSCHED_OK && version < supported_version)
-        rc = migrate_step(b, supported_version, &version);
+    while (rc == ENGSCHED_OK && version < target)
+        rc = migrate_step(b, target, &version);
     if (rc != ENGSCHED_OK)
         return rc;
     if (out_version != NULL)
-        *out_version = version;
+        *out_version = es_pg_model_of(version);
     return ENGSCHED_OK;
 }
 
@@ -1156,7 +1159,7 @@ static engsched_rc pg_schema_version(engsched_storage *s, int *out_version)
     if (rc == ENGSCHED_OK)
         rc = query_int(b, ST_SCHEMA_VERSION, NULL, "reading the schema version", &v, &found);
     if (rc == ENGSCHED_OK)
-        *out_version = found ? (int)v : 0;
+        *out_version = es_pg_model_of(found ? (int)v : 0);
     return rc;
 }
 

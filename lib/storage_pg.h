@@ -16,8 +16,15 @@
  * different schemas of one database never wait for each other. */
 #define ES_PG_LOCK_CLASS 0x454E4753
 
-/* The newest schema version the migration list can produce. */
+/* The newest layout version the migration list can produce (the store
+ * records layout versions; see migrations.h). */
 int es_pg_schema_latest(void);
+
+/* The layout prepare() migrates to when asked for data model @p model. */
+int es_pg_layout_for(int model);
+
+/* The data model version of a store at @p layout. */
+int es_pg_model_of(int layout);
 
 /* The SQL script that moves a store from version - 1 to @p version
  * (1 … es_pg_schema_latest()), or NULL outside that range. The runner

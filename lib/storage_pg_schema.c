@@ -11,6 +11,7 @@
  * `?options=-csearch_path%3Dname` in the URI. */
 #include <stddef.h>
 
+#include "migrations.h"
 #include "storage_pg.h"
 
 /* Version 1: every table of the storage interface.
@@ -178,16 +179,66 @@ static const char migration_1[] =
     " PRIMARY KEY(engagement, user_id)"
     ");";
 
-/* Index i holds the script producing version i + 1. Append only. */
-static const char *const migrations[] = {
-    migration_1,
+/* Version 2: the dates of each assignment's engagement, in the assignment,
+ * as in the SQLite backend's migration 2 (its comment says why): one
+ * operator's work in a range is then one seek of assignments_dates rather
+ * than a fetch of every engagement the operator ever had.
+ *
+ * Triggers keep the copies right whoever writes the rows. Their function
+ * runs with the search_path of the migration (SET search_path FROM
+ * CURRENT), so "engagements" is this store's table whatever the session
+ * that fires it has set. coalesce() leaves a missing engagement to the
+ * foreign key, which names the real fault. */
+static const char migration_2[] =
+    "ALTER TABLE assignments"
+    " ADD COLUMN start_day integer NOT NULL DEFAULT 0,"
+    " ADD COLUMN end_day integer NOT NULL DEFAULT 0;"
+    "UPDATE assignments AS a SET start_day = e.start_day, end_day = e.end_day"
+    " FROM engagements AS e WHERE e.id = a.engagement;"
+    "CREATE INDEX assignments_dates ON assignments(user_id, start_day, end_day, engagement);"
+
+    "CREATE FUNCTION engsched_assignment_take_dates() RETURNS trigger"
+    " LANGUAGE plpgsql SET search_path FROM CURRENT AS $$"
+    " BEGIN"
+    " NEW.start_day := coalesce((SELECT start_day FROM engagements"
+    " WHERE id = NEW.engagement), 0);"
+    " NEW.end_day := coalesce((SELECT end_day FROM engagements"
+    " WHERE id = NEW.engagement), 0);"
+    " RETURN NEW;"
+    " END $$;"
+    "CREATE TRIGGER assignments_take_dates BEFORE INSERT ON assignments"
+    " FOR EACH ROW EXECUTE FUNCTION engsched_assignment_take_dates();"
+
+    "CREATE FUNCTION engsched_engagement_move_assignments() RETURNS trigger"
+    " LANGUAGE plpgsql SET search_path FROM CURRENT AS $$"
+    " BEGIN"
+    " UPDATE assignments SET start_day = NEW.start_day, end_day = NEW.end_day"
+    " WHERE engagement = NEW.id;"
+    " RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER engagements_move_assignments AFTER UPDATE OF start_day, end_day"
+    " ON engagements FOR EACH ROW"
+    " WHEN (NEW.start_day <> OLD.start_day OR NEW.end_day <> OLD.end_day)"
+    " EXECUTE FUNCTION engsched_engagement_move_assignments();";
+
+/* Index i holds the script producing layout i + 1, and the data model
+ * version that layout has (migrations.h). Append only. */
+static const es_migration migrations[] = {
+    {migration_1, 1},
+    {migration_2, 1}, /* layout only */
 };
 
-int es_pg_schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+int es_pg_schema_latest(void) { return MIGRATION_COUNT; }
 
 const char *es_pg_migration(int version)
 {
-    if (version < 1 || version > es_pg_schema_latest())
+    if (version < 1 || version > MIGRATION_COUNT)
         return NULL;
-    return migrations[version - 1];
+    return migrations[version - 1].script;
 }
+
+int es_pg_layout_for(int model) { return es_migration_layout_for(migrations, MIGRATION_COUNT, model); }
+
+int es_pg_model_of(int layout) { return es_migration_model_of(migrations, MIGRATION_COUNT, layout); }

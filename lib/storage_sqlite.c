@@ -208,10 +208,13 @@ static const char *const stmt_sql[ST_COUNT] = {
         " WHERE mine.user = ?2 AND theirs.user = u.id))"
         " AND (?3 IS NULL OR (u.display_name, u.id) > (?3, ?4))"
         " ORDER BY u.display_name, u.id LIMIT ?5",
+    /* assignments_dates (migration 2) finds the range; the lower bound
+     * on start_day keeps the seek to the engagements near it. */
     [ST_OPERATOR_WORK] = ENGAGEMENT_SELECT
         "JOIN assignments AS a ON a.engagement = e.id"
-        " WHERE a.user = ?1 AND ((?2 >> e.status) & 1) = 1"
-        " AND e.start_day <= ?4 AND e.end_day >= ?3 ORDER BY e.start_day, e.id",
+        " WHERE a.user = ?1 AND a.start_day <= ?4 AND a.end_day >= ?3"
+        " AND a.start_day >= ?3 - (SELECT max(end_day - start_day) FROM engagements)"
+        " AND ((?2 >> e.status) & 1) = 1 ORDER BY a.start_day, e.id",
     [ST_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user, start_day, end_day, reason,"
                                  " created_by, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_UNAVAILABILITY_GET] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
@@ -628,8 +631,13 @@ static engsched_rc read_user_version(es_sqlite *b, int *out)
 static engsched_rc sq_schema_version(engsched_storage *s, int *out_version)
 {
     es_sqlite *b = backend_of(s);
+    int layout = 0;
     engsched_rc rc = enter(b);
-    return rc != ENGSCHED_OK ? rc : read_user_version(b, out_version);
+    if (rc == ENGSCHED_OK)
+        rc = read_user_version(b, &layout);
+    if (rc == ENGSCHED_OK)
+        *out_version = es_sqlite_model_of(layout);
+    return rc;
 }
 
 static engsched_rc refuse_newer(es_sqlite *b, int stored, int supported)
@@ -732,27 +740,30 @@ static engsched_rc sq_prepare(engsched_storage *s, int supported_version, int *o
     if (rc != ENGSCHED_OK)
         return rc;
     int version = 0;
-    if (supported_version > es_sqlite_schema_latest()) {
+    int known_model = es_sqlite_model_of(es_sqlite_schema_latest());
+    if (supported_version > known_model) {
         engsched_storage_set_error(&b->base,
                                    "sqlite: schema version %d was asked for, but this "
                                    "backend only knows versions up to %d",
-                                   supported_version, es_sqlite_schema_latest());
+                                   supported_version, known_model);
         rc = ENGSCHED_EUNSUPPORTED;
         goto out;
     }
+    /* From here on versions are layouts (PRAGMA user_version). */
+    int target = es_sqlite_layout_for(supported_version);
     rc = read_user_version(b, &version);
-    if (rc == ENGSCHED_OK && version > supported_version)
-        rc = refuse_newer(b, version, supported_version);
-    if (rc == ENGSCHED_OK && b->readonly && version < supported_version) {
+    if (rc == ENGSCHED_OK && version > target)
+        rc = refuse_newer(b, version, target);
+    if (rc == ENGSCHED_OK && b->readonly && version < target) {
         /* A read-only open must not write, migrations included. */
         engsched_storage_set_error(&b->base,
                                    "sqlite: the store is at schema version %d and needs "
                                    "migrating to %d; open it once without read-only",
-                                   version, supported_version);
+                                   version, target);
         rc = ENGSCHED_EUNSUPPORTED;
     }
-    while (rc == ENGSCHED_OK && version < supported_version)
-        rc = migrate_step(b, supported_version, &version);
+    while (rc == ENGSCHED_OK && version < target)
+        rc = migrate_step(b, target, &version);
 out:
     if (rc != ENGSCHED_OK) {
         discard_created(b);
@@ -760,7 +771,7 @@ out:
     }
     b->prepared = 1;
     if (out_version != NULL)
-        *out_version = version;
+        *out_version = es_sqlite_model_of(version);
     return ENGSCHED_OK;
 }
 

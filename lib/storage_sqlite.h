@@ -12,8 +12,15 @@
  * files apart from other SQLite databases before anything is written. */
 #define ES_SQLITE_APPLICATION_ID 0x454E4753
 
-/* The newest schema version the migration list can produce. */
+/* The newest layout version the migration list can produce (the store
+ * records layout versions; see migrations.h). */
 int es_sqlite_schema_latest(void);
+
+/* The layout prepare() migrates to when asked for data model @p model. */
+int es_sqlite_layout_for(int model);
+
+/* The data model version of a store at @p layout. */
+int es_sqlite_model_of(int layout);
 
 /* The SQL script that moves a store from version - 1 to @p version
  * (1 … es_sqlite_schema_latest()), or NULL outside that range. The runner

@@ -6,6 +6,7 @@
  * when migrations 1 … N have run, recorded in PRAGMA user_version. */
 #include <stddef.h>
 
+#include "migrations.h"
 #include "storage_sqlite.h"
 
 /* Version 1: every table of the storage interface.
@@ -170,16 +171,59 @@ static const char migration_1[] =
     " PRIMARY KEY(engagement, user)"
     ") WITHOUT ROWID, STRICT;";
 
-/* Index i holds the script producing version i + 1. Append only. */
-static const char *const migrations[] = {
-    migration_1,
+/* Version 2: the dates of each assignment's engagement, in the assignment.
+ *
+ * Availability and the conflict check ask for one operator's work in a
+ * date range. Through assignments_user alone that means fetching every
+ * engagement the operator ever had (thousands over a few years) to keep
+ * the few in range; with the dates beside the user in assignments_dates
+ * the range is one index seek, bounded below by the longest engagement
+ * (engagements_span) as the date-range queries of engagements are.
+ *
+ * Triggers keep the copies right whoever writes the rows (the core, a
+ * host's tool, an import): a new assignment takes its engagement's dates,
+ * and a change of an engagement's dates (only then: a full-row update
+ * names every column) reaches its assignments. coalesce() leaves a
+ * missing engagement to the foreign key, which names the real fault. */
+static const char migration_2[] =
+    "ALTER TABLE assignments ADD COLUMN start_day INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE assignments ADD COLUMN end_day INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE assignments SET (start_day, end_day) ="
+    " (SELECT start_day, end_day FROM engagements WHERE id = assignments.engagement);"
+    "CREATE INDEX assignments_dates ON assignments(user, start_day, end_day, engagement);"
+
+    "CREATE TRIGGER assignments_take_dates AFTER INSERT ON assignments BEGIN"
+    " UPDATE assignments SET"
+    " start_day = coalesce((SELECT start_day FROM engagements WHERE id = NEW.engagement), 0),"
+    " end_day = coalesce((SELECT end_day FROM engagements WHERE id = NEW.engagement), 0)"
+    " WHERE ord = NEW.ord;"
+    " END;"
+
+    "CREATE TRIGGER engagements_move_assignments AFTER UPDATE OF start_day, end_day"
+    " ON engagements"
+    " WHEN NEW.start_day != OLD.start_day OR NEW.end_day != OLD.end_day BEGIN"
+    " UPDATE assignments SET start_day = NEW.start_day, end_day = NEW.end_day"
+    " WHERE engagement = NEW.id;"
+    " END;";
+
+/* Index i holds the script producing layout i + 1, and the data model
+ * version that layout has (migrations.h). Append only. */
+static const es_migration migrations[] = {
+    {migration_1, 1},
+    {migration_2, 1}, /* layout only */
 };
 
-int es_sqlite_schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+int es_sqlite_schema_latest(void) { return MIGRATION_COUNT; }
 
 const char *es_sqlite_migration(int version)
 {
-    if (version < 1 || version > es_sqlite_schema_latest())
+    if (version < 1 || version > MIGRATION_COUNT)
         return NULL;
-    return migrations[version - 1];
+    return migrations[version - 1].script;
 }
+
+int es_sqlite_layout_for(int model) { return es_migration_layout_for(migrations, MIGRATION_COUNT, model); }
+
+int es_sqlite_model_of(int layout) { return es_migration_model_of(migrations, MIGRATION_COUNT, layout); }

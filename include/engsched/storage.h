@@ -201,6 +201,13 @@ struct engsched_storage {
      * Return ::ENGSCHED_EUNSUPPORTED if the store is newer than
      * @p supported_version. Called once, by the opener, outside a
      * transaction.
+     *
+     * @p supported_version is the version of the core's data model
+     * (engsched_schema_version_supported()): what the records and
+     * callbacks mean. A backend may change its own layout (indexes,
+     * copies of columns kept for speed) without it; the built-in SQL
+     * backends record such steps apart and report the model version
+     * through @p out_version and schema_version().
      */
     engsched_rc (*prepare)(engsched_storage *s, int supported_version, int *out_version);
 

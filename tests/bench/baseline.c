@@ -189,7 +189,9 @@ static void prepare_views(sqlite3 *db)
         db, "SELECT e.id, e.client, e.name, e.start_day, e.end_day, e.status"
             " FROM assignments AS a JOIN engagements AS e ON e.id = a.engagement"
             " WHERE a.user = ?1 AND e.status IN (1, 2, 3, 4, 5)"
-            " AND e.start_day <= ?3 AND e.end_day >= ?2 ORDER BY e.start_day, e.id");
+            " AND a.start_day <= ?3 AND a.end_day >= ?2"
+            " AND a.start_day >= ?2 - (SELECT max(end_day - start_day) FROM engagements)"
+            " ORDER BY a.start_day, e.id");
     away_st = bench_raw_prepare(
         db, "SELECT id, reason, start_day, end_day FROM unavailability"
             " WHERE user = ?1 AND start_day <= ?3 AND end_day >= ?2"

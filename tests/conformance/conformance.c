@@ -1324,6 +1324,26 @@ static void test_operator_work(void **state)
     EXPECT_OK(s, s->operator_work(s, m.d.op[1], live, -1000, 1000, on_engagement, &r));
     assert_int_equal(r.count, 0);
     EXPECT_OK(s, s->commit(s));
+
+    /* The work follows a change of dates (a backend that keeps dates
+     * beside the assignment must move them), including a change that
+     * makes it the longest engagement of the store. */
+    engsched_rec_engagement moved;
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->engagement_get(s, m.rows[0].id, &moved));
+    moved.start_day = 40;
+    moved.end_day = 400;
+    EXPECT_OK(s, s->engagement_update(s, &moved, NULL));
+    EXPECT_OK(s, s->commit(s));
+    EXPECT_OK(s, s->begin(s, 0));
+    r = (rows){0};
+    EXPECT_OK(s, s->operator_work(s, m.d.op[0], live, 12, 25, on_engagement, &r));
+    int64_t left[2] = {m.rows[2].id, m.rows[5].id};
+    assert_ids(&r, left, 2);
+    r = (rows){0};
+    EXPECT_OK(s, s->operator_work(s, m.d.op[0], live, 399, 500, on_engagement, &r));
+    assert_ids(&r, &m.rows[0].id, 1);
+    EXPECT_OK(s, s->commit(s));
 }
 
 static engsched_rc on_user(void *ctx, const engsched_rec_user *row)

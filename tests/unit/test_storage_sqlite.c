@@ -329,7 +329,7 @@ static void test_newer_schema_refused(void **state)
     assert_message_has("99");
     char supported[32];
     snprintf(supported, sizeof supported, "supported version %d",
-             engsched_schema_version_supported());
+             es_sqlite_layout_for(engsched_schema_version_supported()));
     assert_message_has(supported);
     s->free(s);
 
@@ -375,9 +375,12 @@ static void test_migrations_forward_only(void **state)
     assert_int_equal(version, 0);
     assert_int_equal(pragma_int(es_sqlite_connection(s), "PRAGMA user_version"), 0);
     EXPECT_OK(s, s->prepare(s, 1, &version));
-    assert_int_equal(version, 1);
+    assert_int_equal(version, 1); /* the model version ... */
+    assert_int_equal(pragma_int(es_sqlite_connection(s), "PRAGMA user_version"),
+                     es_sqlite_layout_for(1)); /* ... at the newest layout of it */
     EXPECT_RC(s, ENGSCHED_EUNSUPPORTED, s->prepare(s, 0, &version));
-    assert_int_equal(pragma_int(es_sqlite_connection(s), "PRAGMA user_version"), 1);
+    assert_int_equal(pragma_int(es_sqlite_connection(s), "PRAGMA user_version"),
+                     es_sqlite_layout_for(1));
     s->free(s);
     assert_true(exists(path)); /* it was prepared once: it is a store now */
     remove_store(path);
@@ -386,6 +389,113 @@ static void test_migrations_forward_only(void **state)
         assert_non_null(es_sqlite_migration(v));
     assert_null(es_sqlite_migration(0));
     assert_null(es_sqlite_migration(es_sqlite_schema_latest() + 1));
+    /* Layouts map to model versions that never fall. */
+    assert_int_equal(es_sqlite_model_of(0), 0);
+    for (int v = 2; v <= es_sqlite_schema_latest(); v++)
+        assert_true(es_sqlite_model_of(v) >= es_sqlite_model_of(v - 1));
+    assert_int_equal(es_sqlite_model_of(es_sqlite_layout_for(1)), 1);
+    assert_int_equal(es_sqlite_layout_for(0), 0);
+}
+
+/* Work rows of operator_work(): the ids, in the order they came. */
+typedef struct work_ids {
+    engsched_id ids[8];
+    size_t count;
+} work_ids;
+
+static engsched_rc collect_work(void *ctx, const engsched_rec_engagement *row)
+{
+    work_ids *w = ctx;
+    if (w->count < sizeof w->ids / sizeof w->ids[0])
+        w->ids[w->count] = row->id;
+    w->count++;
+    return ENGSCHED_OK;
+}
+
+static work_ids work_of(engsched_storage *s, engsched_id user, int32_t first, int32_t last)
+{
+    work_ids w = {{0}, 0};
+    EXPECT_OK(s, s->begin(s, 0));
+    EXPECT_OK(s, s->operator_work(s, user, ~0u, first, last, collect_work, &w));
+    EXPECT_OK(s, s->commit(s));
+    return w;
+}
+
+/* A store written at layout 1 (no dates in assignments) is moved to the
+ * newest layout on open: its assignments take their engagements' dates,
+ * and the triggers keep them right through later inserts and date
+ * changes, so operator_work() finds the same engagements as before. */
+static void test_layout_2_dates_assignments(void **state)
+{
+    (void)state;
+    char path[PATH_MAX_LEN];
+    tmp_path(path, sizeof path, "layout1");
+    sqlite3 *raw = NULL;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, es_sqlite_migration(1), NULL, NULL, NULL), SQLITE_OK);
+    char pragmas[96];
+    snprintf(pragmas, sizeof pragmas, "PRAGMA application_id = %d; PRAGMA user_version = 1",
+             (int)ES_SQLITE_APPLICATION_ID);
+    assert_int_equal(sqlite3_exec(raw, pragmas, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(raw,
+                     "INSERT INTO roles VALUES(3, 'Operator', 3072);"
+                     "INSERT INTO clients VALUES(1, 'c1', 'Client');"
+                     "INSERT INTO users VALUES(7, 'u7', 'u7@example.com', 'Op', 3, 0);"
+                     "INSERT INTO engagements VALUES(10, 1, NULL, 'A', '', '', '', '', '{}', '',"
+                     " 100, 104, 2, 1, 0, 0);"
+                     "INSERT INTO engagements VALUES(11, 1, NULL, 'B', '', '', '', '', '{}', '',"
+                     " 200, 210, 2, 1, 0, 0);"
+                     "INSERT INTO assignments(engagement, user, role, assigned_by, assigned_at)"
+                     " VALUES(10, 7, 0, NULL, 0), (11, 7, 0, NULL, 0);",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_close(raw), SQLITE_OK);
+
+    engsched_storage *s = open_prepared(path);
+    sqlite3 *db = es_sqlite_connection(s);
+    assert_int_equal(pragma_int(db, "PRAGMA user_version"), es_sqlite_schema_latest());
+    assert_int_equal(pragma_int(db, "SELECT start_day * 1000 + end_day FROM assignments"
+                                    " WHERE engagement = 11"),
+                     200210);
+    work_ids w = work_of(s, 7, 101, 101);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.ids[0], 10);
+    assert_int_equal(work_of(s, 7, 105, 199).count, 0);
+
+    /* A date change moves the copies; another change leaves them alone. */
+    engsched_rec_engagement rec;
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->engagement_get(s, 11, &rec));
+    rec.start_day = 150;
+    rec.end_day = 151;
+    EXPECT_OK(s, s->engagement_update(s, &rec, NULL));
+    EXPECT_OK(s, s->commit(s));
+    assert_int_equal(pragma_int(db, "SELECT start_day * 1000 + end_day FROM assignments"
+                                    " WHERE engagement = 11"),
+                     150151);
+    w = work_of(s, 7, 151, 300);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.ids[0], 11);
+    assert_int_equal(work_of(s, 7, 152, 300).count, 0);
+
+    /* A new assignment takes its engagement's dates. */
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->user_upsert(s,
+                                &(engsched_rec_user){0, "u8", "u8@example.com", "Op 8", 3, 0, 0},
+                                NULL, NULL));
+    engsched_id u8 = 0;
+    EXPECT_OK(s, s->user_find(s, "u8", &u8));
+    EXPECT_OK(s, s->assignment_insert(s, &(engsched_rec_assignment){10, u8, 0, 0, 0}));
+    EXPECT_OK(s, s->commit(s));
+    w = work_of(s, u8, 104, 104);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.ids[0], 10);
+    assert_int_equal(pragma_int(db, "SELECT count(*) FROM assignments"
+                                    " WHERE start_day = 0 OR end_day = 0"),
+                     0);
+    s->free(s);
+    remove_store(path);
 }
 
 /* A version the migration list cannot produce is refused, and the file
@@ -628,6 +738,7 @@ int main(void)
         cmocka_unit_test(test_newer_schema_refused),
         cmocka_unit_test(test_prepare_idempotent),
         cmocka_unit_test(test_migrations_forward_only),
+        cmocka_unit_test(test_layout_2_dates_assignments),
         cmocka_unit_test(test_unknown_version_removes_new_file),
         cmocka_unit_test(test_failed_prepare_keeps_existing_file),
         cmocka_unit_test(test_free_unprepared_removes_new_file),
