@@ -1,5 +1,6 @@
 /* Loading the acting user and deciding client access: the only inputs the
  * pure rules need from the store. */
+#include "alloc.h"
 #include "internal.h"
 
 engsched_rc es_actor_load(engsched *db, engsched_id actor, es_actor *out)
@@ -42,4 +43,46 @@ engsched_rc es_require_admin(engsched *db, engsched_id actor_id, es_actor *out)
         return es_fail(db, ENGSCHED_EDENIED, "user %lld lacks the admin permission",
                        (long long)actor_id);
     return ENGSCHED_OK;
+}
+
+/* The user's clients, gathered first: a row callback does not call the
+ * backend again. */
+typedef struct client_ids {
+    engsched_id *ids;
+    size_t count, cap;
+} client_ids;
+
+static engsched_rc keep_client(void *ctx, const engsched_rec_client *row)
+{
+    client_ids *c = ctx;
+    if (c->count == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        engsched_id *grown = es_realloc(c->ids, cap * sizeof *grown);
+        if (grown == NULL)
+            return ENGSCHED_ENOMEM;
+        c->ids = grown;
+        c->cap = cap;
+    }
+    c->ids[c->count++] = row->id;
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_actor_sees_user(engsched *db, const es_actor *actor, const es_actor *user,
+                               int *out)
+{
+    *out = 1;
+    if (actor->is_system || actor->id == user->id ||
+        ((actor->flags | user->flags) & ENGSCHED_USER_ALL_CLIENTS))
+        return ENGSCHED_OK;
+    *out = 0;
+    client_ids clients = {NULL, 0, 0};
+    engsched_rc rc = db->storage->access_list(db->storage, user->id, keep_client, &clients);
+    if (rc == ENGSCHED_ENOMEM)
+        es_fail(db, rc, "out of memory reading client access");
+    else if (rc != ENGSCHED_OK)
+        es_storage_fail(db, rc, "reading client access");
+    for (size_t i = 0; rc == ENGSCHED_OK && !*out && i < clients.count; i++)
+        rc = es_actor_has_access(db, actor, clients.ids[i], out);
+    es_free(clients.ids);
+    return rc;
 }

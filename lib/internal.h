@@ -89,6 +89,11 @@ engsched_rc es_actor_has_access(engsched *db, const es_actor *actor, engsched_id
                                 int *out);
 /* Require ADMIN or the system for directory and settings changes. */
 engsched_rc es_require_admin(engsched *db, engsched_id actor_id, es_actor *out);
+/* Whether @p actor may see @p user at all (the Availability view's rule:
+ * all-clients users see and are seen by everyone, others see those who
+ * share a client with them); *out 1 or 0. */
+engsched_rc es_actor_sees_user(engsched *db, const es_actor *actor, const es_actor *user,
+                               int *out);
 
 /* --- guards for public entry points --- */
 #define ES_CHECK_DB(db)                                                                   \

@@ -1,13 +1,17 @@
 /* Unavailability: leave, training, holidays. A user records their own;
- * ASSIGN records anyone's. It counts as busy in conflicts and availability. */
+ * ASSIGN records that of anyone the actor may see. It counts as busy in conflicts and availability. */
 #include "dates.h"
 #include "events.h"
 #include "validate.h"
 #include "work_list.h"
 
-/* Own time always; anyone's with the permission of the operation. */
-static engsched_rc authorize_for(engsched *db, engsched_id actor_id, engsched_id user,
-                                 unsigned int permissions, const char *what, es_actor *actor)
+/* Own time always; with the permission of the operation, the time of
+ * anyone the actor may see (DESIGN §4: the operators of Availability).
+ * @p record (0 if none) is the period asked about: out of sight, it is the
+ * period that is not found. */
+static engsched_rc authorize_record(engsched *db, engsched_id actor_id, engsched_id user,
+                                    engsched_id record, unsigned int permissions,
+                                    const char *what, es_actor *actor)
 {
     engsched_rc rc = es_actor_load(db, actor_id, actor);
     if (rc != ENGSCHED_OK)
@@ -15,14 +19,28 @@ static engsched_rc authorize_for(engsched *db, engsched_id actor_id, engsched_id
     es_actor target;
     if (user == ENGSCHED_SYSTEM)
         return es_fail(db, ENGSCHED_EINVAL, "user: the system is not a user");
-    if ((rc = es_actor_load(db, user, &target)) == ENGSCHED_ENOTFOUND)
-        return es_fail(db, rc, "user: user %lld not found", (long long)user);
+    int visible = 0;
+    if ((rc = es_actor_load(db, user, &target)) == ENGSCHED_OK)
+        rc = es_actor_sees_user(db, actor, &target, &visible);
+    /* A user the actor may not see is one that does not exist for them. */
+    int unseen = rc == ENGSCHED_ENOTFOUND || (rc == ENGSCHED_OK && !visible);
+    if (unseen && record != 0)
+        return es_fail(db, ENGSCHED_ENOTFOUND, "unavailability %lld not found",
+                       (long long)record);
+    if (unseen)
+        return es_fail(db, ENGSCHED_ENOTFOUND, "user: user %lld not found", (long long)user);
     if (rc != ENGSCHED_OK)
         return rc;
     if (actor->is_system || actor->id == user || (actor->permissions & permissions))
         return ENGSCHED_OK;
     return es_fail(db, ENGSCHED_EDENIED, "user %lld may not %s of user %lld", (long long)actor_id,
                    what, (long long)user);
+}
+
+static engsched_rc authorize_for(engsched *db, engsched_id actor_id, engsched_id user,
+                                 unsigned int permissions, const char *what, es_actor *actor)
+{
+    return authorize_record(db, actor_id, user, 0, permissions, what, actor);
 }
 
 static engsched_rc parse_range(engsched *db, const char *start, const char *end, int32_t *first,
@@ -90,8 +108,8 @@ engsched_rc engsched_unavailability_remove(engsched *db, engsched_id actor,
         es_storage_fail(db, rc, "reading unavailability");
     engsched_id user = rc == ENGSCHED_OK ? rec.user : 0;
     if (rc == ENGSCHED_OK)
-        rc = authorize_for(db, actor, user, ENGSCHED_PERM_ASSIGN, "remove the unavailability",
-                           &who);
+        rc = authorize_record(db, actor, user, unavailability, ENGSCHED_PERM_ASSIGN,
+                              "remove the unavailability", &who);
     if (rc == ENGSCHED_OK) {
         rc = db->storage->unavailability_delete(db->storage, unavailability);
         if (rc != ENGSCHED_OK)

@@ -1240,7 +1240,9 @@ ENGSCHED_API engsched_rc engsched_work_list_item(const engsched_work_list *list,
 
 /**
  * @brief Record dates a user cannot work. A user sets their own; ASSIGN
- *        sets anyone's.
+ *        sets those of anyone the actor may see (who shares a client with
+ *        them; everyone for a user of all clients). Anyone else does not
+ *        exist for the actor: ::ENGSCHED_ENOTFOUND.
  * @param db the handle
  * @param actor the acting user
  * @param user whose time it is
@@ -1256,7 +1258,8 @@ ENGSCHED_API engsched_rc engsched_unavailability_add(engsched *db, engsched_id a
                                                      engsched_id *out_id);
 
 /**
- * @brief Remove recorded unavailability (own, or anyone's with ASSIGN).
+ * @brief Remove recorded unavailability (own, or with ASSIGN that of
+ *        anyone the actor may see, as for engsched_unavailability_add()).
  * @param db the handle
  * @param actor the acting user
  * @param unavailability the id
@@ -1267,7 +1270,9 @@ ENGSCHED_API engsched_rc engsched_unavailability_remove(engsched *db, engsched_i
 
 /**
  * @brief A user's unavailability overlapping a range, by start date (own,
- *        or anyone's with ASSIGN or VIEW_AVAILABILITY).
+ *        or with ASSIGN or VIEW_AVAILABILITY that of anyone the actor may
+ *        see, as for engsched_unavailability_add(): the operators the
+ *        Availability view shows them).
  * @param db the handle
  * @param actor the acting user
  * @param user whose time

@@ -412,6 +412,7 @@ static void test_unavailability_permissions(void **state)
     fx_ok(f, engsched_role_create(f->db, ENGSCHED_SYSTEM, "Planner",
                                   ENGSCHED_PERM_VIEW | ENGSCHED_PERM_VIEW_AVAILABILITY, &role));
     engsched_id planner = fx_user(f, "planner", role, 0);
+    fx_ok(f, engsched_access_grant(f->db, ENGSCHED_SYSTEM, planner, f->client[0]));
 
     /* Own: anyone, even a viewer. */
     fx_ok(f, engsched_unavailability_add(f->db, f->operator1, f->operator1, "2026-04-06",
@@ -432,6 +433,12 @@ static void test_unavailability_permissions(void **state)
     fx_rc(f, ENGSCHED_EDENIED, engsched_unavailability_remove(f->db, f->operator2, own));
     fx_rc(f, ENGSCHED_EDENIED, engsched_unavailability_remove(f->db, planner, own));
     fx_rc(f, ENGSCHED_ENOTFOUND, engsched_unavailability_remove(f->db, f->manager, MISSING));
+    /* ASSIGN reaches only the users one may see: the outsider (client 2)
+     * shares no client with operator1 (clients 0 and 1). */
+    fx_rc(f, ENGSCHED_ENOTFOUND, engsched_unavailability_add(f->db, f->outsider, f->operator1,
+                                                             "2026-04-08", "2026-04-08", "No",
+                                                             &id));
+    fx_rc(f, ENGSCHED_ENOTFOUND, engsched_unavailability_remove(f->db, f->outsider, own));
     fx_rc(f, ENGSCHED_ENOTFOUND, engsched_unavailability_add(f->db, f->manager, MISSING,
                                                              "2026-04-08", "2026-04-08", "No",
                                                              &id));

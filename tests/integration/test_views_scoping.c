@@ -628,6 +628,56 @@ static void test_assign_reports_hidden_work_as_busy(void **state)
     assert_no_leak(f->last_event, "assign event");
 }
 
+/* Absences are personal: the viewer, with ASSIGN and VIEW_AVAILABILITY
+ * over three clients, reads and records those of the operators they may
+ * see (who share a client with them, or work for all clients), and for
+ * anyone else the user or the period does not exist. */
+static void test_unavailability_of_unseen_users(void **state)
+{
+    world *w = *state;
+    fx *f = &w->f;
+    engsched_work_list *list = NULL;
+    engsched_id id = 0, hidden = 0;
+
+    fx_rc(f, ENGSCHED_ENOTFOUND,
+          engsched_unavailability_add(f->db, w->viewer, w->op[OP_C], "2026-08-03", "2026-08-07",
+                                      "Annual leave", &id));
+    assert_non_null(strstr(engsched_errmsg(f->db), "not found"));
+    fx_ok(f, engsched_unavailability_add(f->db, ENGSCHED_SYSTEM, w->op[OP_C], "2026-08-10",
+                                         "2026-08-14", "Medical leave", &hidden));
+    fx_rc(f, ENGSCHED_ENOTFOUND,
+          engsched_unavailability_list(f->db, w->viewer, w->op[OP_C], "2026-08-01",
+                                       "2026-08-31", &list));
+    assert_null(list);
+    fx_rc(f, ENGSCHED_ENOTFOUND, engsched_unavailability_remove(f->db, w->viewer, hidden));
+    char expected[64];
+    snprintf(expected, sizeof expected, "unavailability %lld not found", (long long)hidden);
+    assert_non_null(strstr(engsched_errmsg(f->db), expected));
+    assert_null(strstr(engsched_errmsg(f->db), "Medical"));
+    /* Only the system's period is there, untouched. */
+    fx_ok(f, engsched_unavailability_list(f->db, ENGSCHED_SYSTEM, w->op[OP_C], "2026-08-01",
+                                          "2026-08-31", &list));
+    assert_int_equal(engsched_work_list_count(list), 1);
+    engsched_work_list_free(list);
+
+    /* Ann shares client 0 with the viewer; Di works for every client. */
+    const engsched_id seen[2] = {w->op[OP_A], w->op[OP_D]};
+    for (size_t i = 0; i < 2; i++) {
+        fx_ok(f, engsched_unavailability_add(f->db, w->viewer, seen[i], "2026-08-03",
+                                             "2026-08-07", "Training", &id));
+        fx_ok(f, engsched_unavailability_list(f->db, w->viewer, seen[i], "2026-08-01",
+                                              "2026-08-31", &list));
+        assert_int_equal(engsched_work_list_count(list), 1);
+        engsched_work_list_free(list);
+        fx_ok(f, engsched_unavailability_remove(f->db, w->viewer, id));
+    }
+    /* Cy, out of sight, still records and reads their own. */
+    fx_ok(f, engsched_unavailability_list(f->db, w->op[OP_C], w->op[OP_C], "2026-08-01",
+                                          "2026-08-31", &list));
+    assert_int_equal(engsched_work_list_count(list), 1);
+    engsched_work_list_free(list);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -640,6 +690,7 @@ int main(void)
         T(test_anonymous_work_counts_toward_utilisation),
         T(test_conflicts_anonymous),
         T(test_assign_reports_hidden_work_as_busy),
+        T(test_unavailability_of_unseen_users),
     };
     return cmocka_run_group_tests_name("views_scoping", tests, NULL, NULL);
 }
