@@ -120,6 +120,10 @@ engsched_rc engsched_user_upsert(engsched *db, engsched_id actor, const char *ho
     if ((rc = es_check_text(db, "display_name", display_name, 1, ES_NAME_MAX, ES_TEXT_LINE)) !=
         ENGSCHED_OK)
         return rc;
+    /* The CN of every invitation the user gets: refused now, not when an
+     * invitation is built after some later change has committed. */
+    if ((rc = es_check_cn_name(db, "display_name", display_name)) != ENGSCHED_OK)
+        return rc;
     if (flags & ~(unsigned int)ENGSCHED_USER_ALL_CLIENTS)
         return es_fail(db, ENGSCHED_EINVAL, "flags: unknown bits 0x%x", flags);
     if ((rc = es_begin(db, 1)) != ENGSCHED_OK)

@@ -8,12 +8,9 @@
  *   (RFC 6068 §2);
  * - URL values are written raw by libical, so a URL must be an RFC 3986
  *   URI (ASCII, no spaces or controls);
- * - names (CN parameters) must not hold CR, LF or other controls, nor the
- *   RFC 6868 sequences "^^", "^n", "^N", "^'", nor '^' before '"': libical
- *   3.0 encodes '"' and newlines as ^' and ^n but writes '^' itself
- *   unencoded, so those would come back as different text; nor end in a
- *   backslash: libical writes such a name unquoted and reads "\:" back as
- *   an escaped colon, so name and address would run together;
+ * - names (CN parameters) must pass es_cn_name_problem (validate.h says
+ *   which names libical cannot carry, and why); the setters refuse the
+ *   same names, this is the last line of defence;
  * - TEXT values may hold any UTF-8 with tabs and line breaks (CRLF or a
  *   lone CR become LF: libical drops a lone CR), no other controls.
  *
@@ -85,24 +82,13 @@ static engsched_rc check_text(const char *prefix, const char *field, const char 
     return ENGSCHED_OK;
 }
 
-/* A CN parameter value: one line, and no RFC 6868 sequence (see above). */
+/* A CN parameter value: the rule the setters apply (validate.h). */
 static engsched_rc check_name(const char *prefix, const char *field, const char *name,
                               char *err, size_t err_size)
 {
-    engsched_rc rc = check_text(prefix, field, name, 0, err, err_size);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    size_t len = strlen(name);
-    if (len > 0 && name[len - 1] == '\\')
-        return fail(err, err_size, ENGSCHED_EINVAL,
-                    "%s%s: a name ending in a backslash cannot be carried in a parameter",
-                    prefix, field);
-    for (const char *p = strchr(name, '^'); p != NULL; p = strchr(p + 1, '^')) {
-        if (p[1] == '^' || p[1] == 'n' || p[1] == 'N' || p[1] == '\'' || p[1] == '"')
-            return fail(err, err_size, ENGSCHED_EINVAL,
-                        "%s%s: the sequence \"^%c\" cannot be carried in a parameter", prefix,
-                        field, p[1]);
-    }
+    const char *why = es_cn_name_problem(name);
+    if (why != NULL)
+        return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: %s", prefix, field, why);
     return ENGSCHED_OK;
 }
 

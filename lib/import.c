@@ -442,6 +442,12 @@ static engsched_rc read_user(imp *im, size_t i, imp_user *u)
                 return es_storage_fail(im->db, rc, "finding a user");
         }
     } else {
+        /* Written like engsched_user_upsert writes it, so checked like it.
+         * A short entry only refers to a user already in the store; its
+         * name is never written, so it is not held to the rule. */
+        if ((rc = es_check_cn_name(im->db, at(p, base, "display_name"), u->display_name)) !=
+            ENGSCHED_OK)
+            return rc;
         if ((rc = resolve(im, &im->role_map, im->db->storage->role_find, u->role,
                           at(p, base, "role"), &u->role_id)) != ENGSCHED_OK ||
             (rc = get_member(im, user, base, "all_clients", REQUIRED, &all)) != ENGSCHED_OK)

@@ -34,6 +34,16 @@ static engsched_rc check_line(engsched *db, const char *key, const char *value)
     return es_check_text(db, key, value, 0, 2048, ES_TEXT_LINE);
 }
 
+/* The ORGANIZER CN of every invitation and feed: refused here rather than
+ * when an invitation is built after a change has committed. */
+static engsched_rc check_cn_name(engsched *db, const char *key, const char *value)
+{
+    engsched_rc rc = check_line(db, key, value);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    return es_check_cn_name(db, key, value);
+}
+
 static engsched_rc check_domain(engsched *db, const char *key, const char *value)
 {
     size_t len = strlen(value);
@@ -120,7 +130,7 @@ static engsched_rc check_policy(engsched *db, const char *key, const char *value
 static const setting_def settings[] = {
     {"timezone", "UTC", check_zone},
     {"organizer_email", "", check_optional_email},
-    {"organizer_name", "", check_line},
+    {"organizer_name", "", check_cn_name},
     {"uid_domain", "engsched.invalid", check_domain},
     {"engagement_url", "", check_line},
     {"report_url", "", check_line},

@@ -152,3 +152,43 @@ engsched_rc es_check_email(engsched *db, const char *field, const char *email)
     }
     return ENGSCHED_OK;
 }
+
+const char *es_cn_name_problem(const char *name)
+{
+    size_t len = strlen(name);
+    if (!es_utf8_valid(name, len))
+        return "not valid UTF-8";
+    if (strpbrk(name, "\r\n") != NULL)
+        return "contains CR or LF, which is never passed on";
+    if (forbidden_control(name, len, ES_TEXT_LINE) >= 0)
+        return "contains a control character";
+    if (len > 0 && name[len - 1] == '\\')
+        return "a name ending in a backslash cannot be carried in an iCalendar CN parameter";
+    for (const char *p = strchr(name, '^'); p != NULL; p = strchr(p + 1, '^')) {
+        switch (p[1]) {
+        case '^':
+            return "the sequence \"^^\" cannot be carried in an iCalendar CN parameter";
+        case 'n':
+            return "the sequence \"^n\" cannot be carried in an iCalendar CN parameter";
+        case 'N':
+            return "the sequence \"^N\" cannot be carried in an iCalendar CN parameter";
+        case '\'':
+            return "the sequence \"^'\" cannot be carried in an iCalendar CN parameter";
+        case '"':
+            return "the sequence \"^\"\" cannot be carried in an iCalendar CN parameter";
+        default:
+            break;
+        }
+    }
+    return NULL;
+}
+
+engsched_rc es_check_cn_name(engsched *db, const char *field, const char *name)
+{
+    if (name == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "%s: must not be NULL", field);
+    const char *why = es_cn_name_problem(name);
+    if (why != NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "%s: %s", field, why);
+    return ENGSCHED_OK;
+}

@@ -482,7 +482,12 @@ typedef enum engsched_user_flags {
  * @param actor the acting user or ::ENGSCHED_SYSTEM
  * @param host_key the host's identifier for the user (1–255 bytes)
  * @param email the user's e-mail address (addr-spec, no CR/LF), or NULL
- * @param display_name the name shown in invitations (1–255 bytes)
+ * @param display_name the name shown in invitations (1–255 bytes, one
+ *        line). It becomes the CN of the invitation's ATTENDEE, so names
+ *        libical cannot carry there are refused with ::ENGSCHED_EINVAL:
+ *        the RFC 6868 sequences `^^`, `^n`, `^N`, `^'`, a `^` before `"`,
+ *        and a backslash at the end. A lone `^` (as in `A^B`) and a
+ *        backslash elsewhere in the name are fine.
  * @param role a role id
  * @param flags ::engsched_user_flags
  * @param[out] out_id the user id, or NULL
@@ -602,6 +607,9 @@ ENGSCHED_API engsched_rc engsched_role_find(engsched *db, const char *name, engs
  *  Stored in the store, shared by every handle. Keys and formats:
  *  - `timezone`: an IANA zone name (default `UTC`);
  *  - `organizer_email`, `organizer_name`: the invitation organizer;
+ *    `organizer_name` is the ORGANIZER CN and follows the display-name
+ *    rule of engsched_user_upsert() (no `^^`, `^n`, `^N`, `^'`, `^"`,
+ *    no backslash at the end);
  *  - `uid_domain`: the domain of invitation UIDs (default `engsched.invalid`);
  *  - `engagement_url`, `report_url`: URL templates where `{id}` is replaced;
  *  - `working_week`: ISO weekday digits, default `12345`;

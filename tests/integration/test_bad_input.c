@@ -1251,6 +1251,97 @@ static void test_import_refuses_bad_documents_whole(void **state)
     engsched_free(export);
 }
 
+/* Names that become an iCalendar CN parameter (a user's display name, the
+ * organizer_name setting) and that libical cannot carry: refused where
+ * they enter, not when an invitation is built after a later change. */
+static const char *const cn_refused[] = {
+    "A^nB", "A^NB", "A^^B", "A^'B", "A^\"B", "Name\\", "Ops\r\nBcc: x@y",
+};
+#define N_CN_REFUSED (sizeof cn_refused / sizeof cn_refused[0])
+
+static void test_names_an_invitation_cannot_carry_are_refused(void **state)
+{
+    fx *f = *state;
+    fx_ok(f, engsched_setting_set(f->db, ENGSCHED_SYSTEM, "organizer_name", "Scheduling"));
+    baseline b = {0};
+    base_take(f, &b);
+    engsched_id out = 0;
+    for (size_t i = 0; i < N_CN_REFUSED; i++) {
+        REFUSED(f, &b, ENGSCHED_EINVAL, "display_name",
+                engsched_user_upsert(f->db, ENGSCHED_SYSTEM, "newcomer", "n@example.com",
+                                     cn_refused[i], ENGSCHED_ROLE_OPERATOR, 0, &out));
+        REFUSED(f, &b, ENGSCHED_EINVAL, "display_name",
+                engsched_user_upsert(f->db, ENGSCHED_SYSTEM, "viewer", "viewer@example.com",
+                                     cn_refused[i], ENGSCHED_ROLE_VIEWER, 0, &out));
+        REFUSED(f, &b, ENGSCHED_EINVAL, "organizer_name",
+                engsched_setting_set(f->db, ENGSCHED_SYSTEM, "organizer_name", cn_refused[i]));
+    }
+    assert_int_equal(out, 0);
+    /* No user was created, the existing one kept its name, the setting its
+     * value (the digest covers engagements, not the directory). */
+    REFUSED(f, &b, ENGSCHED_ENOTFOUND, "newcomer", engsched_user_find(f->db, "newcomer", &out));
+    char *name = NULL;
+    fx_ok(f, engsched_user_info(f->db, f->viewer, NULL, NULL, &name, NULL, NULL));
+    assert_string_equal(name, "viewer");
+    engsched_free(name);
+    fx_ok(f, engsched_setting_get(f->db, "organizer_name", &name));
+    assert_string_equal(name, "Scheduling");
+    engsched_free(name);
+    base_free(&b);
+}
+
+/* The export with the display name of the user with key @key replaced, as
+ * text to free(); the user's index in "users" goes to *index. */
+static char *with_user_name(const char *export, const char *key, const char *name,
+                            size_t *index)
+{
+    json_error_t error;
+    json_t *doc = json_loads(export, 0, &error);
+    assert_non_null(doc);
+    json_t *users = json_object_get(doc, "users");
+    json_t *user = NULL;
+    size_t i;
+    json_array_foreach(users, i, user)
+    {
+        if (strcmp(json_string_value(json_object_get(user, "key")), key) == 0)
+            break;
+    }
+    assert_true(i < json_array_size(users));
+    assert_non_null(json_object_get(user, "role")); /* a full entry, written on import */
+    assert_int_equal(json_object_set_new(user, "display_name", json_string(name)), 0);
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    assert_non_null(text);
+    *index = i;
+    return text;
+}
+
+static void test_import_refuses_names_an_invitation_cannot_carry(void **state)
+{
+    fx *f = *state;
+    char *export = NULL;
+    fx_ok(f, engsched_export_json(f->db, ENGSCHED_SYSTEM, &export));
+    import_target t = {NULL, NULL, 0};
+    assert_int_equal(engsched_open(":memory:", NULL, &t.db), ENGSCHED_OK);
+    assert_int_equal(engsched_export_json(t.db, ENGSCHED_SYSTEM, &t.before), ENGSCHED_OK);
+    assert_int_equal(engsched_events_last_seq(t.db, &t.seq), ENGSCHED_OK);
+    /* Into its own store the user is updated; into an empty one, created. */
+    import_target self = {f->db, export, 0};
+    assert_int_equal(engsched_events_last_seq(f->db, &self.seq), ENGSCHED_OK);
+    for (size_t i = 0; i < N_CN_REFUSED; i++) {
+        size_t index = 0;
+        char *bad = with_user_name(export, "operator1", cn_refused[i], &index);
+        char needle[64];
+        snprintf(needle, sizeof needle, "users[%zu].display_name", index);
+        import_refused_at(&t, bad, ENGSCHED_EINVAL, needle, cn_refused[i], __LINE__);
+        import_refused_at(&self, bad, ENGSCHED_EINVAL, needle, cn_refused[i], __LINE__);
+        free(bad);
+    }
+    engsched_free(t.before);
+    assert_int_equal(engsched_close(t.db), ENGSCHED_OK);
+    engsched_free(export);
+}
+
 static void test_null_handle_is_misuse_everywhere(void **state)
 {
     fx *f = *state;
@@ -1510,6 +1601,8 @@ int main(void)
         T(test_bad_user_argument_is_named_user),
         T(test_staffing_and_view_arguments),
         T(test_import_refuses_bad_documents_whole),
+        T(test_names_an_invitation_cannot_carry_are_refused),
+        T(test_import_refuses_names_an_invitation_cannot_carry),
         T(test_null_handle_is_misuse_everywhere),
         T(test_null_out_pointers_are_errors),
         T(test_builder_of_another_handle_is_misuse),

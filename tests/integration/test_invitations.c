@@ -347,6 +347,52 @@ static void test_invitation_download_follows_visibility(void **state)
     free(box.last);
 }
 
+/* The CN of an ORGANIZER or ATTENDEE property. */
+static const char *cn_of(icalcomponent *ev, icalproperty_kind kind)
+{
+    icalproperty *p = icalcomponent_get_first_property(ev, kind);
+    assert_non_null(p);
+    icalparameter *cn = icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
+    assert_non_null(cn);
+    return icalparameter_get_cn(cn);
+}
+
+/* A caret not followed by ^ n N ' " and a backslash not at the end are
+ * names libical carries: taken by the setters, and the invitation is
+ * built and mailed with them as they were given. */
+static void test_names_with_a_lone_caret_or_inner_backslash_are_carried(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"A^B", "x^y", "Caret ^ alone", "back\\slash inside"};
+    fx f;
+    reopen(&f, 1);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        fx_ok(&f, engsched_setting_set(f.db, ENGSCHED_SYSTEM, "organizer_name", names[i]));
+        fx_ok(&f, engsched_user_upsert(f.db, ENGSCHED_SYSTEM, "operator1",
+                                       "operator1@example.com", names[i],
+                                       ENGSCHED_ROLE_OPERATOR, 0, NULL));
+        int sent = box.count;
+        engsched_id id =
+            fx_request(&f, f.client_user, f.client[0], "Audit", "2027-02-01", "2027-02-03");
+        fx_approve(&f, id);
+        assert_int_equal(box.count, sent + 1);
+        assert_string_equal(box.last_to, "operator1@example.com");
+
+        char *ics = NULL;
+        fx_ok(&f, engsched_invitation_ics(f.db, f.manager, id, f.operator1, &ics));
+        icalcomponent *cal = icalparser_parse_string(ics);
+        assert_non_null(cal);
+        icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+        assert_non_null(ev);
+        assert_string_equal(cn_of(ev, ICAL_ORGANIZER_PROPERTY), names[i]);
+        assert_string_equal(cn_of(ev, ICAL_ATTENDEE_PROPERTY), names[i]);
+        icalcomponent_free(cal);
+        engsched_free(ics);
+    }
+    fx_close(&f);
+    free(box.last);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_header_injection_is_refused),
         cmocka_unit_test(test_feed_is_scoped_and_published),
         cmocka_unit_test(test_invitation_download_follows_visibility),
+        cmocka_unit_test(test_names_with_a_lone_caret_or_inner_backslash_are_carried),
     };
     return cmocka_run_group_tests_name("invitations", tests, NULL, NULL);
 }
