@@ -9,21 +9,28 @@
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/* Whole groups of three bytes without a branch, then the padded tail. */
 size_t es_base64_encode_to(const void *data, size_t len, char *dst)
 {
     const unsigned char *in = data;
     char *p = dst;
-    for (size_t i = 0; i < len; i += 3) {
-        size_t rest = len - i;
+    size_t i = 0;
+    for (; len - i >= 3; i += 3, p += 4) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+        p[0] = alphabet[v >> 18];
+        p[1] = alphabet[(v >> 12) & 0x3F];
+        p[2] = alphabet[(v >> 6) & 0x3F];
+        p[3] = alphabet[v & 0x3F];
+    }
+    if (i < len) {
         uint32_t v = (uint32_t)in[i] << 16;
-        if (rest > 1)
+        if (len - i > 1)
             v |= (uint32_t)in[i + 1] << 8;
-        if (rest > 2)
-            v |= in[i + 2];
-        *p++ = alphabet[(v >> 18) & 0x3F];
-        *p++ = alphabet[(v >> 12) & 0x3F];
-        *p++ = rest > 1 ? alphabet[(v >> 6) & 0x3F] : '=';
-        *p++ = rest > 2 ? alphabet[v & 0x3F] : '=';
+        p[0] = alphabet[v >> 18];
+        p[1] = alphabet[(v >> 12) & 0x3F];
+        p[2] = len - i > 1 ? alphabet[(v >> 6) & 0x3F] : '=';
+        p[3] = '=';
+        p += 4;
     }
     return (size_t)(p - dst);
 }

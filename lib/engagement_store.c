@@ -148,27 +148,37 @@ engsched_rc es_engagement_apply_input(engsched *db, es_engagement *e, const engs
     return ENGSCHED_OK;
 }
 
+/* The status of the record on day @p today. */
+static void derive_on(es_engagement *e, int32_t today)
+{
+    e->rec.status = (int)engsched_status_derive((engsched_report_status)e->rec.report_status,
+                                                e->rec.start_day <= today,
+                                                e->rec.status == ENGSCHED_STATUS_CANCELED);
+}
+
 engsched_rc es_engagement_derive(engsched *db, es_engagement *e, int64_t now)
 {
     int32_t today;
     engsched_rc rc = es_today(db, now, &today);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    e->rec.status = (int)engsched_status_derive((engsched_report_status)e->rec.report_status,
-                                                e->rec.start_day <= today,
-                                                e->rec.status == ENGSCHED_STATUS_CANCELED);
-    return ENGSCHED_OK;
+    if (rc == ENGSCHED_OK)
+        derive_on(e, today);
+    return rc;
 }
 
 engsched_rc es_engagement_save(engsched *db, es_engagement *e, int64_t now)
 {
-    engsched_rc rc = es_engagement_derive(db, e, now);
-    if (rc != ENGSCHED_OK)
-        return rc;
+    int32_t today;
+    engsched_rc rc = es_today(db, now, &today);
+    return rc != ENGSCHED_OK ? rc : es_engagement_save_on(db, e, now, today);
+}
+
+engsched_rc es_engagement_save_on(engsched *db, es_engagement *e, int64_t now, int32_t today)
+{
+    derive_on(e, today);
     e->rec.version++;
     e->rec.updated_at = now;
     engsched_id report = 0;
-    rc = db->storage->engagement_update(db->storage, &e->rec, &report);
+    engsched_rc rc = db->storage->engagement_update(db->storage, &e->rec, &report);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "writing the engagement");
     if (e->rec.report == 0)

@@ -34,6 +34,8 @@ engsched_rc es_engagement_set_text(engsched *db, const char **slot, const char *
 /* Re-derive the status from the report, dates and cancellation at now,
  * raise the version and write the record. */
 engsched_rc es_engagement_save(engsched *db, es_engagement *e, int64_t now);
+/* The same with the tenant's day already known (the tick saves many). */
+engsched_rc es_engagement_save_on(engsched *db, es_engagement *e, int64_t now, int32_t today);
 /* Derive the status of a record that is about to be inserted. */
 engsched_rc es_engagement_derive(engsched *db, es_engagement *e, int64_t now);
 

@@ -15,9 +15,10 @@
  *   lone CR become LF: libical drops a lone CR), no other controls.
  *
  * libical already folds at 75 octets without splitting UTF-8 characters
- * (3.0.16 does); the output is nevertheless unfolded and folded again by
- * es_ics_refold() and checked by es_ics_text_ok(), so the guarantee does
- * not depend on the libical version. libical allocates with its own
+ * (3.0.16 does); its output is checked by es_ics_text_ok() and, should the
+ * check fail, unfolded and folded again by es_ics_refold() and checked
+ * once more, so the guarantee does not depend on the libical version
+ * (re-folding every time cost a sixth of an invitation). libical allocates with its own
  * allocator; only the text handed back uses es_malloc. */
 #include "ics.h"
 
@@ -431,6 +432,38 @@ done:
     return rc;
 }
 
+/* libical's text in library memory, checked: copied as it is when it
+ * passes es_ics_text_ok() (libical 3.0.16 folds correctly, so it does),
+ * re-folded and checked again when it does not. ENOMEM (err is left to
+ * the caller), EINVAL with err set, or OK. */
+static engsched_rc finish_text(const char *text, char **out, char *err, size_t err_size)
+{
+    size_t len = strlen(text);
+    if (es_ics_text_ok(text, len, NULL)) {
+        char *copy = es_malloc(len + 1);
+        if (copy == NULL)
+            return ENGSCHED_ENOMEM;
+        memcpy(copy, text, len + 1);
+        *out = copy;
+        return ENGSCHED_OK;
+    }
+    char *folded = NULL;
+    size_t folded_len = 0;
+    engsched_rc rc = es_ics_refold(text, len, &folded, &folded_len);
+    if (rc == ENGSCHED_ENOMEM)
+        return rc;
+    if (rc != ENGSCHED_OK)
+        return fail(err, err_size, ENGSCHED_EINVAL, "libical wrote malformed line ends");
+    const char *why = NULL;
+    if (!es_ics_text_ok(folded, folded_len, &why)) {
+        es_free(folded);
+        return fail(err, err_size, ENGSCHED_EINVAL,
+                    "the iCalendar text came out malformed: %s", why);
+    }
+    *out = folded;
+    return ENGSCHED_OK;
+}
+
 engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_t count,
                          char **out, char *err, size_t err_size)
 {
@@ -483,25 +516,8 @@ engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_
         rc = ENGSCHED_ENOMEM;
         goto done;
     }
-    char *folded = NULL;
-    size_t folded_len = 0;
-    rc = es_ics_refold(text, strlen(text), &folded, &folded_len);
+    rc = finish_text(text, out, err, err_size);
     icalmemory_free_buffer(text);
-    if (rc != ENGSCHED_OK) {
-        if (rc != ENGSCHED_ENOMEM)
-            rc = fail(err, err_size, ENGSCHED_EINVAL, "libical wrote malformed line ends");
-        goto done;
-    }
-    const char *why = NULL;
-    if (!es_ics_text_ok(folded, folded_len, &why)) {
-        es_free(folded);
-        icalcomponent_free(vcal);
-        return fail(err, err_size, ENGSCHED_EINVAL, "the iCalendar text came out malformed: %s",
-                    why);
-    }
-    icalcomponent_free(vcal);
-    *out = folded;
-    return ENGSCHED_OK;
 done:
     icalcomponent_free(vcal);
     if (rc == ENGSCHED_ENOMEM)

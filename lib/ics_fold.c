@@ -131,6 +131,10 @@ engsched_rc es_ics_refold(const char *text, size_t len, char **out, size_t *out_
     return ENGSCHED_OK;
 }
 
+/* One pass over the bytes: printable ASCII, the common case, costs one
+ * comparison; a line end checks the line just ended; anything else is a
+ * tab, a control character or the start of a UTF-8 character. A
+ * character split by a fold is malformed where the fold's CR comes. */
 int es_ics_text_ok(const char *text, size_t len, const char **why)
 {
     const char *reason = NULL;
@@ -142,35 +146,43 @@ int es_ics_text_ok(const char *text, size_t len, const char **why)
         reason = "does not end in CRLF";
         goto bad;
     }
-    for (size_t start = 0; start < len;) {
-        size_t end = start;
-        while (end < len && text[end] != '\r' && text[end] != '\n')
-            end++;
-        if (end + 1 >= len || text[end] != '\r' || text[end + 1] != '\n') {
-            reason = "a line end is not CRLF";
-            goto bad;
-        }
-        if (end == start) {
-            reason = "empty line";
-            goto bad;
-        }
-        if (end - start > ES_ICS_LINE_MAX) {
-            reason = "a line is longer than 75 octets";
-            goto bad;
-        }
-        if (!es_utf8_valid(text + start, end - start)) {
-            reason = "a line is not valid UTF-8 (or a fold splits a character)";
-            goto bad;
-        }
-        for (size_t k = start; k < end; k++) {
-            unsigned char c = (unsigned char)text[k];
-            if ((c < 0x20 && c != '\t') || c == 0x7F ||
-                (c == 0xC2 && k + 1 < end && (unsigned char)text[k + 1] <= 0x9F)) {
-                reason = "control character";
+    size_t start = 0; /* of the physical line */
+    for (size_t k = 0; k < len;) {
+        unsigned char c = (unsigned char)text[k];
+        if (c >= 0x20 && c < 0x7F) {
+            k++;
+        } else if (c == '\r' || c == '\n') {
+            if (c != '\r' || k + 1 >= len || text[k + 1] != '\n') {
+                reason = "a line end is not CRLF";
                 goto bad;
             }
+            if (k == start) {
+                reason = "empty line";
+                goto bad;
+            }
+            if (k - start > ES_ICS_LINE_MAX) {
+                reason = "a line is longer than 75 octets";
+                goto bad;
+            }
+            k += 2;
+            start = k;
+        } else if (c == '\t') {
+            k++;
+        } else if (c < 0x80) {
+            reason = "control character";
+            goto bad;
+        } else {
+            size_t n = es_utf8_char(text + k, len - k);
+            if (n == 0) {
+                reason = "a line is not valid UTF-8 (or a fold splits a character)";
+                goto bad;
+            }
+            if (c == 0xC2 && (unsigned char)text[k + 1] <= 0x9F) {
+                reason = "control character"; /* C1 */
+                goto bad;
+            }
+            k += n;
         }
-        start = end + 2;
     }
     return 1;
 bad:

@@ -38,6 +38,7 @@
 #define BODY_WIDTH 76       /* RFC 2045 §6.8 */
 #define MESSAGE_ID_MAX 200  /* left side; the line stays far below 998 */
 #define DOMAIN_MAX 253
+#define MESSAGE_FIXED 1024  /* the message's own text: headers, boundaries */
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
@@ -63,27 +64,35 @@ typedef struct sbuf {
     int oom;
 } sbuf;
 
-static void sb_add(sbuf *b, const char *s, size_t n)
+/* Room for n more characters and a NUL. */
+static int sb_room(sbuf *b, size_t n)
 {
     if (b->oom)
-        return;
-    if (b->cap - b->len <= n) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap - b->len <= n) {
-            if (cap > SIZE_MAX / 2) {
-                b->oom = 1;
-                return;
-            }
-            cap *= 2;
-        }
-        char *p = es_realloc(b->p, cap);
-        if (p == NULL) {
+        return 0;
+    if (b->cap - b->len > n)
+        return 1;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->len <= n) {
+        if (cap > SIZE_MAX / 2) {
             b->oom = 1;
-            return;
+            return 0;
         }
-        b->p = p;
-        b->cap = cap;
+        cap *= 2;
     }
+    char *p = es_realloc(b->p, cap);
+    if (p == NULL) {
+        b->oom = 1;
+        return 0;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 1;
+}
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (!sb_room(b, n))
+        return;
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
@@ -193,24 +202,24 @@ static int next_line(const char *ics, size_t len, size_t i, char *line, size_t c
 {
     size_t k = 0;
     while (i < len) {
-        if (ics[i] == '\n')
-            return 0;
-        if (ics[i] == '\r') {
-            if (i + 1 >= len || ics[i + 1] != '\n')
-                return 0;
-            if (i + 2 < len && (ics[i + 2] == ' ' || ics[i + 2] == '\t')) {
-                i += 3;
-                continue;
-            }
-            i += 2;
-            *n = k;
-            *next = i;
-            return 1;
-        }
+        /* The run up to the next CR or LF in one library call (ics is
+         * NUL-terminated at len). */
+        size_t run = strcspn(ics + i, "\r\n");
         if (k < cap)
-            line[k] = ics[i];
-        k++;
-        i++;
+            memcpy(line + k, ics + i, run < cap - k ? run : cap - k);
+        k += run;
+        i += run;
+        if (i >= len || ics[i] == '\n')
+            return 0;
+        if (i + 1 >= len || ics[i + 1] != '\n')
+            return 0;
+        if (i + 2 < len && (ics[i + 2] == ' ' || ics[i + 2] == '\t')) {
+            i += 3;
+            continue;
+        }
+        *n = k;
+        *next = i + 2;
+        return 1;
     }
     return 0; /* the last line has no CRLF */
 }
@@ -538,15 +547,24 @@ engsched_rc es_imip_build(const es_imip_message *m, char **out, size_t *out_len,
 
     sbuf b = {NULL, 0, 0, 0};
     char *text = NULL, *text64 = NULL, *ics64 = NULL;
-    size_t text_len = 0;
-    date_header(&b, m->date);
+    size_t text_len = 0, text64_len = 0, ics64_len = 0;
 
     if ((text = crlf_text(m->text, &text_len)) == NULL ||
-        es_base64_encode(text, text_len, BODY_WIDTH, &text64, NULL) != ENGSCHED_OK ||
-        es_base64_encode(m->ics, strlen(m->ics), BODY_WIDTH, &ics64, NULL) != ENGSCHED_OK) {
+        es_base64_encode(text, text_len, BODY_WIDTH, &text64, &text64_len) != ENGSCHED_OK ||
+        es_base64_encode(m->ics, strlen(m->ics), BODY_WIDTH, &ics64, &ics64_len) !=
+            ENGSCHED_OK) {
         b.oom = 1;
         goto done;
     }
+    /* One allocation for the message: the bodies (the ics twice) and the
+     * headers, whose encoded names and subject take at most twice their
+     * length, within the fixed part's allowance. */
+    sb_room(&b, text64_len + 2 * ics64_len + MESSAGE_FIXED +
+                    2 * (strlen(m->from_email) + strlen(m->to_email) + strlen(m->subject) +
+                         (m->from_name ? strlen(m->from_name) : 0) +
+                         (m->to_name ? strlen(m->to_name) : 0) + strlen(m->message_id) +
+                         strlen(m->domain)));
+    date_header(&b, m->date);
 
     /* Boundaries: "=_" cannot occur in base64, and the two differ before
      * either ends, so neither is a prefix of the other. */

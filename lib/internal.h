@@ -18,6 +18,13 @@ typedef struct es_pending_event {
     char *json;
 } es_pending_event;
 
+/* Committed events past the in-memory queue, read back from the store
+ * after commit (event_delivery.c): seq in (after, last]; last 0 if none. */
+typedef struct es_event_range {
+    int64_t after;
+    int64_t last;
+} es_event_range;
+
 /* An invitation whose mail goes out after commit. */
 typedef struct es_pending_mail {
     engsched_id engagement;
@@ -37,6 +44,7 @@ struct engsched {
     es_pending_mail *mail;
     size_t mail_count;
     size_t mail_cap;
+    es_event_range spilled; /* this transaction's events not in pending */
 };
 
 /* The acting user as the rules see it: the system passes every check. */

@@ -7,7 +7,8 @@
  *   the statement that produced them: that statement is "held" un-reset and
  *   is reset at the start of the next callback. This matches the contract
  *   ("valid until the next call on the same backend") with no copies and no
- *   allocation, so getters have no out-of-memory path.
+ *   allocation, so getters have no out-of-memory path. Settings are the
+ *   exception: they are read whole and kept (settings_current()).
  * - Optional references (user ids, an event's engagement and statuses) are
  *   NULL in the store, so foreign keys hold, and 0 in records.
  * - The backend never prints, exits or aborts; failures are described with
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "settings_cache.h"
 
 /* Incremental blob I/O moves file bytes in pieces of this size, so a large
  * upload never needs one huge SQLite call. */
@@ -43,7 +45,8 @@ enum stmt_id {
     ST_APPLICATION_ID,
     ST_SCHEMA_OBJECTS,
     ST_USER_VERSION,
-    ST_SETTING_GET,
+    ST_SETTING_ALL,
+    ST_DATA_VERSION,
     ST_SETTING_SET,
     ST_CLIENT_FIND,
     ST_CLIENT_INSERT,
@@ -131,7 +134,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_APPLICATION_ID] = "PRAGMA application_id",
     [ST_SCHEMA_OBJECTS] = "SELECT count(*) FROM sqlite_schema",
     [ST_USER_VERSION] = "PRAGMA user_version",
-    [ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+    [ST_SETTING_ALL] = "SELECT key, value FROM settings",
+    [ST_DATA_VERSION] = "PRAGMA data_version",
     [ST_SETTING_SET] = "INSERT INTO settings(key, value) VALUES(?1, ?2)"
                        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     [ST_CLIENT_FIND] = "SELECT id FROM clients WHERE host_key = ?1",
@@ -279,6 +283,8 @@ typedef struct es_sqlite {
     sqlite3_stmt *stmts[ST_COUNT];
     sqlite3_stmt *queries[QUERY_VARIANTS]; /* engagement_query() variants */
     sqlite3_stmt *held;    /* backs the strings of the last filled record */
+    es_settings_cache settings; /* see settings_current() */
+    int settings_checked;  /* settings_current() ran in this transaction */
     /* The file name and room for its "-journal", "-wal" and "-shm"
      * siblings, allocated up front so discarding never allocates. NULL
      * for :memory:. */
@@ -559,12 +565,22 @@ static engsched_rc run_fixed(es_sqlite *b, enum stmt_id id, const char *what)
     return rc != ENGSCHED_OK ? rc : exec_stmt(b, st, what);
 }
 
+/* The kept settings (see settings_current()) after a write of this
+ * connection that data_version would not show: a setting written, or a
+ * transaction rolled back that may have written one. */
+static void settings_forget(es_sqlite *b)
+{
+    es_settings_cache_clear(&b->settings);
+    b->settings_checked = 0;
+}
+
 static engsched_rc sq_begin(engsched_storage *s, int write)
 {
     es_sqlite *b = backend_of(s);
     engsched_rc rc = enter(b);
     if (rc != ENGSCHED_OK)
         return rc;
+    b->settings_checked = 0; /* a new snapshot */
     /* IMMEDIATE takes the write lock now, waiting up to the busy timeout,
      * so a writer never fails half-way on a lock upgrade. */
     return run_fixed(b, write ? ST_BEGIN_WRITE : ST_BEGIN_READ, "beginning a transaction");
@@ -572,6 +588,7 @@ static engsched_rc sq_begin(engsched_storage *s, int write)
 
 static engsched_rc rollback_open(es_sqlite *b)
 {
+    settings_forget(b);
     if (sqlite3_get_autocommit(b->db))
         return ENGSCHED_OK; /* nothing open, or SQLite already rolled back */
     return run_fixed(b, ST_ROLLBACK, "rolling back");
@@ -583,6 +600,7 @@ static engsched_rc sq_commit(engsched_storage *s)
     engsched_rc rc = enter(b);
     if (rc != ENGSCHED_OK)
         return rc;
+    b->settings_checked = 0;
     rc = run_fixed(b, ST_COMMIT, "committing");
     if (rc != ENGSCHED_OK) {
         /* SQLite may keep the transaction open after a failed COMMIT (a
@@ -655,6 +673,7 @@ static engsched_rc refuse_newer(es_sqlite *b, int stored, int supported)
 static engsched_rc apply_migration(es_sqlite *b, int version)
 {
     char *errmsg = NULL;
+    settings_forget(b); /* a script may write settings */
     int src = sqlite3_exec(b->db, es_sqlite_migration(version), NULL, NULL, &errmsg);
     sqlite3_free(errmsg); /* sqlite3_errmsg() still holds the text */
     if (src != SQLITE_OK)
@@ -777,31 +796,72 @@ out:
 
 /* --- settings ---------------------------------------------------------- */
 
+/* The settings table is read whole, in one statement, and kept between
+ * transactions while PRAGMA data_version says that no other connection
+ * has committed since; that is checked once per transaction, since the
+ * snapshot a transaction reads cannot change under it. This connection's
+ * own commits leave data_version as it was, so its own writes clear the
+ * cache instead: setting_set(), and a rollback (which may undo one). */
+static engsched_rc settings_load(es_sqlite *b, int64_t version)
+{
+    sqlite3_stmt *st = NULL;
+    engsched_rc rc = stmt_get(b, ST_SETTING_ALL, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    es_settings_cache_clear(&b->settings);
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (es_settings_cache_add(&b->settings, col_text(st, 0), col_text(st, 1)) != ENGSCHED_OK) {
+            stmt_release(st);
+            engsched_storage_set_error(&b->base, "sqlite: out of memory reading the settings");
+            return ENGSCHED_ENOMEM;
+        }
+    }
+    if (src != SQLITE_DONE) {
+        rc = fail(b, src, "reading the settings");
+        es_settings_cache_clear(&b->settings);
+    }
+    stmt_release(st);
+    if (rc == ENGSCHED_OK) {
+        b->settings.version = version;
+        b->settings.valid = 1;
+    }
+    return rc;
+}
+
+static engsched_rc settings_current(es_sqlite *b)
+{
+    if (b->settings_checked && b->settings.valid)
+        return ENGSCHED_OK;
+    sqlite3_stmt *st = NULL;
+    int64_t version = 0;
+    int found = 0;
+    engsched_rc rc = stmt_get(b, ST_DATA_VERSION, &st);
+    if (rc == ENGSCHED_OK)
+        rc = query_int(b, st, "reading the data version", &version, &found);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (!b->settings.valid || b->settings.version != version)
+        rc = settings_load(b, version);
+    b->settings_checked = rc == ENGSCHED_OK;
+    return rc;
+}
+
 static engsched_rc sq_setting_get(engsched_storage *s, const char *key, const char **out_value)
 {
     es_sqlite *b = backend_of(s);
-    sqlite3_stmt *st = NULL;
     engsched_rc rc = enter(b);
     if (rc == ENGSCHED_OK)
-        rc = stmt_get(b, ST_SETTING_GET, &st);
+        rc = settings_current(b);
     if (rc != ENGSCHED_OK)
         return rc;
-    int src = SQLITE_OK, found;
-    bind_text(st, 1, key, &src);
-    if (src != SQLITE_OK) {
-        stmt_release(st);
-        return fail(b, src, "reading a setting");
-    }
-    rc = step_one(b, st, "reading a setting", &found);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    if (!found) {
+    const char *value = key != NULL ? es_settings_cache_find(&b->settings, key) : NULL;
+    if (value == NULL) {
         engsched_storage_set_error(&b->base, "sqlite: setting '%s' is not set",
                                    key != NULL ? key : "(null)");
         return ENGSCHED_ENOTFOUND;
     }
-    *out_value = col_text(st, 0);
-    b->held = st;
+    *out_value = value;
     return ENGSCHED_OK;
 }
 
@@ -810,8 +870,10 @@ static engsched_rc sq_setting_set(engsched_storage *s, const char *key, const ch
     es_sqlite *b = backend_of(s);
     sqlite3_stmt *st = NULL;
     engsched_rc rc = enter(b);
-    if (rc == ENGSCHED_OK)
-        rc = stmt_get(b, ST_SETTING_SET, &st);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    settings_forget(b);
+    rc = stmt_get(b, ST_SETTING_SET, &st);
     if (rc != ENGSCHED_OK)
         return rc;
     int src = SQLITE_OK;
@@ -2297,6 +2359,7 @@ static void sq_free(engsched_storage *s)
      * a file created for nothing is removed. */
     discard_created(b);
     stmt_finalize_all(b);
+    es_settings_cache_clear(&b->settings);
     sqlite3_close(b->db); /* rolls back a transaction left open */
     es_free(b->path);
     es_free(b);

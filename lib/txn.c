@@ -2,6 +2,7 @@
  * its events; the host's event callback sees an event only after commit. */
 #include <time.h>
 
+#include "events.h"
 #include "internal.h"
 #include "invitations.h"
 
@@ -18,6 +19,7 @@ static void drop_pending(engsched *db)
     for (size_t i = 0; i < db->pending_count; i++)
         es_free(db->pending[i].json);
     db->pending_count = 0;
+    db->spilled = (es_event_range){0, 0};
 }
 
 engsched_rc es_begin(engsched *db, int write)
@@ -47,17 +49,21 @@ void es_rollback(engsched *db)
     drop_pending(db);
 }
 
-/* Hand committed events to the host. The queue is taken off the handle
- * first: mail delivery before it runs read transactions of its own, whose
- * rollback or commit must neither drop nor deliver these events. The
- * callback may not use the handle (es_begin refuses while dispatching). */
-static void dispatch(engsched *db, es_pending_event *events, size_t count)
+/* Hand committed events to the host: the queue, then those read back from
+ * the store (event_delivery.c). Both are taken off the handle first: mail
+ * delivery before it runs read transactions of its own, whose rollback or
+ * commit must neither drop nor deliver these events. The callback may not
+ * use the handle (es_begin refuses while dispatching). */
+static void dispatch(engsched *db, es_pending_event *events, size_t count,
+                     es_event_range spilled)
 {
     db->dispatching = 1;
     for (size_t i = 0; i < count; i++) {
         if (db->opts.on_event != NULL)
             db->opts.on_event(db->opts.event_ctx, events[i].json);
     }
+    if (spilled.last != 0)
+        es_event_deliver_range(db, spilled);
     db->dispatching = 0;
     for (size_t i = 0; i < count; i++)
         es_free(events[i].json);
@@ -77,13 +83,15 @@ engsched_rc es_commit(engsched *db)
     db->in_txn = 0;
     es_pending_event *events = db->pending;
     size_t count = db->pending_count;
+    es_event_range spilled = db->spilled;
     db->pending = NULL;
     db->pending_count = db->pending_cap = 0;
+    db->spilled = (es_event_range){0, 0};
     /* Mail first: building it reads the store, which the event callback
      * may not do. Neither can undo the commit. */
     if (db->mail_count > 0)
         es_invitation_deliver(db);
-    dispatch(db, events, count);
+    dispatch(db, events, count, spilled);
     return ENGSCHED_OK;
 }
 

@@ -15,6 +15,9 @@ typedef enum es_text_kind {
 
 /* UTF-8 well-formed (no overlongs, no surrogates). */
 int es_utf8_valid(const char *s, size_t len);
+/* The length (1–4) of the well-formed UTF-8 character at s, which has
+ * len bytes left; 0 when it is malformed or cut short. */
+size_t es_utf8_char(const char *s, size_t len);
 
 engsched_rc es_check_text(engsched *db, const char *field, const char *value, size_t min_len,
                           size_t max_len, es_text_kind kind);

@@ -573,6 +573,55 @@ static void test_long_audit_trail_is_complete_and_in_order(void **state)
     json_decref(trail);
 }
 
+/* A transaction with more events than the library keeps in memory (1,024)
+ * reads the rest back from the store after commit, in chunks: the
+ * callback still gets every event once, in seq order, after the commit,
+ * the same document as the audit trail's. */
+#define MANY_DUE 1300
+
+static void test_large_tick_delivers_every_event_in_order(void **state)
+{
+    world *w = *state;
+    fx *f = &w->f;
+    engsched_input *in = new_input(f);
+    fx_ok(f, engsched_input_set_name(in, "Due"));
+    fx_ok(f, engsched_input_set_client(in, f->client[0]));
+    fx_ok(f, engsched_input_set_dates(in, "2026-03-10", "2026-03-12"));
+    fx_ok(f, engsched_input_set_report_title(in, "Due report"));
+    engsched_id last = 0;
+    for (int i = 0; i < MANY_DUE; i++)
+        fx_ok(f, engsched_create(f->db, f->manager, in, &last));
+    engsched_input_free(in);
+
+    int64_t s0 = last_seq(f);
+    size_t n0 = json_array_size(w->c.docs);
+    unsigned int moved = 0;
+    f->now = FX_T0 + 9 * FX_DAY; /* 2026-03-10 12:00 UTC */
+    fx_ok(f, engsched_tick(f->db, f->now, &moved));
+    assert_int_equal(moved, MANY_DUE);
+    assert_int_equal(last_seq(f), s0 + MANY_DUE);
+    assert_int_equal(json_array_size(w->c.docs) - n0, MANY_DUE);
+    assert_int_equal(w->c.before_commit, 0);
+    assert_int_equal(w->c.bad_json, 0);
+    for (size_t i = 0; i < MANY_DUE; i++) {
+        json_t *d = doc_at(&w->c, n0 + i);
+        assert_int_equal(json_integer_value(json_object_get(d, "seq")), s0 + 1 + (int64_t)i);
+        assert_string_equal(json_string_value(json_object_get(d, "action")),
+                            "engagement.started");
+    }
+
+    /* The last one was read back: the audit trail holds the same. */
+    char *text = NULL;
+    fx_ok(f, engsched_events_json(f->db, f->viewer, last, &text));
+    json_error_t error;
+    json_t *trail = json_loads(text, 0, &error);
+    engsched_free(text);
+    assert_non_null(trail);
+    json_t *started = json_array_get(trail, json_array_size(trail) - 1);
+    assert_true(json_equal(started, doc_at(&w->c, n0 + MANY_DUE - 1)));
+    json_decref(trail);
+}
+
 /* The header forbids a callback to use the handle that invoked it; the
  * library should refuse that with EMISUSE (as es_begin means to) and still
  * deliver every event exactly once. */
@@ -625,6 +674,7 @@ int main(void)
         T(test_audit_trail_is_the_delivered_documents_oldest_first),
         T(test_long_audit_trail_is_complete_and_in_order),
         T(test_callback_using_its_own_handle_is_refused),
+        T(test_large_tick_delivers_every_event_in_order),
     };
     return cmocka_run_group_tests_name("events", tests, NULL, NULL);
 }

@@ -591,6 +591,52 @@ static void test_second_writer_busy(void **state)
     remove_store(path);
 }
 
+static void expect_setting(engsched_storage *s, const char *key, const char *want)
+{
+    const char *v = NULL;
+    EXPECT_OK(s, s->begin(s, 0));
+    EXPECT_OK(s, s->setting_get(s, key, &v));
+    assert_string_equal(v, want);
+    EXPECT_OK(s, s->commit(s));
+}
+
+/* The backend keeps the settings between transactions: a change committed
+ * by another connection (another process) is seen in the next
+ * transaction, and a write of its own that was rolled back is forgotten. */
+static void test_settings_kept_across_connections(void **state)
+{
+    (void)state;
+    char path[PATH_MAX_LEN];
+    tmp_path(path, sizeof path, "settings-kept");
+    engsched_storage *a = open_prepared(path);
+    engsched_storage *b = open_prepared(path);
+    EXPECT_OK(a, a->begin(a, 1));
+    EXPECT_OK(a, a->setting_set(a, "k", "one"));
+    EXPECT_OK(a, a->commit(a));
+    expect_setting(a, "k", "one");
+    expect_setting(b, "k", "one");
+
+    EXPECT_OK(b, b->begin(b, 1));
+    EXPECT_OK(b, b->setting_set(b, "k", "two"));
+    EXPECT_OK(b, b->commit(b));
+    expect_setting(a, "k", "two");
+    raw_exec(path, "UPDATE settings SET value = 'three' WHERE key = 'k'");
+    expect_setting(a, "k", "three");
+    expect_setting(b, "k", "three");
+
+    /* Inside a transaction: its own write is read back, and undone. */
+    const char *v = NULL;
+    EXPECT_OK(a, a->begin(a, 1));
+    EXPECT_OK(a, a->setting_set(a, "k", "four"));
+    EXPECT_OK(a, a->setting_get(a, "k", &v));
+    assert_string_equal(v, "four");
+    EXPECT_OK(a, a->rollback(a));
+    expect_setting(a, "k", "three");
+    a->free(a);
+    b->free(b);
+    remove_store(path);
+}
+
 /* --- misuse and resources ---------------------------------------------- */
 
 typedef struct reentry {
@@ -743,6 +789,7 @@ int main(void)
         cmocka_unit_test(test_failed_prepare_keeps_existing_file),
         cmocka_unit_test(test_free_unprepared_removes_new_file),
         cmocka_unit_test(test_second_writer_busy),
+        cmocka_unit_test(test_settings_kept_across_connections),
         cmocka_unit_test(test_reentrant_iteration),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_file_too_big),
