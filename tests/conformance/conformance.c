@@ -1331,10 +1331,25 @@ static void test_operator_work(void **state)
     engsched_rec_engagement moved;
     EXPECT_OK(s, s->begin(s, 1));
     EXPECT_OK(s, s->engagement_get(s, m.rows[0].id, &moved));
+    /* The record's strings last until the next call: keep copies. */
+    char *text[8] = {strdup(moved.name),          strdup(moved.description),
+                     strdup(moved.type),          strdup(moved.location),
+                     strdup(moved.contacts),      strdup(moved.custom_fields),
+                     strdup(moved.cancel_reason), strdup(moved.report_title)};
+    moved.name = text[0];
+    moved.description = text[1];
+    moved.type = text[2];
+    moved.location = text[3];
+    moved.contacts = text[4];
+    moved.custom_fields = text[5];
+    moved.cancel_reason = text[6];
+    moved.report_title = text[7];
     moved.start_day = 40;
     moved.end_day = 400;
     EXPECT_OK(s, s->engagement_update(s, &moved, NULL));
     EXPECT_OK(s, s->commit(s));
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        free(text[i]);
     EXPECT_OK(s, s->begin(s, 0));
     r = (rows){0};
     EXPECT_OK(s, s->operator_work(s, m.d.op[0], live, 12, 25, on_engagement, &r));

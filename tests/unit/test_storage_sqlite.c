@@ -464,11 +464,11 @@ static void test_layout_2_dates_assignments(void **state)
     assert_int_equal(work_of(s, 7, 105, 199).count, 0);
 
     /* A date change moves the copies; another change leaves them alone. */
-    engsched_rec_engagement rec;
+    /* The row as inserted above, with new dates (a record from
+     * engagement_get() holds strings only until the next call). */
+    engsched_rec_engagement rec = {11, 1, 0, "B", "", "", "", "", "{}", "", 150, 151, 2, 2, 0,
+                                   0, 0, ENGSCHED_REPORT_NONE, ""};
     EXPECT_OK(s, s->begin(s, 1));
-    EXPECT_OK(s, s->engagement_get(s, 11, &rec));
-    rec.start_day = 150;
-    rec.end_day = 151;
     EXPECT_OK(s, s->engagement_update(s, &rec, NULL));
     EXPECT_OK(s, s->commit(s));
     assert_int_equal(pragma_int(db, "SELECT start_day * 1000 + end_day FROM assignments"
