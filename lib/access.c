@@ -55,14 +55,10 @@ typedef struct client_ids {
 static engsched_rc keep_client(void *ctx, const engsched_rec_client *row)
 {
     client_ids *c = ctx;
-    if (c->count == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        engsched_id *grown = es_realloc(c->ids, cap * sizeof *grown);
-        if (grown == NULL)
-            return ENGSCHED_ENOMEM;
-        c->ids = grown;
-        c->cap = cap;
-    }
+    engsched_id *grown = es_grow(c->ids, &c->cap, c->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    c->ids = grown;
     c->ids[c->count++] = row->id;
     return ENGSCHED_OK;
 }

@@ -109,3 +109,16 @@ char *es_asprintf(const char *fmt, ...)
     va_end(ap);
     return out;
 }
+
+void *es_grow(void *array, size_t *cap, size_t count, size_t elem)
+{
+    if (count < *cap)
+        return array;
+    size_t next = *cap ? *cap * 2 : 16;
+    if (next < *cap || next > SIZE_MAX / elem)
+        return NULL;
+    void *grown = es_realloc(array, next * elem);
+    if (grown != NULL)
+        *cap = next;
+    return grown;
+}

@@ -15,6 +15,13 @@ void es_free(void *ptr);
 char *es_strdup(const char *s);
 char *es_strndup(const char *s, size_t n);
 
+/* Room for one more element in a growing array of @p count elements of
+ * @p elem bytes with capacity *cap: @p array itself while there is room,
+ * else the array moved to twice the capacity (16 at first), *cap updated.
+ * NULL when out of memory (or the size would overflow); @p array is then
+ * untouched and still owned by the caller. */
+void *es_grow(void *array, size_t *cap, size_t count, size_t elem);
+
 /* vasprintf into library memory; NULL when out of memory. */
 char *es_asprintf(const char *fmt, ...)
 #if defined(__GNUC__)

@@ -22,14 +22,10 @@ struct engsched_engagement {
 static engsched_rc collect_operator(void *ctx, const engsched_rec_assignment *row)
 {
     engsched_engagement *snap = ctx;
-    if (snap->operator_count == snap->operator_cap) {
-        size_t cap = snap->operator_cap ? snap->operator_cap * 2 : 4;
-        snapshot_operator *grown = es_realloc(snap->operators, cap * sizeof *grown);
-        if (grown == NULL)
-            return ENGSCHED_ENOMEM;
-        snap->operators = grown;
-        snap->operator_cap = cap;
-    }
+    snapshot_operator *grown = es_grow(snap->operators, &snap->operator_cap, snap->operator_count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    snap->operators = grown;
     snap->operators[snap->operator_count++] =
         (snapshot_operator){row->user, (engsched_operator_role)row->role, row->assigned_by,
                             row->assigned_at};

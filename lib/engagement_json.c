@@ -76,25 +76,12 @@ void es_refs_release(es_refs *r)
         (out) = lo_;                                                                       \
     } while (0)
 
-static int grow(void **array, size_t *cap, size_t count, size_t elem)
-{
-    if (count < *cap)
-        return 1;
-    size_t next = *cap ? *cap * 2 : 16;
-    if (next > SIZE_MAX / elem)
-        return 0;
-    void *grown = es_realloc(*array, next * elem);
-    if (grown == NULL)
-        return 0;
-    *array = grown;
-    *cap = next;
-    return 1;
-}
-
 static engsched_rc insert_user(es_refs *r, size_t pos, const engsched_rec_user *rec)
 {
-    if (!grow((void **)&r->users, &r->user_cap, r->user_count, sizeof *r->users))
+    void *grown = es_grow(r->users, &r->user_cap, r->user_count, sizeof *r->users);
+    if (grown == NULL)
         return ENGSCHED_ENOMEM;
+    r->users = grown;
     es_ref_user u = {rec->id, es_strdup(rec->host_key ? rec->host_key : ""),
                      es_strdup(rec->display_name ? rec->display_name : ""),
                      es_strdup(rec->email), rec->role, rec->flags};
@@ -110,8 +97,10 @@ static engsched_rc insert_user(es_refs *r, size_t pos, const engsched_rec_user *
 
 static engsched_rc insert_client(es_refs *r, size_t pos, const engsched_rec_client *rec)
 {
-    if (!grow((void **)&r->clients, &r->client_cap, r->client_count, sizeof *r->clients))
+    void *grown = es_grow(r->clients, &r->client_cap, r->client_count, sizeof *r->clients);
+    if (grown == NULL)
         return ENGSCHED_ENOMEM;
+    r->clients = grown;
     es_ref_client c = {rec->id, es_strdup(rec->host_key ? rec->host_key : ""),
                        es_strdup(rec->name ? rec->name : "")};
     if (c.key == NULL || c.name == NULL) {
@@ -265,8 +254,10 @@ typedef struct op_rows {
 static engsched_rc collect_op(void *ctx, const engsched_rec_assignment *row)
 {
     op_rows *ops = ctx;
-    if (!grow((void **)&ops->v, &ops->cap, ops->count, sizeof *ops->v))
+    void *grown = es_grow(ops->v, &ops->cap, ops->count, sizeof *ops->v);
+    if (grown == NULL)
         return ENGSCHED_ENOMEM;
+    ops->v = grown;
     ops->v[ops->count++] = *row;
     return ENGSCHED_OK;
 }
@@ -288,8 +279,10 @@ typedef struct file_rows {
 static engsched_rc collect_file(void *ctx, const engsched_rec_file *row)
 {
     file_rows *files = ctx;
-    if (!grow((void **)&files->v, &files->cap, files->count, sizeof *files->v))
+    void *grown = es_grow(files->v, &files->cap, files->count, sizeof *files->v);
+    if (grown == NULL)
         return ENGSCHED_ENOMEM;
+    files->v = grown;
     file_row f = {row->id, es_strdup(row->name ? row->name : ""),
                   es_strdup(row->media_type ? row->media_type : ""), row->size,
                   row->uploaded_by, row->uploaded_at};

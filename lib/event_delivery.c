@@ -41,14 +41,10 @@ engsched_rc es_event_queue(engsched *db, const engsched_rec_event *ev)
         db->spilled.last = ev->seq; /* .after is the last seq queued */
         return ENGSCHED_OK;
     }
-    if (db->pending_count == db->pending_cap) {
-        size_t cap = db->pending_cap ? db->pending_cap * 2 : 8;
-        es_pending_event *grown = es_realloc(db->pending, cap * sizeof *grown);
-        if (grown == NULL)
-            return ENGSCHED_ENOMEM;
-        db->pending = grown;
-        db->pending_cap = cap;
-    }
+    es_pending_event *grown = es_grow(db->pending, &db->pending_cap, db->pending_count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    db->pending = grown;
     char *json = es_event_text(ev);
     if (json == NULL)
         return ENGSCHED_ENOMEM;

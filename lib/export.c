@@ -77,14 +77,10 @@ typedef struct role_rows {
 static engsched_rc collect_role(void *ctx, const engsched_rec_role *row)
 {
     role_rows *roles = ctx;
-    if (roles->count == roles->cap) {
-        size_t cap = roles->cap ? roles->cap * 2 : 8;
-        role_row *grown = es_realloc(roles->v, cap * sizeof *grown);
-        if (grown == NULL)
-            return ENGSCHED_ENOMEM;
-        roles->v = grown;
-        roles->cap = cap;
-    }
+    role_row *grown = es_grow(roles->v, &roles->cap, roles->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    roles->v = grown;
     char *name = es_strdup(row->name ? row->name : "");
     if (name == NULL)
         return ENGSCHED_ENOMEM;
@@ -196,14 +192,10 @@ typedef struct key_list {
 static engsched_rc collect_key(void *ctx, const engsched_rec_client *row)
 {
     key_list *keys = ctx;
-    if (keys->count == keys->cap) {
-        size_t cap = keys->cap ? keys->cap * 2 : 8;
-        char **grown = es_realloc(keys->v, cap * sizeof *grown);
-        if (grown == NULL)
-            return ENGSCHED_ENOMEM;
-        keys->v = grown;
-        keys->cap = cap;
-    }
+    char **grown = es_grow(keys->v, &keys->cap, keys->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    keys->v = grown;
     char *key = es_strdup(row->host_key ? row->host_key : "");
     if (key == NULL)
         return ENGSCHED_ENOMEM;

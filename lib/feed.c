@@ -52,14 +52,10 @@ static void feed_release(feed *f)
 static engsched_rc collect(void *ctx, const engsched_rec_engagement *row)
 {
     feed *f = ctx;
-    if (f->count == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 64;
-        feed_item *grown = es_realloc(f->items, cap * sizeof *grown);
-        if (grown == NULL)
-            return ENGSCHED_ENOMEM;
-        f->items = grown;
-        f->cap = cap;
-    }
+    feed_item *grown = es_grow(f->items, &f->cap, f->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    f->items = grown;
     char *name = es_strdup(row->name);
     if (name == NULL)
         return ENGSCHED_ENOMEM;

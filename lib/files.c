@@ -215,14 +215,10 @@ struct engsched_file_list {
 static engsched_rc collect_file(void *ctx, const engsched_rec_file *row)
 {
     engsched_file_list *list = ctx;
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 8;
-        file_item *grown = es_realloc(list->items, cap * sizeof *grown);
-        if (grown == NULL)
-            return ENGSCHED_ENOMEM;
-        list->items = grown;
-        list->cap = cap;
-    }
+    file_item *grown = es_grow(list->items, &list->cap, list->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    list->items = grown;
     file_item item = {row->id, es_strdup(row->name), es_strdup(row->media_type), row->size,
                       row->uploaded_by, row->uploaded_at};
     if (item.name == NULL || item.media_type == NULL) {

@@ -123,14 +123,10 @@ static ref_entry *map_find(const ref_map *m, const char *key)
 
 static engsched_rc map_add(engsched *db, ref_map *m, const char *key, long index, engsched_id id)
 {
-    if (m->count == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 32;
-        ref_entry *grown = es_realloc(m->v, cap * sizeof *grown);
-        if (grown == NULL)
-            return oom(db);
-        m->v = grown;
-        m->cap = cap;
-    }
+    ref_entry *grown = es_grow(m->v, &m->cap, m->count, sizeof *grown);
+    if (grown == NULL)
+        return oom(db);
+    m->v = grown;
     size_t pos = map_lower(m, key);
     memmove(&m->v[pos + 1], &m->v[pos], (m->count - pos) * sizeof *m->v);
     m->v[pos] = (ref_entry){key, index, id};

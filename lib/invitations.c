@@ -18,14 +18,10 @@ static engsched_rc queue_mail(engsched *db, engsched_id engagement, engsched_id 
         if (db->mail[i].engagement == engagement && db->mail[i].user == user)
             return ENGSCHED_OK; /* one message per commit carries the last state */
     }
-    if (db->mail_count == db->mail_cap) {
-        size_t cap = db->mail_cap ? db->mail_cap * 2 : 8;
-        es_pending_mail *grown = es_realloc(db->mail, cap * sizeof *grown);
-        if (grown == NULL)
-            return es_fail(db, ENGSCHED_ENOMEM, "out of memory queueing an invitation");
-        db->mail = grown;
-        db->mail_cap = cap;
-    }
+    es_pending_mail *grown = es_grow(db->mail, &db->mail_cap, db->mail_count, sizeof *grown);
+    if (grown == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory queueing an invitation");
+    db->mail = grown;
     db->mail[db->mail_count++] = (es_pending_mail){engagement, user};
     return ENGSCHED_OK;
 }
@@ -62,14 +58,10 @@ typedef struct user_ids {
 static engsched_rc collect_user(void *ctx, const engsched_rec_assignment *row)
 {
     user_ids *u = ctx;
-    if (u->count == u->cap) {
-        size_t cap = u->cap ? u->cap * 2 : 8;
-        engsched_id *grown = es_realloc(u->ids, cap * sizeof *grown);
-        if (grown == NULL)
-            return ENGSCHED_ENOMEM;
-        u->ids = grown;
-        u->cap = cap;
-    }
+    engsched_id *grown = es_grow(u->ids, &u->cap, u->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    u->ids = grown;
     u->ids[u->count++] = row->user;
     return ENGSCHED_OK;
 }

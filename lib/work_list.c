@@ -32,14 +32,10 @@ engsched_rc es_work_list_add(engsched_work_list *list, engsched_work_kind kind, 
                              const char *label, int32_t start_day, int32_t end_day,
                              engsched_status status)
 {
-    if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 8;
-        es_work_item *grown = es_realloc(list->items, cap * sizeof *grown);
-        if (grown == NULL)
-            return ENGSCHED_ENOMEM;
-        list->items = grown;
-        list->cap = cap;
-    }
+    es_work_item *grown = es_grow(list->items, &list->cap, list->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    list->items = grown;
     char *copy = es_strdup(label);
     if (copy == NULL)
         return ENGSCHED_ENOMEM;
