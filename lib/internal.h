@@ -31,6 +31,7 @@ struct engsched {
     char errmsg[ES_ERRMSG_MAX];
     int in_txn;
     int dispatching; /* inside the host's event callback */
+    int savepoints;  /* the backend has savepoint callbacks (table version 2) */
     es_pending_event *pending;
     size_t pending_count;
     size_t pending_cap;

@@ -226,6 +226,11 @@ FWD(role_list, (engsched_storage * s, engsched_storage_role_fn row, void *ctx),
 FWD(access_list,
     (engsched_storage * s, engsched_id user, engsched_storage_client_fn row, void *ctx),
     (inner(s), user, row, ctx))
+/* Version 2: the savepoints of a batch. rollback_to() may fail too (the
+ * core then rolls the whole batch back). */
+FWD(savepoint, (engsched_storage * s), (inner(s)))
+FWD(release, (engsched_storage * s), (inner(s)))
+FWD(rollback_to, (engsched_storage * s), (inner(s)))
 
 /* Never failed: the contract wants rollback() to succeed after any
  * failure, and free() is not a data callback. */
@@ -259,7 +264,7 @@ static engsched_storage *faulty_new(engsched_storage *wrapped)
     SET(users_with_permissions) SET(operator_work) SET(unavailability_insert)
     SET(unavailability_get) SET(unavailability_delete) SET(unavailability_list)
     SET(invitation_get) SET(invitation_put) SET(client_list) SET(user_list) SET(role_list)
-    SET(access_list)
+    SET(access_list) SET(savepoint) SET(release) SET(rollback_to)
 #undef SET
     return b;
 }
