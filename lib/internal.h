@@ -31,6 +31,21 @@ typedef struct es_pending_mail {
     engsched_id user;
 } es_pending_mail;
 
+/* A batch (batch.c): the handle's operations share one write transaction,
+ * each write operation in a savepoint of its own. */
+typedef enum es_batch_state {
+    ES_BATCH_NONE = 0,
+    ES_BATCH_OPEN,  /* the transaction is open; operations run inside it */
+    ES_BATCH_BROKEN /* an operation could not be undone: all was rolled back */
+} es_batch_state;
+
+/* The operation running inside a batch, between es_begin and es_finish. */
+typedef enum es_batch_op {
+    ES_BATCH_OP_NONE = 0,
+    ES_BATCH_OP_READ, /* reads the batch's transaction, no savepoint */
+    ES_BATCH_OP_WRITE /* in a savepoint */
+} es_batch_op;
+
 struct engsched {
     engsched_storage *storage;
     engsched_options opts;
@@ -38,6 +53,8 @@ struct engsched {
     char errmsg[ES_ERRMSG_MAX];
     int in_txn;
     int dispatching; /* inside the host's event callback */
+    int delivering;  /* after a commit: building mail, calling on_mail and on_event */
+    int savepoints;  /* the backend has savepoint callbacks (table version 2) */
     es_pending_event *pending;
     size_t pending_count;
     size_t pending_cap;
@@ -45,6 +62,13 @@ struct engsched {
     size_t mail_count;
     size_t mail_cap;
     es_event_range spilled; /* this transaction's events not in pending */
+    es_batch_state batch;
+    es_batch_op batch_op;
+    size_t batch_events;  /* pending_count when the write operation began */
+    size_t batch_mail;    /* mail_count when the write operation began */
+    engsched_rc batch_rc; /* why a broken batch was rolled back ... */
+    char batch_why[ES_ERRMSG_MAX]; /* ... and the message that said so */
+    es_event_range batch_spilled; /* spilled when the write operation began */
 };
 
 /* The acting user as the rules see it: the system passes every check. */
@@ -83,12 +107,23 @@ void es_log(engsched *db, engsched_log_level level, const char *fmt, ...)
 engsched_rc es_begin(engsched *db, int write);
 /* Commit, then hand queued events to the host; on failure roll back. */
 engsched_rc es_commit(engsched *db);
-/* Roll back and drop queued events; keeps the handle's error as it is. */
+/* Roll back and drop queued events (ending a batch, if one is open);
+ * keeps the handle's error as it is. */
 void es_rollback(engsched *db);
 /* Finish a transaction: commit if rc is OK, else roll back. Returns rc or
  * the commit failure. */
 engsched_rc es_finish(engsched *db, engsched_rc rc);
 int64_t es_now(engsched *db);
+/* Drop the events queued after the first @p keep (a failed operation's). */
+void es_drop_events_after(engsched *db, size_t keep);
+
+/* --- batches (batch.c) --- */
+/* es_begin and es_finish inside a batch: a write operation runs in a
+ * savepoint, a read in the batch's transaction as it stands. */
+engsched_rc es_batch_op_begin(engsched *db, int write);
+engsched_rc es_batch_op_finish(engsched *db, engsched_rc rc);
+/* For operations that run transactions of their own: EMISUSE in a batch. */
+engsched_rc es_refuse_in_batch(engsched *db, const char *operation);
 
 /* --- actor and access (access.c) --- */
 engsched_rc es_actor_load(engsched *db, engsched_id actor, es_actor *out);

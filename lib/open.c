@@ -35,6 +35,27 @@ static int backend_complete(const engsched_storage *s)
            s->access_list;
 }
 
+/* The savepoint callbacks are members of version 2 tables only: a
+ * version 1 table, compiled before they existed, is shorter, so they are
+ * never read there. Optional, but all three or none. */
+static int backend_savepoints(const engsched_storage *s, int *out)
+{
+    *out = 0;
+    if (s->version < 2)
+        return 1;
+    int given = (s->savepoint != NULL) + (s->release != NULL) + (s->rollback_to != NULL);
+    *out = given == 3;
+    return given == 0 || given == 3;
+}
+
+/* Every version this library knows, back to 1 (like libcurl, an old
+ * backend keeps working with a newer library). */
+static int backend_usable(const engsched_storage *s, int *out_savepoints)
+{
+    return s->version >= 1 && s->version <= ENGSCHED_STORAGE_VERSION && backend_complete(s) &&
+           backend_savepoints(s, out_savepoints);
+}
+
 static const struct {
     engsched_id id;
     const char *name;
@@ -79,9 +100,11 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
         es_open_fail_message("opts: unknown options version %u", opts->version);
         return ENGSCHED_EMISUSE;
     }
-    if (backend->version != ENGSCHED_STORAGE_VERSION || !backend_complete(backend)) {
-        es_open_fail_message("backend: version %u or a missing callback (this library needs "
-                             "version %u with every callback)",
+    int savepoints = 0;
+    if (!backend_usable(backend, &savepoints)) {
+        es_open_fail_message("backend: version %u or a missing callback (this library takes "
+                             "versions 1 to %u with every required callback, and with all "
+                             "three savepoint callbacks or none)",
                              backend->version, ENGSCHED_STORAGE_VERSION);
         return ENGSCHED_EMISUSE;
     }
@@ -92,6 +115,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     }
     db->opts = opts ? *opts : defaults;
     db->storage = backend;
+    db->savepoints = savepoints;
     if (db->opts.busy_timeout_ms < 0)
         db->opts.busy_timeout_ms = 0;
     es_storage_message_clear();

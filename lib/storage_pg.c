@@ -939,6 +939,38 @@ static engsched_rc pg_rollback(engsched_storage *s)
     return rc != ENGSCHED_OK ? rc : rollback_open(b);
 }
 
+/* Savepoints: constant statements, run only inside the core's write
+ * transaction. Outside one PostgreSQL refuses them, and in a transaction
+ * an error aborted every statement fails until the rollback, so no write
+ * can slip past a lost transaction; the failure is mapped as any other. */
+static engsched_rc run_in_transaction(engsched_storage *s, const char *sql, const char *what)
+{
+    es_pg *b = backend_of(s);
+    engsched_rc rc = enter(b);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (PQstatus(b->conn) == CONNECTION_OK && PQtransactionStatus(b->conn) == PQTRANS_IDLE) {
+        engsched_storage_set_error(&b->base, "postgresql: %s: no transaction is open", what);
+        return ENGSCHED_ESTORAGE;
+    }
+    return exec_once(b, sql, what);
+}
+
+static engsched_rc pg_savepoint(engsched_storage *s)
+{
+    return run_in_transaction(s, "SAVEPOINT es_op", "opening a savepoint");
+}
+
+static engsched_rc pg_release(engsched_storage *s)
+{
+    return run_in_transaction(s, "RELEASE SAVEPOINT es_op", "releasing a savepoint");
+}
+
+static engsched_rc pg_rollback_to(engsched_storage *s)
+{
+    return run_in_transaction(s, "ROLLBACK TO SAVEPOINT es_op", "rolling back to a savepoint");
+}
+
 static engsched_rc pg_set_busy_timeout(engsched_storage *s, int milliseconds)
 {
     es_pg *b = backend_of(s);
@@ -2454,6 +2486,9 @@ static const engsched_storage postgres_table = {
     .user_list = pg_user_list,
     .role_list = pg_role_list,
     .access_list = pg_access_list,
+    .savepoint = pg_savepoint,
+    .release = pg_release,
+    .rollback_to = pg_rollback_to,
 };
 
 engsched_rc es_pg_new(const char *conninfo, unsigned int flags, engsched_storage **out)

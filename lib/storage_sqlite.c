@@ -42,6 +42,9 @@ enum stmt_id {
     ST_BEGIN_WRITE,
     ST_COMMIT,
     ST_ROLLBACK,
+    ST_SAVEPOINT,
+    ST_RELEASE,
+    ST_ROLLBACK_TO,
     ST_APPLICATION_ID,
     ST_SCHEMA_OBJECTS,
     ST_USER_VERSION,
@@ -131,6 +134,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
+    [ST_SAVEPOINT] = "SAVEPOINT es_op",
+    [ST_RELEASE] = "RELEASE es_op",
+    [ST_ROLLBACK_TO] = "ROLLBACK TO es_op",
     [ST_APPLICATION_ID] = "PRAGMA application_id",
     [ST_SCHEMA_OBJECTS] = "SELECT count(*) FROM sqlite_schema",
     [ST_USER_VERSION] = "PRAGMA user_version",
@@ -619,6 +625,43 @@ static engsched_rc sq_rollback(engsched_storage *s)
     es_sqlite *b = backend_of(s);
     engsched_rc rc = enter(b);
     return rc != ENGSCHED_OK ? rc : rollback_open(b);
+}
+
+/* Savepoints live inside the core's transaction only. Outside one,
+ * SAVEPOINT would start a transaction of its own and RELEASE would commit
+ * it; and SQLite ends a transaction by itself after some errors (a full
+ * disk, an I/O error, out of memory), which must surface as a failure. */
+static engsched_rc in_transaction(es_sqlite *b, const char *what)
+{
+    engsched_rc rc = enter(b);
+    if (rc == ENGSCHED_OK && sqlite3_get_autocommit(b->db)) {
+        engsched_storage_set_error(&b->base, "sqlite: %s: no transaction is open (SQLite "
+                                             "rolled it back after an earlier error)",
+                                   what);
+        rc = ENGSCHED_ESTORAGE;
+    }
+    return rc;
+}
+
+static engsched_rc sq_savepoint(engsched_storage *s)
+{
+    es_sqlite *b = backend_of(s);
+    engsched_rc rc = in_transaction(b, "opening a savepoint");
+    return rc != ENGSCHED_OK ? rc : run_fixed(b, ST_SAVEPOINT, "opening a savepoint");
+}
+
+static engsched_rc sq_release(engsched_storage *s)
+{
+    es_sqlite *b = backend_of(s);
+    engsched_rc rc = in_transaction(b, "releasing a savepoint");
+    return rc != ENGSCHED_OK ? rc : run_fixed(b, ST_RELEASE, "releasing a savepoint");
+}
+
+static engsched_rc sq_rollback_to(engsched_storage *s)
+{
+    es_sqlite *b = backend_of(s);
+    engsched_rc rc = in_transaction(b, "rolling back to a savepoint");
+    return rc != ENGSCHED_OK ? rc : run_fixed(b, ST_ROLLBACK_TO, "rolling back to a savepoint");
 }
 
 static engsched_rc sq_set_busy_timeout(engsched_storage *s, int milliseconds)
@@ -2418,6 +2461,9 @@ static const engsched_storage sqlite_table = {
     .user_list = sq_user_list,
     .role_list = sq_role_list,
     .access_list = sq_access_list,
+    .savepoint = sq_savepoint,
+    .release = sq_release,
+    .rollback_to = sq_rollback_to,
 };
 
 /* --- opening ----------------------------------------------------------- */

@@ -81,8 +81,12 @@ static engsched_rc start_batch(engsched *db, due_batch *batch, int32_t today, in
 engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *out_moved)
 {
     ES_CHECK_DB(db);
-    engsched_rc rc = es_begin(db, 1);
-    if (rc != ENGSCHED_OK)
+    /* The system's job, not a host's operation: it moves every due
+     * engagement with one event each (all of them queued until commit), so
+     * it stays out of batches, and may later commit in chunks without
+     * changing what a caller sees. */
+    engsched_rc rc = es_refuse_in_batch(db, "engsched_tick()");
+    if (rc != ENGSCHED_OK || (rc = es_begin(db, 1)) != ENGSCHED_OK)
         return rc;
     int32_t today;
     unsigned int moved = 0;

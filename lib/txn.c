@@ -1,5 +1,6 @@
 /* Transactions: every operation is one storage transaction together with
- * its events; the host's event callback sees an event only after commit. */
+ * its events; the host's event callback sees an event only after commit.
+ * Inside a batch (batch.c) operations share the batch's transaction. */
 #include <time.h>
 
 #include "events.h"
@@ -13,12 +14,18 @@ int64_t es_now(engsched *db)
     return (int64_t)time(NULL);
 }
 
+void es_drop_events_after(engsched *db, size_t keep)
+{
+    for (size_t i = keep; i < db->pending_count; i++)
+        es_free(db->pending[i].json);
+    if (keep < db->pending_count)
+        db->pending_count = keep;
+}
+
 static void drop_pending(engsched *db)
 {
     es_invitation_drop(db);
-    for (size_t i = 0; i < db->pending_count; i++)
-        es_free(db->pending[i].json);
-    db->pending_count = 0;
+    es_drop_events_after(db, 0);
     db->spilled = (es_event_range){0, 0};
 }
 
@@ -27,6 +34,8 @@ engsched_rc es_begin(engsched *db, int write)
     if (db->dispatching)
         return es_fail(db, ENGSCHED_EMISUSE,
                        "the event callback may not use the handle that calls it");
+    if (db->batch != ES_BATCH_NONE)
+        return es_batch_op_begin(db, write);
     if (db->in_txn)
         return es_fail(db, ENGSCHED_EMISUSE, "a transaction is already open on this handle "
                                              "(is a callback using the handle?)");
@@ -42,6 +51,8 @@ engsched_rc es_begin(engsched *db, int write)
 
 void es_rollback(engsched *db)
 {
+    db->batch = ES_BATCH_NONE;
+    db->batch_op = ES_BATCH_OP_NONE;
     if (!db->in_txn)
         return;
     db->storage->rollback(db->storage);
@@ -88,15 +99,24 @@ engsched_rc es_commit(engsched *db)
     db->pending_count = db->pending_cap = 0;
     db->spilled = (es_event_range){0, 0};
     /* Mail first: building it reads the store, which the event callback
-     * may not do. Neither can undo the commit. */
+     * may not do. Neither can undo the commit. Marked as a whole, so no
+     * callback run meanwhile (mail, event, log) can open a batch; the
+     * reads that build the mail commit in here too, hence the restore. */
+    int delivering = db->delivering;
+    db->delivering = 1;
     if (db->mail_count > 0)
         es_invitation_deliver(db);
     dispatch(db, events, count, spilled);
+    db->delivering = delivering;
     return ENGSCHED_OK;
 }
 
 engsched_rc es_finish(engsched *db, engsched_rc rc)
 {
+    /* In a batch, an es_begin that failed opened nothing to finish, and
+     * the batch's own transaction is never ended here. */
+    if (db->batch != ES_BATCH_NONE)
+        return db->batch_op != ES_BATCH_OP_NONE ? es_batch_op_finish(db, rc) : rc;
     if (!db->in_txn)
         return rc;
     if (rc != ENGSCHED_OK) {

@@ -414,10 +414,17 @@ static void mem_free(engsched_storage *s)
     free(b);
 }
 
-/* Every member is required: engsched_open_backend() refuses a table with
- * a missing callback. */
+/* Every member of version 1 is required: engsched_open_backend() refuses
+ * a table with a missing callback.
+ *
+ * The table stays at version 1 on purpose, not ENGSCHED_STORAGE_VERSION:
+ * savepoints (version 2, for batches) would cost this backend another copy
+ * of the whole state per operation, and a version 1 table is what a
+ * backend written before version 2 looks like. The library takes it as
+ * such: it never reads the savepoint members, and engsched_batch_begin()
+ * returns ENGSCHED_EUNSUPPORTED. */
 static const engsched_storage memory_table = {
-    .version = ENGSCHED_STORAGE_VERSION,
+    .version = 1,
     .free = mem_free,
     .prepare = mem_prepare,
     .set_busy_timeout = mem_set_busy_timeout,

@@ -247,6 +247,7 @@ ENGSCHED_API const char *engsched_open_errmsg(void);
  * @brief Close a handle and release everything it owns.
  *
  * Snapshots, builders and cursors made from the handle must be freed first.
+ * An open batch is rolled back: nothing of it is stored or delivered.
  * @param db the handle; NULL is a no-op returning ::ENGSCHED_OK
  * @return ::ENGSCHED_OK
  */
@@ -780,8 +781,9 @@ ENGSCHED_API engsched_rc engsched_input_add_file(engsched_input *in, const char 
 /** @} */
 
 /** @name Engagement lifecycle
- *  Each operation runs in one transaction with its event. A refused or
- *  failed operation changes nothing. Checks run in this order: arguments
+ *  Each operation runs in one transaction with its event (inside a batch,
+ *  in a savepoint of the batch's transaction). A refused or failed
+ *  operation changes nothing. Checks run in this order: arguments
  *  (EINVAL/EMISUSE), the actor and the engagement's client access
  *  (ENOTFOUND), permission (EDENIED), version (ECONFLICT), status (ESTATE).
  *  @{ */
@@ -874,11 +876,12 @@ ENGSCHED_API engsched_rc engsched_report_set_status(engsched *db, engsched_id ac
  *        is reached in the tenant time zone at @p now to In Progress.
  *
  * Idempotent; runs as the system. Each move writes an engagement.started
- * event.
+ * event. It runs in a transaction of its own, never in a batch.
  * @param db the handle
  * @param now the current instant, UTC seconds
  * @param[out] out_moved how many engagements moved, or NULL
- * @return ::ENGSCHED_OK or a storage error
+ * @return ::ENGSCHED_OK, a storage error, or ::ENGSCHED_EMISUSE inside a
+ *         batch (engsched_batch_begin())
  */
 ENGSCHED_API engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *out_moved);
 
@@ -893,6 +896,76 @@ ENGSCHED_API engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *
 ENGSCHED_API engsched_rc engsched_report_engagement(engsched *db, engsched_id actor,
                                                     engsched_id report,
                                                     engsched_id *out_engagement);
+/** @} */
+
+/** @name Batches
+ *  Many write operations of one handle in one storage transaction.
+ *
+ *  Between engsched_batch_begin() and engsched_batch_commit() every write
+ *  operation of the handle runs in its own savepoint of the batch's write
+ *  transaction: one that succeeds is kept; one that is refused or fails
+ *  (bad input, permission, a stale version, a storage error) is undone
+ *  with its events and mail, returns its code and message as usual, and
+ *  the batch goes on. Reads in a batch see the batch's uncommitted writes.
+ *  Nothing is visible to other handles before the commit.
+ *
+ *  Events (the `on_event` callback) and invitation mail (`on_mail`) of
+ *  the kept operations are delivered after engsched_batch_commit(), as
+ *  after a single operation: events in order, one mail per operator and
+ *  engagement carrying the state at commit. Nothing is delivered for a
+ *  failed operation, a rolled-back batch or a failed commit.
+ *
+ *  One batch at a time per handle. engsched_tick() runs in a transaction
+ *  of its own and returns ::ENGSCHED_EMISUSE inside a batch;
+ *  engsched_import_json() runs in a savepoint like any other write, so it
+ *  stays all-or-nothing. engsched_close() rolls an open batch back.
+ *
+ *  If the storage cannot undo a failed operation (its rollback to the
+ *  savepoint fails), the whole batch is rolled back at once, that call
+ *  returns the storage error, and every later call on the handle returns
+ *  it too until engsched_batch_rollback() (or engsched_batch_commit(),
+ *  which then reports it) ends the batch: an operation meant for the
+ *  batch never runs in a transaction of its own.
+ *
+ *  Batches need a storage table of version 2 with savepoints (the SQLite
+ *  and PostgreSQL backends have them); on an older custom backend
+ *  engsched_batch_begin() returns ::ENGSCHED_EUNSUPPORTED.
+ *  @{ */
+
+/**
+ * @brief Open a batch: take the store's write lock and run the following
+ *        write operations of this handle in one transaction, each in its
+ *        own savepoint.
+ * @param db the handle
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EMISUSE if a batch is already open,
+ *         the handle is read-only or a callback of the handle calls it;
+ *         ::ENGSCHED_EUNSUPPORTED if the storage backend has no savepoints;
+ *         ::ENGSCHED_EBUSY if another writer holds the store past the busy
+ *         timeout; ::ENGSCHED_ESTORAGE
+ */
+ENGSCHED_API engsched_rc engsched_batch_begin(engsched *db);
+
+/**
+ * @brief Commit the batch, then deliver its events and mail.
+ *
+ * The batch is closed whatever the result. If the commit fails, nothing of
+ * the batch is stored and nothing is delivered.
+ * @param db the handle
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EMISUSE if no batch is open or a
+ *         callback of the handle calls it; the storage error of a failed
+ *         commit, or of the failure that rolled the batch back earlier
+ *         (::ENGSCHED_EBUSY, ::ENGSCHED_ESTORAGE, ::ENGSCHED_ENOMEM)
+ */
+ENGSCHED_API engsched_rc engsched_batch_commit(engsched *db);
+
+/**
+ * @brief Roll the batch back: nothing of it is stored, no event or mail
+ *        of it is delivered.
+ * @param db the handle
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EMISUSE if no batch is open or a
+ *         callback of the handle calls it
+ */
+ENGSCHED_API engsched_rc engsched_batch_rollback(engsched *db);
 /** @} */
 
 /** @name Engagement snapshots
@@ -1634,7 +1707,8 @@ ENGSCHED_API engsched_rc engsched_export_json(engsched *db, engsched_id actor, c
 
 /**
  * @brief Import an export document (ADMIN). Every field is validated
- *        before anything is written; the import is all-or-nothing.
+ *        before anything is written; the import is all-or-nothing (inside
+ *        a batch it runs in one savepoint, like any write operation).
  * @param db the handle
  * @param actor the acting user or ::ENGSCHED_SYSTEM
  * @param json the document

@@ -33,8 +33,16 @@
 extern "C" {
 #endif
 
-/** @brief The current version of ::engsched_storage. */
-#define ENGSCHED_STORAGE_VERSION 1
+/**
+ * @brief The current version of ::engsched_storage.
+ *
+ * Version 2 appended the optional savepoint callbacks (savepoint, release,
+ * rollback_to) that batches need. The library accepts tables of version 1
+ * and 2: a version 1 table (built against an older header, so shorter) is
+ * never read past its last member, and engsched_batch_begin() returns
+ * ::ENGSCHED_EUNSUPPORTED on it.
+ */
+#define ENGSCHED_STORAGE_VERSION 2
 
 /** @brief A client record. */
 typedef struct engsched_rec_client {
@@ -188,7 +196,8 @@ typedef struct engsched_storage engsched_storage;
  * @brief The backend callback table. Embed it as the first member of the
  *        backend's own structure, as libgit2 backends do.
  *
- * Every member is required unless marked optional.
+ * Every member is required unless marked optional. Members are only ever
+ * appended, with a new ::ENGSCHED_STORAGE_VERSION.
  */
 struct engsched_storage {
     unsigned int version; /**< ::ENGSCHED_STORAGE_VERSION */
@@ -403,6 +412,38 @@ struct engsched_storage {
     /** @brief The clients a user has access rows for, in id order. */
     engsched_rc (*access_list)(engsched_storage *s, engsched_id user,
                                engsched_storage_client_fn row, void *ctx);
+
+    /* --- version 2 ----------------------------------------------------- */
+
+    /**
+     * @brief Optional (version 2): open a savepoint in the open write
+     *        transaction. Give all three savepoint callbacks or none.
+     *
+     * The core opens at most one at a time (nesting depth one), always
+     * inside begin(s, 1) … commit()/rollback(), and ends it with release()
+     * (after rollback_to() when the operation failed). On failure no
+     * savepoint exists and the transaction must be as before; the core
+     * fails that operation and goes on. If the transaction itself is lost
+     * (an error the database undid it for), say so here and in release()
+     * or rollback_to(), and make the later commit() fail: never start a
+     * new transaction. SQL: `SAVEPOINT name`.
+     */
+    engsched_rc (*savepoint)(engsched_storage *s);
+    /**
+     * @brief Optional (version 2): end the savepoint, keeping its changes in
+     *        the transaction. SQL: `RELEASE name`.
+     */
+    engsched_rc (*release)(engsched_storage *s);
+    /**
+     * @brief Optional (version 2): undo every change since savepoint(),
+     *        leaving the savepoint open (the core releases it next) and the
+     *        transaction usable, also after a failed callback.
+     *
+     * A failure here means the changes may still be in the transaction:
+     * the core then rolls the whole transaction back. SQL: `ROLLBACK TO
+     * name`.
+     */
+    engsched_rc (*rollback_to)(engsched_storage *s);
 };
 
 /**
@@ -434,11 +475,13 @@ ENGSCHED_API const char *engsched_storage_errmsg(const engsched_storage *s);
  *
  * On success the handle owns @p backend and calls its free() on
  * engsched_close(); on failure the caller keeps it.
- * @param backend a filled callback table with ::ENGSCHED_STORAGE_VERSION
+ * @param backend a filled callback table of version 1 or 2 (the version
+ *        field says which members exist)
  * @param opts options, or NULL for the defaults
  * @param[out] out the handle
- * @return ::ENGSCHED_OK, ::ENGSCHED_EMISUSE (wrong version or a missing
- *         callback), or what prepare() returned
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EMISUSE (an unknown version, a missing
+ *         required callback, or only some of the savepoint callbacks), or
+ *         what prepare() returned
  */
 ENGSCHED_API engsched_rc engsched_open_backend(engsched_storage *backend,
                                                const engsched_options *opts, engsched **out);

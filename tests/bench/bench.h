@@ -122,8 +122,7 @@ typedef enum bench_target {
     TARGET_P50_MS,      /* p50 ≤ target_ms */
     TARGET_ONCE_MS,     /* the single run ≤ target_ms */
     TARGET_RATE,        /* ≥ target_rate per second */
-    TARGET_RATE_RATIO,  /* ≥ target_rate per second and p50 ≤ 1.5 × baseline p50 */
-    TARGET_UNMEASURED   /* a target with no measurement (batched requests) */
+    TARGET_RATE_RATIO   /* ≥ target_rate per second and p50 ≤ 1.5 × baseline p50 */
 } bench_target;
 
 typedef struct bench_result {

@@ -198,8 +198,6 @@ static double ratio(const bench_result *res, double p)
 
 int bench_result_met(const bench_result *res)
 {
-    if (res->target == TARGET_UNMEASURED)
-        return 0;
     if (res->target == TARGET_NONE || !res->lib.valid)
         return -1;
     double p50 = bench_pct(&res->lib, 50), p99 = bench_pct(&res->lib, 99);
@@ -215,7 +213,6 @@ int bench_result_met(const bench_result *res)
     case TARGET_RATE_RATIO:
         return bench_rate(&res->lib) >= res->target_rate && ratio(res, 50) <= 1.5;
     case TARGET_NONE:
-    case TARGET_UNMEASURED:
         break;
     }
     return -1;

@@ -15,7 +15,7 @@ with open(sys.argv[1], encoding="utf-8") as f:
 assert doc["benchmark"] == "engsched-bench" and doc["scale"] == 10000, doc
 names = {r["name"] for r in doc["results"]}
 for want in ("list.first.all", "list.deep.all", "calendar.month", "availability.month",
-             "request.single", "approve.two_operators", "edit", "report_status",
+             "request.single", "request.batched", "approve.two_operators", "edit", "report_status",
              "invitation.mail", "tick"):
     assert want in names, want
     r = next(r for r in doc["results"] if r["name"] == want)

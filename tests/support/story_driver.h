@@ -4,8 +4,9 @@
  * Published, a refused cancel, a cancelled request, a direct create moved
  * by an edit), then a tour of the rest of the public API (invitations
  * mailed after commit, files, unavailability, List / Calendar /
- * Availability, ICS, JSON export and import, roles and settings), each
- * public call checked against the result the story expects.
+ * Availability, ICS, JSON export and import, roles and settings, a batch
+ * with a refused operation in it and one rolled back), each public call
+ * checked against the result the story expects.
  *
  * Unlike the cmocka fixture it never asserts on a library result: the
  * first call that returns something else stops the story, so a test can
@@ -59,6 +60,8 @@ struct story {
     int retry;         /* set by the failed hook */
     engsched_rc retry_rc;
     char broken[512];
+
+    int in_batch;      /* between a successful engsched_batch_begin() and its end */
 
     /* counted by the callbacks the story installs */
     size_t mails;      /* invitation mails delivered */

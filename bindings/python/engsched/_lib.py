@@ -39,6 +39,9 @@ OPTIONAL_FUNCTIONS = frozenset(
         "engsched_engagement_json",
         "engsched_export_json",
         "engsched_import_json",
+        "engsched_batch_begin",
+        "engsched_batch_commit",
+        "engsched_batch_rollback",
     }
 )
 
@@ -226,6 +229,10 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_report_set_status", c_rc, (HandleP, c_id, c_id, c_int64, c_int)),
     ("engsched_tick", c_rc, (HandleP, c_int64, P(c_uint))),
     ("engsched_report_engagement", c_rc, (HandleP, c_id, c_id, P(c_id))),
+    # batches
+    ("engsched_batch_begin", c_rc, (HandleP,)),
+    ("engsched_batch_commit", c_rc, (HandleP,)),
+    ("engsched_batch_rollback", c_rc, (HandleP,)),
     # snapshots
     ("engsched_engagement_get", c_rc, (HandleP, c_id, c_id, P(SnapshotP))),
     ("engsched_engagement_free", None, (SnapshotP,)),

@@ -841,6 +841,41 @@ class Scheduler:
         self._call("engsched_tick", _instant(now, "now"), ctypes.byref(out))
         return out.value
 
+    # --- batches --------------------------------------------------------------
+
+    def batch_begin(self) -> None:
+        """Run the following write operations in one transaction, each in its
+        own savepoint, until :meth:`batch_commit` or :meth:`batch_rollback`.
+
+        A refused operation raises as usual, changes nothing, and the batch
+        goes on; events and mail are delivered after the commit.
+        """
+        self._call("engsched_batch_begin")
+
+    def batch_commit(self) -> None:
+        """Commit the batch, then deliver its events and mail."""
+        self._call("engsched_batch_commit")
+
+    def batch_rollback(self) -> None:
+        """Discard the batch: nothing stored, nothing delivered."""
+        self._call("engsched_batch_rollback")
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator["Scheduler"]:
+        """``with s.batch():`` commits when the block ends and rolls back
+        when it raises (an exception an operation raised and the block
+        caught does not end the batch)."""
+        self.batch_begin()
+        try:
+            yield self
+        except BaseException:
+            # The batch may already be over (closed scheduler): the
+            # block's exception is the one that matters.
+            with contextlib.suppress(EngschedError):
+                self.batch_rollback()
+            raise
+        self.batch_commit()
+
     def report_engagement(self, actor: int, report: int) -> int:
         """The id of the engagement a report belongs to."""
         return self._call_id(

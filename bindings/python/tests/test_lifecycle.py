@@ -12,7 +12,10 @@ from engsched import (
     SYSTEM,
     Action,
     ConflictError,
+    DeniedError,
     InvalidError,
+    MisuseError,
+    NotFoundError,
     OperatorRole,
     ReportStatus,
     StateError,
@@ -240,6 +243,64 @@ class LifecycleTest(FixtureTestCase):
         self.assertEqual(s.user_find("operator1"), f.operator1)
         self.assertIsNone(s.user_find("nobody"))
         self.assertGreater(s.schema_version, 0)
+
+
+class BatchTest(FixtureTestCase):
+    """engsched_batch_begin/commit/rollback and the ``with s.batch():`` helper."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.s.setting_set("organizer_email", "pmo@example.com", actor=self.f.admin)
+        self.f.events.clear()
+
+    def test_one_transaction_delivered_after_commit(self) -> None:
+        f, s = self.f, self.s
+        with s.batch() as batch:
+            self.assertIs(batch, s)
+            ids = [f.request(f"Batched {i}", "2026-04-01", "2026-04-02") for i in range(20)]
+            # A refused operation raises, changes nothing; the batch goes on.
+            with self.assertRaises(DeniedError):
+                f.request("Refused", "2026-04-01", "2026-04-02", actor=f.viewer)
+            s.approve(f.manager, ids[0], operators=[(f.operator1, OperatorRole.LEAD)])
+            ids.append(f.request("After the refusal", "2026-04-01", "2026-04-02"))
+            self.assertEqual(f.status(ids[0]), Status.SCHEDULED)  # reads see the batch
+            self.assertEqual((f.events, f.mails), ([], []))
+        self.assertEqual(
+            [e["action"] for e in f.events],
+            ["engagement.requested"] * 20
+            + ["engagement.approved", "operator.assigned", "engagement.requested"],
+        )
+        self.assertEqual([e["engagement"] for e in f.events if e["action"].endswith("requested")],
+                         ids)
+        self.assertEqual([m[0] for m in f.mails], ["operator1@example.com"])
+
+    def test_an_exception_rolls_back(self) -> None:
+        f, s = self.f, self.s
+        with self.assertRaises(RuntimeError):
+            with s.batch():
+                eid = f.request("Given up", "2026-04-01", "2026-04-02")
+                raise RuntimeError("the host gave up")
+        self.assertEqual(f.events, [])
+        with self.assertRaises(NotFoundError):
+            s.engagement(SYSTEM, eid)
+
+    def test_explicit_calls_and_misuse(self) -> None:
+        f, s = self.f, self.s
+        with self.assertRaises(MisuseError):
+            s.batch_commit()
+        s.batch_begin()
+        with self.assertRaises(MisuseError) as cm:
+            s.batch_begin()
+        self.assertIn("already open", cm.exception.message)
+        with self.assertRaises(MisuseError):
+            s.tick(T0)
+        eid = f.request("Rolled back", "2026-04-01", "2026-04-02")
+        s.batch_rollback()
+        with self.assertRaises(MisuseError):
+            s.batch_rollback()
+        with self.assertRaises(NotFoundError):
+            s.engagement(SYSTEM, eid)
+        self.assertEqual(f.events, [])
 
 
 if __name__ == "__main__":

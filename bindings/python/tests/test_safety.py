@@ -71,6 +71,8 @@ class ClosedSchedulerTest(FixtureTestCase):
             "schema_version": lambda: s.schema_version,
             "feed_ics": lambda: s.feed_ics(f.manager, f.manager),
             "export_json": lambda: s.export_json(f.manager),
+            "batch_begin": lambda: s.batch_begin(),
+            "batch_commit": lambda: s.batch_commit(),
         }
         for name, call in calls.items():
             with self.subTest(name):
@@ -379,6 +381,9 @@ class LibraryTest(unittest.TestCase):
             "engsched_engagement_json": (SYSTEM, 1),
             "engsched_export_json": (SYSTEM,),
             "engsched_import_json": ("{}",),
+            "engsched_batch_begin": (),
+            "engsched_batch_commit": (),
+            "engsched_batch_rollback": (),
         }
         with Scheduler.open() as s:
             for name in missing:
