@@ -219,9 +219,12 @@ static const char *const stmt_sql[ST_COUNT] = {
         " AND (?3 IS NULL OR (u.display_name, u.id) > (?3, ?4))"
         " ORDER BY u.display_name, u.id LIMIT ?5",
     /* assignments_dates (migration 2) finds the range; the lower bound
-     * on start_day keeps the seek to the engagements near it. */
-    [ST_OPERATOR_WORK] = ENGAGEMENT_SELECT
-        "JOIN assignments AS a ON a.engagement = e.id"
+     * on start_day keeps the seek to the engagements near it. Only the
+     * fields storage.h asks of work rows are read: no report lookup. */
+    [ST_OPERATOR_WORK] =
+        "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', e.start_day, e.end_day,"
+        " e.status, e.version, e.created_at, e.updated_at, 0, 0, ''"
+        " FROM assignments AS a JOIN engagements AS e ON e.id = a.engagement"
         " WHERE a.user = ?1 AND a.start_day <= ?4 AND a.end_day >= ?3"
         " AND a.start_day >= ?3 - (SELECT max(end_day - start_day) FROM engagements)"
         " AND ((?2 >> e.status) & 1) = 1 ORDER BY a.start_day, e.id",

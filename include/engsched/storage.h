@@ -373,6 +373,11 @@ struct engsched_storage {
      * @brief Engagements @p user is assigned to whose status is in the
      * mask @p statuses and that overlap [@p range_start, @p range_end],
      * ordered by (start_day, id).
+     *
+     * The core reads only id, client, name, start_day, end_day and status
+     * of these rows (Availability and conflict checks run it once per
+     * operator); a backend may leave the other fields empty ("" and 0,
+     * custom_fields "{}") rather than read them.
      */
     engsched_rc (*operator_work)(engsched_storage *s, engsched_id user, unsigned int statuses,
                                  int32_t range_start, int32_t range_end,
