@@ -9,7 +9,11 @@
 #include "query.h"
 #include "view_scope.h"
 
-#define CURSOR_CHUNK 64
+/* Rows read per storage query, each in a read transaction of its own: a
+ * constant, so a cursor's memory does not grow with the rows that match;
+ * 256 rather than 64 cut the Calendar's month at 1,000,000 engagements
+ * (19,564 rows) from about 1.35x to 1.15x one hand-written statement. */
+#define CURSOR_CHUNK 256
 
 typedef struct cursor_row {
     engsched_id id;
