@@ -21,6 +21,7 @@
 #include <engsched/storage.h>
 
 #include "fixture.h"
+#include "storage_callbacks.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -781,18 +782,8 @@ static engsched_storage *wrapper_new(unsigned int version, const char *path)
     b->version = version;
     b->free = w_free;
 #define SET(name) b->name = w_##name;
-    SET(prepare) SET(set_busy_timeout) SET(begin) SET(commit) SET(rollback) SET(schema_version)
-    SET(setting_get) SET(setting_set) SET(client_upsert) SET(client_get) SET(client_find)
-    SET(user_upsert) SET(user_get) SET(user_find) SET(role_insert) SET(role_update)
-    SET(role_get) SET(role_find) SET(access_grant) SET(access_revoke) SET(access_check)
-    SET(engagement_insert) SET(engagement_update) SET(engagement_get) SET(report_engagement)
-    SET(engagements_due) SET(assignment_insert) SET(assignment_delete) SET(assignment_list)
-    SET(file_insert) SET(file_get) SET(file_read) SET(file_delete) SET(file_list)
-    SET(event_append) SET(event_list) SET(event_last_seq) SET(engagement_query)
-    SET(users_with_permissions) SET(operator_work) SET(unavailability_insert)
-    SET(unavailability_get) SET(unavailability_delete) SET(unavailability_list)
-    SET(invitation_get) SET(invitation_put) SET(client_list) SET(user_list) SET(role_list)
-    SET(access_list)
+    SET(rollback)
+    ES_TEST_STORAGE_DATA_CALLBACKS(SET)
 #undef SET
     if (version >= 2) {
         b->savepoint = w_savepoint;

@@ -40,6 +40,7 @@
 
 #include "fixture.h"
 #include "invariants.h"
+#include "storage_callbacks.h"
 #include "story_driver.h"
 
 /* --- the wrapper backend ------------------------------------------------- */
@@ -255,18 +256,8 @@ static engsched_storage *faulty_new(engsched_storage *wrapped)
     b->free = w_free;
     b->rollback = w_rollback;
 #define SET(name) b->name = w_##name;
-    SET(prepare) SET(set_busy_timeout) SET(begin) SET(commit) SET(schema_version)
-    SET(setting_get) SET(setting_set) SET(client_upsert) SET(client_get) SET(client_find)
-    SET(user_upsert) SET(user_get) SET(user_find) SET(role_insert) SET(role_update)
-    SET(role_get) SET(role_find) SET(access_grant) SET(access_revoke) SET(access_check)
-    SET(engagement_insert) SET(engagement_update) SET(engagement_get) SET(report_engagement)
-    SET(engagements_due) SET(assignment_insert) SET(assignment_delete) SET(assignment_list)
-    SET(file_insert) SET(file_get) SET(file_read) SET(file_delete) SET(file_list)
-    SET(event_append) SET(event_list) SET(event_last_seq) SET(engagement_query)
-    SET(users_with_permissions) SET(operator_work) SET(unavailability_insert)
-    SET(unavailability_get) SET(unavailability_delete) SET(unavailability_list)
-    SET(invitation_get) SET(invitation_put) SET(client_list) SET(user_list) SET(role_list)
-    SET(access_list) SET(savepoint) SET(release) SET(rollback_to)
+    ES_TEST_STORAGE_DATA_CALLBACKS(SET)
+    ES_TEST_STORAGE_SAVEPOINT_CALLBACKS(SET)
 #undef SET
     return b;
 }
