@@ -576,7 +576,7 @@ static engsched_rc run_fixed(es_sqlite *b, enum stmt_id id, const char *what)
 
 /* The kept settings (see settings_current()) after a write of this
  * connection that data_version would not show: a setting written, or a
- * transaction rolled back that may have written one. */
+ * transaction (or savepoint) rolled back that may have written one. */
 static void settings_forget(es_sqlite *b)
 {
     es_settings_cache_clear(&b->settings);
@@ -634,37 +634,36 @@ static engsched_rc sq_rollback(engsched_storage *s)
  * SAVEPOINT would start a transaction of its own and RELEASE would commit
  * it; and SQLite ends a transaction by itself after some errors (a full
  * disk, an I/O error, out of memory), which must surface as a failure. */
-static engsched_rc in_transaction(es_sqlite *b, const char *what)
+static engsched_rc run_in_transaction(engsched_storage *s, enum stmt_id id, const char *what)
 {
+    es_sqlite *b = backend_of(s);
     engsched_rc rc = enter(b);
-    if (rc == ENGSCHED_OK && sqlite3_get_autocommit(b->db)) {
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (sqlite3_get_autocommit(b->db)) {
         engsched_storage_set_error(&b->base, "sqlite: %s: no transaction is open (SQLite "
                                              "rolled it back after an earlier error)",
                                    what);
-        rc = ENGSCHED_ESTORAGE;
+        return ENGSCHED_ESTORAGE;
     }
-    return rc;
+    return run_fixed(b, id, what);
 }
 
 static engsched_rc sq_savepoint(engsched_storage *s)
 {
-    es_sqlite *b = backend_of(s);
-    engsched_rc rc = in_transaction(b, "opening a savepoint");
-    return rc != ENGSCHED_OK ? rc : run_fixed(b, ST_SAVEPOINT, "opening a savepoint");
+    return run_in_transaction(s, ST_SAVEPOINT, "opening a savepoint");
 }
 
 static engsched_rc sq_release(engsched_storage *s)
 {
-    es_sqlite *b = backend_of(s);
-    engsched_rc rc = in_transaction(b, "releasing a savepoint");
-    return rc != ENGSCHED_OK ? rc : run_fixed(b, ST_RELEASE, "releasing a savepoint");
+    return run_in_transaction(s, ST_RELEASE, "releasing a savepoint");
 }
 
+/* Like a rollback, it may undo a setting the kept copy already holds. */
 static engsched_rc sq_rollback_to(engsched_storage *s)
 {
-    es_sqlite *b = backend_of(s);
-    engsched_rc rc = in_transaction(b, "rolling back to a savepoint");
-    return rc != ENGSCHED_OK ? rc : run_fixed(b, ST_ROLLBACK_TO, "rolling back to a savepoint");
+    settings_forget(backend_of(s));
+    return run_in_transaction(s, ST_ROLLBACK_TO, "rolling back to a savepoint");
 }
 
 static engsched_rc sq_set_busy_timeout(engsched_storage *s, int milliseconds)

@@ -460,6 +460,30 @@ static void test_savepoint_rollback_to_undoes(void **state)
     EXPECT_OK(s, s->commit(s));
 }
 
+/* A setting read after it was written inside a savepoint, then rolled
+ * back to, reads as it was before: a backend that keeps settings between
+ * calls must drop what the undo took back. */
+static void test_savepoint_rollback_to_restores_settings(void **state)
+{
+    engsched_storage *s = backend(state);
+    require_savepoints(s);
+    const char *v = NULL;
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->setting_set(s, "undone-setting", "old"));
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->savepoint(s));
+    EXPECT_OK(s, s->setting_set(s, "undone-setting", "new"));
+    EXPECT_OK(s, s->setting_get(s, "undone-setting", &v));
+    assert_string_equal(v, "new");
+    EXPECT_OK(s, s->rollback_to(s));
+    EXPECT_OK(s, s->release(s));
+    EXPECT_OK(s, s->setting_get(s, "undone-setting", &v));
+    assert_string_equal(v, "old");
+    EXPECT_OK(s, s->commit(s));
+}
+
 static void test_savepoint_after_failed_callback(void **state)
 {
     engsched_storage *s = backend(state);
@@ -1756,6 +1780,7 @@ int engsched_conformance_run(const char *backend_name,
         CASE(test_rollback_without_transaction),
         CASE(test_savepoint_release_keeps),
         CASE(test_savepoint_rollback_to_undoes),
+        CASE(test_savepoint_rollback_to_restores_settings),
         CASE(test_savepoint_after_failed_callback),
         CASE(test_savepoint_rollback_discards_released),
         CASE(test_client_upsert),
