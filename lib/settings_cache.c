@@ -9,42 +9,26 @@
 void es_settings_cache_clear(es_settings_cache *c)
 {
     for (size_t i = 0; i < c->count; i++) {
-        es_free(c->keys[i]);
-        es_free(c->values[i]);
+        es_free(c->pairs[i].key);
+        es_free(c->pairs[i].value);
     }
-    es_free(c->keys);
-    es_free(c->values);
+    es_free(c->pairs);
     memset(c, 0, sizeof *c);
-}
-
-static int grow(es_settings_cache *c)
-{
-    size_t cap = c->cap ? c->cap * 2 : 16;
-    char **keys = es_realloc(c->keys, cap * sizeof *keys);
-    if (keys == NULL)
-        return 0;
-    c->keys = keys;
-    char **values = es_realloc(c->values, cap * sizeof *values);
-    if (values == NULL)
-        return 0;
-    c->values = values;
-    c->cap = cap;
-    return 1;
 }
 
 engsched_rc es_settings_cache_add(es_settings_cache *c, const char *key, const char *value)
 {
-    if (c->count == c->cap && !grow(c))
+    es_setting_pair *grown = es_grow(c->pairs, &c->cap, c->count, sizeof *grown);
+    if (grown == NULL)
         goto oom;
-    char *k = es_strdup(key), *v = es_strdup(value);
-    if (k == NULL || v == NULL) {
-        es_free(k);
-        es_free(v);
+    c->pairs = grown;
+    es_setting_pair pair = {es_strdup(key), es_strdup(value)};
+    if (pair.key == NULL || pair.value == NULL) {
+        es_free(pair.key);
+        es_free(pair.value);
         goto oom;
     }
-    c->keys[c->count] = k;
-    c->values[c->count] = v;
-    c->count++;
+    c->pairs[c->count++] = pair;
     return ENGSCHED_OK;
 oom:
     es_settings_cache_clear(c);
@@ -54,8 +38,8 @@ oom:
 const char *es_settings_cache_find(const es_settings_cache *c, const char *key)
 {
     for (size_t i = 0; i < c->count; i++) {
-        if (strcmp(c->keys[i], key) == 0)
-            return c->values[i];
+        if (strcmp(c->pairs[i].key, key) == 0)
+            return c->pairs[i].value;
     }
     return NULL;
 }

@@ -10,9 +10,13 @@
 
 #include <engsched/engsched.h>
 
+typedef struct es_setting_pair {
+    char *key;
+    char *value;
+} es_setting_pair;
+
 typedef struct es_settings_cache {
-    char **keys;
-    char **values;
+    es_setting_pair *pairs;
     size_t count;
     size_t cap;
     int64_t version; /* the backend's token for the contents */
