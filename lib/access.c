@@ -2,6 +2,7 @@
  * pure rules need from the store. */
 #include "alloc.h"
 #include "internal.h"
+#include "rules.h"
 
 engsched_rc es_actor_load(engsched *db, engsched_id actor, es_actor *out)
 {
@@ -66,19 +67,20 @@ static engsched_rc keep_client(void *ctx, const engsched_rec_client *row)
 engsched_rc es_actor_sees_user(engsched *db, const es_actor *actor, const es_actor *user,
                                int *out)
 {
-    *out = 1;
-    if (actor->is_system || actor->id == user->id ||
-        ((actor->flags | user->flags) & ENGSCHED_USER_ALL_CLIENTS))
-        return ENGSCHED_OK;
-    *out = 0;
+    int same = actor->id == user->id;
+    *out = es_user_in_sight(actor->is_system, same, actor->flags, user->flags, 0);
+    if (*out)
+        return ENGSCHED_OK; /* no need to ask for shared clients */
     client_ids clients = {NULL, 0, 0};
     engsched_rc rc = db->storage->access_list(db->storage, user->id, keep_client, &clients);
     if (rc == ENGSCHED_ENOMEM)
         es_fail(db, rc, "out of memory reading client access");
     else if (rc != ENGSCHED_OK)
         es_storage_fail(db, rc, "reading client access");
-    for (size_t i = 0; rc == ENGSCHED_OK && !*out && i < clients.count; i++)
-        rc = es_actor_has_access(db, actor, clients.ids[i], out);
+    int shares = 0;
+    for (size_t i = 0; rc == ENGSCHED_OK && !shares && i < clients.count; i++)
+        rc = es_actor_has_access(db, actor, clients.ids[i], &shares);
     es_free(clients.ids);
+    *out = es_user_in_sight(actor->is_system, same, actor->flags, user->flags, shares);
     return rc;
 }

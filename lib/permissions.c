@@ -119,3 +119,20 @@ engsched_rc es_authorize(int is_system, unsigned int permissions, int has_access
         return ENGSCHED_EDENIED;
     return (permissions & need) == need ? ENGSCHED_OK : ENGSCHED_EDENIED;
 }
+
+int es_user_in_sight(int is_system, int same_user, unsigned int actor_flags,
+                     unsigned int user_flags, int shares_client)
+{
+    return is_system || same_user || ((actor_flags | user_flags) & ENGSCHED_USER_ALL_CLIENTS) ||
+           shares_client;
+}
+
+engsched_rc es_authorize_personal(int is_system, int own, int in_sight, unsigned int permissions,
+                                  unsigned int needed)
+{
+    if (!in_sight)
+        return ENGSCHED_ENOTFOUND;
+    if (is_system || own || (permissions & needed) != 0)
+        return ENGSCHED_OK;
+    return ENGSCHED_EDENIED;
+}

@@ -46,6 +46,18 @@ const char *es_permission_needed(es_op op, engsched_report_status target);
 engsched_rc es_authorize(int is_system, unsigned int permissions, int has_access, es_op op,
                          engsched_report_status target);
 
+/* Whether a user sees another user at all (DESIGN §4: the operators the
+ * Availability view lists): themselves; the system sees everyone; a user
+ * of all clients sees, and is seen by, everyone; others see those they
+ * share a client with. */
+int es_user_in_sight(int is_system, int same_user, unsigned int actor_flags,
+                     unsigned int user_flags, int shares_client);
+/* The access decision on a user's personal records (unavailability), in
+ * es_authorize's order: a user out of sight (or missing) → ENOTFOUND;
+ * another's records without any bit of @p needed → EDENIED; else OK.
+ * Own records and the system pass. */
+engsched_rc es_authorize_personal(int is_system, int own, int in_sight, unsigned int permissions,
+                                  unsigned int needed);
 /* transitions.c: whether an operation may run on an engagement in this
  * state (ESTATE otherwise). */
 int es_op_allowed_in(es_op op, engsched_status status, engsched_report_status report);

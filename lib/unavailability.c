@@ -1,7 +1,9 @@
 /* Unavailability: leave, training, holidays. A user records their own;
- * ASSIGN records that of anyone the actor may see. It counts as busy in conflicts and availability. */
+ * ASSIGN records that of anyone the actor may see. It counts as busy in
+ * conflicts and availability. */
 #include "dates.h"
 #include "events.h"
+#include "rules.h"
 #include "validate.h"
 #include "work_list.h"
 
@@ -22,19 +24,19 @@ static engsched_rc authorize_record(engsched *db, engsched_id actor_id, engsched
     int visible = 0;
     if ((rc = es_actor_load(db, user, &target)) == ENGSCHED_OK)
         rc = es_actor_sees_user(db, actor, &target, &visible);
-    /* A user the actor may not see is one that does not exist for them. */
-    int unseen = rc == ENGSCHED_ENOTFOUND || (rc == ENGSCHED_OK && !visible);
-    if (unseen && record != 0)
-        return es_fail(db, ENGSCHED_ENOTFOUND, "unavailability %lld not found",
-                       (long long)record);
-    if (unseen)
-        return es_fail(db, ENGSCHED_ENOTFOUND, "user: user %lld not found", (long long)user);
-    if (rc != ENGSCHED_OK)
+    if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
         return rc;
-    if (actor->is_system || actor->id == user || (actor->permissions & permissions))
-        return ENGSCHED_OK;
-    return es_fail(db, ENGSCHED_EDENIED, "user %lld may not %s of user %lld", (long long)actor_id,
-                   what, (long long)user);
+    /* A user the actor may not see is one that does not exist for them. */
+    rc = es_authorize_personal(actor->is_system, actor->id == user, rc == ENGSCHED_OK && visible,
+                               actor->permissions, permissions);
+    if (rc == ENGSCHED_ENOTFOUND && record != 0)
+        return es_fail(db, rc, "unavailability %lld not found", (long long)record);
+    if (rc == ENGSCHED_ENOTFOUND)
+        return es_fail(db, rc, "user: user %lld not found", (long long)user);
+    if (rc == ENGSCHED_EDENIED)
+        return es_fail(db, rc, "user %lld may not %s of user %lld", (long long)actor_id, what,
+                       (long long)user);
+    return ENGSCHED_OK;
 }
 
 static engsched_rc authorize_for(engsched *db, engsched_id actor_id, engsched_id user,

@@ -339,6 +339,53 @@ static void test_authorize_exhaustive(void **state)
     assert_int_equal(cases, 32768L * ((N_OPS_TESTED - 1) * 8 + 5) * 2 * 2);
 }
 
+/* DESIGN §4: a user sees themselves, the system sees everyone, a user of
+ * all clients sees and is seen by everyone, others see those who share a
+ * client; every combination of the inputs, flags over unknown bits too. */
+static void test_user_in_sight_exhaustive(void **state)
+{
+    (void)state;
+    const unsigned int all = ENGSCHED_USER_ALL_CLIENTS;
+    const unsigned int flags[] = {0, all, 0x80u, all | 0x80u};
+    long cases = 0;
+    for (int sys = 0; sys <= 1; sys++)
+        for (int same = 0; same <= 1; same++)
+            for (size_t a = 0; a < 4; a++)
+                for (size_t u = 0; u < 4; u++)
+                    for (int shares = 0; shares <= 1; shares++) {
+                        int want = sys || same || (flags[a] & all) || (flags[u] & all) || shares;
+                        EXPECT_EQ(!!es_user_in_sight(sys, same, flags[a], flags[u], shares), want,
+                                  "es_user_in_sight(%d, %d, %#x, %#x, %d)", sys, same, flags[a],
+                                  flags[u], shares);
+                        cases++;
+                    }
+    assert_int_equal(cases, 2 * 2 * 4 * 4 * 2);
+}
+
+/* Personal records: out of sight is ENOTFOUND before anything else; then
+ * own records and the system pass, others need any bit of the mask. */
+static void test_authorize_personal_exhaustive(void **state)
+{
+    (void)state;
+    const unsigned int needed[] = {ENGSCHED_PERM_ASSIGN,
+                                   ENGSCHED_PERM_ASSIGN | ENGSCHED_PERM_VIEW_AVAILABILITY};
+    long cases = 0;
+    for (unsigned int mask = 0; mask <= ENGSCHED_PERM_ALL; mask++)
+        for (size_t n = 0; n < 2; n++)
+            for (int sys = 0; sys <= 1; sys++)
+                for (int own = 0; own <= 1; own++)
+                    for (int seen = 0; seen <= 1; seen++) {
+                        engsched_rc want = !seen ? ENGSCHED_ENOTFOUND
+                                           : sys || own || (mask & needed[n]) ? ENGSCHED_OK
+                                                                              : ENGSCHED_EDENIED;
+                        EXPECT_EQ(es_authorize_personal(sys, own, seen, mask, needed[n]), want,
+                                  "es_authorize_personal(%d, %d, %d, %#x, %#x)", sys, own, seen,
+                                  mask, needed[n]);
+                        cases++;
+                    }
+    assert_int_equal(cases, 32768L * 2 * 2 * 2 * 2);
+}
+
 /* NONE (no report) and values outside the enum are not targets: DESIGN §2
  * names a permission only for the five workflow stages, so no user mask
  * may authorise a "move" to anything else (fail closed, like the unknown
@@ -861,6 +908,8 @@ int main(void)
         cmocka_unit_test(test_authorize_exhaustive),
         cmocka_unit_test(test_authorize_report_target_outside_workflow),
         cmocka_unit_test(test_authorize_unknown_bits_grant_nothing),
+        cmocka_unit_test(test_user_in_sight_exhaustive),
+        cmocka_unit_test(test_authorize_personal_exhaustive),
         cmocka_unit_test(test_op_permission_table),
         cmocka_unit_test(test_op_allowed_in_exhaustive),
         cmocka_unit_test(test_report_move_exhaustive),
