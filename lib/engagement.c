@@ -22,7 +22,8 @@ struct engsched_engagement {
 static engsched_rc collect_operator(void *ctx, const engsched_rec_assignment *row)
 {
     engsched_engagement *snap = ctx;
-    snapshot_operator *grown = es_grow(snap->operators, &snap->operator_cap, snap->operator_count, sizeof *grown);
+    snapshot_operator *grown =
+        es_grow(snap->operators, &snap->operator_cap, snap->operator_count, sizeof *grown);
     if (grown == NULL)
         return ENGSCHED_ENOMEM;
     snap->operators = grown;

@@ -41,7 +41,8 @@ engsched_rc es_event_queue(engsched *db, const engsched_rec_event *ev)
         db->spilled.last = ev->seq; /* .after is the last seq queued */
         return ENGSCHED_OK;
     }
-    es_pending_event *grown = es_grow(db->pending, &db->pending_cap, db->pending_count, sizeof *grown);
+    es_pending_event *grown =
+        es_grow(db->pending, &db->pending_cap, db->pending_count, sizeof *grown);
     if (grown == NULL)
         return ENGSCHED_ENOMEM;
     db->pending = grown;

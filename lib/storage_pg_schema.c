@@ -239,6 +239,12 @@ const char *es_pg_migration(int version)
     return migrations[version - 1].script;
 }
 
-int es_pg_layout_for(int model) { return es_migration_layout_for(migrations, MIGRATION_COUNT, model); }
+int es_pg_layout_for(int model)
+{
+    return es_migration_layout_for(migrations, MIGRATION_COUNT, model);
+}
 
-int es_pg_model_of(int layout) { return es_migration_model_of(migrations, MIGRATION_COUNT, layout); }
+int es_pg_model_of(int layout)
+{
+    return es_migration_model_of(migrations, MIGRATION_COUNT, layout);
+}

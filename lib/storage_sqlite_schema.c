@@ -224,6 +224,12 @@ const char *es_sqlite_migration(int version)
     return migrations[version - 1].script;
 }
 
-int es_sqlite_layout_for(int model) { return es_migration_layout_for(migrations, MIGRATION_COUNT, model); }
+int es_sqlite_layout_for(int model)
+{
+    return es_migration_layout_for(migrations, MIGRATION_COUNT, model);
+}
 
-int es_sqlite_model_of(int layout) { return es_migration_model_of(migrations, MIGRATION_COUNT, layout); }
+int es_sqlite_model_of(int layout)
+{
+    return es_migration_model_of(migrations, MIGRATION_COUNT, layout);
+}
