@@ -18,7 +18,7 @@
 
 #include <engsched/engsched.h>
 
-#include "dates.h"
+#include "util/dates.h"
 #include "fuzz.h"
 
 static engsched *db;

@@ -24,10 +24,10 @@
 
 #include <engsched/engsched.h>
 
-#include "dates.h"
+#include "util/dates.h"
 #include "fuzz.h"
-#include "ics.h"
-#include "validate.h"
+#include "calendar/ics.h"
+#include "core/validate.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

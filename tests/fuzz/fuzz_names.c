@@ -22,7 +22,7 @@
 #include <engsched/engsched.h>
 
 #include "fuzz.h"
-#include "ics.h"
+#include "calendar/ics.h"
 
 static engsched *db;
 static unsigned long runs;

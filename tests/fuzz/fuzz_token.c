@@ -14,7 +14,7 @@
  * page's own next token opens the next page. */
 #include <engsched/engsched.h>
 
-#include "dates.h"
+#include "util/dates.h"
 #include "fuzz.h"
 
 #define ROWS 40

@@ -19,10 +19,10 @@
 
 #include <jansson.h>
 
-#include "alloc.h"
-#include "dates.h"
-#include "ics.h"
-#include "imip.h"
+#include "util/alloc.h"
+#include "util/dates.h"
+#include "calendar/ics.h"
+#include "calendar/imip.h"
 
 static const char *dir;
 static int failures;

@@ -10,9 +10,9 @@
 
 #include <string.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 #include "alloc_fail.h"
-#include "base64.h"
+#include "util/base64.h"
 
 static const struct {
     const char *plain;

@@ -16,11 +16,11 @@
 
 #include <libical/ical.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 #include "alloc_fail.h"
-#include "dates.h"
-#include "ics.h"
-#include "ics_fold.h"
+#include "util/dates.h"
+#include "calendar/ics.h"
+#include "calendar/ics_fold.h"
 
 /* --- independent byte-level checks ------------------------------------- */
 

@@ -18,8 +18,8 @@
 
 #include <libical/ical.h>
 
-#include "alloc.h"
-#include "ics.h"
+#include "util/alloc.h"
+#include "calendar/ics.h"
 
 static engsched_rc build(const char *name, char **out)
 {

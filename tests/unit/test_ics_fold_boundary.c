@@ -22,9 +22,9 @@
 
 #include <libical/ical.h>
 
-#include "alloc.h"
-#include "ics.h"
-#include "ics_fold.h"
+#include "util/alloc.h"
+#include "calendar/ics.h"
+#include "calendar/ics_fold.h"
 
 #define MAX_LEN 400
 

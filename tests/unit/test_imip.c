@@ -16,12 +16,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 #include "alloc_fail.h"
-#include "base64.h"
-#include "dates.h"
-#include "ics.h"
-#include "imip.h"
+#include "util/base64.h"
+#include "util/dates.h"
+#include "calendar/ics.h"
+#include "calendar/imip.h"
 
 /* --- fixtures ------------------------------------------------------------ */
 

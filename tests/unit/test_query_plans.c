@@ -20,8 +20,8 @@
 
 #include <engsched/engsched.h>
 
-#include "internal.h"
-#include "storage_sqlite.h"
+#include "core/internal.h"
+#include "storage/sqlite/storage_sqlite.h"
 
 typedef struct plans {
     size_t lines;

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 #define NSTATUS 6  /* ENGSCHED_STATUS_PENDING (1) … ENGSCHED_STATUS_CANCELED (6) */
 #define NREPORT 6  /* ENGSCHED_REPORT_NONE (0) … ENGSCHED_REPORT_PUBLISHED (5) */

@@ -23,7 +23,7 @@
 #include <engsched/storage.h>
 
 #include "../conformance/conformance.h"
-#include "storage_sqlite.h"
+#include "storage/sqlite/storage_sqlite.h"
 
 /* The scratch directory is kept well shorter than the paths built from
  * it, so no path is ever cut short. */

@@ -1,0 +1,526 @@
+/* iCalendar objects (RFC 5545, RFC 5546) built with libical's component
+ * and property API, never by pasting text together. libical escapes TEXT
+ * values and quotes parameters; what libical cannot make safe is refused
+ * here before it is handed over:
+ *
+ * - e-mail addresses must be an addr-spec (es_check_email); characters an
+ *   addr-spec allows but a mailto: URI does not are percent-encoded
+ *   (RFC 6068 §2);
+ * - URL values are written raw by libical, so a URL must be an RFC 3986
+ *   URI (ASCII, no spaces or controls);
+ * - names (CN parameters) must pass es_cn_name_problem (validate.h says
+ *   which names libical cannot carry, and why); the setters refuse the
+ *   same names, this is the last line of defence;
+ * - TEXT values may hold any UTF-8 with tabs and line breaks (CRLF or a
+ *   lone CR become LF: libical drops a lone CR), no other controls.
+ *
+ * libical already folds at 75 octets without splitting UTF-8 characters
+ * (3.0.16 does); its output is checked by es_ics_text_ok() and, should the
+ * check fail, unfolded and folded again by es_ics_refold() and checked
+ * once more, so the guarantee does not depend on the libical version
+ * (re-folding every time cost a sixth of an invitation). libical allocates with its own
+ * allocator; only the text handed back uses es_malloc. */
+#include "calendar/ics.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "util/alloc.h"
+#include "util/dates.h"
+#include "calendar/ics_fold.h"
+#include "core/internal.h"
+#include "core/validate.h"
+
+#define ICS_PRODID "-//libengsched//engsched " ENGSCHED_VERSION "//EN"
+#define ICS_UID_MAX 255
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static engsched_rc
+fail(char *err, size_t err_size, engsched_rc rc, const char *fmt, ...)
+{
+    if (err != NULL && err_size > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, err_size, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+static int has_cr_or_lf(const char *s) { return strpbrk(s, "\r\n") != NULL; }
+
+/* A control character that no one-line value may hold: C0, DEL, C1. With
+ * allow_breaks, tab, CR and LF are allowed. */
+static int has_control(const char *s, int allow_breaks)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p; p++) {
+        if (*p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
+            return 1;
+        if (*p < 0x20 && !(allow_breaks && (*p == '\t' || *p == '\r' || *p == '\n')))
+            return 1;
+    }
+    return 0;
+}
+
+static engsched_rc check_text(const char *prefix, const char *field, const char *value,
+                              int allow_breaks, char *err, size_t err_size)
+{
+    if (!es_utf8_valid(value, strlen(value)))
+        return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: not valid UTF-8", prefix, field);
+    if (!allow_breaks && has_cr_or_lf(value))
+        return fail(err, err_size, ENGSCHED_EINVAL,
+                    "%s%s: contains CR or LF, which is never passed on", prefix, field);
+    if (has_control(value, allow_breaks))
+        return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: contains a control character",
+                    prefix, field);
+    return ENGSCHED_OK;
+}
+
+/* A CN parameter value: the rule the setters apply (validate.h). */
+static engsched_rc check_name(const char *prefix, const char *field, const char *name,
+                              char *err, size_t err_size)
+{
+    const char *why = es_cn_name_problem(name);
+    if (why != NULL)
+        return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: %s", prefix, field, why);
+    return ENGSCHED_OK;
+}
+
+static engsched_rc check_email(const char *prefix, const char *field, const char *email,
+                               char *err, size_t err_size)
+{
+    if (email == NULL || email[0] == '\0')
+        return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: required", prefix, field);
+    if (has_cr_or_lf(email))
+        return fail(err, err_size, ENGSCHED_EINVAL,
+                    "%s%s: contains CR or LF, which is never passed on", prefix, field);
+    if (es_check_email(NULL, field, email) != ENGSCHED_OK)
+        return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: not an e-mail address (addr-spec)",
+                    prefix, field);
+    return ENGSCHED_OK;
+}
+
+static int uri_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("-._~:/?#[]@!$&'()*+,;=", c) != NULL);
+}
+
+static int hex_digit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* RFC 3986: scheme ":" and then only URI characters and %XX. */
+static int uri_valid(const char *s)
+{
+    const char *p = s;
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+        return 0;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '+' || *p == '-' || *p == '.')
+        p++;
+    if (*p != ':')
+        return 0;
+    for (; *p; p++) {
+        if (*p == '%') {
+            if (!hex_digit(p[1]) || !hex_digit(p[2]))
+                return 0;
+            p += 2;
+        } else if (!uri_char((unsigned char)*p)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Characters of an addr-spec that a mailto: URI must percent-encode
+ * (RFC 6068 §2: '%', the gen-delims but '@' and ':', and what a URI
+ * cannot hold). es_check_email has admitted only atext, '.', '@' and
+ * domain characters. */
+static int mailto_escape(char c) { return c != '\0' && strchr("%/?#^`{|}", c) != NULL; }
+
+/* "mailto:" and the address, in es_malloc memory. */
+static char *mailto_uri(const char *email)
+{
+    size_t len = strlen("mailto:");
+    for (const char *p = email; *p; p++)
+        len += mailto_escape(*p) ? 3 : 1;
+    char *uri = es_malloc(len + 1);
+    if (uri == NULL)
+        return NULL;
+    static const char hex[] = "0123456789ABCDEF";
+    char *q = uri;
+    memcpy(q, "mailto:", strlen("mailto:"));
+    q += strlen("mailto:");
+    for (const char *p = email; *p; p++) {
+        if (mailto_escape(*p)) {
+            *q++ = '%';
+            *q++ = hex[(unsigned char)*p >> 4];
+            *q++ = hex[(unsigned char)*p & 0x0F];
+        } else {
+            *q++ = *p;
+        }
+    }
+    *q = '\0';
+    return uri;
+}
+
+/* A copy of text with CRLF and lone CR turned into LF, or NULL with
+ * *oom = 0 when text has no CR (use it as it is). */
+static char *normalize_breaks(const char *text, int *oom)
+{
+    *oom = 0;
+    if (strchr(text, '\r') == NULL)
+        return NULL;
+    char *copy = es_malloc(strlen(text) + 1);
+    if (copy == NULL) {
+        *oom = 1;
+        return NULL;
+    }
+    char *q = copy;
+    for (const char *p = text; *p; p++) {
+        if (*p == '\r') {
+            *q++ = '\n';
+            if (p[1] == '\n')
+                p++;
+        } else {
+            *q++ = *p;
+        }
+    }
+    *q = '\0';
+    return copy;
+}
+
+/* The years libical 3.0 writes: icaltime_is_valid_time() refuses years
+ * after 3000 and such a DTSTART comes out as "00000000T000000". */
+#define ICS_YEAR_MIN 1900
+#define ICS_YEAR_MAX 3000
+
+/* Day numbers for DTSTART and the last day: DTEND (the day after) must
+ * still be in range. */
+static int day_range(int32_t *first, int32_t *last)
+{
+    return es_date_from_civil(ICS_YEAR_MIN, 1, 1, first) &&
+           es_date_from_civil(ICS_YEAR_MAX, 12, 30, last);
+}
+
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+static struct icaltimetype ical_date(int32_t day)
+{
+    char text[ES_DATE_LEN];
+    es_date_format(day, text);
+    struct icaltimetype t = icaltime_null_date();
+    t.year = digits(text, 4);
+    t.month = digits(text + 5, 2);
+    t.day = digits(text + 8, 2);
+    t.is_date = 1;
+    return t;
+}
+
+/* UTC seconds in the years libical writes. */
+static int utc_in_range(int64_t t)
+{
+    int32_t first, last;
+    if (!es_date_from_civil(ICS_YEAR_MIN, 1, 1, &first) ||
+        !es_date_from_civil(ICS_YEAR_MAX, 12, 31, &last))
+        return 0;
+    return t >= (int64_t)first * 86400 && t < ((int64_t)last + 1) * 86400;
+}
+
+static struct icaltimetype ical_utc(int64_t t)
+{
+    int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t secs = t - day * 86400;
+    struct icaltimetype v = ical_date((int32_t)day);
+    v.is_date = 0;
+    v.hour = (int)(secs / 3600);
+    v.minute = (int)(secs / 60 % 60);
+    v.second = (int)(secs % 60);
+    v.zone = icaltimezone_get_utc_timezone();
+    return v;
+}
+
+static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, const char *prefix,
+                               char *err, size_t err_size)
+{
+    engsched_rc rc;
+    const int publish = method == ES_ICS_PUBLISH;
+
+    if (ev->uid == NULL || ev->uid[0] == '\0')
+        return fail(err, err_size, ENGSCHED_EINVAL, "%suid: required", prefix);
+    if (strlen(ev->uid) > ICS_UID_MAX)
+        return fail(err, err_size, ENGSCHED_EINVAL, "%suid: longer than %d bytes", prefix,
+                    ICS_UID_MAX);
+    if ((rc = check_text(prefix, "uid", ev->uid, 0, err, err_size)) != ENGSCHED_OK)
+        return rc;
+    if (ev->sequence < 0 || ev->sequence > INT_MAX)
+        return fail(err, err_size, ENGSCHED_EINVAL, "%ssequence: %lld is out of range", prefix,
+                    (long long)ev->sequence);
+    if (!utc_in_range(ev->dtstamp))
+        return fail(err, err_size, ENGSCHED_EINVAL, "%sdtstamp: out of range (years %d-%d)",
+                    prefix, ICS_YEAR_MIN, ICS_YEAR_MAX);
+
+    int32_t first, last;
+    if (!day_range(&first, &last))
+        return fail(err, err_size, ENGSCHED_EINVAL, "%sstart_day: no date range", prefix);
+    if (ev->start_day < first || ev->start_day > last)
+        return fail(err, err_size, ENGSCHED_EINVAL,
+                    "%sstart_day: out of range (%d-01-01 to %d-12-30)", prefix, ICS_YEAR_MIN,
+                    ICS_YEAR_MAX);
+    if (ev->end_day < first || ev->end_day > last)
+        return fail(err, err_size, ENGSCHED_EINVAL,
+                    "%send_day: out of range (%d-01-01 to %d-12-30)", prefix, ICS_YEAR_MIN,
+                    ICS_YEAR_MAX);
+    if (ev->end_day < ev->start_day)
+        return fail(err, err_size, ENGSCHED_EINVAL, "%send_day: before start_day", prefix);
+
+    if (ev->summary == NULL)
+        return fail(err, err_size, ENGSCHED_EINVAL, "%ssummary: required", prefix);
+    if ((rc = check_text(prefix, "summary", ev->summary, 1, err, err_size)) != ENGSCHED_OK)
+        return rc;
+    if (ev->description != NULL &&
+        (rc = check_text(prefix, "description", ev->description, 1, err, err_size)) !=
+            ENGSCHED_OK)
+        return rc;
+    if (ev->url != NULL && ev->url[0] != '\0' && !uri_valid(ev->url))
+        return fail(err, err_size, ENGSCHED_EINVAL, "%surl: not a URI (RFC 3986)", prefix);
+
+    /* RFC 5546 §3.2.1 wants ORGANIZER in a PUBLISH VEVENT too (libical's
+     * icalrestriction_check flags its absence); the core passes one, and
+     * a feed without it is still readable, so it is optional here. */
+    int want_organizer = !publish || (ev->organizer_email != NULL && ev->organizer_email[0]);
+    if (want_organizer &&
+        (rc = check_email(prefix, "organizer_email", ev->organizer_email, err, err_size)) !=
+            ENGSCHED_OK)
+        return rc;
+    if (ev->organizer_name != NULL &&
+        (rc = check_name(prefix, "organizer_name", ev->organizer_name, err, err_size)) !=
+            ENGSCHED_OK)
+        return rc;
+    if (publish) {
+        /* RFC 5546 §3.2.1: a PUBLISH VEVENT has no ATTENDEE. */
+        if (ev->attendee_email != NULL && ev->attendee_email[0] != '\0')
+            return fail(err, err_size, ENGSCHED_EINVAL,
+                        "%sattendee_email: METHOD:PUBLISH has no attendee", prefix);
+    } else {
+        if ((rc = check_email(prefix, "attendee_email", ev->attendee_email, err, err_size)) !=
+            ENGSCHED_OK)
+            return rc;
+        if (ev->attendee_name != NULL &&
+            (rc = check_name(prefix, "attendee_name", ev->attendee_name, err, err_size)) !=
+                ENGSCHED_OK)
+            return rc;
+    }
+    /* RFC 5546 §3.2.2 and §3.2.5: REQUEST is TENTATIVE or CONFIRMED, CANCEL
+     * is CANCELLED; PUBLISH may be either. */
+    if (method == ES_ICS_REQUEST && ev->cancelled)
+        return fail(err, err_size, ENGSCHED_EINVAL,
+                    "%scancelled: METHOD:REQUEST cannot carry STATUS:CANCELLED", prefix);
+    if (method == ES_ICS_CANCEL && !ev->cancelled)
+        return fail(err, err_size, ENGSCHED_EINVAL,
+                    "%scancelled: METHOD:CANCEL requires STATUS:CANCELLED", prefix);
+    return ENGSCHED_OK;
+}
+
+/* Adds prop to comp; false (and prop freed) when libical failed to make it. */
+static int add_prop(icalcomponent *comp, icalproperty *prop)
+{
+    if (prop == NULL)
+        return 0;
+    icalcomponent_add_property(comp, prop);
+    return 1;
+}
+
+static int add_param(icalproperty *prop, icalparameter *param)
+{
+    if (param == NULL)
+        return 0;
+    icalproperty_add_parameter(prop, param);
+    return 1;
+}
+
+/* ORGANIZER or ATTENDEE with mailto: and CN; the attendee also gets ROLE,
+ * PARTSTAT and RSVP. ENOMEM or OK. */
+static engsched_rc add_address(icalcomponent *vevent, int attendee, const char *email,
+                               const char *name)
+{
+    char *uri = mailto_uri(email);
+    if (uri == NULL)
+        return ENGSCHED_ENOMEM;
+    icalproperty *prop = attendee ? icalproperty_new_attendee(uri) : icalproperty_new_organizer(uri);
+    es_free(uri);
+    if (prop == NULL)
+        return ENGSCHED_ENOMEM;
+    int ok = 1;
+    if (name != NULL && name[0] != '\0')
+        ok = add_param(prop, icalparameter_new_cn(name));
+    if (ok && attendee) {
+        ok = add_param(prop, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT)) &&
+             add_param(prop, icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION)) &&
+             add_param(prop, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+    }
+    if (!ok) {
+        icalproperty_free(prop);
+        return ENGSCHED_ENOMEM;
+    }
+    icalcomponent_add_property(vevent, prop);
+    return ENGSCHED_OK;
+}
+
+/* A TEXT property (SUMMARY, DESCRIPTION) with line breaks made LF. */
+static engsched_rc add_text(icalcomponent *vevent, icalproperty *(*make)(const char *),
+                            const char *text)
+{
+    int oom;
+    char *normal = normalize_breaks(text, &oom);
+    if (oom)
+        return ENGSCHED_ENOMEM;
+    icalproperty *prop = make(normal != NULL ? normal : text);
+    es_free(normal);
+    return add_prop(vevent, prop) ? ENGSCHED_OK : ENGSCHED_ENOMEM;
+}
+
+static engsched_rc add_event(icalcomponent *vcal, es_ics_method method, const es_ics_event *ev)
+{
+    icalcomponent *vevent = icalcomponent_new_vevent();
+    if (vevent == NULL)
+        return ENGSCHED_ENOMEM;
+    engsched_rc rc = ENGSCHED_ENOMEM;
+    if (!add_prop(vevent, icalproperty_new_uid(ev->uid)) ||
+        !add_prop(vevent, icalproperty_new_sequence((int)ev->sequence)) ||
+        !add_prop(vevent, icalproperty_new_dtstamp(ical_utc(ev->dtstamp))) ||
+        !add_prop(vevent, icalproperty_new_dtstart(ical_date(ev->start_day))) ||
+        !add_prop(vevent, icalproperty_new_dtend(ical_date(ev->end_day + 1))))
+        goto done;
+    if ((rc = add_text(vevent, icalproperty_new_summary, ev->summary)) != ENGSCHED_OK)
+        goto done;
+    if (ev->description != NULL && ev->description[0] != '\0' &&
+        (rc = add_text(vevent, icalproperty_new_description, ev->description)) != ENGSCHED_OK)
+        goto done;
+    rc = ENGSCHED_ENOMEM;
+    if (ev->url != NULL && ev->url[0] != '\0' && !add_prop(vevent, icalproperty_new_url(ev->url)))
+        goto done;
+    if (!add_prop(vevent, icalproperty_new_transp(ICAL_TRANSP_OPAQUE)) ||
+        !add_prop(vevent, icalproperty_new_status(ev->cancelled ? ICAL_STATUS_CANCELLED
+                                                                : ICAL_STATUS_CONFIRMED)))
+        goto done;
+    if (ev->organizer_email != NULL && ev->organizer_email[0] != '\0' &&
+        (rc = add_address(vevent, 0, ev->organizer_email, ev->organizer_name)) != ENGSCHED_OK)
+        goto done;
+    if (method != ES_ICS_PUBLISH &&
+        (rc = add_address(vevent, 1, ev->attendee_email, ev->attendee_name)) != ENGSCHED_OK)
+        goto done;
+    icalcomponent_add_component(vcal, vevent);
+    return ENGSCHED_OK;
+done:
+    icalcomponent_free(vevent);
+    return rc;
+}
+
+/* libical's text in library memory, checked: copied as it is when it
+ * passes es_ics_text_ok() (libical 3.0.16 folds correctly, so it does),
+ * re-folded and checked again when it does not. ENOMEM (err is left to
+ * the caller), EINVAL with err set, or OK. */
+static engsched_rc finish_text(const char *text, char **out, char *err, size_t err_size)
+{
+    size_t len = strlen(text);
+    if (es_ics_text_ok(text, len, NULL)) {
+        char *copy = es_malloc(len + 1);
+        if (copy == NULL)
+            return ENGSCHED_ENOMEM;
+        memcpy(copy, text, len + 1);
+        *out = copy;
+        return ENGSCHED_OK;
+    }
+    char *folded = NULL;
+    size_t folded_len = 0;
+    engsched_rc rc = es_ics_refold(text, len, &folded, &folded_len);
+    if (rc == ENGSCHED_ENOMEM)
+        return rc;
+    if (rc != ENGSCHED_OK)
+        return fail(err, err_size, ENGSCHED_EINVAL, "libical wrote malformed line ends");
+    const char *why = NULL;
+    if (!es_ics_text_ok(folded, folded_len, &why)) {
+        es_free(folded);
+        return fail(err, err_size, ENGSCHED_EINVAL,
+                    "the iCalendar text came out malformed: %s", why);
+    }
+    *out = folded;
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_t count,
+                         char **out, char *err, size_t err_size)
+{
+    icalproperty_method ical_method;
+    switch (method) {
+    case ES_ICS_REQUEST:
+        ical_method = ICAL_METHOD_REQUEST;
+        break;
+    case ES_ICS_CANCEL:
+        ical_method = ICAL_METHOD_CANCEL;
+        break;
+    case ES_ICS_PUBLISH:
+        ical_method = ICAL_METHOD_PUBLISH;
+        break;
+    default:
+        return fail(err, err_size, ENGSCHED_EINVAL, "method: unknown (%d)", (int)method);
+    }
+    if (out == NULL)
+        return fail(err, err_size, ENGSCHED_EINVAL, "out: must not be NULL");
+    if (count != 0 && events == NULL)
+        return fail(err, err_size, ENGSCHED_EINVAL, "events: must not be NULL");
+    if (method != ES_ICS_PUBLISH && count != 1)
+        return fail(err, err_size, ENGSCHED_EINVAL, "count: METHOD:%s takes one event, not %zu",
+                    method == ES_ICS_REQUEST ? "REQUEST" : "CANCEL", count);
+
+    for (size_t i = 0; i < count; i++) {
+        char prefix[48] = "";
+        if (method == ES_ICS_PUBLISH)
+            snprintf(prefix, sizeof prefix, "events[%zu].", i);
+        engsched_rc rc = check_event(method, &events[i], prefix, err, err_size);
+        if (rc != ENGSCHED_OK)
+            return rc;
+    }
+
+    icalcomponent *vcal = icalcomponent_new_vcalendar();
+    if (vcal == NULL)
+        return fail(err, err_size, ENGSCHED_ENOMEM, "out of memory");
+    engsched_rc rc = ENGSCHED_ENOMEM;
+    if (!add_prop(vcal, icalproperty_new_prodid(ICS_PRODID)) ||
+        !add_prop(vcal, icalproperty_new_version("2.0")) ||
+        !add_prop(vcal, icalproperty_new_method(ical_method)))
+        goto done;
+    for (size_t i = 0; i < count; i++) {
+        if ((rc = add_event(vcal, method, &events[i])) != ENGSCHED_OK)
+            goto done;
+    }
+
+    char *text = icalcomponent_as_ical_string_r(vcal);
+    if (text == NULL) {
+        rc = ENGSCHED_ENOMEM;
+        goto done;
+    }
+    rc = finish_text(text, out, err, err_size);
+    icalmemory_free_buffer(text);
+done:
+    icalcomponent_free(vcal);
+    if (rc == ENGSCHED_ENOMEM)
+        fail(err, err_size, ENGSCHED_ENOMEM, "out of memory");
+    return rc;
+}

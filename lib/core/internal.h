@@ -1,0 +1,148 @@
+/* The scheduler handle and the helpers every operation shares. Nothing
+ * here is exported; the public contract is include/engsched/. */
+#ifndef ENGSCHED_INTERNAL_H
+#define ENGSCHED_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include <engsched/engsched.h>
+#include <engsched/storage.h>
+
+#include "util/alloc.h"
+
+#define ES_ERRMSG_MAX 512
+
+/* A committed event waiting for the host's callback. */
+typedef struct es_pending_event {
+    char *json;
+} es_pending_event;
+
+/* Committed events past the in-memory queue, read back from the store
+ * after commit (event_delivery.c): seq in (after, last]; last 0 if none. */
+typedef struct es_event_range {
+    int64_t after;
+    int64_t last;
+} es_event_range;
+
+/* An invitation whose mail goes out after commit. */
+typedef struct es_pending_mail {
+    engsched_id engagement;
+    engsched_id user;
+} es_pending_mail;
+
+/* A batch (batch.c): the handle's operations share one write transaction,
+ * each write operation in a savepoint of its own. */
+typedef enum es_batch_state {
+    ES_BATCH_NONE = 0,
+    ES_BATCH_OPEN,  /* the transaction is open; operations run inside it */
+    ES_BATCH_BROKEN /* an operation could not be undone: all was rolled back */
+} es_batch_state;
+
+/* The operation running inside a batch, between es_begin and es_finish. */
+typedef enum es_batch_op {
+    ES_BATCH_OP_NONE = 0,
+    ES_BATCH_OP_READ, /* reads the batch's transaction, no savepoint */
+    ES_BATCH_OP_WRITE /* in a savepoint */
+} es_batch_op;
+
+struct engsched {
+    engsched_storage *storage;
+    engsched_options opts;
+    engsched_rc errcode;
+    char errmsg[ES_ERRMSG_MAX];
+    int in_txn;
+    int dispatching; /* inside the host's event callback */
+    int delivering;  /* after a commit: building mail, calling on_mail and on_event */
+    int savepoints;  /* the backend has savepoint callbacks (table version 2) */
+    es_pending_event *pending;
+    size_t pending_count;
+    size_t pending_cap;
+    es_pending_mail *mail;
+    size_t mail_count;
+    size_t mail_cap;
+    es_event_range spilled; /* this transaction's events not in pending */
+    es_batch_state batch;
+    es_batch_op batch_op;
+    size_t batch_events;  /* pending_count when the write operation began */
+    size_t batch_mail;    /* mail_count when the write operation began */
+    engsched_rc batch_rc; /* why a broken batch was rolled back ... */
+    char batch_why[ES_ERRMSG_MAX]; /* ... and the message that said so */
+    es_event_range batch_spilled; /* spilled when the write operation began */
+};
+
+/* The acting user as the rules see it: the system passes every check. */
+typedef struct es_actor {
+    engsched_id id;
+    int is_system;
+    unsigned int permissions;
+    unsigned int flags;
+} es_actor;
+
+/* --- errors (error.c) --- */
+engsched_rc es_fail(engsched *db, engsched_rc rc, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+engsched_rc es_ok(engsched *db);
+/* Copy the backend's message for a failed callback into the handle. */
+engsched_rc es_storage_fail(engsched *db, engsched_rc rc, const char *what);
+/* The thread-local backend message (storage.c). */
+const char *es_storage_message(void);
+void es_storage_message_clear(void);
+/* Report a failed open when there is no handle to hold the message. */
+void es_open_fail_message(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+void es_log(engsched *db, engsched_log_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* --- transactions and events (txn.c) --- */
+engsched_rc es_begin(engsched *db, int write);
+/* Commit, then hand queued events to the host; on failure roll back. */
+engsched_rc es_commit(engsched *db);
+/* Roll back and drop queued events (ending a batch, if one is open);
+ * keeps the handle's error as it is. */
+void es_rollback(engsched *db);
+/* Finish a transaction: commit if rc is OK, else roll back. Returns rc or
+ * the commit failure. */
+engsched_rc es_finish(engsched *db, engsched_rc rc);
+int64_t es_now(engsched *db);
+/* Drop the events queued after the first @p keep (a failed operation's). */
+void es_drop_events_after(engsched *db, size_t keep);
+
+/* --- batches (batch.c) --- */
+/* es_begin and es_finish inside a batch: a write operation runs in a
+ * savepoint, a read in the batch's transaction as it stands. */
+engsched_rc es_batch_op_begin(engsched *db, int write);
+engsched_rc es_batch_op_finish(engsched *db, engsched_rc rc);
+/* For operations that run transactions of their own: EMISUSE in a batch. */
+engsched_rc es_refuse_in_batch(engsched *db, const char *operation);
+
+/* --- actor and access (access.c) --- */
+engsched_rc es_actor_load(engsched *db, engsched_id actor, es_actor *out);
+/* Whether the actor may see engagements of the client (flags or grant). */
+engsched_rc es_actor_has_access(engsched *db, const es_actor *actor, engsched_id client,
+                                int *out);
+/* Require ADMIN or the system for directory and settings changes. */
+engsched_rc es_require_admin(engsched *db, engsched_id actor_id, es_actor *out);
+/* Whether @p actor may see @p user at all (the Availability view's rule:
+ * all-clients users see and are seen by everyone, others see those who
+ * share a client with them); *out 1 or 0. */
+engsched_rc es_actor_sees_user(engsched *db, const es_actor *actor, const es_actor *user,
+                               int *out);
+
+/* --- guards for public entry points --- */
+#define ES_CHECK_DB(db)                                                                   \
+    do {                                                                                  \
+        if ((db) == NULL)                                                                 \
+            return ENGSCHED_EMISUSE;                                                      \
+    } while (0)
+
+#endif

@@ -1,0 +1,199 @@
+/* Opening and closing a scheduler handle on a storage backend. */
+#include <string.h>
+
+#include "core/internal.h"
+#include "storage/pg/storage_pg.h"
+
+/* The schema version this library writes; backends migrate up to it. */
+#define ES_SCHEMA_VERSION 1
+
+int engsched_schema_version_supported(void) { return ES_SCHEMA_VERSION; }
+
+engsched_rc engsched_options_init(engsched_options *opts, unsigned int version)
+{
+    if (opts == NULL || version != ENGSCHED_OPTIONS_VERSION)
+        return ENGSCHED_EMISUSE;
+    *opts = (engsched_options)ENGSCHED_OPTIONS_INIT;
+    return ENGSCHED_OK;
+}
+
+static int backend_complete(const engsched_storage *s)
+{
+    return s->free && s->prepare && s->set_busy_timeout && s->begin && s->commit &&
+           s->rollback && s->schema_version && s->setting_get && s->setting_set &&
+           s->client_upsert && s->client_get && s->client_find && s->user_upsert &&
+           s->user_get && s->user_find && s->role_insert && s->role_update && s->role_get &&
+           s->role_find && s->access_grant && s->access_revoke && s->access_check &&
+           s->engagement_insert && s->engagement_update && s->engagement_get &&
+           s->report_engagement && s->engagements_due && s->assignment_insert &&
+           s->assignment_delete && s->assignment_list && s->file_insert && s->file_get &&
+           s->file_read && s->file_delete && s->file_list && s->event_append && s->event_list &&
+           s->event_last_seq && s->engagement_query && s->users_with_permissions &&
+           s->operator_work && s->unavailability_insert && s->unavailability_get &&
+           s->unavailability_delete && s->unavailability_list && s->invitation_get &&
+           s->invitation_put && s->client_list && s->user_list && s->role_list &&
+           s->access_list;
+}
+
+/* The savepoint callbacks are members of version 2 tables only: a
+ * version 1 table, compiled before they existed, is shorter, so they are
+ * never read there. Optional, but all three or none. */
+static int backend_savepoints(const engsched_storage *s, int *out)
+{
+    *out = 0;
+    if (s->version < 2)
+        return 1;
+    int given = (s->savepoint != NULL) + (s->release != NULL) + (s->rollback_to != NULL);
+    *out = given == 3;
+    return given == 0 || given == 3;
+}
+
+/* Every version this library knows, back to 1 (like libcurl, an old
+ * backend keeps working with a newer library). */
+static int backend_usable(const engsched_storage *s, int *out_savepoints)
+{
+    return s->version >= 1 && s->version <= ENGSCHED_STORAGE_VERSION && backend_complete(s) &&
+           backend_savepoints(s, out_savepoints);
+}
+
+static const struct {
+    engsched_id id;
+    const char *name;
+} builtin_roles[] = {
+    {ENGSCHED_ROLE_ADMINISTRATOR, "Administrator"},
+    {ENGSCHED_ROLE_MANAGER, "Manager"},
+    {ENGSCHED_ROLE_OPERATOR, "Operator"},
+    {ENGSCHED_ROLE_CLIENT, "Client"},
+    {ENGSCHED_ROLE_VIEWER, "Viewer"},
+};
+
+/* The built-in roles are rows like any other, so hosts can edit them; a
+ * new store gets them on first open. */
+static engsched_rc seed_builtin_roles(engsched *db)
+{
+    engsched_rc rc = es_begin(db, 1);
+    for (size_t i = 0; rc == ENGSCHED_OK && i < sizeof builtin_roles / sizeof builtin_roles[0];
+         i++) {
+        engsched_rec_role existing;
+        rc = db->storage->role_get(db->storage, builtin_roles[i].id, &existing);
+        if (rc == ENGSCHED_ENOTFOUND) {
+            engsched_rec_role role = {builtin_roles[i].id, builtin_roles[i].name,
+                                      engsched_builtin_role_permissions(builtin_roles[i].id)};
+            engsched_id id;
+            rc = db->storage->role_insert(db->storage, &role, &id);
+        }
+        if (rc != ENGSCHED_OK)
+            es_storage_fail(db, rc, "creating the built-in roles");
+    }
+    return es_finish(db, rc);
+}
+
+engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_options *opts,
+                                  engsched **out)
+{
+    engsched_options defaults = ENGSCHED_OPTIONS_INIT;
+    if (out == NULL || backend == NULL) {
+        es_open_fail_message("%s: must not be NULL", out == NULL ? "out" : "backend");
+        return ENGSCHED_EMISUSE;
+    }
+    if (opts != NULL && opts->version != ENGSCHED_OPTIONS_VERSION) {
+        es_open_fail_message("opts: unknown options version %u", opts->version);
+        return ENGSCHED_EMISUSE;
+    }
+    int savepoints = 0;
+    if (!backend_usable(backend, &savepoints)) {
+        es_open_fail_message("backend: version %u or a missing callback (this library takes "
+                             "versions 1 to %u with every required callback, and with all "
+                             "three savepoint callbacks or none)",
+                             backend->version, ENGSCHED_STORAGE_VERSION);
+        return ENGSCHED_EMISUSE;
+    }
+    engsched *db = es_calloc(1, sizeof *db);
+    if (db == NULL) {
+        es_open_fail_message("out of memory opening the store");
+        return ENGSCHED_ENOMEM;
+    }
+    db->opts = opts ? *opts : defaults;
+    db->storage = backend;
+    db->savepoints = savepoints;
+    if (db->opts.busy_timeout_ms < 0)
+        db->opts.busy_timeout_ms = 0;
+    es_storage_message_clear();
+    int version = 0;
+    engsched_rc rc = backend->set_busy_timeout(backend, db->opts.busy_timeout_ms);
+    if (rc == ENGSCHED_OK)
+        rc = backend->prepare(backend, ES_SCHEMA_VERSION, &version);
+    if (rc != ENGSCHED_OK) {
+        es_storage_fail(db, rc, "preparing the store");
+        goto fail;
+    }
+    if (!(db->opts.flags & ENGSCHED_OPEN_READONLY) && (rc = seed_builtin_roles(db)) != ENGSCHED_OK)
+        goto fail;
+    es_alloc_pin();
+    es_ok(db);
+    *out = db;
+    return ENGSCHED_OK;
+fail:
+    es_open_fail_message("%s", db->errmsg);
+    es_free(db);
+    return rc;
+}
+
+engsched_rc engsched_open(const char *path, const engsched_options *opts, engsched **out)
+{
+    if (path == NULL || out == NULL) {
+        es_open_fail_message("%s: must not be NULL", path == NULL ? "path" : "out");
+        return ENGSCHED_EMISUSE;
+    }
+    if (opts != NULL && opts->version != ENGSCHED_OPTIONS_VERSION) {
+        es_open_fail_message("opts: unknown options version %u", opts->version);
+        return ENGSCHED_EMISUSE;
+    }
+    unsigned int flags = opts ? opts->flags : (unsigned int)ENGSCHED_OPEN_CREATE;
+    engsched_storage *backend = NULL;
+    es_storage_message_clear();
+    /* PostgreSQL URIs go to that backend (storage_pg.c); anything else
+     * is a SQLite file name. */
+    engsched_rc rc = es_pg_is_uri(path) ? engsched_storage_postgres_new(path, flags, &backend)
+                                        : engsched_storage_sqlite_new(path, flags, &backend);
+    if (rc != ENGSCHED_OK) {
+        const char *detail = es_storage_message();
+        es_open_fail_message("%s", detail[0] ? detail : engsched_rc_describe(rc));
+        return rc;
+    }
+    rc = engsched_open_backend(backend, opts, out);
+    if (rc != ENGSCHED_OK)
+        backend->free(backend);
+    return rc;
+}
+
+engsched_rc engsched_close(engsched *db)
+{
+    if (db == NULL)
+        return ENGSCHED_OK;
+    es_rollback(db);
+    db->storage->free(db->storage);
+    es_free(db->pending);
+    es_free(db->mail);
+    es_free(db);
+    es_alloc_unpin();
+    return ENGSCHED_OK;
+}
+
+engsched_rc engsched_schema_version(engsched *db, int *out)
+{
+    ES_CHECK_DB(db);
+    if (out == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "out: must not be NULL");
+    int version = 0;
+    engsched_rc rc = es_begin(db, 0);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    rc = db->storage->schema_version(db->storage, &version);
+    if (rc != ENGSCHED_OK)
+        es_storage_fail(db, rc, "reading the schema version");
+    rc = es_finish(db, rc);
+    if (rc == ENGSCHED_OK)
+        *out = version;
+    return rc;
+}

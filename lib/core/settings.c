@@ -1,0 +1,242 @@
+/* Tenant settings: the table of keys, their defaults and validators. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/dates.h"
+#include "core/events.h"
+#include "core/settings.h"
+#include "core/validate.h"
+
+typedef engsched_rc (*setting_check_fn)(engsched *db, const char *key, const char *value);
+
+typedef struct setting_def {
+    const char *key;
+    const char *fallback;
+    setting_check_fn check;
+} setting_def;
+
+static engsched_rc check_zone(engsched *db, const char *key, const char *value)
+{
+    if (!es_zone_known(value))
+        return es_fail(db, ENGSCHED_EINVAL, "%s: \"%s\" is not a known IANA time zone", key,
+                       value);
+    return ENGSCHED_OK;
+}
+
+static engsched_rc check_optional_email(engsched *db, const char *key, const char *value)
+{
+    return value[0] == '\0' ? ENGSCHED_OK : es_check_email(db, key, value);
+}
+
+static engsched_rc check_line(engsched *db, const char *key, const char *value)
+{
+    return es_check_text(db, key, value, 0, 2048, ES_TEXT_LINE);
+}
+
+/* The ORGANIZER CN of every invitation and feed: refused here rather than
+ * when an invitation is built after a change has committed. */
+static engsched_rc check_cn_name(engsched *db, const char *key, const char *value)
+{
+    engsched_rc rc = check_line(db, key, value);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    return es_check_cn_name(db, key, value);
+}
+
+static engsched_rc check_domain(engsched *db, const char *key, const char *value)
+{
+    size_t len = strlen(value);
+    if (len == 0 || len > 253 || value[0] == '.' || value[0] == '-' || value[len - 1] == '.')
+        return es_fail(db, ENGSCHED_EINVAL, "%s: not a domain name", key);
+    for (const char *p = value; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.'))
+            return es_fail(db, ENGSCHED_EINVAL, "%s: invalid character in \"%s\"", key, value);
+    }
+    return ENGSCHED_OK;
+}
+
+static engsched_rc check_week(engsched *db, const char *key, const char *value)
+{
+    unsigned int seen = 0;
+    if (value[0] == '\0')
+        return es_fail(db, ENGSCHED_EINVAL, "%s: needs at least one weekday (1–7)", key);
+    for (const char *p = value; *p; p++) {
+        if (*p < '1' || *p > '7' || (seen & (1u << (*p - '0'))))
+            return es_fail(db, ENGSCHED_EINVAL,
+                           "%s: use distinct ISO weekday digits 1 (Monday) to 7 (Sunday)", key);
+        seen |= 1u << (*p - '0');
+    }
+    return ENGSCHED_OK;
+}
+
+static engsched_rc check_holidays(engsched *db, const char *key, const char *value)
+{
+    const char *p = value;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char date[ES_DATE_LEN];
+        int32_t day;
+        if (len != 10)
+            return es_fail(db, ENGSCHED_EINVAL, "%s: expected YYYY-MM-DD dates separated by commas",
+                           key);
+        memcpy(date, p, 10);
+        date[10] = '\0';
+        if (!es_date_parse(date, &day))
+            return es_fail(db, ENGSCHED_EINVAL, "%s: \"%s\" is not a valid date", key, date);
+        p += len;
+        if (*p == ',' && *++p == '\0')
+            return es_fail(db, ENGSCHED_EINVAL, "%s: trailing comma", key);
+    }
+    return ENGSCHED_OK;
+}
+
+static engsched_rc parse_count(engsched *db, const char *key, const char *value, int64_t max,
+                               int64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(value, &end, 10);
+    if (value[0] < '0' || value[0] > '9' || errno != 0 || end == NULL || *end != '\0' || v < 1 ||
+        v > max)
+        return es_fail(db, ENGSCHED_EINVAL, "%s: expected a whole number from 1 to %lld", key,
+                       (long long)max);
+    *out = v;
+    return ENGSCHED_OK;
+}
+
+static engsched_rc check_bytes(engsched *db, const char *key, const char *value)
+{
+    int64_t v;
+    return parse_count(db, key, value, INT64_C(1) << 40, &v);
+}
+
+static engsched_rc check_count(engsched *db, const char *key, const char *value)
+{
+    int64_t v;
+    return parse_count(db, key, value, 100000, &v);
+}
+
+static engsched_rc check_policy(engsched *db, const char *key, const char *value)
+{
+    if (strcmp(value, "warn") != 0 && strcmp(value, "strict") != 0)
+        return es_fail(db, ENGSCHED_EINVAL, "%s: expected \"warn\" or \"strict\"", key);
+    return ENGSCHED_OK;
+}
+
+static const setting_def settings[] = {
+    {"timezone", "UTC", check_zone},
+    {"organizer_email", "", check_optional_email},
+    {"organizer_name", "", check_cn_name},
+    {"uid_domain", "engsched.invalid", check_domain},
+    {"engagement_url", "", check_line},
+    {"report_url", "", check_line},
+    {"working_week", "12345", check_week},
+    {"holidays", "", check_holidays},
+    {"file_max_bytes", "26214400", check_bytes},
+    {"file_max_count", "20", check_count},
+    {"conflict_policy", "warn", check_policy},
+};
+
+static const setting_def *find_setting(const char *key)
+{
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        if (strcmp(settings[i].key, key) == 0)
+            return &settings[i];
+    }
+    return NULL;
+}
+
+engsched_rc es_setting_read(engsched *db, const char *key, char **out)
+{
+    const setting_def *def = find_setting(key);
+    if (def == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "setting: unknown key \"%s\"", key);
+    const char *value = NULL;
+    engsched_rc rc = db->storage->setting_get(db->storage, key, &value);
+    if (rc == ENGSCHED_ENOTFOUND)
+        value = def->fallback;
+    else if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "reading a setting");
+    char *copy = es_strdup(value);
+    if (copy == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory reading setting %s", key);
+    *out = copy;
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_setting_int(engsched *db, const char *key, int64_t *out)
+{
+    char *value = NULL;
+    engsched_rc rc = es_setting_read(db, key, &value);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    rc = parse_count(db, key, value, INT64_MAX, out);
+    if (rc != ENGSCHED_OK)
+        rc = es_fail(db, ENGSCHED_ECORRUPT, "setting %s holds \"%s\", not a number", key, value);
+    es_free(value);
+    return rc;
+}
+
+engsched_rc es_today(engsched *db, int64_t now, int32_t *out_day)
+{
+    char *zone = NULL;
+    engsched_rc rc = es_setting_read(db, "timezone", &zone);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    rc = es_day_in_zone(zone, now, out_day);
+    if (rc != ENGSCHED_OK)
+        rc = es_fail(db, ENGSCHED_ECORRUPT, "setting timezone holds an unknown zone \"%s\"",
+                     zone);
+    es_free(zone);
+    return rc;
+}
+
+engsched_rc engsched_setting_set(engsched *db, engsched_id actor, const char *key,
+                                 const char *value)
+{
+    ES_CHECK_DB(db);
+    if (key == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "key: must not be NULL");
+    const setting_def *def = find_setting(key);
+    if (def == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "key: unknown setting \"%s\"", key);
+    engsched_rc rc = es_check_text(db, key, value, 0, ES_SETTING_MAX, ES_TEXT_LINE);
+    if (rc != ENGSCHED_OK || (rc = def->check(db, key, value)) != ENGSCHED_OK)
+        return rc;
+    if ((rc = es_begin(db, 1)) != ENGSCHED_OK)
+        return rc;
+    es_actor who;
+    rc = es_require_admin(db, actor, &who);
+    if (rc == ENGSCHED_OK) {
+        rc = db->storage->setting_set(db->storage, key, value);
+        if (rc != ENGSCHED_OK)
+            es_storage_fail(db, rc, "writing a setting");
+    }
+    if (rc == ENGSCHED_OK)
+        rc = es_emit(db, actor, 0, "settings.changed", 0, 0,
+                     json_pack("{s:s, s:s}", "key", key, "value", value));
+    return es_finish(db, rc);
+}
+
+engsched_rc engsched_setting_get(engsched *db, const char *key, char **out_value)
+{
+    ES_CHECK_DB(db);
+    if (key == NULL || out_value == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "%s: must not be NULL", key ? "out_value" : "key");
+    if (find_setting(key) == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "key: unknown setting \"%s\"", key);
+    engsched_rc rc = es_begin(db, 0);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    char *value = NULL;
+    rc = es_finish(db, es_setting_read(db, key, &value));
+    if (rc == ENGSCHED_OK)
+        *out_value = value;
+    else
+        es_free(value);
+    return rc;
+}

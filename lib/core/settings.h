@@ -1,0 +1,17 @@
+/* Tenant settings: stored in the store, validated on the way in, with a
+ * default for every key so a new store works as it is. */
+#ifndef ENGSCHED_SETTINGS_H
+#define ENGSCHED_SETTINGS_H
+
+#include "core/internal.h"
+
+#define ES_SETTING_MAX 65536
+
+/* Inside a transaction: the value or the default, copied to library
+ * memory (es_free). */
+engsched_rc es_setting_read(engsched *db, const char *key, char **out);
+engsched_rc es_setting_int(engsched *db, const char *key, int64_t *out);
+/* Today's day number in the tenant time zone at @now. */
+engsched_rc es_today(engsched *db, int64_t now, int32_t *out_day);
+
+#endif

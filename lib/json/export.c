@@ -1,0 +1,442 @@
+/* The export (docs/json.md): everything an actor may see as one JSON
+ * document that engsched_import_json() reads back. References are by host
+ * key and role name, never by store id, and every array has an order that
+ * does not depend on ids, so export → import into an empty store → export
+ * gives the same bytes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "json/engagement_json.h"
+#include "core/engagement_store.h"
+#include "core/view_scope.h"
+
+/* Engagements read from the store per query: the rows are copied, then
+ * rendered with their operators and files once the query is done. */
+#define EXPORT_CHUNK 64u
+/* Directory rows per listing call. */
+#define DIRECTORY_CHUNK 256u
+
+#define S(x) ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_##x)
+#define ALL_STATUSES                                                                      \
+    (S(PENDING) | S(SCHEDULED) | S(IN_PROGRESS) | S(IN_REVIEW) | S(COMPLETE) | S(CANCELED))
+
+#define EXPORT_FORMAT "engsched-export"
+#define EXPORT_VERSION 1
+
+typedef struct export_ctx {
+    engsched *db;
+    es_refs refs;
+    json_t *doc;
+    int failed; /* a row callback failed and described it */
+} export_ctx;
+
+static engsched_rc oom(engsched *db)
+{
+    return es_fail(db, ENGSCHED_ENOMEM, "out of memory exporting");
+}
+
+/* Report the failure of a storage call whose row callback may have failed
+ * first (and said why). */
+static engsched_rc listing_failed(export_ctx *x, engsched_rc rc, const char *what)
+{
+    if (x->failed || rc == ENGSCHED_ENOMEM)
+        return x->failed ? rc : oom(x->db);
+    return es_storage_fail(x->db, rc, what);
+}
+
+static int set_new(json_t *obj, const char *key, json_t *value)
+{
+    return value == NULL || json_object_set_new_nocheck(obj, key, value) != 0;
+}
+
+static int append_new(json_t *array, json_t *value)
+{
+    return value == NULL || json_array_append_new(array, value) != 0;
+}
+
+/* qsort() wants a valid array even for no elements. */
+static void sort(void *base, size_t count, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (count > 1)
+        qsort(base, count, size, cmp);
+}
+
+/* --- roles --- */
+
+typedef struct role_row {
+    engsched_id id;
+    char *name;
+    unsigned int permissions;
+} role_row;
+
+typedef struct role_rows {
+    role_row *v;
+    size_t count, cap;
+} role_rows;
+
+static engsched_rc collect_role(void *ctx, const engsched_rec_role *row)
+{
+    role_rows *roles = ctx;
+    role_row *grown = es_grow(roles->v, &roles->cap, roles->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    roles->v = grown;
+    char *name = es_strdup(row->name ? row->name : "");
+    if (name == NULL)
+        return ENGSCHED_ENOMEM;
+    roles->v[roles->count++] = (role_row){row->id, name, row->permissions};
+    return ENGSCHED_OK;
+}
+
+static void roles_release(role_rows *roles)
+{
+    for (size_t i = 0; i < roles->count; i++)
+        es_free(roles->v[i].name);
+    es_free(roles->v);
+}
+
+static const char *role_name(const role_rows *roles, engsched_id id)
+{
+    for (size_t i = 0; i < roles->count; i++) {
+        if (roles->v[i].id == id)
+            return roles->v[i].name;
+    }
+    return NULL;
+}
+
+static int by_role_name(const void *a, const void *b)
+{
+    return strcmp(((const role_row *)a)->name, ((const role_row *)b)->name);
+}
+
+static engsched_rc render_roles(engsched *db, role_rows *roles, json_t *array)
+{
+    sort(roles->v, roles->count, sizeof *roles->v, by_role_name);
+    for (size_t i = 0; i < roles->count; i++) {
+        json_t *perms = json_array();
+        for (unsigned int bit = 0; perms != NULL && bit < 32; bit++) {
+            unsigned int p = 1u << bit;
+            if ((roles->v[i].permissions & p) == 0)
+                continue;
+            const char *name = engsched_permission_name(p);
+            if (name == NULL) /* a bit this library does not know */
+                continue;
+            if (append_new(perms, json_string(name))) {
+                json_decref(perms);
+                perms = NULL;
+            }
+        }
+        /* "|", not "||": every value is handed over (and freed on failure). */
+        json_t *role = json_object();
+        if (set_new(role, "name", json_string(roles->v[i].name)) |
+            set_new(role, "permissions", perms)) {
+            json_decref(role);
+            return oom(db);
+        }
+        if (append_new(array, role))
+            return oom(db);
+    }
+    return ENGSCHED_OK;
+}
+
+/* --- the directory of an administrator's export --- */
+
+static engsched_rc collect_user(void *ctx, const engsched_rec_user *row)
+{
+    export_ctx *x = ctx;
+    engsched_rc rc = es_refs_add_user(&x->refs, row);
+    x->failed = rc != ENGSCHED_OK;
+    return rc;
+}
+
+static engsched_rc collect_client(void *ctx, const engsched_rec_client *row)
+{
+    export_ctx *x = ctx;
+    engsched_rc rc = es_refs_add_client(&x->refs, row);
+    x->failed = rc != ENGSCHED_OK;
+    return rc;
+}
+
+/* Every user and client, a chunk at a time. */
+static engsched_rc load_directory(export_ctx *x)
+{
+    engsched *db = x->db;
+    engsched_rc rc = ENGSCHED_OK;
+    for (engsched_id after = 0;;) {
+        size_t before = x->refs.user_count;
+        rc = db->storage->user_list(db->storage, after, DIRECTORY_CHUNK, collect_user, x);
+        if (rc != ENGSCHED_OK)
+            return listing_failed(x, rc, "listing users");
+        if (x->refs.user_count - before < DIRECTORY_CHUNK)
+            break;
+        after = x->refs.users[x->refs.user_count - 1].id;
+    }
+    for (engsched_id after = 0;;) {
+        size_t before = x->refs.client_count;
+        rc = db->storage->client_list(db->storage, after, DIRECTORY_CHUNK, collect_client, x);
+        if (rc != ENGSCHED_OK)
+            return listing_failed(x, rc, "listing clients");
+        if (x->refs.client_count - before < DIRECTORY_CHUNK)
+            break;
+        after = x->refs.clients[x->refs.client_count - 1].id;
+    }
+    return ENGSCHED_OK;
+}
+
+/* The client keys a user has access rows for. */
+typedef struct key_list {
+    char **v;
+    size_t count, cap;
+} key_list;
+
+static engsched_rc collect_key(void *ctx, const engsched_rec_client *row)
+{
+    key_list *keys = ctx;
+    char **grown = es_grow(keys->v, &keys->cap, keys->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    keys->v = grown;
+    char *key = es_strdup(row->host_key ? row->host_key : "");
+    if (key == NULL)
+        return ENGSCHED_ENOMEM;
+    keys->v[keys->count++] = key;
+    return ENGSCHED_OK;
+}
+
+static void keys_release(key_list *keys)
+{
+    for (size_t i = 0; i < keys->count; i++)
+        es_free(keys->v[i]);
+    es_free(keys->v);
+}
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int by_user_key(const void *a, const void *b)
+{
+    return strcmp((*(es_ref_user *const *)a)->key, (*(es_ref_user *const *)b)->key);
+}
+
+static int by_client_key(const void *a, const void *b)
+{
+    return strcmp((*(es_ref_client *const *)a)->key, (*(es_ref_client *const *)b)->key);
+}
+
+static engsched_rc render_user(engsched *db, const es_ref_user *u, const role_rows *roles,
+                               int full, json_t *array)
+{
+    json_t *user = json_object();
+    int failed = set_new(user, "key", json_string(u->key)) |
+                 set_new(user, "display_name", json_string(u->display_name));
+    if (!failed && full) {
+        const char *role = role_name(roles, u->role);
+        if (role == NULL) {
+            json_decref(user);
+            return es_fail(db, ENGSCHED_ECORRUPT, "user %lld has role %lld, which does not exist",
+                           (long long)u->id, (long long)u->role);
+        }
+        key_list keys = {0};
+        engsched_rc rc = db->storage->access_list(db->storage, u->id, collect_key, &keys);
+        if (rc != ENGSCHED_OK) {
+            keys_release(&keys);
+            json_decref(user);
+            return rc == ENGSCHED_ENOMEM ? oom(db) : es_storage_fail(db, rc, "listing access");
+        }
+        sort(keys.v, keys.count, sizeof *keys.v, by_string);
+        json_t *clients = json_array();
+        for (size_t i = 0; clients != NULL && i < keys.count; i++) {
+            if (append_new(clients, json_string(keys.v[i]))) {
+                json_decref(clients);
+                clients = NULL;
+            }
+        }
+        keys_release(&keys);
+        failed |= set_new(user, "email", u->email ? json_string(u->email) : json_null()) |
+                  set_new(user, "role", json_string(role)) |
+                  set_new(user, "all_clients",
+                          json_boolean((u->flags & ENGSCHED_USER_ALL_CLIENTS) != 0)) |
+                  set_new(user, "clients", clients);
+    }
+    if (failed) {
+        json_decref(user);
+        return oom(db);
+    }
+    return append_new(array, user) ? oom(db) : ENGSCHED_OK;
+}
+
+/* Users and clients in key order: the order survives an import, ids do not. */
+static engsched_rc render_directory(export_ctx *x, const role_rows *roles, int full,
+                                    json_t *users, json_t *clients)
+{
+    engsched *db = x->db;
+    es_refs *r = &x->refs;
+    size_t n = r->user_count > r->client_count ? r->user_count : r->client_count;
+    void **sorted = es_calloc(n ? n : 1, sizeof *sorted);
+    if (sorted == NULL)
+        return oom(db);
+    engsched_rc rc = ENGSCHED_OK;
+    for (size_t i = 0; i < r->user_count; i++)
+        sorted[i] = &r->users[i];
+    sort(sorted, r->user_count, sizeof *sorted, by_user_key);
+    for (size_t i = 0; rc == ENGSCHED_OK && i < r->user_count; i++)
+        rc = render_user(db, sorted[i], roles, full, users);
+    for (size_t i = 0; i < r->client_count; i++)
+        sorted[i] = &r->clients[i];
+    sort(sorted, r->client_count, sizeof *sorted, by_client_key);
+    for (size_t i = 0; rc == ENGSCHED_OK && i < r->client_count; i++) {
+        const es_ref_client *c = sorted[i];
+        json_t *client = json_object();
+        if (set_new(client, "key", json_string(c->key)) |
+            set_new(client, "name", json_string(c->name))) {
+            json_decref(client);
+            rc = oom(db);
+        } else if (append_new(clients, client)) {
+            rc = oom(db);
+        }
+    }
+    es_free(sorted);
+    return rc;
+}
+
+/* --- engagements --- */
+
+typedef struct chunk {
+    engsched *db;
+    es_engagement v[EXPORT_CHUNK];
+    size_t count;
+    int failed;
+} chunk;
+
+static engsched_rc collect_engagement(void *ctx, const engsched_rec_engagement *row)
+{
+    chunk *c = ctx;
+    if (c->count == EXPORT_CHUNK)
+        return ENGSCHED_OK; /* a backend that ignores the limit */
+    engsched_rc rc = es_engagement_adopt(c->db, &c->v[c->count], row);
+    if (rc != ENGSCHED_OK) {
+        c->failed = 1;
+        return rc;
+    }
+    c->count++;
+    return ENGSCHED_OK;
+}
+
+static void chunk_release(chunk *c)
+{
+    for (size_t i = 0; i < c->count; i++)
+        es_engagement_release(&c->v[i]);
+    c->count = 0;
+}
+
+/* Every engagement in scope by (start date, id): keyset pages of the List
+ * query, so memory holds one page of records besides the document. */
+static engsched_rc render_engagements(export_ctx *x, engsched_id scope, es_ejson_mode mode,
+                                      json_t *array)
+{
+    engsched *db = x->db;
+    chunk *c = es_calloc(1, sizeof *c);
+    if (c == NULL)
+        return oom(db);
+    c->db = db;
+    engsched_storage_query q;
+    memset(&q, 0, sizeof q);
+    q.statuses = ALL_STATUSES;
+    q.scope_user = scope;
+    q.sort = ENGSCHED_SORT_START;
+    q.limit = EXPORT_CHUNK;
+    engsched_rc rc = ENGSCHED_OK;
+    for (;;) {
+        rc = db->storage->engagement_query(db->storage, &q, collect_engagement, c);
+        if (rc != ENGSCHED_OK) {
+            if (!c->failed)
+                rc = rc == ENGSCHED_ENOMEM ? oom(db) : es_storage_fail(db, rc, "listing engagements");
+            break;
+        }
+        size_t got = c->count;
+        for (size_t i = 0; rc == ENGSCHED_OK && i < got; i++) {
+            json_t *e = NULL;
+            rc = es_engagement_to_json(db, &x->refs, &c->v[i].rec, mode, &e);
+            if (rc == ENGSCHED_OK && append_new(array, e))
+                rc = oom(db);
+        }
+        if (got > 0) {
+            q.has_after = 1;
+            q.after_int = c->v[got - 1].rec.start_day;
+            q.after_id = c->v[got - 1].rec.id;
+        }
+        chunk_release(c);
+        if (rc != ENGSCHED_OK || got < EXPORT_CHUNK)
+            break;
+    }
+    chunk_release(c);
+    es_free(c);
+    return rc;
+}
+
+static engsched_rc export_document(export_ctx *x, engsched_id actor)
+{
+    engsched *db = x->db;
+    es_actor who;
+    engsched_id scope = 0;
+    engsched_rc rc = es_view_scope(db, actor, ES_OP_VIEW, &who, &scope);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    int full = who.is_system || (who.permissions & ENGSCHED_PERM_ADMIN);
+    es_ejson_mode mode = who.is_system || (who.permissions & ENGSCHED_PERM_FILES_DOWNLOAD)
+                             ? ES_EJSON_EXPORT_DATA
+                             : ES_EJSON_EXPORT;
+    /* The arrays are filled after they were attached: borrowed from the
+     * document, which owns them. "|" hands every value over. */
+    json_t *roles = json_array(), *clients = json_array(), *users = json_array(),
+           *engagements = json_array();
+    x->doc = json_object();
+    if (set_new(x->doc, "format", json_string(EXPORT_FORMAT)) |
+        set_new(x->doc, "version", json_integer(EXPORT_VERSION)) |
+        set_new(x->doc, "roles", roles) | set_new(x->doc, "clients", clients) |
+        set_new(x->doc, "users", users) | set_new(x->doc, "engagements", engagements))
+        return oom(db);
+    role_rows role_list = {0};
+    if (rc == ENGSCHED_OK && full) {
+        rc = db->storage->role_list(db->storage, collect_role, &role_list);
+        if (rc != ENGSCHED_OK)
+            rc = rc == ENGSCHED_ENOMEM ? oom(db) : es_storage_fail(db, rc, "listing roles");
+        if (rc == ENGSCHED_OK)
+            rc = load_directory(x);
+    }
+    if (rc == ENGSCHED_OK)
+        rc = render_engagements(x, scope, mode, engagements);
+    if (rc == ENGSCHED_OK)
+        rc = render_directory(x, &role_list, full, users, clients);
+    if (rc == ENGSCHED_OK && full)
+        rc = render_roles(db, &role_list, roles);
+    roles_release(&role_list);
+    return rc;
+}
+
+engsched_rc engsched_export_json(engsched *db, engsched_id actor, char **out_json)
+{
+    ES_CHECK_DB(db);
+    if (out_json == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "out_json: must not be NULL");
+    /* One read transaction: the document is one consistent snapshot. */
+    engsched_rc rc = es_begin(db, 0);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    export_ctx x = {db, {0}, NULL, 0};
+    char *text = NULL;
+    rc = export_document(&x, actor);
+    es_refs_release(&x.refs);
+    if (rc == ENGSCHED_OK)
+        rc = es_json_text(db, x.doc, JSON_INDENT(2) | JSON_SORT_KEYS, &text);
+    json_decref(x.doc);
+    rc = es_finish(db, rc);
+    if (rc != ENGSCHED_OK) {
+        es_free(text);
+        return rc;
+    }
+    *out_json = text;
+    return ENGSCHED_OK;
+}

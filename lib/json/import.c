@@ -1,0 +1,957 @@
+/* The import of an export document (docs/json.md). Two passes over the
+ * parsed document inside one write transaction: the first validates every
+ * field and resolves every reference (in the document or the store) and
+ * writes nothing; the second reads the same fields through the same
+ * functions and writes them. Any failure rolls everything back. */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/base64.h"
+#include "util/dates.h"
+#include "json/engagement_json.h"
+#include "core/events.h"
+#include "rules/rules.h"
+#include "core/settings.h"
+#include "core/validate.h"
+
+#define PATH_LEN 160
+#define IMPORT_FORMAT "engsched-export"
+#define IMPORT_VERSION 1
+#define DEFAULT_MEDIA_TYPE "application/octet-stream"
+
+/* --- messages: "<path>: <what is wrong>" --- */
+
+#if defined(__GNUC__)
+#define ES_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define ES_PRINTF(f, a)
+#endif
+
+static engsched_rc failv(engsched *db, engsched_rc rc, const char *path, const char *fmt,
+                         va_list ap) ES_PRINTF(4, 0);
+static engsched_rc bad(engsched *db, const char *path, const char *fmt, ...) ES_PRINTF(3, 4);
+static engsched_rc too_big(engsched *db, const char *path, const char *fmt, ...) ES_PRINTF(3, 4);
+
+static engsched_rc failv(engsched *db, engsched_rc rc, const char *path, const char *fmt,
+                         va_list ap)
+{
+    char what[ES_ERRMSG_MAX];
+    vsnprintf(what, sizeof what, fmt, ap);
+    return es_fail(db, rc, "%s: %s", path, what);
+}
+
+static engsched_rc bad(engsched *db, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    engsched_rc rc = failv(db, ENGSCHED_EINVAL, path, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static engsched_rc too_big(engsched *db, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    engsched_rc rc = failv(db, ENGSCHED_ETOOBIG, path, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static engsched_rc oom(engsched *db)
+{
+    return es_fail(db, ENGSCHED_ENOMEM, "out of memory importing");
+}
+
+/* "<base>.<key>"; a path too long for the buffer is cut short (paths
+ * name positions in a document for people, they are never parsed). */
+static const char *at(char buf[PATH_LEN], const char *base, const char *key)
+{
+    if (snprintf(buf, PATH_LEN, "%s%s%s", base, base[0] != '\0' ? "." : "", key) < 0)
+        buf[0] = '\0';
+    return buf;
+}
+
+/* "<base>.<key>[<index>]", cut short like at(). */
+static const char *item(char buf[PATH_LEN], const char *base, const char *key, size_t index)
+{
+    int n = snprintf(buf, PATH_LEN, "%s%s%s[%zu]", base, base[0] != '\0' ? "." : "", key,
+                     index);
+    if (n < 0)
+        buf[0] = '\0';
+    return buf;
+}
+
+/* --- the keys a document names --- */
+
+/* A role, client or user named by the document: defined in one of its
+ * arrays (index ≥ 0) or found in the store (index -1). */
+typedef struct ref_entry {
+    const char *key; /* points into the document */
+    long index;
+    engsched_id id; /* store id: known for store entries, set when written */
+} ref_entry;
+
+typedef engsched_rc (*store_find_fn)(engsched_storage *s, const char *key, engsched_id *out_id);
+
+typedef struct ref_map {
+    ref_entry *v;
+    size_t count, cap;
+    const char *noun;    /* "role", "client key", "user key" */
+    const char *section; /* the document's array */
+} ref_map;
+
+static size_t map_lower(const ref_map *m, const char *key)
+{
+    size_t lo = 0, hi = m->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(m->v[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static ref_entry *map_find(const ref_map *m, const char *key)
+{
+    size_t pos = map_lower(m, key);
+    return pos < m->count && strcmp(m->v[pos].key, key) == 0 ? &m->v[pos] : NULL;
+}
+
+static engsched_rc map_add(engsched *db, ref_map *m, const char *key, long index, engsched_id id)
+{
+    ref_entry *grown = es_grow(m->v, &m->cap, m->count, sizeof *grown);
+    if (grown == NULL)
+        return oom(db);
+    m->v = grown;
+    size_t pos = map_lower(m, key);
+    memmove(&m->v[pos + 1], &m->v[pos], (m->count - pos) * sizeof *m->v);
+    m->v[pos] = (ref_entry){key, index, id};
+    m->count++;
+    return ENGSCHED_OK;
+}
+
+typedef struct imp {
+    engsched *db;
+    engsched_id actor;
+    int writing; /* the second pass */
+    json_t *roles, *clients, *users, *engagements; /* borrowed from the document */
+    ref_map role_map, client_map, user_map;
+    int64_t max_bytes, max_count;
+} imp;
+
+/* Define a key in its own array; twice is an error. */
+static engsched_rc define(imp *im, ref_map *m, const char *key, long index, engsched_id id,
+                          const char *path)
+{
+    if (im->writing)
+        return ENGSCHED_OK;
+    const ref_entry *seen = map_find(m, key);
+    if (seen != NULL)
+        return bad(im->db, path, "\"%s\" appears twice (also %s[%ld])", key, m->section,
+                   seen->index);
+    return map_add(im->db, m, key, index, id);
+}
+
+/* A reference: to an entry of the document, or else of the store. */
+static engsched_rc resolve(imp *im, ref_map *m, store_find_fn find, const char *key,
+                           const char *path, engsched_id *out_id)
+{
+    const ref_entry *e = map_find(m, key);
+    if (e == NULL && !im->writing) {
+        engsched_id id = 0;
+        engsched_rc rc = find(im->db->storage, key, &id);
+        if (rc == ENGSCHED_ENOTFOUND)
+            return bad(im->db, path, "unknown %s \"%s\"", m->noun, key);
+        if (rc != ENGSCHED_OK)
+            return es_storage_fail(im->db, rc, "looking up a key");
+        if ((rc = map_add(im->db, m, key, -1, id)) != ENGSCHED_OK)
+            return rc;
+        e = map_find(m, key);
+    }
+    if (e == NULL) /* the first pass resolved every key */
+        return es_fail(im->db, ENGSCHED_EMISUSE, "%s: \"%s\" was not resolved", path, key);
+    if (out_id != NULL)
+        *out_id = e->id;
+    return ENGSCHED_OK;
+}
+
+static engsched_rc user_ref(imp *im, const char *key, const char *path, engsched_id *out_id)
+{
+    if (key == NULL) { /* null: the system */
+        if (out_id != NULL)
+            *out_id = 0;
+        return ENGSCHED_OK;
+    }
+    return resolve(im, &im->user_map, im->db->storage->user_find, key, path, out_id);
+}
+
+/* --- typed members --- */
+
+enum { OPTIONAL = 0, REQUIRED = 1, NULLABLE = 2 };
+
+static engsched_rc get_member(imp *im, const json_t *obj, const char *base, const char *key,
+                              int how, json_t **out)
+{
+    char p[PATH_LEN];
+    json_t *v = json_object_get(obj, key);
+    if (v == NULL && (how & REQUIRED))
+        return bad(im->db, at(p, base, key), "missing");
+    *out = v;
+    return ENGSCHED_OK;
+}
+
+/* A string member; NULL when absent (or null, where allowed). */
+static engsched_rc get_string(imp *im, const json_t *obj, const char *base, const char *key,
+                              int how, const char **out)
+{
+    char p[PATH_LEN];
+    json_t *v = NULL;
+    engsched_rc rc = get_member(im, obj, base, key, how, &v);
+    *out = NULL;
+    if (rc != ENGSCHED_OK || v == NULL || ((how & NULLABLE) && json_is_null(v)))
+        return rc;
+    if (!json_is_string(v))
+        return bad(im->db, at(p, base, key), "must be a string%s",
+                   (how & NULLABLE) ? " or null" : "");
+    *out = json_string_value(v);
+    return ENGSCHED_OK;
+}
+
+/* A text member checked by the rules of its setter; dflt when absent. */
+static engsched_rc get_text(imp *im, const json_t *obj, const char *base, const char *key,
+                            int how, size_t min_len, size_t max_len, es_text_kind kind,
+                            const char *dflt, const char **out)
+{
+    char p[PATH_LEN];
+    engsched_rc rc = get_string(im, obj, base, key, how, out);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (*out == NULL) {
+        *out = dflt;
+        return ENGSCHED_OK;
+    }
+    return es_check_text(im->db, at(p, base, key), *out, min_len, max_len, kind);
+}
+
+static engsched_rc get_int(imp *im, const json_t *obj, const char *base, const char *key,
+                           int64_t min, int64_t *out)
+{
+    char p[PATH_LEN];
+    json_t *v = NULL;
+    engsched_rc rc = get_member(im, obj, base, key, REQUIRED, &v);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    at(p, base, key);
+    if (!json_is_integer(v))
+        return bad(im->db, p, "must be an integer");
+    *out = (int64_t)json_integer_value(v);
+    if (*out < min)
+        return bad(im->db, p, "%lld is below %lld", (long long)*out, (long long)min);
+    return ENGSCHED_OK;
+}
+
+static engsched_rc get_array(imp *im, const json_t *obj, const char *base, const char *key,
+                             int how, json_t **out)
+{
+    char p[PATH_LEN];
+    engsched_rc rc = get_member(im, obj, base, key, how, out);
+    if (rc == ENGSCHED_OK && *out != NULL && !json_is_array(*out))
+        return bad(im->db, at(p, base, key), "must be an array");
+    return rc;
+}
+
+static engsched_rc get_object(imp *im, const json_t *array, size_t i, const char *base,
+                              json_t **out)
+{
+    *out = json_array_get(array, i);
+    if (!json_is_object(*out))
+        return bad(im->db, base, "must be an object");
+    return ENGSCHED_OK;
+}
+
+/* --- roles --- */
+
+static unsigned int permission_bit(const char *name)
+{
+    for (unsigned int bit = 0; bit < 32; bit++) {
+        const char *known = engsched_permission_name(1u << bit);
+        if (known != NULL && strcmp(known, name) == 0)
+            return 1u << bit;
+    }
+    return 0;
+}
+
+static engsched_rc read_role(imp *im, size_t i, const char **out_name, unsigned int *out_mask)
+{
+    char base[PATH_LEN], p[PATH_LEN];
+    json_t *role = NULL, *perms = NULL;
+    item(base, "", "roles", i);
+    engsched_rc rc = get_object(im, im->roles, i, base, &role);
+    if (rc == ENGSCHED_OK)
+        rc = get_text(im, role, base, "name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
+                      out_name);
+    if (rc == ENGSCHED_OK)
+        rc = get_array(im, role, base, "permissions", REQUIRED, &perms);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    unsigned int mask = 0;
+    for (size_t k = 0; k < json_array_size(perms); k++) {
+        item(p, base, "permissions", k);
+        const json_t *v = json_array_get(perms, k);
+        if (!json_is_string(v))
+            return bad(im->db, p, "must be a string");
+        unsigned int bit = permission_bit(json_string_value(v));
+        if (bit == 0)
+            return bad(im->db, p, "unknown permission \"%s\"", json_string_value(v));
+        if (mask & bit)
+            return bad(im->db, p, "\"%s\" appears twice", json_string_value(v));
+        mask |= bit;
+    }
+    *out_mask = mask;
+    return define(im, &im->role_map, *out_name, (long)i, 0, at(p, base, "name"));
+}
+
+static engsched_rc write_role(imp *im, const char *name, unsigned int mask)
+{
+    engsched *db = im->db;
+    engsched_storage *s = db->storage;
+    engsched_id id = 0;
+    engsched_rec_role rec;
+    engsched_rc rc = s->role_find(s, name, &id);
+    if (rc == ENGSCHED_OK && (rc = s->role_get(s, id, &rec)) == ENGSCHED_OK) {
+        if (rec.permissions != mask) {
+            if ((rc = s->role_update(s, id, mask)) != ENGSCHED_OK)
+                return es_storage_fail(db, rc, "changing a role");
+            rc = es_emit(db, im->actor, 0, "role.updated", 0, 0,
+                         json_pack("{s:I, s:I}", "role", (json_int_t)id, "permissions",
+                                   (json_int_t)mask));
+        }
+    } else if (rc == ENGSCHED_ENOTFOUND) {
+        engsched_rec_role fresh = {0, name, mask};
+        if ((rc = s->role_insert(s, &fresh, &id)) != ENGSCHED_OK)
+            return es_storage_fail(db, rc, "creating a role");
+        rc = es_emit(db, im->actor, 0, "role.created", 0, 0,
+                     json_pack("{s:I, s:s, s:I}", "role", (json_int_t)id, "name", name,
+                               "permissions", (json_int_t)mask));
+    } else {
+        return es_storage_fail(db, rc, "reading a role");
+    }
+    if (rc == ENGSCHED_OK)
+        map_find(&im->role_map, name)->id = id;
+    return rc;
+}
+
+/* --- clients --- */
+
+static engsched_rc read_client(imp *im, size_t i, const char **out_key, const char **out_name)
+{
+    char base[PATH_LEN], p[PATH_LEN];
+    json_t *client = NULL;
+    item(base, "", "clients", i);
+    engsched_rc rc = get_object(im, im->clients, i, base, &client);
+    if (rc == ENGSCHED_OK)
+        rc = get_text(im, client, base, "key", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
+                      out_key);
+    if (rc == ENGSCHED_OK)
+        rc = get_text(im, client, base, "name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
+                      out_name);
+    if (rc == ENGSCHED_OK)
+        rc = define(im, &im->client_map, *out_key, (long)i, 0, at(p, base, "key"));
+    return rc;
+}
+
+static engsched_rc write_client(imp *im, const char *key, const char *name)
+{
+    engsched *db = im->db;
+    engsched_storage *s = db->storage;
+    engsched_id id = 0;
+    engsched_rec_client rec;
+    int created = 0, changed = 1;
+    engsched_rc rc = s->client_find(s, key, &id);
+    if (rc == ENGSCHED_OK && (rc = s->client_get(s, id, &rec)) == ENGSCHED_OK)
+        changed = strcmp(rec.name, name) != 0;
+    if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
+        return es_storage_fail(db, rc, "reading a client");
+    if (changed) {
+        engsched_rec_client fresh = {0, key, name};
+        if ((rc = s->client_upsert(s, &fresh, &id, &created)) != ENGSCHED_OK)
+            return es_storage_fail(db, rc, "writing a client");
+        rc = es_emit(db, im->actor, 0, created ? "client.created" : "client.updated", 0, 0,
+                     json_pack("{s:I, s:s, s:s}", "client", (json_int_t)id, "host_key", key,
+                               "name", name));
+    }
+    if (rc == ENGSCHED_OK)
+        map_find(&im->client_map, key)->id = id;
+    return rc;
+}
+
+/* --- users --- */
+
+typedef struct imp_user {
+    const char *key;
+    const char *display_name;
+    const char *email;
+    const char *role; /* NULL: a reference to a user of the store */
+    engsched_id role_id;
+    int all_clients;
+    json_t *clients;
+} imp_user;
+
+static engsched_rc read_user(imp *im, size_t i, imp_user *u)
+{
+    char base[PATH_LEN], p[PATH_LEN];
+    json_t *user = NULL, *all = NULL;
+    engsched_id store_id = 0;
+    memset(u, 0, sizeof *u);
+    item(base, "", "users", i);
+    engsched_rc rc = get_object(im, im->users, i, base, &user);
+    if (rc == ENGSCHED_OK)
+        rc = get_text(im, user, base, "key", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
+                      &u->key);
+    if (rc == ENGSCHED_OK)
+        rc = get_text(im, user, base, "display_name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE,
+                      NULL, &u->display_name);
+    if (rc == ENGSCHED_OK)
+        rc = get_string(im, user, base, "email", NULLABLE, &u->email);
+    if (rc == ENGSCHED_OK && u->email != NULL)
+        rc = es_check_email(im->db, at(p, base, "email"), u->email);
+    if (rc == ENGSCHED_OK)
+        rc = get_string(im, user, base, "role", OPTIONAL, &u->role);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (u->role == NULL) {
+        /* The short form a non-administrator's export writes: a user that
+         * must already be in the store, which the import leaves as it is. */
+        if (json_object_get(user, "all_clients") != NULL ||
+            json_object_get(user, "clients") != NULL)
+            return bad(im->db, at(p, base, "role"), "missing (client access needs a role)");
+        if (!im->writing) {
+            rc = im->db->storage->user_find(im->db->storage, u->key, &store_id);
+            if (rc == ENGSCHED_ENOTFOUND)
+                return bad(im->db, at(p, base, "role"),
+                           "missing, and user \"%s\" is not in the store", u->key);
+            if (rc != ENGSCHED_OK)
+                return es_storage_fail(im->db, rc, "finding a user");
+        }
+    } else {
+        /* Written like engsched_user_upsert writes it, so checked like it.
+         * A short entry only refers to a user already in the store; its
+         * name is never written, so it is not held to the rule. */
+        if ((rc = es_check_cn_name(im->db, at(p, base, "display_name"), u->display_name)) !=
+            ENGSCHED_OK)
+            return rc;
+        if ((rc = resolve(im, &im->role_map, im->db->storage->role_find, u->role,
+                          at(p, base, "role"), &u->role_id)) != ENGSCHED_OK ||
+            (rc = get_member(im, user, base, "all_clients", REQUIRED, &all)) != ENGSCHED_OK)
+            return rc;
+        if (!json_is_boolean(all))
+            return bad(im->db, at(p, base, "all_clients"), "must be true or false");
+        u->all_clients = json_is_true(all);
+        if ((rc = get_array(im, user, base, "clients", REQUIRED, &u->clients)) != ENGSCHED_OK)
+            return rc;
+        for (size_t k = 0; k < json_array_size(u->clients); k++) {
+            item(p, base, "clients", k);
+            const json_t *v = json_array_get(u->clients, k);
+            if (!json_is_string(v))
+                return bad(im->db, p, "must be a string (a client key)");
+            for (size_t j = 0; j < k; j++) {
+                if (strcmp(json_string_value(json_array_get(u->clients, j)),
+                           json_string_value(v)) == 0)
+                    return bad(im->db, p, "\"%s\" appears twice", json_string_value(v));
+            }
+            if ((rc = resolve(im, &im->client_map, im->db->storage->client_find,
+                              json_string_value(v), p, NULL)) != ENGSCHED_OK)
+                return rc;
+        }
+    }
+    return define(im, &im->user_map, u->key, (long)i, store_id, at(p, base, "key"));
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static engsched_rc grant(imp *im, engsched_id user, const char *client_key)
+{
+    engsched *db = im->db;
+    engsched_storage *s = db->storage;
+    engsched_id client = map_find(&im->client_map, client_key)->id;
+    int granted = 0;
+    engsched_rc rc = s->access_check(s, user, client, &granted);
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "checking client access");
+    if (granted)
+        return ENGSCHED_OK;
+    if ((rc = s->access_grant(s, user, client)) != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "granting client access");
+    return es_emit(db, im->actor, 0, "access.granted", 0, 0,
+                   json_pack("{s:I, s:I}", "user", (json_int_t)user, "client",
+                             (json_int_t)client));
+}
+
+static engsched_rc write_user(imp *im, const imp_user *u)
+{
+    if (u->role == NULL) /* a reference only; its id was found in the first pass */
+        return ENGSCHED_OK;
+    engsched *db = im->db;
+    engsched_storage *s = db->storage;
+    unsigned int flags = u->all_clients ? ENGSCHED_USER_ALL_CLIENTS : 0;
+    engsched_id id = 0;
+    engsched_rec_user rec;
+    int created = 0, changed = 1;
+    engsched_rc rc = s->user_find(s, u->key, &id);
+    if (rc == ENGSCHED_OK && (rc = s->user_get(s, id, &rec)) == ENGSCHED_OK)
+        changed = !same_text(rec.email, u->email) ||
+                  strcmp(rec.display_name, u->display_name) != 0 || rec.role != u->role_id ||
+                  rec.flags != flags;
+    if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
+        return es_storage_fail(db, rc, "reading a user");
+    if (changed) {
+        engsched_rec_user fresh = {0, u->key, u->email, u->display_name, u->role_id, flags, 0};
+        if ((rc = s->user_upsert(s, &fresh, &id, &created)) != ENGSCHED_OK)
+            return es_storage_fail(db, rc, "writing a user");
+        rc = es_emit(db, im->actor, 0, created ? "user.created" : "user.updated", 0, 0,
+                     json_pack("{s:I, s:s, s:I, s:b}", "user", (json_int_t)id, "host_key",
+                               u->key, "role", (json_int_t)u->role_id, "all_clients",
+                               u->all_clients));
+    }
+    if (rc == ENGSCHED_OK)
+        map_find(&im->user_map, u->key)->id = id;
+    for (size_t k = 0; rc == ENGSCHED_OK && k < json_array_size(u->clients); k++)
+        rc = grant(im, id, json_string_value(json_array_get(u->clients, k)));
+    return rc;
+}
+
+/* --- engagements --- */
+
+typedef struct imp_engagement {
+    engsched_rec_engagement rec; /* strings borrowed from the document */
+    const char *client;
+    const char *requested_by;
+    json_t *custom;
+    json_t *operators;
+    json_t *files;
+} imp_engagement;
+
+/* Custom fields: an object whose canonical text fits the setter's limit. */
+static engsched_rc read_custom(imp *im, const json_t *e, const char *base, json_t **out)
+{
+    char p[PATH_LEN];
+    engsched_rc rc = get_member(im, e, base, "custom_fields", OPTIONAL, out);
+    if (rc != ENGSCHED_OK || *out == NULL)
+        return rc;
+    at(p, base, "custom_fields");
+    if (!json_is_object(*out))
+        return bad(im->db, p, "must be a JSON object");
+    if (im->writing)
+        return ENGSCHED_OK;
+    char *text = es_json_dump_canonical(*out);
+    if (text == NULL)
+        return oom(im->db);
+    size_t len = strlen(text);
+    es_free(text);
+    if (len > ES_TEXT_MAX)
+        return bad(im->db, p, "%zu bytes is longer than the limit of %d", len, ES_TEXT_MAX);
+    return ENGSCHED_OK;
+}
+
+static engsched_rc read_dates(imp *im, const json_t *e, const char *base,
+                              engsched_rec_engagement *rec)
+{
+    char p[PATH_LEN];
+    const char *start = NULL, *end = NULL;
+    engsched_rc rc = get_string(im, e, base, "start", REQUIRED, &start);
+    if (rc == ENGSCHED_OK && !es_date_parse(start, &rec->start_day))
+        rc = bad(im->db, at(p, base, "start"), "\"%s\" is not a date (YYYY-MM-DD)", start);
+    if (rc == ENGSCHED_OK)
+        rc = get_string(im, e, base, "end", REQUIRED, &end);
+    if (rc == ENGSCHED_OK && !es_date_parse(end, &rec->end_day))
+        rc = bad(im->db, at(p, base, "end"), "\"%s\" is not a date (YYYY-MM-DD)", end);
+    if (rc == ENGSCHED_OK && rec->end_day < rec->start_day)
+        rc = bad(im->db, at(p, base, "end"), "%s is before the start %s", end, start);
+    return rc;
+}
+
+/* The status and the report together: a stored status must be one the
+ * mapping of DESIGN.md §2 gives for the report (either side of the start
+ * date), or Canceled. */
+static engsched_rc read_status(imp *im, const json_t *e, const char *base,
+                               engsched_rec_engagement *rec)
+{
+    char p[PATH_LEN], rbase[PATH_LEN];
+    const char *status = NULL, *report_status = NULL;
+    json_t *report = NULL;
+    engsched_status st;
+    engsched_report_status rs = ENGSCHED_REPORT_NONE;
+    engsched_rc rc = get_string(im, e, base, "status", REQUIRED, &status);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (engsched_status_parse(status, &st) != ENGSCHED_OK)
+        return bad(im->db, at(p, base, "status"), "unknown status \"%s\"", status);
+    if ((rc = get_member(im, e, base, "report", NULLABLE, &report)) != ENGSCHED_OK)
+        return rc;
+    rec->report_title = "";
+    if (report != NULL && !json_is_null(report)) {
+        at(rbase, base, "report");
+        if (!json_is_object(report))
+            return bad(im->db, rbase, "must be an object or null");
+        if ((rc = get_text(im, report, rbase, "title", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE,
+                           NULL, &rec->report_title)) != ENGSCHED_OK ||
+            (rc = get_string(im, report, rbase, "status", REQUIRED, &report_status)) !=
+                ENGSCHED_OK)
+            return rc;
+        if (engsched_report_status_parse(report_status, &rs) != ENGSCHED_OK ||
+            rs == ENGSCHED_REPORT_NONE)
+            return bad(im->db, at(p, rbase, "status"), "unknown report status \"%s\"",
+                       report_status);
+    }
+    if (st != ENGSCHED_STATUS_CANCELED && st != engsched_status_derive(rs, 0, 0) &&
+        st != engsched_status_derive(rs, 1, 0)) {
+        if (rs == ENGSCHED_REPORT_NONE)
+            return bad(im->db, at(p, base, "status"), "\"%s\" needs a report", status);
+        return bad(im->db, at(p, base, "status"),
+                   "\"%s\" does not follow from report status \"%s\"", status, report_status);
+    }
+    rec->status = (int)st;
+    rec->report_status = (int)rs;
+    return ENGSCHED_OK;
+}
+
+typedef struct imp_operator {
+    engsched_rec_assignment rec;
+    const char *user;
+} imp_operator;
+
+static engsched_rc read_operator(imp *im, const imp_engagement *ie, const char *ebase, size_t k,
+                                 imp_operator *out)
+{
+    char base[PATH_LEN], p[PATH_LEN];
+    json_t *op = NULL;
+    const char *role = NULL, *by = NULL;
+    int64_t when = 0;
+    item(base, ebase, "operators", k);
+    memset(out, 0, sizeof *out);
+    engsched_rc rc = get_object(im, ie->operators, k, base, &op);
+    if (rc == ENGSCHED_OK)
+        rc = get_string(im, op, base, "user", REQUIRED, &out->user);
+    if (rc == ENGSCHED_OK)
+        rc = user_ref(im, out->user, at(p, base, "user"), &out->rec.user);
+    if (rc == ENGSCHED_OK)
+        rc = get_string(im, op, base, "role", OPTIONAL, &role);
+    if (rc == ENGSCHED_OK && (out->rec.role = es_oprole_parse(role ? role : "none")) < 0)
+        rc = bad(im->db, at(p, base, "role"), "unknown operator role \"%s\"", role);
+    if (rc == ENGSCHED_OK)
+        rc = get_string(im, op, base, "assigned_by", NULLABLE, &by);
+    if (rc == ENGSCHED_OK)
+        rc = user_ref(im, by, at(p, base, "assigned_by"), &out->rec.assigned_by);
+    if (rc == ENGSCHED_OK)
+        rc = get_int(im, op, base, "assigned_at", 0, &when);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    out->rec.assigned_at = when;
+    for (size_t j = 0; j < k; j++) {
+        const char *other = json_string_value(json_object_get(json_array_get(ie->operators, j),
+                                                              "user"));
+        if (other != NULL && strcmp(other, out->user) == 0)
+            return bad(im->db, at(p, base, "user"), "\"%s\" is assigned twice", out->user);
+    }
+    return ENGSCHED_OK;
+}
+
+typedef struct imp_file {
+    engsched_rec_file meta;
+    unsigned char *data; /* decoded, es_free */
+} imp_file;
+
+/* A file's fields, and its bytes decoded (to check them, and to write). */
+static engsched_rc read_file(imp *im, const imp_engagement *ie, const char *ebase, size_t k,
+                             imp_file *out)
+{
+    char base[PATH_LEN], p[PATH_LEN];
+    json_t *file = NULL, *data = NULL;
+    const char *by = NULL;
+    item(base, ebase, "files", k);
+    memset(out, 0, sizeof *out);
+    engsched_rc rc = get_object(im, ie->files, k, base, &file);
+    if (rc == ENGSCHED_OK && (rc = get_string(im, file, base, "name", REQUIRED,
+                                              &out->meta.name)) == ENGSCHED_OK)
+        rc = es_check_file_name(im->db, at(p, base, "name"), out->meta.name);
+    if (rc == ENGSCHED_OK)
+        rc = get_string(im, file, base, "media_type", OPTIONAL, &out->meta.media_type);
+    if (rc == ENGSCHED_OK && out->meta.media_type == NULL)
+        out->meta.media_type = DEFAULT_MEDIA_TYPE;
+    else if (rc == ENGSCHED_OK)
+        rc = es_check_media_type(im->db, at(p, base, "media_type"), out->meta.media_type);
+    if (rc == ENGSCHED_OK)
+        rc = get_int(im, file, base, "size", 0, &out->meta.size);
+    if (rc == ENGSCHED_OK && out->meta.size > im->max_bytes)
+        rc = too_big(im->db, at(p, base, "size"),
+                     "%lld bytes is over the limit of %lld (file_max_bytes)",
+                     (long long)out->meta.size, (long long)im->max_bytes);
+    if (rc == ENGSCHED_OK)
+        rc = get_string(im, file, base, "uploaded_by", NULLABLE, &by);
+    if (rc == ENGSCHED_OK)
+        rc = user_ref(im, by, at(p, base, "uploaded_by"), &out->meta.uploaded_by);
+    if (rc == ENGSCHED_OK)
+        rc = get_int(im, file, base, "uploaded_at", 0, &out->meta.uploaded_at);
+    if (rc == ENGSCHED_OK)
+        rc = get_member(im, file, base, "data", REQUIRED, &data);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    at(p, base, "data");
+    if (json_is_null(data))
+        return bad(im->db, p, "null: the export was made without files_download, so the "
+                              "bytes are missing");
+    if (!json_is_string(data))
+        return bad(im->db, p, "must be a base64 string");
+    size_t len = 0;
+    rc = es_base64_decode(json_string_value(data), json_string_length(data), &out->data, &len);
+    if (rc == ENGSCHED_ENOMEM)
+        return oom(im->db);
+    if (rc != ENGSCHED_OK)
+        return bad(im->db, p, "not canonical base64 (RFC 4648, padded, one line)");
+    if ((uint64_t)len != (uint64_t)out->meta.size) {
+        es_free(out->data);
+        out->data = NULL;
+        return bad(im->db, p, "holds %zu bytes, but size is %lld", len,
+                   (long long)out->meta.size);
+    }
+    return ENGSCHED_OK;
+}
+
+static engsched_rc read_engagement(imp *im, size_t i, imp_engagement *ie)
+{
+    char base[PATH_LEN], p[PATH_LEN];
+    json_t *e = NULL;
+    engsched_rec_engagement *rec = &ie->rec;
+    memset(ie, 0, sizeof *ie);
+    item(base, "", "engagements", i);
+    engsched_rc rc = get_object(im, im->engagements, i, base, &e);
+    if (rc == ENGSCHED_OK)
+        rc = get_string(im, e, base, "client", REQUIRED, &ie->client);
+    if (rc == ENGSCHED_OK)
+        rc = resolve(im, &im->client_map, im->db->storage->client_find, ie->client,
+                     at(p, base, "client"), &rec->client);
+    if (rc == ENGSCHED_OK)
+        rc = get_text(im, e, base, "name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
+                      &rec->name);
+    if (rc == ENGSCHED_OK)
+        rc = get_text(im, e, base, "description", OPTIONAL, 0, ES_TEXT_MAX, ES_TEXT_MULTILINE,
+                      "", &rec->description);
+    if (rc == ENGSCHED_OK)
+        rc = get_text(im, e, base, "type", OPTIONAL, 0, ES_NAME_MAX, ES_TEXT_LINE, "",
+                      &rec->type);
+    if (rc == ENGSCHED_OK)
+        rc = get_text(im, e, base, "location", OPTIONAL, 0, ES_NAME_MAX, ES_TEXT_LINE, "",
+                      &rec->location);
+    if (rc == ENGSCHED_OK)
+        rc = get_text(im, e, base, "contacts", OPTIONAL, 0, ES_CONTACTS_MAX,
+                      ES_TEXT_MULTILINE, "", &rec->contacts);
+    if (rc == ENGSCHED_OK)
+        rc = read_custom(im, e, base, &ie->custom);
+    if (rc == ENGSCHED_OK)
+        rc = read_dates(im, e, base, rec);
+    if (rc == ENGSCHED_OK)
+        rc = read_status(im, e, base, rec);
+    if (rc == ENGSCHED_OK)
+        rc = get_text(im, e, base, "cancel_reason", OPTIONAL, 0, ES_REASON_MAX,
+                      ES_TEXT_MULTILINE, "", &rec->cancel_reason);
+    if (rc == ENGSCHED_OK && rec->cancel_reason[0] != '\0' &&
+        rec->status != ENGSCHED_STATUS_CANCELED)
+        rc = bad(im->db, at(p, base, "cancel_reason"), "only a canceled engagement has one");
+    if (rc == ENGSCHED_OK)
+        rc = get_int(im, e, base, "version", 1, &rec->version);
+    if (rc == ENGSCHED_OK)
+        rc = get_int(im, e, base, "created_at", 0, &rec->created_at);
+    if (rc == ENGSCHED_OK)
+        rc = get_int(im, e, base, "updated_at", 0, &rec->updated_at);
+    if (rc == ENGSCHED_OK)
+        rc = get_string(im, e, base, "requested_by", NULLABLE, &ie->requested_by);
+    if (rc == ENGSCHED_OK)
+        rc = user_ref(im, ie->requested_by, at(p, base, "requested_by"), &rec->requested_by);
+    if (rc == ENGSCHED_OK)
+        rc = get_array(im, e, base, "operators", OPTIONAL, &ie->operators);
+    if (rc == ENGSCHED_OK)
+        rc = get_array(im, e, base, "files", OPTIONAL, &ie->files);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    size_t files = json_array_size(ie->files);
+    if ((uint64_t)files > (uint64_t)im->max_count)
+        return too_big(im->db, at(p, base, "files"),
+                       "%zu files is over the limit of %lld (file_max_count)", files,
+                       (long long)im->max_count);
+    if (im->writing)
+        return ENGSCHED_OK;
+    /* The first pass checks the parts here; the second reads them as it
+     * writes them. */
+    for (size_t k = 0; rc == ENGSCHED_OK && k < json_array_size(ie->operators); k++) {
+        imp_operator op;
+        rc = read_operator(im, ie, base, k, &op);
+    }
+    for (size_t k = 0; rc == ENGSCHED_OK && k < files; k++) {
+        imp_file f;
+        rc = read_file(im, ie, base, k, &f);
+        es_free(f.data);
+    }
+    return rc;
+}
+
+static engsched_rc write_engagement(imp *im, size_t i, imp_engagement *ie)
+{
+    engsched *db = im->db;
+    engsched_storage *s = db->storage;
+    char base[PATH_LEN];
+    item(base, "", "engagements", i);
+    char *custom = ie->custom != NULL ? es_json_dump_canonical(ie->custom) : NULL;
+    if (ie->custom != NULL && custom == NULL)
+        return oom(db);
+    engsched_rec_engagement *rec = &ie->rec;
+    rec->custom_fields = custom != NULL ? custom : "{}";
+    engsched_id id = 0, report = 0;
+    engsched_rc rc = s->engagement_insert(s, rec, &id, &report);
+    es_free(custom);
+    rec->custom_fields = NULL;
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "inserting an engagement");
+    size_t operators = json_array_size(ie->operators), files = json_array_size(ie->files);
+    for (size_t k = 0; rc == ENGSCHED_OK && k < operators; k++) {
+        imp_operator op;
+        if ((rc = read_operator(im, ie, base, k, &op)) != ENGSCHED_OK)
+            break;
+        op.rec.engagement = id;
+        if ((rc = s->assignment_insert(s, &op.rec)) != ENGSCHED_OK)
+            es_storage_fail(db, rc, "assigning an operator");
+    }
+    for (size_t k = 0; rc == ENGSCHED_OK && k < files; k++) {
+        imp_file f;
+        if ((rc = read_file(im, ie, base, k, &f)) != ENGSCHED_OK)
+            break;
+        f.meta.engagement = id;
+        engsched_id file_id = 0;
+        if ((rc = s->file_insert(s, &f.meta, f.data, &file_id)) != ENGSCHED_OK)
+            es_storage_fail(db, rc, "storing a file");
+        es_free(f.data);
+    }
+    if (rc != ENGSCHED_OK)
+        return rc;
+    char start[ES_DATE_LEN], end[ES_DATE_LEN];
+    es_date_format(rec->start_day, start);
+    es_date_format(rec->end_day, end);
+    return es_emit(db, im->actor, id, "engagement.imported", 0, rec->status,
+                   json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I}", "name", rec->name, "client",
+                             (json_int_t)rec->client, "start", start, "end", end, "report",
+                             (json_int_t)report, "operators", (json_int_t)operators, "files",
+                             (json_int_t)files));
+}
+
+/* --- the document --- */
+
+static engsched_rc read_top(imp *im, json_t *doc)
+{
+    engsched *db = im->db;
+    if (!json_is_object(doc))
+        return bad(db, "document", "must be a JSON object");
+    const json_t *format = json_object_get(doc, "format");
+    if (format == NULL)
+        return bad(db, "format", "missing");
+    if (!json_is_string(format) || strcmp(json_string_value(format), IMPORT_FORMAT) != 0)
+        return bad(db, "format", "must be \"%s\"", IMPORT_FORMAT);
+    const json_t *version = json_object_get(doc, "version");
+    if (version == NULL)
+        return bad(db, "version", "missing");
+    if (!json_is_integer(version))
+        return bad(db, "version", "must be an integer");
+    if (json_integer_value(version) != IMPORT_VERSION)
+        return bad(db, "version", "%lld is not supported (this library reads version %d)",
+                   (long long)json_integer_value(version), IMPORT_VERSION);
+    engsched_rc rc = get_array(im, doc, "", "roles", REQUIRED, &im->roles);
+    if (rc == ENGSCHED_OK)
+        rc = get_array(im, doc, "", "clients", REQUIRED, &im->clients);
+    if (rc == ENGSCHED_OK)
+        rc = get_array(im, doc, "", "users", REQUIRED, &im->users);
+    if (rc == ENGSCHED_OK)
+        rc = get_array(im, doc, "", "engagements", REQUIRED, &im->engagements);
+    if (rc == ENGSCHED_OK && json_array_size(im->engagements) > UINT_MAX)
+        rc = bad(db, "engagements", "more than %u engagements", UINT_MAX);
+    return rc;
+}
+
+/* One pass over the document: validate (im->writing 0) or write. */
+static engsched_rc pass(imp *im)
+{
+    engsched_rc rc = ENGSCHED_OK;
+    for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->roles); i++) {
+        const char *name = NULL;
+        unsigned int mask = 0;
+        rc = read_role(im, i, &name, &mask);
+        if (rc == ENGSCHED_OK && im->writing)
+            rc = write_role(im, name, mask);
+    }
+    for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->clients); i++) {
+        const char *key = NULL, *name = NULL;
+        rc = read_client(im, i, &key, &name);
+        if (rc == ENGSCHED_OK && im->writing)
+            rc = write_client(im, key, name);
+    }
+    for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->users); i++) {
+        imp_user u;
+        rc = read_user(im, i, &u);
+        if (rc == ENGSCHED_OK && im->writing)
+            rc = write_user(im, &u);
+    }
+    for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->engagements); i++) {
+        imp_engagement ie;
+        rc = read_engagement(im, i, &ie);
+        if (rc == ENGSCHED_OK && im->writing)
+            rc = write_engagement(im, i, &ie);
+    }
+    return rc;
+}
+
+engsched_rc engsched_import_json(engsched *db, engsched_id actor, const char *json,
+                                 unsigned int *out_count)
+{
+    ES_CHECK_DB(db);
+    if (json == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "json: must not be NULL");
+    json_error_t error;
+    json_t *doc = json_loads(json, JSON_REJECT_DUPLICATES, &error);
+    if (doc == NULL) {
+        if (es_json_load_oom(&error))
+            return oom(db);
+        return es_fail(db, ENGSCHED_EINVAL, "line %d, column %d: %s", error.line, error.column,
+                       error.text);
+    }
+    imp im;
+    memset(&im, 0, sizeof im);
+    im.db = db;
+    im.actor = actor;
+    im.role_map = (ref_map){NULL, 0, 0, "role", "roles"};
+    im.client_map = (ref_map){NULL, 0, 0, "client key", "clients"};
+    im.user_map = (ref_map){NULL, 0, 0, "user key", "users"};
+    es_actor who;
+    engsched_rc rc = es_begin(db, 1);
+    if (rc == ENGSCHED_OK) {
+        if ((rc = es_require_admin(db, actor, &who)) == ENGSCHED_OK &&
+            (rc = es_setting_int(db, "file_max_bytes", &im.max_bytes)) == ENGSCHED_OK &&
+            (rc = es_setting_int(db, "file_max_count", &im.max_count)) == ENGSCHED_OK &&
+            (rc = read_top(&im, doc)) == ENGSCHED_OK && (rc = pass(&im)) == ENGSCHED_OK) {
+            im.writing = 1;
+            rc = pass(&im);
+        }
+        rc = es_finish(db, rc);
+    }
+    size_t count = json_array_size(im.engagements);
+    json_decref(doc);
+    es_free(im.role_map.v);
+    es_free(im.client_map.v);
+    es_free(im.user_map.v);
+    if (rc == ENGSCHED_OK && out_count != NULL)
+        *out_count = (unsigned int)count;
+    return rc;
+}

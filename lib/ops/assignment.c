@@ -1,0 +1,207 @@
+/* Assigning operators to engagements. Only operators (REPORT_VIEW and
+ * REPORT_EDIT) with access to the engagement's client qualify; their
+ * overlapping work is reported, or refused under the strict policy. */
+#include <string.h>
+
+#include "json/engagement_json.h"
+#include "core/engagement_store.h"
+#include "core/events.h"
+#include "ops/invitations.h"
+#include "core/settings.h"
+#include "views/work_list.h"
+
+/* Work that competes for the operator's days. */
+#define BUSY_STATUSES                                                                      \
+    (ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_PENDING) |                                          \
+     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_SCHEDULED) |                                        \
+     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_PROGRESS) |                                      \
+     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_REVIEW))
+
+static engsched_rc strict_policy(engsched *db, int *out_strict)
+{
+    if (db->opts.conflict_policy != ENGSCHED_CONFLICTS_TENANT) {
+        *out_strict = db->opts.conflict_policy == ENGSCHED_CONFLICTS_STRICT;
+        return ENGSCHED_OK;
+    }
+    char *policy = NULL;
+    engsched_rc rc = es_setting_read(db, "conflict_policy", &policy);
+    if (rc == ENGSCHED_OK)
+        *out_strict = strcmp(policy, "strict") == 0;
+    es_free(policy);
+    return rc;
+}
+
+static engsched_rc check_operator(engsched *db, const es_engagement *e, engsched_id user)
+{
+    es_actor op;
+    if (user <= 0)
+        return es_fail(db, ENGSCHED_EINVAL, "operator: %lld is not a user id", (long long)user);
+    engsched_rc rc = es_actor_load(db, user, &op);
+    if (rc == ENGSCHED_ENOTFOUND)
+        return es_fail(db, ENGSCHED_EINVAL, "operator: user %lld not found", (long long)user);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (!engsched_permissions_are_operator(op.permissions))
+        return es_fail(db, ENGSCHED_EINVAL,
+                       "operator: user %lld is not an operator (needs report_view and "
+                       "report_edit)",
+                       (long long)user);
+    int access = 0;
+    if ((rc = es_actor_has_access(db, &op, e->rec.client, &access)) != ENGSCHED_OK)
+        return rc;
+    if (!access)
+        return es_fail(db, ENGSCHED_EINVAL, "operator: user %lld has no access to client %lld",
+                       (long long)user, (long long)e->rec.client);
+    return ENGSCHED_OK;
+}
+
+/* Check, collect conflicts, apply the policy, insert, announce. */
+static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_engagement *e,
+                              engsched_id user, engsched_operator_role role, int64_t now,
+                              engsched_work_list *conflicts)
+{
+    int strict = 0;
+    engsched_rc rc = check_operator(db, e, user);
+    if (rc == ENGSCHED_OK)
+        rc = strict_policy(db, &strict);
+    if (rc == ENGSCHED_OK)
+        rc = es_collect_work(db, actor, user, BUSY_STATUSES, e->rec.id, e->rec.start_day,
+                             e->rec.end_day, conflicts);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    /* Insert before applying the policy: an operator already on the
+     * engagement is EEXISTS whatever their other work. Every caller runs
+     * in a write transaction that a failure rolls back, insert included. */
+    engsched_rec_assignment rec = {e->rec.id, user, (int)role, actor->id, now};
+    rc = db->storage->assignment_insert(db->storage, &rec);
+    if (rc == ENGSCHED_EEXISTS)
+        return es_fail(db, rc, "operator: user %lld is already assigned to engagement %lld",
+                       (long long)user, (long long)e->rec.id);
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "assigning an operator");
+    if (strict && conflicts->count > 0) {
+        /* Sorted by start; the latest end can be anywhere in the list. */
+        const es_work_item *last = &conflicts->items[0];
+        for (size_t i = 1; i < conflicts->count; i++) {
+            if (conflicts->items[i].end_day > last->end_day)
+                last = &conflicts->items[i];
+        }
+        return es_fail(db, ENGSCHED_ECONFLICT,
+                       "operator: user %lld has %zu overlapping engagement(s) or absence(s) "
+                       "from %s to %s (strict conflict policy)",
+                       (long long)user, conflicts->count, conflicts->items[0].start, last->end);
+    }
+    if ((rc = es_invitation_touch(db, e->rec.id, user, 0)) != ENGSCHED_OK)
+        return rc;
+    return es_emit(db, actor->id, e->rec.id, "operator.assigned", e->rec.status, e->rec.status,
+                   json_pack("{s:I, s:s, s:I}", "user", (json_int_t)user, "role",
+                             es_oprole_name((int)role), "conflicts", (json_int_t)conflicts->count));
+}
+
+engsched_rc es_assign_input_operators(engsched *db, const es_actor *actor,
+                                      const es_engagement *e, const engsched_input *in,
+                                      int64_t now)
+{
+    if (in == NULL || in->operator_count == 0)
+        return ENGSCHED_OK;
+    engsched_work_list *conflicts = es_work_list_new();
+    if (conflicts == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory assigning operators");
+    engsched_rc rc = ENGSCHED_OK;
+    for (size_t i = 0; rc == ENGSCHED_OK && i < in->operator_count; i++) {
+        es_work_list_clear(conflicts);
+        rc = assign_one(db, actor, e, in->operators[i].user, in->operators[i].role, now,
+                        conflicts);
+    }
+    engsched_work_list_free(conflicts);
+    return rc;
+}
+
+engsched_rc engsched_assign(engsched *db, engsched_id actor, engsched_id engagement,
+                            int64_t version, engsched_id user, engsched_operator_role role,
+                            engsched_work_list **out_conflicts)
+{
+    ES_CHECK_DB(db);
+    if ((int)role < ENGSCHED_OPROLE_NONE || (int)role > ENGSCHED_OPROLE_REVIEWER)
+        return es_fail(db, ENGSCHED_EINVAL, "role: unknown operator role %d", (int)role);
+    if (version < 0)
+        return es_fail(db, ENGSCHED_EINVAL, "version: %lld is negative", (long long)version);
+    engsched_work_list *conflicts = es_work_list_new();
+    if (conflicts == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory assigning an operator");
+    engsched_rc rc = es_begin(db, 1);
+    if (rc == ENGSCHED_OK) {
+        es_actor who;
+        es_engagement e;
+        rc = es_engagement_open(db, actor, engagement, ES_OP_ASSIGN, 0, version, &who, &e);
+        if (rc == ENGSCHED_OK) {
+            rc = assign_one(db, &who, &e, user, role, es_now(db), conflicts);
+            es_engagement_release(&e);
+        }
+        rc = es_finish(db, rc);
+    }
+    if (rc == ENGSCHED_OK && out_conflicts != NULL) {
+        *out_conflicts = conflicts;
+        return ENGSCHED_OK;
+    }
+    engsched_work_list_free(conflicts);
+    return rc;
+}
+
+engsched_rc engsched_unassign(engsched *db, engsched_id actor, engsched_id engagement,
+                              int64_t version, engsched_id user)
+{
+    ES_CHECK_DB(db);
+    if (version < 0)
+        return es_fail(db, ENGSCHED_EINVAL, "version: %lld is negative", (long long)version);
+    engsched_rc rc = es_begin(db, 1);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    es_actor who;
+    es_engagement e;
+    rc = es_engagement_open(db, actor, engagement, ES_OP_ASSIGN, 0, version, &who, &e);
+    if (rc != ENGSCHED_OK)
+        return es_finish(db, rc);
+    rc = db->storage->assignment_delete(db->storage, engagement, user);
+    if (rc == ENGSCHED_ENOTFOUND)
+        es_fail(db, rc, "operator: user %lld is not assigned to engagement %lld",
+                (long long)user, (long long)engagement);
+    else if (rc != ENGSCHED_OK)
+        es_storage_fail(db, rc, "unassigning an operator");
+    else if ((rc = es_invitation_touch(db, engagement, user, 1)) == ENGSCHED_OK)
+        rc = es_emit(db, actor, engagement, "operator.unassigned", e.rec.status, e.rec.status,
+                     json_pack("{s:I}", "user", (json_int_t)user));
+    es_engagement_release(&e);
+    return es_finish(db, rc);
+}
+
+engsched_rc engsched_operator_conflicts(engsched *db, engsched_id actor, engsched_id engagement,
+                                        engsched_id user, engsched_work_list **out)
+{
+    ES_CHECK_DB(db);
+    if (out == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "out: must not be NULL");
+    engsched_work_list *conflicts = es_work_list_new();
+    if (conflicts == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory listing conflicts");
+    engsched_rc rc = es_begin(db, 0);
+    if (rc == ENGSCHED_OK) {
+        es_actor who;
+        es_engagement e;
+        rc = es_engagement_open(db, actor, engagement, ES_OP_ASSIGN, 0, 0, &who, &e);
+        if (rc == ENGSCHED_OK) {
+            rc = check_operator(db, &e, user);
+            if (rc == ENGSCHED_OK)
+                rc = es_collect_work(db, &who, user, BUSY_STATUSES, engagement, e.rec.start_day,
+                                     e.rec.end_day, conflicts);
+            es_engagement_release(&e);
+        }
+        rc = es_finish(db, rc);
+    }
+    if (rc != ENGSCHED_OK) {
+        engsched_work_list_free(conflicts);
+        return rc;
+    }
+    *out = conflicts;
+    return ENGSCHED_OK;
+}

@@ -1,0 +1,235 @@
+/* Schema of the SQLite backend as a forward-only list of migrations.
+ *
+ * Rules for changing it: never edit a migration that has shipped (stores in
+ * the field were built from its exact text); append a new script instead,
+ * and raise the core's ES_SCHEMA_VERSION with it. A store is at version N
+ * when migrations 1 … N have run, recorded in PRAGMA user_version. */
+#include <stddef.h>
+
+#include "storage/migrations.h"
+#include "storage/sqlite/storage_sqlite.h"
+
+/* Version 1: every table of the storage interface.
+ *
+ * - STRICT tables, so a wrong type is an error instead of a silent
+ *   conversion.
+ * - Optional user references (requested_by, assigned_by, uploaded_by,
+ *   actor) and an event's engagement and statuses are NULL when absent, so
+ *   the foreign keys hold; records carry 0 for them.
+ * - assignments keeps the order operators were assigned in through its
+ *   explicit ordinal: an explicit INTEGER PRIMARY KEY survives VACUUM, which
+ *   may renumber implicit rowids.
+ * - files and unavailability use AUTOINCREMENT because their rows are
+ *   deleted: a plain rowid could hand a deleted row's id (and an old link)
+ *   to a new row.
+ * - file_data is apart from files so that listing metadata never reads a
+ *   blob page; the blob is written and read incrementally.
+ * - Indexes serve the due query of the hourly job (status, start_day, id),
+ *   the List view's sort keys (start, end, name, updated; status has the
+ *   due index), the Calendar's date range (engagements_start: (start_day,
+ *   id), so a page or a chunk that resumes after a (start_day, id) key
+ *   seeks to it instead of stepping over the rows of that day before it),
+ *   per-client and per-operator
+ *   lookups, unavailability by user and dates, and per-engagement files
+ *   and events. A secondary index ends in the rowid, which is the id, so
+ *   (key, id) keyset paging walks it in order.
+ * - The two indexes List pages walk in start order, engagements_start
+ *   (any status set) and engagements_due (one status), also hold client:
+ *   a page for a user of some of the clients skips the rows of the others
+ *   in the index, without reading their table rows. engagements_start has
+ *   no status, so a change of state alone (the tick) rewrites only the
+ *   due and updated entries.
+ * - engagements_span gives the longest engagement (end_day - start_day)
+ *   in one index step: a date-range query bounds start_day from below by
+ *   the range start minus that span, so it reads the engagements near the
+ *   range instead of every one that started before its end. */
+static const char migration_1[] =
+    "CREATE TABLE settings("
+    " key TEXT NOT NULL PRIMARY KEY,"
+    " value TEXT NOT NULL"
+    ") WITHOUT ROWID, STRICT;"
+
+    "CREATE TABLE clients("
+    " id INTEGER PRIMARY KEY,"
+    " host_key TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE roles("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " permissions INTEGER NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE users("
+    " id INTEGER PRIMARY KEY,"
+    " host_key TEXT NOT NULL UNIQUE,"
+    " email TEXT,"
+    " display_name TEXT NOT NULL,"
+    " role INTEGER NOT NULL REFERENCES roles(id),"
+    " flags INTEGER NOT NULL"
+    ") STRICT;"
+
+    /* Availability lists operators by (display_name, id), 64 at a time. */
+    "CREATE INDEX users_name ON users(display_name);"
+
+    "CREATE TABLE client_access("
+    " user INTEGER NOT NULL REFERENCES users(id),"
+    " client INTEGER NOT NULL REFERENCES clients(id),"
+    " PRIMARY KEY(user, client)"
+    ") WITHOUT ROWID, STRICT;"
+
+    "CREATE TABLE engagements("
+    " id INTEGER PRIMARY KEY,"
+    " client INTEGER NOT NULL REFERENCES clients(id),"
+    " requested_by INTEGER REFERENCES users(id),"
+    " name TEXT NOT NULL,"
+    " description TEXT NOT NULL,"
+    " type TEXT NOT NULL,"
+    " location TEXT NOT NULL,"
+    " contacts TEXT NOT NULL,"
+    " custom_fields TEXT NOT NULL,"
+    " cancel_reason TEXT NOT NULL,"
+    " start_day INTEGER NOT NULL,"
+    " end_day INTEGER NOT NULL,"
+    " status INTEGER NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX engagements_due ON engagements(status, start_day, id, client);"
+    "CREATE INDEX engagements_client ON engagements(client, start_day);"
+    "CREATE INDEX engagements_start ON engagements(start_day, id, client);"
+    "CREATE INDEX engagements_end ON engagements(end_day);"
+    "CREATE INDEX engagements_name ON engagements(name);"
+    "CREATE INDEX engagements_updated ON engagements(updated_at);"
+    "CREATE INDEX engagements_span ON engagements(end_day - start_day);"
+
+    "CREATE TABLE reports("
+    " id INTEGER PRIMARY KEY,"
+    " engagement INTEGER NOT NULL UNIQUE REFERENCES engagements(id),"
+    " title TEXT NOT NULL,"
+    " status INTEGER NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE assignments("
+    " ord INTEGER PRIMARY KEY,"
+    " engagement INTEGER NOT NULL REFERENCES engagements(id),"
+    " user INTEGER NOT NULL REFERENCES users(id),"
+    " role INTEGER NOT NULL,"
+    " assigned_by INTEGER REFERENCES users(id),"
+    " assigned_at INTEGER NOT NULL,"
+    " UNIQUE(engagement, user)"
+    ") STRICT;"
+    "CREATE INDEX assignments_user ON assignments(user, engagement);"
+
+    "CREATE TABLE files("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " engagement INTEGER NOT NULL REFERENCES engagements(id),"
+    " name TEXT NOT NULL,"
+    " media_type TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " uploaded_by INTEGER REFERENCES users(id),"
+    " uploaded_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX files_engagement ON files(engagement, id);"
+
+    "CREATE TABLE file_data("
+    " file INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,"
+    " data BLOB NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE events("
+    " seq INTEGER PRIMARY KEY,"
+    " time INTEGER NOT NULL,"
+    " actor INTEGER REFERENCES users(id),"
+    " engagement INTEGER REFERENCES engagements(id),"
+    " action TEXT NOT NULL,"
+    " status_before INTEGER,"
+    " status_after INTEGER,"
+    " details TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX events_engagement ON events(engagement, seq);"
+
+    "CREATE TABLE unavailability("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " user INTEGER NOT NULL REFERENCES users(id),"
+    " start_day INTEGER NOT NULL,"
+    " end_day INTEGER NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " created_by INTEGER REFERENCES users(id),"
+    " created_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX unavailability_user ON unavailability(user, start_day);"
+
+    "CREATE TABLE invitations("
+    " engagement INTEGER NOT NULL REFERENCES engagements(id),"
+    " user INTEGER NOT NULL REFERENCES users(id),"
+    " sequence INTEGER NOT NULL,"
+    " canceled INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " PRIMARY KEY(engagement, user)"
+    ") WITHOUT ROWID, STRICT;";
+
+/* Version 2: the dates of each assignment's engagement, in the assignment.
+ *
+ * Availability and the conflict check ask for one operator's work in a
+ * date range. Through assignments_user alone that means fetching every
+ * engagement the operator ever had (thousands over a few years) to keep
+ * the few in range; with the dates beside the user in assignments_dates
+ * the range is one index seek, bounded below by the longest engagement
+ * (engagements_span) as the date-range queries of engagements are.
+ *
+ * Triggers keep the copies right whoever writes the rows (the core, a
+ * host's tool, an import): a new assignment takes its engagement's dates,
+ * and a change of an engagement's dates (only then: a full-row update
+ * names every column) reaches its assignments. coalesce() leaves a
+ * missing engagement to the foreign key, which names the real fault. */
+static const char migration_2[] =
+    "ALTER TABLE assignments ADD COLUMN start_day INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE assignments ADD COLUMN end_day INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE assignments SET (start_day, end_day) ="
+    " (SELECT start_day, end_day FROM engagements WHERE id = assignments.engagement);"
+    "CREATE INDEX assignments_dates ON assignments(user, start_day, end_day, engagement);"
+
+    "CREATE TRIGGER assignments_take_dates AFTER INSERT ON assignments BEGIN"
+    " UPDATE assignments SET"
+    " start_day = coalesce((SELECT start_day FROM engagements WHERE id = NEW.engagement), 0),"
+    " end_day = coalesce((SELECT end_day FROM engagements WHERE id = NEW.engagement), 0)"
+    " WHERE ord = NEW.ord;"
+    " END;"
+
+    "CREATE TRIGGER engagements_move_assignments AFTER UPDATE OF start_day, end_day"
+    " ON engagements"
+    " WHEN NEW.start_day != OLD.start_day OR NEW.end_day != OLD.end_day BEGIN"
+    " UPDATE assignments SET start_day = NEW.start_day, end_day = NEW.end_day"
+    " WHERE engagement = NEW.id;"
+    " END;";
+
+/* Index i holds the script producing layout i + 1, and the data model
+ * version that layout has (migrations.h). Append only. */
+static const es_migration migrations[] = {
+    {migration_1, 1},
+    {migration_2, 1}, /* layout only */
+};
+
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+int es_sqlite_schema_latest(void) { return MIGRATION_COUNT; }
+
+const char *es_sqlite_migration(int version)
+{
+    if (version < 1 || version > MIGRATION_COUNT)
+        return NULL;
+    return migrations[version - 1].script;
+}
+
+int es_sqlite_layout_for(int model)
+{
+    return es_migration_layout_for(migrations, MIGRATION_COUNT, model);
+}
+
+int es_sqlite_model_of(int layout)
+{
+    return es_migration_model_of(migrations, MIGRATION_COUNT, layout);
+}

@@ -1,0 +1,167 @@
+/* Existing work of an operator: engagements and unavailability in a
+ * range, with engagements of clients the viewer cannot see anonymised. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "views/work_list.h"
+
+#define BUSY_LABEL "Busy"
+
+engsched_work_list *es_work_list_new(void)
+{
+    return es_calloc(1, sizeof(engsched_work_list));
+}
+
+void es_work_list_clear(engsched_work_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        es_free(list->items[i].label);
+    list->count = 0;
+}
+
+void engsched_work_list_free(engsched_work_list *list)
+{
+    if (list == NULL)
+        return;
+    es_work_list_clear(list);
+    es_free(list->items);
+    es_free(list);
+}
+
+engsched_rc es_work_list_add(engsched_work_list *list, engsched_work_kind kind, engsched_id id,
+                             const char *label, int32_t start_day, int32_t end_day,
+                             engsched_status status)
+{
+    es_work_item *grown = es_grow(list->items, &list->cap, list->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    list->items = grown;
+    char *copy = es_strdup(label);
+    if (copy == NULL)
+        return ENGSCHED_ENOMEM;
+    es_work_item *item = &list->items[list->count++];
+    *item = (es_work_item){kind, id, copy, start_day, end_day, status, 0, {0}, {0}};
+    es_date_format(start_day, item->start);
+    es_date_format(end_day, item->end);
+    return ENGSCHED_OK;
+}
+
+static int compare_items(const void *pa, const void *pb)
+{
+    const es_work_item *a = pa, *b = pb;
+    if (a->start_day != b->start_day)
+        return a->start_day < b->start_day ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    if (a->end_day != b->end_day)
+        return a->end_day < b->end_day ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+void es_work_list_sort(engsched_work_list *list)
+{
+    if (list->count > 1)
+        qsort(list->items, list->count, sizeof list->items[0], compare_items);
+}
+
+size_t engsched_work_list_count(const engsched_work_list *list)
+{
+    return list ? list->count : 0;
+}
+
+engsched_rc engsched_work_list_item(const engsched_work_list *list, size_t index,
+                                    engsched_work_kind *out_kind, engsched_id *out_id,
+                                    const char **out_label, const char **out_start,
+                                    const char **out_end, engsched_status *out_status)
+{
+    if (list == NULL)
+        return ENGSCHED_EMISUSE;
+    if (index >= list->count)
+        return ENGSCHED_EINVAL;
+    const es_work_item *item = &list->items[index];
+    if (out_kind)
+        *out_kind = item->kind;
+    if (out_id)
+        *out_id = item->id;
+    if (out_label)
+        *out_label = item->label;
+    if (out_start)
+        *out_start = item->start;
+    if (out_end)
+        *out_end = item->end;
+    if (out_status)
+        *out_status = item->status;
+    return ENGSCHED_OK;
+}
+
+typedef struct work_ctx {
+    engsched_id skip;
+    engsched_work_list *list;
+} work_ctx;
+
+static engsched_rc add_engagement(void *ctx, const engsched_rec_engagement *row)
+{
+    work_ctx *w = ctx;
+    if (row->id == w->skip)
+        return ENGSCHED_OK;
+    engsched_rc rc = es_work_list_add(w->list, ENGSCHED_WORK_ENGAGEMENT, row->id, row->name,
+                                      row->start_day, row->end_day,
+                                      (engsched_status)row->status);
+    if (rc == ENGSCHED_OK)
+        w->list->items[w->list->count - 1].client = row->client;
+    return rc;
+}
+
+static engsched_rc add_unavailability(void *ctx, const engsched_rec_unavailability *row)
+{
+    work_ctx *w = ctx;
+    return es_work_list_add(w->list, ENGSCHED_WORK_UNAVAILABLE, row->id, row->reason,
+                            row->start_day, row->end_day, (engsched_status)0);
+}
+
+/* Decided after the queries: a backend is not called from inside its own
+ * row callback. */
+static engsched_rc anonymise(engsched *db, const es_actor *viewer, engsched_work_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        es_work_item *item = &list->items[i];
+        if (item->kind != ENGSCHED_WORK_ENGAGEMENT)
+            continue;
+        int access = 0;
+        engsched_rc rc = es_actor_has_access(db, viewer, item->client, &access);
+        if (rc != ENGSCHED_OK)
+            return rc;
+        if (access && (viewer->is_system || (viewer->permissions & ENGSCHED_PERM_VIEW)))
+            continue;
+        char *busy = es_strdup(BUSY_LABEL);
+        if (busy == NULL)
+            return es_fail(db, ENGSCHED_ENOMEM, "out of memory listing work");
+        es_free(item->label);
+        item->label = busy;
+        item->id = 0;
+        item->client = 0;
+    }
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id user,
+                            unsigned int statuses, engsched_id skip, int32_t start_day,
+                            int32_t end_day, engsched_work_list *list)
+{
+    work_ctx w = {skip, list};
+    engsched_rc rc = ENGSCHED_OK;
+    if (statuses != 0)
+        rc = db->storage->operator_work(db->storage, user, statuses, start_day, end_day,
+                                        add_engagement, &w);
+    if (rc == ENGSCHED_OK)
+        rc = db->storage->unavailability_list(db->storage, user, start_day, end_day,
+                                              add_unavailability, &w);
+    if (rc == ENGSCHED_ENOMEM)
+        return es_fail(db, rc, "out of memory listing work");
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "listing work");
+    if ((rc = anonymise(db, viewer, list)) != ENGSCHED_OK)
+        return rc;
+    es_work_list_sort(list);
+    return ENGSCHED_OK;
+}

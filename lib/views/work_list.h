@@ -1,0 +1,43 @@
+/* Lists of existing work: conflicts, unavailability and availability
+ * rows share one shape. */
+#ifndef ENGSCHED_WORK_LIST_H
+#define ENGSCHED_WORK_LIST_H
+
+#include "util/dates.h"
+#include "core/internal.h"
+
+typedef struct es_work_item {
+    engsched_work_kind kind;
+    engsched_id id;
+    char *label;
+    int32_t start_day;
+    int32_t end_day;
+    engsched_status status;
+    engsched_id client; /* engagements: decides anonymity, never shown */
+    char start[ES_DATE_LEN];
+    char end[ES_DATE_LEN];
+} es_work_item;
+
+struct engsched_work_list {
+    es_work_item *items;
+    size_t count;
+    size_t cap;
+};
+
+engsched_work_list *es_work_list_new(void);
+void es_work_list_clear(engsched_work_list *list);
+/* Copies label; ENGSCHED_ENOMEM on failure. */
+engsched_rc es_work_list_add(engsched_work_list *list, engsched_work_kind kind, engsched_id id,
+                             const char *label, int32_t start_day, int32_t end_day,
+                             engsched_status status);
+/* Stable order by start date, then kind, then id. */
+void es_work_list_sort(engsched_work_list *list);
+
+/* Fill list with user's work overlapping [start_day, end_day] as viewer
+ * may see it: engagements with a status in statuses other than skip (0
+ * for none), anonymous when viewer lacks the client, and unavailability. */
+engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id user,
+                            unsigned int statuses, engsched_id skip, int32_t start_day,
+                            int32_t end_day, engsched_work_list *list);
+
+#endif
