@@ -29,6 +29,7 @@
 
 #include "util/alloc.h"
 #include "util/base64.h"
+#include "util/buf.h"
 #include "util/dates.h"
 #include "core/internal.h"
 #include "core/validate.h"
@@ -55,50 +56,11 @@ fail(char *err, size_t err_size, engsched_rc rc, const char *fmt, ...)
     return rc;
 }
 
-/* --- a growing buffer; an allocation failure sticks ------------------- */
+/* Appends below ignore their result: a failure sticks in the buffer,
+ * checked once when the message is taken. */
+static void sb_add(es_buf *b, const char *s, size_t n) { (void)es_buf_add(b, s, n); }
 
-typedef struct sbuf {
-    char *p;
-    size_t len;
-    size_t cap;
-    int oom;
-} sbuf;
-
-/* Room for n more characters and a NUL. */
-static int sb_room(sbuf *b, size_t n)
-{
-    if (b->oom)
-        return 0;
-    if (b->cap - b->len > n)
-        return 1;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap - b->len <= n) {
-        if (cap > SIZE_MAX / 2) {
-            b->oom = 1;
-            return 0;
-        }
-        cap *= 2;
-    }
-    char *p = es_realloc(b->p, cap);
-    if (p == NULL) {
-        b->oom = 1;
-        return 0;
-    }
-    b->p = p;
-    b->cap = cap;
-    return 1;
-}
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (!sb_room(b, n))
-        return;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+static void sb_str(es_buf *b, const char *s) { (void)es_buf_str(b, s); }
 
 /* --- validation --------------------------------------------------------- */
 
@@ -274,12 +236,12 @@ static engsched_rc check_ics(const char *ics, const char *method, char *err, siz
 /* --- headers -------------------------------------------------------------- */
 
 typedef struct header {
-    sbuf *b;
+    es_buf *b;
     size_t col;
     size_t tokens;
 } header;
 
-static void header_start(header *h, sbuf *b, const char *name)
+static void header_start(header *h, es_buf *b, const char *name)
 {
     h->b = b;
     sb_str(b, name);
@@ -382,7 +344,7 @@ static void words(header *h, const char *s)
  * and backslashes included): "From: " and the name fit in 78. */
 #define PLAIN_NAME_MAX 70
 
-static void mailbox(sbuf *b, const char *field, const char *name, const char *email)
+static void mailbox(es_buf *b, const char *field, const char *name, const char *email)
 {
     header h;
     header_start(&h, b, field);
@@ -416,7 +378,7 @@ static void mailbox(sbuf *b, const char *field, const char *name, const char *em
     header_end(&h);
 }
 
-static void subject(sbuf *b, const char *text)
+static void subject(es_buf *b, const char *text)
 {
     header h;
     header_start(&h, b, "Subject");
@@ -440,7 +402,7 @@ static int date_in_range(int64_t t)
 }
 
 /* RFC 5322 §3.3 in UTC: "Tue, 14 Nov 2023 22:13:20 +0000". */
-static void date_header(sbuf *b, int64_t t)
+static void date_header(es_buf *b, int64_t t)
 {
     static const char *const wday[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -499,7 +461,7 @@ static uint64_t fnv1a(uint64_t h, const char *s)
     return h;
 }
 
-static void part_body(sbuf *b, const char *base64)
+static void part_body(es_buf *b, const char *base64)
 {
     sb_str(b, "Content-Transfer-Encoding: base64\r\n\r\n");
     sb_str(b, base64);
@@ -545,7 +507,7 @@ engsched_rc es_imip_build(const es_imip_message *m, char **out, size_t *out_len,
     if (!date_in_range(m->date))
         return fail(err, err_size, ENGSCHED_EINVAL, "date: out of range");
 
-    sbuf b = {NULL, 0, 0, 0};
+    es_buf b = ES_BUF_INIT;
     char *text = NULL, *text64 = NULL, *ics64 = NULL;
     size_t text_len = 0, text64_len = 0, ics64_len = 0;
 
@@ -553,13 +515,13 @@ engsched_rc es_imip_build(const es_imip_message *m, char **out, size_t *out_len,
         es_base64_encode(text, text_len, BODY_WIDTH, &text64, &text64_len) != ENGSCHED_OK ||
         es_base64_encode(m->ics, strlen(m->ics), BODY_WIDTH, &ics64, &ics64_len) !=
             ENGSCHED_OK) {
-        b.oom = 1;
+        b.failed = 1;
         goto done;
     }
     /* One allocation for the message: the bodies (the ics twice) and the
      * headers, whose encoded names and subject take at most twice their
      * length, within the fixed part's allowance. */
-    sb_room(&b, text64_len + 2 * ics64_len + MESSAGE_FIXED +
+    es_buf_reserve(&b, text64_len + 2 * ics64_len + MESSAGE_FIXED +
                     2 * (strlen(m->from_email) + strlen(m->to_email) + strlen(m->subject) +
                          (m->from_name ? strlen(m->from_name) : 0) +
                          (m->to_name ? strlen(m->to_name) : 0) + strlen(m->message_id) +
@@ -635,16 +597,17 @@ done:
     es_free(text);
     es_free(text64);
     es_free(ics64);
-    if (b.oom) {
-        es_free(b.p);
+    if (es_buf_failed(&b)) {
+        es_buf_release(&b);
         return fail(err, err_size, ENGSCHED_ENOMEM, "out of memory");
     }
     if (rc != ENGSCHED_OK) {
-        es_free(b.p);
+        es_buf_release(&b);
         return rc;
     }
-    *out = b.p;
+    size_t len = b.len;
+    *out = es_buf_take(&b);
     if (out_len != NULL)
-        *out_len = b.len;
+        *out_len = len;
     return ENGSCHED_OK;
 }

@@ -5,51 +5,21 @@
 
 #include "core/events.h"
 #include "rules/rules.h"
+#include "util/buf.h"
 
 /* json_dumps() cannot be trusted when memory runs out: jansson 2.14
  * ignores the result of writing an object key (dump.c, do_dump), so a key
  * its buffer could not grow for is left out and the rest written on, and
  * broken JSON comes back as a success. Written into our own buffer with a
  * failure that sticks, the next write fails too and the dump with it. */
-typedef struct dump_buf {
-    char *data;
-    size_t len;
-    size_t cap;
-    int failed;
-} dump_buf;
-
-static int dump_append(const char *buffer, size_t size, void *data)
-{
-    dump_buf *b = data;
-    if (!b->failed && b->len + size + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + size + 1 && cap <= SIZE_MAX / 2)
-            cap *= 2;
-        char *grown = cap >= b->len + size + 1 ? es_realloc(b->data, cap) : NULL;
-        if (grown == NULL)
-            b->failed = 1;
-        else {
-            b->data = grown;
-            b->cap = cap;
-        }
-    }
-    if (b->failed)
-        return -1;
-    memcpy(b->data + b->len, buffer, size);
-    b->len += size;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
 char *es_json_dump(const json_t *value, size_t flags)
 {
-    dump_buf b = {NULL, 0, 0, 0};
-    if (json_dump_callback(value, dump_append, &b, flags) != 0 || b.failed ||
-        (b.data == NULL && dump_append("", 0, &b) != 0)) {
-        es_free(b.data);
+    es_buf b = ES_BUF_INIT;
+    if (json_dump_callback(value, es_buf_json_writer, &b, flags) != 0) {
+        es_buf_release(&b);
         return NULL;
     }
-    return b.data;
+    return es_buf_take(&b);
 }
 
 char *es_json_dump_canonical(const json_t *value)

@@ -539,59 +539,13 @@ engsched_rc es_engagement_to_json(engsched *db, es_refs *refs, const engsched_re
 
 /* --- text --- */
 
-/* jansson 2.14 ignores the result of writing an object key (dump.c,
- * do_dump), so a failed write must fail every later one too: otherwise
- * the text goes on without the key and comes out as broken JSON. */
-typedef struct text_buf {
-    char *data;
-    size_t len;
-    size_t cap;
-    int failed;
-} text_buf;
-
-static int text_grow(text_buf *t, size_t size)
-{
-    if (size >= SIZE_MAX - t->len)
-        return -1;
-    if (t->len + size + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 1024;
-        while (cap < t->len + size + 1) {
-            if (cap > SIZE_MAX / 2)
-                return -1;
-            cap *= 2;
-        }
-        char *grown = es_realloc(t->data, cap);
-        if (grown == NULL)
-            return -1;
-        t->data = grown;
-        t->cap = cap;
-    }
-    return 0;
-}
-
-static int text_append(const char *buffer, size_t size, void *data)
-{
-    text_buf *t = data;
-    if (t->failed || text_grow(t, size) != 0) {
-        t->failed = 1;
-        return -1;
-    }
-    memcpy(t->data + t->len, buffer, size);
-    t->len += size;
-    t->data[t->len] = '\0';
-    return 0;
-}
-
 engsched_rc es_json_text(engsched *db, const json_t *doc, size_t flags, char **out)
 {
-    text_buf t = {NULL, 0, 0, 0};
     /* jansson fails only for memory (its own or ours) on a valid tree. */
-    if (json_dump_callback(doc, text_append, &t, flags) != 0 || t.failed ||
-        (t.data == NULL && text_append("", 0, &t) != 0)) {
-        es_free(t.data);
+    char *text = es_json_dump(doc, flags);
+    if (text == NULL)
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory writing JSON");
-    }
-    *out = t.data;
+    *out = text;
     return ENGSCHED_OK;
 }
 
