@@ -261,3 +261,27 @@ engsched_rc engsched_events_last_seq(engsched *db, int64_t *out_seq)
         *out_seq = seq;
     return rc;
 }
+
+/* Documents kept in memory per transaction: 1,024 documents of about
+ * 250 bytes; past them the transaction notes the range of sequence numbers,
+ * read back after commit (delivery/events.c says why). */
+#define ES_EVENT_QUEUE_MAX 1024
+
+engsched_rc es_event_queue(engsched *db, const engsched_rec_event *ev)
+{
+    if (db->spilled.last != 0 || db->pending_count >= ES_EVENT_QUEUE_MAX) {
+        db->spilled.last = ev->seq; /* .after is the last seq queued */
+        return ENGSCHED_OK;
+    }
+    es_pending_event *grown =
+        es_grow(db->pending, &db->pending_cap, db->pending_count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    db->pending = grown;
+    char *json = es_event_text(ev);
+    if (json == NULL)
+        return ENGSCHED_ENOMEM;
+    db->pending[db->pending_count++].json = json;
+    db->spilled.after = ev->seq;
+    return ENGSCHED_OK;
+}

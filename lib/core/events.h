@@ -30,15 +30,10 @@ char *es_event_text(const engsched_rec_event *ev);
  * stored details are not a JSON object, ENOMEM when out of memory. */
 json_t *es_event_document(const engsched_rec_event *ev, engsched_rc *rc);
 
-/* --- delivery after commit (event_delivery.c) --- */
-
 /* Queue an appended event for the host's callback (only with on_event):
  * its document in memory, or past ES_EVENT_QUEUE_MAX its seq in
  * db->spilled. ENOMEM or OK. */
 engsched_rc es_event_queue(engsched *db, const engsched_rec_event *ev);
-/* After commit, from the dispatcher: read the events of @p range back
- * from the store in chunks and hand each to on_event, in seq order. */
-void es_event_deliver_range(engsched *db, es_event_range range);
 
 /* Whether a failed json_loads() ran out of memory. jansson 2.14's loader
  * never sets json_error_out_of_memory: when an allocation fails it returns

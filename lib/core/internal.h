@@ -31,7 +31,19 @@ typedef struct es_pending_mail {
     engsched_id user;
 } es_pending_mail;
 
-/* A batch (batch.c): the handle's operations share one write transaction,
+/* What committed transactions owe the host, handed from the commit
+ * (core/txn.c) to delivery (delivery/deliver.c), which empties it. */
+typedef struct es_committed {
+    es_pending_event *events;
+    size_t event_count;
+    size_t event_cap;
+    es_event_range spilled;
+    es_pending_mail *mail;
+    size_t mail_count;
+    size_t mail_cap;
+} es_committed;
+
+/* A batch (core/txn.c): the handle's operations share one write transaction,
  * each write operation in a savepoint of its own. */
 typedef enum es_batch_state {
     ES_BATCH_NONE = 0,
@@ -62,6 +74,7 @@ struct engsched {
     size_t mail_count;
     size_t mail_cap;
     es_event_range spilled; /* this transaction's events not in pending */
+    es_committed committed; /* committed, not yet delivered */
     es_batch_state batch;
     es_batch_op batch_op;
     size_t batch_events;  /* pending_count when the write operation began */
@@ -103,9 +116,11 @@ void es_log(engsched *db, engsched_log_level level, const char *fmt, ...)
 #endif
     ;
 
-/* --- transactions and events (txn.c) --- */
+/* --- transactions and batches (txn.c) --- */
 engsched_rc es_begin(engsched *db, int write);
-/* Commit, then hand queued events to the host; on failure roll back. */
+/* Commit; on failure roll back. The events and mail the transaction
+ * queued move to db->committed, for delivery/ to hand to the host: the
+ * commit itself calls no callback. */
 engsched_rc es_commit(engsched *db);
 /* Roll back and drop queued events (ending a batch, if one is open);
  * keeps the handle's error as it is. */
@@ -116,8 +131,10 @@ engsched_rc es_finish(engsched *db, engsched_rc rc);
 int64_t es_now(engsched *db);
 /* Drop the events queued after the first @p keep (a failed operation's). */
 void es_drop_events_after(engsched *db, size_t keep);
+/* Free what db->committed holds (closing the handle). */
+void es_committed_release(es_committed *c);
 
-/* --- batches (batch.c) --- */
+/* --- batches (txn.c) --- */
 /* es_begin and es_finish inside a batch: a write operation runs in a
  * savepoint, a read in the batch's transaction as it stands. */
 engsched_rc es_batch_op_begin(engsched *db, int write);

@@ -175,6 +175,7 @@ engsched_rc engsched_close(engsched *db)
     db->storage->free(db->storage);
     es_free(db->pending);
     es_free(db->mail);
+    es_committed_release(&db->committed);
     es_free(db);
     es_alloc_unpin();
     return ENGSCHED_OK;

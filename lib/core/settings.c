@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "util/dates.h"
-#include "core/events.h"
 #include "core/settings.h"
 #include "core/validate.h"
 
@@ -195,48 +194,13 @@ engsched_rc es_today(engsched *db, int64_t now, int32_t *out_day)
     return rc;
 }
 
-engsched_rc engsched_setting_set(engsched *db, engsched_id actor, const char *key,
-                                 const char *value)
+int es_setting_known(const char *key) { return key != NULL && find_setting(key) != NULL; }
+
+engsched_rc es_setting_check(engsched *db, const char *key, const char *value)
 {
-    ES_CHECK_DB(db);
-    if (key == NULL)
-        return es_fail(db, ENGSCHED_EINVAL, "key: must not be NULL");
     const setting_def *def = find_setting(key);
     if (def == NULL)
         return es_fail(db, ENGSCHED_EINVAL, "key: unknown setting \"%s\"", key);
     engsched_rc rc = es_check_text(db, key, value, 0, ES_SETTING_MAX, ES_TEXT_LINE);
-    if (rc != ENGSCHED_OK || (rc = def->check(db, key, value)) != ENGSCHED_OK)
-        return rc;
-    if ((rc = es_begin(db, 1)) != ENGSCHED_OK)
-        return rc;
-    es_actor who;
-    rc = es_require_admin(db, actor, &who);
-    if (rc == ENGSCHED_OK) {
-        rc = db->storage->setting_set(db->storage, key, value);
-        if (rc != ENGSCHED_OK)
-            es_storage_fail(db, rc, "writing a setting");
-    }
-    if (rc == ENGSCHED_OK)
-        rc = es_emit(db, actor, 0, "settings.changed", 0, 0,
-                     json_pack("{s:s, s:s}", "key", key, "value", value));
-    return es_finish(db, rc);
-}
-
-engsched_rc engsched_setting_get(engsched *db, const char *key, char **out_value)
-{
-    ES_CHECK_DB(db);
-    if (key == NULL || out_value == NULL)
-        return es_fail(db, ENGSCHED_EINVAL, "%s: must not be NULL", key ? "out_value" : "key");
-    if (find_setting(key) == NULL)
-        return es_fail(db, ENGSCHED_EINVAL, "key: unknown setting \"%s\"", key);
-    engsched_rc rc = es_begin(db, 0);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    char *value = NULL;
-    rc = es_finish(db, es_setting_read(db, key, &value));
-    if (rc == ENGSCHED_OK)
-        *out_value = value;
-    else
-        es_free(value);
-    return rc;
+    return rc != ENGSCHED_OK ? rc : def->check(db, key, value);
 }

@@ -11,6 +11,10 @@
  * memory (es_free). */
 engsched_rc es_setting_read(engsched *db, const char *key, char **out);
 engsched_rc es_setting_int(engsched *db, const char *key, int64_t *out);
+/* Whether @p key is a setting the library knows. */
+int es_setting_known(const char *key);
+/* Validate a value for @p key (EINVAL naming the key, or OK). */
+engsched_rc es_setting_check(engsched *db, const char *key, const char *value);
 /* Today's day number in the tenant time zone at @now. */
 engsched_rc es_today(engsched *db, int64_t now, int32_t *out_day);
 

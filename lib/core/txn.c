@@ -1,11 +1,28 @@
 /* Transactions: every operation is one storage transaction together with
- * its events; the host's event callback sees an event only after commit.
- * Inside a batch (batch.c) operations share the batch's transaction. */
+ * the events and mail it queues. Commit only commits: what the transaction
+ * queued moves to db->committed, and delivery/ hands it to the host after
+ * the operation (the host's callbacks never run inside core/).
+ *
+ * Batches: many operations of one handle in one write transaction. The
+ * batch holds the write transaction from engsched_batch_begin() to
+ * engsched_batch_commit() or engsched_batch_rollback() (ops/batch.c).
+ * Inside it es_begin() and es_finish() run the operation in a savepoint,
+ * released when it succeeds and rolled back to when it fails, so a refused
+ * operation changes nothing and the batch goes on; a read reads the
+ * batch's transaction as it stands, its uncommitted writes included. A
+ * failed operation drops what it queued (the counts taken at its
+ * savepoint); the batch's commit hands over the rest.
+ *
+ * When the storage cannot undo a failed operation (rollback_to() or the
+ * release after it fails) its writes may still be in the transaction,
+ * which therefore must never commit: the whole batch is rolled back at
+ * once and the batch is "broken" until the host ends it. Every call
+ * meanwhile fails with the code that broke it, so no operation the host
+ * meant for the batch can slip into a transaction of its own. */
+#include <stdio.h>
 #include <time.h>
 
-#include "core/events.h"
 #include "core/internal.h"
-#include "ops/invitations.h"
 
 int64_t es_now(engsched *db)
 {
@@ -24,10 +41,102 @@ void es_drop_events_after(engsched *db, size_t keep)
 
 static void drop_pending(engsched *db)
 {
-    es_invitation_drop(db);
+    db->mail_count = 0;
     es_drop_events_after(db, 0);
     db->spilled = (es_event_range){0, 0};
 }
+
+void es_committed_release(es_committed *c)
+{
+    for (size_t i = 0; i < c->event_count; i++)
+        es_free(c->events[i].json);
+    es_free(c->events);
+    es_free(c->mail);
+    *c = (es_committed){0};
+}
+
+/* --- batches: an operation in a savepoint ------------------------------ */
+
+engsched_rc es_refuse_in_batch(engsched *db, const char *operation)
+{
+    if (db->batch == ES_BATCH_NONE)
+        return ENGSCHED_OK;
+    return es_fail(db, ENGSCHED_EMISUSE,
+                   "%s runs in a transaction of its own and cannot be part of a batch; commit "
+                   "or roll back the batch first",
+                   operation);
+}
+
+/* The failed operation's writes could not be undone: roll everything back
+ * and keep the batch broken until the host ends it. */
+static engsched_rc break_batch(engsched *db, engsched_rc rc)
+{
+    es_storage_fail(db, rc, "undoing a failed operation of the batch");
+    snprintf(db->batch_why, sizeof db->batch_why, "%s", db->errmsg);
+    db->batch_rc = rc;
+    es_rollback(db);
+    db->batch = ES_BATCH_BROKEN;
+    return es_fail(db, rc, "%s; the whole batch was rolled back, end it with "
+                           "engsched_batch_rollback()",
+                   db->batch_why);
+}
+
+/* Undo a failed write operation: its writes, its events and its mail. */
+static engsched_rc undo_operation(engsched *db, engsched_rc rc)
+{
+    es_drop_events_after(db, db->batch_events);
+    db->spilled = db->batch_spilled; /* events past the queue, read back after commit */
+    if (db->batch_mail < db->mail_count)
+        db->mail_count = db->batch_mail;
+    es_storage_message_clear();
+    engsched_rc undo = db->storage->rollback_to(db->storage);
+    if (undo == ENGSCHED_OK)
+        undo = db->storage->release(db->storage);
+    return undo == ENGSCHED_OK ? rc : break_batch(db, undo);
+}
+
+engsched_rc es_batch_op_begin(engsched *db, int write)
+{
+    if (db->batch_op != ES_BATCH_OP_NONE)
+        return es_fail(db, ENGSCHED_EMISUSE, "an operation is already running on this handle "
+                                             "(is a callback using the handle?)");
+    if (db->batch == ES_BATCH_BROKEN)
+        return es_fail(db, db->batch_rc, "the batch was rolled back after an earlier failure "
+                                         "(%s); end it with engsched_batch_rollback()",
+                       db->batch_why);
+    if (write) {
+        es_storage_message_clear();
+        /* A savepoint that could not be opened holds nothing: this
+         * operation fails, the batch goes on. */
+        engsched_rc rc = db->storage->savepoint(db->storage);
+        if (rc != ENGSCHED_OK)
+            return es_storage_fail(db, rc, "opening a savepoint");
+        db->batch_events = db->pending_count;
+        db->batch_spilled = db->spilled;
+        db->batch_mail = db->mail_count;
+    }
+    db->batch_op = write ? ES_BATCH_OP_WRITE : ES_BATCH_OP_READ;
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_batch_op_finish(engsched *db, engsched_rc rc)
+{
+    int write = db->batch_op == ES_BATCH_OP_WRITE;
+    db->batch_op = ES_BATCH_OP_NONE;
+    if (!write)
+        return rc == ENGSCHED_OK ? es_ok(db) : rc;
+    if (rc != ENGSCHED_OK)
+        return undo_operation(db, rc);
+    es_storage_message_clear();
+    rc = db->storage->release(db->storage);
+    if (rc == ENGSCHED_OK)
+        return es_ok(db);
+    /* Not released: the savepoint is still there to undo the operation. */
+    es_storage_fail(db, rc, "releasing a savepoint");
+    return undo_operation(db, rc);
+}
+
+/* --- transactions ------------------------------------------------------ */
 
 engsched_rc es_begin(engsched *db, int write)
 {
@@ -60,25 +169,55 @@ void es_rollback(engsched *db)
     drop_pending(db);
 }
 
-/* Hand committed events to the host: the queue, then those read back from
- * the store (event_delivery.c). Both are taken off the handle first: mail
- * delivery before it runs read transactions of its own, whose rollback or
- * commit must neither drop nor deliver these events. The callback may not
- * use the handle (es_begin refuses while dispatching). */
-static void dispatch(engsched *db, es_pending_event *events, size_t count,
-                     es_event_range spilled)
+/* Move what the committed transaction queued to db->committed. Delivery
+ * empties it after every operation, so it is empty here but for a write
+ * that committed without delivering: then the events and mail are
+ * appended, and an older spilled range, which must stay this handle's
+ * own, is reported as undelivered rather than widened. */
+static void hand_over(engsched *db)
 {
-    db->dispatching = 1;
-    for (size_t i = 0; i < count; i++) {
-        if (db->opts.on_event != NULL)
-            db->opts.on_event(db->opts.event_ctx, events[i].json);
+    es_committed *c = &db->committed;
+    if (c->event_count == 0 && c->mail_count == 0 && c->spilled.last == 0) {
+        es_free(c->events);
+        es_free(c->mail);
+        *c = (es_committed){db->pending, db->pending_count, db->pending_cap, db->spilled,
+                            db->mail,    db->mail_count,    db->mail_cap};
+        db->pending = NULL;
+        db->mail = NULL;
+        db->pending_count = db->pending_cap = db->mail_count = db->mail_cap = 0;
+        db->spilled = (es_event_range){0, 0};
+        return;
     }
-    if (spilled.last != 0)
-        es_event_deliver_range(db, spilled);
-    db->dispatching = 0;
-    for (size_t i = 0; i < count; i++)
-        es_free(events[i].json);
-    es_free(events);
+    for (size_t i = 0; i < db->pending_count; i++) {
+        es_pending_event *grown = es_grow(c->events, &c->event_cap, c->event_count, sizeof *grown);
+        if (grown == NULL) {
+            es_log(db, ENGSCHED_LOG_ERROR, "out of memory: a committed event was not delivered");
+            es_free(db->pending[i].json);
+            continue;
+        }
+        c->events = grown;
+        c->events[c->event_count++] = db->pending[i];
+    }
+    db->pending_count = 0;
+    for (size_t i = 0; i < db->mail_count; i++) {
+        es_pending_mail *grown =
+            es_grow(c->mail, &c->mail_cap, c->mail_count, sizeof *grown);
+        if (grown == NULL) {
+            es_log(db, ENGSCHED_LOG_ERROR, "out of memory: an invitation was not sent");
+            continue;
+        }
+        c->mail = grown;
+        c->mail[c->mail_count++] = db->mail[i];
+    }
+    db->mail_count = 0;
+    if (db->spilled.last != 0) {
+        if (c->spilled.last != 0)
+            es_log(db, ENGSCHED_LOG_ERROR,
+                   "events after seq %lld up to %lld were committed but not delivered",
+                   (long long)c->spilled.after, (long long)c->spilled.last);
+        c->spilled = db->spilled;
+    }
+    db->spilled = (es_event_range){0, 0};
 }
 
 engsched_rc es_commit(engsched *db)
@@ -92,22 +231,7 @@ engsched_rc es_commit(engsched *db)
         return rc;
     }
     db->in_txn = 0;
-    es_pending_event *events = db->pending;
-    size_t count = db->pending_count;
-    es_event_range spilled = db->spilled;
-    db->pending = NULL;
-    db->pending_count = db->pending_cap = 0;
-    db->spilled = (es_event_range){0, 0};
-    /* Mail first: building it reads the store, which the event callback
-     * may not do. Neither can undo the commit. Marked as a whole, so no
-     * callback run meanwhile (mail, event, log) can open a batch; the
-     * reads that build the mail commit in here too, hence the restore. */
-    int delivering = db->delivering;
-    db->delivering = 1;
-    if (db->mail_count > 0)
-        es_invitation_deliver(db);
-    dispatch(db, events, count, spilled);
-    db->delivering = delivering;
+    hand_over(db);
     return ENGSCHED_OK;
 }
 

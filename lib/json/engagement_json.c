@@ -10,6 +10,7 @@
 #include "core/events.h"
 #include "rules/rules.h"
 #include "core/validate.h"
+#include "delivery/delivery.h"
 
 /* Bytes read from the store per file_read call when inlining a file: a
  * multiple of 3, so each chunk encodes to whole base64 quanta. */
@@ -567,14 +568,14 @@ engsched_rc engsched_engagement_json(engsched *db, engsched_id actor, engsched_i
     char *text = NULL;
     rc = es_engagement_open(db, actor, engagement, ES_OP_VIEW, 0, 0, &who, &e);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     rc = es_engagement_to_json(db, &refs, &e.rec, ES_EJSON_API, &doc);
     es_engagement_release(&e);
     es_refs_release(&refs);
     if (rc == ENGSCHED_OK)
         rc = es_json_text(db, doc, JSON_COMPACT | JSON_SORT_KEYS, &text);
     json_decref(doc);
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc != ENGSCHED_OK) {
         es_free(text);
         return rc;

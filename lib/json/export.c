@@ -9,6 +9,7 @@
 #include "json/engagement_json.h"
 #include "core/engagement_store.h"
 #include "core/view_scope.h"
+#include "delivery/delivery.h"
 
 /* Engagements read from the store per query: the rows are copied, then
  * rendered with their operators and files once the query is done. */
@@ -432,7 +433,7 @@ engsched_rc engsched_export_json(engsched *db, engsched_id actor, char **out_jso
     if (rc == ENGSCHED_OK)
         rc = es_json_text(db, x.doc, JSON_INDENT(2) | JSON_SORT_KEYS, &text);
     json_decref(x.doc);
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc != ENGSCHED_OK) {
         es_free(text);
         return rc;

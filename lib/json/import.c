@@ -14,6 +14,7 @@
 #include "rules/rules.h"
 #include "core/settings.h"
 #include "core/validate.h"
+#include "delivery/delivery.h"
 
 #define PATH_LEN 160
 #define IMPORT_FORMAT "engsched-export"
@@ -944,7 +945,7 @@ engsched_rc engsched_import_json(engsched *db, engsched_id actor, const char *js
             im.writing = 1;
             rc = pass(&im);
         }
-        rc = es_finish(db, rc);
+        rc = es_finish_and_deliver(db, rc);
     }
     size_t count = json_array_size(im.engagements);
     json_decref(doc);

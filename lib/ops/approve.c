@@ -3,6 +3,7 @@
 #include "util/dates.h"
 #include "core/engagement_store.h"
 #include "core/events.h"
+#include "delivery/delivery.h"
 
 #define APPROVE_FIELDS                                                                     \
     (ES_F_NAME | ES_F_DESCRIPTION | ES_F_TYPE | ES_F_LOCATION | ES_F_CONTACTS | ES_F_DATES |  \
@@ -25,7 +26,7 @@ engsched_rc engsched_approve(engsched *db, engsched_id actor, engsched_id engage
     es_engagement e;
     rc = es_engagement_open(db, actor, engagement, ES_OP_APPROVE, 0, version, &who, &e);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     int before = e.rec.status;
     if (in != NULL)
         rc = es_engagement_apply_input(db, &e, in);
@@ -45,5 +46,5 @@ engsched_rc engsched_approve(engsched *db, engsched_id actor, engsched_id engage
     if (rc == ENGSCHED_OK)
         rc = es_assign_input_operators(db, &who, &e, in, now);
     es_engagement_release(&e);
-    return es_finish(db, rc);
+    return es_finish_and_deliver(db, rc);
 }

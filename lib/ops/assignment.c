@@ -6,9 +6,10 @@
 #include "json/engagement_json.h"
 #include "core/engagement_store.h"
 #include "core/events.h"
-#include "ops/invitations.h"
+#include "core/invitation_state.h"
 #include "core/settings.h"
 #include "views/work_list.h"
+#include "delivery/delivery.h"
 
 /* Work that competes for the operator's days. */
 #define BUSY_STATUSES                                                                      \
@@ -138,7 +139,7 @@ engsched_rc engsched_assign(engsched *db, engsched_id actor, engsched_id engagem
             rc = assign_one(db, &who, &e, user, role, es_now(db), conflicts);
             es_engagement_release(&e);
         }
-        rc = es_finish(db, rc);
+        rc = es_finish_and_deliver(db, rc);
     }
     if (rc == ENGSCHED_OK && out_conflicts != NULL) {
         *out_conflicts = conflicts;
@@ -161,7 +162,7 @@ engsched_rc engsched_unassign(engsched *db, engsched_id actor, engsched_id engag
     es_engagement e;
     rc = es_engagement_open(db, actor, engagement, ES_OP_ASSIGN, 0, version, &who, &e);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     rc = db->storage->assignment_delete(db->storage, engagement, user);
     if (rc == ENGSCHED_ENOTFOUND)
         es_fail(db, rc, "operator: user %lld is not assigned to engagement %lld",
@@ -172,7 +173,7 @@ engsched_rc engsched_unassign(engsched *db, engsched_id actor, engsched_id engag
         rc = es_emit(db, actor, engagement, "operator.unassigned", e.rec.status, e.rec.status,
                      json_pack("{s:I}", "user", (json_int_t)user));
     es_engagement_release(&e);
-    return es_finish(db, rc);
+    return es_finish_and_deliver(db, rc);
 }
 
 engsched_rc engsched_operator_conflicts(engsched *db, engsched_id actor, engsched_id engagement,
@@ -196,7 +197,7 @@ engsched_rc engsched_operator_conflicts(engsched *db, engsched_id actor, engsche
                                      e.rec.end_day, conflicts);
             es_engagement_release(&e);
         }
-        rc = es_finish(db, rc);
+        rc = es_finish_and_deliver(db, rc);
     }
     if (rc != ENGSCHED_OK) {
         engsched_work_list_free(conflicts);

@@ -1,6 +1,7 @@
 /* The audit trail: an engagement's events, read back as JSON. */
 #include "core/engagement_store.h"
 #include "core/events.h"
+#include "delivery/delivery.h"
 
 #define AUDIT_PAGE 256
 
@@ -65,7 +66,7 @@ engsched_rc engsched_events_json(engsched *db, engsched_id actor, engsched_id en
         es_engagement_release(&e);
         rc = read_trail(db, engagement, array);
     }
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK && (text = es_json_dump(array, JSON_COMPACT)) == NULL)
         rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory rendering events");
     if (rc == ENGSCHED_OK)

@@ -1,8 +1,9 @@
 /* Cancel: the end of an engagement that will not happen. Final. */
 #include "core/engagement_store.h"
 #include "core/events.h"
-#include "ops/invitations.h"
+#include "core/invitation_state.h"
 #include "core/validate.h"
+#include "delivery/delivery.h"
 
 engsched_rc engsched_cancel(engsched *db, engsched_id actor, engsched_id engagement,
                             int64_t version, const char *reason)
@@ -20,7 +21,7 @@ engsched_rc engsched_cancel(engsched *db, engsched_id actor, engsched_id engagem
     es_engagement e;
     rc = es_engagement_open(db, actor, engagement, ES_OP_CANCEL, 0, version, &who, &e);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     int before = e.rec.status;
     e.rec.status = ENGSCHED_STATUS_CANCELED;
     rc = es_engagement_set_text(db, &e.rec.cancel_reason, reason ? reason : "");
@@ -32,5 +33,5 @@ engsched_rc engsched_cancel(engsched *db, engsched_id actor, engsched_id engagem
         rc = es_emit(db, actor, engagement, "engagement.canceled", before, e.rec.status,
                      json_pack("{s:s}", "reason", e.rec.cancel_reason));
     es_engagement_release(&e);
-    return es_finish(db, rc);
+    return es_finish_and_deliver(db, rc);
 }

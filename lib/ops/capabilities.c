@@ -1,5 +1,6 @@
 /* The capabilities query: one call tells a UI which buttons to draw. */
 #include "core/engagement_store.h"
+#include "delivery/delivery.h"
 
 engsched_rc engsched_capabilities(engsched *db, engsched_id actor, engsched_id engagement,
                                   unsigned int *out_actions)
@@ -18,7 +19,7 @@ engsched_rc engsched_capabilities(engsched *db, engsched_id actor, engsched_id e
     if (rc == ENGSCHED_OK)
         rc = es_engagement_read(db, engagement, &e);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     rc = es_actor_has_access(db, &who, e.rec.client, &access);
     if (rc == ENGSCHED_OK && !access)
         rc = es_fail(db, ENGSCHED_ENOTFOUND, "engagement %lld not found", (long long)engagement);
@@ -27,7 +28,7 @@ engsched_rc engsched_capabilities(engsched *db, engsched_id actor, engsched_id e
                                           (engsched_status)e.rec.status,
                                           (engsched_report_status)e.rec.report_status);
     es_engagement_release(&e);
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK)
         *out_actions = actions;
     return rc;

@@ -4,6 +4,7 @@
 
 #include "core/events.h"
 #include "core/validate.h"
+#include "delivery/delivery.h"
 
 static engsched_rc check_key(engsched *db, const char *field, const char *key)
 {
@@ -29,7 +30,7 @@ static engsched_rc find_by_key(engsched *db, find_fn find, const char *noun, con
         es_fail(db, rc, "%s with %s \"%s\" not found", noun, field, key);
     else if (rc != ENGSCHED_OK)
         es_storage_fail(db, rc, "looking a name up");
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK)
         *out_id = id;
     return rc;
@@ -59,7 +60,7 @@ engsched_rc engsched_client_upsert(engsched *db, engsched_id actor, const char *
         rc = es_emit(db, actor, 0, created ? "client.created" : "client.updated", 0, 0,
                      json_pack("{s:I, s:s, s:s}", "client", (json_int_t)id, "host_key",
                                host_key, "name", name));
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK && out_id != NULL)
         *out_id = id;
     return rc;
@@ -88,7 +89,7 @@ engsched_rc engsched_client_name(engsched *db, engsched_id client, char **out_na
         es_storage_fail(db, rc, "reading a client");
     else if ((name = es_strdup(rec.name)) == NULL)
         rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory reading a client");
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK)
         *out_name = name;
     else
@@ -145,7 +146,7 @@ engsched_rc engsched_user_upsert(engsched *db, engsched_id actor, const char *ho
                      json_pack("{s:I, s:s, s:I, s:b}", "user", (json_int_t)id, "host_key",
                                host_key, "role", (json_int_t)role, "all_clients",
                                (flags & ENGSCHED_USER_ALL_CLIENTS) != 0));
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK && out_id != NULL)
         *out_id = id;
     return rc;
@@ -172,7 +173,7 @@ engsched_rc engsched_user_permissions(engsched *db, engsched_id user,
     rc = es_actor_load(db, user, &who);
     if (rc == ENGSCHED_ENOTFOUND)
         es_fail(db, rc, "user: user %lld not found", (long long)user);
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK)
         *out_permissions = who.permissions;
     return rc;
@@ -209,7 +210,7 @@ static engsched_rc change_access(engsched *db, engsched_id actor, engsched_id us
         rc = es_emit(db, actor, 0, grant ? "access.granted" : "access.revoked", 0, 0,
                      json_pack("{s:I, s:I}", "user", (json_int_t)user, "client",
                                (json_int_t)client));
-    return es_finish(db, rc);
+    return es_finish_and_deliver(db, rc);
 }
 
 engsched_rc engsched_access_grant(engsched *db, engsched_id actor, engsched_id user,
@@ -256,7 +257,7 @@ engsched_rc engsched_role_create(engsched *db, engsched_id actor, const char *na
         rc = es_emit(db, actor, 0, "role.created", 0, 0,
                      json_pack("{s:I, s:s, s:I}", "role", (json_int_t)id, "name", name,
                                "permissions", (json_int_t)permissions));
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK && out_id != NULL)
         *out_id = id;
     return rc;
@@ -282,7 +283,7 @@ engsched_rc engsched_role_set_permissions(engsched *db, engsched_id actor, engsc
         rc = es_emit(db, actor, 0, "role.updated", 0, 0,
                      json_pack("{s:I, s:I}", "role", (json_int_t)role, "permissions",
                                (json_int_t)permissions));
-    return es_finish(db, rc);
+    return es_finish_and_deliver(db, rc);
 }
 
 engsched_rc engsched_role_find(engsched *db, const char *name, engsched_id *out_id)
@@ -325,7 +326,7 @@ engsched_rc engsched_user_info(engsched *db, engsched_id user, char **out_host_k
         if (failed)
             rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory reading user %lld", (long long)user);
     }
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc != ENGSCHED_OK) {
         es_free(key);
         es_free(email);
@@ -359,7 +360,7 @@ engsched_rc engsched_role_permissions(engsched *db, engsched_id role, unsigned i
         es_fail(db, rc, "role: role %lld not found", (long long)role);
     else if (rc != ENGSCHED_OK)
         es_storage_fail(db, rc, "reading a role");
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK)
         *out_permissions = rec.permissions;
     return rc;

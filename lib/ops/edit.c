@@ -5,7 +5,8 @@
 #include "util/dates.h"
 #include "core/engagement_store.h"
 #include "core/events.h"
-#include "ops/invitations.h"
+#include "core/invitation_state.h"
+#include "delivery/delivery.h"
 
 #define EDIT_FIELDS                                                                        \
     (ES_F_NAME | ES_F_DESCRIPTION | ES_F_TYPE | ES_F_LOCATION | ES_F_CONTACTS | ES_F_DATES |  \
@@ -50,7 +51,7 @@ engsched_rc engsched_edit(engsched *db, engsched_id actor, engsched_id engagemen
     es_engagement e;
     rc = es_engagement_open(db, actor, engagement, ES_OP_EDIT, 0, version, &who, &e);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     int before = e.rec.status;
     /* What an invitation shows: a change re-sends it with a higher SEQUENCE. */
     int32_t old_start = e.rec.start_day, old_end = e.rec.end_day;
@@ -79,5 +80,5 @@ engsched_rc engsched_edit(engsched *db, engsched_id actor, engsched_id engagemen
                                e.rec.name, "start", start, "end", end));
     }
     es_engagement_release(&e);
-    return es_finish(db, rc);
+    return es_finish_and_deliver(db, rc);
 }

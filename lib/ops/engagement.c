@@ -2,6 +2,7 @@
  * operators, read in one transaction. */
 #include "util/dates.h"
 #include "core/engagement_store.h"
+#include "delivery/delivery.h"
 
 typedef struct snapshot_operator {
     engsched_id user;
@@ -64,7 +65,7 @@ engsched_rc engsched_engagement_get(engsched *db, engsched_id actor, engsched_id
         else if (rc != ENGSCHED_OK)
             es_storage_fail(db, rc, "reading operators");
     }
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
 out:
     if (rc != ENGSCHED_OK) {
         engsched_engagement_free(snap);

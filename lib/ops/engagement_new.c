@@ -4,6 +4,7 @@
 #include "util/dates.h"
 #include "core/engagement_store.h"
 #include "core/events.h"
+#include "delivery/delivery.h"
 
 engsched_rc es_input_check_owner(engsched *db, const engsched_input *in)
 {
@@ -100,13 +101,13 @@ engsched_rc es_engagement_new(engsched *db, engsched_id actor, const engsched_in
     es_engagement e;
     rc = insert_new(db, actor, in, op, now, &who, &e);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     engsched_id id = e.rec.id;
     rc = es_attach_input_files(db, &who, &e, in, now);
     if (rc == ENGSCHED_OK)
         rc = es_assign_input_operators(db, &who, &e, in, now);
     es_engagement_release(&e);
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK && out_id != NULL)
         *out_id = id;
     return rc;

@@ -6,6 +6,7 @@
 #include "core/events.h"
 #include "core/settings.h"
 #include "core/validate.h"
+#include "delivery/delivery.h"
 
 typedef struct file_limits {
     int64_t max_bytes;
@@ -101,14 +102,14 @@ engsched_rc engsched_file_attach(engsched *db, engsched_id actor, engsched_id en
     int64_t existing = 0;
     rc = es_engagement_open(db, actor, engagement, ES_OP_FILE_ATTACH, 0, 0, &who, &e);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     if ((rc = read_limits(db, &limits)) == ENGSCHED_OK &&
         (rc = count_files(db, engagement, &existing)) == ENGSCHED_OK)
         rc = store_file(db, &who, &e, &limits, existing, name,
                         media_type ? media_type : "application/octet-stream", data, size,
                         es_now(db), out_file);
     es_engagement_release(&e);
-    return es_finish(db, rc);
+    return es_finish_and_deliver(db, rc);
 }
 
 /* The file's engagement, opened for op: the same visibility rules as the
@@ -158,14 +159,14 @@ engsched_rc engsched_file_read(engsched *db, engsched_id actor, engsched_id file
     size_t got = 0;
     rc = open_file(db, actor, file, ES_OP_FILE_READ, &who, &e, &meta);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     es_engagement_release(&e);
     if (size > 0) {
         rc = db->storage->file_read(db->storage, file, offset, buf, size, &got);
         if (rc != ENGSCHED_OK)
             es_storage_fail(db, rc, "reading file data");
     }
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK)
         *out_read = got;
     return rc;
@@ -182,7 +183,7 @@ engsched_rc engsched_file_delete(engsched *db, engsched_id actor, engsched_id fi
     engsched_rec_file meta;
     rc = open_file(db, actor, file, ES_OP_FILE_DELETE, &who, &e, &meta);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     json_t *details = json_pack("{s:I, s:s}", "file", (json_int_t)file, "name", meta.name);
     rc = db->storage->file_delete(db->storage, file);
     if (rc != ENGSCHED_OK) {
@@ -192,7 +193,7 @@ engsched_rc engsched_file_delete(engsched *db, engsched_id actor, engsched_id fi
         rc = es_emit(db, actor, e.rec.id, "file.deleted", e.rec.status, e.rec.status, details);
     }
     es_engagement_release(&e);
-    return es_finish(db, rc);
+    return es_finish_and_deliver(db, rc);
 }
 
 /* --- listing --- */
@@ -267,7 +268,7 @@ engsched_rc engsched_file_list_get(engsched *db, engsched_id actor, engsched_id 
         else if (rc != ENGSCHED_OK)
             es_storage_fail(db, rc, "listing files");
     }
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc != ENGSCHED_OK) {
         engsched_file_list_free(list);
         return rc;

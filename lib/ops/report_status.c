@@ -2,6 +2,7 @@
  * follows it through the mapping. */
 #include "core/engagement_store.h"
 #include "core/events.h"
+#include "delivery/delivery.h"
 
 engsched_rc engsched_report_set_status(engsched *db, engsched_id actor, engsched_id engagement,
                                        int64_t version, engsched_report_status status)
@@ -18,7 +19,7 @@ engsched_rc engsched_report_set_status(engsched *db, engsched_id actor, engsched
     es_engagement e;
     rc = es_engagement_open(db, actor, engagement, ES_OP_REPORT_STATUS, status, version, &who, &e);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     engsched_report_status from = (engsched_report_status)e.rec.report_status;
     int before = e.rec.status;
     if (!es_report_move_allowed(from, status)) {
@@ -39,7 +40,7 @@ engsched_rc engsched_report_set_status(engsched *db, engsched_id actor, engsched
                                engsched_report_status_name(from), "to",
                                engsched_report_status_name(status)));
     es_engagement_release(&e);
-    return es_finish(db, rc);
+    return es_finish_and_deliver(db, rc);
 }
 
 engsched_rc engsched_report_engagement(engsched *db, engsched_id actor, engsched_id report,
@@ -55,7 +56,7 @@ engsched_rc engsched_report_engagement(engsched *db, engsched_id actor, engsched
     es_actor who;
     rc = es_actor_load(db, actor, &who);
     if (rc != ENGSCHED_OK)
-        return es_finish(db, rc);
+        return es_finish_and_deliver(db, rc);
     rc = db->storage->report_engagement(db->storage, report, &engagement);
     if (rc == ENGSCHED_OK) {
         es_engagement e;
@@ -67,7 +68,7 @@ engsched_rc engsched_report_engagement(engsched *db, engsched_id actor, engsched
     }
     if (rc == ENGSCHED_ENOTFOUND)
         es_fail(db, rc, "report %lld not found", (long long)report);
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK)
         *out_engagement = engagement;
     return rc;

@@ -6,6 +6,7 @@
 #include "core/engagement_store.h"
 #include "core/events.h"
 #include "core/settings.h"
+#include "delivery/delivery.h"
 
 /* Due engagements are read in batches. Each batch asks the store for the
  * first due rows after the last id, which costs a pass over the due
@@ -104,7 +105,7 @@ engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *out_moved)
     while (rc == ENGSCHED_OK && more)
         rc = start_batch(db, batch, today, now, &after, &moved, &more);
     es_free(batch);
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK && out_moved != NULL)
         *out_moved = moved;
     return rc;

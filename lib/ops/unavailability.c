@@ -6,6 +6,7 @@
 #include "rules/rules.h"
 #include "core/validate.h"
 #include "views/work_list.h"
+#include "delivery/delivery.h"
 
 /* Own time always; with the permission of the operation, the time of
  * anyone the actor may see (DESIGN §4: the operators of Availability).
@@ -88,7 +89,7 @@ engsched_rc engsched_unavailability_add(engsched *db, engsched_id actor, engsche
                      json_pack("{s:I, s:I, s:s, s:s, s:s}", "unavailability", (json_int_t)id,
                                "user", (json_int_t)user, "start", start, "end", end, "reason",
                                reason));
-    rc = es_finish(db, rc);
+    rc = es_finish_and_deliver(db, rc);
     if (rc == ENGSCHED_OK && out_id != NULL)
         *out_id = id;
     return rc;
@@ -121,7 +122,7 @@ engsched_rc engsched_unavailability_remove(engsched *db, engsched_id actor,
         rc = es_emit(db, actor, 0, "unavailability.removed", 0, 0,
                      json_pack("{s:I, s:I}", "unavailability", (json_int_t)unavailability,
                                "user", (json_int_t)user));
-    return es_finish(db, rc);
+    return es_finish_and_deliver(db, rc);
 }
 
 engsched_rc engsched_unavailability_list(engsched *db, engsched_id actor, engsched_id user,
@@ -145,7 +146,7 @@ engsched_rc engsched_unavailability_list(engsched *db, engsched_id actor, engsch
         /* No engagement status is asked for: only unavailability comes back. */
         if (rc == ENGSCHED_OK)
             rc = es_collect_work(db, &who, user, 0, 0, first, last, list);
-        rc = es_finish(db, rc);
+        rc = es_finish_and_deliver(db, rc);
     }
     if (rc != ENGSCHED_OK) {
         engsched_work_list_free(list);

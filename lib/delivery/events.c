@@ -27,32 +27,11 @@
  * all the same; delivery stops at the first failure, in order, and the
  * undelivered seq range is logged at ENGSCHED_LOG_ERROR (the audit trail,
  * engsched_events_json(), still has them). */
+#include "delivery/delivery.h"
 #include "core/events.h"
 
-/* Documents kept in memory per transaction: 1,024 documents of about
- * 250 bytes. */
-#define ES_EVENT_QUEUE_MAX 1024
 /* Events read back per read transaction. */
 #define ES_EVENT_CHUNK 256
-
-engsched_rc es_event_queue(engsched *db, const engsched_rec_event *ev)
-{
-    if (db->spilled.last != 0 || db->pending_count >= ES_EVENT_QUEUE_MAX) {
-        db->spilled.last = ev->seq; /* .after is the last seq queued */
-        return ENGSCHED_OK;
-    }
-    es_pending_event *grown =
-        es_grow(db->pending, &db->pending_cap, db->pending_count, sizeof *grown);
-    if (grown == NULL)
-        return ENGSCHED_ENOMEM;
-    db->pending = grown;
-    char *json = es_event_text(ev);
-    if (json == NULL)
-        return ENGSCHED_ENOMEM;
-    db->pending[db->pending_count++].json = json;
-    db->spilled.after = ev->seq;
-    return ENGSCHED_OK;
-}
 
 typedef struct chunk {
     char *json[ES_EVENT_CHUNK];
@@ -89,7 +68,7 @@ static engsched_rc read_chunk(engsched_storage *s, int64_t after, chunk *c)
     return rc;
 }
 
-void es_event_deliver_range(engsched *db, es_event_range range)
+static void deliver_range(engsched *db, es_event_range range)
 {
     int64_t after = range.after;
     engsched_rc rc = ENGSCHED_OK;
@@ -111,4 +90,19 @@ void es_event_deliver_range(engsched *db, es_event_range range)
                "on_event: %s (%s)",
                (long long)after, (long long)range.last, engsched_rc_name(rc),
                es_storage_message());
+}
+
+/* The queue, then the range read back from the store. The callback may not
+ * use the handle (es_begin refuses while dispatching). */
+void es_event_dispatch(engsched *db, const es_pending_event *events, size_t count,
+                       es_event_range spilled)
+{
+    if (db->opts.on_event == NULL)
+        return;
+    db->dispatching = 1;
+    for (size_t i = 0; i < count; i++)
+        db->opts.on_event(db->opts.event_ctx, events[i].json);
+    if (spilled.last != 0)
+        deliver_range(db, spilled);
+    db->dispatching = 0;
 }

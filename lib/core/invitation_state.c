@@ -1,0 +1,73 @@
+/* Invitation state in the change's transaction: every assignment, change
+ * of dates or name, unassignment and cancellation raises the operator's
+ * SEQUENCE, and the mail waits on the handle for delivery after commit. */
+#include "core/invitation_state.h"
+
+static engsched_rc queue_mail(engsched *db, engsched_id engagement, engsched_id user)
+{
+    for (size_t i = 0; i < db->mail_count; i++) {
+        if (db->mail[i].engagement == engagement && db->mail[i].user == user)
+            return ENGSCHED_OK; /* one message per commit carries the last state */
+    }
+    es_pending_mail *grown = es_grow(db->mail, &db->mail_cap, db->mail_count, sizeof *grown);
+    if (grown == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory queueing an invitation");
+    db->mail = grown;
+    db->mail[db->mail_count++] = (es_pending_mail){engagement, user};
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_invitation_touch(engsched *db, engsched_id engagement, engsched_id user,
+                                int cancel)
+{
+    engsched_rec_invitation rec;
+    engsched_rc rc = db->storage->invitation_get(db->storage, engagement, user, &rec);
+    if (rc == ENGSCHED_ENOTFOUND) {
+        if (cancel)
+            return ENGSCHED_OK; /* never invited: nothing to cancel */
+        rec = (engsched_rec_invitation){engagement, user, -1, 0, 0};
+    } else if (rc != ENGSCHED_OK) {
+        return es_storage_fail(db, rc, "reading an invitation");
+    } else if (cancel && rec.canceled) {
+        return ENGSCHED_OK;
+    }
+    rec.sequence++;
+    rec.canceled = cancel != 0;
+    rec.updated_at = es_now(db);
+    rc = db->storage->invitation_put(db->storage, &rec);
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "writing an invitation");
+    return db->opts.on_mail != NULL ? queue_mail(db, engagement, user) : ENGSCHED_OK;
+}
+
+typedef struct user_ids {
+    engsched_id *ids;
+    size_t count;
+    size_t cap;
+} user_ids;
+
+static engsched_rc collect_user(void *ctx, const engsched_rec_assignment *row)
+{
+    user_ids *u = ctx;
+    engsched_id *grown = es_grow(u->ids, &u->cap, u->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    u->ids = grown;
+    u->ids[u->count++] = row->user;
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_invitation_touch_all(engsched *db, engsched_id engagement, int cancel)
+{
+    user_ids users = {NULL, 0, 0};
+    /* Collected first: the backend is not called from its own row callback. */
+    engsched_rc rc = db->storage->assignment_list(db->storage, engagement, collect_user, &users);
+    if (rc == ENGSCHED_ENOMEM)
+        es_fail(db, rc, "out of memory listing operators");
+    else if (rc != ENGSCHED_OK)
+        es_storage_fail(db, rc, "listing operators");
+    for (size_t i = 0; rc == ENGSCHED_OK && i < users.count; i++)
+        rc = es_invitation_touch(db, engagement, users.ids[i], cancel);
+    es_free(users.ids);
+    return rc;
+}

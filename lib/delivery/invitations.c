@@ -1,0 +1,249 @@
+/* Invitation messages: built from the stored state (the engagement, the
+ * operator, the invitation's SEQUENCE and the tenant settings) by the
+ * calendar/ builders, and handed to the host's mail callback after the
+ * change that caused them committed. */
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar/ics.h"
+#include "calendar/imip.h"
+#include "core/settings.h"
+#include "delivery/delivery.h"
+#include "util/dates.h"
+
+void es_invitation_release(es_invitation *inv)
+{
+    es_free(inv->ics);
+    es_free(inv->mail);
+    es_free(inv->recipient);
+    memset(inv, 0, sizeof *inv);
+}
+
+/* Everything a message needs, copied out of the store. */
+typedef struct invitation_data {
+    es_engagement e;
+    engsched_rec_invitation state;
+    char *client_name;
+    char *email;
+    char *display_name;
+    char *organizer_email;
+    char *organizer_name;
+    char *domain;
+    char *engagement_url;
+    char *report_url;
+} invitation_data;
+
+static void data_release(invitation_data *d)
+{
+    es_engagement_release(&d->e);
+    es_free(d->client_name);
+    es_free(d->email);
+    es_free(d->display_name);
+    es_free(d->organizer_email);
+    es_free(d->organizer_name);
+    es_free(d->domain);
+    es_free(d->engagement_url);
+    es_free(d->report_url);
+}
+
+static engsched_rc copy_text(engsched *db, char **slot, const char *value)
+{
+    if ((*slot = es_strdup(value ? value : "")) == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory building an invitation");
+    return ENGSCHED_OK;
+}
+
+static engsched_rc load_people(engsched *db, engsched_id user, invitation_data *d)
+{
+    engsched_rec_client client;
+    engsched_rc rc = db->storage->client_get(db->storage, d->e.rec.client, &client);
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "reading the client");
+    if ((rc = copy_text(db, &d->client_name, client.name)) != ENGSCHED_OK)
+        return rc;
+    engsched_rec_user u;
+    if ((rc = db->storage->user_get(db->storage, user, &u)) != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "reading the operator");
+    if (u.email == NULL || u.email[0] == '\0')
+        return es_fail(db, ENGSCHED_EINVAL, "operator: user %lld has no e-mail address",
+                       (long long)user);
+    if ((rc = copy_text(db, &d->email, u.email)) != ENGSCHED_OK)
+        return rc;
+    return copy_text(db, &d->display_name, u.display_name);
+}
+
+static engsched_rc load_settings(engsched *db, invitation_data *d)
+{
+    engsched_rc rc = es_setting_read(db, "organizer_email", &d->organizer_email);
+    if (rc == ENGSCHED_OK)
+        rc = es_setting_read(db, "organizer_name", &d->organizer_name);
+    if (rc == ENGSCHED_OK)
+        rc = es_setting_read(db, "uid_domain", &d->domain);
+    if (rc == ENGSCHED_OK)
+        rc = es_setting_read(db, "engagement_url", &d->engagement_url);
+    if (rc == ENGSCHED_OK)
+        rc = es_setting_read(db, "report_url", &d->report_url);
+    if (rc == ENGSCHED_OK && d->organizer_email[0] == '\0')
+        rc = es_fail(db, ENGSCHED_EINVAL,
+                     "organizer_email: the setting is not set, invitations need an organizer");
+    return rc;
+}
+
+/* @p opened, when not NULL, is the engagement as the caller read it in
+ * this transaction: it is taken over (and left empty) instead of being
+ * read a second time. */
+static engsched_rc load_data(engsched *db, engsched_id engagement, engsched_id user,
+                             es_engagement *opened, invitation_data *d)
+{
+    memset(d, 0, sizeof *d);
+    engsched_rc rc = db->storage->invitation_get(db->storage, engagement, user, &d->state);
+    if (rc == ENGSCHED_ENOTFOUND)
+        return es_fail(db, rc, "no invitation of user %lld to engagement %lld",
+                       (long long)user, (long long)engagement);
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "reading an invitation");
+    if (opened != NULL) {
+        d->e = *opened;
+        memset(opened, 0, sizeof *opened);
+    } else if ((rc = es_engagement_read(db, engagement, &d->e)) != ENGSCHED_OK) {
+        return rc;
+    }
+    if ((rc = load_people(db, user, d)) == ENGSCHED_OK)
+        rc = load_settings(db, d);
+    return rc;
+}
+
+/* Replace every "{id}" of a URL template; "" when no template is set. */
+static char *expand_url(const char *pattern, engsched_id id)
+{
+    char number[24];
+    snprintf(number, sizeof number, "%lld", (long long)id);
+    size_t count = 0;
+    for (const char *p = strstr(pattern, "{id}"); p; p = strstr(p + 4, "{id}"))
+        count++;
+    size_t len = strlen(pattern) + count * strlen(number);
+    char *out = es_malloc(len + 1);
+    if (out == NULL)
+        return NULL;
+    char *w = out;
+    for (const char *p = pattern; *p;) {
+        if (strncmp(p, "{id}", 4) == 0) {
+            memcpy(w, number, strlen(number));
+            w += strlen(number);
+            p += 4;
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+static char *describe(const invitation_data *d, const char *engagement_link,
+                      const char *report_link)
+{
+    char start[ES_DATE_LEN], end[ES_DATE_LEN];
+    es_date_format(d->e.rec.start_day, start);
+    es_date_format(d->e.rec.end_day, end);
+    return es_asprintf("%s for %s, %s to %s.%s%s%s%s%s", d->e.rec.name, d->client_name, start,
+                       end, d->state.canceled ? "\nThis invitation is canceled." : "",
+                       engagement_link[0] ? "\nEngagement: " : "", engagement_link,
+                       report_link[0] ? "\nReport: " : "", report_link);
+}
+
+static engsched_rc render(engsched *db, const invitation_data *d, engsched_id user,
+                          es_invitation *out)
+{
+    char uid[160], message_id[128], err[256] = "";
+    snprintf(uid, sizeof uid, "engagement-%lld-operator-%lld@%s", (long long)d->e.rec.id,
+             (long long)user, d->domain);
+    snprintf(message_id, sizeof message_id, "engsched-%lld-%lld-%lld", (long long)d->e.rec.id,
+             (long long)user, (long long)d->state.sequence);
+    char *engagement_link = expand_url(d->engagement_url, d->e.rec.id);
+    char *report_link = d->e.rec.report && d->report_url[0]
+                            ? expand_url(d->report_url, d->e.rec.report)
+                            : es_strdup("");
+    char *summary = es_asprintf("%s: %s", d->client_name, d->e.rec.name);
+    char *text = engagement_link && report_link ? describe(d, engagement_link, report_link)
+                                                : NULL;
+    const char *prefix = d->state.canceled       ? "Canceled: "
+                         : d->state.sequence == 0 ? "Invitation: "
+                                                  : "Updated invitation: ";
+    char *subject = summary ? es_asprintf("%s%s", prefix, summary) : NULL;
+    engsched_rc rc = ENGSCHED_ENOMEM;
+    if (engagement_link == NULL || report_link == NULL || summary == NULL || text == NULL ||
+        subject == NULL) {
+        es_fail(db, rc, "out of memory building an invitation");
+        goto out;
+    }
+    int64_t now = es_now(db);
+    es_ics_event ev = {uid,           d->state.sequence,  now,
+                       d->e.rec.start_day, d->e.rec.end_day, summary,
+                       text,          engagement_link[0] ? engagement_link : NULL,
+                       d->organizer_email, d->organizer_name, d->email,
+                       d->display_name, d->state.canceled};
+    es_ics_method method = d->state.canceled ? ES_ICS_CANCEL : ES_ICS_REQUEST;
+    rc = es_ics_build(method, &ev, 1, &out->ics, err, sizeof err);
+    if (rc != ENGSCHED_OK) {
+        es_fail(db, rc, "invitation of user %lld to engagement %lld: %s", (long long)user,
+                (long long)d->e.rec.id, err);
+        goto out;
+    }
+    es_imip_message m = {d->organizer_email, d->organizer_name, d->email, d->display_name,
+                         subject, text, out->ics,
+                         d->state.canceled ? "CANCEL" : "REQUEST", now, message_id, d->domain};
+    rc = es_imip_build(&m, &out->mail, &out->mail_len, err, sizeof err);
+    if (rc == ENGSCHED_OK && (out->recipient = es_strdup(d->email)) == NULL)
+        rc = ENGSCHED_ENOMEM;
+    if (rc != ENGSCHED_OK)
+        es_fail(db, rc, "invitation mail of user %lld to engagement %lld: %s", (long long)user,
+                (long long)d->e.rec.id, rc == ENGSCHED_ENOMEM ? "out of memory" : err);
+out:
+    es_free(engagement_link);
+    es_free(report_link);
+    es_free(summary);
+    es_free(text);
+    es_free(subject);
+    if (rc != ENGSCHED_OK)
+        es_invitation_release(out);
+    return rc;
+}
+
+/* In a transaction: the invitation as it stands in the store. @p opened
+ * as for load_data(). */
+engsched_rc es_invitation_build(engsched *db, engsched_id engagement, engsched_id user,
+                                es_engagement *opened, es_invitation *out)
+{
+    invitation_data d;
+    memset(out, 0, sizeof *out);
+    engsched_rc rc = load_data(db, engagement, user, opened, &d);
+    if (rc == ENGSCHED_OK)
+        rc = render(db, &d, user, out);
+    data_release(&d);
+    return rc;
+}
+
+void es_invitation_deliver(engsched *db, const es_pending_mail *queue, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        es_invitation inv;
+        memset(&inv, 0, sizeof inv);
+        engsched_rc rc = es_begin(db, 0);
+        if (rc == ENGSCHED_OK)
+            rc = es_finish(db, es_invitation_build(db, queue[i].engagement, queue[i].user,
+                                                   NULL, &inv));
+        if (rc != ENGSCHED_OK) {
+            es_invitation_release(&inv);
+            es_log(db, ENGSCHED_LOG_ERROR, "invitation not sent: %s", db->errmsg);
+            continue;
+        }
+        if (db->opts.on_mail(db->opts.mail_ctx, queue[i].engagement, queue[i].user, inv.recipient,
+                             inv.mail, inv.mail_len) != 0)
+            es_log(db, ENGSCHED_LOG_ERROR,
+                   "the mail callback refused the invitation of user %lld to engagement %lld; "
+                   "engsched_invitation_mail() rebuilds it for a retry",
+                   (long long)queue[i].user, (long long)queue[i].engagement);
+        es_invitation_release(&inv);
+    }
+}
+
