@@ -3,12 +3,12 @@
  * values and quotes parameters; what libical cannot make safe is refused
  * here before it is handed over:
  *
- * - e-mail addresses must be an addr-spec (es_check_email); characters an
+ * - e-mail addresses must be an addr-spec (es_email_problem); characters an
  *   addr-spec allows but a mailto: URI does not are percent-encoded
  *   (RFC 6068 §2);
  * - URL values are written raw by libical, so a URL must be an RFC 3986
  *   URI (ASCII, no spaces or controls);
- * - names (CN parameters) must pass es_cn_name_problem (validate.h says
+ * - names (CN parameters) must pass es_cn_name_problem (util/text.h says
  *   which names libical cannot carry, and why); the setters refuse the
  *   same names, this is the last line of defence;
  * - TEXT values may hold any UTF-8 with tabs and line breaks (CRLF or a
@@ -32,8 +32,8 @@
 #include "util/alloc.h"
 #include "util/dates.h"
 #include "calendar/ics_fold.h"
-#include "core/internal.h"
-#include "core/validate.h"
+#include <engsched/engsched.h>
+#include "util/text.h"
 
 #define ICS_PRODID "-//libengsched//engsched " ENGSCHED_VERSION "//EN"
 #define ICS_UID_MAX 255
@@ -101,7 +101,7 @@ static engsched_rc check_email(const char *prefix, const char *field, const char
     if (has_cr_or_lf(email))
         return fail(err, err_size, ENGSCHED_EINVAL,
                     "%s%s: contains CR or LF, which is never passed on", prefix, field);
-    if (es_check_email(NULL, field, email) != ENGSCHED_OK)
+    if (es_email_problem(email) != NULL)
         return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: not an e-mail address (addr-spec)",
                     prefix, field);
     return ENGSCHED_OK;
@@ -143,7 +143,7 @@ static int uri_valid(const char *s)
 
 /* Characters of an addr-spec that a mailto: URI must percent-encode
  * (RFC 6068 §2: '%', the gen-delims but '@' and ':', and what a URI
- * cannot hold). es_check_email has admitted only atext, '.', '@' and
+ * cannot hold). es_email_problem has admitted only atext, '.', '@' and
  * domain characters. */
 static int mailto_escape(char c) { return c != '\0' && strchr("%/?#^`{|}", c) != NULL; }
 

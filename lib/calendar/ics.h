@@ -1,3 +1,5 @@
+/* calendar/: iCalendar, line folding, iMIP/MIME and time zones, pure
+ * builders over libical; includes util/ and rules/ only. */
 /* iCalendar objects built with libical (never by string concatenation).
  * Pure: inputs in, text out; no storage, no settings. */
 #ifndef ENGSCHED_ICS_H

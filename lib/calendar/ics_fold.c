@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "util/alloc.h"
-#include "core/validate.h"
+#include "util/text.h"
 
 /* Length of the content line starting at text[i] once unfolded, and the
  * index just past its CRLF. Returns 0 on a bare CR or LF. */

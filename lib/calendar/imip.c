@@ -31,8 +31,8 @@
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/dates.h"
-#include "core/internal.h"
-#include "core/validate.h"
+#include <engsched/engsched.h>
+#include "util/text.h"
 
 #define HEADER_WIDTH 78     /* RFC 5322 §2.1.1: SHOULD */
 #define WORD_OCTETS 45      /* UTF-8 octets per encoded-word, at most */
@@ -100,7 +100,7 @@ static engsched_rc check_address(const char *field, const char *email, char *err
     engsched_rc rc = check_header_text(field, email, 1, err, err_size);
     if (rc != ENGSCHED_OK)
         return rc;
-    if (es_check_email(NULL, field, email) != ENGSCHED_OK)
+    if (es_email_problem(email) != NULL)
         return fail(err, err_size, ENGSCHED_EINVAL, "%s: not an e-mail address (addr-spec)",
                     field);
     return ENGSCHED_OK;

@@ -5,6 +5,7 @@
 
 #include <libical/ical.h>
 
+#include "calendar/timezone.h"
 #include "util/dates.h"
 
 static icaltimezone *zone_lookup(const char *zone)

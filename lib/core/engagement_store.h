@@ -39,25 +39,4 @@ engsched_rc es_engagement_save_on(engsched *db, es_engagement *e, int64_t now, i
 /* Derive the status of a record that is about to be inserted. */
 engsched_rc es_engagement_derive(engsched *db, es_engagement *e, int64_t now);
 
-/* Assign the input's operators (create, approve): each must be an
- * operator with access to the engagement's client. */
-engsched_rc es_assign_input_operators(engsched *db, const es_actor *actor,
-                                      const es_engagement *e, const engsched_input *in,
-                                      int64_t now);
-/* Store the input's files (request, create), within the size and count
- * limits. */
-engsched_rc es_attach_input_files(engsched *db, const es_actor *actor, const es_engagement *e,
-                                  const engsched_input *in, int64_t now);
-
-
-
-/* Request and create: validate the input against the fields the operation
- * takes, check the actor against the input's client, insert the record
- * (with its report in Draft for create) and its event, then its files and
- * operators, all in one transaction. */
-engsched_rc es_engagement_new(engsched *db, engsched_id actor, const engsched_input *in, es_op op,
-                              unsigned int allowed_fields, engsched_id *out_id);
-
-/* A builder made on another handle is a programming error. */
-engsched_rc es_input_check_owner(engsched *db, const engsched_input *in);
 #endif

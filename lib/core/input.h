@@ -50,10 +50,4 @@ struct engsched_input {
 };
 
 /* Refuse fields an operation does not take, naming the first one. */
-engsched_rc es_input_only(engsched *db, const engsched_input *in, unsigned int allowed,
-                          const char *operation);
-/* Require fields an operation needs, naming the first one missing. */
-engsched_rc es_input_require(engsched *db, const engsched_input *in, unsigned int required,
-                             const char *operation);
-
 #endif

@@ -1,3 +1,6 @@
+/* core/: the handle (open, errors, transactions and batches, settings,
+ * access, events, the engagement store); includes util/, rules/,
+ * calendar/ and storage/, never views/ or above. */
 /* The scheduler handle and the helpers every operation shares. Nothing
  * here is exported; the public contract is include/engsched/. */
 #ifndef ENGSCHED_INTERNAL_H

@@ -17,8 +17,7 @@ static engsched_rc queue_mail(engsched *db, engsched_id engagement, engsched_id 
     return ENGSCHED_OK;
 }
 
-engsched_rc es_invitation_touch(engsched *db, engsched_id engagement, engsched_id user,
-                                int cancel)
+engsched_rc es_invitation_touch(engsched *db, engsched_id engagement, engsched_id user, int cancel)
 {
     engsched_rec_invitation rec;
     engsched_rc rc = db->storage->invitation_get(db->storage, engagement, user, &rec);

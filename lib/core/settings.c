@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar/timezone.h"
 #include "util/dates.h"
 #include "core/settings.h"
 #include "core/validate.h"

@@ -76,8 +76,9 @@ static engsched_rc break_batch(engsched *db, engsched_rc rc)
     db->batch_rc = rc;
     es_rollback(db);
     db->batch = ES_BATCH_BROKEN;
-    return es_fail(db, rc, "%s; the whole batch was rolled back, end it with "
-                           "engsched_batch_rollback()",
+    return es_fail(db, rc,
+                   "%s; the whole batch was rolled back, end it with "
+                   "engsched_batch_rollback()",
                    db->batch_why);
 }
 
@@ -98,11 +99,13 @@ static engsched_rc undo_operation(engsched *db, engsched_rc rc)
 engsched_rc es_batch_op_begin(engsched *db, int write)
 {
     if (db->batch_op != ES_BATCH_OP_NONE)
-        return es_fail(db, ENGSCHED_EMISUSE, "an operation is already running on this handle "
-                                             "(is a callback using the handle?)");
+        return es_fail(db, ENGSCHED_EMISUSE,
+                       "an operation is already running on this handle "
+                       "(is a callback using the handle?)");
     if (db->batch == ES_BATCH_BROKEN)
-        return es_fail(db, db->batch_rc, "the batch was rolled back after an earlier failure "
-                                         "(%s); end it with engsched_batch_rollback()",
+        return es_fail(db, db->batch_rc,
+                       "the batch was rolled back after an earlier failure "
+                       "(%s); end it with engsched_batch_rollback()",
                        db->batch_why);
     if (write) {
         es_storage_message_clear();
@@ -146,8 +149,9 @@ engsched_rc es_begin(engsched *db, int write)
     if (db->batch != ES_BATCH_NONE)
         return es_batch_op_begin(db, write);
     if (db->in_txn)
-        return es_fail(db, ENGSCHED_EMISUSE, "a transaction is already open on this handle "
-                                             "(is a callback using the handle?)");
+        return es_fail(db, ENGSCHED_EMISUSE,
+                       "a transaction is already open on this handle "
+                       "(is a callback using the handle?)");
     if (write && (db->opts.flags & ENGSCHED_OPEN_READONLY))
         return es_fail(db, ENGSCHED_EMISUSE, "the handle was opened read-only");
     es_storage_message_clear();
@@ -200,8 +204,7 @@ static void hand_over(engsched *db)
     }
     db->pending_count = 0;
     for (size_t i = 0; i < db->mail_count; i++) {
-        es_pending_mail *grown =
-            es_grow(c->mail, &c->mail_cap, c->mail_count, sizeof *grown);
+        es_pending_mail *grown = es_grow(c->mail, &c->mail_cap, c->mail_count, sizeof *grown);
         if (grown == NULL) {
             es_log(db, ENGSCHED_LOG_ERROR, "out of memory: an invitation was not sent");
             continue;

@@ -1,84 +1,8 @@
-/* Validation of names, free text, file names and e-mail addresses. */
-#include <stdint.h>
+/* Validation for setters: the text predicates of util/text.h with the
+ * message that names the field written into the handle. */
 #include <string.h>
 
 #include "core/validate.h"
-
-size_t es_utf8_char(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    if (len == 0)
-        return 0;
-    unsigned char c = p[0];
-    size_t n;
-    unsigned int cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 1;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 2;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 3;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len <= n)
-        return 0;
-    for (size_t k = 1; k <= n; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[k] & 0x3F);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n + 1;
-}
-
-int es_utf8_valid(const char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        /* Mostly ASCII: eight bytes at a time while none has the top bit. */
-        uint64_t word;
-        if (len - i >= sizeof word) {
-            memcpy(&word, s + i, sizeof word);
-            if ((word & UINT64_C(0x8080808080808080)) == 0) {
-                i += sizeof word;
-                continue;
-            }
-        }
-        size_t n = es_utf8_char(s + i, len - i);
-        if (n == 0)
-            return 0;
-        i += n;
-    }
-    return 1;
-}
-
-/* The first control character that the kind forbids, or -1. C1 controls
- * (U+0080–U+009F) count too: they break terminals and mail headers. */
-static long forbidden_control(const char *s, size_t len, es_text_kind kind)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = p[i];
-        if (c == 0x7F)
-            return (long)i;
-        if (c < 0x20) {
-            if (kind == ES_TEXT_MULTILINE && (c == '\t' || c == '\n' || c == '\r'))
-                continue;
-            return (long)i;
-        }
-        if (c == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
-            return (long)i;
-    }
-    return -1;
-}
 
 engsched_rc es_check_text(engsched *db, const char *field, const char *value, size_t min_len,
                           size_t max_len, es_text_kind kind)
@@ -93,7 +17,7 @@ engsched_rc es_check_text(engsched *db, const char *field, const char *value, si
                        field, len, max_len);
     if (!es_utf8_valid(value, len))
         return es_fail(db, ENGSCHED_EINVAL, "%s: not valid UTF-8", field);
-    long bad = forbidden_control(value, len, kind);
+    long bad = es_text_control_at(value, len, kind);
     if (bad >= 0)
         return es_fail(db, ENGSCHED_EINVAL, "%s: control character at byte %ld", field, bad);
     return ENGSCHED_OK;
@@ -104,102 +28,33 @@ engsched_rc es_check_file_name(engsched *db, const char *field, const char *name
     engsched_rc rc = es_check_text(db, field, name, 1, ES_NAME_MAX, ES_TEXT_LINE);
     if (rc != ENGSCHED_OK)
         return rc;
-    if (strchr(name, '/') != NULL || strchr(name, '\\') != NULL)
+    if (es_file_name_has_separator(name))
         return es_fail(db, ENGSCHED_EINVAL, "%s: must not contain a path separator", field);
-    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+    if (es_file_name_is_dots(name))
         return es_fail(db, ENGSCHED_EINVAL, "%s: \"%s\" is not a file name", field, name);
     return ENGSCHED_OK;
 }
 
-static int token_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           strchr("!#$&-^_.+", c) != NULL;
-}
-
-/* RFC 6838 type "/" subtype, with optional parameters not accepted: the
- * library writes the media type into MIME headers as it is. */
 engsched_rc es_check_media_type(engsched *db, const char *field, const char *type)
 {
     engsched_rc rc = es_check_text(db, field, type, 3, 127, ES_TEXT_LINE);
     if (rc != ENGSCHED_OK)
         return rc;
-    const char *slash = strchr(type, '/');
-    if (slash == NULL || slash == type || slash[1] == '\0')
+    if (!es_media_type_is_pair(type))
         return es_fail(db, ENGSCHED_EINVAL, "%s: \"%s\" is not type/subtype", field, type);
-    for (const char *p = type; *p; p++) {
-        if (p != slash && !token_char(*p))
-            return es_fail(db, ENGSCHED_EINVAL, "%s: invalid character in \"%s\"", field, type);
-    }
+    if (!es_media_type_chars_ok(type))
+        return es_fail(db, ENGSCHED_EINVAL, "%s: invalid character in \"%s\"", field, type);
     return ENGSCHED_OK;
 }
 
-static int atext(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
-}
-
-/* A pragmatic RFC 5321 addr-spec: dot-atom local part and a domain of
- * letters, digits, hyphens and dots. Anything that could end a header
- * line or start a new calendar property fails here. */
 engsched_rc es_check_email(engsched *db, const char *field, const char *email)
 {
     if (email == NULL)
         return es_fail(db, ENGSCHED_EINVAL, "%s: must not be NULL", field);
-    size_t len = strlen(email);
-    const char *at = strrchr(email, '@');
-    if (len < 3 || len > 254 || at == NULL || at == email || at[1] == '\0')
-        return es_fail(db, ENGSCHED_EINVAL, "%s: not an e-mail address", field);
-    if ((size_t)(at - email) > 64)
-        return es_fail(db, ENGSCHED_EINVAL, "%s: local part longer than 64 bytes", field);
-    for (const char *p = email; p < at; p++) {
-        if (!atext(*p))
-            return es_fail(db, ENGSCHED_EINVAL, "%s: invalid character in the local part",
-                           field);
-    }
-    if (email[0] == '.' || at[-1] == '.' || strstr(email, "..") != NULL)
-        return es_fail(db, ENGSCHED_EINVAL, "%s: misplaced dot", field);
-    const char *domain = at + 1;
-    if (domain[0] == '.' || domain[0] == '-' || email[len - 1] == '.' || email[len - 1] == '-')
-        return es_fail(db, ENGSCHED_EINVAL, "%s: invalid domain", field);
-    for (const char *p = domain; *p; p++) {
-        char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '.'))
-            return es_fail(db, ENGSCHED_EINVAL, "%s: invalid character in the domain", field);
-    }
+    const char *why = es_email_problem(email);
+    if (why != NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "%s: %s", field, why);
     return ENGSCHED_OK;
-}
-
-const char *es_cn_name_problem(const char *name)
-{
-    size_t len = strlen(name);
-    if (!es_utf8_valid(name, len))
-        return "not valid UTF-8";
-    if (strpbrk(name, "\r\n") != NULL)
-        return "contains CR or LF, which is never passed on";
-    if (forbidden_control(name, len, ES_TEXT_LINE) >= 0)
-        return "contains a control character";
-    if (len > 0 && name[len - 1] == '\\')
-        return "a name ending in a backslash cannot be carried in an iCalendar CN parameter";
-    for (const char *p = strchr(name, '^'); p != NULL; p = strchr(p + 1, '^')) {
-        switch (p[1]) {
-        case '^':
-            return "the sequence \"^^\" cannot be carried in an iCalendar CN parameter";
-        case 'n':
-            return "the sequence \"^n\" cannot be carried in an iCalendar CN parameter";
-        case 'N':
-            return "the sequence \"^N\" cannot be carried in an iCalendar CN parameter";
-        case '\'':
-            return "the sequence \"^'\" cannot be carried in an iCalendar CN parameter";
-        case '"':
-            return "the sequence \"^\"\" cannot be carried in an iCalendar CN parameter";
-        default:
-            break;
-        }
-    }
-    return NULL;
 }
 
 engsched_rc es_check_cn_name(engsched *db, const char *field, const char *name)

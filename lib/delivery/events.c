@@ -88,8 +88,7 @@ static void deliver_range(engsched *db, es_event_range range)
         es_log(db, ENGSCHED_LOG_ERROR,
                "events after seq %lld up to %lld were committed but not delivered to "
                "on_event: %s (%s)",
-               (long long)after, (long long)range.last, engsched_rc_name(rc),
-               es_storage_message());
+               (long long)after, (long long)range.last, engsched_rc_name(rc), es_storage_message());
 }
 
 /* The queue, then the range read back from the store. The callback may not

@@ -98,8 +98,8 @@ static engsched_rc load_data(engsched *db, engsched_id engagement, engsched_id u
     memset(d, 0, sizeof *d);
     engsched_rc rc = db->storage->invitation_get(db->storage, engagement, user, &d->state);
     if (rc == ENGSCHED_ENOTFOUND)
-        return es_fail(db, rc, "no invitation of user %lld to engagement %lld",
-                       (long long)user, (long long)engagement);
+        return es_fail(db, rc, "no invitation of user %lld to engagement %lld", (long long)user,
+                       (long long)engagement);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "reading an invitation");
     if (opened != NULL) {
@@ -145,8 +145,8 @@ static char *describe(const invitation_data *d, const char *engagement_link,
     char start[ES_DATE_LEN], end[ES_DATE_LEN];
     es_date_format(d->e.rec.start_day, start);
     es_date_format(d->e.rec.end_day, end);
-    return es_asprintf("%s for %s, %s to %s.%s%s%s%s%s", d->e.rec.name, d->client_name, start,
-                       end, d->state.canceled ? "\nThis invitation is canceled." : "",
+    return es_asprintf("%s for %s, %s to %s.%s%s%s%s%s", d->e.rec.name, d->client_name, start, end,
+                       d->state.canceled ? "\nThis invitation is canceled." : "",
                        engagement_link[0] ? "\nEngagement: " : "", engagement_link,
                        report_link[0] ? "\nReport: " : "", report_link);
 }
@@ -164,9 +164,8 @@ static engsched_rc render(engsched *db, const invitation_data *d, engsched_id us
                             ? expand_url(d->report_url, d->e.rec.report)
                             : es_strdup("");
     char *summary = es_asprintf("%s: %s", d->client_name, d->e.rec.name);
-    char *text = engagement_link && report_link ? describe(d, engagement_link, report_link)
-                                                : NULL;
-    const char *prefix = d->state.canceled       ? "Canceled: "
+    char *text = engagement_link && report_link ? describe(d, engagement_link, report_link) : NULL;
+    const char *prefix = d->state.canceled        ? "Canceled: "
                          : d->state.sequence == 0 ? "Invitation: "
                                                   : "Updated invitation: ";
     char *subject = summary ? es_asprintf("%s%s", prefix, summary) : NULL;
@@ -177,11 +176,19 @@ static engsched_rc render(engsched *db, const invitation_data *d, engsched_id us
         goto out;
     }
     int64_t now = es_now(db);
-    es_ics_event ev = {uid,           d->state.sequence,  now,
-                       d->e.rec.start_day, d->e.rec.end_day, summary,
-                       text,          engagement_link[0] ? engagement_link : NULL,
-                       d->organizer_email, d->organizer_name, d->email,
-                       d->display_name, d->state.canceled};
+    es_ics_event ev = {uid,
+                       d->state.sequence,
+                       now,
+                       d->e.rec.start_day,
+                       d->e.rec.end_day,
+                       summary,
+                       text,
+                       engagement_link[0] ? engagement_link : NULL,
+                       d->organizer_email,
+                       d->organizer_name,
+                       d->email,
+                       d->display_name,
+                       d->state.canceled};
     es_ics_method method = d->state.canceled ? ES_ICS_CANCEL : ES_ICS_REQUEST;
     rc = es_ics_build(method, &ev, 1, &out->ics, err, sizeof err);
     if (rc != ENGSCHED_OK) {
@@ -189,9 +196,17 @@ static engsched_rc render(engsched *db, const invitation_data *d, engsched_id us
                 (long long)d->e.rec.id, err);
         goto out;
     }
-    es_imip_message m = {d->organizer_email, d->organizer_name, d->email, d->display_name,
-                         subject, text, out->ics,
-                         d->state.canceled ? "CANCEL" : "REQUEST", now, message_id, d->domain};
+    es_imip_message m = {d->organizer_email,
+                         d->organizer_name,
+                         d->email,
+                         d->display_name,
+                         subject,
+                         text,
+                         out->ics,
+                         d->state.canceled ? "CANCEL" : "REQUEST",
+                         now,
+                         message_id,
+                         d->domain};
     rc = es_imip_build(&m, &out->mail, &out->mail_len, err, sizeof err);
     if (rc == ENGSCHED_OK && (out->recipient = es_strdup(d->email)) == NULL)
         rc = ENGSCHED_ENOMEM;
@@ -230,8 +245,8 @@ void es_invitation_deliver(engsched *db, const es_pending_mail *queue, size_t co
         memset(&inv, 0, sizeof inv);
         engsched_rc rc = es_begin(db, 0);
         if (rc == ENGSCHED_OK)
-            rc = es_finish(db, es_invitation_build(db, queue[i].engagement, queue[i].user,
-                                                   NULL, &inv));
+            rc = es_finish(db,
+                           es_invitation_build(db, queue[i].engagement, queue[i].user, NULL, &inv));
         if (rc != ENGSCHED_OK) {
             es_invitation_release(&inv);
             es_log(db, ENGSCHED_LOG_ERROR, "invitation not sent: %s", db->errmsg);
@@ -246,4 +261,3 @@ void es_invitation_deliver(engsched *db, const es_pending_mail *queue, size_t co
         es_invitation_release(&inv);
     }
 }
-

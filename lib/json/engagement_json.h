@@ -1,3 +1,5 @@
+/* json/: engagement JSON, export and import; includes delivery/ and
+ * below, never ops/. */
 /* Engagements as JSON (docs/json.md): the one function that turns a stored
  * engagement into a json_t, shared by engsched_engagement_json() and the
  * export, and the directory lookups both need to name users and clients

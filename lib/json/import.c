@@ -15,264 +15,11 @@
 #include "core/settings.h"
 #include "core/validate.h"
 #include "delivery/delivery.h"
+#include "json/import.h"
 
-#define PATH_LEN 160
 #define IMPORT_FORMAT "engsched-export"
 #define IMPORT_VERSION 1
 #define DEFAULT_MEDIA_TYPE "application/octet-stream"
-
-/* --- messages: "<path>: <what is wrong>" --- */
-
-#if defined(__GNUC__)
-#define ES_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define ES_PRINTF(f, a)
-#endif
-
-static engsched_rc failv(engsched *db, engsched_rc rc, const char *path, const char *fmt,
-                         va_list ap) ES_PRINTF(4, 0);
-static engsched_rc bad(engsched *db, const char *path, const char *fmt, ...) ES_PRINTF(3, 4);
-static engsched_rc too_big(engsched *db, const char *path, const char *fmt, ...) ES_PRINTF(3, 4);
-
-static engsched_rc failv(engsched *db, engsched_rc rc, const char *path, const char *fmt,
-                         va_list ap)
-{
-    char what[ES_ERRMSG_MAX];
-    vsnprintf(what, sizeof what, fmt, ap);
-    return es_fail(db, rc, "%s: %s", path, what);
-}
-
-static engsched_rc bad(engsched *db, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    engsched_rc rc = failv(db, ENGSCHED_EINVAL, path, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-static engsched_rc too_big(engsched *db, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    engsched_rc rc = failv(db, ENGSCHED_ETOOBIG, path, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-static engsched_rc oom(engsched *db)
-{
-    return es_fail(db, ENGSCHED_ENOMEM, "out of memory importing");
-}
-
-/* "<base>.<key>"; a path too long for the buffer is cut short (paths
- * name positions in a document for people, they are never parsed). */
-static const char *at(char buf[PATH_LEN], const char *base, const char *key)
-{
-    if (snprintf(buf, PATH_LEN, "%s%s%s", base, base[0] != '\0' ? "." : "", key) < 0)
-        buf[0] = '\0';
-    return buf;
-}
-
-/* "<base>.<key>[<index>]", cut short like at(). */
-static const char *item(char buf[PATH_LEN], const char *base, const char *key, size_t index)
-{
-    int n = snprintf(buf, PATH_LEN, "%s%s%s[%zu]", base, base[0] != '\0' ? "." : "", key,
-                     index);
-    if (n < 0)
-        buf[0] = '\0';
-    return buf;
-}
-
-/* --- the keys a document names --- */
-
-/* A role, client or user named by the document: defined in one of its
- * arrays (index ≥ 0) or found in the store (index -1). */
-typedef struct ref_entry {
-    const char *key; /* points into the document */
-    long index;
-    engsched_id id; /* store id: known for store entries, set when written */
-} ref_entry;
-
-typedef engsched_rc (*store_find_fn)(engsched_storage *s, const char *key, engsched_id *out_id);
-
-typedef struct ref_map {
-    ref_entry *v;
-    size_t count, cap;
-    const char *noun;    /* "role", "client key", "user key" */
-    const char *section; /* the document's array */
-} ref_map;
-
-static size_t map_lower(const ref_map *m, const char *key)
-{
-    size_t lo = 0, hi = m->count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(m->v[mid].key, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static ref_entry *map_find(const ref_map *m, const char *key)
-{
-    size_t pos = map_lower(m, key);
-    return pos < m->count && strcmp(m->v[pos].key, key) == 0 ? &m->v[pos] : NULL;
-}
-
-static engsched_rc map_add(engsched *db, ref_map *m, const char *key, long index, engsched_id id)
-{
-    ref_entry *grown = es_grow(m->v, &m->cap, m->count, sizeof *grown);
-    if (grown == NULL)
-        return oom(db);
-    m->v = grown;
-    size_t pos = map_lower(m, key);
-    memmove(&m->v[pos + 1], &m->v[pos], (m->count - pos) * sizeof *m->v);
-    m->v[pos] = (ref_entry){key, index, id};
-    m->count++;
-    return ENGSCHED_OK;
-}
-
-typedef struct imp {
-    engsched *db;
-    engsched_id actor;
-    int writing; /* the second pass */
-    json_t *roles, *clients, *users, *engagements; /* borrowed from the document */
-    ref_map role_map, client_map, user_map;
-    int64_t max_bytes, max_count;
-} imp;
-
-/* Define a key in its own array; twice is an error. */
-static engsched_rc define(imp *im, ref_map *m, const char *key, long index, engsched_id id,
-                          const char *path)
-{
-    if (im->writing)
-        return ENGSCHED_OK;
-    const ref_entry *seen = map_find(m, key);
-    if (seen != NULL)
-        return bad(im->db, path, "\"%s\" appears twice (also %s[%ld])", key, m->section,
-                   seen->index);
-    return map_add(im->db, m, key, index, id);
-}
-
-/* A reference: to an entry of the document, or else of the store. */
-static engsched_rc resolve(imp *im, ref_map *m, store_find_fn find, const char *key,
-                           const char *path, engsched_id *out_id)
-{
-    const ref_entry *e = map_find(m, key);
-    if (e == NULL && !im->writing) {
-        engsched_id id = 0;
-        engsched_rc rc = find(im->db->storage, key, &id);
-        if (rc == ENGSCHED_ENOTFOUND)
-            return bad(im->db, path, "unknown %s \"%s\"", m->noun, key);
-        if (rc != ENGSCHED_OK)
-            return es_storage_fail(im->db, rc, "looking up a key");
-        if ((rc = map_add(im->db, m, key, -1, id)) != ENGSCHED_OK)
-            return rc;
-        e = map_find(m, key);
-    }
-    if (e == NULL) /* the first pass resolved every key */
-        return es_fail(im->db, ENGSCHED_EMISUSE, "%s: \"%s\" was not resolved", path, key);
-    if (out_id != NULL)
-        *out_id = e->id;
-    return ENGSCHED_OK;
-}
-
-static engsched_rc user_ref(imp *im, const char *key, const char *path, engsched_id *out_id)
-{
-    if (key == NULL) { /* null: the system */
-        if (out_id != NULL)
-            *out_id = 0;
-        return ENGSCHED_OK;
-    }
-    return resolve(im, &im->user_map, im->db->storage->user_find, key, path, out_id);
-}
-
-/* --- typed members --- */
-
-enum { OPTIONAL = 0, REQUIRED = 1, NULLABLE = 2 };
-
-static engsched_rc get_member(imp *im, const json_t *obj, const char *base, const char *key,
-                              int how, json_t **out)
-{
-    char p[PATH_LEN];
-    json_t *v = json_object_get(obj, key);
-    if (v == NULL && (how & REQUIRED))
-        return bad(im->db, at(p, base, key), "missing");
-    *out = v;
-    return ENGSCHED_OK;
-}
-
-/* A string member; NULL when absent (or null, where allowed). */
-static engsched_rc get_string(imp *im, const json_t *obj, const char *base, const char *key,
-                              int how, const char **out)
-{
-    char p[PATH_LEN];
-    json_t *v = NULL;
-    engsched_rc rc = get_member(im, obj, base, key, how, &v);
-    *out = NULL;
-    if (rc != ENGSCHED_OK || v == NULL || ((how & NULLABLE) && json_is_null(v)))
-        return rc;
-    if (!json_is_string(v))
-        return bad(im->db, at(p, base, key), "must be a string%s",
-                   (how & NULLABLE) ? " or null" : "");
-    *out = json_string_value(v);
-    return ENGSCHED_OK;
-}
-
-/* A text member checked by the rules of its setter; dflt when absent. */
-static engsched_rc get_text(imp *im, const json_t *obj, const char *base, const char *key,
-                            int how, size_t min_len, size_t max_len, es_text_kind kind,
-                            const char *dflt, const char **out)
-{
-    char p[PATH_LEN];
-    engsched_rc rc = get_string(im, obj, base, key, how, out);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    if (*out == NULL) {
-        *out = dflt;
-        return ENGSCHED_OK;
-    }
-    return es_check_text(im->db, at(p, base, key), *out, min_len, max_len, kind);
-}
-
-static engsched_rc get_int(imp *im, const json_t *obj, const char *base, const char *key,
-                           int64_t min, int64_t *out)
-{
-    char p[PATH_LEN];
-    json_t *v = NULL;
-    engsched_rc rc = get_member(im, obj, base, key, REQUIRED, &v);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    at(p, base, key);
-    if (!json_is_integer(v))
-        return bad(im->db, p, "must be an integer");
-    *out = (int64_t)json_integer_value(v);
-    if (*out < min)
-        return bad(im->db, p, "%lld is below %lld", (long long)*out, (long long)min);
-    return ENGSCHED_OK;
-}
-
-static engsched_rc get_array(imp *im, const json_t *obj, const char *base, const char *key,
-                             int how, json_t **out)
-{
-    char p[PATH_LEN];
-    engsched_rc rc = get_member(im, obj, base, key, how, out);
-    if (rc == ENGSCHED_OK && *out != NULL && !json_is_array(*out))
-        return bad(im->db, at(p, base, key), "must be an array");
-    return rc;
-}
-
-static engsched_rc get_object(imp *im, const json_t *array, size_t i, const char *base,
-                              json_t **out)
-{
-    *out = json_array_get(array, i);
-    if (!json_is_object(*out))
-        return bad(im->db, base, "must be an object");
-    return ENGSCHED_OK;
-}
 
 /* --- roles --- */
 
@@ -290,30 +37,30 @@ static engsched_rc read_role(imp *im, size_t i, const char **out_name, unsigned 
 {
     char base[PATH_LEN], p[PATH_LEN];
     json_t *role = NULL, *perms = NULL;
-    item(base, "", "roles", i);
-    engsched_rc rc = get_object(im, im->roles, i, base, &role);
+    imp_item(base, "", "roles", i);
+    engsched_rc rc = imp_get_object(im, im->roles, i, base, &role);
     if (rc == ENGSCHED_OK)
-        rc = get_text(im, role, base, "name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
-                      out_name);
+        rc = imp_get_text(im, role, base, "name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
+                          out_name);
     if (rc == ENGSCHED_OK)
-        rc = get_array(im, role, base, "permissions", REQUIRED, &perms);
+        rc = imp_get_array(im, role, base, "permissions", REQUIRED, &perms);
     if (rc != ENGSCHED_OK)
         return rc;
     unsigned int mask = 0;
     for (size_t k = 0; k < json_array_size(perms); k++) {
-        item(p, base, "permissions", k);
+        imp_item(p, base, "permissions", k);
         const json_t *v = json_array_get(perms, k);
         if (!json_is_string(v))
-            return bad(im->db, p, "must be a string");
+            return imp_bad(im->db, p, "must be a string");
         unsigned int bit = permission_bit(json_string_value(v));
         if (bit == 0)
-            return bad(im->db, p, "unknown permission \"%s\"", json_string_value(v));
+            return imp_bad(im->db, p, "unknown permission \"%s\"", json_string_value(v));
         if (mask & bit)
-            return bad(im->db, p, "\"%s\" appears twice", json_string_value(v));
+            return imp_bad(im->db, p, "\"%s\" appears twice", json_string_value(v));
         mask |= bit;
     }
     *out_mask = mask;
-    return define(im, &im->role_map, *out_name, (long)i, 0, at(p, base, "name"));
+    return imp_define(im, &im->role_map, *out_name, (long)i, 0, imp_at(p, base, "name"));
 }
 
 static engsched_rc write_role(imp *im, const char *name, unsigned int mask)
@@ -327,9 +74,9 @@ static engsched_rc write_role(imp *im, const char *name, unsigned int mask)
         if (rec.permissions != mask) {
             if ((rc = s->role_update(s, id, mask)) != ENGSCHED_OK)
                 return es_storage_fail(db, rc, "changing a role");
-            rc = es_emit(db, im->actor, 0, "role.updated", 0, 0,
-                         json_pack("{s:I, s:I}", "role", (json_int_t)id, "permissions",
-                                   (json_int_t)mask));
+            rc = es_emit(
+                db, im->actor, 0, "role.updated", 0, 0,
+                json_pack("{s:I, s:I}", "role", (json_int_t)id, "permissions", (json_int_t)mask));
         }
     } else if (rc == ENGSCHED_ENOTFOUND) {
         engsched_rec_role fresh = {0, name, mask};
@@ -342,7 +89,7 @@ static engsched_rc write_role(imp *im, const char *name, unsigned int mask)
         return es_storage_fail(db, rc, "reading a role");
     }
     if (rc == ENGSCHED_OK)
-        map_find(&im->role_map, name)->id = id;
+        imp_map_find(&im->role_map, name)->id = id;
     return rc;
 }
 
@@ -352,16 +99,16 @@ static engsched_rc read_client(imp *im, size_t i, const char **out_key, const ch
 {
     char base[PATH_LEN], p[PATH_LEN];
     json_t *client = NULL;
-    item(base, "", "clients", i);
-    engsched_rc rc = get_object(im, im->clients, i, base, &client);
+    imp_item(base, "", "clients", i);
+    engsched_rc rc = imp_get_object(im, im->clients, i, base, &client);
     if (rc == ENGSCHED_OK)
-        rc = get_text(im, client, base, "key", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
-                      out_key);
+        rc = imp_get_text(im, client, base, "key", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
+                          out_key);
     if (rc == ENGSCHED_OK)
-        rc = get_text(im, client, base, "name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
-                      out_name);
+        rc = imp_get_text(im, client, base, "name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
+                          out_name);
     if (rc == ENGSCHED_OK)
-        rc = define(im, &im->client_map, *out_key, (long)i, 0, at(p, base, "key"));
+        rc = imp_define(im, &im->client_map, *out_key, (long)i, 0, imp_at(p, base, "key"));
     return rc;
 }
 
@@ -381,12 +128,12 @@ static engsched_rc write_client(imp *im, const char *key, const char *name)
         engsched_rec_client fresh = {0, key, name};
         if ((rc = s->client_upsert(s, &fresh, &id, &created)) != ENGSCHED_OK)
             return es_storage_fail(db, rc, "writing a client");
-        rc = es_emit(db, im->actor, 0, created ? "client.created" : "client.updated", 0, 0,
-                     json_pack("{s:I, s:s, s:s}", "client", (json_int_t)id, "host_key", key,
-                               "name", name));
+        rc = es_emit(
+            db, im->actor, 0, created ? "client.created" : "client.updated", 0, 0,
+            json_pack("{s:I, s:s, s:s}", "client", (json_int_t)id, "host_key", key, "name", name));
     }
     if (rc == ENGSCHED_OK)
-        map_find(&im->client_map, key)->id = id;
+        imp_map_find(&im->client_map, key)->id = id;
     return rc;
 }
 
@@ -408,20 +155,20 @@ static engsched_rc read_user(imp *im, size_t i, imp_user *u)
     json_t *user = NULL, *all = NULL;
     engsched_id store_id = 0;
     memset(u, 0, sizeof *u);
-    item(base, "", "users", i);
-    engsched_rc rc = get_object(im, im->users, i, base, &user);
+    imp_item(base, "", "users", i);
+    engsched_rc rc = imp_get_object(im, im->users, i, base, &user);
     if (rc == ENGSCHED_OK)
-        rc = get_text(im, user, base, "key", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
-                      &u->key);
+        rc = imp_get_text(im, user, base, "key", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
+                          &u->key);
     if (rc == ENGSCHED_OK)
-        rc = get_text(im, user, base, "display_name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE,
-                      NULL, &u->display_name);
+        rc = imp_get_text(im, user, base, "display_name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE,
+                          NULL, &u->display_name);
     if (rc == ENGSCHED_OK)
-        rc = get_string(im, user, base, "email", NULLABLE, &u->email);
+        rc = imp_get_string(im, user, base, "email", NULLABLE, &u->email);
     if (rc == ENGSCHED_OK && u->email != NULL)
-        rc = es_check_email(im->db, at(p, base, "email"), u->email);
+        rc = es_check_email(im->db, imp_at(p, base, "email"), u->email);
     if (rc == ENGSCHED_OK)
-        rc = get_string(im, user, base, "role", OPTIONAL, &u->role);
+        rc = imp_get_string(im, user, base, "role", OPTIONAL, &u->role);
     if (rc != ENGSCHED_OK)
         return rc;
     if (u->role == NULL) {
@@ -429,12 +176,12 @@ static engsched_rc read_user(imp *im, size_t i, imp_user *u)
          * must already be in the store, which the import leaves as it is. */
         if (json_object_get(user, "all_clients") != NULL ||
             json_object_get(user, "clients") != NULL)
-            return bad(im->db, at(p, base, "role"), "missing (client access needs a role)");
+            return imp_bad(im->db, imp_at(p, base, "role"), "missing (client access needs a role)");
         if (!im->writing) {
             rc = im->db->storage->user_find(im->db->storage, u->key, &store_id);
             if (rc == ENGSCHED_ENOTFOUND)
-                return bad(im->db, at(p, base, "role"),
-                           "missing, and user \"%s\" is not in the store", u->key);
+                return imp_bad(im->db, imp_at(p, base, "role"),
+                               "missing, and user \"%s\" is not in the store", u->key);
             if (rc != ENGSCHED_OK)
                 return es_storage_fail(im->db, rc, "finding a user");
         }
@@ -442,34 +189,34 @@ static engsched_rc read_user(imp *im, size_t i, imp_user *u)
         /* Written like engsched_user_upsert writes it, so checked like it.
          * A short entry only refers to a user already in the store; its
          * name is never written, so it is not held to the rule. */
-        if ((rc = es_check_cn_name(im->db, at(p, base, "display_name"), u->display_name)) !=
+        if ((rc = es_check_cn_name(im->db, imp_at(p, base, "display_name"), u->display_name)) !=
             ENGSCHED_OK)
             return rc;
-        if ((rc = resolve(im, &im->role_map, im->db->storage->role_find, u->role,
-                          at(p, base, "role"), &u->role_id)) != ENGSCHED_OK ||
-            (rc = get_member(im, user, base, "all_clients", REQUIRED, &all)) != ENGSCHED_OK)
+        if ((rc = imp_resolve(im, &im->role_map, im->db->storage->role_find, u->role,
+                              imp_at(p, base, "role"), &u->role_id)) != ENGSCHED_OK ||
+            (rc = imp_get_member(im, user, base, "all_clients", REQUIRED, &all)) != ENGSCHED_OK)
             return rc;
         if (!json_is_boolean(all))
-            return bad(im->db, at(p, base, "all_clients"), "must be true or false");
+            return imp_bad(im->db, imp_at(p, base, "all_clients"), "must be true or false");
         u->all_clients = json_is_true(all);
-        if ((rc = get_array(im, user, base, "clients", REQUIRED, &u->clients)) != ENGSCHED_OK)
+        if ((rc = imp_get_array(im, user, base, "clients", REQUIRED, &u->clients)) != ENGSCHED_OK)
             return rc;
         for (size_t k = 0; k < json_array_size(u->clients); k++) {
-            item(p, base, "clients", k);
+            imp_item(p, base, "clients", k);
             const json_t *v = json_array_get(u->clients, k);
             if (!json_is_string(v))
-                return bad(im->db, p, "must be a string (a client key)");
+                return imp_bad(im->db, p, "must be a string (a client key)");
             for (size_t j = 0; j < k; j++) {
                 if (strcmp(json_string_value(json_array_get(u->clients, j)),
                            json_string_value(v)) == 0)
-                    return bad(im->db, p, "\"%s\" appears twice", json_string_value(v));
+                    return imp_bad(im->db, p, "\"%s\" appears twice", json_string_value(v));
             }
-            if ((rc = resolve(im, &im->client_map, im->db->storage->client_find,
-                              json_string_value(v), p, NULL)) != ENGSCHED_OK)
+            if ((rc = imp_resolve(im, &im->client_map, im->db->storage->client_find,
+                                  json_string_value(v), p, NULL)) != ENGSCHED_OK)
                 return rc;
         }
     }
-    return define(im, &im->user_map, u->key, (long)i, store_id, at(p, base, "key"));
+    return imp_define(im, &im->user_map, u->key, (long)i, store_id, imp_at(p, base, "key"));
 }
 
 static int same_text(const char *a, const char *b)
@@ -481,7 +228,7 @@ static engsched_rc grant(imp *im, engsched_id user, const char *client_key)
 {
     engsched *db = im->db;
     engsched_storage *s = db->storage;
-    engsched_id client = map_find(&im->client_map, client_key)->id;
+    engsched_id client = imp_map_find(&im->client_map, client_key)->id;
     int granted = 0;
     engsched_rc rc = s->access_check(s, user, client, &granted);
     if (rc != ENGSCHED_OK)
@@ -491,8 +238,7 @@ static engsched_rc grant(imp *im, engsched_id user, const char *client_key)
     if ((rc = s->access_grant(s, user, client)) != ENGSCHED_OK)
         return es_storage_fail(db, rc, "granting client access");
     return es_emit(db, im->actor, 0, "access.granted", 0, 0,
-                   json_pack("{s:I, s:I}", "user", (json_int_t)user, "client",
-                             (json_int_t)client));
+                   json_pack("{s:I, s:I}", "user", (json_int_t)user, "client", (json_int_t)client));
 }
 
 static engsched_rc write_user(imp *im, const imp_user *u)
@@ -517,12 +263,11 @@ static engsched_rc write_user(imp *im, const imp_user *u)
         if ((rc = s->user_upsert(s, &fresh, &id, &created)) != ENGSCHED_OK)
             return es_storage_fail(db, rc, "writing a user");
         rc = es_emit(db, im->actor, 0, created ? "user.created" : "user.updated", 0, 0,
-                     json_pack("{s:I, s:s, s:I, s:b}", "user", (json_int_t)id, "host_key",
-                               u->key, "role", (json_int_t)u->role_id, "all_clients",
-                               u->all_clients));
+                     json_pack("{s:I, s:s, s:I, s:b}", "user", (json_int_t)id, "host_key", u->key,
+                               "role", (json_int_t)u->role_id, "all_clients", u->all_clients));
     }
     if (rc == ENGSCHED_OK)
-        map_find(&im->user_map, u->key)->id = id;
+        imp_map_find(&im->user_map, u->key)->id = id;
     for (size_t k = 0; rc == ENGSCHED_OK && k < json_array_size(u->clients); k++)
         rc = grant(im, id, json_string_value(json_array_get(u->clients, k)));
     return rc;
@@ -543,21 +288,21 @@ typedef struct imp_engagement {
 static engsched_rc read_custom(imp *im, const json_t *e, const char *base, json_t **out)
 {
     char p[PATH_LEN];
-    engsched_rc rc = get_member(im, e, base, "custom_fields", OPTIONAL, out);
+    engsched_rc rc = imp_get_member(im, e, base, "custom_fields", OPTIONAL, out);
     if (rc != ENGSCHED_OK || *out == NULL)
         return rc;
-    at(p, base, "custom_fields");
+    imp_at(p, base, "custom_fields");
     if (!json_is_object(*out))
-        return bad(im->db, p, "must be a JSON object");
+        return imp_bad(im->db, p, "must be a JSON object");
     if (im->writing)
         return ENGSCHED_OK;
     char *text = es_json_dump_canonical(*out);
     if (text == NULL)
-        return oom(im->db);
+        return imp_oom(im->db);
     size_t len = strlen(text);
     es_free(text);
     if (len > ES_TEXT_MAX)
-        return bad(im->db, p, "%zu bytes is longer than the limit of %d", len, ES_TEXT_MAX);
+        return imp_bad(im->db, p, "%zu bytes is longer than the limit of %d", len, ES_TEXT_MAX);
     return ENGSCHED_OK;
 }
 
@@ -566,15 +311,15 @@ static engsched_rc read_dates(imp *im, const json_t *e, const char *base,
 {
     char p[PATH_LEN];
     const char *start = NULL, *end = NULL;
-    engsched_rc rc = get_string(im, e, base, "start", REQUIRED, &start);
+    engsched_rc rc = imp_get_string(im, e, base, "start", REQUIRED, &start);
     if (rc == ENGSCHED_OK && !es_date_parse(start, &rec->start_day))
-        rc = bad(im->db, at(p, base, "start"), "\"%s\" is not a date (YYYY-MM-DD)", start);
+        rc = imp_bad(im->db, imp_at(p, base, "start"), "\"%s\" is not a date (YYYY-MM-DD)", start);
     if (rc == ENGSCHED_OK)
-        rc = get_string(im, e, base, "end", REQUIRED, &end);
+        rc = imp_get_string(im, e, base, "end", REQUIRED, &end);
     if (rc == ENGSCHED_OK && !es_date_parse(end, &rec->end_day))
-        rc = bad(im->db, at(p, base, "end"), "\"%s\" is not a date (YYYY-MM-DD)", end);
+        rc = imp_bad(im->db, imp_at(p, base, "end"), "\"%s\" is not a date (YYYY-MM-DD)", end);
     if (rc == ENGSCHED_OK && rec->end_day < rec->start_day)
-        rc = bad(im->db, at(p, base, "end"), "%s is before the start %s", end, start);
+        rc = imp_bad(im->db, imp_at(p, base, "end"), "%s is before the start %s", end, start);
     return rc;
 }
 
@@ -589,34 +334,34 @@ static engsched_rc read_status(imp *im, const json_t *e, const char *base,
     json_t *report = NULL;
     engsched_status st;
     engsched_report_status rs = ENGSCHED_REPORT_NONE;
-    engsched_rc rc = get_string(im, e, base, "status", REQUIRED, &status);
+    engsched_rc rc = imp_get_string(im, e, base, "status", REQUIRED, &status);
     if (rc != ENGSCHED_OK)
         return rc;
     if (engsched_status_parse(status, &st) != ENGSCHED_OK)
-        return bad(im->db, at(p, base, "status"), "unknown status \"%s\"", status);
-    if ((rc = get_member(im, e, base, "report", NULLABLE, &report)) != ENGSCHED_OK)
+        return imp_bad(im->db, imp_at(p, base, "status"), "unknown status \"%s\"", status);
+    if ((rc = imp_get_member(im, e, base, "report", NULLABLE, &report)) != ENGSCHED_OK)
         return rc;
     rec->report_title = "";
     if (report != NULL && !json_is_null(report)) {
-        at(rbase, base, "report");
+        imp_at(rbase, base, "report");
         if (!json_is_object(report))
-            return bad(im->db, rbase, "must be an object or null");
-        if ((rc = get_text(im, report, rbase, "title", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE,
-                           NULL, &rec->report_title)) != ENGSCHED_OK ||
-            (rc = get_string(im, report, rbase, "status", REQUIRED, &report_status)) !=
+            return imp_bad(im->db, rbase, "must be an object or null");
+        if ((rc = imp_get_text(im, report, rbase, "title", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE,
+                               NULL, &rec->report_title)) != ENGSCHED_OK ||
+            (rc = imp_get_string(im, report, rbase, "status", REQUIRED, &report_status)) !=
                 ENGSCHED_OK)
             return rc;
         if (engsched_report_status_parse(report_status, &rs) != ENGSCHED_OK ||
             rs == ENGSCHED_REPORT_NONE)
-            return bad(im->db, at(p, rbase, "status"), "unknown report status \"%s\"",
-                       report_status);
+            return imp_bad(im->db, imp_at(p, rbase, "status"), "unknown report status \"%s\"",
+                           report_status);
     }
     if (st != ENGSCHED_STATUS_CANCELED && st != engsched_status_derive(rs, 0, 0) &&
         st != engsched_status_derive(rs, 1, 0)) {
         if (rs == ENGSCHED_REPORT_NONE)
-            return bad(im->db, at(p, base, "status"), "\"%s\" needs a report", status);
-        return bad(im->db, at(p, base, "status"),
-                   "\"%s\" does not follow from report status \"%s\"", status, report_status);
+            return imp_bad(im->db, imp_at(p, base, "status"), "\"%s\" needs a report", status);
+        return imp_bad(im->db, imp_at(p, base, "status"),
+                       "\"%s\" does not follow from report status \"%s\"", status, report_status);
     }
     rec->status = (int)st;
     rec->report_status = (int)rs;
@@ -635,31 +380,31 @@ static engsched_rc read_operator(imp *im, const imp_engagement *ie, const char *
     json_t *op = NULL;
     const char *role = NULL, *by = NULL;
     int64_t when = 0;
-    item(base, ebase, "operators", k);
+    imp_item(base, ebase, "operators", k);
     memset(out, 0, sizeof *out);
-    engsched_rc rc = get_object(im, ie->operators, k, base, &op);
+    engsched_rc rc = imp_get_object(im, ie->operators, k, base, &op);
     if (rc == ENGSCHED_OK)
-        rc = get_string(im, op, base, "user", REQUIRED, &out->user);
+        rc = imp_get_string(im, op, base, "user", REQUIRED, &out->user);
     if (rc == ENGSCHED_OK)
-        rc = user_ref(im, out->user, at(p, base, "user"), &out->rec.user);
+        rc = imp_user_ref(im, out->user, imp_at(p, base, "user"), &out->rec.user);
     if (rc == ENGSCHED_OK)
-        rc = get_string(im, op, base, "role", OPTIONAL, &role);
+        rc = imp_get_string(im, op, base, "role", OPTIONAL, &role);
     if (rc == ENGSCHED_OK && (out->rec.role = es_oprole_parse(role ? role : "none")) < 0)
-        rc = bad(im->db, at(p, base, "role"), "unknown operator role \"%s\"", role);
+        rc = imp_bad(im->db, imp_at(p, base, "role"), "unknown operator role \"%s\"", role);
     if (rc == ENGSCHED_OK)
-        rc = get_string(im, op, base, "assigned_by", NULLABLE, &by);
+        rc = imp_get_string(im, op, base, "assigned_by", NULLABLE, &by);
     if (rc == ENGSCHED_OK)
-        rc = user_ref(im, by, at(p, base, "assigned_by"), &out->rec.assigned_by);
+        rc = imp_user_ref(im, by, imp_at(p, base, "assigned_by"), &out->rec.assigned_by);
     if (rc == ENGSCHED_OK)
-        rc = get_int(im, op, base, "assigned_at", 0, &when);
+        rc = imp_get_int(im, op, base, "assigned_at", 0, &when);
     if (rc != ENGSCHED_OK)
         return rc;
     out->rec.assigned_at = when;
     for (size_t j = 0; j < k; j++) {
-        const char *other = json_string_value(json_object_get(json_array_get(ie->operators, j),
-                                                              "user"));
+        const char *other =
+            json_string_value(json_object_get(json_array_get(ie->operators, j), "user"));
         if (other != NULL && strcmp(other, out->user) == 0)
-            return bad(im->db, at(p, base, "user"), "\"%s\" is assigned twice", out->user);
+            return imp_bad(im->db, imp_at(p, base, "user"), "\"%s\" is assigned twice", out->user);
     }
     return ENGSCHED_OK;
 }
@@ -676,51 +421,52 @@ static engsched_rc read_file(imp *im, const imp_engagement *ie, const char *ebas
     char base[PATH_LEN], p[PATH_LEN];
     json_t *file = NULL, *data = NULL;
     const char *by = NULL;
-    item(base, ebase, "files", k);
+    imp_item(base, ebase, "files", k);
     memset(out, 0, sizeof *out);
-    engsched_rc rc = get_object(im, ie->files, k, base, &file);
-    if (rc == ENGSCHED_OK && (rc = get_string(im, file, base, "name", REQUIRED,
-                                              &out->meta.name)) == ENGSCHED_OK)
-        rc = es_check_file_name(im->db, at(p, base, "name"), out->meta.name);
+    engsched_rc rc = imp_get_object(im, ie->files, k, base, &file);
+    if (rc == ENGSCHED_OK &&
+        (rc = imp_get_string(im, file, base, "name", REQUIRED, &out->meta.name)) == ENGSCHED_OK)
+        rc = es_check_file_name(im->db, imp_at(p, base, "name"), out->meta.name);
     if (rc == ENGSCHED_OK)
-        rc = get_string(im, file, base, "media_type", OPTIONAL, &out->meta.media_type);
+        rc = imp_get_string(im, file, base, "media_type", OPTIONAL, &out->meta.media_type);
     if (rc == ENGSCHED_OK && out->meta.media_type == NULL)
         out->meta.media_type = DEFAULT_MEDIA_TYPE;
     else if (rc == ENGSCHED_OK)
-        rc = es_check_media_type(im->db, at(p, base, "media_type"), out->meta.media_type);
+        rc = es_check_media_type(im->db, imp_at(p, base, "media_type"), out->meta.media_type);
     if (rc == ENGSCHED_OK)
-        rc = get_int(im, file, base, "size", 0, &out->meta.size);
+        rc = imp_get_int(im, file, base, "size", 0, &out->meta.size);
     if (rc == ENGSCHED_OK && out->meta.size > im->max_bytes)
-        rc = too_big(im->db, at(p, base, "size"),
-                     "%lld bytes is over the limit of %lld (file_max_bytes)",
-                     (long long)out->meta.size, (long long)im->max_bytes);
+        rc = imp_too_big(im->db, imp_at(p, base, "size"),
+                         "%lld bytes is over the limit of %lld (file_max_bytes)",
+                         (long long)out->meta.size, (long long)im->max_bytes);
     if (rc == ENGSCHED_OK)
-        rc = get_string(im, file, base, "uploaded_by", NULLABLE, &by);
+        rc = imp_get_string(im, file, base, "uploaded_by", NULLABLE, &by);
     if (rc == ENGSCHED_OK)
-        rc = user_ref(im, by, at(p, base, "uploaded_by"), &out->meta.uploaded_by);
+        rc = imp_user_ref(im, by, imp_at(p, base, "uploaded_by"), &out->meta.uploaded_by);
     if (rc == ENGSCHED_OK)
-        rc = get_int(im, file, base, "uploaded_at", 0, &out->meta.uploaded_at);
+        rc = imp_get_int(im, file, base, "uploaded_at", 0, &out->meta.uploaded_at);
     if (rc == ENGSCHED_OK)
-        rc = get_member(im, file, base, "data", REQUIRED, &data);
+        rc = imp_get_member(im, file, base, "data", REQUIRED, &data);
     if (rc != ENGSCHED_OK)
         return rc;
-    at(p, base, "data");
+    imp_at(p, base, "data");
     if (json_is_null(data))
-        return bad(im->db, p, "null: the export was made without files_download, so the "
-                              "bytes are missing");
+        return imp_bad(im->db, p,
+                       "null: the export was made without files_download, so the "
+                       "bytes are missing");
     if (!json_is_string(data))
-        return bad(im->db, p, "must be a base64 string");
+        return imp_bad(im->db, p, "must be a base64 string");
     size_t len = 0;
     rc = es_base64_decode(json_string_value(data), json_string_length(data), &out->data, &len);
     if (rc == ENGSCHED_ENOMEM)
-        return oom(im->db);
+        return imp_oom(im->db);
     if (rc != ENGSCHED_OK)
-        return bad(im->db, p, "not canonical base64 (RFC 4648, padded, one line)");
+        return imp_bad(im->db, p, "not canonical base64 (RFC 4648, padded, one line)");
     if ((uint64_t)len != (uint64_t)out->meta.size) {
         es_free(out->data);
         out->data = NULL;
-        return bad(im->db, p, "holds %zu bytes, but size is %lld", len,
-                   (long long)out->meta.size);
+        return imp_bad(im->db, p, "holds %zu bytes, but size is %lld", len,
+                       (long long)out->meta.size);
     }
     return ENGSCHED_OK;
 }
@@ -731,28 +477,28 @@ static engsched_rc read_engagement(imp *im, size_t i, imp_engagement *ie)
     json_t *e = NULL;
     engsched_rec_engagement *rec = &ie->rec;
     memset(ie, 0, sizeof *ie);
-    item(base, "", "engagements", i);
-    engsched_rc rc = get_object(im, im->engagements, i, base, &e);
+    imp_item(base, "", "engagements", i);
+    engsched_rc rc = imp_get_object(im, im->engagements, i, base, &e);
     if (rc == ENGSCHED_OK)
-        rc = get_string(im, e, base, "client", REQUIRED, &ie->client);
+        rc = imp_get_string(im, e, base, "client", REQUIRED, &ie->client);
     if (rc == ENGSCHED_OK)
-        rc = resolve(im, &im->client_map, im->db->storage->client_find, ie->client,
-                     at(p, base, "client"), &rec->client);
+        rc = imp_resolve(im, &im->client_map, im->db->storage->client_find, ie->client,
+                         imp_at(p, base, "client"), &rec->client);
     if (rc == ENGSCHED_OK)
-        rc = get_text(im, e, base, "name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
-                      &rec->name);
+        rc = imp_get_text(im, e, base, "name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
+                          &rec->name);
     if (rc == ENGSCHED_OK)
-        rc = get_text(im, e, base, "description", OPTIONAL, 0, ES_TEXT_MAX, ES_TEXT_MULTILINE,
-                      "", &rec->description);
+        rc = imp_get_text(im, e, base, "description", OPTIONAL, 0, ES_TEXT_MAX, ES_TEXT_MULTILINE,
+                          "", &rec->description);
     if (rc == ENGSCHED_OK)
-        rc = get_text(im, e, base, "type", OPTIONAL, 0, ES_NAME_MAX, ES_TEXT_LINE, "",
-                      &rec->type);
+        rc = imp_get_text(im, e, base, "type", OPTIONAL, 0, ES_NAME_MAX, ES_TEXT_LINE, "",
+                          &rec->type);
     if (rc == ENGSCHED_OK)
-        rc = get_text(im, e, base, "location", OPTIONAL, 0, ES_NAME_MAX, ES_TEXT_LINE, "",
-                      &rec->location);
+        rc = imp_get_text(im, e, base, "location", OPTIONAL, 0, ES_NAME_MAX, ES_TEXT_LINE, "",
+                          &rec->location);
     if (rc == ENGSCHED_OK)
-        rc = get_text(im, e, base, "contacts", OPTIONAL, 0, ES_CONTACTS_MAX,
-                      ES_TEXT_MULTILINE, "", &rec->contacts);
+        rc = imp_get_text(im, e, base, "contacts", OPTIONAL, 0, ES_CONTACTS_MAX, ES_TEXT_MULTILINE,
+                          "", &rec->contacts);
     if (rc == ENGSCHED_OK)
         rc = read_custom(im, e, base, &ie->custom);
     if (rc == ENGSCHED_OK)
@@ -760,32 +506,34 @@ static engsched_rc read_engagement(imp *im, size_t i, imp_engagement *ie)
     if (rc == ENGSCHED_OK)
         rc = read_status(im, e, base, rec);
     if (rc == ENGSCHED_OK)
-        rc = get_text(im, e, base, "cancel_reason", OPTIONAL, 0, ES_REASON_MAX,
-                      ES_TEXT_MULTILINE, "", &rec->cancel_reason);
+        rc = imp_get_text(im, e, base, "cancel_reason", OPTIONAL, 0, ES_REASON_MAX,
+                          ES_TEXT_MULTILINE, "", &rec->cancel_reason);
     if (rc == ENGSCHED_OK && rec->cancel_reason[0] != '\0' &&
         rec->status != ENGSCHED_STATUS_CANCELED)
-        rc = bad(im->db, at(p, base, "cancel_reason"), "only a canceled engagement has one");
+        rc =
+            imp_bad(im->db, imp_at(p, base, "cancel_reason"), "only a canceled engagement has one");
     if (rc == ENGSCHED_OK)
-        rc = get_int(im, e, base, "version", 1, &rec->version);
+        rc = imp_get_int(im, e, base, "version", 1, &rec->version);
     if (rc == ENGSCHED_OK)
-        rc = get_int(im, e, base, "created_at", 0, &rec->created_at);
+        rc = imp_get_int(im, e, base, "created_at", 0, &rec->created_at);
     if (rc == ENGSCHED_OK)
-        rc = get_int(im, e, base, "updated_at", 0, &rec->updated_at);
+        rc = imp_get_int(im, e, base, "updated_at", 0, &rec->updated_at);
     if (rc == ENGSCHED_OK)
-        rc = get_string(im, e, base, "requested_by", NULLABLE, &ie->requested_by);
+        rc = imp_get_string(im, e, base, "requested_by", NULLABLE, &ie->requested_by);
     if (rc == ENGSCHED_OK)
-        rc = user_ref(im, ie->requested_by, at(p, base, "requested_by"), &rec->requested_by);
+        rc =
+            imp_user_ref(im, ie->requested_by, imp_at(p, base, "requested_by"), &rec->requested_by);
     if (rc == ENGSCHED_OK)
-        rc = get_array(im, e, base, "operators", OPTIONAL, &ie->operators);
+        rc = imp_get_array(im, e, base, "operators", OPTIONAL, &ie->operators);
     if (rc == ENGSCHED_OK)
-        rc = get_array(im, e, base, "files", OPTIONAL, &ie->files);
+        rc = imp_get_array(im, e, base, "files", OPTIONAL, &ie->files);
     if (rc != ENGSCHED_OK)
         return rc;
     size_t files = json_array_size(ie->files);
     if ((uint64_t)files > (uint64_t)im->max_count)
-        return too_big(im->db, at(p, base, "files"),
-                       "%zu files is over the limit of %lld (file_max_count)", files,
-                       (long long)im->max_count);
+        return imp_too_big(im->db, imp_at(p, base, "files"),
+                           "%zu files is over the limit of %lld (file_max_count)", files,
+                           (long long)im->max_count);
     if (im->writing)
         return ENGSCHED_OK;
     /* The first pass checks the parts here; the second reads them as it
@@ -807,10 +555,10 @@ static engsched_rc write_engagement(imp *im, size_t i, imp_engagement *ie)
     engsched *db = im->db;
     engsched_storage *s = db->storage;
     char base[PATH_LEN];
-    item(base, "", "engagements", i);
+    imp_item(base, "", "engagements", i);
     char *custom = ie->custom != NULL ? es_json_dump_canonical(ie->custom) : NULL;
     if (ie->custom != NULL && custom == NULL)
-        return oom(db);
+        return imp_oom(db);
     engsched_rec_engagement *rec = &ie->rec;
     rec->custom_fields = custom != NULL ? custom : "{}";
     engsched_id id = 0, report = 0;
@@ -856,29 +604,29 @@ static engsched_rc read_top(imp *im, json_t *doc)
 {
     engsched *db = im->db;
     if (!json_is_object(doc))
-        return bad(db, "document", "must be a JSON object");
+        return imp_bad(db, "document", "must be a JSON object");
     const json_t *format = json_object_get(doc, "format");
     if (format == NULL)
-        return bad(db, "format", "missing");
+        return imp_bad(db, "format", "missing");
     if (!json_is_string(format) || strcmp(json_string_value(format), IMPORT_FORMAT) != 0)
-        return bad(db, "format", "must be \"%s\"", IMPORT_FORMAT);
+        return imp_bad(db, "format", "must be \"%s\"", IMPORT_FORMAT);
     const json_t *version = json_object_get(doc, "version");
     if (version == NULL)
-        return bad(db, "version", "missing");
+        return imp_bad(db, "version", "missing");
     if (!json_is_integer(version))
-        return bad(db, "version", "must be an integer");
+        return imp_bad(db, "version", "must be an integer");
     if (json_integer_value(version) != IMPORT_VERSION)
-        return bad(db, "version", "%lld is not supported (this library reads version %d)",
-                   (long long)json_integer_value(version), IMPORT_VERSION);
-    engsched_rc rc = get_array(im, doc, "", "roles", REQUIRED, &im->roles);
+        return imp_bad(db, "version", "%lld is not supported (this library reads version %d)",
+                       (long long)json_integer_value(version), IMPORT_VERSION);
+    engsched_rc rc = imp_get_array(im, doc, "", "roles", REQUIRED, &im->roles);
     if (rc == ENGSCHED_OK)
-        rc = get_array(im, doc, "", "clients", REQUIRED, &im->clients);
+        rc = imp_get_array(im, doc, "", "clients", REQUIRED, &im->clients);
     if (rc == ENGSCHED_OK)
-        rc = get_array(im, doc, "", "users", REQUIRED, &im->users);
+        rc = imp_get_array(im, doc, "", "users", REQUIRED, &im->users);
     if (rc == ENGSCHED_OK)
-        rc = get_array(im, doc, "", "engagements", REQUIRED, &im->engagements);
+        rc = imp_get_array(im, doc, "", "engagements", REQUIRED, &im->engagements);
     if (rc == ENGSCHED_OK && json_array_size(im->engagements) > UINT_MAX)
-        rc = bad(db, "engagements", "more than %u engagements", UINT_MAX);
+        rc = imp_bad(db, "engagements", "more than %u engagements", UINT_MAX);
     return rc;
 }
 
@@ -924,7 +672,7 @@ engsched_rc engsched_import_json(engsched *db, engsched_id actor, const char *js
     json_t *doc = json_loads(json, JSON_REJECT_DUPLICATES, &error);
     if (doc == NULL) {
         if (es_json_load_oom(&error))
-            return oom(db);
+            return imp_oom(db);
         return es_fail(db, ENGSCHED_EINVAL, "line %d, column %d: %s", error.line, error.column,
                        error.text);
     }

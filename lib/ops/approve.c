@@ -4,6 +4,7 @@
 #include "core/engagement_store.h"
 #include "core/events.h"
 #include "delivery/delivery.h"
+#include "ops/ops.h"
 
 #define APPROVE_FIELDS                                                                     \
     (ES_F_NAME | ES_F_DESCRIPTION | ES_F_TYPE | ES_F_LOCATION | ES_F_CONTACTS | ES_F_DATES |  \

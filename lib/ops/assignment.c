@@ -10,6 +10,7 @@
 #include "core/settings.h"
 #include "views/work_list.h"
 #include "delivery/delivery.h"
+#include "ops/ops.h"
 
 /* Work that competes for the operator's days. */
 #define BUSY_STATUSES                                                                      \

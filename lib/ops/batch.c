@@ -10,12 +10,14 @@
 static engsched_rc refuse_in_callback(engsched *db, const char *call)
 {
     if (db->delivering)
-        return es_fail(db, ENGSCHED_EMISUSE, "%s: the handle is delivering a commit's mail "
-                                             "and events; its callbacks may not use it",
+        return es_fail(db, ENGSCHED_EMISUSE,
+                       "%s: the handle is delivering a commit's mail "
+                       "and events; its callbacks may not use it",
                        call);
     if (db->batch_op != ES_BATCH_OP_NONE || (db->batch == ES_BATCH_NONE && db->in_txn))
-        return es_fail(db, ENGSCHED_EMISUSE, "%s: an operation is running on this handle (is a "
-                                             "callback using the handle?)",
+        return es_fail(db, ENGSCHED_EMISUSE,
+                       "%s: an operation is running on this handle (is a "
+                       "callback using the handle?)",
                        call);
     return ENGSCHED_OK;
 }
@@ -61,8 +63,9 @@ engsched_rc engsched_batch_commit(engsched *db)
         return rc;
     if (db->batch == ES_BATCH_BROKEN) {
         db->batch = ES_BATCH_NONE;
-        return es_fail(db, db->batch_rc, "the batch was rolled back and nothing of it was "
-                                         "stored: %s",
+        return es_fail(db, db->batch_rc,
+                       "the batch was rolled back and nothing of it was "
+                       "stored: %s",
                        db->batch_why);
     }
     /* Closed first: delivering the mail after the commit reads the store

@@ -1,6 +1,7 @@
 /* Create: a manager schedules an engagement directly, with its report in
  * Draft, files and operators, skipping the request. */
 #include "core/engagement_store.h"
+#include "ops/ops.h"
 
 #define CREATE_FIELDS                                                                      \
     (ES_F_NAME | ES_F_CLIENT | ES_F_DESCRIPTION | ES_F_TYPE | ES_F_LOCATION | ES_F_CONTACTS | \

@@ -7,6 +7,7 @@
 #include "core/events.h"
 #include "core/invitation_state.h"
 #include "delivery/delivery.h"
+#include "ops/ops.h"
 
 #define EDIT_FIELDS                                                                        \
     (ES_F_NAME | ES_F_DESCRIPTION | ES_F_TYPE | ES_F_LOCATION | ES_F_CONTACTS | ES_F_DATES |  \

@@ -5,6 +5,7 @@
 #include "core/engagement_store.h"
 #include "core/events.h"
 #include "delivery/delivery.h"
+#include "ops/ops.h"
 
 engsched_rc es_input_check_owner(engsched *db, const engsched_input *in)
 {

@@ -7,6 +7,7 @@
 #include "core/settings.h"
 #include "core/validate.h"
 #include "delivery/delivery.h"
+#include "ops/ops.h"
 
 typedef struct file_limits {
     int64_t max_bytes;

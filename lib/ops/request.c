@@ -1,6 +1,7 @@
 /* Request: a client asks for an engagement; it waits, Pending, for
  * approval. Files may come with it; operators and a report may not. */
 #include "core/engagement_store.h"
+#include "ops/ops.h"
 
 #define REQUEST_FIELDS                                                                     \
     (ES_F_NAME | ES_F_CLIENT | ES_F_DESCRIPTION | ES_F_TYPE | ES_F_LOCATION | ES_F_CONTACTS | \

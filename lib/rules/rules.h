@@ -1,4 +1,6 @@
-/* The rules of DESIGN.md §2–§3 as pure functions of their inputs: no
+/* rules/: the pure rules (status, transitions, permissions, capabilities);
+ * no I/O, no allocation; includes util/ only. */
+/* The rules of docs/design.md §2–§3 as pure functions of their inputs: no
  * storage, no allocation, no clock. Every entry point asks these and only
  * these; tests/unit/test_rules.c walks their whole input space. */
 #ifndef ENGSCHED_RULES_H

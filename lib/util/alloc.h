@@ -1,3 +1,5 @@
+/* util/: allocation, the text buffer, base64, dates, text predicates;
+ * includes libc and include/engsched/ only. */
 /* Internal allocation helpers: every allocation the library makes itself
  * goes through the hooks installed with engsched_set_allocator(), so hosts
  * and the allocation-failure tests see all of them. */

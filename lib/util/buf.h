@@ -9,13 +9,16 @@
 #include <stddef.h>
 
 typedef struct es_buf {
-    char *data;   /* NULL until the first append; owned by the buffer */
-    size_t len;   /* bytes written, without the NUL */
-    size_t cap;   /* bytes allocated */
-    int failed;   /* an allocation failed: the text is incomplete */
+    char *data; /* NULL until the first append; owned by the buffer */
+    size_t len; /* bytes written, without the NUL */
+    size_t cap; /* bytes allocated */
+    int failed; /* an allocation failed: the text is incomplete */
 } es_buf;
 
-#define ES_BUF_INIT {NULL, 0, 0, 0}
+#define ES_BUF_INIT   \
+    {                 \
+        NULL, 0, 0, 0 \
+    }
 
 /* Room for @p n more bytes and the NUL; 0 on failure (which sticks). */
 int es_buf_reserve(es_buf *b, size_t n);

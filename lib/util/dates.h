@@ -16,8 +16,5 @@ int es_date_from_civil(int year, int month, int day, int32_t *out_day);
 void es_date_format(int32_t day, char out[ES_DATE_LEN]);
 /* ISO weekday of a day number: 1 = Monday … 7 = Sunday. */
 int es_date_weekday(int32_t day);
-/* The calendar day of an instant in an IANA zone (timezone.c). */
-engsched_rc es_day_in_zone(const char *zone, int64_t instant, int32_t *out_day);
-int es_zone_known(const char *zone);
 
 #endif

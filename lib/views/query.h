@@ -1,3 +1,5 @@
+/* views/: List, Calendar, Availability, cursors, tokens, work lists and
+ * the feed; reads only; includes core/ and below. */
 /* The List/Calendar query builder as the views read it. */
 #ifndef ENGSCHED_QUERY_H
 #define ENGSCHED_QUERY_H

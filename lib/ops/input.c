@@ -6,8 +6,9 @@
 
 #include "util/dates.h"
 #include "core/events.h"
-#include "core/input.h"
+#include "ops/ops.h"
 #include "core/validate.h"
+#include "ops/ops.h"
 
 static const struct {
     unsigned int field;

@@ -1,0 +1,76 @@
+/* The import's shared pieces (json/import*.c): the two-pass state, the
+ * keys a document names, and the typed readers of its members, each of
+ * which fails with a message "<path>: <what is wrong>". */
+#ifndef ENGSCHED_JSON_IMPORT_H
+#define ENGSCHED_JSON_IMPORT_H
+
+#include <jansson.h>
+
+#include "core/internal.h"
+#include "core/validate.h"
+
+#define PATH_LEN 160
+
+#if defined(__GNUC__)
+#define ES_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define ES_PRINTF(f, a)
+#endif
+
+/* A role, client or user named by the document: defined in one of its
+ * arrays (index ≥ 0) or found in the store (index -1). */
+typedef struct ref_entry {
+    const char *key; /* points into the document */
+    long index;
+    engsched_id id; /* store id: known for store entries, set when written */
+} ref_entry;
+
+typedef engsched_rc (*store_find_fn)(engsched_storage *s, const char *key, engsched_id *out_id);
+
+typedef struct ref_map {
+    ref_entry *v;
+    size_t count, cap;
+    const char *noun;    /* "role", "client key", "user key" */
+    const char *section; /* the document's array */
+} ref_map;
+
+typedef struct imp {
+    engsched *db;
+    engsched_id actor;
+    int writing;                                   /* the second pass */
+    json_t *roles, *clients, *users, *engagements; /* borrowed from the document */
+    ref_map role_map, client_map, user_map;
+    int64_t max_bytes, max_count;
+} imp;
+
+enum { OPTIONAL = 0, REQUIRED = 1, NULLABLE = 2 };
+
+/* EINVAL (or ETOOBIG) with "<path>: <message>"; ENOMEM. */
+engsched_rc imp_bad(engsched *db, const char *path, const char *fmt, ...) ES_PRINTF(3, 4);
+engsched_rc imp_too_big(engsched *db, const char *path, const char *fmt, ...) ES_PRINTF(3, 4);
+engsched_rc imp_oom(engsched *db);
+/* The path of a member, or of an array item, written into buf. */
+const char *imp_at(char buf[PATH_LEN], const char *base, const char *key);
+const char *imp_item(char buf[PATH_LEN], const char *base, const char *key, size_t index);
+/* The keys a document defines or refers to (roles, clients, users). */
+ref_entry *imp_map_find(const ref_map *m, const char *key);
+engsched_rc imp_define(imp *im, ref_map *m, const char *key, long index, engsched_id id,
+                       const char *path);
+engsched_rc imp_resolve(imp *im, ref_map *m, store_find_fn find, const char *key, const char *path,
+                        engsched_id *out_id);
+engsched_rc imp_user_ref(imp *im, const char *key, const char *path, engsched_id *out_id);
+/* Typed members of an object: @p how is OPTIONAL, REQUIRED or NULLABLE. */
+engsched_rc imp_get_member(imp *im, const json_t *obj, const char *base, const char *key, int how,
+                           json_t **out);
+engsched_rc imp_get_string(imp *im, const json_t *obj, const char *base, const char *key, int how,
+                           const char **out);
+engsched_rc imp_get_text(imp *im, const json_t *obj, const char *base, const char *key, int how,
+                         size_t min_len, size_t max_len, es_text_kind kind, const char *dflt,
+                         const char **out);
+engsched_rc imp_get_int(imp *im, const json_t *obj, const char *base, const char *key, int64_t min,
+                        int64_t *out);
+engsched_rc imp_get_array(imp *im, const json_t *obj, const char *base, const char *key, int how,
+                          json_t **out);
+engsched_rc imp_get_object(imp *im, const json_t *array, size_t i, const char *base, json_t **out);
+
+#endif

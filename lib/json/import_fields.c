@@ -1,0 +1,220 @@
+/* The import's messages, key maps and typed member readers
+ * (json/import.h). */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json/import.h"
+
+/* --- messages: "<path>: <what is wrong>" --- */
+
+static engsched_rc imp_failv(engsched *db, engsched_rc rc, const char *path, const char *fmt,
+                             va_list ap)
+{
+    char what[ES_ERRMSG_MAX];
+    vsnprintf(what, sizeof what, fmt, ap);
+    return es_fail(db, rc, "%s: %s", path, what);
+}
+
+engsched_rc imp_bad(engsched *db, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    engsched_rc rc = imp_failv(db, ENGSCHED_EINVAL, path, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+engsched_rc imp_too_big(engsched *db, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    engsched_rc rc = imp_failv(db, ENGSCHED_ETOOBIG, path, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+engsched_rc imp_oom(engsched *db)
+{
+    return es_fail(db, ENGSCHED_ENOMEM, "out of memory importing");
+}
+
+/* "<base>.<key>"; a path too long for the buffer is cut short (paths
+ * name positions in a document for people, they are never parsed). */
+const char *imp_at(char buf[PATH_LEN], const char *base, const char *key)
+{
+    if (snprintf(buf, PATH_LEN, "%s%s%s", base, base[0] != '\0' ? "." : "", key) < 0)
+        buf[0] = '\0';
+    return buf;
+}
+
+/* "<base>.<key>[<index>]", cut short like imp_at(). */
+const char *imp_item(char buf[PATH_LEN], const char *base, const char *key, size_t index)
+{
+    int n = snprintf(buf, PATH_LEN, "%s%s%s[%zu]", base, base[0] != '\0' ? "." : "", key, index);
+    if (n < 0)
+        buf[0] = '\0';
+    return buf;
+}
+
+/* --- the keys a document names --- */
+
+static size_t imp_map_lower(const ref_map *m, const char *key)
+{
+    size_t lo = 0, hi = m->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(m->v[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+ref_entry *imp_map_find(const ref_map *m, const char *key)
+{
+    size_t pos = imp_map_lower(m, key);
+    return pos < m->count && strcmp(m->v[pos].key, key) == 0 ? &m->v[pos] : NULL;
+}
+
+static engsched_rc imp_map_add(engsched *db, ref_map *m, const char *key, long index,
+                               engsched_id id)
+{
+    ref_entry *grown = es_grow(m->v, &m->cap, m->count, sizeof *grown);
+    if (grown == NULL)
+        return imp_oom(db);
+    m->v = grown;
+    size_t pos = imp_map_lower(m, key);
+    memmove(&m->v[pos + 1], &m->v[pos], (m->count - pos) * sizeof *m->v);
+    m->v[pos] = (ref_entry){key, index, id};
+    m->count++;
+    return ENGSCHED_OK;
+}
+
+/* Define a key in its own array; twice is an error. */
+engsched_rc imp_define(imp *im, ref_map *m, const char *key, long index, engsched_id id,
+                       const char *path)
+{
+    if (im->writing)
+        return ENGSCHED_OK;
+    const ref_entry *seen = imp_map_find(m, key);
+    if (seen != NULL)
+        return imp_bad(im->db, path, "\"%s\" appears twice (also %s[%ld])", key, m->section,
+                       seen->index);
+    return imp_map_add(im->db, m, key, index, id);
+}
+
+/* A reference: to an entry of the document, or else of the store. */
+engsched_rc imp_resolve(imp *im, ref_map *m, store_find_fn find, const char *key, const char *path,
+                        engsched_id *out_id)
+{
+    const ref_entry *e = imp_map_find(m, key);
+    if (e == NULL && !im->writing) {
+        engsched_id id = 0;
+        engsched_rc rc = find(im->db->storage, key, &id);
+        if (rc == ENGSCHED_ENOTFOUND)
+            return imp_bad(im->db, path, "unknown %s \"%s\"", m->noun, key);
+        if (rc != ENGSCHED_OK)
+            return es_storage_fail(im->db, rc, "looking up a key");
+        if ((rc = imp_map_add(im->db, m, key, -1, id)) != ENGSCHED_OK)
+            return rc;
+        e = imp_map_find(m, key);
+    }
+    if (e == NULL) /* the first pass resolved every key */
+        return es_fail(im->db, ENGSCHED_EMISUSE, "%s: \"%s\" was not resolved", path, key);
+    if (out_id != NULL)
+        *out_id = e->id;
+    return ENGSCHED_OK;
+}
+
+engsched_rc imp_user_ref(imp *im, const char *key, const char *path, engsched_id *out_id)
+{
+    if (key == NULL) { /* null: the system */
+        if (out_id != NULL)
+            *out_id = 0;
+        return ENGSCHED_OK;
+    }
+    return imp_resolve(im, &im->user_map, im->db->storage->user_find, key, path, out_id);
+}
+
+/* --- typed members --- */
+
+engsched_rc imp_get_member(imp *im, const json_t *obj, const char *base, const char *key, int how,
+                           json_t **out)
+{
+    char p[PATH_LEN];
+    json_t *v = json_object_get(obj, key);
+    if (v == NULL && (how & REQUIRED))
+        return imp_bad(im->db, imp_at(p, base, key), "missing");
+    *out = v;
+    return ENGSCHED_OK;
+}
+
+/* A string member; NULL when absent (or null, where allowed). */
+engsched_rc imp_get_string(imp *im, const json_t *obj, const char *base, const char *key, int how,
+                           const char **out)
+{
+    char p[PATH_LEN];
+    json_t *v = NULL;
+    engsched_rc rc = imp_get_member(im, obj, base, key, how, &v);
+    *out = NULL;
+    if (rc != ENGSCHED_OK || v == NULL || ((how & NULLABLE) && json_is_null(v)))
+        return rc;
+    if (!json_is_string(v))
+        return imp_bad(im->db, imp_at(p, base, key), "must be a string%s",
+                       (how & NULLABLE) ? " or null" : "");
+    *out = json_string_value(v);
+    return ENGSCHED_OK;
+}
+
+/* A text member checked by the rules of its setter; dflt when absent. */
+engsched_rc imp_get_text(imp *im, const json_t *obj, const char *base, const char *key, int how,
+                         size_t min_len, size_t max_len, es_text_kind kind, const char *dflt,
+                         const char **out)
+{
+    char p[PATH_LEN];
+    engsched_rc rc = imp_get_string(im, obj, base, key, how, out);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (*out == NULL) {
+        *out = dflt;
+        return ENGSCHED_OK;
+    }
+    return es_check_text(im->db, imp_at(p, base, key), *out, min_len, max_len, kind);
+}
+
+engsched_rc imp_get_int(imp *im, const json_t *obj, const char *base, const char *key, int64_t min,
+                        int64_t *out)
+{
+    char p[PATH_LEN];
+    json_t *v = NULL;
+    engsched_rc rc = imp_get_member(im, obj, base, key, REQUIRED, &v);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    imp_at(p, base, key);
+    if (!json_is_integer(v))
+        return imp_bad(im->db, p, "must be an integer");
+    *out = (int64_t)json_integer_value(v);
+    if (*out < min)
+        return imp_bad(im->db, p, "%lld is below %lld", (long long)*out, (long long)min);
+    return ENGSCHED_OK;
+}
+
+engsched_rc imp_get_array(imp *im, const json_t *obj, const char *base, const char *key, int how,
+                          json_t **out)
+{
+    char p[PATH_LEN];
+    engsched_rc rc = imp_get_member(im, obj, base, key, how, out);
+    if (rc == ENGSCHED_OK && *out != NULL && !json_is_array(*out))
+        return imp_bad(im->db, imp_at(p, base, key), "must be an array");
+    return rc;
+}
+
+engsched_rc imp_get_object(imp *im, const json_t *array, size_t i, const char *base, json_t **out)
+{
+    *out = json_array_get(array, i);
+    if (!json_is_object(*out))
+        return imp_bad(im->db, base, "must be an object");
+    return ENGSCHED_OK;
+}
