@@ -324,7 +324,7 @@ static engsched_rc read_dates(imp *im, const json_t *e, const char *base,
 }
 
 /* The status and the report together: a stored status must be one the
- * mapping of DESIGN.md §2 gives for the report (either side of the start
+ * mapping of docs/design.md §2 gives for the report (either side of the start
  * date), or Canceled. */
 static engsched_rc read_status(imp *im, const json_t *e, const char *base,
                                engsched_rec_engagement *rec)

@@ -1,4 +1,4 @@
-/* The permission table of DESIGN.md §3: built-in roles, what each
+/* The permission table of docs/design.md §3: built-in roles, what each
  * operation needs, and the order in which refusals are reported. */
 #include "rules/rules.h"
 

@@ -8,7 +8,7 @@
 
 #include <engsched/engsched.h>
 
-/* The operations of DESIGN.md §2 plus the reads and file actions that need
+/* The operations of docs/design.md §2 plus the reads and file actions that need
  * a permission of their own. */
 typedef enum es_op {
     ES_OP_VIEW = 0,

@@ -1,4 +1,4 @@
-/* The status table of DESIGN.md §2: mapping, labels, names and colours. */
+/* The status table of docs/design.md §2: mapping, labels, names and colours. */
 #include <string.h>
 
 #include "rules/rules.h"

@@ -1,4 +1,4 @@
-/* Which operation may run in which status (DESIGN.md §2, "Operations and
+/* Which operation may run in which status (docs/design.md §2, "Operations and
  * the transitions they may cause"), and the report workflow. */
 #include <stddef.h>
 

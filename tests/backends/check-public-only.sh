@@ -1,6 +1,6 @@
 #!/bin/sh
 # The example in-memory backend is written only against the public
-# interface and libc (DESIGN.md §7). Checked two ways:
+# interface and libc (docs/design.md §7). Checked two ways:
 #   1. its sources include nothing but C standard headers, <engsched/...>
 #      public headers and its own memory_*.h;
 #   2. its archive needs no symbol from SQLite (sqlite3_*) or the

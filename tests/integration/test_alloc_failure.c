@@ -1,4 +1,4 @@
-/* Allocation failure, DESIGN.md §8: "every allocation failure returns
+/* Allocation failure, docs/design.md §8: "every allocation failure returns
  * ENOMEM, leaks nothing and leaves the store unchanged".
  *
  * A counting allocator is installed with engsched_set_allocator() before

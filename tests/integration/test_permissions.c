@@ -1,4 +1,4 @@
-/* The permission matrix, black-box (DESIGN.md §2–§3): permission mask ×
+/* The permission matrix, black-box (docs/design.md §2–§3): permission mask ×
  * operation × client access yes/no × engagement status. An operation
  * succeeds exactly when the design allows it; a refused one reports the
  * first rule it broke, in the order access (ENOTFOUND) → permission

@@ -6,7 +6,7 @@
  * - PRAGMA integrity_check is "ok" and PRAGMA foreign_key_check is empty;
  * - no report, assignment, file, file_data, invitation or event without
  *   its engagement (or file); every file has its bytes, of its size;
- * - every stored status is the DESIGN.md §2 mapping of its report status,
+ * - every stored status is the docs/design.md §2 mapping of its report status,
  *   dates and cancellation: Pending / In Review / Complete exactly,
  *   Scheduled and In Progress only with a Draft report, and In Progress
  *   (Scheduled) only if the start day was (was not) reached on the day of

@@ -1,5 +1,5 @@
 /*
- * The pure rules of DESIGN.md §2–§3 (lib/rules.h, status.c, permissions.c,
+ * The pure rules of docs/design.md §2–§3 (lib/rules.h, status.c, permissions.c,
  * transitions.c, capabilities_rules.c), walked over their whole input space.
  *
  * Every expectation below comes from a table written out literally in this
@@ -43,7 +43,7 @@ static const int bad_report[] = {-1, 6, 100};
     } while (0)
 
 /* ------------------------------------------------------------------------ */
-/* DESIGN.md §2, first table: engagement status from report status,         */
+/* docs/design.md §2, first table: engagement status from report status,         */
 /* start reached, canceled. Written literally:                              */
 /*                                                                          */
 /*   Pending      | (none)                                                  */
@@ -246,7 +246,7 @@ static void test_status_valid(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
-/* DESIGN.md §3: the permission each operation needs.                       */
+/* docs/design.md §3: the permission each operation needs.                       */
 /* ------------------------------------------------------------------------ */
 #define PM(x) ENGSCHED_PERM_##x
 
@@ -462,7 +462,7 @@ static void test_op_permission_table(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
-/* DESIGN.md §2, operations table, "from" column.                           */
+/* docs/design.md §2, operations table, "from" column.                           */
 /* ------------------------------------------------------------------------ */
 #define ST(x) (1u << ENGSCHED_STATUS_##x)
 #define OPEN_SET (ST(PENDING) | ST(SCHEDULED) | ST(IN_PROGRESS) | ST(IN_REVIEW))

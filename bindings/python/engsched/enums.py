@@ -45,7 +45,7 @@ def _parse(fn_name: str, text: str, what: str) -> int:
 
 
 class Status(enum.IntEnum):
-    """Engagement status (DESIGN.md §2)."""
+    """Engagement status (docs/design.md §2)."""
 
     PENDING = 1
     SCHEDULED = 2
@@ -81,7 +81,7 @@ class Status(enum.IntEnum):
 
     @classmethod
     def derive(cls, report: "ReportStatus", start_reached: bool, canceled: bool) -> "Status":
-        """The status mapping of DESIGN.md §2 (engsched_status_derive())."""
+        """The status mapping of docs/design.md §2 (engsched_status_derive())."""
         value = _lib.get().engsched_status_derive(
             int(report), 1 if start_reached else 0, 1 if canceled else 0
         )
@@ -159,7 +159,7 @@ class Tab(enum.IntEnum):
 
 
 class Permission(enum.IntFlag):
-    """Permission bits (DESIGN.md §3)."""
+    """Permission bits (docs/design.md §3)."""
 
     VIEW = 1 << 0
     REQUEST = 1 << 1
