@@ -5,9 +5,8 @@
  *
  * Creates a store at DB (default engsched-demo.db; it must be new), mirrors
  * a small directory into it (clients, users, a custom role, client access),
- * and plays the lifecycle of docs/design.md §2 on a controlled clock in March
- * 2026, so
- * the output is the same whatever today's date is:
+ * and plays the lifecycle of docs/design.md §2 on a controlled clock in
+ * March 2026, so the output is the same whatever today's date is:
  *
  *   a client requests an engagement with a support file; a manager approves
  *   it, sets the report details and staffs it with two operators; more work
