@@ -30,6 +30,7 @@
 #include <libical/ical.h>
 
 #include "util/alloc.h"
+#include "util/fail.h"
 #include "util/dates.h"
 #include "calendar/ics_fold.h"
 #include <engsched/engsched.h>
@@ -38,48 +39,19 @@
 #define ICS_PRODID "-//libengsched//engsched " ENGSCHED_VERSION "//EN"
 #define ICS_UID_MAX 255
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static engsched_rc
-fail(char *err, size_t err_size, engsched_rc rc, const char *fmt, ...)
-{
-    if (err != NULL && err_size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
 static int has_cr_or_lf(const char *s) { return strpbrk(s, "\r\n") != NULL; }
-
-/* A control character that no one-line value may hold: C0, DEL, C1. With
- * allow_breaks, tab, CR and LF are allowed. */
-static int has_control(const char *s, int allow_breaks)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    for (; *p; p++) {
-        if (*p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
-            return 1;
-        if (*p < 0x20 && !(allow_breaks && (*p == '\t' || *p == '\r' || *p == '\n')))
-            return 1;
-    }
-    return 0;
-}
 
 static engsched_rc check_text(const char *prefix, const char *field, const char *value,
                               int allow_breaks, char *err, size_t err_size)
 {
     if (!es_utf8_valid(value, strlen(value)))
-        return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: not valid UTF-8", prefix, field);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%s%s: not valid UTF-8", prefix, field);
     if (!allow_breaks && has_cr_or_lf(value))
-        return fail(err, err_size, ENGSCHED_EINVAL,
-                    "%s%s: contains CR or LF, which is never passed on", prefix, field);
-    if (has_control(value, allow_breaks))
-        return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: contains a control character",
-                    prefix, field);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "%s%s: contains CR or LF, which is never passed on", prefix, field);
+    if (es_text_has_control(value, allow_breaks ? ES_TEXT_MULTILINE : ES_TEXT_LINE))
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%s%s: contains a control character",
+                            prefix, field);
     return ENGSCHED_OK;
 }
 
@@ -89,21 +61,21 @@ static engsched_rc check_name(const char *prefix, const char *field, const char 
 {
     const char *why = es_cn_name_problem(name);
     if (why != NULL)
-        return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: %s", prefix, field, why);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%s%s: %s", prefix, field, why);
     return ENGSCHED_OK;
 }
 
-static engsched_rc check_email(const char *prefix, const char *field, const char *email,
-                               char *err, size_t err_size)
+static engsched_rc check_email(const char *prefix, const char *field, const char *email, char *err,
+                               size_t err_size)
 {
     if (email == NULL || email[0] == '\0')
-        return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: required", prefix, field);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%s%s: required", prefix, field);
     if (has_cr_or_lf(email))
-        return fail(err, err_size, ENGSCHED_EINVAL,
-                    "%s%s: contains CR or LF, which is never passed on", prefix, field);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "%s%s: contains CR or LF, which is never passed on", prefix, field);
     if (es_email_problem(email) != NULL)
-        return fail(err, err_size, ENGSCHED_EINVAL, "%s%s: not an e-mail address (addr-spec)",
-                    prefix, field);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "%s%s: not an e-mail address (addr-spec)", prefix, field);
     return ENGSCHED_OK;
 }
 
@@ -262,43 +234,42 @@ static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, con
     const int publish = method == ES_ICS_PUBLISH;
 
     if (ev->uid == NULL || ev->uid[0] == '\0')
-        return fail(err, err_size, ENGSCHED_EINVAL, "%suid: required", prefix);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%suid: required", prefix);
     if (strlen(ev->uid) > ICS_UID_MAX)
-        return fail(err, err_size, ENGSCHED_EINVAL, "%suid: longer than %d bytes", prefix,
-                    ICS_UID_MAX);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%suid: longer than %d bytes", prefix,
+                            ICS_UID_MAX);
     if ((rc = check_text(prefix, "uid", ev->uid, 0, err, err_size)) != ENGSCHED_OK)
         return rc;
     if (ev->sequence < 0 || ev->sequence > INT_MAX)
-        return fail(err, err_size, ENGSCHED_EINVAL, "%ssequence: %lld is out of range", prefix,
-                    (long long)ev->sequence);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%ssequence: %lld is out of range",
+                            prefix, (long long)ev->sequence);
     if (!utc_in_range(ev->dtstamp))
-        return fail(err, err_size, ENGSCHED_EINVAL, "%sdtstamp: out of range (years %d-%d)",
-                    prefix, ICS_YEAR_MIN, ICS_YEAR_MAX);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%sdtstamp: out of range (years %d-%d)",
+                            prefix, ICS_YEAR_MIN, ICS_YEAR_MAX);
 
     int32_t first, last;
     if (!day_range(&first, &last))
-        return fail(err, err_size, ENGSCHED_EINVAL, "%sstart_day: no date range", prefix);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%sstart_day: no date range", prefix);
     if (ev->start_day < first || ev->start_day > last)
-        return fail(err, err_size, ENGSCHED_EINVAL,
-                    "%sstart_day: out of range (%d-01-01 to %d-12-30)", prefix, ICS_YEAR_MIN,
-                    ICS_YEAR_MAX);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "%sstart_day: out of range (%d-01-01 to %d-12-30)", prefix,
+                            ICS_YEAR_MIN, ICS_YEAR_MAX);
     if (ev->end_day < first || ev->end_day > last)
-        return fail(err, err_size, ENGSCHED_EINVAL,
-                    "%send_day: out of range (%d-01-01 to %d-12-30)", prefix, ICS_YEAR_MIN,
-                    ICS_YEAR_MAX);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "%send_day: out of range (%d-01-01 to %d-12-30)", prefix, ICS_YEAR_MIN,
+                            ICS_YEAR_MAX);
     if (ev->end_day < ev->start_day)
-        return fail(err, err_size, ENGSCHED_EINVAL, "%send_day: before start_day", prefix);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%send_day: before start_day", prefix);
 
     if (ev->summary == NULL)
-        return fail(err, err_size, ENGSCHED_EINVAL, "%ssummary: required", prefix);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%ssummary: required", prefix);
     if ((rc = check_text(prefix, "summary", ev->summary, 1, err, err_size)) != ENGSCHED_OK)
         return rc;
     if (ev->description != NULL &&
-        (rc = check_text(prefix, "description", ev->description, 1, err, err_size)) !=
-            ENGSCHED_OK)
+        (rc = check_text(prefix, "description", ev->description, 1, err, err_size)) != ENGSCHED_OK)
         return rc;
     if (ev->url != NULL && ev->url[0] != '\0' && !uri_valid(ev->url))
-        return fail(err, err_size, ENGSCHED_EINVAL, "%surl: not a URI (RFC 3986)", prefix);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%surl: not a URI (RFC 3986)", prefix);
 
     /* RFC 5546 §3.2.1 wants ORGANIZER in a PUBLISH VEVENT too (libical's
      * icalrestriction_check flags its absence); the core passes one, and
@@ -315,8 +286,8 @@ static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, con
     if (publish) {
         /* RFC 5546 §3.2.1: a PUBLISH VEVENT has no ATTENDEE. */
         if (ev->attendee_email != NULL && ev->attendee_email[0] != '\0')
-            return fail(err, err_size, ENGSCHED_EINVAL,
-                        "%sattendee_email: METHOD:PUBLISH has no attendee", prefix);
+            return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                                "%sattendee_email: METHOD:PUBLISH has no attendee", prefix);
     } else {
         if ((rc = check_email(prefix, "attendee_email", ev->attendee_email, err, err_size)) !=
             ENGSCHED_OK)
@@ -329,11 +300,11 @@ static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, con
     /* RFC 5546 §3.2.2 and §3.2.5: REQUEST is TENTATIVE or CONFIRMED, CANCEL
      * is CANCELLED; PUBLISH may be either. */
     if (method == ES_ICS_REQUEST && ev->cancelled)
-        return fail(err, err_size, ENGSCHED_EINVAL,
-                    "%scancelled: METHOD:REQUEST cannot carry STATUS:CANCELLED", prefix);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "%scancelled: METHOD:REQUEST cannot carry STATUS:CANCELLED", prefix);
     if (method == ES_ICS_CANCEL && !ev->cancelled)
-        return fail(err, err_size, ENGSCHED_EINVAL,
-                    "%scancelled: METHOD:CANCEL requires STATUS:CANCELLED", prefix);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "%scancelled: METHOD:CANCEL requires STATUS:CANCELLED", prefix);
     return ENGSCHED_OK;
 }
 
@@ -453,12 +424,12 @@ static engsched_rc finish_text(const char *text, char **out, char *err, size_t e
     if (rc == ENGSCHED_ENOMEM)
         return rc;
     if (rc != ENGSCHED_OK)
-        return fail(err, err_size, ENGSCHED_EINVAL, "libical wrote malformed line ends");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "libical wrote malformed line ends");
     const char *why = NULL;
     if (!es_ics_text_ok(folded, folded_len, &why)) {
         es_free(folded);
-        return fail(err, err_size, ENGSCHED_EINVAL,
-                    "the iCalendar text came out malformed: %s", why);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "the iCalendar text came out malformed: %s", why);
     }
     *out = folded;
     return ENGSCHED_OK;
@@ -479,15 +450,16 @@ engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_
         ical_method = ICAL_METHOD_PUBLISH;
         break;
     default:
-        return fail(err, err_size, ENGSCHED_EINVAL, "method: unknown (%d)", (int)method);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "method: unknown (%d)", (int)method);
     }
     if (out == NULL)
-        return fail(err, err_size, ENGSCHED_EINVAL, "out: must not be NULL");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "out: must not be NULL");
     if (count != 0 && events == NULL)
-        return fail(err, err_size, ENGSCHED_EINVAL, "events: must not be NULL");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "events: must not be NULL");
     if (method != ES_ICS_PUBLISH && count != 1)
-        return fail(err, err_size, ENGSCHED_EINVAL, "count: METHOD:%s takes one event, not %zu",
-                    method == ES_ICS_REQUEST ? "REQUEST" : "CANCEL", count);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "count: METHOD:%s takes one event, not %zu",
+                            method == ES_ICS_REQUEST ? "REQUEST" : "CANCEL", count);
 
     for (size_t i = 0; i < count; i++) {
         char prefix[48] = "";
@@ -500,7 +472,7 @@ engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_
 
     icalcomponent *vcal = icalcomponent_new_vcalendar();
     if (vcal == NULL)
-        return fail(err, err_size, ENGSCHED_ENOMEM, "out of memory");
+        return es_fail_text(err, err_size, ENGSCHED_ENOMEM, "out of memory");
     engsched_rc rc = ENGSCHED_ENOMEM;
     if (!add_prop(vcal, icalproperty_new_prodid(ICS_PRODID)) ||
         !add_prop(vcal, icalproperty_new_version("2.0")) ||
@@ -521,6 +493,6 @@ engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_
 done:
     icalcomponent_free(vcal);
     if (rc == ENGSCHED_ENOMEM)
-        fail(err, err_size, ENGSCHED_ENOMEM, "out of memory");
+        es_fail_text(err, err_size, ENGSCHED_ENOMEM, "out of memory");
     return rc;
 }

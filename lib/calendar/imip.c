@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/fail.h"
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/dates.h"
@@ -41,21 +42,6 @@
 #define DOMAIN_MAX 253
 #define MESSAGE_FIXED 1024  /* the message's own text: headers, boundaries */
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static engsched_rc
-fail(char *err, size_t err_size, engsched_rc rc, const char *fmt, ...)
-{
-    if (err != NULL && err_size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
 /* Appends below ignore their result: a failure sticks in the buffer,
  * checked once when the message is taken. */
 static void sb_add(es_buf *b, const char *s, size_t n) { (void)es_buf_add(b, s, n); }
@@ -64,45 +50,33 @@ static void sb_str(es_buf *b, const char *s) { (void)es_buf_str(b, s); }
 
 /* --- validation --------------------------------------------------------- */
 
-static int has_control(const char *s, int allow_breaks)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    for (; *p; p++) {
-        if (*p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
-            return 1;
-        if (*p < 0x20 && !(allow_breaks && (*p == '\t' || *p == '\r' || *p == '\n')))
-            return 1;
-    }
-    return 0;
-}
-
 /* A value bound for a header: NULL only when optional, one line, UTF-8,
  * no control characters. */
 static engsched_rc check_header_text(const char *field, const char *value, int required,
                                      char *err, size_t err_size)
 {
     if (value == NULL)
-        return required ? fail(err, err_size, ENGSCHED_EINVAL, "%s: required", field)
+        return required ? es_fail_text(err, err_size, ENGSCHED_EINVAL, "%s: required", field)
                         : ENGSCHED_OK;
     if (strpbrk(value, "\r\n") != NULL)
-        return fail(err, err_size, ENGSCHED_EINVAL,
-                    "%s: contains CR or LF, which is never passed on", field);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "%s: contains CR or LF, which is never passed on", field);
     if (!es_utf8_valid(value, strlen(value)))
-        return fail(err, err_size, ENGSCHED_EINVAL, "%s: not valid UTF-8", field);
-    if (has_control(value, 0))
-        return fail(err, err_size, ENGSCHED_EINVAL, "%s: contains a control character", field);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%s: not valid UTF-8", field);
+    if (es_text_has_control(value, ES_TEXT_LINE))
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%s: contains a control character",
+                            field);
     return ENGSCHED_OK;
 }
 
-static engsched_rc check_address(const char *field, const char *email, char *err,
-                                 size_t err_size)
+static engsched_rc check_address(const char *field, const char *email, char *err, size_t err_size)
 {
     engsched_rc rc = check_header_text(field, email, 1, err, err_size);
     if (rc != ENGSCHED_OK)
         return rc;
     if (es_email_problem(email) != NULL)
-        return fail(err, err_size, ENGSCHED_EINVAL, "%s: not an e-mail address (addr-spec)",
-                    field);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%s: not an e-mail address (addr-spec)",
+                            field);
     return ENGSCHED_OK;
 }
 
@@ -192,13 +166,13 @@ static engsched_rc check_ics(const char *ics, const char *method, char *err, siz
 {
     size_t len = strlen(ics);
     if (!es_utf8_valid(ics, len))
-        return fail(err, err_size, ENGSCHED_EINVAL, "ics: not valid UTF-8");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "ics: not valid UTF-8");
     char line[64];
     int depth = 0, methods = 0, first = 1;
     for (size_t i = 0; i < len;) {
         size_t n, next;
         if (!next_line(ics, len, i, line, sizeof line, &n, &next))
-            return fail(err, err_size, ENGSCHED_EINVAL, "ics: line ends must be CRLF");
+            return es_fail_text(err, err_size, ENGSCHED_EINVAL, "ics: line ends must be CRLF");
         size_t shown = n < sizeof line ? n : sizeof line;
         const char *colon = memchr(line, ':', shown);
         const char *semi = memchr(line, ';', shown);
@@ -210,7 +184,7 @@ static engsched_rc check_ics(const char *ics, const char *method, char *err, siz
 
         if (first && !(ascii_ieq(line, name_len, "BEGIN") && colon &&
                        ascii_ieq(value, value_len, "VCALENDAR")))
-            return fail(err, err_size, ENGSCHED_EINVAL, "ics: not a VCALENDAR");
+            return es_fail_text(err, err_size, ENGSCHED_EINVAL, "ics: not a VCALENDAR");
         first = 0;
         if (ascii_ieq(line, name_len, "BEGIN")) {
             depth++;
@@ -220,16 +194,16 @@ static engsched_rc check_ics(const char *ics, const char *method, char *err, siz
             methods++;
             /* METHOD values are case-insensitive (RFC 5545 §2). */
             if (colon == NULL || semi != NULL || !ascii_ieq(value, value_len, method))
-                return fail(err, err_size, ENGSCHED_EINVAL,
-                            "method: %s does not match the METHOD inside ics", method);
+                return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                                    "method: %s does not match the METHOD inside ics", method);
         }
         i = next;
     }
     if (first)
-        return fail(err, err_size, ENGSCHED_EINVAL, "ics: empty");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "ics: empty");
     if (methods != 1)
-        return fail(err, err_size, ENGSCHED_EINVAL, "ics: %d METHOD properties, not one",
-                    methods);
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "ics: %d METHOD properties, not one",
+                            methods);
     return ENGSCHED_OK;
 }
 
@@ -475,13 +449,13 @@ engsched_rc es_imip_build(const es_imip_message *m, char **out, size_t *out_len,
                           size_t err_size)
 {
     if (m == NULL || out == NULL)
-        return fail(err, err_size, ENGSCHED_EINVAL, "%s: must not be NULL",
-                    m == NULL ? "m" : "out");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%s: must not be NULL",
+                            m == NULL ? "m" : "out");
     engsched_rc rc;
     if ((rc = check_header_text("method", m->method, 1, err, err_size)) != ENGSCHED_OK)
         return rc;
     if (strcmp(m->method, "REQUEST") != 0 && strcmp(m->method, "CANCEL") != 0)
-        return fail(err, err_size, ENGSCHED_EINVAL, "method: must be REQUEST or CANCEL");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "method: must be REQUEST or CANCEL");
     if ((rc = check_address("from_email", m->from_email, err, err_size)) != ENGSCHED_OK ||
         (rc = check_header_text("from_name", m->from_name, 0, err, err_size)) != ENGSCHED_OK ||
         (rc = check_address("to_email", m->to_email, err, err_size)) != ENGSCHED_OK ||
@@ -491,21 +465,21 @@ engsched_rc es_imip_build(const es_imip_message *m, char **out, size_t *out_len,
         (rc = check_header_text("domain", m->domain, 1, err, err_size)) != ENGSCHED_OK)
         return rc;
     if (strlen(m->message_id) > MESSAGE_ID_MAX || !dot_atom(m->message_id))
-        return fail(err, err_size, ENGSCHED_EINVAL, "message_id: not a dot-atom");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "message_id: not a dot-atom");
     if (!domain_name(m->domain))
-        return fail(err, err_size, ENGSCHED_EINVAL, "domain: not a domain name");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "domain: not a domain name");
     if (m->text == NULL)
-        return fail(err, err_size, ENGSCHED_EINVAL, "text: required");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "text: required");
     if (!es_utf8_valid(m->text, strlen(m->text)))
-        return fail(err, err_size, ENGSCHED_EINVAL, "text: not valid UTF-8");
-    if (has_control(m->text, 1))
-        return fail(err, err_size, ENGSCHED_EINVAL, "text: contains a control character");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "text: not valid UTF-8");
+    if (es_text_has_control(m->text, ES_TEXT_MULTILINE))
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "text: contains a control character");
     if (m->ics == NULL)
-        return fail(err, err_size, ENGSCHED_EINVAL, "ics: required");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "ics: required");
     if ((rc = check_ics(m->ics, m->method, err, err_size)) != ENGSCHED_OK)
         return rc;
     if (!date_in_range(m->date))
-        return fail(err, err_size, ENGSCHED_EINVAL, "date: out of range");
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "date: out of range");
 
     es_buf b = ES_BUF_INIT;
     char *text = NULL, *text64 = NULL, *ics64 = NULL;
@@ -545,7 +519,7 @@ engsched_rc es_imip_build(const es_imip_message *m, char **out, size_t *out_len,
             strstr(text64, alt) == NULL && strstr(ics64, alt) == NULL)
             break;
         if (salt == 64) {
-            rc = fail(err, err_size, ENGSCHED_EINVAL, "no boundary avoids the content");
+            rc = es_fail_text(err, err_size, ENGSCHED_EINVAL, "no boundary avoids the content");
             goto done;
         }
     }
@@ -599,7 +573,7 @@ done:
     es_free(ics64);
     if (es_buf_failed(&b)) {
         es_buf_release(&b);
-        return fail(err, err_size, ENGSCHED_ENOMEM, "out of memory");
+        return es_fail_text(err, err_size, ENGSCHED_ENOMEM, "out of memory");
     }
     if (rc != ENGSCHED_OK) {
         es_buf_release(&b);

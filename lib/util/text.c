@@ -80,6 +80,11 @@ long es_text_control_at(const char *s, size_t len, es_text_kind kind)
     return -1;
 }
 
+int es_text_has_control(const char *s, es_text_kind kind)
+{
+    return es_text_control_at(s, strlen(s), kind) >= 0;
+}
+
 int es_file_name_has_separator(const char *name)
 {
     return strchr(name, '/') != NULL || strchr(name, '\\') != NULL;

@@ -20,6 +20,8 @@ size_t es_utf8_char(const char *s, size_t len);
  * C1 controls (U+0080-U+009F) count too: they break terminals and mail
  * headers. */
 long es_text_control_at(const char *s, size_t len, es_text_kind kind);
+/* The same for a NUL-terminated string: whether it holds one. */
+int es_text_has_control(const char *s, es_text_kind kind);
 
 /* File names: no '/' or '\\', and not "." or "..". */
 int es_file_name_has_separator(const char *name);
