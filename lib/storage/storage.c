@@ -1,11 +1,12 @@
 /* Backend error messages. A thread-local buffer, like libgit2's
  * git_error_set: a handle is used by one thread at a time, and the core
  * copies the text into the handle right after the failing callback. */
+#include <stdarg.h>
 #include <stdio.h>
 
-#include "core/internal.h"
+#include "storage/dispatch.h"
 
-static _Thread_local char storage_message[ES_ERRMSG_MAX];
+static _Thread_local char storage_message[ES_STORAGE_MESSAGE_MAX];
 
 void engsched_storage_set_error(engsched_storage *s, const char *fmt, ...)
 {
