@@ -414,69 +414,76 @@ static void mem_free(engsched_storage *s)
     free(b);
 }
 
-/* Every member of version 1 is required: engsched_open_backend() refuses
- * a table with a missing callback.
- *
- * The table stays at version 1 on purpose, not ENGSCHED_STORAGE_VERSION:
- * savepoints (version 2, for batches) would cost this backend another copy
- * of the whole state per operation, and a version 1 table is what a
- * backend written before version 2 looks like. The library takes it as
- * such: it never reads the savepoint members, and engsched_batch_begin()
- * returns ENGSCHED_EUNSUPPORTED. */
-static const engsched_storage memory_table = {
-    .version = 1,
-    .free = mem_free,
-    .prepare = mem_prepare,
-    .set_busy_timeout = mem_set_busy_timeout,
-    .begin = mem_begin,
-    .commit = mem_commit,
-    .rollback = mem_rollback,
-    .schema_version = mem_schema_version,
-    .setting_get = mem_setting_get,
-    .setting_set = mem_setting_set,
-    .client_upsert = mem_client_upsert,
-    .client_get = mem_client_get,
-    .client_find = mem_client_find,
-    .user_upsert = mem_user_upsert,
-    .user_get = mem_user_get,
-    .user_find = mem_user_find,
-    .role_insert = mem_role_insert,
-    .role_update = mem_role_update,
-    .role_get = mem_role_get,
-    .role_find = mem_role_find,
-    .access_grant = mem_access_grant,
-    .access_revoke = mem_access_revoke,
-    .access_check = mem_access_check,
-    .engagement_insert = mem_engagement_insert,
-    .engagement_update = mem_engagement_update,
-    .engagement_get = mem_engagement_get,
-    .report_engagement = mem_report_engagement,
-    .engagements_due = mem_engagements_due,
-    .assignment_insert = mem_assignment_insert,
-    .assignment_delete = mem_assignment_delete,
-    .assignment_list = mem_assignment_list,
-    .file_insert = mem_file_insert,
-    .file_get = mem_file_get,
-    .file_read = mem_file_read,
-    .file_delete = mem_file_delete,
-    .file_list = mem_file_list,
-    .event_append = mem_event_append,
-    .event_list = mem_event_list,
-    .event_last_seq = mem_event_last_seq,
-    .engagement_query = mem_engagement_query,
-    .users_with_permissions = mem_users_with_permissions,
-    .operator_work = mem_operator_work,
-    .unavailability_insert = mem_unavailability_insert,
-    .unavailability_get = mem_unavailability_get,
-    .unavailability_delete = mem_unavailability_delete,
-    .unavailability_list = mem_unavailability_list,
-    .invitation_get = mem_invitation_get,
-    .invitation_put = mem_invitation_put,
-    .client_list = mem_client_list,
-    .user_list = mem_user_list,
-    .role_list = mem_role_list,
-    .access_list = mem_access_list,
-};
+/* The table version this backend implements. Version 1 on purpose, not
+ * ENGSCHED_STORAGE_VERSION: savepoints (version 2, for batches) would cost
+ * this backend another copy of the whole state per operation, and a
+ * version 1 table is what a backend written before version 2 looks like.
+ * The library takes it as such: it never reads the savepoint members, and
+ * engsched_batch_begin() returns ENGSCHED_EUNSUPPORTED. */
+#define MEM_TABLE_VERSION 1
+
+/* engsched_storage_init() sets the version and makes every member of that
+ * version NULL (it fails only for a version the library does not know: a
+ * library older than this backend). Then every member of version 1, all
+ * required: engsched_open_backend() refuses a table with one missing. */
+static engsched_rc mem_table_init(engsched_storage *t)
+{
+    engsched_rc rc = engsched_storage_init(t, MEM_TABLE_VERSION);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    t->free = mem_free;
+    t->prepare = mem_prepare;
+    t->set_busy_timeout = mem_set_busy_timeout;
+    t->begin = mem_begin;
+    t->commit = mem_commit;
+    t->rollback = mem_rollback;
+    t->schema_version = mem_schema_version;
+    t->setting_get = mem_setting_get;
+    t->setting_set = mem_setting_set;
+    t->client_upsert = mem_client_upsert;
+    t->client_get = mem_client_get;
+    t->client_find = mem_client_find;
+    t->user_upsert = mem_user_upsert;
+    t->user_get = mem_user_get;
+    t->user_find = mem_user_find;
+    t->role_insert = mem_role_insert;
+    t->role_update = mem_role_update;
+    t->role_get = mem_role_get;
+    t->role_find = mem_role_find;
+    t->access_grant = mem_access_grant;
+    t->access_revoke = mem_access_revoke;
+    t->access_check = mem_access_check;
+    t->engagement_insert = mem_engagement_insert;
+    t->engagement_update = mem_engagement_update;
+    t->engagement_get = mem_engagement_get;
+    t->report_engagement = mem_report_engagement;
+    t->engagements_due = mem_engagements_due;
+    t->assignment_insert = mem_assignment_insert;
+    t->assignment_delete = mem_assignment_delete;
+    t->assignment_list = mem_assignment_list;
+    t->file_insert = mem_file_insert;
+    t->file_get = mem_file_get;
+    t->file_read = mem_file_read;
+    t->file_delete = mem_file_delete;
+    t->file_list = mem_file_list;
+    t->event_append = mem_event_append;
+    t->event_list = mem_event_list;
+    t->event_last_seq = mem_event_last_seq;
+    t->engagement_query = mem_engagement_query;
+    t->users_with_permissions = mem_users_with_permissions;
+    t->operator_work = mem_operator_work;
+    t->unavailability_insert = mem_unavailability_insert;
+    t->unavailability_get = mem_unavailability_get;
+    t->unavailability_delete = mem_unavailability_delete;
+    t->unavailability_list = mem_unavailability_list;
+    t->invitation_get = mem_invitation_get;
+    t->invitation_put = mem_invitation_put;
+    t->client_list = mem_client_list;
+    t->user_list = mem_user_list;
+    t->role_list = mem_role_list;
+    t->access_list = mem_access_list;
+    return ENGSCHED_OK;
+}
 
 engsched_rc engsched_example_memory_backend_new(engsched_storage **out)
 {
@@ -485,7 +492,11 @@ engsched_rc engsched_example_memory_backend_new(engsched_storage **out)
     mem_backend *b = calloc(1, sizeof *b);
     if (b == NULL)
         return ENGSCHED_ENOMEM;
-    b->base = memory_table;
+    engsched_rc rc = mem_table_init(&b->base);
+    if (rc != ENGSCHED_OK) {
+        free(b);
+        return rc;
+    }
     state_init(&b->live);
     *out = &b->base;
     return ENGSCHED_OK;

@@ -4,7 +4,8 @@
  *        libengsched header.
  *
  * Hosts include <engsched/engsched.h>, which includes this file; backend
- * authors include <engsched/storage.h>, which does the same.
+ * authors include <engsched/storage.h>, and hosts that build a built-in
+ * backend themselves <engsched/backends.h>, which do the same.
  */
 #ifndef ENGSCHED_COMMON_H
 #define ENGSCHED_COMMON_H
@@ -31,6 +32,17 @@ extern "C" {
 
 /** @brief A store-assigned identifier; 0 never names an object. */
 typedef int64_t engsched_id;
+
+/**
+ * @brief A storage backend: a table of callbacks, defined in
+ *        <engsched/storage.h>.
+ *
+ * Declared here, once, because two headers name it: storage.h (which
+ * defines the table) and backends.h (whose constructors only hand out
+ * pointers to one). Repeating the typedef in both is valid C11 but not
+ * C99, and gcc -std=c99 -Wpedantic in a host's build would warn.
+ */
+typedef struct engsched_storage engsched_storage;
 
 /**
  * @brief Result codes returned by every fallible function.

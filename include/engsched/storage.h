@@ -23,24 +23,71 @@
  *   non-OK code to stop the iteration; the backend then returns that code.
  *
  * Dates are day numbers: days since 1970-01-01 (negative before).
+ *
+ * @section storage_versions Versions: how the table and the records grow
+ *
+ * As with sqlite3_vfs and libgit2's backends, the table only grows, and a
+ * backend written against an older header keeps working with a newer
+ * library:
+ * - Members are only appended, never removed, reordered or retyped. Each
+ *   version's members follow a comment "version N adds: ..." in the
+ *   struct, and ::ENGSCHED_STORAGE_VERSION rises with them. The records
+ *   (::engsched_rec_engagement and the others) and ::engsched_storage_query
+ *   grow the same way, only at their end and only with a new table
+ *   version.
+ * - A backend sets `version` to the version it implements, normally the
+ *   ::ENGSCHED_STORAGE_VERSION of the header it is compiled with: start
+ *   from ::ENGSCHED_STORAGE_INIT or engsched_storage_init(), which also
+ *   make every member NULL, then set the callbacks.
+ * - The core never reads a table past the members of the version it
+ *   declares, so a table compiled against an older, shorter header is
+ *   safe to pass. Members marked optional may be NULL; every other member
+ *   of that version is required.
+ * - A record the core passes to a backend of version N is never shorter
+ *   than version N defined it; the backend reads the members it knows and
+ *   ignores any others. A record member added by a later version has a
+ *   default (0, NULL or "", given with the member) that means what the
+ *   record meant before the member existed: the core fills in the defaults
+ *   of the records it hands an older backend to fill, and takes them for
+ *   the rows an older backend returns, so an old backend never has to
+ *   fill a new member.
+ * - A table of version 0, or of a version newer than the library's own
+ *   ::ENGSCHED_STORAGE_VERSION, is refused: engsched_open_backend() returns
+ *   ::ENGSCHED_EMISUSE having read nothing but `version`, says so in
+ *   engsched_open_errmsg(), and leaves the table to the caller. A newer
+ *   table is not taken as the older version it extends, since this library
+ *   cannot know what the newer members ask of the core; build a backend
+ *   against the oldest header of the libraries it must run with.
+ *   engsched_storage_init() refuses those versions too, so a backend finds
+ *   out before it opens anything.
+ *
+ * The versions so far:
+ * - 1: every callback from free() to access_list(), all required;
+ * - 2: savepoint(), release() and rollback_to(), optional (all three or
+ *   none): what batches need (engsched_batch_begin() returns
+ *   ::ENGSCHED_EUNSUPPORTED without them).
  */
 #ifndef ENGSCHED_STORAGE_H
 #define ENGSCHED_STORAGE_H
 
 #include "engsched.h"
+/* The built-in backends' constructors were declared here before they got
+ * a header of their own; included so that code written then still builds. */
+#include "backends.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /**
- * @brief The current version of ::engsched_storage.
+ * @brief The current version of ::engsched_storage, and the newest one
+ *        this library takes.
  *
  * Version 2 appended the optional savepoint callbacks (savepoint, release,
  * rollback_to) that batches need. The library accepts tables of version 1
  * and 2: a version 1 table (built against an older header, so shorter) is
  * never read past its last member, and engsched_batch_begin() returns
- * ::ENGSCHED_EUNSUPPORTED on it.
+ * ::ENGSCHED_EUNSUPPORTED on it. See @ref storage_versions for the rule.
  */
 #define ENGSCHED_STORAGE_VERSION 2
 
@@ -49,6 +96,8 @@ typedef struct engsched_rec_client {
     engsched_id id;          /**< store id */
     const char *host_key;    /**< the host's key, unique */
     const char *name;        /**< display name */
+    /* version 1: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
 } engsched_rec_client;
 
 /** @brief A user record. */
@@ -60,6 +109,8 @@ typedef struct engsched_rec_user {
     engsched_id role;        /**< role id */
     unsigned int flags;      /**< ::engsched_user_flags */
     unsigned int permissions;/**< filled by user_get: the role's mask */
+    /* version 1: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
 } engsched_rec_user;
 
 /** @brief A role record. */
@@ -67,6 +118,8 @@ typedef struct engsched_rec_role {
     engsched_id id;          /**< store id */
     const char *name;        /**< unique name */
     unsigned int permissions;/**< ::engsched_permission mask */
+    /* version 1: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
 } engsched_rec_role;
 
 /** @brief An engagement record, with its report's fields. */
@@ -90,6 +143,8 @@ typedef struct engsched_rec_engagement {
     engsched_id report;          /**< report id, 0 if none */
     int report_status;           /**< ::engsched_report_status, NONE if no report */
     const char *report_title;    /**< "" if no report */
+    /* version 1: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
 } engsched_rec_engagement;
 
 /** @brief An assignment of an operator to an engagement. */
@@ -99,6 +154,8 @@ typedef struct engsched_rec_assignment {
     int role;                /**< ::engsched_operator_role */
     engsched_id assigned_by; /**< user id, or 0 for the system */
     int64_t assigned_at;     /**< UTC seconds */
+    /* version 1: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
 } engsched_rec_assignment;
 
 /** @brief Support-file metadata. */
@@ -110,6 +167,8 @@ typedef struct engsched_rec_file {
     int64_t size;            /**< bytes */
     engsched_id uploaded_by; /**< user id */
     int64_t uploaded_at;     /**< UTC seconds */
+    /* version 1: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
 } engsched_rec_file;
 
 /** @brief An event record. */
@@ -122,6 +181,8 @@ typedef struct engsched_rec_event {
     int status_before;       /**< ::engsched_status, 0 if none */
     int status_after;        /**< ::engsched_status, 0 if none */
     const char *details;     /**< JSON object text */
+    /* version 1: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
 } engsched_rec_event;
 
 /** @brief A period a user cannot work. */
@@ -133,6 +194,8 @@ typedef struct engsched_rec_unavailability {
     const char *reason;      /**< e.g. "Annual leave" */
     engsched_id created_by;  /**< user id, 0 for the system */
     int64_t created_at;      /**< UTC seconds */
+    /* version 1: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
 } engsched_rec_unavailability;
 
 /** @brief The invitation state of one operator on one engagement. */
@@ -142,6 +205,8 @@ typedef struct engsched_rec_invitation {
     int64_t sequence;        /**< iCalendar SEQUENCE of the last message */
     int canceled;            /**< nonzero once a CANCEL was sent */
     int64_t updated_at;      /**< UTC seconds */
+    /* version 1: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
 } engsched_rec_invitation;
 
 /**
@@ -167,6 +232,8 @@ typedef struct engsched_storage_query {
     const char *after_text;     /**< the sort key of the last row for ENGSCHED_SORT_NAME */
     engsched_id after_id;       /**< the id of the last row */
     unsigned int limit;         /**< at most this many rows */
+    /* version 1: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
 } engsched_storage_query;
 
 /** @brief Receives one engagement row of a query. */
@@ -189,18 +256,20 @@ typedef engsched_rc (*engsched_storage_role_fn)(void *ctx, const engsched_rec_ro
 /** @brief Receives one event row. */
 typedef engsched_rc (*engsched_storage_event_fn)(void *ctx, const engsched_rec_event *row);
 
-/** @brief The backend callback table; see struct engsched_storage. */
-typedef struct engsched_storage engsched_storage;
-
 /**
  * @brief The backend callback table. Embed it as the first member of the
  *        backend's own structure, as libgit2 backends do.
  *
- * Every member is required unless marked optional. Members are only ever
- * appended, with a new ::ENGSCHED_STORAGE_VERSION.
+ * Start from ::ENGSCHED_STORAGE_INIT or engsched_storage_init(). Every
+ * member is required unless marked optional. Members are only ever
+ * appended, with a new ::ENGSCHED_STORAGE_VERSION (@ref storage_versions).
  */
 struct engsched_storage {
-    unsigned int version; /**< ::ENGSCHED_STORAGE_VERSION */
+    /** @brief The version this table implements, 1 to
+     *         ::ENGSCHED_STORAGE_VERSION: which members exist. */
+    unsigned int version;
+
+    /* version 1: from free() to access_list(), every member required. */
 
     /** @brief Release the backend; called once by engsched_close(). */
     void (*free)(engsched_storage *s);
@@ -418,7 +487,14 @@ struct engsched_storage {
     engsched_rc (*access_list)(engsched_storage *s, engsched_id user,
                                engsched_storage_client_fn row, void *ctx);
 
-    /* --- version 2 ----------------------------------------------------- */
+    /*
+     * The members above are version 1 of the table. Those below were added
+     * by version 2; the core reads them only from a table whose version
+     * is 2 or more.
+     */
+
+    /* version 2 adds: savepoint, release, rollback_to (optional: all three
+     * or none). */
 
     /**
      * @brief Optional (version 2): open a savepoint in the open write
@@ -449,7 +525,62 @@ struct engsched_storage {
      * name`.
      */
     engsched_rc (*rollback_to)(engsched_storage *s);
+
+    /*
+     * The members above are versions 1 and 2. A new version appends its
+     * members here, after "version 3 adds: ...", raises
+     * ENGSCHED_STORAGE_VERSION, and adds a NULL per member to
+     * ENGSCHED_STORAGE_INIT and the version's size to
+     * engsched_storage_init() (lib/storage/storage.c).
+     */
 };
+
+/**
+ * @brief Static initialiser for ::engsched_storage: `version` is
+ *        ::ENGSCHED_STORAGE_VERSION and every callback NULL.
+ *
+ * @code
+ * static const engsched_storage my_table_template = ENGSCHED_STORAGE_INIT;
+ * b->base = my_table_template;
+ * b->base.free = my_free;
+ * @endcode
+ * It lists every member rather than using designated initialisers, so it
+ * also compiles as C++ before C++20 and keeps -Wextra
+ * (-Wmissing-field-initializers) quiet in the host's build. The same
+ * table as engsched_storage_init(&table, ENGSCHED_STORAGE_VERSION).
+ */
+#define ENGSCHED_STORAGE_INIT                                                          \
+    { ENGSCHED_STORAGE_VERSION,                                                         \
+      /* version 1: free ... access_list */                                             \
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,                       \
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,                       \
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,                       \
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,                       \
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,                       \
+      NULL,                                                                             \
+      /* version 2 adds: savepoint, release, rollback_to */                             \
+      NULL, NULL, NULL }
+
+/**
+ * @brief Initialise a callback table of version @p version: `version`
+ *        set and every member of that version NULL, like libgit2's
+ *        git_odb_init_backend().
+ *
+ * Only the members of @p version are written, so a table compiled against
+ * an older header (shorter) is safe to pass with the version of that
+ * header. Called with ::ENGSCHED_STORAGE_VERSION it gives the same table as
+ * ::ENGSCHED_STORAGE_INIT; unlike the macro, it also tells a backend built
+ * against a newer header that the library it runs with is older.
+ * @param backend the table to initialise (the first member of the
+ *        backend's structure)
+ * @param version the version the backend implements, normally
+ *        ::ENGSCHED_STORAGE_VERSION
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EINVAL if @p backend is NULL;
+ *         ::ENGSCHED_EUNSUPPORTED for version 0 or a version newer than
+ *         this library's, the table unchanged. Failures are described in
+ *         engsched_storage_errmsg().
+ */
+ENGSCHED_API engsched_rc engsched_storage_init(engsched_storage *backend, unsigned int version);
 
 /**
  * @brief Describe the failure a callback is about to return; the core
@@ -490,52 +621,6 @@ ENGSCHED_API const char *engsched_storage_errmsg(const engsched_storage *s);
  */
 ENGSCHED_API engsched_rc engsched_open_backend(engsched_storage *backend,
                                                const engsched_options *opts, engsched **out);
-
-/**
- * @brief Create the built-in SQLite backend on a file or `:memory:`,
- *        for hosts and wrappers (a test wrapper that injects faults).
- * @param path the file, or `:memory:`
- * @param flags ::engsched_open_flags
- * @param[out] out the backend, owned by the caller until passed to
- *        engsched_open_backend(); release it with its free() callback
- * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND, ::ENGSCHED_ECORRUPT,
- *         ::ENGSCHED_ESTORAGE, ::ENGSCHED_ENOMEM; the message through
- *         engsched_open_errmsg()
- */
-ENGSCHED_API engsched_rc engsched_storage_sqlite_new(const char *path, unsigned int flags,
-                                                     engsched_storage **out);
-
-/**
- * @brief Create the PostgreSQL backend (libpq), for hosts that run several
- *        application servers against one shared database.
- *
- * engsched_open() uses it for paths that start with `postgresql://` or
- * `postgres://`; call it directly for a `key=value` connection string or
- * to wrap the backend. It connects at once (waiting at most
- * `connect_timeout` seconds, 10 unless the string says otherwise); the
- * store lives in the first existing schema of the connection's
- * search_path (`?options=-csearch_path%3Dname` picks one), which must be
- * empty or hold a libengsched store. Write transactions of every server
- * take one advisory lock of that store, so they run one at a time, as on
- * SQLite. A connection lost mid-transaction fails that transaction
- * (nothing of it is kept); the next transaction connects again.
- * Messages name the server, database and user, never the password.
- * @param conninfo a libpq connection URI or `key=value` string
- * @param flags ::engsched_open_flags (CREATE: create the store's tables
- *        in an empty schema; READONLY: never write, migrations included)
- * @param[out] out the backend, owned by the caller until passed to
- *        engsched_open_backend(); release it with its free() callback
- * @return ::ENGSCHED_OK; ::ENGSCHED_ESTORAGE when the server cannot be
- *         reached or the connection fails; ::ENGSCHED_EDENIED when the
- *         server refuses the credentials (wrong or missing password,
- *         unknown role); ::ENGSCHED_ENOTFOUND when the database does not
- *         exist; ::ENGSCHED_EINVAL for a malformed connection string;
- *         ::ENGSCHED_EUNSUPPORTED when the library was built without
- *         libpq; ::ENGSCHED_ENOMEM; the message through
- *         engsched_open_errmsg() or engsched_storage_errmsg()
- */
-ENGSCHED_API engsched_rc engsched_storage_postgres_new(const char *conninfo, unsigned int flags,
-                                                       engsched_storage **out);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
 #include <engsched/engsched.h>
 #include <engsched/storage.h>
 
+#include "storage/dispatch.h" /* the thread-local backend message */
 #include "util/alloc.h"
 
 #define ES_ERRMSG_MAX 512
@@ -104,9 +105,6 @@ engsched_rc es_fail(engsched *db, engsched_rc rc, const char *fmt, ...)
 engsched_rc es_ok(engsched *db);
 /* Copy the backend's message for a failed callback into the handle. */
 engsched_rc es_storage_fail(engsched *db, engsched_rc rc, const char *what);
-/* The thread-local backend message (storage.c). */
-const char *es_storage_message(void);
-void es_storage_message_clear(void);
 /* Report a failed open when there is no handle to hold the message. */
 void es_open_fail_message(const char *fmt, ...)
 #if defined(__GNUC__)

@@ -35,7 +35,9 @@ pc=$(find "$prefix" -name engsched.pc -path '*/pkgconfig/*' | head -n1)
 pcdir=$(dirname "$pc")
 libdir=$(dirname "$pcdir")
 [ -f "$prefix/include/engsched/engsched.h" ] || fail "include/engsched/engsched.h not installed"
-[ -f "$prefix/include/engsched/common.h" ] || fail "include/engsched/common.h not installed"
+for h in common.h storage.h backends.h; do
+    [ -f "$prefix/include/engsched/$h" ] || fail "include/engsched/$h not installed"
+done
 real=$libdir/libengsched.so.$version
 if [ ! -f "$real" ] || [ -L "$real" ]; then fail "$real missing (or not a regular file)"; fi
 [ "$(readlink "$libdir/libengsched.so.$major")" = "libengsched.so.$version" ] \
