@@ -11,7 +11,7 @@
  * `?options=-csearch_path%3Dname` in the URI. */
 #include <stddef.h>
 
-#include "storage/migrations.h"
+#include "storage/sql/sql.h"
 #include "storage/pg/storage_pg.h"
 
 /* Version 1: every table of the storage interface.
@@ -228,23 +228,12 @@ static const es_migration migrations[] = {
     {migration_2, 1}, /* layout only */
 };
 
-#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+static const es_migrations list = {migrations, (int)(sizeof migrations / sizeof migrations[0])};
 
-int es_pg_schema_latest(void) { return MIGRATION_COUNT; }
+int es_pg_schema_latest(void) { return es_migration_latest(&list); }
 
-const char *es_pg_migration(int version)
-{
-    if (version < 1 || version > MIGRATION_COUNT)
-        return NULL;
-    return migrations[version - 1].script;
-}
+const char *es_pg_migration(int version) { return es_migration_script(&list, version); }
 
-int es_pg_layout_for(int model)
-{
-    return es_migration_layout_for(migrations, MIGRATION_COUNT, model);
-}
+int es_pg_layout_for(int model) { return es_migration_layout_for(&list, model); }
 
-int es_pg_model_of(int layout)
-{
-    return es_migration_model_of(migrations, MIGRATION_COUNT, layout);
-}
+int es_pg_model_of(int layout) { return es_migration_model_of(&list, layout); }
