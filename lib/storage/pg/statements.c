@@ -4,19 +4,7 @@
  * input only ever travels as a parameter. */
 #include "storage/pg/storage_pg.h"
 
-/* The columns es_sql_fill_engagement() reads, in its order. A report is optional:
- * LEFT JOIN gives NULLs, read back as id 0, status NONE and title "". */
-#define ENGAGEMENT_SELECT                                                                   \
-    "SELECT e.id, e.client, e.requested_by, e.name, e.description, e.type, e.location,"    \
-    " e.contacts, e.custom_fields, e.cancel_reason, e.start_day, e.end_day, e.status,"     \
-    " e.version, e.created_at, e.updated_at, r.id, r.status, r.title"                      \
-    " FROM engagements AS e LEFT JOIN reports AS r ON r.engagement = e.id "
-
-#define ENGAGEMENT_COLUMNS                                                                  \
-    "client, requested_by, name, description, type, location, contacts, custom_fields,"    \
-    " cancel_reason, start_day, end_day, status, version, created_at, updated_at"
-
-/* The ENGAGEMENT_COLUMNS parameters in the SQL core's order, from $1
+/* The ES_SQL_ENGAGEMENT_COLUMNS parameters in the SQL core's order, from $1
  * on (insert) and from $2 on (update, where $1 is the id). */
 #define ENGAGEMENT_PARAMS_1                                                                 \
     "$1::bigint, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,"  \
@@ -27,17 +15,8 @@
     " $10::text, $11::integer, $12::integer, $13::integer, $14::bigint, $15::bigint,"      \
     " $16::bigint"
 
-/* The columns es_sql_fill_user() reads, in its order (users u, roles r). */
-#define USER_SELECT                                                                         \
-    "SELECT u.id, u.host_key, u.email, u.display_name, u.role, u.flags, r.permissions"     \
-    " FROM users AS u JOIN roles AS r ON r.id = u.role "
-
 #define UNAVAILABILITY_COLUMNS                                                              \
     "id, user_id, start_day, end_day, reason, created_by, created_at"
-#define FILE_COLUMNS "id, engagement, name, media_type, size, uploaded_by, uploaded_at"
-#define EVENT_COLUMNS                                                                       \
-    "seq, time, actor, engagement, action, status_before, status_after, details"
-
 const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
     /* Run as constant text, never prepared (driver.c): in a transaction
      * an error aborted, only these still run. */
@@ -61,7 +40,7 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
                        " RETURNING id",
     [ES_SQL_USER_UPDATE] = "UPDATE users SET email = $2::text, display_name = $3::text,"
                        " role = $4::bigint, flags = $5::bigint WHERE id = $1::bigint",
-    [ES_SQL_USER_GET] = USER_SELECT "WHERE u.id = $1::bigint",
+    [ES_SQL_USER_GET] = ES_SQL_USER_SELECT "WHERE u.id = $1::bigint",
     /* No id: max + 1, safe under the write lock. A taken name or id
      * inserts nothing and returns no row (EEXISTS) without aborting the
      * transaction, as a failed statement would. */
@@ -78,12 +57,12 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
                          " WHERE user_id = $1::bigint AND client = $2::bigint",
     [ES_SQL_ACCESS_CHECK] = "SELECT 1 FROM client_access"
                         " WHERE user_id = $1::bigint AND client = $2::bigint",
-    [ES_SQL_ENGAGEMENT_INSERT] = "INSERT INTO engagements(" ENGAGEMENT_COLUMNS ")"
+    [ES_SQL_ENGAGEMENT_INSERT] = "INSERT INTO engagements(" ES_SQL_ENGAGEMENT_COLUMNS ")"
                              " VALUES(" ENGAGEMENT_PARAMS_1 ") RETURNING id",
-    [ES_SQL_ENGAGEMENT_UPDATE] = "UPDATE engagements SET (" ENGAGEMENT_COLUMNS ")"
+    [ES_SQL_ENGAGEMENT_UPDATE] = "UPDATE engagements SET (" ES_SQL_ENGAGEMENT_COLUMNS ")"
                              " = (" ENGAGEMENT_PARAMS_2 ") WHERE id = $1::bigint",
-    [ES_SQL_ENGAGEMENT_GET] = ENGAGEMENT_SELECT "WHERE e.id = $1::bigint",
-    [ES_SQL_ENGAGEMENTS_DUE] = ENGAGEMENT_SELECT
+    [ES_SQL_ENGAGEMENT_GET] = ES_SQL_ENGAGEMENT_SELECT "WHERE e.id = $1::bigint",
+    [ES_SQL_ENGAGEMENTS_DUE] = ES_SQL_ENGAGEMENT_SELECT
     "WHERE e.status = $1::integer AND e.start_day <= $2::integer AND e.id > $3::bigint"
     " ORDER BY e.id LIMIT $4::bigint",
     [ES_SQL_REPORT_INSERT] = "INSERT INTO reports(engagement, title, status)"
@@ -104,7 +83,7 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
                        " $5::bigint, $6::bigint) RETURNING id",
     /* $2 travels in binary format: the bytes as they are. */
     [ES_PG_FILE_DATA_INSERT] = "INSERT INTO file_data(file, data) VALUES($1::bigint, $2::bytea)",
-    [ES_SQL_FILE_GET] = "SELECT " FILE_COLUMNS " FROM files WHERE id = $1::bigint",
+    [ES_SQL_FILE_GET] = "SELECT " ES_SQL_FILE_COLUMNS " FROM files WHERE id = $1::bigint",
     /* One piece of a file, read with a binary result: substring() of an
      * uncompressed (STORAGE EXTERNAL) value fetches only the TOAST chunks
      * of that piece. $2 is 1-based. */
@@ -112,23 +91,23 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
                      " FROM file_data WHERE file = $1::bigint",
     /* file_data goes with it (ON DELETE CASCADE). */
     [ES_PG_FILE_DELETE] = "DELETE FROM files WHERE id = $1::bigint",
-    [ES_SQL_FILE_LIST] = "SELECT " FILE_COLUMNS " FROM files WHERE engagement = $1::bigint"
+    [ES_SQL_FILE_LIST] = "SELECT " ES_SQL_FILE_COLUMNS " FROM files WHERE engagement = $1::bigint"
                      " ORDER BY id",
     [ES_SQL_EVENT_APPEND] = "INSERT INTO events(seq, time, actor, engagement, action,"
                         " status_before, status_after, details)"
                         " VALUES((SELECT coalesce(max(seq), 0) + 1 FROM events), $1::bigint,"
                         " $2::bigint, $3::bigint, $4::text, $5::integer, $6::integer, $7::text)"
                         " RETURNING seq",
-    [ES_SQL_EVENT_LIST_ALL] = "SELECT " EVENT_COLUMNS " FROM events WHERE seq > $1::bigint"
+    [ES_SQL_EVENT_LIST_ALL] = "SELECT " ES_SQL_EVENT_COLUMNS " FROM events WHERE seq > $1::bigint"
                           " ORDER BY seq LIMIT $2::bigint",
-    [ES_SQL_EVENT_LIST_ONE] = "SELECT " EVENT_COLUMNS " FROM events"
+    [ES_SQL_EVENT_LIST_ONE] = "SELECT " ES_SQL_EVENT_COLUMNS " FROM events"
                           " WHERE engagement = $1::bigint AND seq > $2::bigint"
                           " ORDER BY seq LIMIT $3::bigint",
     [ES_SQL_EVENT_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",
     /* $1 permissions, $2 scope user (0: none), $3 after name (NULL: from
      * the start), $4 after id, $5 limit, $6 the all-clients flag bit. */
     [ES_SQL_USERS_WITH_PERMISSIONS] =
-        USER_SELECT "WHERE (r.permissions & $1::bigint) = $1::bigint"
+        ES_SQL_USER_SELECT "WHERE (r.permissions & $1::bigint) = $1::bigint"
         " AND ($2::bigint = 0 OR (u.flags & $6::bigint) <> 0"
         " OR (SELECT s.flags & $6::bigint FROM users AS s WHERE s.id = $2::bigint) <> 0"
         " OR EXISTS (SELECT 1 FROM client_access AS mine"
@@ -136,7 +115,7 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
         " WHERE mine.user_id = $2::bigint AND theirs.user_id = u.id))"
         " AND ($3::text IS NULL OR (u.display_name, u.id) > ($3::text, $4::bigint))"
         " ORDER BY u.display_name, u.id LIMIT $5::bigint",
-    [ES_SQL_OPERATOR_WORK] = ENGAGEMENT_SELECT
+    [ES_SQL_OPERATOR_WORK] = ES_SQL_ENGAGEMENT_SELECT
         "JOIN assignments AS a ON a.engagement = e.id"
         " WHERE a.user_id = $1::bigint AND a.start_day <= $4::integer"
         " AND a.end_day >= $3::integer AND (($2::bigint >> e.status) & 1) = 1"
@@ -162,7 +141,7 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
                           " updated_at = excluded.updated_at",
     [ES_SQL_CLIENT_LIST] = "SELECT id, host_key, name FROM clients WHERE id > $1::bigint"
                        " ORDER BY id LIMIT $2::bigint",
-    [ES_SQL_USER_LIST] = USER_SELECT "WHERE u.id > $1::bigint ORDER BY u.id LIMIT $2::bigint",
+    [ES_SQL_USER_LIST] = ES_SQL_USER_SELECT "WHERE u.id > $1::bigint ORDER BY u.id LIMIT $2::bigint",
     [ES_SQL_ROLE_LIST] = "SELECT id, name, permissions FROM roles ORDER BY id",
     [ES_SQL_ACCESS_LIST] = "SELECT c.id, c.host_key, c.name FROM client_access AS ca"
                        " JOIN clients AS c ON c.id = ca.client WHERE ca.user_id = $1::bigint"
@@ -171,7 +150,7 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
 
 const es_sql_dialect es_pg_dialect = {
     .stmts = es_pg_stmt_sql,
-    .q_select = ENGAGEMENT_SELECT,
+    .q_select = ES_SQL_ENGAGEMENT_SELECT,
     .q_statuses = "WHERE (($1 >> e.status) & 1) = 1",
     .q_client = " AND e.client = $2",
     .q_operator = " AND EXISTS (SELECT 1 FROM assignments AS a WHERE a.engagement = e.id"

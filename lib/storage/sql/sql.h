@@ -99,6 +99,32 @@ enum es_sql_stmt {
     ES_SQL_COMMON
 };
 
+/* --- the column lists of both dialects --------------------------------- */
+
+/* The columns es_sql_fill_engagement() reads, in its order. A report is
+ * optional: LEFT JOIN gives NULLs, read back as id 0, status NONE and
+ * title "". */
+#define ES_SQL_ENGAGEMENT_SELECT                                                            \
+    "SELECT e.id, e.client, e.requested_by, e.name, e.description, e.type, e.location,"    \
+    " e.contacts, e.custom_fields, e.cancel_reason, e.start_day, e.end_day, e.status,"     \
+    " e.version, e.created_at, e.updated_at, r.id, r.status, r.title"                      \
+    " FROM engagements AS e LEFT JOIN reports AS r ON r.engagement = e.id "
+
+/* The engagement columns the SQL core binds, in its order. */
+#define ES_SQL_ENGAGEMENT_COLUMNS                                                           \
+    "client, requested_by, name, description, type, location, contacts, custom_fields,"    \
+    " cancel_reason, start_day, end_day, status, version, created_at, updated_at"
+
+/* The columns es_sql_fill_user() reads, in its order (users u, roles r). */
+#define ES_SQL_USER_SELECT                                                                  \
+    "SELECT u.id, u.host_key, u.email, u.display_name, u.role, u.flags, r.permissions"     \
+    " FROM users AS u JOIN roles AS r ON r.id = u.role "
+
+/* The columns es_sql_fill_file() and the event rows read. */
+#define ES_SQL_FILE_COLUMNS "id, engagement, name, media_type, size, uploaded_by, uploaded_at"
+#define ES_SQL_EVENT_COLUMNS                                                                \
+    "seq, time, actor, engagement, action, status_before, status_after, details"
+
 /* --- the cursor: one statement run by one callback ---------------------- */
 
 enum es_sql_type { ES_SQL_NULL, ES_SQL_INT, ES_SQL_TEXT, ES_SQL_BYTES };

@@ -9,29 +9,7 @@
 
 #include "storage/sqlite/storage_sqlite.h"
 
-/* The columns es_sql_fill_engagement() reads, in its order. A report is optional:
- * LEFT JOIN gives NULLs, read back as id 0, status NONE and title "". */
-#define ENGAGEMENT_SELECT                                                                   \
-    "SELECT e.id, e.client, e.requested_by, e.name, e.description, e.type, e.location,"    \
-    " e.contacts, e.custom_fields, e.cancel_reason, e.start_day, e.end_day, e.status,"     \
-    " e.version, e.created_at, e.updated_at, r.id, r.status, r.title"                      \
-    " FROM engagements AS e LEFT JOIN reports AS r ON r.engagement = e.id "
-
-/* The columns the SQL core binds for an engagement, in its order. */
-#define ENGAGEMENT_COLUMNS                                                                  \
-    "client, requested_by, name, description, type, location, contacts, custom_fields,"    \
-    " cancel_reason, start_day, end_day, status, version, created_at, updated_at"
-
-/* The columns es_sql_fill_user() reads, in its order (users u, roles r). */
-#define USER_SELECT                                                                         \
-    "SELECT u.id, u.host_key, u.email, u.display_name, u.role, u.flags, r.permissions"     \
-    " FROM users AS u JOIN roles AS r ON r.id = u.role "
-
 #define UNAVAILABILITY_COLUMNS "id, user, start_day, end_day, reason, created_by, created_at"
-
-#define FILE_COLUMNS "id, engagement, name, media_type, size, uploaded_by, uploaded_at"
-#define EVENT_COLUMNS                                                                       \
-    "seq, time, actor, engagement, action, status_before, status_after, details"
 
 const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     [ES_SQLITE_BEGIN_READ] = "BEGIN DEFERRED",
@@ -57,7 +35,7 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
                        " VALUES(?1, ?2, ?3, ?4, ?5)",
     [ES_SQL_USER_UPDATE] = "UPDATE users SET email = ?2, display_name = ?3, role = ?4, flags = ?5"
                        " WHERE id = ?1",
-    [ES_SQL_USER_GET] = USER_SELECT "WHERE u.id = ?1",
+    [ES_SQL_USER_GET] = ES_SQL_USER_SELECT "WHERE u.id = ?1",
     [ES_SQL_ROLE_INSERT] = "INSERT INTO roles(id, name, permissions) VALUES(?1, ?2, ?3)",
     [ES_SQL_ROLE_UPDATE] = "UPDATE roles SET permissions = ?2 WHERE id = ?1",
     [ES_SQL_ROLE_GET] = "SELECT id, name, permissions FROM roles WHERE id = ?1",
@@ -66,7 +44,7 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
                         " ON CONFLICT DO NOTHING",
     [ES_SQL_ACCESS_REVOKE] = "DELETE FROM client_access WHERE user = ?1 AND client = ?2",
     [ES_SQL_ACCESS_CHECK] = "SELECT 1 FROM client_access WHERE user = ?1 AND client = ?2",
-    [ES_SQL_ENGAGEMENT_INSERT] = "INSERT INTO engagements(" ENGAGEMENT_COLUMNS ")"
+    [ES_SQL_ENGAGEMENT_INSERT] = "INSERT INTO engagements(" ES_SQL_ENGAGEMENT_COLUMNS ")"
                              " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
                              " ?14, ?15)",
     /* The columns an update of the state alone (status, version,
@@ -76,15 +54,15 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
                            " created_at FROM engagements WHERE id = ?1",
     [ES_SQL_ENGAGEMENT_UPDATE_STATE] = "UPDATE engagements SET status = ?2, version = ?3,"
                                    " updated_at = ?4 WHERE id = ?1",
-    [ES_SQL_ENGAGEMENT_UPDATE] = "UPDATE engagements SET (" ENGAGEMENT_COLUMNS ")"
+    [ES_SQL_ENGAGEMENT_UPDATE] = "UPDATE engagements SET (" ES_SQL_ENGAGEMENT_COLUMNS ")"
                              " = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
                              " ?15, ?16) WHERE id = ?1",
-    [ES_SQL_ENGAGEMENT_GET] = ENGAGEMENT_SELECT "WHERE e.id = ?1",
+    [ES_SQL_ENGAGEMENT_GET] = ES_SQL_ENGAGEMENT_SELECT "WHERE e.id = ?1",
     /* The ids first, from engagements_due alone (covering), then the rows
      * of just those: "ORDER BY e.id LIMIT" on the rows themselves reads and
      * sorts the whole row (report joined) of every due engagement for
      * each batch, which makes a large tick quadratic in row reads. */
-    [ES_SQL_ENGAGEMENTS_DUE] = ENGAGEMENT_SELECT
+    [ES_SQL_ENGAGEMENTS_DUE] = ES_SQL_ENGAGEMENT_SELECT
     "WHERE e.id IN (SELECT id FROM engagements WHERE status = ?1 AND start_day <= ?2"
     " AND id > ?3 ORDER BY id LIMIT ?4) ORDER BY e.id",
     [ES_SQL_REPORT_INSERT] = "INSERT INTO reports(engagement, title, status) VALUES(?1, ?2, ?3)",
@@ -99,22 +77,22 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     [ES_SQL_FILE_INSERT] = "INSERT INTO files(engagement, name, media_type, size, uploaded_by,"
                        " uploaded_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [ES_SQLITE_FILE_DATA_INSERT] = "INSERT INTO file_data(file, data) VALUES(?1, zeroblob(?2))",
-    [ES_SQL_FILE_GET] = "SELECT " FILE_COLUMNS " FROM files WHERE id = ?1",
+    [ES_SQL_FILE_GET] = "SELECT " ES_SQL_FILE_COLUMNS " FROM files WHERE id = ?1",
     [ES_SQLITE_FILE_EXISTS] = "SELECT 1 FROM files WHERE id = ?1",
     [ES_SQLITE_FILE_DATA_DELETE] = "DELETE FROM file_data WHERE file = ?1",
     [ES_SQLITE_FILE_DELETE] = "DELETE FROM files WHERE id = ?1",
-    [ES_SQL_FILE_LIST] = "SELECT " FILE_COLUMNS " FROM files WHERE engagement = ?1 ORDER BY id",
+    [ES_SQL_FILE_LIST] = "SELECT " ES_SQL_FILE_COLUMNS " FROM files WHERE engagement = ?1 ORDER BY id",
     [ES_SQL_EVENT_APPEND] = "INSERT INTO events(time, actor, engagement, action, status_before,"
                         " status_after, details) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [ES_SQL_EVENT_LIST_ALL] = "SELECT " EVENT_COLUMNS " FROM events WHERE seq > ?1"
+    [ES_SQL_EVENT_LIST_ALL] = "SELECT " ES_SQL_EVENT_COLUMNS " FROM events WHERE seq > ?1"
                           " ORDER BY seq LIMIT ?2",
-    [ES_SQL_EVENT_LIST_ONE] = "SELECT " EVENT_COLUMNS " FROM events"
+    [ES_SQL_EVENT_LIST_ONE] = "SELECT " ES_SQL_EVENT_COLUMNS " FROM events"
                           " WHERE engagement = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     [ES_SQL_EVENT_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",
     /* ?1 permissions, ?2 scope user (0: none), ?3 after name (NULL: from
      * the start), ?4 after id, ?5 limit, ?6 the all-clients flag bit. */
     [ES_SQL_USERS_WITH_PERMISSIONS] =
-        USER_SELECT "WHERE (r.permissions & ?1) = ?1"
+        ES_SQL_USER_SELECT "WHERE (r.permissions & ?1) = ?1"
         " AND (?2 = 0 OR (u.flags & ?6) != 0"
         " OR (SELECT s.flags & ?6 FROM users AS s WHERE s.id = ?2) != 0"
         " OR EXISTS (SELECT 1 FROM client_access AS mine"
@@ -149,7 +127,7 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
                           " updated_at = excluded.updated_at",
     [ES_SQL_CLIENT_LIST] = "SELECT id, host_key, name FROM clients WHERE id > ?1"
                        " ORDER BY id LIMIT ?2",
-    [ES_SQL_USER_LIST] = USER_SELECT "WHERE u.id > ?1 ORDER BY u.id LIMIT ?2",
+    [ES_SQL_USER_LIST] = ES_SQL_USER_SELECT "WHERE u.id > ?1 ORDER BY u.id LIMIT ?2",
     [ES_SQL_ROLE_LIST] = "SELECT id, name, permissions FROM roles ORDER BY id",
     [ES_SQL_ACCESS_LIST] = "SELECT c.id, c.host_key, c.name FROM client_access AS ca"
                        " JOIN clients AS c ON c.id = ca.client WHERE ca.user = ?1"
@@ -177,7 +155,7 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
 
 const es_sql_dialect es_sqlite_dialect = {
     .stmts = es_sqlite_stmt_sql,
-    .q_select = ENGAGEMENT_SELECT,
+    .q_select = ES_SQL_ENGAGEMENT_SELECT,
     .q_statuses = "WHERE ((?1 >> e.status) & 1) = 1",
     .q_one_status = "WHERE e.status = ?12",
     .q_client = " AND e.client = ?2",
