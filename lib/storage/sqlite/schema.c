@@ -4,9 +4,8 @@
  * the field were built from its exact text); append a new script instead,
  * and raise the core's ES_SCHEMA_VERSION with it. A store is at version N
  * when migrations 1 … N have run, recorded in PRAGMA user_version. */
-#include <stddef.h>
+#include <stdio.h>
 
-#include "storage/migrations.h"
 #include "storage/sqlite/storage_sqlite.h"
 
 /* Version 1: every table of the storage interface.
@@ -213,23 +212,106 @@ static const es_migration migrations[] = {
     {migration_2, 1}, /* layout only */
 };
 
-#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+const es_migrations es_sqlite_migrations = {migrations,
+                                            (int)(sizeof migrations / sizeof migrations[0])};
 
-int es_sqlite_schema_latest(void) { return MIGRATION_COUNT; }
+/* --- running them ------------------------------------------------------ */
 
-const char *es_sqlite_migration(int version)
+static engsched_rc read_user_version(es_sqlite *b, int *out)
 {
-    if (version < 1 || version > MIGRATION_COUNT)
-        return NULL;
-    return migrations[version - 1].script;
+    int64_t v = 0;
+    int found;
+    engsched_rc rc = es_sqlite_query_int(b, ES_SQLITE_USER_VERSION, "reading the schema version",
+                                         &v, &found);
+    *out = (int)v;
+    return rc;
 }
 
-int es_sqlite_layout_for(int model)
+engsched_rc es_sqlite_schema_version(engsched_storage *s, int *out_version)
 {
-    return es_migration_layout_for(migrations, MIGRATION_COUNT, model);
+    es_sqlite *b = es_sqlite_of(s);
+    int layout = 0;
+    engsched_rc rc = b->sql.drv->enter(&b->sql);
+    if (rc == ENGSCHED_OK)
+        rc = read_user_version(b, &layout);
+    if (rc == ENGSCHED_OK)
+        *out_version = es_sqlite_model_of(layout);
+    return rc;
 }
 
-int es_sqlite_model_of(int layout)
+/* Run one migration script plus the identification pragmas. Scripts are
+ * constants of this library, never input, so sqlite3_exec is safe; the
+ * pragmas take no parameters, hence the formatted integers. */
+static engsched_rc apply_migration(es_sqlite *b, int version)
 {
-    return es_migration_model_of(migrations, MIGRATION_COUNT, layout);
+    char *errmsg = NULL;
+    es_sqlite_settings_forget(b); /* a script may write settings */
+    int src = sqlite3_exec(b->db, es_sqlite_migration(version), NULL, NULL, &errmsg);
+    sqlite3_free(errmsg); /* sqlite3_errmsg() still holds the text */
+    if (src != SQLITE_OK)
+        return es_sqlite_fail(b, src, "migrating the schema");
+    char pragmas[96];
+    snprintf(pragmas, sizeof pragmas, "PRAGMA application_id = %d; PRAGMA user_version = %d",
+             (int)ES_SQLITE_APPLICATION_ID, version);
+    src = sqlite3_exec(b->db, pragmas, NULL, NULL, NULL);
+    return src == SQLITE_OK ? ENGSCHED_OK : es_sqlite_fail(b, src, "recording the schema version");
+}
+
+/* One step forward, in its own write transaction. The version is read
+ * again under the write lock: another process may have migrated since. */
+static engsched_rc migrate_step(es_sqlite *b, int supported, int *version)
+{
+    engsched_rc rc = es_sqlite_run_fixed(b, ES_SQLITE_BEGIN_WRITE, "beginning a migration");
+    if (rc != ENGSCHED_OK)
+        return rc;
+    int current = 0;
+    rc = read_user_version(b, &current);
+    if (rc == ENGSCHED_OK && current > supported)
+        rc = es_migration_refuse_newer(&b->sql, "", current, supported);
+    if (rc == ENGSCHED_OK && current < supported)
+        rc = apply_migration(b, ++current);
+    if (rc == ENGSCHED_OK)
+        rc = es_sqlite_run_fixed(b, ES_SQLITE_COMMIT, "committing a migration");
+    if (rc != ENGSCHED_OK) {
+        es_sqlite_rollback_open(b);
+        return rc;
+    }
+    *version = current;
+    return ENGSCHED_OK;
+}
+
+static engsched_rc migrate(es_sqlite *b, int supported_version, int *out_version)
+{
+    int target = 0, version = 0;
+    engsched_rc rc = es_migration_target(&b->sql, &es_sqlite_migrations, supported_version,
+                                         &target);
+    if (rc == ENGSCHED_OK)
+        rc = read_user_version(b, &version);
+    if (rc == ENGSCHED_OK && version > target)
+        rc = es_migration_refuse_newer(&b->sql, "", version, target);
+    /* A read-only open must not write, migrations included. */
+    if (rc == ENGSCHED_OK && b->readonly && version < target)
+        rc = es_migration_refuse_readonly(&b->sql, "", version, target);
+    while (rc == ENGSCHED_OK && version < target)
+        rc = migrate_step(b, target, &version);
+    *out_version = version;
+    return rc;
+}
+
+engsched_rc es_sqlite_prepare(engsched_storage *s, int supported_version, int *out_version)
+{
+    es_sqlite *b = es_sqlite_of(s);
+    int version = 0;
+    engsched_rc rc = b->sql.drv->enter(&b->sql);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    rc = migrate(b, supported_version, &version);
+    if (rc != ENGSCHED_OK) {
+        es_sqlite_discard_created(b);
+        return rc;
+    }
+    b->prepared = 1;
+    if (out_version != NULL)
+        *out_version = es_sqlite_model_of(version);
+    return ENGSCHED_OK;
 }

@@ -1,6 +1,6 @@
 /* Schema of the PostgreSQL backend as a forward-only list of migrations.
  *
- * Rules for changing it are those of storage_sqlite_schema.c: never edit a
+ * Rules for changing it are those of sqlite/schema.c: never edit a
  * migration that has shipped; append a new script and raise the core's
  * ES_SCHEMA_VERSION with it. A store is at version N when migrations
  * 1 … N have run, recorded in engsched_meta ('schema_version', N).
@@ -9,9 +9,11 @@
  * connection's search_path); every name below is unqualified, so a host
  * can keep several stores in one database with
  * `?options=-csearch_path%3Dname` in the URI. */
-#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
-#include "storage/migrations.h"
+#include <stdlib.h>
+
 #include "storage/pg/storage_pg.h"
 
 /* Version 1: every table of the storage interface.
@@ -228,23 +230,208 @@ static const es_migration migrations[] = {
     {migration_2, 1}, /* layout only */
 };
 
-#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+static const es_migrations list = {migrations, (int)(sizeof migrations / sizeof migrations[0])};
 
-int es_pg_schema_latest(void) { return MIGRATION_COUNT; }
+int es_pg_schema_latest(void) { return es_migration_latest(&list); }
 
-const char *es_pg_migration(int version)
+const char *es_pg_migration(int version) { return es_migration_script(&list, version); }
+
+int es_pg_layout_for(int model) { return es_migration_layout_for(&list, model); }
+
+int es_pg_model_of(int layout) { return es_migration_model_of(&list, layout); }
+
+/* --- running them ------------------------------------------------------ */
+
+/* The schema the store lives in: the first existing schema of the
+ * search_path, and its OID for the advisory lock. */
+static engsched_rc locate_schema(es_pg *b)
 {
-    if (version < 1 || version > MIGRATION_COUNT)
-        return NULL;
-    return migrations[version - 1].script;
+    PGresult *r = NULL;
+    engsched_rc rc = es_pg_run_once(b,
+                              "SELECT n.nspname, n.oid::bigint, current_setting('search_path')"
+                              " FROM (SELECT 1) AS one LEFT JOIN pg_catalog.pg_namespace AS n"
+                              " ON n.nspname = current_schema()",
+                              NULL, "finding the schema", &r);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
+        es_sql_error(&b->sql,
+                                   "%s: no schema of the search_path (%s) exists "
+                                   "to hold the store; create it, or name one with "
+                                   "options=-csearch_path%%3D<schema>",
+                                   b->where, PQntuples(r) == 1 ? PQgetvalue(r, 0, 2) : "?");
+        PQclear(r);
+        return ENGSCHED_ENOTFOUND;
+    }
+    snprintf(b->schema, sizeof b->schema, "%s", PQgetvalue(r, 0, 0));
+    b->lock_key = (int32_t)(uint32_t)strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+    b->have_lock_key = 1;
+    PQclear(r);
+    return ENGSCHED_OK;
 }
 
-int es_pg_layout_for(int model)
+/* What the store's schema holds: whether there is a store (engsched_meta)
+ * and at which version, and how many relations there are. */
+typedef struct schema_state {
+    int has_store;
+    int version;
+    long long relations;
+} schema_state;
+
+static engsched_rc inspect_schema(es_pg *b, schema_state *out)
 {
-    return es_migration_layout_for(migrations, MIGRATION_COUNT, model);
+    PGresult *r = NULL;
+    engsched_rc rc;
+    es_sql_cur p = es_sql_cur_on(&b->sql, -1, "inspecting the schema");
+    es_sql_int(&p, (int64_t)(uint32_t)b->lock_key);
+    rc = es_pg_run_once(b,
+                  "SELECT count(*) FILTER (WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')),"
+                  " count(*) FILTER (WHERE c.relname = 'engsched_meta' AND c.relkind = 'r')"
+                  " FROM pg_catalog.pg_class AS c WHERE c.relnamespace = $1::bigint::oid",
+                  &p, "inspecting the schema", &r);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    out->relations = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    out->has_store = strtoll(PQgetvalue(r, 0, 1), NULL, 10) > 0;
+    out->version = 0;
+    PQclear(r);
+    if (!out->has_store)
+        return ENGSCHED_OK;
+    rc = es_pg_run_once(b, "SELECT value FROM engsched_meta WHERE key = 'schema_version'", NULL,
+                  "reading the schema version", &r);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        es_sql_error(&b->sql,
+                                   "schema %s has an engsched_meta table without "
+                                   "a schema_version row",
+                                   b->schema);
+        return ENGSCHED_ECORRUPT;
+    }
+    out->version = (int)strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return ENGSCHED_OK;
 }
 
-int es_pg_model_of(int layout)
+/* " in schema x", for messages of the SQL core. */
+static void in_schema(const es_pg *b, char *out, size_t size)
 {
-    return es_migration_model_of(migrations, MIGRATION_COUNT, layout);
+    snprintf(out, size, " in schema %s", b->schema);
 }
+
+/* A schema with relations but no store belongs to someone else. */
+static engsched_rc check_schema(es_pg *b, const schema_state *st, int supported)
+{
+    char where[sizeof b->schema + 16];
+    in_schema(b, where, sizeof where);
+    if (st->has_store && st->version > supported)
+        return es_migration_refuse_newer(&b->sql, where, st->version, supported);
+    if (!st->has_store && st->relations > 0) {
+        es_sql_error(&b->sql,
+                                   "schema %s of %s already holds %lld "
+                                   "table(s) but no libengsched store; use an empty "
+                                   "database or schema "
+                                   "(options=-csearch_path%%3D<schema>)",
+                                   b->schema, b->where, st->relations);
+        return ENGSCHED_ECORRUPT;
+    }
+    if (!st->has_store && !b->create) {
+        es_sql_error(&b->sql,
+                                   "schema %s of %s holds no libengsched store "
+                                   "(and CREATE was not given)",
+                                   b->schema, b->where);
+        return ENGSCHED_ENOTFOUND;
+    }
+    if (b->readonly && st->version < supported)
+        return es_migration_refuse_readonly(&b->sql, where, st->version, supported);
+    return ENGSCHED_OK;
+}
+
+/* One step forward in its own transaction, under the store's write lock,
+ * so two servers starting at once migrate once: the second waits, then
+ * reads the version again and finds nothing to do. DDL is transactional
+ * in PostgreSQL: a failed step leaves no table behind. */
+/* Run migration @p layout and record it, inside the step's transaction. */
+static engsched_rc apply_migration(es_pg *b, int layout)
+{
+    PGresult *r = PQexec(b->conn, es_pg_migration(layout));
+    if (!es_pg_result_ok(r))
+        return es_pg_fail(b, r, "migrating the schema");
+    PQclear(r);
+    es_sql_cur p = es_sql_cur_on(&b->sql, -1, "recording the schema version");
+    es_sql_int(&p, layout);
+    engsched_rc rc = es_pg_run_once(b,
+                                    "INSERT INTO engsched_meta(key, value)"
+                                    " VALUES('schema_version', $1::bigint)"
+                                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                    &p, "recording the schema version", &r);
+    PQclear(r);
+    return rc;
+}
+
+static engsched_rc migrate_step(es_pg *b, int supported, int *version)
+{
+    schema_state st;
+    engsched_rc rc = es_pg_exec_once(b, "BEGIN ISOLATION LEVEL READ COMMITTED, READ WRITE",
+                                     "beginning a migration");
+    if (rc == ENGSCHED_OK)
+        rc = es_pg_take_write_lock(b);
+    if (rc == ENGSCHED_OK)
+        rc = inspect_schema(b, &st);
+    if (rc == ENGSCHED_OK)
+        rc = check_schema(b, &st, supported);
+    int current = rc == ENGSCHED_OK ? st.version : 0;
+    if (rc == ENGSCHED_OK && current < supported)
+        rc = apply_migration(b, ++current);
+    if (rc == ENGSCHED_OK)
+        rc = es_pg_commit(b, "committing a migration", "a migration was rolled back");
+    else
+        es_pg_rollback_keeping_message(b);
+    if (rc == ENGSCHED_OK)
+        *version = current;
+    return rc;
+}
+
+engsched_rc es_pg_prepare(engsched_storage *s, int supported_version, int *out_version)
+{
+    es_pg *b = es_pg_of(s);
+    engsched_rc rc = b->sql.drv->enter(&b->sql);
+    if (rc == ENGSCHED_OK)
+        rc = es_pg_ensure_connected(b);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    /* Versions are layouts from here on (engsched_meta's schema_version). */
+    int target = 0;
+    schema_state st;
+    rc = es_migration_target(&b->sql, &list, supported_version, &target);
+    if (rc == ENGSCHED_OK)
+        rc = locate_schema(b);
+    if (rc == ENGSCHED_OK)
+        rc = inspect_schema(b, &st);
+    if (rc == ENGSCHED_OK)
+        rc = check_schema(b, &st, target);
+    int version = rc == ENGSCHED_OK ? st.version : 0;
+    while (rc == ENGSCHED_OK && version < target)
+        rc = migrate_step(b, target, &version);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (out_version != NULL)
+        *out_version = es_pg_model_of(version);
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_pg_schema_version(engsched_storage *s, int *out_version)
+{
+    es_pg *b = es_pg_of(s);
+    int64_t v = 0;
+    int found = 0;
+    engsched_rc rc = b->sql.drv->enter(&b->sql);
+    es_sql_cur c = es_sql_cur_on(&b->sql, ES_PG_SCHEMA_VERSION, "reading the schema version");
+    if (rc == ENGSCHED_OK)
+        rc = es_sql_query_int(&c, &v, &found);
+    if (rc == ENGSCHED_OK)
+        *out_version = es_pg_model_of(found ? (int)v : 0);
+    return rc;
+}
+

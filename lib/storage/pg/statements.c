@@ -1,0 +1,172 @@
+/* The PostgreSQL dialect: the text of every statement the backend runs
+ * and the fragments of the engagement_query() variants. Every statement
+ * is a constant of this file, prepared once per connection (driver.c);
+ * input only ever travels as a parameter. */
+#include "storage/pg/storage_pg.h"
+
+/* The ES_SQL_ENGAGEMENT_COLUMNS parameters in the SQL core's order, from $1
+ * on (insert) and from $2 on (update, where $1 is the id). */
+#define ENGAGEMENT_PARAMS_1                                                                 \
+    "$1::bigint, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,"  \
+    " $9::text, $10::integer, $11::integer, $12::integer, $13::bigint, $14::bigint,"       \
+    " $15::bigint"
+#define ENGAGEMENT_PARAMS_2                                                                 \
+    "$2::bigint, $3::bigint, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text,"  \
+    " $10::text, $11::integer, $12::integer, $13::integer, $14::bigint, $15::bigint,"      \
+    " $16::bigint"
+
+#define UNAVAILABILITY_COLUMNS                                                              \
+    "id, user_id, start_day, end_day, reason, created_by, created_at"
+const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
+    /* Run as constant text, never prepared (driver.c): in a transaction
+     * an error aborted, only these still run. */
+    [ES_SQL_SAVEPOINT] = "SAVEPOINT es_op",
+    [ES_SQL_RELEASE] = "RELEASE SAVEPOINT es_op",
+    [ES_SQL_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT es_op",
+    [ES_PG_LOCK] = "SELECT pg_advisory_xact_lock($1::integer, $2::integer)",
+    [ES_PG_SET_LOCK_TIMEOUT] = "SELECT set_config('lock_timeout', $1::text, false)",
+    [ES_PG_SCHEMA_VERSION] = "SELECT value FROM engsched_meta WHERE key = 'schema_version'",
+    [ES_PG_SETTING_GET] = "SELECT value FROM settings WHERE key = $1::text",
+    [ES_SQL_SETTING_SET] = "INSERT INTO settings(key, value) VALUES($1::text, $2::text)"
+                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [ES_SQL_CLIENT_FIND] = "SELECT id FROM clients WHERE host_key = $1::text",
+    [ES_SQL_CLIENT_INSERT] = "INSERT INTO clients(host_key, name) VALUES($1::text, $2::text)"
+                         " RETURNING id",
+    [ES_SQL_CLIENT_UPDATE] = "UPDATE clients SET name = $2::text WHERE id = $1::bigint",
+    [ES_SQL_CLIENT_GET] = "SELECT id, host_key, name FROM clients WHERE id = $1::bigint",
+    [ES_SQL_USER_FIND] = "SELECT id FROM users WHERE host_key = $1::text",
+    [ES_SQL_USER_INSERT] = "INSERT INTO users(host_key, email, display_name, role, flags)"
+                       " VALUES($1::text, $2::text, $3::text, $4::bigint, $5::bigint)"
+                       " RETURNING id",
+    [ES_SQL_USER_UPDATE] = "UPDATE users SET email = $2::text, display_name = $3::text,"
+                       " role = $4::bigint, flags = $5::bigint WHERE id = $1::bigint",
+    [ES_SQL_USER_GET] = ES_SQL_USER_SELECT "WHERE u.id = $1::bigint",
+    /* No id: max + 1, safe under the write lock. A taken name or id
+     * inserts nothing and returns no row (EEXISTS) without aborting the
+     * transaction, as a failed statement would. */
+    [ES_SQL_ROLE_INSERT] = "INSERT INTO roles(id, name, permissions)"
+                       " VALUES(coalesce($1::bigint,"
+                       " (SELECT coalesce(max(id), 0) + 1 FROM roles)), $2::text, $3::bigint)"
+                       " ON CONFLICT DO NOTHING RETURNING id",
+    [ES_SQL_ROLE_UPDATE] = "UPDATE roles SET permissions = $2::bigint WHERE id = $1::bigint",
+    [ES_SQL_ROLE_GET] = "SELECT id, name, permissions FROM roles WHERE id = $1::bigint",
+    [ES_SQL_ROLE_FIND] = "SELECT id FROM roles WHERE name = $1::text",
+    [ES_SQL_ACCESS_GRANT] = "INSERT INTO client_access(user_id, client)"
+                        " VALUES($1::bigint, $2::bigint) ON CONFLICT DO NOTHING",
+    [ES_SQL_ACCESS_REVOKE] = "DELETE FROM client_access"
+                         " WHERE user_id = $1::bigint AND client = $2::bigint",
+    [ES_SQL_ACCESS_CHECK] = "SELECT 1 FROM client_access"
+                        " WHERE user_id = $1::bigint AND client = $2::bigint",
+    [ES_SQL_ENGAGEMENT_INSERT] = "INSERT INTO engagements(" ES_SQL_ENGAGEMENT_COLUMNS ")"
+                             " VALUES(" ENGAGEMENT_PARAMS_1 ") RETURNING id",
+    [ES_SQL_ENGAGEMENT_UPDATE] = "UPDATE engagements SET (" ES_SQL_ENGAGEMENT_COLUMNS ")"
+                             " = (" ENGAGEMENT_PARAMS_2 ") WHERE id = $1::bigint",
+    [ES_SQL_ENGAGEMENT_GET] = ES_SQL_ENGAGEMENT_SELECT "WHERE e.id = $1::bigint",
+    [ES_SQL_ENGAGEMENTS_DUE] = ES_SQL_ENGAGEMENT_SELECT
+    "WHERE e.status = $1::integer AND e.start_day <= $2::integer AND e.id > $3::bigint"
+    " ORDER BY e.id LIMIT $4::bigint",
+    [ES_SQL_REPORT_INSERT] = "INSERT INTO reports(engagement, title, status)"
+                         " VALUES($1::bigint, $2::text, $3::integer) RETURNING id",
+    [ES_SQL_REPORT_UPDATE] = "UPDATE reports SET title = $3::text, status = $4::integer"
+                         " WHERE id = $1::bigint AND engagement = $2::bigint",
+    [ES_SQL_REPORT_ENGAGEMENT] = "SELECT engagement FROM reports WHERE id = $1::bigint",
+    [ES_SQL_ASSIGNMENT_INSERT] = "INSERT INTO assignments(engagement, user_id, role, assigned_by,"
+                             " assigned_at) VALUES($1::bigint, $2::bigint, $3::integer,"
+                             " $4::bigint, $5::bigint)"
+                             " ON CONFLICT(engagement, user_id) DO NOTHING RETURNING ord",
+    [ES_SQL_ASSIGNMENT_DELETE] = "DELETE FROM assignments"
+                             " WHERE engagement = $1::bigint AND user_id = $2::bigint",
+    [ES_SQL_ASSIGNMENT_LIST] = "SELECT engagement, user_id, role, assigned_by, assigned_at"
+                           " FROM assignments WHERE engagement = $1::bigint ORDER BY ord",
+    [ES_SQL_FILE_INSERT] = "INSERT INTO files(engagement, name, media_type, size, uploaded_by,"
+                       " uploaded_at) VALUES($1::bigint, $2::text, $3::text, $4::bigint,"
+                       " $5::bigint, $6::bigint) RETURNING id",
+    /* $2 travels in binary format: the bytes as they are. */
+    [ES_PG_FILE_DATA_INSERT] = "INSERT INTO file_data(file, data) VALUES($1::bigint, $2::bytea)",
+    [ES_SQL_FILE_GET] = "SELECT " ES_SQL_FILE_COLUMNS " FROM files WHERE id = $1::bigint",
+    /* One piece of a file, read with a binary result: substring() of an
+     * uncompressed (STORAGE EXTERNAL) value fetches only the TOAST chunks
+     * of that piece. $2 is 1-based. */
+    [ES_PG_FILE_READ] = "SELECT substring(data FROM $2::integer FOR $3::integer)"
+                     " FROM file_data WHERE file = $1::bigint",
+    /* file_data goes with it (ON DELETE CASCADE). */
+    [ES_PG_FILE_DELETE] = "DELETE FROM files WHERE id = $1::bigint",
+    [ES_SQL_FILE_LIST] = "SELECT " ES_SQL_FILE_COLUMNS " FROM files WHERE engagement = $1::bigint"
+                     " ORDER BY id",
+    [ES_SQL_EVENT_APPEND] = "INSERT INTO events(seq, time, actor, engagement, action,"
+                        " status_before, status_after, details)"
+                        " VALUES((SELECT coalesce(max(seq), 0) + 1 FROM events), $1::bigint,"
+                        " $2::bigint, $3::bigint, $4::text, $5::integer, $6::integer, $7::text)"
+                        " RETURNING seq",
+    [ES_SQL_EVENT_LIST_ALL] = "SELECT " ES_SQL_EVENT_COLUMNS " FROM events WHERE seq > $1::bigint"
+                          " ORDER BY seq LIMIT $2::bigint",
+    [ES_SQL_EVENT_LIST_ONE] = "SELECT " ES_SQL_EVENT_COLUMNS " FROM events"
+                          " WHERE engagement = $1::bigint AND seq > $2::bigint"
+                          " ORDER BY seq LIMIT $3::bigint",
+    [ES_SQL_EVENT_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM events",
+    /* $1 permissions, $2 scope user (0: none), $3 after name (NULL: from
+     * the start), $4 after id, $5 limit, $6 the all-clients flag bit. */
+    [ES_SQL_USERS_WITH_PERMISSIONS] =
+        ES_SQL_USER_SELECT "WHERE (r.permissions & $1::bigint) = $1::bigint"
+        " AND ($2::bigint = 0 OR (u.flags & $6::bigint) <> 0"
+        " OR (SELECT s.flags & $6::bigint FROM users AS s WHERE s.id = $2::bigint) <> 0"
+        " OR EXISTS (SELECT 1 FROM client_access AS mine"
+        " JOIN client_access AS theirs ON theirs.client = mine.client"
+        " WHERE mine.user_id = $2::bigint AND theirs.user_id = u.id))"
+        " AND ($3::text IS NULL OR (u.display_name, u.id) > ($3::text, $4::bigint))"
+        " ORDER BY u.display_name, u.id LIMIT $5::bigint",
+    [ES_SQL_OPERATOR_WORK] = ES_SQL_ENGAGEMENT_SELECT
+        "JOIN assignments AS a ON a.engagement = e.id"
+        " WHERE a.user_id = $1::bigint AND a.start_day <= $4::integer"
+        " AND a.end_day >= $3::integer AND (($2::bigint >> e.status) & 1) = 1"
+        " ORDER BY a.start_day, e.id",
+    [ES_SQL_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user_id, start_day, end_day,"
+                                 " reason, created_by, created_at) VALUES($1::bigint,"
+                                 " $2::integer, $3::integer, $4::text, $5::bigint, $6::bigint)"
+                                 " RETURNING id",
+    [ES_SQL_UNAVAILABILITY_GET] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
+                              " WHERE id = $1::bigint",
+    [ES_SQL_UNAVAILABILITY_DELETE] = "DELETE FROM unavailability WHERE id = $1::bigint",
+    [ES_SQL_UNAVAILABILITY_LIST] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
+                               " WHERE user_id = $1::bigint AND start_day <= $3::integer"
+                               " AND end_day >= $2::integer ORDER BY start_day, id",
+    [ES_SQL_INVITATION_GET] = "SELECT engagement, user_id, sequence, canceled::integer, updated_at"
+                          " FROM invitations WHERE engagement = $1::bigint"
+                          " AND user_id = $2::bigint",
+    [ES_SQL_INVITATION_PUT] = "INSERT INTO invitations(engagement, user_id, sequence, canceled,"
+                          " updated_at) VALUES($1::bigint, $2::bigint, $3::bigint,"
+                          " $4::boolean, $5::bigint)"
+                          " ON CONFLICT(engagement, user_id) DO UPDATE SET"
+                          " sequence = excluded.sequence, canceled = excluded.canceled,"
+                          " updated_at = excluded.updated_at",
+    [ES_SQL_CLIENT_LIST] = "SELECT id, host_key, name FROM clients WHERE id > $1::bigint"
+                       " ORDER BY id LIMIT $2::bigint",
+    [ES_SQL_USER_LIST] = ES_SQL_USER_SELECT "WHERE u.id > $1::bigint ORDER BY u.id LIMIT $2::bigint",
+    [ES_SQL_ROLE_LIST] = "SELECT id, name, permissions FROM roles ORDER BY id",
+    [ES_SQL_ACCESS_LIST] = "SELECT c.id, c.host_key, c.name FROM client_access AS ca"
+                       " JOIN clients AS c ON c.id = ca.client WHERE ca.user_id = $1::bigint"
+                       " ORDER BY c.id",
+};
+
+const es_sql_dialect es_pg_dialect = {
+    .stmts = es_pg_stmt_sql,
+    .q_select = ES_SQL_ENGAGEMENT_SELECT,
+    .q_statuses = "WHERE (($1 >> e.status) & 1) = 1",
+    .q_client = " AND e.client = $2",
+    .q_operator = " AND EXISTS (SELECT 1 FROM assignments AS a WHERE a.engagement = e.id"
+                  " AND a.user_id = $3)",
+    .q_scope = " AND e.client IN (SELECT ca.client FROM client_access AS ca"
+               " WHERE ca.user_id = $4)",
+    .q_range = " AND e.start_day <= $6 AND e.end_day >= $5",
+    /* Under COLLATE "C", lower() folds ASCII only, as the interface asks. */
+    .q_text = " AND strpos(lower(e.name), lower($7 COLLATE \"C\")) > 0",
+    .q_after_int = "$8",
+    .q_after_text = "$9",
+    .q_after_id = ", $10)",
+    .q_limit = " LIMIT $11",
+};
+
+int es_pg_query_sql(char *buf, size_t size, int sort, int desc, unsigned int filters)
+{
+    return es_sql_query_compose(&es_pg_dialect, buf, size, sort, desc, filters);
+}
