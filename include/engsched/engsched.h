@@ -7,7 +7,7 @@
  * into it, and then drives the engagement lifecycle: request, create,
  * approve, edit, cancel, report status and the hourly tick. Every operation
  * takes the acting user and obeys the permission and client-scoping rules of
- * DESIGN.md §3.
+ * docs/design.md §3.
  *
  * Conventions, as in sqlite3.h and libgit2:
  * - every fallible function returns an ::engsched_rc and writes its results
@@ -288,7 +288,7 @@ ENGSCHED_API int engsched_schema_version_supported(void);
  *  Pure functions of their inputs; usable without a handle.
  *  @{ */
 
-/** @brief Engagement status (DESIGN.md §2). Stable values. */
+/** @brief Engagement status (docs/design.md §2). Stable values. */
 typedef enum engsched_status {
     ENGSCHED_STATUS_PENDING = 1,     /**< requested, not approved */
     ENGSCHED_STATUS_SCHEDULED = 2,   /**< approved; start date not reached */
@@ -309,7 +309,7 @@ typedef enum engsched_report_status {
 } engsched_report_status;
 
 /**
- * @brief The status mapping of DESIGN.md §2 as one pure function.
+ * @brief The status mapping of docs/design.md §2 as one pure function.
  * @param report the report status (::ENGSCHED_REPORT_NONE if none)
  * @param start_reached nonzero if the start date is today or past in the
  *        tenant time zone
@@ -375,7 +375,7 @@ ENGSCHED_API engsched_rc engsched_report_status_parse(const char *name,
 /** @name Permissions and roles
  *  @{ */
 
-/** @brief Permission bits (DESIGN.md §3). Append-only. */
+/** @brief Permission bits (docs/design.md §3). Append-only. */
 typedef enum engsched_permission {
     ENGSCHED_PERM_VIEW = 1u << 0,              /**< see engagements of accessible clients */
     ENGSCHED_PERM_REQUEST = 1u << 1,           /**< request (Pending) */

@@ -1,7 +1,7 @@
 /* The PostgreSQL backend's connection: one libpq connection per backend,
  * for hosts that run several application servers against one shared
- * database (DESIGN.md §7, include/engsched/storage.h); connecting,
- * transactions, the write lock, the callback table.
+ * database (docs/design.md §7, include/engsched/storage.h): connecting,
+ * transactions and the write lock (open.c fills the callback table).
  *
  * Design notes
  * - Every statement is a constant of statements.c, prepared once per
@@ -67,9 +67,6 @@
 /* Seconds to wait for a server when the connection string does not say
  * (libpq's own default is to wait forever). */
 #define DEFAULT_CONNECT_TIMEOUT "10"
-
-/* Default busy timeout until the core sets the handle's own. */
-#define DEFAULT_BUSY_TIMEOUT_MS 5000
 
 static es_pg *backend_of(engsched_storage *s) { return es_pg_of(s); }
 
@@ -224,7 +221,7 @@ static engsched_rc connect_failure(es_pg *b, int timed_out, int timeout)
     return ENGSCHED_ESTORAGE;
 }
 
-static engsched_rc connect_server(es_pg *b, const char *conninfo)
+engsched_rc es_pg_connect(es_pg *b, const char *conninfo)
 {
     char *err = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
@@ -424,68 +421,20 @@ static engsched_rc pg_set_busy_timeout(engsched_storage *s, int milliseconds)
     return apply_lock_timeout(b);
 }
 
-/* --- lifetime ---------------------------------------------------------- */
-
-/* Closing the connection ends its session: the server rolls back a
- * transaction left open. */
-static void pg_free(engsched_storage *s)
-{
-    es_pg *b = backend_of(s);
-    if (b == NULL)
-        return;
-    PQclear(b->held);
-    b->held = NULL;
-    if (b->conn != NULL)
-        PQfinish(b->conn);
-    es_free(b);
-}
-
-/* The SQL core's callbacks, and the backend's own. */
-static void table_init(engsched_storage *t)
-{
-    es_sql_fill_table(t);
-    t->free = pg_free;
-    t->prepare = es_pg_prepare;
-    t->set_busy_timeout = pg_set_busy_timeout;
-    t->begin = pg_begin;
-    t->commit = pg_commit;
-    t->rollback = pg_rollback;
-    t->schema_version = es_pg_schema_version;
-    t->setting_get = es_pg_setting_get;
-    t->setting_set = es_pg_setting_set;
-    t->file_insert = es_pg_file_insert;
-    t->file_read = es_pg_file_read;
-    t->file_delete = es_pg_file_delete;
-    t->savepoint = pg_savepoint;
-    t->release = pg_release;
-    t->rollback_to = pg_rollback_to;
-}
-
-engsched_rc es_pg_new(const char *conninfo, unsigned int flags, engsched_storage **out)
-{
-    es_pg *b = es_calloc(1, sizeof *b);
-    if (b == NULL) {
-        engsched_storage_set_error(NULL, "postgresql: out of memory opening the backend");
-        return ENGSCHED_ENOMEM;
-    }
-    table_init(&b->sql.base);
-    b->sql.drv = &es_pg_driver;
-    b->sql.dialect = &es_pg_dialect;
-    b->busy_ms = DEFAULT_BUSY_TIMEOUT_MS;
-    b->readonly = (flags & ENGSCHED_OPEN_READONLY) != 0;
-    b->create = (flags & ENGSCHED_OPEN_CREATE) != 0;
-    snprintf(b->schema, sizeof b->schema, "(unknown)");
-    engsched_rc rc = connect_server(b, conninfo);
-    if (rc != ENGSCHED_OK) {
-        pg_free(&b->sql.base);
-        return rc;
-    }
-    *out = &b->sql.base;
-    return ENGSCHED_OK;
-}
-
 int es_pg_backend_pid(engsched_storage *s)
 {
     es_pg *b = backend_of(s);
     return b->conn != NULL && PQstatus(b->conn) == CONNECTION_OK ? PQbackendPID(b->conn) : 0;
+}
+
+/* The connection's callbacks in the backend's table (open.c fills the rest). */
+void es_pg_fill_connection(engsched_storage *t)
+{
+    t->set_busy_timeout = pg_set_busy_timeout;
+    t->begin = pg_begin;
+    t->commit = pg_commit;
+    t->rollback = pg_rollback;
+    t->savepoint = pg_savepoint;
+    t->release = pg_release;
+    t->rollback_to = pg_rollback_to;
 }

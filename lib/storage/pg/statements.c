@@ -141,7 +141,8 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
                           " updated_at = excluded.updated_at",
     [ES_SQL_CLIENT_LIST] = "SELECT id, host_key, name FROM clients WHERE id > $1::bigint"
                        " ORDER BY id LIMIT $2::bigint",
-    [ES_SQL_USER_LIST] = ES_SQL_USER_SELECT "WHERE u.id > $1::bigint ORDER BY u.id LIMIT $2::bigint",
+    [ES_SQL_USER_LIST] =
+        ES_SQL_USER_SELECT "WHERE u.id > $1::bigint ORDER BY u.id LIMIT $2::bigint",
     [ES_SQL_ROLE_LIST] = "SELECT id, name, permissions FROM roles ORDER BY id",
     [ES_SQL_ACCESS_LIST] = "SELECT c.id, c.host_key, c.name FROM client_access AS ca"
                        " JOIN clients AS c ON c.id = ca.client WHERE ca.user_id = $1::bigint"

@@ -111,6 +111,12 @@ engsched_rc es_pg_run_once(es_pg *b, const char *sql, const es_sql_cur *params,
 engsched_rc es_pg_exec_once(es_pg *b, const char *sql, const char *what);
 
 /* connection.c */
+/* Connect to the server of @p conninfo, waiting at most its
+ * connect_timeout; the message names server, database and user. */
+engsched_rc es_pg_connect(es_pg *b, const char *conninfo);
+/* Set the connection's callbacks (transactions, savepoints, busy
+ * timeout) in the table (open.c fills the rest). */
+void es_pg_fill_connection(engsched_storage *t);
 engsched_rc es_pg_ensure_connected(es_pg *b);
 engsched_rc es_pg_take_write_lock(es_pg *b);
 void es_pg_rollback_keeping_message(es_pg *b);

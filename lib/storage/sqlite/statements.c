@@ -81,7 +81,8 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     [ES_SQLITE_FILE_EXISTS] = "SELECT 1 FROM files WHERE id = ?1",
     [ES_SQLITE_FILE_DATA_DELETE] = "DELETE FROM file_data WHERE file = ?1",
     [ES_SQLITE_FILE_DELETE] = "DELETE FROM files WHERE id = ?1",
-    [ES_SQL_FILE_LIST] = "SELECT " ES_SQL_FILE_COLUMNS " FROM files WHERE engagement = ?1 ORDER BY id",
+    [ES_SQL_FILE_LIST] =
+        "SELECT " ES_SQL_FILE_COLUMNS " FROM files WHERE engagement = ?1 ORDER BY id",
     [ES_SQL_EVENT_APPEND] = "INSERT INTO events(time, actor, engagement, action, status_before,"
                         " status_after, details) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [ES_SQL_EVENT_LIST_ALL] = "SELECT " ES_SQL_EVENT_COLUMNS " FROM events WHERE seq > ?1"

@@ -121,6 +121,9 @@ engsched_rc es_sqlite_query_int(es_sqlite *b, int id, const char *what, int64_t 
 engsched_rc es_sqlite_rollback_open(es_sqlite *b);
 /* Close and remove a store this backend created, if still empty. */
 void es_sqlite_discard_created(es_sqlite *b);
+/* Set the connection's callbacks (transactions, savepoints, busy
+ * timeout) in the table (connection.c). */
+void es_sqlite_fill_connection(engsched_storage *t);
 
 /* schema.c */
 engsched_rc es_sqlite_prepare(engsched_storage *s, int supported_version, int *out_version);
