@@ -37,7 +37,7 @@ int es_json_load_oom(const json_error_t *error)
 /* --- the document as text ------------------------------------------------
  *
  * One renderer for every document: the callback's, those read back after a
- * large transaction (event_delivery.c) and the audit trail's (parsed from
+ * large transaction (delivery/events.c) and the audit trail's (parsed from
  * it). Written directly rather than through jansson, which took a third of
  * the tick: the same compact text json_dumps() writes, keys in the
  * schema's order, strings escaped as jansson escapes them, and the stored

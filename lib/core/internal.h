@@ -23,7 +23,7 @@ typedef struct es_pending_event {
 } es_pending_event;
 
 /* Committed events past the in-memory queue, read back from the store
- * after commit (event_delivery.c): seq in (after, last]; last 0 if none. */
+ * after commit (delivery/events.c): seq in (after, last]; last 0 if none. */
 typedef struct es_event_range {
     int64_t after;
     int64_t last;

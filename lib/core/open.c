@@ -152,7 +152,7 @@ engsched_rc engsched_open(const char *path, const engsched_options *opts, engsch
     unsigned int flags = opts ? opts->flags : (unsigned int)ENGSCHED_OPEN_CREATE;
     engsched_storage *backend = NULL;
     es_storage_message_clear();
-    /* PostgreSQL URIs go to that backend (storage_pg.c); anything else
+    /* PostgreSQL URIs go to that backend (storage/pg/); anything else
      * is a SQLite file name. */
     engsched_rc rc = es_pg_is_uri(path) ? engsched_storage_postgres_new(path, flags, &backend)
                                         : engsched_storage_sqlite_new(path, flags, &backend);

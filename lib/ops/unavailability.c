@@ -9,7 +9,7 @@
 #include "delivery/delivery.h"
 
 /* Own time always; with the permission of the operation, the time of
- * anyone the actor may see (DESIGN §4: the operators of Availability).
+ * anyone the actor may see (docs/design.md §4: the operators of Availability).
  * @p record (0 if none) is the period asked about: out of sight, it is the
  * period that is not found. */
 static engsched_rc authorize_record(engsched *db, engsched_id actor_id, engsched_id user,

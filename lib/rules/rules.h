@@ -48,7 +48,7 @@ const char *es_permission_needed(es_op op, engsched_report_status target);
 engsched_rc es_authorize(int is_system, unsigned int permissions, int has_access, es_op op,
                          engsched_report_status target);
 
-/* Whether a user sees another user at all (DESIGN §4: the operators the
+/* Whether a user sees another user at all (docs/design.md §4: the operators the
  * Availability view lists): themselves; the system sees everyone; a user
  * of all clients sees, and is seen by, everyone; others see those they
  * share a client with. */

@@ -86,7 +86,7 @@ static const fixture_def defs[] = {
 #define NFIX (sizeof defs / sizeof defs[0])
 
 /* ------------------------------------------------------------------------ */
-/* The operations under test and what DESIGN §2–§3 say about each           */
+/* The operations under test and what docs/design.md §2–§3 say about each           */
 /* ------------------------------------------------------------------------ */
 typedef enum op_id {
     OP_GET,
@@ -110,7 +110,7 @@ typedef enum op_id {
 
 typedef struct op_def {
     const char *name;
-    unsigned int need;       /* DESIGN §3: the permission(s) it needs */
+    unsigned int need;       /* docs/design.md §3: the permission(s) it needs */
     unsigned int neighbours; /* two bits a wrong implementation might ask for */
     int on_engagement;       /* takes an existing engagement (else makes one) */
     int writes;              /* a success changes the store */
@@ -168,7 +168,7 @@ static int is_open(engsched_status s) /* Pending, Scheduled, In Progress, In Rev
            s == ST(IN_REVIEW);
 }
 
-/* DESIGN §2, "from" column. */
+/* docs/design.md §2, "from" column. */
 static int allowed_in(op_id op, const fixture_def *d)
 {
     switch (op) {
@@ -206,7 +206,7 @@ static engsched_rc expected_rc(op_id op, unsigned int mask, int access, const fi
     return ENGSCHED_OK;
 }
 
-/* The capabilities mask as DESIGN §2–§3 define it, for a user with access. */
+/* The capabilities mask as docs/design.md §2–§3 define it, for a user with access. */
 static unsigned int expected_actions(unsigned int mask, const fixture_def *d)
 {
     const int open = is_open(d->status);

@@ -118,7 +118,7 @@ static const struct {
 
 static const struct {
     engsched_report_status status;
-    const char *label; /* NULL: DESIGN gives none; only "known" is checked */
+    const char *label; /* NULL: the design gives none; only "known" is checked */
     const char *name;
 } report_table[NREPORT] = {
     {ENGSCHED_REPORT_NONE, NULL, "none"},
@@ -250,7 +250,7 @@ static void test_status_valid(void **state)
 /* ------------------------------------------------------------------------ */
 #define PM(x) ENGSCHED_PERM_##x
 
-/* 0 = DESIGN names no permission: nobody but the system may do it. */
+/* 0 = the design names no permission: nobody but the system may do it. */
 static unsigned int design_permission(es_op op, int target)
 {
     switch (op) {
@@ -339,7 +339,7 @@ static void test_authorize_exhaustive(void **state)
     assert_int_equal(cases, 32768L * ((N_OPS_TESTED - 1) * 8 + 5) * 2 * 2);
 }
 
-/* DESIGN §4: a user sees themselves, the system sees everyone, a user of
+/* docs/design.md §4: a user sees themselves, the system sees everyone, a user of
  * all clients sees and is seen by everyone, others see those who share a
  * client; every combination of the inputs, flags over unknown bits too. */
 static void test_user_in_sight_exhaustive(void **state)
@@ -386,7 +386,7 @@ static void test_authorize_personal_exhaustive(void **state)
     assert_int_equal(cases, 32768L * 2 * 2 * 2 * 2);
 }
 
-/* NONE (no report) and values outside the enum are not targets: DESIGN §2
+/* NONE (no report) and values outside the enum are not targets: docs/design.md §2
  * names a permission only for the five workflow stages, so no user mask
  * may authorise a "move" to anything else (fail closed, like the unknown
  * operation, which es_op_permission() already maps to "nobody holds this").
@@ -692,7 +692,7 @@ static void test_capabilities_exhaustive(void **state)
                             sys, mask, access, (engsched_status)status,
                             (engsched_report_status)report);
                         EXPECT_EQ(got, design_capabilities(sys, mask, access, status, report),
-                                  "capabilities vs DESIGN (system=%d, mask=%#x, access=%d, "
+                                  "capabilities vs the design (system=%d, mask=%#x, access=%d, "
                                   "status=%d, report=%d)",
                                   sys, mask, access, status, report);
                         EXPECT_EQ(got, rules_capabilities(sys, mask, access, status, report),
@@ -715,7 +715,7 @@ static void test_capabilities_exhaustive(void **state)
                       0, "capabilities(status=%d, report=%d)", bad_status[k], bad_report[j]);
 }
 
-/* The states an engagement is really found in (DESIGN §2 table, plus a
+/* The states an engagement is really found in (docs/design.md §2 table, plus a
  * cancellation from every stage). */
 static const struct {
     int status, report;
@@ -827,7 +827,7 @@ static void test_builtin_roles_literal(void **state)
 static void test_permission_bits_stable(void **state)
 {
     (void)state;
-    /* DESIGN §8: permission bits are append-only; these values are ABI. */
+    /* docs/design.md §8: permission bits are append-only; these values are ABI. */
     static const unsigned int bits[15] = {
         PM(VIEW),         PM(REQUEST),        PM(CREATE),         PM(APPROVE),
         PM(EDIT),         PM(CANCEL),         PM(ASSIGN),         PM(VIEW_AVAILABILITY),

@@ -71,7 +71,7 @@ static void test_rc_values_are_stable(void **state)
     size_t i;
     (void)state;
 
-    /* Values are part of the ABI and append-only (DESIGN §8). */
+    /* Values are part of the ABI and append-only (docs/design.md §8). */
     for (i = 0; i < NCODES; i++)
         assert_int_equal((int)codes[i].rc, codes[i].value);
 }

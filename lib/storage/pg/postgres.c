@@ -1,7 +1,7 @@
 /* The PostgreSQL backend's public entry point, compiled in every build:
  * without libpq it reports ENGSCHED_EUNSUPPORTED, so the exported API does
  * not depend on how the library was configured. The backend itself is
- * storage_pg.c, compiled only when CMake finds libpq. */
+ * the rest of pg/, compiled only when CMake finds libpq. */
 #include <string.h>
 
 #include "storage/pg/storage_pg.h"

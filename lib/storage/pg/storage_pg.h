@@ -39,7 +39,7 @@ const char *es_pg_migration(int version);
 int es_pg_is_uri(const char *conninfo);
 
 #ifdef ENGSCHED_HAVE_POSTGRES
-/* The backend itself (storage_pg.c); engsched_storage_postgres_new()
+/* The backend itself (pg/open.c); engsched_storage_postgres_new()
  * forwards to it. */
 engsched_rc es_pg_new(const char *conninfo, unsigned int flags, engsched_storage **out);
 
