@@ -9,6 +9,9 @@
 /* --- messages: "<path>: <what is wrong>" --- */
 
 static engsched_rc imp_failv(engsched *db, engsched_rc rc, const char *path, const char *fmt,
+                             va_list ap) ES_PRINTF(4, 0);
+
+static engsched_rc imp_failv(engsched *db, engsched_rc rc, const char *path, const char *fmt,
                              va_list ap)
 {
     char what[ES_ERRMSG_MAX];
