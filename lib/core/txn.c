@@ -173,53 +173,25 @@ void es_rollback(engsched *db)
     drop_pending(db);
 }
 
-/* Move what the committed transaction queued to db->committed. Delivery
- * empties it after every operation, so it is empty here but for a write
- * that committed without delivering: then the events and mail are
- * appended, and an older spilled range, which must stay this handle's
- * own, is reported as undelivered rather than widened. */
+/* Move what the committed transaction queued to db->committed. Every
+ * entry point delivers after its commit (delivery/), and delivery takes
+ * the hand-over off the handle before it runs any transaction, so it is
+ * empty here; should a commit ever find it full, what it holds is logged
+ * as undelivered rather than merged, since a spilled range must stay this
+ * transaction's own. */
 static void hand_over(engsched *db)
 {
     es_committed *c = &db->committed;
-    if (c->event_count == 0 && c->mail_count == 0 && c->spilled.last == 0) {
-        es_free(c->events);
-        es_free(c->mail);
-        *c = (es_committed){db->pending, db->pending_count, db->pending_cap, db->spilled,
-                            db->mail,    db->mail_count,    db->mail_cap};
-        db->pending = NULL;
-        db->mail = NULL;
-        db->pending_count = db->pending_cap = db->mail_count = db->mail_cap = 0;
-        db->spilled = (es_event_range){0, 0};
-        return;
-    }
-    for (size_t i = 0; i < db->pending_count; i++) {
-        es_pending_event *grown = es_grow(c->events, &c->event_cap, c->event_count, sizeof *grown);
-        if (grown == NULL) {
-            es_log(db, ENGSCHED_LOG_ERROR, "out of memory: a committed event was not delivered");
-            es_free(db->pending[i].json);
-            continue;
-        }
-        c->events = grown;
-        c->events[c->event_count++] = db->pending[i];
-    }
-    db->pending_count = 0;
-    for (size_t i = 0; i < db->mail_count; i++) {
-        es_pending_mail *grown = es_grow(c->mail, &c->mail_cap, c->mail_count, sizeof *grown);
-        if (grown == NULL) {
-            es_log(db, ENGSCHED_LOG_ERROR, "out of memory: an invitation was not sent");
-            continue;
-        }
-        c->mail = grown;
-        c->mail[c->mail_count++] = db->mail[i];
-    }
-    db->mail_count = 0;
-    if (db->spilled.last != 0) {
-        if (c->spilled.last != 0)
-            es_log(db, ENGSCHED_LOG_ERROR,
-                   "events after seq %lld up to %lld were committed but not delivered",
-                   (long long)c->spilled.after, (long long)c->spilled.last);
-        c->spilled = db->spilled;
-    }
+    if (c->event_count != 0 || c->mail_count != 0 || c->spilled.last != 0)
+        es_log(db, ENGSCHED_LOG_ERROR,
+               "%zu events and %zu invitations of an earlier commit were not delivered",
+               c->event_count, c->mail_count);
+    es_committed_release(c);
+    *c = (es_committed){db->pending, db->pending_count, db->pending_cap, db->spilled,
+                        db->mail,    db->mail_count,    db->mail_cap};
+    db->pending = NULL;
+    db->mail = NULL;
+    db->pending_count = db->pending_cap = db->mail_count = db->mail_cap = 0;
     db->spilled = (es_event_range){0, 0};
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "delivery/delivery.h"
+#include "rules/rules.h"
 
 static engsched_rc open_invitation(engsched *db, engsched_id actor, engsched_id engagement,
                                    engsched_id user, es_invitation *out)
@@ -12,7 +13,10 @@ static engsched_rc open_invitation(engsched *db, engsched_id actor, engsched_id 
     engsched_rc rc = es_engagement_open(db, actor, engagement, ES_OP_VIEW, 0, 0, &who, &e);
     if (rc != ENGSCHED_OK)
         return rc;
-    if (!who.is_system && who.id != user && !(who.permissions & ENGSCHED_PERM_ASSIGN)) {
+    /* An operator's invitation is personal: their own, or ASSIGN to read
+     * another's (the engagement itself is already in sight). */
+    if (es_authorize_personal(who.is_system, who.id == user, 1, who.permissions,
+                              ENGSCHED_PERM_ASSIGN) != ENGSCHED_OK) {
         es_engagement_release(&e);
         return es_fail(db, ENGSCHED_EDENIED,
                        "user %lld may not read the invitation of user %lld (needs assign)",
