@@ -134,6 +134,32 @@ typedef void (*engsched_log_fn)(void *ctx, engsched_log_level level, const char 
 typedef void (*engsched_event_fn)(void *ctx, const char *json);
 
 /**
+ * @brief Receives one event document for delivery (options version 2),
+ *        and says whether it was taken.
+ *
+ * Used by delivery (engsched_deliver(), and after each commit by default)
+ * and by engsched_event_stream(). The callback must not use the handle
+ * that invoked it.
+ *
+ * Signature: when the `webhook_secret` setting is set, @p signature is
+ * `sha256=` followed by the 64 lower-case hex digits of
+ * HMAC-SHA256(key = the secret's bytes, message = the @p length bytes of
+ * @p json), to send with the document (say, as an `X-Engsched-Signature`
+ * header). A receiver computes the same HMAC over the body it received,
+ * compares in constant time, and drops documents whose `seq` it has seen.
+ *
+ * @param ctx the options' deliver_event_ctx (or engsched_event_stream()'s)
+ * @param seq the event's sequence number, its idempotency key
+ * @param json the document, UTF-8 JSON (docs/events.md), valid during the call
+ * @param length bytes of @p json, without the terminator
+ * @param signature as above, or NULL when no secret is set
+ * @return 0 when the host took the document; nonzero to refuse it (it is
+ *         retried later)
+ */
+typedef int (*engsched_event_deliver_fn)(void *ctx, int64_t seq, const char *json,
+                                         size_t length, const char *signature);
+
+/**
  * @brief Returns the current time in UTC seconds; lets hosts and tests
  *        control the clock.
  * @param ctx the options' clock_ctx
@@ -190,15 +216,23 @@ typedef struct engsched_options {
     int conflict_policy;        /**< ::engsched_conflict_policy; default: the tenant setting */
     engsched_mail_fn on_mail;   /**< invitation mail, or NULL to send none */
     void *mail_ctx;             /**< passed to @ref on_mail */
+    /* version 2 adds: deliver_event, deliver_event_ctx, delivery. */
+    /** Event documents for delivery, which may refuse them; takes the
+     *  place of @ref on_event when both are set (delivery.h). */
+    engsched_event_deliver_fn deliver_event;
+    void *deliver_event_ctx;    /**< passed to @ref deliver_event */
+    unsigned int delivery;      /**< ::engsched_delivery_mode; default ON_COMMIT */
 } engsched_options;
 
-/** @brief The current version of ::engsched_options. */
-#define ENGSCHED_OPTIONS_VERSION 1
+/** @brief The current version of ::engsched_options: 2. A host compiled
+ *         with version 1 passes the shorter structure with version 1. */
+#define ENGSCHED_OPTIONS_VERSION 2
 
 /** @brief Static initialiser for ::engsched_options with every default. */
 #define ENGSCHED_OPTIONS_INIT                                                     \
     { ENGSCHED_OPTIONS_VERSION, ENGSCHED_OPEN_CREATE, 5000, NULL, NULL,            \
-      ENGSCHED_LOG_WARN, NULL, NULL, NULL, NULL, ENGSCHED_CONFLICTS_TENANT, NULL, NULL }
+      ENGSCHED_LOG_WARN, NULL, NULL, NULL, NULL, ENGSCHED_CONFLICTS_TENANT, NULL, NULL, \
+      NULL, NULL, 0 }
 
 /**
  * @brief Fill @p opts with the defaults of structure version @p version.
@@ -1747,5 +1781,8 @@ ENGSCHED_API engsched_rc engsched_date_in_zone(const char *zone, int64_t instant
 #ifdef __cplusplus
 }
 #endif
+
+/* The outbox, delivery and the event stream. */
+#include "delivery.h"
 
 #endif /* ENGSCHED_ENGSCHED_H */

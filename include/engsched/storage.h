@@ -66,6 +66,10 @@
  * - 2: savepoint(), release() and rollback_to(), optional (all three or
  *   none): what batches need (engsched_batch_begin() returns
  *   ::ENGSCHED_EUNSUPPORTED without them).
+ * - 3: outbox_put() to outbox_purge() with ::engsched_rec_outbox, optional
+ *   (all six or none): the durable outbox (engsched_deliver()). Without
+ *   them invitations and events are handed to the host from memory after
+ *   commit, once, and are lost if the process stops first.
  */
 #ifndef ENGSCHED_STORAGE_H
 #define ENGSCHED_STORAGE_H
@@ -89,7 +93,7 @@ extern "C" {
  * never read past its last member, and engsched_batch_begin() returns
  * ::ENGSCHED_EUNSUPPORTED on it. See @ref storage_versions for the rule.
  */
-#define ENGSCHED_STORAGE_VERSION 2
+#define ENGSCHED_STORAGE_VERSION 3
 
 /** @brief A client record. */
 typedef struct engsched_rec_client {
@@ -210,6 +214,53 @@ typedef struct engsched_rec_invitation {
 } engsched_rec_invitation;
 
 /**
+ * @brief An outbox item (version 3): one invitation message or one event
+ *        document a committed change owes the outside world.
+ *
+ * Written by the core in the same transaction as the change; the backend
+ * only stores it. Strings are "" when absent, never NULL, in rows the
+ * backend returns.
+ */
+typedef struct engsched_rec_outbox {
+    int64_t id;              /**< assigned by outbox_put(), rising */
+    int kind;                /**< ::engsched_outbox_kind */
+    unsigned int state;      /**< one ::engsched_outbox_state bit */
+    engsched_id engagement;  /**< the engagement, 0 if none */
+    engsched_id user;        /**< mail: the operator; 0 for events */
+    int64_t event_seq;       /**< events: the event's sequence number; 0 for mail */
+    int64_t sequence;        /**< mail: the invitation SEQUENCE it carries; 0 for events */
+    const char *recipient;   /**< mail: the address; "" otherwise */
+    const char *payload;     /**< mail: the whole message (text, CRLF); "" for events
+                                  (rendered from the stored event) and undeliverable mail */
+    size_t payload_len;      /**< bytes of @ref payload, without a terminator */
+    unsigned int attempts;   /**< deliveries tried and refused so far */
+    int64_t next_attempt_at; /**< UTC seconds: a pending item is due from then */
+    int64_t claimed_until;   /**< UTC seconds: claimed by a deliverer until then; 0 if not */
+    int64_t claim;           /**< the deliverer's claim token; 0 if not claimed */
+    int64_t created_at;      /**< UTC seconds */
+    int64_t updated_at;      /**< UTC seconds */
+    const char *reason;      /**< why it was refused, dead or undeliverable; "" if none */
+    /* version 3: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
+} engsched_rec_outbox;
+
+/**
+ * @brief Which outbox items outbox_list() returns (version 3): every
+ *        given filter holds, in id order, at most @ref limit.
+ */
+typedef struct engsched_storage_outbox_filter {
+    unsigned int states;     /**< mask of ::engsched_outbox_state; never 0 */
+    unsigned int kinds;      /**< mask of (1 << ::engsched_outbox_kind); 0 for any */
+    int64_t after_id;        /**< only id > after_id */
+    int64_t max_id;          /**< only id <= max_id; 0 for no bound */
+    int64_t due_at;          /**< nonzero: only next_attempt_at <= due_at and
+                                  claimed_until <= due_at (due and not claimed) */
+    engsched_id engagement;  /**< only this engagement; 0 for any */
+    unsigned int limit;      /**< at most this many rows; never 0 */
+    /* version 3: every member above. */
+} engsched_storage_outbox_filter;
+
+/**
  * @brief A List or Calendar query, pushed down to the backend.
  *
  * A row matches when every given filter holds. Rows come in the order of
@@ -255,6 +306,8 @@ typedef engsched_rc (*engsched_storage_client_fn)(void *ctx, const engsched_rec_
 typedef engsched_rc (*engsched_storage_role_fn)(void *ctx, const engsched_rec_role *row);
 /** @brief Receives one event row. */
 typedef engsched_rc (*engsched_storage_event_fn)(void *ctx, const engsched_rec_event *row);
+/** @brief Receives one outbox row (version 3). */
+typedef engsched_rc (*engsched_storage_outbox_fn)(void *ctx, const engsched_rec_outbox *row);
 
 /**
  * @brief The backend callback table. Embed it as the first member of the
@@ -526,9 +579,41 @@ struct engsched_storage {
      */
     engsched_rc (*rollback_to)(engsched_storage *s);
 
+    /* version 3 adds: outbox_put, outbox_get, outbox_update, outbox_list,
+     * outbox_count, outbox_purge (optional: all six or none). Without them
+     * the core delivers after commit from memory, as versions 1 and 2 did:
+     * nothing is kept for a later delivery. */
+
+    /**
+     * @brief Optional (version 3): store a new outbox item, in the write
+     *        transaction of the change that owes it.
+     *
+     * @p rec->id is ignored; the new id, rising, goes to @p out_id.
+     */
+    engsched_rc (*outbox_put)(engsched_storage *s, const engsched_rec_outbox *rec,
+                              int64_t *out_id);
+    /** @brief Optional (version 3): read one item; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*outbox_get)(engsched_storage *s, int64_t id, engsched_rec_outbox *out);
+    /**
+     * @brief Optional (version 3): overwrite every member of item
+     *        @p rec->id but kind, engagement, user, event_seq and
+     *        created_at; ::ENGSCHED_ENOTFOUND.
+     */
+    engsched_rc (*outbox_update)(engsched_storage *s, const engsched_rec_outbox *rec);
+    /** @brief Optional (version 3): the items the filter selects, in id order. */
+    engsched_rc (*outbox_list)(engsched_storage *s, const engsched_storage_outbox_filter *f,
+                               engsched_storage_outbox_fn row, void *ctx);
+    /** @brief Optional (version 3): how many items are in any of the @p states. */
+    engsched_rc (*outbox_count)(engsched_storage *s, unsigned int states, int64_t *out_count);
+    /**
+     * @brief Optional (version 3): delete the delivered items last updated
+     *        before @p before (UTC seconds); how many to @p out_removed.
+     */
+    engsched_rc (*outbox_purge)(engsched_storage *s, int64_t before, int64_t *out_removed);
+
     /*
-     * The members above are versions 1 and 2. A new version appends its
-     * members here, after "version 3 adds: ...", raises
+     * The members above are versions 1 to 3. A new version appends its
+     * members here, after "version 4 adds: ...", raises
      * ENGSCHED_STORAGE_VERSION, and adds a NULL per member to
      * ENGSCHED_STORAGE_INIT and the version's size to
      * engsched_storage_init() (lib/storage/storage.c).
@@ -559,7 +644,9 @@ struct engsched_storage {
       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,                       \
       NULL,                                                                             \
       /* version 2 adds: savepoint, release, rollback_to */                             \
-      NULL, NULL, NULL }
+      NULL, NULL, NULL,                                                                 \
+      /* version 3 adds: outbox_put ... outbox_purge */                                 \
+      NULL, NULL, NULL, NULL, NULL, NULL }
 
 /**
  * @brief Initialise a callback table of version @p version: `version`

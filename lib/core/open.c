@@ -5,7 +5,7 @@
 #include "storage/pg/storage_pg.h"
 
 /* The schema version this library writes; backends migrate up to it. */
-#define ES_SCHEMA_VERSION 1
+#define ES_SCHEMA_VERSION 2
 
 int engsched_schema_version_supported(void) { return ES_SCHEMA_VERSION; }
 

@@ -39,12 +39,14 @@ void es_storage_message_clear(void) { storage_message[0] = '\0'; }
  * members begin. 0 for a version this library does not know. */
 static size_t storage_table_size(unsigned int version)
 {
-    _Static_assert(ENGSCHED_STORAGE_VERSION == 2,
+    _Static_assert(ENGSCHED_STORAGE_VERSION == 3,
                    "a new table version: give its size here and extend ENGSCHED_STORAGE_INIT");
     switch (version) {
     case 1:
         return offsetof(engsched_storage, savepoint);
     case 2:
+        return offsetof(engsched_storage, outbox_put);
+    case 3:
         return sizeof(engsched_storage);
     default:
         return 0;
