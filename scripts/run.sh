@@ -21,7 +21,7 @@ root=$(pwd)
 
 PACKAGES=(
     build-essential cmake pkg-config
-    libsqlite3-dev libical-dev libjansson-dev libcmocka-dev
+    libsqlite3-dev libical-dev libjansson-dev libcmocka-dev libsodium-dev
     doxygen abigail-tools tzdata
     python3 python3-vobject python3-pytest python3-setuptools
     clang libfuzzer-14-dev libclang-rt-14-dev valgrind

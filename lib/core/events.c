@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "core/events.h"
+#include "core/outbox.h"
 #include "rules/rules.h"
 #include "util/buf.h"
 
@@ -236,7 +237,9 @@ engsched_rc es_emit_record(engsched *db, engsched_rec_event *ev)
     engsched_rc rc = db->storage->event_append(db->storage, ev, &ev->seq);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "appending an event");
-    if (db->opts.on_event == NULL)
+    if (db->outbox)
+        return es_outbox_event(db, ev); /* the document is rendered when delivered */
+    if (db->opts.on_event == NULL && db->opts.deliver_event == NULL)
         return ENGSCHED_OK; /* nobody to tell: no document */
     rc = es_event_queue(db, ev);
     if (rc == ENGSCHED_ENOMEM)
@@ -281,7 +284,7 @@ engsched_rc es_event_queue(engsched *db, const engsched_rec_event *ev)
     char *json = es_event_text(ev);
     if (json == NULL)
         return ENGSCHED_ENOMEM;
-    db->pending[db->pending_count++].json = json;
+    db->pending[db->pending_count++] = (es_pending_event){json, ev->seq};
     db->spilled.after = ev->seq;
     return ENGSCHED_OK;
 }

@@ -20,6 +20,7 @@
 /* A committed event waiting for the host's callback. */
 typedef struct es_pending_event {
     char *json;
+    int64_t seq;
 } es_pending_event;
 
 /* Committed events past the in-memory queue, read back from the store
@@ -35,8 +36,16 @@ typedef struct es_pending_mail {
     engsched_id user;
 } es_pending_mail;
 
+/* The outbox ids a transaction wrote: (after, last]; last 0 if none. */
+typedef struct es_id_range {
+    int64_t after;
+    int64_t last;
+} es_id_range;
+
 /* What committed transactions owe the host, handed from the commit
- * (core/txn.c) to delivery (delivery/deliver.c), which empties it. */
+ * (core/txn.c) to delivery (delivery/deliver.c), which empties it. With an
+ * outbox (table version 3) only the range of the items the commit wrote;
+ * without one the events and mail themselves, from memory. */
 typedef struct es_committed {
     es_pending_event *events;
     size_t event_count;
@@ -45,6 +54,7 @@ typedef struct es_committed {
     es_pending_mail *mail;
     size_t mail_count;
     size_t mail_cap;
+    es_id_range outbox;
 } es_committed;
 
 /* A batch (core/txn.c): the handle's operations share one write transaction,
@@ -71,6 +81,10 @@ struct engsched {
     int dispatching; /* inside the host's event callback */
     int delivering;  /* after a commit: building mail, calling on_mail and on_event */
     int savepoints;  /* the backend has savepoint callbacks (table version 2) */
+    int outbox;      /* the backend keeps an outbox (table version 3) */
+    int64_t claim_token;       /* this handle's claims on outbox items */
+    es_id_range txn_outbox;    /* outbox items this transaction wrote */
+    unsigned int undeliverable; /* invitations the last write operation could not build */
     es_pending_event *pending;
     size_t pending_count;
     size_t pending_cap;

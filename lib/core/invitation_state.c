@@ -1,6 +1,8 @@
 /* Invitation state in the change's transaction: every assignment, change
  * of dates or name, unassignment and cancellation raises the operator's
- * SEQUENCE, and the mail waits on the handle for delivery after commit. */
+ * SEQUENCE, and the mail waits on the handle until the operation ends:
+ * then it is written to the outbox (delivery/stage.c), or, without one,
+ * delivered from memory after the commit. */
 #include "core/invitation_state.h"
 
 static engsched_rc queue_mail(engsched *db, engsched_id engagement, engsched_id user)
@@ -36,7 +38,10 @@ engsched_rc es_invitation_touch(engsched *db, engsched_id engagement, engsched_i
     rc = db->storage->invitation_put(db->storage, &rec);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "writing an invitation");
-    return db->opts.on_mail != NULL ? queue_mail(db, engagement, user) : ENGSCHED_OK;
+    /* With an outbox every message is kept for whoever delivers it; from
+     * memory only for this handle's own callback. */
+    return db->outbox || db->opts.on_mail != NULL ? queue_mail(db, engagement, user)
+                                                  : ENGSCHED_OK;
 }
 
 typedef struct user_ids {

@@ -1,19 +1,27 @@
 /* Opening and closing a scheduler handle on a storage backend. */
+#include <stddef.h>
 #include <string.h>
 
 #include "core/internal.h"
 #include "storage/pg/storage_pg.h"
+#include "util/crypto.h"
 
 /* The schema version this library writes; backends migrate up to it. */
-#define ES_SCHEMA_VERSION 2
+#define ES_SCHEMA_VERSION 1
 
 int engsched_schema_version_supported(void) { return ES_SCHEMA_VERSION; }
 
+static size_t options_size(unsigned int version);
+
 engsched_rc engsched_options_init(engsched_options *opts, unsigned int version)
 {
-    if (opts == NULL || version != ENGSCHED_OPTIONS_VERSION)
+    if (opts == NULL || options_size(version) == 0)
         return ENGSCHED_EMISUSE;
-    *opts = (engsched_options)ENGSCHED_OPTIONS_INIT;
+    /* Only the members of @p version: a host compiled with an older
+     * header passes a shorter structure. */
+    static const engsched_options defaults = ENGSCHED_OPTIONS_INIT;
+    memcpy(opts, &defaults, options_size(version));
+    opts->version = version;
     return ENGSCHED_OK;
 }
 
@@ -48,12 +56,65 @@ static int backend_savepoints(const engsched_storage *s, int *out)
     return given == 0 || given == 3;
 }
 
+/* The outbox callbacks: members of version 3 tables only, optional, all
+ * six or none. */
+static int backend_outbox(const engsched_storage *s, int *out)
+{
+    *out = 0;
+    if (s->version < 3)
+        return 1;
+    int given = (s->outbox_put != NULL) + (s->outbox_get != NULL) +
+                (s->outbox_update != NULL) + (s->outbox_list != NULL) +
+                (s->outbox_count != NULL) + (s->outbox_purge != NULL);
+    *out = given == 6;
+    return given == 0 || given == 6;
+}
+
 /* Every version this library knows, back to 1 (like libcurl, an old
  * backend keeps working with a newer library). */
-static int backend_usable(const engsched_storage *s, int *out_savepoints)
+static int backend_usable(const engsched_storage *s, int *out_savepoints, int *out_outbox)
 {
     return s->version >= 1 && s->version <= ENGSCHED_STORAGE_VERSION && backend_complete(s) &&
-           backend_savepoints(s, out_savepoints);
+           backend_savepoints(s, out_savepoints) && backend_outbox(s, out_outbox);
+}
+
+/* Options of version 1 end where version 2's members begin; the rest keep
+ * their defaults. */
+static size_t options_size(unsigned int version)
+{
+    _Static_assert(ENGSCHED_OPTIONS_VERSION == 2, "a new options version: give its size here");
+    switch (version) {
+    case 1:
+        return offsetof(engsched_options, deliver_event);
+    case 2:
+        return sizeof(engsched_options);
+    default:
+        return 0;
+    }
+}
+
+static int options_valid(const engsched_options *opts)
+{
+    if (opts == NULL)
+        return 1;
+    if (options_size(opts->version) == 0) {
+        es_open_fail_message("opts: unknown options version %u (this library takes 1 to %u)",
+                             opts->version, (unsigned int)ENGSCHED_OPTIONS_VERSION);
+        return 0;
+    }
+    if (opts->version >= 2 && opts->delivery > ENGSCHED_DELIVER_EXPLICIT) {
+        es_open_fail_message("opts: unknown delivery mode %u", opts->delivery);
+        return 0;
+    }
+    return 1;
+}
+
+static void options_copy(engsched_options *dst, const engsched_options *src)
+{
+    *dst = (engsched_options)ENGSCHED_OPTIONS_INIT;
+    if (src != NULL)
+        memcpy(dst, src, options_size(src->version));
+    dst->version = ENGSCHED_OPTIONS_VERSION;
 }
 
 static const struct {
@@ -91,31 +152,36 @@ static engsched_rc seed_builtin_roles(engsched *db)
 engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_options *opts,
                                   engsched **out)
 {
-    engsched_options defaults = ENGSCHED_OPTIONS_INIT;
     if (out == NULL || backend == NULL) {
         es_open_fail_message("%s: must not be NULL", out == NULL ? "out" : "backend");
         return ENGSCHED_EMISUSE;
     }
-    if (opts != NULL && opts->version != ENGSCHED_OPTIONS_VERSION) {
-        es_open_fail_message("opts: unknown options version %u", opts->version);
+    if (!options_valid(opts))
         return ENGSCHED_EMISUSE;
-    }
-    int savepoints = 0;
-    if (!backend_usable(backend, &savepoints)) {
+    int savepoints = 0, outbox = 0;
+    if (!backend_usable(backend, &savepoints, &outbox)) {
         es_open_fail_message("backend: version %u or a missing callback (this library takes "
-                             "versions 1 to %u with every required callback, and with all "
-                             "three savepoint callbacks or none)",
+                             "versions 1 to %u with every required callback, with all "
+                             "three savepoint callbacks or none, and all six outbox "
+                             "callbacks or none)",
                              backend->version, ENGSCHED_STORAGE_VERSION);
         return ENGSCHED_EMISUSE;
+    }
+    int64_t token = es_random_token();
+    if (token == 0) {
+        es_open_fail_message("libsodium could not be initialised (no random source)");
+        return ENGSCHED_ESTORAGE;
     }
     engsched *db = es_calloc(1, sizeof *db);
     if (db == NULL) {
         es_open_fail_message("out of memory opening the store");
         return ENGSCHED_ENOMEM;
     }
-    db->opts = opts ? *opts : defaults;
+    options_copy(&db->opts, opts);
     db->storage = backend;
     db->savepoints = savepoints;
+    db->outbox = outbox;
+    db->claim_token = token;
     if (db->opts.busy_timeout_ms < 0)
         db->opts.busy_timeout_ms = 0;
     es_storage_message_clear();
@@ -145,10 +211,8 @@ engsched_rc engsched_open(const char *path, const engsched_options *opts, engsch
         es_open_fail_message("%s: must not be NULL", path == NULL ? "path" : "out");
         return ENGSCHED_EMISUSE;
     }
-    if (opts != NULL && opts->version != ENGSCHED_OPTIONS_VERSION) {
-        es_open_fail_message("opts: unknown options version %u", opts->version);
+    if (!options_valid(opts))
         return ENGSCHED_EMISUSE;
-    }
     unsigned int flags = opts ? opts->flags : (unsigned int)ENGSCHED_OPEN_CREATE;
     engsched_storage *backend = NULL;
     es_storage_message_clear();

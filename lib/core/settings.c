@@ -120,6 +120,24 @@ static engsched_rc check_count(engsched *db, const char *key, const char *value)
     return parse_count(db, key, value, 100000, &v);
 }
 
+static engsched_rc check_seconds(engsched *db, const char *key, const char *value)
+{
+    int64_t v;
+    return parse_count(db, key, value, 86400, &v);
+}
+
+static engsched_rc check_attempts(engsched *db, const char *key, const char *value)
+{
+    int64_t v;
+    return parse_count(db, key, value, 100, &v);
+}
+
+/* Any text a person can type as a secret; it is a key, not shown. */
+static engsched_rc check_secret(engsched *db, const char *key, const char *value)
+{
+    return es_check_text(db, key, value, 0, 1024, ES_TEXT_LINE);
+}
+
 static engsched_rc check_policy(engsched *db, const char *key, const char *value)
 {
     if (strcmp(value, "warn") != 0 && strcmp(value, "strict") != 0)
@@ -139,6 +157,10 @@ static const setting_def settings[] = {
     {"file_max_bytes", "26214400", check_bytes},
     {"file_max_count", "20", check_count},
     {"conflict_policy", "warn", check_policy},
+    {"delivery_retry_seconds", "60", check_seconds},
+    {"delivery_max_attempts", "10", check_attempts},
+    {"delivery_lease_seconds", "300", check_seconds},
+    {"webhook_secret", "", check_secret},
 };
 
 static const setting_def *find_setting(const char *key)

@@ -42,6 +42,7 @@ void es_drop_events_after(engsched *db, size_t keep)
 static void drop_pending(engsched *db)
 {
     db->mail_count = 0;
+    db->txn_outbox = (es_id_range){0, 0};
     es_drop_events_after(db, 0);
     db->spilled = (es_event_range){0, 0};
 }
@@ -145,7 +146,9 @@ engsched_rc es_begin(engsched *db, int write)
 {
     if (db->dispatching)
         return es_fail(db, ENGSCHED_EMISUSE,
-                       "the event callback may not use the handle that calls it");
+                       "the event and mail callbacks may not use the handle that calls them");
+    if (!db->delivering)
+        db->undeliverable = 0; /* what the last write operation left */
     if (db->batch != ES_BATCH_NONE)
         return es_batch_op_begin(db, write);
     if (db->in_txn)
@@ -188,7 +191,8 @@ static void hand_over(engsched *db)
                c->event_count, c->mail_count);
     es_committed_release(c);
     *c = (es_committed){db->pending, db->pending_count, db->pending_cap, db->spilled,
-                        db->mail,    db->mail_count,    db->mail_cap};
+                        db->mail,    db->mail_count,    db->mail_cap,    db->txn_outbox};
+    db->txn_outbox = (es_id_range){0, 0};
     db->pending = NULL;
     db->mail = NULL;
     db->pending_count = db->pending_cap = db->mail_count = db->mail_cap = 0;

@@ -1,25 +1,52 @@
 /* delivery/: what a committed change owes the outside world — invitation
- * mail built from the stored state and event documents — handed to the
- * host's callbacks after the operation; includes core/ and below, never
- * views/, json/ or ops/.
+ * mail built from the stored state and event documents — written to the
+ * outbox at the end of the change and handed to the host's callbacks
+ * after it; includes core/ and below, never views/, json/ or ops/.
  *
- * core/ commits and leaves what the transaction queued in db->committed;
- * an entry point ends with es_finish_and_deliver(), which delivers it. */
-#ifndef ENGSCHED_DELIVERY_H
-#define ENGSCHED_DELIVERY_H
+ * An entry point ends with es_finish_and_deliver(): the queued mail is
+ * built into the outbox (stage.c), core/ commits and leaves the range of
+ * outbox items it wrote in db->committed, and that range is delivered
+ * (outbox_deliver.c). With a backend without an outbox (table version 1
+ * or 2), db->committed holds the events and mail themselves, delivered
+ * from memory once (events.c, invitations.c). */
+#ifndef ES_DELIVERY_LAYER_H
+#define ES_DELIVERY_LAYER_H
 
 #include "core/engagement_store.h"
 #include "core/internal.h"
+#include "util/crypto.h"
 
-/* Finish the operation's transaction as es_finish() does, then, when it
- * committed, hand what it queued to the host's mail and event callbacks.
- * Returns the operation's result: delivery cannot undo a commit, so its
- * failures are logged, never returned. */
+/* Finish the operation's transaction as es_finish() does — having written
+ * its mail to the outbox — then, when it committed, deliver what it
+ * wrote. Returns the operation's result: delivery cannot undo a commit,
+ * so its failures are logged and leave the items pending. */
 engsched_rc es_finish_and_deliver(engsched *db, engsched_rc rc);
 
-/* Deliver db->committed and empty it: the mail first (building it reads
- * the store, which the event callback may not do), then the events. */
+/* Deliver db->committed and empty it. */
 void es_deliver_committed(engsched *db);
+
+/* --- the outbox (stage.c, outbox_deliver.c) --- */
+
+/* Build each queued invitation into the outbox, in the change's
+ * transaction; those that cannot be built are recorded undeliverable and
+ * counted in *out_undeliverable. Empties the queue. */
+engsched_rc es_stage_mail(engsched *db, unsigned int *out_undeliverable);
+
+/* Whether this handle has a callback for any kind of item. */
+int es_delivery_wanted(const engsched *db);
+
+/* Deliver the due pending items with ids in (@p range.after, @p range.last]
+ * (last 0: no bound), at most @p limit (0: all), adding to @p out. */
+engsched_rc es_outbox_deliver(engsched *db, es_id_range range, unsigned int limit,
+                              engsched_delivery_result *out);
+
+/* --- signatures (signature.c) --- */
+
+/* In a transaction: the webhook secret, "" when none (es_free). */
+engsched_rc es_webhook_secret(engsched *db, char **out);
+/* "sha256=<hex>" of the document into @p out, or NULL without a secret. */
+const char *es_event_sign(const char *secret, const char *json, size_t length,
+                          char out[ES_SIGNATURE_LEN]);
 
 /* --- events (delivery/events.c) --- */
 
@@ -36,6 +63,7 @@ typedef struct es_invitation {
     char *mail;
     size_t mail_len;
     char *recipient;
+    int64_t sequence;
 } es_invitation;
 
 /* In a transaction: the invitation as it stands in the store. @p opened,

@@ -27,6 +27,8 @@
  * all the same; delivery stops at the first failure, in order, and the
  * undelivered seq range is logged at ENGSCHED_LOG_ERROR (the audit trail,
  * engsched_events_json(), still has them). */
+#include <string.h>
+
 #include "delivery/delivery.h"
 #include "core/events.h"
 
@@ -35,6 +37,7 @@
 
 typedef struct chunk {
     char *json[ES_EVENT_CHUNK];
+    int64_t seq[ES_EVENT_CHUNK];
     unsigned int count;
     int64_t last_seq;     /* of the last row read, in the range or not */
     int64_t rendered_seq; /* of the last document in json[] */
@@ -50,6 +53,7 @@ static engsched_rc render_row(void *ctx, const engsched_rec_event *row)
     char *json = es_event_text(row);
     if (json == NULL)
         return ENGSCHED_ENOMEM;
+    c->seq[c->count] = row->seq;
     c->json[c->count++] = json;
     c->rendered_seq = row->seq;
     return ENGSCHED_OK;
@@ -68,7 +72,25 @@ static engsched_rc read_chunk(engsched_storage *s, int64_t after, chunk *c)
     return rc;
 }
 
-static void deliver_range(engsched *db, es_event_range range)
+/* One document to whichever event callback the handle has; without an
+ * outbox a refusal can only be logged. */
+static void hand_event(engsched *db, int64_t seq, const char *json, const char *secret)
+{
+    if (db->opts.deliver_event == NULL) {
+        db->opts.on_event(db->opts.event_ctx, json);
+        return;
+    }
+    char sig[ES_SIGNATURE_LEN];
+    size_t length = strlen(json);
+    if (db->opts.deliver_event(db->opts.deliver_event_ctx, seq, json, length,
+                               es_event_sign(secret, json, length, sig)) != 0)
+        es_log(db, ENGSCHED_LOG_ERROR,
+               "the event callback refused event %lld; without an outbox it is not retried "
+               "(engsched_event_stream() still has it)",
+               (long long)seq);
+}
+
+static void deliver_range(engsched *db, es_event_range range, const char *secret)
 {
     int64_t after = range.after;
     engsched_rc rc = ENGSCHED_OK;
@@ -79,7 +101,7 @@ static void deliver_range(engsched *db, es_event_range range)
             rc = ENGSCHED_ECORRUPT; /* the store no longer has them */
         /* What was read is delivered, also before a failure: in order. */
         for (unsigned int i = 0; i < c.count; i++) {
-            db->opts.on_event(db->opts.event_ctx, c.json[i]);
+            hand_event(db, c.seq[i], c.json[i], secret);
             es_free(c.json[i]);
         }
         after = rc == ENGSCHED_OK ? c.last_seq : c.rendered_seq;
@@ -93,15 +115,34 @@ static void deliver_range(engsched *db, es_event_range range)
 
 /* The queue, then the range read back from the store. The callback may not
  * use the handle (es_begin refuses while dispatching). */
+/* The webhook secret for signing, read in a transaction of its own; NULL
+ * (documents go unsigned, which is logged) if it cannot be read. */
+static char *read_secret(engsched *db)
+{
+    char *secret = NULL;
+    if (db->opts.deliver_event == NULL)
+        return NULL;
+    engsched_rc rc = es_begin(db, 0);
+    if (rc == ENGSCHED_OK)
+        rc = es_finish(db, es_webhook_secret(db, &secret));
+    if (rc != ENGSCHED_OK)
+        es_log(db, ENGSCHED_LOG_ERROR, "events delivered unsigned: %s", db->errmsg);
+    return secret;
+}
+
 void es_event_dispatch(engsched *db, const es_pending_event *events, size_t count,
                        es_event_range spilled)
 {
-    if (db->opts.on_event == NULL)
+    if (db->opts.on_event == NULL && db->opts.deliver_event == NULL)
         return;
+    if (count == 0 && spilled.last == 0)
+        return;
+    char *secret = read_secret(db);
     db->dispatching = 1;
     for (size_t i = 0; i < count; i++)
-        db->opts.on_event(db->opts.event_ctx, events[i].json);
+        hand_event(db, events[i].seq, events[i].json, secret);
     if (spilled.last != 0)
-        deliver_range(db, spilled);
+        deliver_range(db, spilled, secret);
     db->dispatching = 0;
+    es_free(secret);
 }

@@ -1,7 +1,8 @@
 /* Invitation messages: built from the stored state (the engagement, the
  * operator, the invitation's SEQUENCE and the tenant settings) by the
- * calendar/ builders, and handed to the host's mail callback after the
- * change that caused them committed. */
+ * calendar/ builders: into the outbox at the end of the change that
+ * caused them (stage.c), or, with a backend without an outbox, after its
+ * commit straight to the host's mail callback. */
 #include <stdio.h>
 #include <string.h>
 
@@ -210,6 +211,7 @@ static engsched_rc render(engsched *db, const invitation_data *d, engsched_id us
     rc = es_imip_build(&m, &out->mail, &out->mail_len, err, sizeof err);
     if (rc == ENGSCHED_OK && (out->recipient = es_strdup(d->email)) == NULL)
         rc = ENGSCHED_ENOMEM;
+    out->sequence = d->state.sequence;
     if (rc != ENGSCHED_OK)
         es_fail(db, rc, "invitation mail of user %lld to engagement %lld: %s", (long long)user,
                 (long long)d->e.rec.id, rc == ENGSCHED_ENOMEM ? "out of memory" : err);

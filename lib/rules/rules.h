@@ -69,6 +69,18 @@ int es_report_move_allowed(engsched_report_status from, engsched_report_status t
 const char *es_status_change_action(engsched_status before, engsched_status after,
                                     const char *otherwise);
 
+/* delivery_rules.c: the wait before retry number @p attempts + 1 after
+ * @p attempts refusals (1 or more): @p base seconds doubled per earlier
+ * refusal, at most a day. */
+int64_t es_retry_delay(unsigned int attempts, int64_t base);
+/* What an item becomes after its @p attempts-th refusal: DEAD once
+ * @p attempts reaches @p max_attempts (*out_next_at 0), else PENDING and
+ * due at *out_next_at. */
+unsigned int es_delivery_refused(unsigned int attempts, unsigned int max_attempts, int64_t now,
+                                 int64_t base, int64_t *out_next_at);
+/* Whether an administrator may put an item in @p state back to pending. */
+int es_outbox_requeueable(unsigned int state);
+
 /* capabilities.c: the ::engsched_action mask for one user and engagement. */
 unsigned int es_capabilities_compute(int is_system, unsigned int permissions, int has_access,
                                      engsched_status status, engsched_report_status report);

@@ -1,0 +1,322 @@
+/* Delivery from the outbox: claim due items, hand each to the host's
+ * callback, mark what was taken.
+ *
+ * Three transactions per chunk, and no callback inside any of them:
+ * 1. claim (write): the due pending items of the kinds this handle has a
+ *    callback for, in id order, each marked claimed by this handle's token
+ *    until now + delivery_lease_seconds; event documents rendered from
+ *    the stored events and signed;
+ * 2. the callbacks, with the handle closed to them;
+ * 3. mark (write): each item still claimed by this token becomes
+ *    delivered, or, refused, pending with a later due time, or dead.
+ *
+ * Why a lease instead of SELECT … FOR UPDATE SKIP LOCKED: a row lock lives
+ * only as long as its transaction, and holding a transaction open across
+ * the host's callback (an SMTP round trip, a webhook) would hold the
+ * store's write lock as long — both built-in backends serialise writers
+ * (SQLite's lock, PostgreSQL's advisory lock). The claim is instead a
+ * column written under that lock: two deliverers never claim the same
+ * item, since the second sees the first one's claim once it gets the lock;
+ * none waits on another's callback; and a deliverer that dies holding
+ * claims only delays those items until the lease runs out, when anyone
+ * takes them again (at least once). The mark checks the token, so a
+ * deliverer whose lease ran out under a slow callback does not overwrite
+ * the state its successor wrote. */
+#include <string.h>
+
+#include "core/events.h"
+#include "core/settings.h"
+#include "delivery/delivery.h"
+#include "rules/rules.h"
+
+/* Items claimed per round: one claim and one mark transaction each. */
+#define ES_DELIVERY_CHUNK 64
+
+typedef struct claimed {
+    engsched_rec_outbox rec; /* its strings are the copies below */
+    char *recipient;
+    char *payload; /* mail: the message; events: the document */
+    size_t length;
+    char signature[ES_SIGNATURE_LEN];
+    int is_signed;
+    int accepted;
+} claimed;
+
+typedef struct chunk {
+    claimed items[ES_DELIVERY_CHUNK];
+    unsigned int count;
+} chunk;
+
+static void chunk_release(chunk *c)
+{
+    for (unsigned int i = 0; i < c->count; i++) {
+        es_free(c->items[i].recipient);
+        es_free(c->items[i].payload);
+    }
+    c->count = 0;
+}
+
+static unsigned int kinds_wanted(const engsched *db)
+{
+    unsigned int kinds = 0;
+    if (db->opts.on_mail != NULL)
+        kinds |= 1u << ENGSCHED_OUTBOX_MAIL;
+    if (db->opts.deliver_event != NULL || db->opts.on_event != NULL)
+        kinds |= 1u << ENGSCHED_OUTBOX_EVENT;
+    return kinds;
+}
+
+int es_delivery_wanted(const engsched *db) { return kinds_wanted(db) != 0; }
+
+static engsched_rc copy_row(void *ctx, const engsched_rec_outbox *row)
+{
+    chunk *c = ctx;
+    claimed *it = &c->items[c->count];
+    memset(it, 0, sizeof *it);
+    it->rec = *row;
+    it->recipient = es_strdup(row->recipient ? row->recipient : "");
+    it->payload = es_malloc(row->payload_len + 1);
+    if (it->recipient == NULL || it->payload == NULL) {
+        es_free(it->recipient);
+        es_free(it->payload);
+        return ENGSCHED_ENOMEM;
+    }
+    memcpy(it->payload, row->payload ? row->payload : "", row->payload_len);
+    it->payload[row->payload_len] = '\0';
+    it->length = row->payload_len;
+    c->count++;
+    return ENGSCHED_OK;
+}
+
+/* The event's document, found by its sequence number. */
+typedef struct event_doc {
+    int64_t seq;
+    char *json;
+    int found;
+} event_doc;
+
+static engsched_rc render_event(void *ctx, const engsched_rec_event *row)
+{
+    event_doc *d = ctx;
+    if (row->seq != d->seq)
+        return ENGSCHED_OK;
+    d->found = 1;
+    d->json = es_event_text(row);
+    return d->json != NULL ? ENGSCHED_OK : ENGSCHED_ENOMEM;
+}
+
+static engsched_rc load_event(engsched *db, claimed *it, const char *secret)
+{
+    event_doc d = {it->rec.event_seq, NULL, 0};
+    engsched_rc rc =
+        db->storage->event_list(db->storage, 0, it->rec.event_seq - 1, 1, render_event, &d);
+    if (rc == ENGSCHED_ENOMEM)
+        return es_fail(db, rc, "out of memory rendering event %lld", (long long)d.seq);
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "reading an event to deliver");
+    if (!d.found)
+        return es_fail(db, ENGSCHED_ECORRUPT, "event %lld is no longer in the store",
+                       (long long)d.seq);
+    es_free(it->payload);
+    it->payload = d.json;
+    it->length = strlen(d.json);
+    it->is_signed = es_event_sign(secret, it->payload, it->length, it->signature) != NULL;
+    return ENGSCHED_OK;
+}
+
+static engsched_rc write_item(engsched *db, claimed *it, const char *what)
+{
+    it->rec.recipient = it->recipient;
+    it->rec.payload = it->rec.kind == ENGSCHED_OUTBOX_MAIL ? it->payload : "";
+    it->rec.payload_len = it->rec.kind == ENGSCHED_OUTBOX_MAIL ? it->length : 0;
+    engsched_rc rc = db->storage->outbox_update(db->storage, &it->rec);
+    return rc == ENGSCHED_OK ? rc : es_storage_fail(db, rc, what);
+}
+
+typedef struct claim_args {
+    es_id_range range;
+    unsigned int kinds;
+    unsigned int limit;
+} claim_args;
+
+/* Transaction 1. An event whose record is gone is undeliverable rather
+ * than claimed: no retry would bring it back. */
+static engsched_rc claim_in_txn(engsched *db, const claim_args *a, chunk *c)
+{
+    int64_t now = es_now(db), lease = 0;
+    char *secret = NULL;
+    engsched_rc rc = es_setting_int(db, "delivery_lease_seconds", &lease);
+    if (rc == ENGSCHED_OK && (a->kinds & (1u << ENGSCHED_OUTBOX_EVENT)))
+        rc = es_webhook_secret(db, &secret);
+    engsched_storage_outbox_filter f = {ENGSCHED_OUTBOX_PENDING, a->kinds, a->range.after,
+                                        a->range.last, now, 0, a->limit};
+    if (rc == ENGSCHED_OK) {
+        rc = db->storage->outbox_list(db->storage, &f, copy_row, c);
+        if (rc == ENGSCHED_ENOMEM)
+            es_fail(db, rc, "out of memory claiming outbox items");
+        else if (rc != ENGSCHED_OK)
+            es_storage_fail(db, rc, "reading the outbox");
+    }
+    for (unsigned int i = 0; rc == ENGSCHED_OK && i < c->count; i++) {
+        claimed *it = &c->items[i];
+        if (it->rec.kind == ENGSCHED_OUTBOX_EVENT)
+            rc = load_event(db, it, secret);
+        it->rec.updated_at = now;
+        if (rc == ENGSCHED_ECORRUPT) {
+            it->rec.state = ENGSCHED_OUTBOX_UNDELIVERABLE;
+            it->rec.reason = db->errmsg;
+            rc = ENGSCHED_OK;
+        } else {
+            it->rec.claimed_until = now + lease;
+            it->rec.claim = db->claim_token;
+        }
+        if (rc == ENGSCHED_OK)
+            rc = write_item(db, it, "claiming an outbox item");
+    }
+    es_free(secret);
+    return rc;
+}
+
+static engsched_rc claim(engsched *db, const claim_args *a, chunk *c)
+{
+    engsched_rc rc = es_begin(db, 1);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    rc = es_finish(db, claim_in_txn(db, a, c));
+    if (rc != ENGSCHED_OK)
+        chunk_release(c); /* nothing was claimed */
+    return rc;
+}
+
+/* Transaction 2's place: the callbacks, outside any transaction. */
+static void hand_over(engsched *db, chunk *c)
+{
+    db->dispatching = 1;
+    for (unsigned int i = 0; i < c->count; i++) {
+        claimed *it = &c->items[i];
+        if (it->rec.state != ENGSCHED_OUTBOX_PENDING)
+            continue; /* found undeliverable while claiming */
+        const char *sig = it->is_signed ? it->signature : NULL;
+        if (it->rec.kind == ENGSCHED_OUTBOX_MAIL)
+            it->accepted = db->opts.on_mail(db->opts.mail_ctx, it->rec.engagement, it->rec.user,
+                                            it->recipient, it->payload, it->length) == 0;
+        else if (db->opts.deliver_event != NULL)
+            it->accepted = db->opts.deliver_event(db->opts.deliver_event_ctx, it->rec.event_seq,
+                                                  it->payload, it->length, sig) == 0;
+        else {
+            db->opts.on_event(db->opts.event_ctx, it->payload);
+            it->accepted = 1;
+        }
+    }
+    db->dispatching = 0;
+}
+
+typedef struct retry_policy {
+    int64_t base;
+    int64_t max_attempts;
+} retry_policy;
+
+static void settle(engsched *db, claimed *it, const retry_policy *p, int64_t now,
+                   engsched_delivery_result *res)
+{
+    it->rec.claimed_until = 0;
+    it->rec.claim = 0;
+    it->rec.updated_at = now;
+    if (it->accepted) {
+        it->rec.state = ENGSCHED_OUTBOX_DELIVERED;
+        it->rec.reason = "";
+        res->delivered++;
+        return;
+    }
+    it->rec.attempts++;
+    it->rec.state = es_delivery_refused(it->rec.attempts, (unsigned int)p->max_attempts, now,
+                                        p->base, &it->rec.next_attempt_at);
+    it->rec.reason = it->rec.kind == ENGSCHED_OUTBOX_MAIL ? "refused by the mail callback"
+                                                          : "refused by the event callback";
+    if (it->rec.state == ENGSCHED_OUTBOX_DEAD)
+        res->dead++;
+    else
+        res->retrying++;
+    es_log(db, ENGSCHED_LOG_WARN, "outbox item %lld: %s (attempt %u%s)", (long long)it->rec.id,
+           it->rec.reason, it->rec.attempts,
+           it->rec.state == ENGSCHED_OUTBOX_DEAD ? ", the last: it is dead" : "");
+}
+
+/* Whether the item is still ours to mark: pending and claimed by us. */
+static engsched_rc still_ours(engsched *db, const claimed *it, int *out)
+{
+    engsched_rec_outbox now;
+    engsched_rc rc = db->storage->outbox_get(db->storage, it->rec.id, &now);
+    *out = rc == ENGSCHED_OK && now.state == ENGSCHED_OUTBOX_PENDING &&
+           now.claim == db->claim_token;
+    if (rc == ENGSCHED_ENOTFOUND)
+        return ENGSCHED_OK; /* purged meanwhile: nothing to mark */
+    return rc == ENGSCHED_OK ? rc : es_storage_fail(db, rc, "reading an outbox item");
+}
+
+/* Transaction 3. Counts go to @p res only once the marks commit. */
+static engsched_rc mark_in_txn(engsched *db, chunk *c, engsched_delivery_result *res)
+{
+    retry_policy p;
+    int64_t now = es_now(db);
+    engsched_rc rc = es_setting_int(db, "delivery_retry_seconds", &p.base);
+    if (rc == ENGSCHED_OK)
+        rc = es_setting_int(db, "delivery_max_attempts", &p.max_attempts);
+    for (unsigned int i = 0; rc == ENGSCHED_OK && i < c->count; i++) {
+        claimed *it = &c->items[i];
+        int ours = 0;
+        if (it->rec.state != ENGSCHED_OUTBOX_PENDING)
+            continue;
+        if ((rc = still_ours(db, it, &ours)) != ENGSCHED_OK || !ours)
+            continue;
+        settle(db, it, &p, now, res);
+        rc = write_item(db, it, "marking an outbox item");
+    }
+    return rc;
+}
+
+static engsched_rc mark(engsched *db, chunk *c, engsched_delivery_result *out)
+{
+    engsched_delivery_result res = {0};
+    engsched_rc rc = es_begin(db, 1);
+    if (rc == ENGSCHED_OK)
+        rc = es_finish(db, mark_in_txn(db, c, &res));
+    if (rc == ENGSCHED_OK) {
+        out->delivered += res.delivered;
+        out->retrying += res.retrying;
+        out->dead += res.dead;
+    }
+    return rc;
+}
+
+engsched_rc es_outbox_deliver(engsched *db, es_id_range range, unsigned int limit,
+                              engsched_delivery_result *out)
+{
+    claim_args a = {range, kinds_wanted(db), ES_DELIVERY_CHUNK};
+    if (a.kinds == 0)
+        return ENGSCHED_OK;
+    chunk *c = es_calloc(1, sizeof *c);
+    if (c == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory delivering the outbox");
+    int delivering = db->delivering;
+    db->delivering = 1;
+    engsched_rc rc = ENGSCHED_OK;
+    unsigned int done = 0;
+    for (;;) {
+        if (limit != 0 && limit - done < a.limit)
+            a.limit = limit - done;
+        if ((rc = claim(db, &a, c)) != ENGSCHED_OK || c->count == 0)
+            break;
+        unsigned int got = c->count;
+        a.range.after = c->items[got - 1].rec.id;
+        hand_over(db, c);
+        rc = mark(db, c, out);
+        chunk_release(c);
+        done += got;
+        if (rc != ENGSCHED_OK || got < a.limit || (limit != 0 && done >= limit))
+            break;
+    }
+    db->delivering = delivering;
+    es_free(c);
+    return rc;
+}

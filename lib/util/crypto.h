@@ -1,0 +1,24 @@
+/* The library's cryptography, all of it from libsodium: the HMAC-SHA256
+ * signature of event documents and random claim tokens. Nothing here is
+ * written by hand. */
+#ifndef ENGSCHED_UTIL_CRYPTO_H
+#define ENGSCHED_UTIL_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "sha256=" and 64 hex digits, and the terminator. */
+#define ES_SIGNATURE_LEN (7 + 64 + 1)
+
+/* Make libsodium ready (idempotent, thread-safe); 0 when it cannot be. */
+int es_crypto_ready(void);
+
+/* "sha256=<hex>" of HMAC-SHA256(key, message) into @p out; 0 on failure
+ * (libsodium not ready). */
+int es_signature(const void *key, size_t key_len, const void *message, size_t message_len,
+                 char out[ES_SIGNATURE_LEN]);
+
+/* A random token in 1 … INT64_MAX; 0 when libsodium is not ready. */
+int64_t es_random_token(void);
+
+#endif
