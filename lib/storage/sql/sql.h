@@ -127,13 +127,15 @@ enum es_sql_stmt {
 
 /* --- the cursor: one statement run by one callback ---------------------- */
 
-enum es_sql_type { ES_SQL_NULL, ES_SQL_INT, ES_SQL_TEXT, ES_SQL_BYTES };
+/* ES_SQL_TEXT_N is text of a given length, not NUL-terminated there
+ * (the outbox payload, whose record gives its length). */
+enum es_sql_type { ES_SQL_NULL, ES_SQL_INT, ES_SQL_TEXT, ES_SQL_BYTES, ES_SQL_TEXT_N };
 
 typedef struct es_sql_param {
     int type;          /* es_sql_type */
     int64_t i;         /* ES_SQL_INT */
-    const void *data;  /* ES_SQL_TEXT (NUL-terminated), ES_SQL_BYTES */
-    int len;           /* ES_SQL_BYTES */
+    const void *data;  /* ES_SQL_TEXT (NUL-terminated), ES_SQL_BYTES, ES_SQL_TEXT_N */
+    int len;           /* ES_SQL_BYTES, ES_SQL_TEXT_N */
 } es_sql_param;
 
 #define ES_SQL_MAX_PARAMS 16
@@ -229,6 +231,9 @@ void es_sql_text(es_sql_cur *c, const char *v); /* NULL is SQL NULL */
 /* Text fields documented as `"" if none` (or "{}"): NULL means @p dflt. */
 void es_sql_text_or(es_sql_cur *c, const char *v, const char *dflt);
 void es_sql_bytes(es_sql_cur *c, const void *data, int len);
+/* Text of @p len bytes holding no NUL byte (the caller checks); @p v is
+ * not NULL. */
+void es_sql_text_n(es_sql_cur *c, const char *v, int len);
 /* For drivers, before running: 0 (described, ESTORAGE) when a statement
  * was given more parameters than a cursor holds. */
 int es_sql_params_ok(es_sql_cur *c);
