@@ -96,6 +96,13 @@ enum es_sql_stmt {
     ES_SQL_ROLE_LIST,
     ES_SQL_ACCESS_LIST,
     ES_SQL_SCOPE_SIZE, /* optional: see es_sql_engagement_query() */
+    ES_SQL_OUTBOX_PUT,
+    ES_SQL_OUTBOX_GET,
+    ES_SQL_OUTBOX_UPDATE,
+    ES_SQL_OUTBOX_LIST_ONE, /* one state: walks outbox_state in id order */
+    ES_SQL_OUTBOX_LIST_ANY, /* several states: walks the ids */
+    ES_SQL_OUTBOX_COUNT,
+    ES_SQL_OUTBOX_PURGE,
     ES_SQL_COMMON
 };
 
@@ -289,13 +296,14 @@ void es_sql_keeping_message(es_sql *b, void (*cleanup)(es_sql *b));
 engsched_rc es_sql_savepoint_run(engsched_storage *s, int id, const char *what,
                                  const char *hint);
 
-/* --- sql/records.c, sql/queries.c: the callback table --------------------- */
+/* --- sql/records.c, sql/queries.c, sql/outbox.c: the callback table ------- */
 
 /* Fill every callback the SQL core implements; the backend adds its own
  * (free, prepare, transactions, settings, files) afterwards. */
 void es_sql_fill_table(engsched_storage *t);
 void es_sql_fill_records(engsched_storage *t); /* sql/records.c's part */
 void es_sql_fill_queries(engsched_storage *t); /* sql/queries.c's part */
+void es_sql_fill_outbox(engsched_storage *t);  /* sql/outbox.c's part (version 3) */
 
 /* Read the current row into a record, in the column order of the
  * dialect's SELECTs (the engagement one has 19 columns, report last). */
