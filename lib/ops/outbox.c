@@ -13,8 +13,8 @@ static engsched_rc require_outbox(engsched *db)
     if (db->outbox)
         return ENGSCHED_OK;
     return es_fail(db, ENGSCHED_EUNSUPPORTED,
-                   "the storage backend keeps no outbox (its table is version %u; the outbox "
-                   "needs version 3 with the outbox callbacks)",
+                   "the storage backend keeps no outbox (its table is version %u without the "
+                   "outbox callbacks of version 3)",
                    db->storage->version);
 }
 
