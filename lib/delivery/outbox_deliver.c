@@ -35,6 +35,7 @@
 typedef struct claimed {
     engsched_rec_outbox rec; /* its strings are the copies below */
     char *recipient;
+    char *reason;  /* the row's, kept when the claim is written back */
     char *payload; /* mail: the message; events: the document */
     size_t length;
     char signature[ES_SIGNATURE_LEN];
@@ -51,6 +52,7 @@ static void chunk_release(chunk *c)
 {
     for (unsigned int i = 0; i < c->count; i++) {
         es_free(c->items[i].recipient);
+        es_free(c->items[i].reason);
         es_free(c->items[i].payload);
     }
     c->count = 0;
@@ -74,13 +76,18 @@ static engsched_rc copy_row(void *ctx, const engsched_rec_outbox *row)
     claimed *it = &c->items[c->count];
     memset(it, 0, sizeof *it);
     it->rec = *row;
+    /* The row's strings expire with the backend's next call, and the
+     * claim writes the item back (reason included) after several. */
     it->recipient = es_strdup(row->recipient ? row->recipient : "");
+    it->reason = es_strdup(row->reason ? row->reason : "");
     it->payload = es_malloc(row->payload_len + 1);
-    if (it->recipient == NULL || it->payload == NULL) {
+    if (it->recipient == NULL || it->reason == NULL || it->payload == NULL) {
         es_free(it->recipient);
+        es_free(it->reason);
         es_free(it->payload);
         return ENGSCHED_ENOMEM;
     }
+    it->rec.reason = it->reason;
     memcpy(it->payload, row->payload ? row->payload : "", row->payload_len);
     it->payload[row->payload_len] = '\0';
     it->length = row->payload_len;
