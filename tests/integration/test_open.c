@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -563,6 +565,54 @@ static void test_allocator_hooks(void **state)
 
 /* A read-only open must never write, so a store that would need a schema
  * migration (here: a new one) is refused, and nothing is created. */
+/* Another process holds the store locked while it is opened: the open
+ * waits for the lock (the busy timeout) instead of failing with EBUSY on
+ * its first read of the header. Several processes opening one store at
+ * once (deliverers started together) ran into this. */
+static void test_open_waits_for_a_locked_store(void **state)
+{
+    (void)state;
+    char path[512];
+    fx_temp_path(path, sizeof path, "locked.db");
+    make_store(path);
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* In EXCLUSIVE locking mode the lock a transaction takes is kept
+         * until the connection closes: nobody else can read meanwhile. */
+        sqlite3 *raw = NULL;
+        if (sqlite3_open(path, &raw) != SQLITE_OK ||
+            sqlite3_exec(raw, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT", NULL,
+                         NULL, NULL) != SQLITE_OK ||
+            write(ready[1], "l", 1) != 1)
+            _exit(3);
+        struct timespec hold = {0, 300000000};
+        nanosleep(&hold, NULL);
+        sqlite3_close(raw);
+        _exit(0);
+    }
+    close(ready[1]);
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    engsched_options o = options(0);
+    engsched *db = NULL;
+    engsched_rc rc = engsched_open(path, &o, &db);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (rc != ENGSCHED_OK)
+        fail_msg("opening a store locked for 0.3 s: %s: %s", engsched_rc_name(rc),
+                 engsched_open_errmsg());
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    engsched_id id = 0;
+    assert_int_equal(engsched_client_find(db, "client-0", &id), ENGSCHED_OK);
+    assert_int_equal(engsched_close(db), ENGSCHED_OK);
+    remove_store(path);
+}
+
 static void test_read_only_open_never_migrates(void **state)
 {
     (void)state;
@@ -586,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_newer_schema_is_unsupported_and_untouched),
         cmocka_unit_test(test_bad_options_and_arguments),
         cmocka_unit_test(test_read_only_open_never_migrates),
+        cmocka_unit_test(test_open_waits_for_a_locked_store),
         cmocka_unit_test(test_read_only_handle_refuses_writes),
         cmocka_unit_test(test_schema_version_is_the_supported_one),
         cmocka_unit_test(test_reopen_keeps_data),

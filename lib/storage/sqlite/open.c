@@ -118,6 +118,12 @@ static engsched_rc open_connection(es_sqlite *b, const char *path, unsigned int 
     if (flags & ENGSCHED_OPEN_CREATE)
         oflags |= SQLITE_OPEN_CREATE;
     int src = sqlite3_open_v2(path, &b->db, oflags, NULL);
+    /* The busy timeout before the first read: the identity check reads
+     * the header, which another connection's lock (or its WAL recovery,
+     * when several processes open the store at once) makes SQLITE_BUSY;
+     * without a busy handler that fails the open at once. */
+    if (src == SQLITE_OK)
+        src = sqlite3_busy_timeout(b->db, DEFAULT_BUSY_TIMEOUT_MS);
     if (src == SQLITE_OK)
         return ENGSCHED_OK;
     engsched_storage_set_error(&b->sql.base, "cannot open '%s': %s", path,
@@ -161,10 +167,8 @@ static engsched_rc check_identity(es_sqlite *b, const char *path)
  * the file is known to be ours, so a refused file is never changed. */
 static engsched_rc configure(es_sqlite *b)
 {
-    int src = sqlite3_busy_timeout(b->db, DEFAULT_BUSY_TIMEOUT_MS);
-    if (src == SQLITE_OK)
-        src = sqlite3_exec(b->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
-                           NULL, NULL, NULL);
+    int src = sqlite3_exec(b->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", NULL,
+                           NULL, NULL);
     if (src == SQLITE_OK && b->path != NULL)
         src = sqlite3_exec(b->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
     return src == SQLITE_OK ? ENGSCHED_OK : es_sqlite_fail(b, src, "configuring the connection");
