@@ -20,7 +20,14 @@
 # about 3,000 stories: under valgrind that would take hours, so they get
 # ENGSCHED_TEST_FAULT_STRIDE (default 25: every 25th allocation or storage
 # call, which still fails each kind of call the story makes); the sanitizer
-# build runs them in full.
+# build runs them in full. Likewise integration_outbox_crash (label slow,
+# like integration_crash) kills its delivering child 200 times, each kill
+# followed by two verifying opens and a check of the whole outbox: under
+# valgrind it gets ENGSCHED_OUTBOX_KILLS (default 40, about 40 s), which
+# still kills in the open, in transactions and between commit, claim and
+# mark (its delays scale with the machine's speed). Unlike
+# integration_crash it has no all-kinds-committed check to go flaky at
+# that speed, so --quick keeps it.
 #
 # --quick leaves out the tests below, which take more than a few minutes
 # each under valgrind (measured on 2 cores, RelWithDebInfo; the whole suite
@@ -75,6 +82,7 @@ fi
 logs=$build/valgrind
 mkdir -p "$logs"
 export ENGSCHED_TEST_FAULT_STRIDE=${ENGSCHED_TEST_FAULT_STRIDE:-25}
+export ENGSCHED_OUTBOX_KILLS=${ENGSCHED_OUTBOX_KILLS:-40}
 
 # One line per test: name, skip code, working directory, NUL-free JSON of
 # the command and environment. Only commands that are cmocka executables.
