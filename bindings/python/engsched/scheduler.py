@@ -61,6 +61,7 @@ from .enums import (
     WorkKind,
 )
 from .errors import EngschedError, MisuseError, error_for
+from .outbox import DeliverySpec, EventDelivery, OutboxMixin, init_options
 from .models import (
     Assignment,
     UserInfo,
@@ -163,17 +164,20 @@ class _Resource:
         self.free = free
 
 
-class Scheduler:
+class Scheduler(OutboxMixin):
     """An open libengsched store (``engsched *``).
 
     Use as a context manager, or call :meth:`close`. Callbacks receive
     Python values: ``on_event(event: dict)``, ``on_mail(recipient: str,
-    message: bytes) -> bool | None`` (False: not taken), ``on_log(level,
-    message)``, ``clock() -> int`` (UTC seconds). A callback may not use the
-    scheduler that invoked it (MisuseError); an exception it raises is
-    reported through :func:`sys.unraisablehook` and the library sees a
-    failed mail delivery or the system clock. ``create`` defaults to
-    ``not readonly``.
+    message: bytes) -> bool | None`` (False: not taken), ``on_event_delivery(seq,
+    document, signature) -> bool | None`` (False: not taken; in place of
+    ``on_event``), ``on_log(level, message)``, ``clock() -> int`` (UTC
+    seconds). A callback may not use the scheduler that invoked it
+    (MisuseError); an exception it raises is reported through
+    :func:`sys.unraisablehook` and the library sees a refused delivery or
+    the system clock. ``delivery`` is ``"on_commit"`` (default) or
+    ``"explicit"`` (only :meth:`deliver` delivers; see :mod:`engsched.outbox`).
+    ``create`` defaults to ``not readonly``.
     """
 
     def __init__(
@@ -184,6 +188,8 @@ class Scheduler:
         clock: Optional[Clock] = None,
         on_event: Optional[Callable[[Dict[str, Any]], None]] = None,
         on_mail: Optional[Callable[[str, bytes], Optional[bool]]] = None,
+        on_event_delivery: Optional[EventDelivery] = None,
+        delivery: DeliverySpec = None,
         on_log: Optional[Callable[[LogLevel, str], None]] = None,
         log_level: int = LogLevel.WARN,
         conflict_policy: Union[None, int, str] = None,
@@ -207,9 +213,8 @@ class Scheduler:
             raise ValueError("path: must not contain NUL")
 
         opts = _lib.Options()
-        rc = lib.engsched_options_init(ctypes.byref(opts), _lib.OPTIONS_VERSION)
-        if rc != 0:
-            raise error_for(rc, "engsched_options_init refused options version 1")
+        init_options(lib, opts, self._keep, on_event=on_event,
+                     on_event_delivery=on_event_delivery, delivery=delivery)
         if create is None:  # a read-only handle never creates a store
             create = not readonly
         opts.flags = (1 if create else 0) | (2 if readonly else 0)
@@ -257,6 +262,8 @@ class Scheduler:
         clock: Optional[Clock] = None,
         on_event: Optional[Callable[[Dict[str, Any]], None]] = None,
         on_mail: Optional[Callable[[str, bytes], Optional[bool]]] = None,
+        on_event_delivery: Optional[EventDelivery] = None,
+        delivery: DeliverySpec = None,
         on_log: Optional[Callable[[LogLevel, str], None]] = None,
         log_level: int = LogLevel.WARN,
         conflict_policy: Union[None, int, str] = None,
@@ -270,6 +277,8 @@ class Scheduler:
             clock=clock,
             on_event=on_event,
             on_mail=on_mail,
+            on_event_delivery=on_event_delivery,
+            delivery=delivery,
             on_log=on_log,
             log_level=log_level,
             conflict_policy=conflict_policy,
