@@ -87,7 +87,10 @@ def _delivery_mode(value: Any) -> DeliveryMode:
             return DeliveryMode[value.upper().replace("-", "_")]
         except KeyError:
             raise ValueError(f"delivery: {value!r} is not 'on_commit' or 'explicit'") from None
-    return DeliveryMode(_int(value, "delivery", 0, 1))
+    number = _int(value, "delivery")
+    if number not in (DeliveryMode.ON_COMMIT, DeliveryMode.EXPLICIT):
+        raise ValueError(f"delivery: {number} is not a DeliveryMode")
+    return DeliveryMode(number)
 
 
 def init_options(
