@@ -71,7 +71,8 @@ def _deliver_trampoline(fn: EventDelivery) -> Callable[[Any, int, Any, int, Any]
     def trampoline(_ctx: Any, seq: int, document: Any, length: int,
                    signature: Optional[bytes]) -> int:
         try:
-            text = ctypes.string_at(document, length).decode("utf-8", "replace") if document else ""
+            raw = ctypes.string_at(document, length) if document else b""
+            text = raw.decode("utf-8", "replace")
             taken = fn(int(seq), text, None if signature is None else _str(signature))
             return 1 if taken is False else 0
         except BaseException as exc:  # not taken: retried later
