@@ -61,7 +61,6 @@ from .enums import (
     WorkKind,
 )
 from .errors import EngschedError, MisuseError, error_for
-from .outbox import DeliverySpec, EventDelivery, OutboxMixin, init_options
 from .models import (
     Assignment,
     UserInfo,
@@ -72,6 +71,7 @@ from .models import (
     Row,
     WorkItem,
 )
+from .outbox import DeliverySpec, EventDelivery, OutboxMixin, init_options
 
 __all__ = [
     "SYSTEM",
