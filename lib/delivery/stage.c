@@ -31,7 +31,7 @@ static engsched_rc put_message(engsched *db, const es_pending_mail *m, const es_
     rec.recipient = inv->recipient;
     rec.payload = inv->mail;
     rec.payload_len = inv->mail_len;
-    return es_outbox_put(db, &rec);
+    return es_outbox_put(db, &rec, NULL);
 }
 
 static engsched_rc put_undeliverable(engsched *db, const es_pending_mail *m, const char *reason)
@@ -42,7 +42,7 @@ static engsched_rc put_undeliverable(engsched *db, const es_pending_mail *m, con
     rec.engagement = m->engagement;
     rec.user = m->user;
     rec.reason = reason;
-    engsched_rc rc = es_outbox_put(db, &rec);
+    engsched_rc rc = es_outbox_put(db, &rec, NULL);
     if (rc != ENGSCHED_OK)
         return rc;
     /* The engagement's status, unchanged, as every non-status event of
