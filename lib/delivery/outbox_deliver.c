@@ -63,6 +63,10 @@ static engsched_rc copy_row(void *ctx, const engsched_rec_outbox *row)
     es_claimed *it = &c->items[c->count];
     memset(it, 0, sizeof *it);
     it->rec = *row;
+    /* The row's strings expire with the listing; the reason is written
+     * anew by the mark, so none is kept. */
+    it->rec.reason = "";
+    it->rec.recipient = it->rec.payload = NULL;
     it->recipient = es_strdup(row->recipient ? row->recipient : "");
     it->payload = es_malloc(row->payload_len + 1);
     if (it->recipient == NULL || it->payload == NULL) {

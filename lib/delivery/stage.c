@@ -20,13 +20,19 @@ static int cannot_be_built(engsched_rc rc)
     return rc == ENGSCHED_EINVAL || rc == ENGSCHED_EUNSUPPORTED;
 }
 
-static engsched_rc put_message(engsched *db, const es_pending_mail *m, const es_invitation *inv)
+static engsched_rec_outbox mail_record(const es_pending_mail *m, unsigned int state)
 {
     engsched_rec_outbox rec = {0};
     rec.kind = ENGSCHED_OUTBOX_MAIL;
-    rec.state = ENGSCHED_OUTBOX_PENDING;
+    rec.state = state;
     rec.engagement = m->engagement;
     rec.user = m->user;
+    return rec;
+}
+
+static engsched_rc put_message(engsched *db, const es_pending_mail *m, const es_invitation *inv)
+{
+    engsched_rec_outbox rec = mail_record(m, ENGSCHED_OUTBOX_PENDING);
     rec.sequence = inv->sequence;
     rec.recipient = inv->recipient;
     rec.payload = inv->mail;
@@ -36,11 +42,7 @@ static engsched_rc put_message(engsched *db, const es_pending_mail *m, const es_
 
 static engsched_rc put_undeliverable(engsched *db, const es_pending_mail *m, const char *reason)
 {
-    engsched_rec_outbox rec = {0};
-    rec.kind = ENGSCHED_OUTBOX_MAIL;
-    rec.state = ENGSCHED_OUTBOX_UNDELIVERABLE;
-    rec.engagement = m->engagement;
-    rec.user = m->user;
+    engsched_rec_outbox rec = mail_record(m, ENGSCHED_OUTBOX_UNDELIVERABLE);
     rec.reason = reason;
     engsched_rc rc = es_outbox_put(db, &rec, NULL);
     if (rc != ENGSCHED_OK)
