@@ -27,8 +27,8 @@ typedef struct conf_fixture {
 
 /* --- checking result codes with the backend's message ------------------ */
 
-static void check_rc(engsched_storage *s, engsched_rc got, engsched_rc want, const char *expr,
-                     const char *file, int line)
+void engsched_conformance_check_rc(engsched_storage *s, engsched_rc got, engsched_rc want,
+                                   const char *expr, const char *file, int line)
 {
     if (got == want)
         return;
@@ -38,7 +38,8 @@ static void check_rc(engsched_storage *s, engsched_rc got, engsched_rc want, con
     _fail(file, line);
 }
 
-#define EXPECT_RC(s, want, expr) check_rc((s), (expr), (want), #expr, __FILE__, __LINE__)
+#define EXPECT_RC(s, want, expr)                                                            \
+    engsched_conformance_check_rc((s), (expr), (want), #expr, __FILE__, __LINE__)
 #define EXPECT_OK(s, expr) EXPECT_RC((s), ENGSCHED_OK, (expr))
 
 /* --- setup ------------------------------------------------------------- */
@@ -73,6 +74,8 @@ static int conf_teardown(void **state)
 }
 
 static engsched_storage *backend(void **state) { return ((conf_fixture *)*state)->s; }
+
+engsched_storage *engsched_conformance_backend(void **state) { return backend(state); }
 
 /* --- records ----------------------------------------------------------- */
 
@@ -1804,6 +1807,19 @@ int engsched_conformance_run(const char *backend_name,
         CASE(test_unavailability),
         CASE(test_invitations),
         CASE(test_directory_lists),
+        CASE(conf_outbox_round_trip),
+        CASE(conf_outbox_payload_length),
+        CASE(conf_outbox_ids_rise),
+        CASE(conf_outbox_update),
+        CASE(conf_outbox_missing),
+        CASE(conf_outbox_list_filters),
+        CASE(conf_outbox_list_refuses),
+        CASE(conf_outbox_list_stops),
+        CASE(conf_outbox_count),
+        CASE(conf_outbox_purge),
+        CASE(conf_outbox_rollback),
+        CASE(conf_outbox_savepoint),
+        CASE(conf_outbox_nul_refused),
     };
 #undef CASE
     return _cmocka_run_group_tests(backend_name, tests, sizeof tests / sizeof tests[0], NULL,

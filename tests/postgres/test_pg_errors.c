@@ -207,6 +207,44 @@ static void test_newer_schema_refused_untouched(void **state)
     fx_pg_scratch_drop(uri);
 }
 
+/* A store from before the outbox (layout 2, data model 1: forged here
+ * from a new store by undoing migration 3) moves on to the current model
+ * on open, keeping its rows. */
+static void test_store_before_outbox_migrates(void **state)
+{
+    (void)state;
+    char uri[URI_MAX], schema[64], sql[512];
+    fx_pg_scratch(uri, sizeof uri, schema, sizeof schema);
+    engsched *db = open_ok(uri, NULL);
+    engsched_id client = 0;
+    assert_int_equal(engsched_client_upsert(db, ENGSCHED_SYSTEM, "kept", "Kept", &client),
+                     ENGSCHED_OK);
+    engsched_close(db);
+    snprintf(sql, sizeof sql,
+             "DROP TABLE %s.outbox;"
+             " UPDATE %s.engsched_meta SET value = 2 WHERE key = 'schema_version'",
+             schema, schema);
+    char *v = fx_pg_query(sql);
+    assert_non_null(v);
+    free(v);
+
+    db = open_ok(uri, NULL);
+    int version = 0;
+    assert_int_equal(engsched_schema_version(db, &version), ENGSCHED_OK);
+    assert_int_equal(version, engsched_schema_version_supported());
+    engsched_id found = 0;
+    assert_int_equal(engsched_client_find(db, "kept", &found), ENGSCHED_OK);
+    assert_int_equal(found, client);
+    engsched_close(db);
+    assert_true(sql_int("SELECT value FROM %s.engsched_meta WHERE key = 'schema_version'",
+                        schema) >= 3);
+    assert_int_equal(sql_int("SELECT count(*) FROM pg_tables WHERE schemaname = '%s'"
+                             " AND tablename = 'outbox'",
+                             schema),
+                     1);
+    fx_pg_scratch_drop(uri);
+}
+
 static void test_foreign_schema_refused_untouched(void **state)
 {
     (void)state;
@@ -417,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_missing_database),
         cmocka_unit_test(test_malformed_uri),
         cmocka_unit_test(test_newer_schema_refused_untouched),
+        cmocka_unit_test(test_store_before_outbox_migrates),
         cmocka_unit_test(test_foreign_schema_refused_untouched),
         cmocka_unit_test(test_no_create_leaves_schema_empty),
         cmocka_unit_test(test_missing_schema),

@@ -498,6 +498,58 @@ static void test_layout_2_dates_assignments(void **state)
     remove_store(path);
 }
 
+/* A store of data model 1 (layout 2, before the outbox) is moved on to
+ * model 2 on open: the outbox is added beside the rows it had, and an
+ * item for one of its engagements is stored and read back. */
+static void test_layout_3_adds_outbox(void **state)
+{
+    (void)state;
+    char path[PATH_MAX_LEN], pragmas[96];
+    tmp_path(path, sizeof path, "layout2");
+    sqlite3 *raw = NULL;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    for (int layout = 1; layout <= 2; layout++)
+        assert_int_equal(sqlite3_exec(raw, es_sqlite_migration(layout), NULL, NULL, NULL),
+                         SQLITE_OK);
+    snprintf(pragmas, sizeof pragmas, "PRAGMA application_id = %d; PRAGMA user_version = 2",
+             (int)ES_SQLITE_APPLICATION_ID);
+    assert_int_equal(sqlite3_exec(raw, pragmas, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(raw,
+                     "INSERT INTO roles VALUES(3, 'Operator', 3072);"
+                     "INSERT INTO clients VALUES(1, 'c1', 'Client');"
+                     "INSERT INTO users VALUES(7, 'u7', 'u7@example.com', 'Op', 3, 0);"
+                     "INSERT INTO engagements VALUES(10, 1, NULL, 'A', '', '', '', '', '{}', '',"
+                     " 100, 104, 2, 1, 0, 0);",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_close(raw), SQLITE_OK);
+    assert_int_equal(es_sqlite_model_of(2), 1);
+
+    engsched_storage *s = open_prepared(path);
+    assert_int_equal(pragma_int(es_sqlite_connection(s), "PRAGMA user_version"),
+                     es_sqlite_schema_latest());
+    assert_true(es_sqlite_model_of(es_sqlite_schema_latest()) >= 2);
+    engsched_rec_outbox item = {.kind = ENGSCHED_OUTBOX_MAIL, .state = ENGSCHED_OUTBOX_PENDING,
+                                .engagement = 10, .user = 7, .recipient = "u7@example.com",
+                                .payload = "Subject: A\r\n", .payload_len = 12};
+    engsched_rec_outbox got;
+    int64_t id = 0;
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->outbox_put(s, &item, &id));
+    EXPECT_OK(s, s->outbox_get(s, id, &got));
+    assert_int_equal(got.engagement, 10);
+    assert_string_equal(got.payload, "Subject: A\r\n");
+    EXPECT_OK(s, s->commit(s));
+    engsched_rec_engagement e;
+    EXPECT_OK(s, s->begin(s, 0));
+    EXPECT_OK(s, s->engagement_get(s, 10, &e));
+    assert_string_equal(e.name, "A");
+    EXPECT_OK(s, s->commit(s));
+    s->free(s);
+    remove_store(path);
+}
+
 /* A version the migration list cannot produce is refused, and the file
  * this open created is removed again. */
 static void test_unknown_version_removes_new_file(void **state)
@@ -785,6 +837,7 @@ int main(void)
         cmocka_unit_test(test_prepare_idempotent),
         cmocka_unit_test(test_migrations_forward_only),
         cmocka_unit_test(test_layout_2_dates_assignments),
+        cmocka_unit_test(test_layout_3_adds_outbox),
         cmocka_unit_test(test_unknown_version_removes_new_file),
         cmocka_unit_test(test_failed_prepare_keeps_existing_file),
         cmocka_unit_test(test_free_unprepared_removes_new_file),

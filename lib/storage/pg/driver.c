@@ -99,7 +99,10 @@ engsched_rc es_pg_fail(es_pg *b, PGresult *r, const char *what)
 
 /* --- running statements ------------------------------------------------ */
 
-/* The parameters of a cursor as libpq takes them. */
+/* The parameters of a cursor as libpq takes them. Text of a given length
+ * (ES_SQL_TEXT_N) travels in binary format, as bytes do: the binary form
+ * of text is its bytes, which need no terminator (the server still checks
+ * their encoding). */
 typedef struct pq_params {
     int n;
     const char *values[ES_SQL_MAX_PARAMS];
@@ -113,13 +116,14 @@ static void params_of(const es_sql_cur *c, pq_params *p)
     p->n = c != NULL ? c->n : 0;
     for (int i = 0; i < p->n; i++) {
         const es_sql_param *v = &c->params[i];
-        p->lengths[i] = v->type == ES_SQL_BYTES ? v->len : 0;
-        p->formats[i] = v->type == ES_SQL_BYTES;
+        int sized = v->type == ES_SQL_BYTES || v->type == ES_SQL_TEXT_N;
+        p->lengths[i] = sized ? v->len : 0;
+        p->formats[i] = sized;
         p->values[i] = v->data; /* NULL is SQL NULL */
         if (v->type == ES_SQL_INT) {
             snprintf(p->text[i], sizeof p->text[i], "%lld", (long long)v->i);
             p->values[i] = p->text[i];
-        } else if (v->type == ES_SQL_BYTES && v->len <= 0) {
+        } else if (sized && v->len <= 0) {
             p->values[i] = "";
         }
     }

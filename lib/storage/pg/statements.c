@@ -17,6 +17,25 @@
 
 #define UNAVAILABILITY_COLUMNS                                                              \
     "id, user_id, start_day, end_day, reason, created_by, created_at"
+
+/* The outbox columns sql/outbox.c reads, in its order. */
+#define OUTBOX_COLUMNS                                                                      \
+    "id, kind, state, engagement, user_id, event_seq, sequence, recipient, payload,"        \
+    " attempts, next_attempt_at, claimed_until, claim, created_at, updated_at, reason"
+
+/* outbox_list()'s filters but the state, numbered as in the SQLite
+ * dialect (which says why they are written so). The server plans a
+ * prepared statement for its values while that is cheaper than one plan
+ * for any values: the scan of the few pending items then seeks
+ * outbox_state (state = $1 AND id > $3), which a plan blind to $1 would
+ * not choose over walking the ids. */
+#define OUTBOX_FILTERS                                                                      \
+    " AND id > $3::bigint AND ($4::bigint = 0 OR id <= $4::bigint)"                         \
+    " AND ($2::bigint = 0 OR (($2::bigint >> kind) & 1) = 1)"                               \
+    " AND ($5::bigint = 0 OR (next_attempt_at <= $5::bigint"                                \
+    " AND claimed_until <= $5::bigint))"                                                    \
+    " AND ($6::bigint = 0 OR engagement = $6::bigint) ORDER BY id LIMIT $7::bigint"
+
 const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
     /* Run as constant text, never prepared (driver.c): in a transaction
      * an error aborted, only these still run. */
@@ -147,6 +166,28 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
     [ES_SQL_ACCESS_LIST] = "SELECT c.id, c.host_key, c.name FROM client_access AS ca"
                        " JOIN clients AS c ON c.id = ca.client WHERE ca.user_id = $1::bigint"
                        " ORDER BY c.id",
+    /* The payload ($8 here, $10 in the update) arrives in binary format,
+     * with its length (driver.c). */
+    [ES_SQL_OUTBOX_PUT] = "INSERT INTO outbox(kind, state, engagement, user_id, event_seq,"
+                      " sequence, recipient, payload, attempts, next_attempt_at, claimed_until,"
+                      " claim, created_at, updated_at, reason) VALUES($1::integer, $2::bigint,"
+                      " $3::bigint, $4::bigint, $5::bigint, $6::bigint, $7::text, $8::text,"
+                      " $9::bigint, $10::bigint, $11::bigint, $12::bigint, $13::bigint,"
+                      " $14::bigint, $15::text) RETURNING id",
+    [ES_SQL_OUTBOX_GET] = "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = $1::bigint",
+    [ES_SQL_OUTBOX_UPDATE] = "UPDATE outbox SET state = $2::bigint, attempts = $3::bigint,"
+                         " next_attempt_at = $4::bigint, claimed_until = $5::bigint,"
+                         " claim = $6::bigint, updated_at = $7::bigint, reason = $8::text,"
+                         " recipient = $9::text, payload = $10::text, sequence = $11::bigint"
+                         " WHERE id = $1::bigint",
+    [ES_SQL_OUTBOX_LIST_ONE] = "SELECT " OUTBOX_COLUMNS " FROM outbox"
+                           " WHERE state = $1::bigint" OUTBOX_FILTERS,
+    [ES_SQL_OUTBOX_LIST_ANY] = "SELECT " OUTBOX_COLUMNS " FROM outbox"
+                           " WHERE (state & $1::bigint) <> 0" OUTBOX_FILTERS,
+    [ES_SQL_OUTBOX_COUNT] = "SELECT count(*) FROM outbox"
+                        " WHERE state IN ($1::bigint, $2::bigint, $3::bigint, $4::bigint)",
+    [ES_SQL_OUTBOX_PURGE] = "DELETE FROM outbox WHERE state = $1::bigint"
+                        " AND updated_at < $2::bigint",
 };
 
 const es_sql_dialect es_pg_dialect = {

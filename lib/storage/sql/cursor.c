@@ -50,6 +50,11 @@ void es_sql_bytes(es_sql_cur *c, const void *data, int len)
     param_add(c, ES_SQL_BYTES, 0, data, len);
 }
 
+void es_sql_text_n(es_sql_cur *c, const char *v, int len)
+{
+    param_add(c, ES_SQL_TEXT_N, 0, v, len);
+}
+
 int64_t es_sql_col_int(const es_sql_cur *c, int col) { return c->b->drv->col_int(c, col); }
 
 const char *es_sql_col_text(const es_sql_cur *c, int col)

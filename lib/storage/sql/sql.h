@@ -96,6 +96,13 @@ enum es_sql_stmt {
     ES_SQL_ROLE_LIST,
     ES_SQL_ACCESS_LIST,
     ES_SQL_SCOPE_SIZE, /* optional: see es_sql_engagement_query() */
+    ES_SQL_OUTBOX_PUT,
+    ES_SQL_OUTBOX_GET,
+    ES_SQL_OUTBOX_UPDATE,
+    ES_SQL_OUTBOX_LIST_ONE, /* one state: walks outbox_state in id order */
+    ES_SQL_OUTBOX_LIST_ANY, /* several states: walks the ids */
+    ES_SQL_OUTBOX_COUNT,
+    ES_SQL_OUTBOX_PURGE,
     ES_SQL_COMMON
 };
 
@@ -127,13 +134,15 @@ enum es_sql_stmt {
 
 /* --- the cursor: one statement run by one callback ---------------------- */
 
-enum es_sql_type { ES_SQL_NULL, ES_SQL_INT, ES_SQL_TEXT, ES_SQL_BYTES };
+/* ES_SQL_TEXT_N is text of a given length, not NUL-terminated there
+ * (the outbox payload, whose record gives its length). */
+enum es_sql_type { ES_SQL_NULL, ES_SQL_INT, ES_SQL_TEXT, ES_SQL_BYTES, ES_SQL_TEXT_N };
 
 typedef struct es_sql_param {
     int type;          /* es_sql_type */
     int64_t i;         /* ES_SQL_INT */
-    const void *data;  /* ES_SQL_TEXT (NUL-terminated), ES_SQL_BYTES */
-    int len;           /* ES_SQL_BYTES */
+    const void *data;  /* ES_SQL_TEXT (NUL-terminated), ES_SQL_BYTES, ES_SQL_TEXT_N */
+    int len;           /* ES_SQL_BYTES, ES_SQL_TEXT_N */
 } es_sql_param;
 
 #define ES_SQL_MAX_PARAMS 16
@@ -229,6 +238,9 @@ void es_sql_text(es_sql_cur *c, const char *v); /* NULL is SQL NULL */
 /* Text fields documented as `"" if none` (or "{}"): NULL means @p dflt. */
 void es_sql_text_or(es_sql_cur *c, const char *v, const char *dflt);
 void es_sql_bytes(es_sql_cur *c, const void *data, int len);
+/* Text of @p len bytes holding no NUL byte (the caller checks); @p v is
+ * not NULL. */
+void es_sql_text_n(es_sql_cur *c, const char *v, int len);
 /* For drivers, before running: 0 (described, ESTORAGE) when a statement
  * was given more parameters than a cursor holds. */
 int es_sql_params_ok(es_sql_cur *c);
@@ -284,13 +296,14 @@ void es_sql_keeping_message(es_sql *b, void (*cleanup)(es_sql *b));
 engsched_rc es_sql_savepoint_run(engsched_storage *s, int id, const char *what,
                                  const char *hint);
 
-/* --- sql/records.c, sql/queries.c: the callback table --------------------- */
+/* --- sql/records.c, sql/queries.c, sql/outbox.c: the callback table ------- */
 
 /* Fill every callback the SQL core implements; the backend adds its own
  * (free, prepare, transactions, settings, files) afterwards. */
 void es_sql_fill_table(engsched_storage *t);
 void es_sql_fill_records(engsched_storage *t); /* sql/records.c's part */
 void es_sql_fill_queries(engsched_storage *t); /* sql/queries.c's part */
+void es_sql_fill_outbox(engsched_storage *t);  /* sql/outbox.c's part (version 3) */
 
 /* Read the current row into a record, in the column order of the
  * dialect's SELECTs (the engagement one has 19 columns, report last). */

@@ -120,6 +120,8 @@ static int bind_one(sqlite3_stmt *st, int idx, const es_sql_param *p)
         return sqlite3_bind_text(st, idx, p->data, -1, SQLITE_STATIC);
     case ES_SQL_BYTES:
         return sqlite3_bind_blob(st, idx, p->data, p->len, SQLITE_STATIC);
+    case ES_SQL_TEXT_N:
+        return sqlite3_bind_text(st, idx, p->data, p->len, SQLITE_STATIC);
     default:
         return sqlite3_bind_null(st, idx);
     }

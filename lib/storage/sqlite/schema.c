@@ -205,11 +205,56 @@ static const char migration_2[] =
     " WHERE engagement = NEW.id;"
     " END;";
 
+/* Version 3 (data model 2): the outbox, what committed changes owe the
+ * outside world (storage table version 3; sql/outbox.c).
+ *
+ * - id is AUTOINCREMENT: purge deletes delivered rows, the newest among
+ *   them too, and a plain rowid would then hand a purged item's id to the
+ *   next one; ids must keep rising for as long as the store lives.
+ * - engagement and user are NULL when absent (0 in records) and reference
+ *   their tables, as every other such column does: an item naming a row
+ *   that does not exist is a fault the foreign key reports where it
+ *   happens. No ON DELETE: nothing deletes engagements or users today, and
+ *   if that ever changes, dropping the mail owed for them silently is not
+ *   a choice to make in advance (and would need an index on the column,
+ *   paid by every insert). event_seq is a plain number: the core writes it
+ *   with the event in the same transaction.
+ * - One index, outbox_state (state, then the rowid, which is the id): the
+ *   deliverer's scan of one state walks it in id order and stops after a
+ *   page; count() reads it alone. An item is written on the hot path of
+ *   every change (approve, edit), so there is no other index to keep: a
+ *   list of several states (an administrator's) walks the ids, and purge
+ *   seeks the delivered items in outbox_state and tests updated_at on
+ *   each, reading the ones it keeps too. Those are the delivered items of
+ *   the retention period, and purges are rare; an index on updated_at
+ *   would be rewritten by every delivery instead. */
+static const char migration_3[] =
+    "CREATE TABLE outbox("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " kind INTEGER NOT NULL,"
+    " state INTEGER NOT NULL,"
+    " engagement INTEGER REFERENCES engagements(id),"
+    " user INTEGER REFERENCES users(id),"
+    " event_seq INTEGER NOT NULL DEFAULT 0,"
+    " sequence INTEGER NOT NULL DEFAULT 0,"
+    " recipient TEXT NOT NULL DEFAULT '',"
+    " payload TEXT NOT NULL DEFAULT '',"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+    " claimed_until INTEGER NOT NULL DEFAULT 0,"
+    " claim INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " reason TEXT NOT NULL DEFAULT ''"
+    ") STRICT;"
+    "CREATE INDEX outbox_state ON outbox(state);";
+
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
 static const es_migration migrations[] = {
     {migration_1, 1},
     {migration_2, 1}, /* layout only */
+    {migration_3, 2},
 };
 
 const es_migrations es_sqlite_migrations = {migrations,

@@ -11,6 +11,22 @@
 
 #define UNAVAILABILITY_COLUMNS "id, user, start_day, end_day, reason, created_by, created_at"
 
+/* The outbox columns sql/outbox.c reads, in its order; the insert binds
+ * them from kind on. */
+#define OUTBOX_COLUMNS                                                                      \
+    "id, kind, state, engagement, user, event_seq, sequence, recipient, payload, attempts," \
+    " next_attempt_at, claimed_until, claim, created_at, updated_at, reason"
+
+/* The filters of outbox_list() but the state (sql/outbox.c binds ?1 the
+ * state or mask, ?2 kinds, ?3 after id, ?4 max id, ?5 due at, ?6
+ * engagement, ?7 limit): a 0 turns its filter off, so one statement
+ * serves every filter set. Only id > ?3 bounds the scan; the others are
+ * tested on the rows it reads, which the limit keeps to a page. */
+#define OUTBOX_FILTERS                                                                      \
+    " AND id > ?3 AND (?4 = 0 OR id <= ?4) AND (?2 = 0 OR ((?2 >> kind) & 1) = 1)"          \
+    " AND (?5 = 0 OR (next_attempt_at <= ?5 AND claimed_until <= ?5))"                      \
+    " AND (?6 = 0 OR engagement = ?6) ORDER BY id LIMIT ?7"
+
 const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     [ES_SQLITE_BEGIN_READ] = "BEGIN DEFERRED",
     [ES_SQLITE_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -140,6 +156,24 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     [ES_SQL_SCOPE_SIZE] = "SELECT (SELECT count(*) FROM client_access WHERE user = ?1),"
                       " (SELECT coalesce(max(id), 0) FROM clients),"
                       " (SELECT coalesce(max(id), 0) FROM engagements)",
+    [ES_SQL_OUTBOX_PUT] = "INSERT INTO outbox(kind, state, engagement, user, event_seq, sequence,"
+                      " recipient, payload, attempts, next_attempt_at, claimed_until, claim,"
+                      " created_at, updated_at, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                      " ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    [ES_SQL_OUTBOX_GET] = "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?1",
+    [ES_SQL_OUTBOX_UPDATE] = "UPDATE outbox SET state = ?2, attempts = ?3, next_attempt_at = ?4,"
+                         " claimed_until = ?5, claim = ?6, updated_at = ?7, reason = ?8,"
+                         " recipient = ?9, payload = ?10, sequence = ?11 WHERE id = ?1",
+    /* state = ?1 and the id range: a seek of outbox_state, in id order. */
+    [ES_SQL_OUTBOX_LIST_ONE] =
+        "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = ?1" OUTBOX_FILTERS,
+    /* A mask: the ids in order, each row tested (admin listings). */
+    [ES_SQL_OUTBOX_LIST_ANY] =
+        "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE (state & ?1) != 0" OUTBOX_FILTERS,
+    /* The mask's four bits, one each (0 for an absent bit: no state is 0),
+     * so that the count is a few seeks of outbox_state and no row read. */
+    [ES_SQL_OUTBOX_COUNT] = "SELECT count(*) FROM outbox WHERE state IN (?1, ?2, ?3, ?4)",
+    [ES_SQL_OUTBOX_PURGE] = "DELETE FROM outbox WHERE state = ?1 AND updated_at < ?2",
 };
 
 /* Overlap, plus a lower bound on start_day that overlap implies: no
@@ -177,12 +211,14 @@ const es_sql_dialect es_sqlite_dialect = {
 
 /* --- query plans (white-box tests) -------------------------------------- */
 
-/* The statements the views and the per-engagement lists run, apart from
- * the engagement_query() variants, which are composed below. */
+/* The statements the views, the per-engagement lists and delivery (the
+ * outbox) run, apart from the engagement_query() variants, which are
+ * composed below. */
 static const int explained_stmts[] = {
-    ES_SQL_USERS_WITH_PERMISSIONS, ES_SQL_OPERATOR_WORK, ES_SQL_UNAVAILABILITY_LIST,
+    ES_SQL_USERS_WITH_PERMISSIONS, ES_SQL_OPERATOR_WORK,   ES_SQL_UNAVAILABILITY_LIST,
     ES_SQL_ENGAGEMENTS_DUE,        ES_SQL_ASSIGNMENT_LIST, ES_SQL_FILE_LIST,
-    ES_SQL_ENGAGEMENT_GET,         ES_SQL_EVENT_LIST_ONE,
+    ES_SQL_ENGAGEMENT_GET,         ES_SQL_EVENT_LIST_ONE,  ES_SQL_OUTBOX_LIST_ONE,
+    ES_SQL_OUTBOX_LIST_ANY,        ES_SQL_OUTBOX_COUNT,    ES_SQL_OUTBOX_PURGE,
 };
 
 #define EXPLAIN_PREFIX "EXPLAIN QUERY PLAN "

@@ -57,8 +57,8 @@ typedef void (*es_sqlite_plan_fn)(void *ctx, const char *sql, const char *detail
 /* Run EXPLAIN QUERY PLAN on every statement shape the views use: each
  * engagement_query() variant (sort x direction x filter set), the
  * operator, work, unavailability, due, assignment, file, event and
- * engagement reads. For the white-box plan test; the store must be at
- * the latest schema. */
+ * engagement reads, and the outbox's list, count and purge. For the
+ * white-box plan test; the store must be at the latest schema. */
 engsched_rc es_sqlite_explain_views(engsched_storage *s, es_sqlite_plan_fn cb, void *ctx);
 
 /* --- inside the backend ------------------------------------------------ */
