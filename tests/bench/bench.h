@@ -4,6 +4,7 @@
  *   bench.c     options, the run order, the tick copies
  *   gen.c       the data set: WRITES THE SQLITE STORE DIRECTLY (see there)
  *   measure.c   the operations through the public API
+ *   delivery.c  the outbox: delivery throughput, and the handle without it
  *   baseline.c  the same results by minimal hand-written SQL and bare libical
  *   report.c    timing series, percentiles, the table and the JSON
  *
@@ -72,7 +73,7 @@ typedef struct bench_fixture {
 } bench_fixture;
 
 /* Whether a group of measurements (list, calendar, availability,
- * invitations, writes, tick) is to run. */
+ * invitations, writes, delivery, tick) is to run. */
 int bench_wanted(const bench_cfg *cfg, const char *group);
 
 /* --- small helpers (report.c) ------------------------------------------ */
@@ -180,6 +181,11 @@ typedef struct bench_ctx {
 engsched *bench_open_library(bench_ctx *c, const char *path);
 void bench_measure_reads(bench_ctx *c);
 void bench_measure_writes(bench_ctx *c);
+/* delivery.c: a handle on a backend table without the outbox callbacks
+ * (the path of 0.1), for the write measurements to compare; and the
+ * delivery of a backlog. */
+engsched *bench_open_without_outbox(bench_ctx *c, const char *path);
+void bench_measure_delivery(bench_ctx *c);
 /* The tick on a copy of the store made for it; returns engagements moved. */
 void bench_measure_tick(bench_ctx *c, const char *lib_copy, const char *sql_copy);
 

@@ -254,7 +254,7 @@ static const char migration_3[] =
 static const es_migration migrations[] = {
     {migration_1, 1},
     {migration_2, 1}, /* layout only */
-    {migration_3, 2},
+    {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
 };
 
 const es_migrations es_sqlite_migrations = {migrations,
