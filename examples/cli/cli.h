@@ -92,6 +92,9 @@ struct cli {
     int have_now;
     int64_t now;         /* --now / ENGSCHED_NOW */
     const char *outbox;  /* --outbox / ENGSCHED_OUTBOX: where mail goes */
+    /* deliver --events: the event callback the store is opened with */
+    engsched_event_deliver_fn deliver_event;
+    void *deliver_event_ctx;
     int conflict_policy; /* set by assign --strict before opening */
     int create;          /* init: create the store */
     engsched *db;
@@ -196,6 +199,9 @@ int cmd_ics(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_feed(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_export(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_import(cli *c, const cmd_spec *cmd, const parsed *p);
+
+int cmd_deliver(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_outbox(cli *c, const cmd_spec *cmd, const parsed *p);
 
 /* Engagement-detail options shared by request, create, approve and edit. */
 #define CLI_DETAIL_OPTS                                                                  \

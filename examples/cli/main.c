@@ -121,6 +121,18 @@ static const opt_spec output_opts[] = {
     {"output", "PATH", "write to PATH instead of standard output", 0},
     {NULL, NULL, NULL, 0}};
 
+static const opt_spec deliver_opts[] = {
+    {"limit", "N", "deliver at most N items (default: every item that is due)", 0},
+    {"events", "FILE", "append each event to FILE: its document, then its seq and signature", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec outbox_opts[] = {
+    {"state", "LIST", "comma-separated pending, dead, undeliverable, delivered, or all", 0},
+    {"after", "ID", "only items after this id (list)", 0},
+    {"limit", "N", "at most N items, 1-1000 (list; default 50)", 0},
+    {"before", "WHEN", "purge items delivered before WHEN (required by purge)", 0},
+    {NULL, NULL, NULL, 0}};
+
 /* --- the command table --------------------------------------------------- */
 
 static const cmd_spec commands[] = {
@@ -208,6 +220,26 @@ static const cmd_spec commands[] = {
      output_opts, 0, 0, cmd_export},
     {"import", "FILE", "Import an export document (ADMIN), all or nothing; FILE may be '-'.",
      NULL, no_opts, 1, 1, cmd_import},
+    {"deliver", "[--limit N] [--events FILE]",
+     "Deliver what waits in the store's outbox: mail to --outbox DIR, events to --events.",
+     "Hands every pending item that is due to --outbox DIR (mail) and --events FILE\n"
+     "(events; kept pending without it); prints 'delivered N, retrying N, dead N'.\n"
+     "A refused item is retried later (setting delivery_retry_seconds, doubling),\n"
+     "and is dead after delivery_max_attempts refusals. Needs ADMIN (exit 4). Exit 0\n"
+     "also when some were refused; 1 without --outbox or --events.",
+     deliver_opts, 0, 0, cmd_deliver},
+    {"outbox",
+     "[list] [--state LIST] [--after ID] [--limit N]\ncount [--state LIST]\n"
+     "requeue ID|all\npurge --before WHEN",
+     "The store's outbox of mail and events (ADMIN): list, count, re-queue, purge.",
+     "list and count take the states of --state (default pending,dead,undeliverable).\n"
+     "list prints id, kind, state, engagement, user (mail) or seq (event), attempts,\n"
+     "next attempt, recipient and reason; 'more may follow: --after ID' when the page\n"
+     "is full. requeue puts dead and undeliverable items back to pending ('all': every\n"
+     "one), an undeliverable invitation rebuilt from the engagement as it stands now;\n"
+     "purge deletes delivered items last changed before WHEN (epoch seconds,\n"
+     "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z). A bad --state is invalid input (exit 2).",
+     outbox_opts, 0, 2, cmd_outbox},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -237,7 +269,8 @@ static void global_help(FILE *f)
             "  --now WHEN       the clock: epoch seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z\n"
             "                   (default: $ENGSCHED_NOW, else the real time)\n"
             "  --outbox DIR     write invitation mail there as <n>-<recipient>.eml\n"
-            "                   (default: $ENGSCHED_OUTBOX, else no mail is sent)\n"
+            "                   (default: $ENGSCHED_OUTBOX, else it waits in the store's\n"
+            "                   outbox for 'engsched deliver' or the hourly job)\n"
             "  --version        print the library version\n"
             "  --help           this help; 'engsched COMMAND --help' for a command\n"
             "\n"
