@@ -1,4 +1,5 @@
-/* The store's outbox: deliver, outbox list|count|requeue|purge.
+/* The store's outbox: deliver, outbox list|count|requeue|purge, and the
+ * warning after a write whose invitations could not be built.
  *
  * Every invitation and event a change owes is kept in the store's outbox
  * (include/engsched/delivery.h). The CLI's handle hands what a command
@@ -13,7 +14,9 @@
 
 #include "excommon.h"
 
-/* --- undeliverable items ------------------------------------------------------ */
+/* --- after a write ---------------------------------------------------------- */
+
+void cli_note_write(cli *c) { c->undeliverable += engsched_undeliverable_count(c->db); }
 
 /* The reason of the newest undeliverable item: the last one in id order.
  * 0, or -1 when the outbox cannot be read. */
@@ -37,6 +40,17 @@ static int newest_undeliverable(cli *c, char *reason, size_t size)
         if (n < 1000)
             return 0;
     }
+}
+
+void cli_warn_undeliverable(cli *c)
+{
+    if (c->undeliverable == 0 || c->db == NULL)
+        return;
+    char reason[400];
+    if (newest_undeliverable(c, reason, sizeof reason) != 0 || reason[0] == '\0')
+        snprintf(reason, sizeof reason, "see 'engsched outbox list --state undeliverable'");
+    cli_error(0, "warning: %u invitation%s not sent: %s", c->undeliverable,
+              c->undeliverable == 1 ? "" : "s", reason);
 }
 
 /* --- arguments ---------------------------------------------------------------- */

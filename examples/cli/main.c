@@ -286,7 +286,10 @@ static void global_help(FILE *f)
                "  3  not found (or not visible) 9  busy (store locked)\n"
                "  4  permission denied          10 storage, corrupt store or other failure\n"
                "  5  not allowed in the current status\n"
-               "Errors are one line on standard error: 'engsched: <message>'.\n");
+               "Errors are one line on standard error: 'engsched: <message>'.\n"
+               "A change whose invitations cannot be built (say, no organizer_email) still\n"
+               "stands (exit 0) with a warning: 'engsched: warning: N invitations not sent:\n"
+               "<reason>'; 'engsched outbox list --state undeliverable' shows them.\n");
 }
 
 /* Take a global option's value from "--opt=VALUE" or the next word. */
@@ -381,6 +384,8 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     code = cmd->run(&c, cmd, &p);
+    if (code == 0)
+        cli_warn_undeliverable(&c);
     if (c.db != NULL && engsched_close(c.db) != ENGSCHED_OK && code == 0)
         code = cli_error(EXIT_OTHER, "closing the store failed");
     if (code == 0 && c.mails > 0 && !c.json)
