@@ -3,10 +3,23 @@
 
 #include <string.h>
 
+/* Every setting but webhook_secret, which is write-only. */
 static const char *const setting_keys[] = {
-    "timezone",       "organizer_email", "organizer_name", "uid_domain",
-    "engagement_url", "report_url",      "working_week",   "holidays",
-    "file_max_bytes", "file_max_count",  "conflict_policy"};
+    "timezone",
+    "organizer_email",
+    "organizer_name",
+    "uid_domain",
+    "engagement_url",
+    "report_url",
+    "working_week",
+    "holidays",
+    "file_max_bytes",
+    "file_max_count",
+    "conflict_policy",
+    "delivery_retry_seconds",
+    "delivery_max_attempts",
+    "delivery_lease_seconds",
+};
 
 int cmd_init(cli *c, const cmd_spec *cmd, const parsed *p)
 {
@@ -42,7 +55,7 @@ static int print_setting(cli *c, const char *key, json_t *obj)
     if (obj != NULL)
         json_object_set_new(obj, key, json_string(value));
     else
-        printf("%-16s %s\n", key, value);
+        printf("%-22s %s\n", key, value);
     engsched_free(value);
     return 0;
 }
