@@ -149,13 +149,12 @@ int cmd_deliver(cli *c, const cmd_spec *cmd, const parsed *p)
                               "ENGSCHED_OUTBOX) or --events FILE");
     event_file ef = {NULL, events};
     if (events != NULL) {
-        ef.f = fopen(events, "ab");
-        if (ef.f == NULL)
-            return cli_error(EXIT_INVALID, "--events: %s: %s", events, strerror(errno));
-        c->deliver_event = write_event;
+        c->deliver_event = write_event; /* called only by engsched_deliver() below */
         c->deliver_event_ctx = &ef;
     }
     code = cli_open(c);
+    if (code == 0 && events != NULL && (ef.f = fopen(events, "ab")) == NULL)
+        code = cli_error(EXIT_INVALID, "--events: %s: %s", events, strerror(errno));
     engsched_delivery_result res = {ENGSCHED_DELIVERY_RESULT_VERSION, 0, 0, 0};
     uint64_t pending = 0;
     if (code == 0) {
