@@ -31,7 +31,7 @@ static engsched_rc put_message(engsched *db, const es_pending_mail *m, const es_
     rec.recipient = inv->recipient;
     rec.payload = inv->mail;
     rec.payload_len = inv->mail_len;
-    return es_outbox_put(db, &rec);
+    return es_outbox_put(db, &rec, NULL);
 }
 
 static engsched_rc put_undeliverable(engsched *db, const es_pending_mail *m, const char *reason)
@@ -42,10 +42,17 @@ static engsched_rc put_undeliverable(engsched *db, const es_pending_mail *m, con
     rec.engagement = m->engagement;
     rec.user = m->user;
     rec.reason = reason;
-    engsched_rc rc = es_outbox_put(db, &rec);
+    engsched_rc rc = es_outbox_put(db, &rec, NULL);
     if (rc != ENGSCHED_OK)
         return rc;
-    return es_emit(db, ENGSCHED_SYSTEM, m->engagement, "invitation.undeliverable", 0, 0,
+    /* The engagement's status, unchanged, as every non-status event of
+     * an engagement carries it. */
+    es_engagement e;
+    if ((rc = es_engagement_read(db, m->engagement, &e)) != ENGSCHED_OK)
+        return rc;
+    int status = e.rec.status;
+    es_engagement_release(&e);
+    return es_emit(db, ENGSCHED_SYSTEM, m->engagement, "invitation.undeliverable", status, status,
                    json_pack("{s:I, s:I, s:s}", "user", (json_int_t)m->user, "outbox_item",
                              (json_int_t)rec.id, "reason", reason));
 }

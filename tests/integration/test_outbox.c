@@ -169,6 +169,7 @@ static engsched_delivery_result deliver(box *b)
 static void test_commit_delivers_mail_and_events(void **state)
 {
     box *b = *state;
+    uint64_t before = count(b, ENGSCHED_OUTBOX_DELIVERED);
     approved_with_two(b, "Delivered");
     assert_int_equal(b->mail_count, 2);
     assert_non_null(strstr(b->mail[0].bytes, "Message-ID: <"));
@@ -178,7 +179,7 @@ static void test_commit_delivers_mail_and_events(void **state)
     snprintf(key, sizeof key, "\"seq\":%lld,", (long long)b->seqs[b->seq_count - 1]);
     assert_non_null(strstr(b->last_doc, key));
     assert_int_equal(count(b, ENGSCHED_OUTBOX_PENDING), 0);
-    assert_int_equal(count(b, ENGSCHED_OUTBOX_DELIVERED), b->mail_count + b->seq_count);
+    assert_int_equal(count(b, ENGSCHED_OUTBOX_DELIVERED) - before, b->mail_count + b->seq_count);
     assert_int_equal(engsched_undeliverable_count(b->f.db), 0);
     /* Nothing is left: a second delivery hands over nothing again. */
     engsched_delivery_result r = deliver(b);
@@ -279,8 +280,9 @@ static void test_missing_organizer_is_undeliverable_then_requeued(void **state)
     box *b = *state;
     fx_ok(&b->f, engsched_setting_set(b->f.db, ENGSCHED_SYSTEM, "organizer_email", ""));
     engsched_id id = approved_with_two(b, "No organizer");
-    assert_int_equal(fx_status(&b->f, id), ENGSCHED_STATUS_SCHEDULED); /* the change stands */
     assert_int_equal(engsched_undeliverable_count(b->f.db), 2);
+    assert_int_equal(fx_status(&b->f, id), ENGSCHED_STATUS_SCHEDULED); /* the change stands */
+    assert_int_equal(engsched_undeliverable_count(b->f.db), 0); /* the read cleared it */
     assert_int_equal(b->mail_count, 0);
     engsched_outbox_list *list = NULL;
     fx_ok(&b->f, engsched_outbox_list_get(b->f.db, ENGSCHED_SYSTEM, ENGSCHED_OUTBOX_UNDELIVERABLE,
@@ -290,10 +292,6 @@ static void test_missing_organizer_is_undeliverable_then_requeued(void **state)
     engsched_outbox_list_free(list);
     /* ... and an event says so, for a webhook. */
     assert_non_null(strstr(b->last_doc, "\"action\":\"invitation.undeliverable\""));
-    /* The next call clears the count. */
-    int64_t seq;
-    fx_ok(&b->f, engsched_events_last_seq(b->f.db, &seq));
-    assert_int_equal(engsched_undeliverable_count(b->f.db), 0);
     fx_ok(&b->f, engsched_setting_set(b->f.db, ENGSCHED_SYSTEM, "organizer_email",
                                       "scheduling@example.com"));
     unsigned int requeued = 0;
