@@ -113,14 +113,12 @@ static engsched_rc load_event(engsched *db, es_claimed *it, const char *secret)
     return ENGSCHED_OK;
 }
 
-/* A delivered item keeps no message: nothing will send it again, and the
- * mark then writes a small row instead of rewriting a whole message. */
 static engsched_rc write_item(engsched *db, es_claimed *it, const char *what)
 {
-    int keep = it->rec.kind == ENGSCHED_OUTBOX_MAIL && it->rec.state != ENGSCHED_OUTBOX_DELIVERED;
+    int mail = it->rec.kind == ENGSCHED_OUTBOX_MAIL;
     it->rec.recipient = it->recipient;
-    it->rec.payload = keep ? it->payload : "";
-    it->rec.payload_len = keep ? it->length : 0;
+    it->rec.payload = mail ? it->payload : "";
+    it->rec.payload_len = mail ? it->length : 0;
     engsched_rc rc = db->storage->outbox_update(db->storage, &it->rec);
     return rc == ENGSCHED_OK ? rc : es_storage_fail(db, rc, what);
 }
@@ -211,15 +209,18 @@ typedef struct retry_policy {
 static void settle(engsched *db, es_claimed *it, const retry_policy *p, int64_t now,
                    engsched_delivery_result *res)
 {
-    it->rec.claimed_until = 0;
-    it->rec.claim = 0;
     it->rec.updated_at = now;
     if (it->accepted) {
+        /* The claim stays, saying who delivered it: nothing claims a
+         * delivered item, and a row of unchanged size is rewritten in
+         * place (SQLite leaves the pages of an unchanged message alone). */
         it->rec.state = ENGSCHED_OUTBOX_DELIVERED;
         it->rec.reason = "";
         res->delivered++;
         return;
     }
+    it->rec.claimed_until = 0;
+    it->rec.claim = 0;
     it->rec.attempts++;
     it->rec.state = es_delivery_refused(it->rec.attempts, (unsigned int)p->max_attempts, now,
                                         p->base, &it->rec.next_attempt_at);
