@@ -19,6 +19,7 @@ static const char *const setting_keys[] = {
     "delivery_retry_seconds",
     "delivery_max_attempts",
     "delivery_lease_seconds",
+    "outbox_events",
 };
 
 int cmd_init(cli *c, const cmd_spec *cmd, const parsed *p)

@@ -40,6 +40,11 @@
  * event is emitted, and the operation that caused it still succeeds;
  * engsched_undeliverable_count() tells the caller right after it.
  *
+ * Event items wait until a handle with an event callback delivers them;
+ * a tenant that reads events only with engsched_event_stream() sets
+ * `outbox_events` to "off", and events are then handed to the event
+ * callback from memory after the commit, once, without outbox items.
+ *
  * With a custom backend of table version 1 or 2 (no outbox), invitations
  * and events are handed to the callbacks from memory after the commit,
  * once: nothing is kept, engsched_deliver() delivers nothing, and the

@@ -250,7 +250,10 @@ engsched_rc es_emit_record(engsched *db, engsched_rec_event *ev)
     engsched_rc rc = db->storage->event_append(db->storage, ev, &ev->seq);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "appending an event");
-    if (db->outbox)
+    int to_outbox = 0;
+    if (db->outbox && (rc = es_outbox_takes_events(db, &to_outbox)) != ENGSCHED_OK)
+        return rc;
+    if (to_outbox)
         return outbox_event(db, ev);
     if (db->opts.on_event == NULL && db->opts.deliver_event == NULL)
         return ENGSCHED_OK; /* nobody to tell: no document */

@@ -107,6 +107,7 @@ struct engsched {
     size_t batch_own;          /* own_count when the write operation began */
     int64_t txn_lease_until;   /* the claims' end, read once per transaction; 0 unread */
     char *txn_secret;          /* the webhook secret, read once per transaction */
+    int txn_events_outbox;     /* setting outbox_events: 1 on, 0 off, -1 unread */
     unsigned int undeliverable; /* invitations the last write operation could not build */
     es_pending_event *pending;
     size_t pending_count;

@@ -105,6 +105,20 @@ engsched_rc es_outbox_put(engsched *db, engsched_rec_outbox *rec, const char *do
     return ENGSCHED_OK;
 }
 
+engsched_rc es_outbox_takes_events(engsched *db, int *out)
+{
+    if (db->txn_events_outbox < 0) {
+        char *value = NULL;
+        engsched_rc rc = es_setting_read(db, "outbox_events", &value);
+        if (rc != ENGSCHED_OK)
+            return rc;
+        db->txn_events_outbox = strcmp(value, "off") != 0;
+        es_free(value);
+    }
+    *out = db->txn_events_outbox;
+    return ENGSCHED_OK;
+}
+
 int es_outbox_keeps(const engsched *db, int kind)
 {
     return delivered_here(db, kind) && db->own_count < ES_OUTBOX_OWN_MAX;

@@ -24,6 +24,13 @@
  * the message). */
 engsched_rc es_outbox_put(engsched *db, engsched_rec_outbox *rec, const char *document);
 
+/* Whether events go to the outbox (setting outbox_events, read once per
+ * transaction): "off" for a tenant whose events are read only through
+ * engsched_event_stream(), so that nothing waits for a deliverer that
+ * never comes; they are then handed to the handle's own callback from
+ * memory after the commit, once, as without an outbox. */
+engsched_rc es_outbox_takes_events(engsched *db, int *out);
+
 /* Whether an item of @p kind written now would be kept in memory for this
  * handle's own delivery (so an event's document is wanted). */
 int es_outbox_keeps(const engsched *db, int kind);

@@ -50,6 +50,7 @@ void es_claimed_release(es_claimed *items, size_t count)
 void es_outbox_txn_forget(engsched *db)
 {
     db->txn_lease_until = 0;
+    db->txn_events_outbox = -1;
     es_free(db->txn_secret);
     db->txn_secret = NULL;
 }

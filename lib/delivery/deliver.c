@@ -34,10 +34,11 @@ void es_deliver_committed(engsched *db)
     db->committed = (es_committed){0};
     int delivering = db->delivering;
     db->delivering = 1;
+    /* With an outbox, events may still come from memory (setting
+     * outbox_events off); without one, everything does. */
     if (db->outbox)
         deliver_from_outbox(db, &c);
-    else
-        deliver_from_memory(db, &c);
+    deliver_from_memory(db, &c);
     db->delivering = delivering;
     es_committed_release(&c);
 }

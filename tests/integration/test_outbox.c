@@ -440,6 +440,26 @@ static void test_stream_resumes_from_every_seq(void **state)
           engsched_event_stream(b->f.db, ENGSCHED_SYSTEM, 0, 10, NULL, &s, NULL));
 }
 
+static void test_events_outside_the_outbox_when_off(void **state)
+{
+    box *b = *state;
+    fx_ok(&b->f, engsched_setting_set(b->f.db, ENGSCHED_SYSTEM, "outbox_events", "off"));
+    fx_rc(&b->f, ENGSCHED_EINVAL,
+          engsched_setting_set(b->f.db, ENGSCHED_SYSTEM, "outbox_events", "maybe"));
+    uint64_t before = count(b, ENGSCHED_OUTBOX_ALL);
+    size_t seen = b->seq_count;
+    approved_with_two(b, "Mail only");
+    /* The two messages are items; the events are not, and still reach the
+     * callback (from memory) and the stream. */
+    assert_int_equal(count(b, ENGSCHED_OUTBOX_ALL) - before, 2);
+    assert_true(b->seq_count >= seen + 3);
+    assert_int_equal(b->mail_count, 2);
+    /* A handle without an event callback leaves nothing pending. */
+    reopen(b, ENGSCHED_DELIVER_ON_COMMIT, 0);
+    approved_with_two(b, "Mail only, no callback");
+    assert_int_equal(count(b, ENGSCHED_OUTBOX_PENDING), 2);
+}
+
 /* --- purge and bad input ------------------------------------------------ */
 
 static void test_purge_keeps_what_is_owed(void **state)
@@ -542,6 +562,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_events_signed_with_the_webhook_secret, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_stream_resumes_from_every_seq, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_events_outside_the_outbox_when_off, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_purge_keeps_what_is_owed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_options_version_one_still_opens, setup, teardown),
