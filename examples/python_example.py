@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A short story with the Python binding: a client requests a web test, a
-manager schedules it with two operators, the hourly job starts it, and the
-List view is printed.
+manager schedules it with two operators (who are sent calendar
+invitations), the hourly job starts it, and the List view is printed.
 
     ENGSCHED_LIBRARY=build/lib/libengsched.so.0 \\
         PYTHONPATH=bindings/python python3 examples/python_example.py
@@ -16,7 +16,8 @@ except ImportError:  # run from a checkout without installing the package
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bindings" / "python"))
     import engsched
 
-from engsched import BuiltinRole, OperatorRole, ReportStatus, Scheduler, Tab
+from engsched import (SYSTEM, BuiltinRole, OperatorRole, OutboxState, ReportStatus,
+                      Scheduler, Tab)
 
 DAY = 86400
 MARCH_9 = 1773057600  # 2026-03-09T12:00:00Z
@@ -24,8 +25,18 @@ MARCH_9 = 1773057600  # 2026-03-09T12:00:00Z
 
 def main() -> int:
     events = []
+    mails = []  # the host's mail system: the library opens no socket
     now = [MARCH_9]  # the host controls the clock the library sees
-    with Scheduler.open(":memory:", on_event=events.append, clock=lambda: now[0]) as s:
+
+    def send(recipient: str, message: bytes) -> bool:
+        mails.append((recipient, message))
+        return True  # False (or an exception) refuses it: it stays in the outbox for a retry
+
+    with Scheduler.open(":memory:", on_event=events.append, on_mail=send,
+                        clock=lambda: now[0]) as s:
+        # Invitations need an organizer address; without one they are
+        # recorded as undeliverable and nothing is sent.
+        s.setting_set("organizer_email", "scheduling@example.com")
         # Mirror the host's directory (the system actor passes every check).
         acme = s.client_upsert("acme", "Acme Corp")
         manager = s.user_upsert("mia", "Mia Manager", BuiltinRole.MANAGER,
@@ -44,6 +55,9 @@ def main() -> int:
                   start="2026-04-01", end="2026-04-03")
         s.approve(manager, web, report_title="Acme Q2 web report",
                   operators=[(alice, OperatorRole.LEAD), (bob, OperatorRole.TESTER)])
+        undeliverable = s.undeliverable_count  # of this approval: read it right after
+        print(f"invitations delivered on commit to {', '.join(r for r, _ in mails)}; "
+              f"{undeliverable} undeliverable")
         now[0] += DAY  # the hourly job on the first day of the test
         print(f"tick moved {s.tick()} engagement(s) to In Progress")
         s.report_set_status(alice, web, ReportStatus.READY_FOR_REVIEW)
@@ -54,6 +68,9 @@ def main() -> int:
                   f"{row.status.colour}  {row.name}")
         print(f"{len(events)} events; last: {events[-1]['action']}")
         print(f"files: {[f.name for f in s.files(manager, web)]}")
+        retried = s.deliver()  # what a worker or the hourly job runs: refused items again
+        print(f"outbox: {s.outbox_count(SYSTEM, OutboxState.PENDING)} pending, "
+              f"{retried.delivered} delivered on retry")
     return 0
 
 

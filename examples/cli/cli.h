@@ -11,6 +11,8 @@
  *   cmd_views.c      show, list, calendar, availability, events
  *   cmd_files.c      files attach|list|get|delete
  *   cmd_exchange.c   ics, feed, export, import
+ *   cmd_outbox.c     deliver, outbox list|count|requeue|purge, and the
+ *                    warning after a write that left invitations unsent
  */
 #ifndef ENGSCHED_CLI_H
 #define ENGSCHED_CLI_H
@@ -92,11 +94,15 @@ struct cli {
     int have_now;
     int64_t now;         /* --now / ENGSCHED_NOW */
     const char *outbox;  /* --outbox / ENGSCHED_OUTBOX: where mail goes */
+    /* deliver --events: the event callback the store is opened with */
+    engsched_event_deliver_fn deliver_event;
+    void *deliver_event_ctx;
     int conflict_policy; /* set by assign --strict before opening */
     int create;          /* init: create the store */
     engsched *db;
     engsched_id actor;
     unsigned int mails;
+    unsigned int undeliverable; /* invitations the writes recorded as undeliverable */
 };
 
 /* Open the store (once) and resolve --as. 0 or an exit code, reported. */
@@ -118,6 +124,13 @@ int cli_usage(const cmd_spec *cmd, const char *fmt, ...)
     ;
 /* The exit code of a result code. */
 int cli_exit_code(engsched_rc rc);
+/* Call right after each successful write operation: counts the invitations
+ * it recorded as undeliverable (the library's count lasts only until the
+ * next call on the handle). */
+void cli_note_write(cli *c);
+/* When the writes left invitations undeliverable, print one warning line
+ * with the reason of the newest one. The exit code stays as it is. */
+void cli_warn_undeliverable(cli *c);
 
 /* Resolving arguments. Each returns 0 or a reported exit code. */
 int cli_engagement_id(const char *text, const char *what, engsched_id *out);
@@ -196,6 +209,9 @@ int cmd_ics(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_feed(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_export(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_import(cli *c, const cmd_spec *cmd, const parsed *p);
+
+int cmd_deliver(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_outbox(cli *c, const cmd_spec *cmd, const parsed *p);
 
 /* Engagement-detail options shared by request, create, approve and edit. */
 #define CLI_DETAIL_OPTS                                                                  \

@@ -3,10 +3,24 @@
 
 #include <string.h>
 
+/* Every setting but webhook_secret, which is write-only. */
 static const char *const setting_keys[] = {
-    "timezone",       "organizer_email", "organizer_name", "uid_domain",
-    "engagement_url", "report_url",      "working_week",   "holidays",
-    "file_max_bytes", "file_max_count",  "conflict_policy"};
+    "timezone",
+    "organizer_email",
+    "organizer_name",
+    "uid_domain",
+    "engagement_url",
+    "report_url",
+    "working_week",
+    "holidays",
+    "file_max_bytes",
+    "file_max_count",
+    "conflict_policy",
+    "delivery_retry_seconds",
+    "delivery_max_attempts",
+    "delivery_lease_seconds",
+    "outbox_events",
+};
 
 int cmd_init(cli *c, const cmd_spec *cmd, const parsed *p)
 {
@@ -19,6 +33,7 @@ int cmd_init(cli *c, const cmd_spec *cmd, const parsed *p)
         engsched_rc rc = engsched_setting_set(c->db, c->actor, "timezone", zone);
         if (rc != ENGSCHED_OK)
             return cli_fail(c, rc);
+        cli_note_write(c);
     }
     int schema = 0;
     engsched_rc rc = engsched_schema_version(c->db, &schema);
@@ -41,7 +56,7 @@ static int print_setting(cli *c, const char *key, json_t *obj)
     if (obj != NULL)
         json_object_set_new(obj, key, json_string(value));
     else
-        printf("%-16s %s\n", key, value);
+        printf("%-22s %s\n", key, value);
     engsched_free(value);
     return 0;
 }
@@ -78,6 +93,7 @@ int cmd_settings(cli *c, const cmd_spec *cmd, const parsed *p)
         engsched_rc rc = engsched_setting_set(c->db, c->actor, p->pos[1], p->pos[2]);
         if (rc != ENGSCHED_OK)
             return cli_fail(c, rc);
+        cli_note_write(c);
         if (c->json)
             return out_json(json_pack("{s:s, s:s}", "key", p->pos[1], "value", p->pos[2]));
         printf("%s set\n", p->pos[1]);
@@ -102,6 +118,7 @@ int cmd_clients(cli *c, const cmd_spec *cmd, const parsed *p)
         rc = engsched_client_upsert(c->db, c->actor, p->pos[1], p->pos[2], &id);
         if (rc != ENGSCHED_OK)
             return cli_fail(c, rc);
+        cli_note_write(c);
     } else if ((code = cli_client(c, p->pos[1], &id)) != 0) {
         return code;
     }
@@ -166,6 +183,7 @@ int cmd_users(cli *c, const cmd_spec *cmd, const parsed *p)
                                   &user);
         if (rc != ENGSCHED_OK)
             return cli_fail(c, rc);
+        cli_note_write(c);
         return show_user(c, p->pos[1], user);
     }
     if ((code = cli_user(c, p->pos[1], &user)) != 0)
@@ -178,6 +196,7 @@ int cmd_users(cli *c, const cmd_spec *cmd, const parsed *p)
                   : engsched_access_revoke(c->db, c->actor, user, client);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
+    cli_note_write(c);
     if (c->json)
         return out_json(json_pack("{s:s, s:s, s:b}", "user", p->pos[1], "client", p->pos[2],
                                   "access", is_grant));
@@ -219,6 +238,8 @@ int cmd_roles(cli *c, const cmd_spec *cmd, const parsed *p)
         rc = engsched_role_set_permissions(c->db, c->actor, role, perms);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
+    if (!is_show)
+        cli_note_write(c);
     /* The API has no "permissions of a role" query: show what is known. */
     if (is_show)
         perms = engsched_builtin_role_permissions(role);

@@ -74,6 +74,7 @@ int cmd_import(cli *c, const cmd_spec *cmd, const parsed *p)
     free(json);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
+    cli_note_write(c);
     if (c->json)
         return out_json(json_pack("{s:i}", "imported", (int)count));
     printf("%u engagement%s imported\n", count, count == 1 ? "" : "s");

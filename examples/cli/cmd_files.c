@@ -31,6 +31,7 @@ static int files_attach(cli *c, const cmd_spec *cmd, const parsed *p)
     cli_blob_unmap(&blob);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
+    cli_note_write(c);
     if (c->json)
         return out_json(json_pack("{s:I, s:I, s:s, s:I}", "file", (json_int_t)file, "engagement",
                                   (json_int_t)id, "name", name, "size", (json_int_t)size));
@@ -159,6 +160,7 @@ static int files_delete(cli *c, const cmd_spec *cmd, const parsed *p)
     engsched_rc rc = engsched_file_delete(c->db, c->actor, file);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
+    cli_note_write(c);
     if (c->json)
         return out_json(json_pack("{s:I}", "deleted", (json_int_t)file));
     printf("file %lld deleted\n", (long long)file);

@@ -154,6 +154,8 @@ static int with_input(cli *c, const cmd_spec *cmd, const parsed *p, op_kind kind
         }
         if (rc != ENGSCHED_OK)
             code = cli_fail(c, rc);
+        else
+            cli_note_write(c);
     }
     engsched_input_free(in);
     for (int i = 0; i < ARGS_MAX_REPEAT; i++)
@@ -193,7 +195,10 @@ int cmd_cancel(cli *c, const cmd_spec *cmd, const parsed *p)
         (code = cli_version_arg(cmd, p, &version)) != 0 || (code = cli_open(c)) != 0)
         return code;
     engsched_rc rc = engsched_cancel(c->db, c->actor, id, version, arg_get(cmd, p, "reason"));
-    return rc != ENGSCHED_OK ? cli_fail(c, rc) : report_result(c, id, "canceled");
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    cli_note_write(c);
+    return report_result(c, id, "canceled");
 }
 
 int cmd_report_status(cli *c, const cmd_spec *cmd, const parsed *p)
@@ -215,6 +220,7 @@ int cmd_report_status(cli *c, const cmd_spec *cmd, const parsed *p)
     engsched_rc rc = engsched_report_set_status(c->db, c->actor, id, version, target);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
+    cli_note_write(c);
     char verb[64];
     snprintf(verb, sizeof verb, "report %s", engsched_report_status_name(target));
     return report_result(c, id, verb);
@@ -274,6 +280,7 @@ int cmd_assign(cli *c, const cmd_spec *cmd, const parsed *p)
     engsched_rc rc = engsched_assign(c->db, c->actor, id, version, user, role, &conflicts);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
+    cli_note_write(c);
     json_t *arr = c->json ? json_array() : NULL;
     if (!c->json)
         printf("%s assigned to engagement %lld as %s\n", p->pos[1], (long long)id,
@@ -304,6 +311,7 @@ int cmd_unassign(cli *c, const cmd_spec *cmd, const parsed *p)
     engsched_rc rc = engsched_unassign(c->db, c->actor, id, version, user);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
+    cli_note_write(c);
     if (c->json)
         return out_json(json_pack("{s:I, s:s}", "id", (json_int_t)id, "unassigned", p->pos[1]));
     printf("%s unassigned from engagement %lld\n", p->pos[1], (long long)id);
@@ -322,6 +330,7 @@ int cmd_unavailability(cli *c, const cmd_spec *cmd, const parsed *p)
             return code;
         if ((rc = engsched_unavailability_remove(c->db, c->actor, id)) != ENGSCHED_OK)
             return cli_fail(c, rc);
+        cli_note_write(c);
         if (c->json)
             return out_json(json_pack("{s:I}", "removed", (json_int_t)id));
         printf("unavailability %lld removed\n", (long long)id);
@@ -336,6 +345,7 @@ int cmd_unavailability(cli *c, const cmd_spec *cmd, const parsed *p)
         rc = engsched_unavailability_add(c->db, c->actor, user, start, end, reason, &id);
         if (rc != ENGSCHED_OK)
             return cli_fail(c, rc);
+        cli_note_write(c);
         if (c->json)
             return out_json(json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "user",
                                       p->pos[1], "start", start, "end", end, "reason", reason));
@@ -386,6 +396,7 @@ int cmd_tick(cli *c, const cmd_spec *cmd, const parsed *p)
     engsched_rc rc = engsched_tick(c->db, cli_now(c), &moved);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
+    cli_note_write(c);
     char when[21];
     ex_instant_format(cli_now(c), when);
     if (c->json)

@@ -121,6 +121,18 @@ static const opt_spec output_opts[] = {
     {"output", "PATH", "write to PATH instead of standard output", 0},
     {NULL, NULL, NULL, 0}};
 
+static const opt_spec deliver_opts[] = {
+    {"limit", "N", "deliver at most N items (default: every item that is due)", 0},
+    {"events", "FILE", "append each event to FILE: its document, then its seq and signature", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec outbox_opts[] = {
+    {"state", "LIST", "comma-separated pending, dead, undeliverable, delivered, or all", 0},
+    {"after", "ID", "only items after this id (list)", 0},
+    {"limit", "N", "at most N items, 1-1000 (list; default 50)", 0},
+    {"before", "WHEN", "purge items delivered before WHEN (required by purge)", 0},
+    {NULL, NULL, NULL, 0}};
+
 /* --- the command table --------------------------------------------------- */
 
 static const cmd_spec commands[] = {
@@ -129,7 +141,10 @@ static const cmd_spec commands[] = {
      cmd_init},
     {"settings", "list\nget KEY\nset KEY VALUE", "Read or change tenant settings (ADMIN).",
      "Keys: timezone, organizer_email, organizer_name, uid_domain, engagement_url,\n"
-     "report_url, working_week, holidays, file_max_bytes, file_max_count, conflict_policy.",
+     "report_url, working_week, holidays, file_max_bytes, file_max_count, conflict_policy,\n"
+     "delivery_retry_seconds, delivery_max_attempts, delivery_lease_seconds (the outbox's\n"
+     "retries), outbox_events (on/off), webhook_secret (signs event documents;\n"
+     "write-only, not listed).",
      no_opts, 1, 3, cmd_settings},
     {"clients", "add KEY NAME\nshow KEY", "Mirror a client (ADMIN) or show one.",
      "KEY is the host's own identifier; 'add' creates or renames.", no_opts, 2, 3, cmd_clients},
@@ -208,6 +223,26 @@ static const cmd_spec commands[] = {
      output_opts, 0, 0, cmd_export},
     {"import", "FILE", "Import an export document (ADMIN), all or nothing; FILE may be '-'.",
      NULL, no_opts, 1, 1, cmd_import},
+    {"deliver", "[--limit N] [--events FILE]",
+     "Deliver what waits in the store's outbox: mail to --outbox DIR, events to --events.",
+     "Hands every pending item that is due to --outbox DIR (mail) and --events FILE\n"
+     "(events; kept pending without it); prints 'delivered N, retrying N, dead N'.\n"
+     "A refused item is retried later (setting delivery_retry_seconds, doubling),\n"
+     "and is dead after delivery_max_attempts refusals. Needs ADMIN (exit 4). Exit 0\n"
+     "also when some were refused; 1 without --outbox or --events.",
+     deliver_opts, 0, 0, cmd_deliver},
+    {"outbox",
+     "[list] [--state LIST] [--after ID] [--limit N]\ncount [--state LIST]\n"
+     "requeue ID|all\npurge --before WHEN",
+     "The store's outbox of mail and events (ADMIN): list, count, re-queue, purge.",
+     "list and count take the states of --state (default pending,dead,undeliverable).\n"
+     "list prints id, kind, state, engagement, user (mail) or seq (event), attempts,\n"
+     "next attempt, recipient and reason; 'more may follow: --after ID' when the page\n"
+     "is full. requeue puts dead and undeliverable items back to pending ('all': every\n"
+     "one), an undeliverable invitation rebuilt from the engagement as it stands now;\n"
+     "purge deletes delivered items last changed before WHEN (epoch seconds,\n"
+     "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z). A bad --state is invalid input (exit 2).",
+     outbox_opts, 0, 2, cmd_outbox},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -237,7 +272,8 @@ static void global_help(FILE *f)
             "  --now WHEN       the clock: epoch seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z\n"
             "                   (default: $ENGSCHED_NOW, else the real time)\n"
             "  --outbox DIR     write invitation mail there as <n>-<recipient>.eml\n"
-            "                   (default: $ENGSCHED_OUTBOX, else no mail is sent)\n"
+            "                   (default: $ENGSCHED_OUTBOX, else it waits in the store's\n"
+            "                   outbox for 'engsched deliver' or the hourly job)\n"
             "  --version        print the library version\n"
             "  --help           this help; 'engsched COMMAND --help' for a command\n"
             "\n"
@@ -253,7 +289,10 @@ static void global_help(FILE *f)
                "  3  not found (or not visible) 9  busy (store locked)\n"
                "  4  permission denied          10 storage, corrupt store or other failure\n"
                "  5  not allowed in the current status\n"
-               "Errors are one line on standard error: 'engsched: <message>'.\n");
+               "Errors are one line on standard error: 'engsched: <message>'.\n"
+               "A change whose invitations cannot be built (say, no organizer_email) still\n"
+               "stands (exit 0) with a warning: 'engsched: warning: N invitations not sent:\n"
+               "<reason>'; 'engsched outbox list --state undeliverable' shows them.\n");
 }
 
 /* Take a global option's value from "--opt=VALUE" or the next word. */
@@ -348,6 +387,8 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     code = cmd->run(&c, cmd, &p);
+    if (code == 0)
+        cli_warn_undeliverable(&c);
     if (c.db != NULL && engsched_close(c.db) != ENGSCHED_OK && code == 0)
         code = cli_error(EXIT_OTHER, "closing the store failed");
     if (code == 0 && c.mails > 0 && !c.json)

@@ -141,6 +141,11 @@ int cli_open(cli *c)
         opts.on_mail = cli_on_mail;
         opts.mail_ctx = c;
     }
+    /* Delivered on commit as before: what a command writes goes to the
+     * outbox directory (and, for deliver --events, to the events file) at
+     * once; without them it waits in the store's outbox. */
+    opts.deliver_event = c->deliver_event;
+    opts.deliver_event_ctx = c->deliver_event_ctx;
     engsched_rc rc = engsched_open(c->db_path, &opts, &c->db);
     if (rc != ENGSCHED_OK) {
         c->db = NULL;

@@ -1,25 +1,33 @@
 /*
  * engsched-hourly — the hourly job: start every Scheduled engagement whose
- * first day has come, and deliver the mail that causes.
+ * first day has come, and deliver the mail waiting in the store's outbox.
  *
- *   engsched-hourly [--db PATH] [--sendmail COMMAND] [--outbox DIR]
- *                   [--now WHEN] [--quiet]
+ *   engsched-hourly [--db PATH] [--sendmail COMMAND | --outbox DIR]
+ *                   [--keep-days N] [--now WHEN] [--quiet]
  *
- * Runs engsched_tick() with the real clock (or --now), prints one log line
- * saying how many engagements moved, and hands each invitation message the
- * library produces to COMMAND on its standard input (popen, e.g.
+ * Runs engsched_tick() with the real clock (or --now). With a mail route
+ * it then runs engsched_deliver(), which sends every invitation pending in
+ * the store's outbox that is due, whichever process wrote it: each message
+ * goes to COMMAND on its standard input (popen, e.g.
  * "/usr/sbin/sendmail -t -i"; line ends converted to LF as local mailers
- * expect), or writes it into DIR as <n>-<recipient>.eml. With both, a
- * message the command fails to take is kept in DIR instead of being lost.
- * The tick is idempotent, so running the job twice, or late, is harmless.
+ * expect), or, without --sendmail, into DIR as <n>-<recipient>.eml. A
+ * message the command refuses stays pending in the store and is retried by
+ * a later run (backing off; dead after delivery_max_attempts refusals).
+ * Then it counts the dead and undeliverable items in the outbox, purges
+ * items delivered more than --keep-days days ago (default 30), and prints
+ * one log line. The tick is idempotent and delivery is at least once, so
+ * running the job twice, or late, is harmless.
  *
  * Exit status: 0 done; 1 usage; 2 the store could not be opened or the
- * tick failed; 3 done, but some mail could not be delivered.
+ * tick or the delivery failed; 3 done, but some mail was refused and will
+ * be retried; 4 done, but the outbox holds dead or undeliverable items
+ * (takes precedence over 3).
  * See README.md for a systemd timer and a cron line.
  */
 #include <engsched/engsched.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +43,8 @@ typedef struct job {
     int quiet;
     int have_now;
     int64_t now;
-    unsigned int sent, kept, failed;
+    int64_t keep_days;
+    unsigned int sent, refused;
 } job;
 
 #if defined(__GNUC__)
@@ -73,6 +82,8 @@ static int pipe_to(const char *command, const char *message, size_t length)
     return bad || status != 0 ? -1 : 0;
 }
 
+/* A refusal (nonzero) leaves the message pending in the store's outbox:
+ * a later run sends the very same bytes again. */
 static int job_on_mail(void *ctx, engsched_id engagement, engsched_id user,
                        const char *recipient, const char *message, size_t length)
 {
@@ -84,21 +95,17 @@ static int job_on_mail(void *ctx, engsched_id engagement, engsched_id user,
             j->sent++;
             return 0;
         }
-        log_line("the mail command failed for %s%s", recipient,
-                 j->outbox ? "; keeping the message in the outbox" : "");
-    }
-    if (j->outbox != NULL) {
+        log_line("the mail command failed for %s; the message stays in the store's outbox",
+                 recipient);
+    } else {
         char path[4200];
         if (ex_outbox_write(j->outbox, recipient, message, length, path, sizeof path) == 0) {
-            if (j->sendmail != NULL)
-                j->kept++;
-            else
-                j->sent++;
-            return j->sendmail != NULL; /* kept, not delivered: the library logs it */
+            j->sent++;
+            return 0;
         }
-        log_line("cannot write the mail to %s: %s", recipient, strerror(errno));
+        log_line("cannot write the mail to %s into %s: %s", recipient, j->outbox, strerror(errno));
     }
-    j->failed++;
+    j->refused++;
     return 1;
 }
 
@@ -110,23 +117,33 @@ static void job_log(void *ctx, engsched_log_level level, const char *message)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: engsched-hourly [--db PATH] [--sendmail COMMAND] [--outbox DIR]\n"
-               "                       [--now WHEN] [--quiet]\n"
+    fprintf(f, "usage: engsched-hourly [--db PATH] [--sendmail COMMAND | --outbox DIR]\n"
+               "                       [--keep-days N] [--now WHEN] [--quiet]\n"
                "\n"
-               "Start every Scheduled engagement whose first day has come (engsched_tick)\n"
-               "and deliver the invitation mail that causes.\n"
+               "Start every Scheduled engagement whose first day has come (engsched_tick),\n"
+               "then deliver the invitation mail waiting in the store's outbox, whichever\n"
+               "process wrote it (engsched_deliver).\n"
                "\n"
                "  --db PATH          the store (default: $ENGSCHED_DB)\n"
                "  --sendmail COMMAND pipe each message to COMMAND, e.g.\n"
-               "                     \"/usr/sbin/sendmail -t -i\"\n"
-               "  --outbox DIR       write each message to DIR as <n>-<recipient>.eml\n"
-               "                     (with --sendmail: only those the command refused)\n"
+               "                     \"/usr/sbin/sendmail -t -i\"; a message it refuses\n"
+               "                     (nonzero exit) stays in the store's outbox and is\n"
+               "                     retried by a later run\n"
+               "  --outbox DIR       without --sendmail: write each message to DIR as\n"
+               "                     <n>-<recipient>.eml (ignored with --sendmail)\n"
+               "  --keep-days N      purge outbox items delivered more than N days ago\n"
+               "                     (default 30)\n"
                "  --now WHEN         run as if at WHEN (epoch seconds, YYYY-MM-DD or\n"
                "                     YYYY-MM-DDTHH:MM[:SS]Z); default the real time\n"
-               "  --quiet            no log line when nothing moved and nothing was sent\n"
+               "  --quiet            no log line when nothing moved, nothing was sent and\n"
+               "                     nothing needs attention\n"
+               "\n"
+               "Without --sendmail or --outbox mail stays in the store's outbox.\n"
                "\n"
                "Exit status: 0 done; 1 usage; 2 the store could not be opened or the tick\n"
-               "failed; 3 done, but some mail could not be delivered.\n");
+               "or the delivery failed; 3 done, but some mail was refused and will be\n"
+               "retried; 4 done, but the outbox holds dead or undeliverable items (see\n"
+               "'engsched outbox list --state dead,undeliverable'; takes precedence over 3).\n");
 }
 
 static int value(int argc, char **argv, int *i, const char *name, const char **out)
@@ -146,12 +163,63 @@ static int value(int argc, char **argv, int *i, const char *name, const char **o
     return 1;
 }
 
+/* A whole number of days, 0 to 36500. */
+static int parse_days(const char *text, int64_t *out)
+{
+    if (text[0] == '\0' || strlen(text) > 5)
+        return -1;
+    for (const char *s = text; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+    }
+    *out = strtoll(text, NULL, 10);
+    return *out <= 36500 ? 0 : -1;
+}
+
+/* What the job found in the store's outbox after the tick. */
+typedef struct outbox_state {
+    engsched_delivery_result delivered;
+    uint64_t stuck; /* dead or undeliverable items */
+    uint64_t purged;
+} outbox_state;
+
+/* Deliver (with a mail route), count what needs a person, purge what is
+ * old. 0, or 2 after logging the failure. A backend without an outbox
+ * (ENGSCHED_EUNSUPPORTED) handed the tick's mail over from memory: there
+ * is nothing more to do. */
+static int tend_outbox(job *j, engsched *db, int64_t at, outbox_state *out)
+{
+    out->delivered = (engsched_delivery_result){ENGSCHED_DELIVERY_RESULT_VERSION, 0, 0, 0};
+    engsched_rc rc = ENGSCHED_OK;
+    if (j->sendmail != NULL || j->outbox != NULL) {
+        rc = engsched_deliver(db, 0, &out->delivered);
+        if (rc == ENGSCHED_EUNSUPPORTED)
+            return 0;
+        if (rc != ENGSCHED_OK) {
+            log_line("delivery failed: %s", engsched_errmsg(db));
+            return 2;
+        }
+    }
+    rc = engsched_outbox_count(db, ENGSCHED_SYSTEM,
+                               ENGSCHED_OUTBOX_DEAD | ENGSCHED_OUTBOX_UNDELIVERABLE, &out->stuck);
+    if (rc == ENGSCHED_EUNSUPPORTED)
+        return 0;
+    if (rc == ENGSCHED_OK)
+        rc = engsched_outbox_purge(db, ENGSCHED_SYSTEM, at - j->keep_days * 86400, &out->purged);
+    if (rc != ENGSCHED_OK) {
+        log_line("the outbox could not be read or purged: %s", engsched_errmsg(db));
+        return 2;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     job j;
     memset(&j, 0, sizeof j);
     j.db_path = getenv("ENGSCHED_DB");
-    const char *now = NULL;
+    j.keep_days = 30;
+    const char *now = NULL, *keep = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -163,7 +231,8 @@ int main(int argc, char **argv)
         }
         if (value(argc, argv, &i, "--db", &j.db_path) ||
             value(argc, argv, &i, "--sendmail", &j.sendmail) ||
-            value(argc, argv, &i, "--outbox", &j.outbox) || value(argc, argv, &i, "--now", &now))
+            value(argc, argv, &i, "--outbox", &j.outbox) || value(argc, argv, &i, "--now", &now) ||
+            value(argc, argv, &i, "--keep-days", &keep))
             continue;
         fprintf(stderr, "engsched-hourly: unknown argument '%s' (see --help)\n", argv[i]);
         return 1;
@@ -179,6 +248,16 @@ int main(int argc, char **argv)
         }
         j.have_now = 1;
     }
+    if (keep != NULL && parse_days(keep, &j.keep_days) != 0) {
+        fprintf(stderr, "engsched-hourly: --keep-days: '%s' is not a number of days (0-36500)\n",
+                keep);
+        return 1;
+    }
+    if (j.sendmail != NULL)
+        j.outbox = NULL; /* a refused message waits in the store, not in a directory */
+    /* A mail command that exits before reading the whole message (say,
+     * `false`) refuses it: a failed write, not a signal that kills the job. */
+    signal(SIGPIPE, SIG_IGN);
     if (j.outbox != NULL && ex_mkdir(j.outbox) != 0) {
         log_line("cannot create the outbox %s: %s", j.outbox, strerror(errno));
         return 2;
@@ -210,14 +289,27 @@ int main(int argc, char **argv)
         engsched_close(db);
         return 2;
     }
+    outbox_state ob;
+    memset(&ob, 0, sizeof ob);
+    int status = tend_outbox(&j, db, at, &ob);
     engsched_close(db);
+    if (status != 0)
+        return status;
 
     char when[21];
     ex_instant_format(at, when);
-    if (!j.quiet || moved > 0 || j.sent > 0 || j.kept > 0 || j.failed > 0)
+    if (!j.quiet || moved > 0 || j.sent > 0 || j.refused > 0 || ob.stuck > 0) {
         printf("engsched-hourly: %s tick moved %u engagement%s to In Progress; "
-               "%u message%s sent, %u kept in the outbox, %u failed\n",
-               when, moved, moved == 1 ? "" : "s", j.sent, j.sent == 1 ? "" : "s", j.kept,
-               j.failed);
-    return j.failed > 0 || j.kept > 0 ? 3 : 0;
+               "%u message%s sent, %u refused (to be retried), "
+               "%llu dead or undeliverable in the outbox",
+               when, moved, moved == 1 ? "" : "s", j.sent, j.sent == 1 ? "" : "s", j.refused,
+               (unsigned long long)ob.stuck);
+        if (ob.purged > 0)
+            printf("; %llu delivered item%s purged", (unsigned long long)ob.purged,
+                   ob.purged == 1 ? "" : "s");
+        printf("\n");
+    }
+    if (ob.stuck > 0)
+        return 4;
+    return j.refused > 0 ? 3 : 0;
 }

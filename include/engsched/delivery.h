@@ -40,6 +40,11 @@
  * event is emitted, and the operation that caused it still succeeds;
  * engsched_undeliverable_count() tells the caller right after it.
  *
+ * Event items wait until a handle with an event callback delivers them;
+ * a tenant that reads events only with engsched_event_stream() sets
+ * `outbox_events` to "off", and events are then handed to the event
+ * callback from memory after the commit, once, without outbox items.
+ *
  * With a custom backend of table version 1 or 2 (no outbox), invitations
  * and events are handed to the callbacks from memory after the commit,
  * once: nothing is kept, engsched_deliver() delivers nothing, and the
@@ -182,14 +187,23 @@ ENGSCHED_API engsched_rc engsched_outbox_list_get(engsched *db, engsched_id acto
                                                   unsigned int limit,
                                                   engsched_outbox_list **out);
 
-/** @brief Free a snapshot; NULL is a no-op. */
+/**
+ * @brief Free a snapshot.
+ * @param list the snapshot; NULL is a no-op
+ */
 ENGSCHED_API void engsched_outbox_list_free(engsched_outbox_list *list);
 
-/** @brief The number of items in a snapshot (0 for NULL). */
+/**
+ * @brief The number of items in a snapshot.
+ * @param list the snapshot, or NULL (0)
+ * @return the count
+ */
 ENGSCHED_API size_t engsched_outbox_list_count(const engsched_outbox_list *list);
 
 /**
  * @brief One item of a snapshot, valid as long as the snapshot.
+ * @param list the snapshot
+ * @param index 0 to engsched_outbox_list_count() - 1
  * @return the item, or NULL past the end or for a NULL list
  */
 ENGSCHED_API const engsched_outbox_entry *

@@ -246,7 +246,7 @@ typedef struct engsched_rec_outbox {
 
 /**
  * @brief Which outbox items outbox_list() returns (version 3): every
- *        given filter holds, in id order, at most @ref limit.
+ *        given filter holds, in id order, at most `limit`.
  */
 typedef struct engsched_storage_outbox_filter {
     unsigned int states;     /**< mask of ::engsched_outbox_state; never 0 */
@@ -257,7 +257,7 @@ typedef struct engsched_storage_outbox_filter {
                                   claimed_until <= due_at (due and not claimed) */
     engsched_id engagement;  /**< only this engagement; 0 for any */
     unsigned int limit;      /**< at most this many rows; never 0 */
-    /* version 3: every member above. */
+    /* version 3: every member above. Later versions append theirs here. */
 } engsched_storage_outbox_filter;
 
 /**

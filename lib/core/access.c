@@ -1,6 +1,7 @@
 /* Loading the acting user and deciding client access: the only inputs the
  * pure rules need from the store. */
 #include "util/alloc.h"
+#include "util/ids.h"
 #include "core/internal.h"
 #include "rules/rules.h"
 
@@ -48,20 +49,9 @@ engsched_rc es_require_admin(engsched *db, engsched_id actor_id, es_actor *out)
 
 /* The user's clients, gathered first: a row callback does not call the
  * backend again. */
-typedef struct client_ids {
-    engsched_id *ids;
-    size_t count, cap;
-} client_ids;
-
 static engsched_rc keep_client(void *ctx, const engsched_rec_client *row)
 {
-    client_ids *c = ctx;
-    engsched_id *grown = es_grow(c->ids, &c->cap, c->count, sizeof *grown);
-    if (grown == NULL)
-        return ENGSCHED_ENOMEM;
-    c->ids = grown;
-    c->ids[c->count++] = row->id;
-    return ENGSCHED_OK;
+    return es_ids_push(ctx, row->id) ? ENGSCHED_OK : ENGSCHED_ENOMEM;
 }
 
 engsched_rc es_actor_sees_user(engsched *db, const es_actor *actor, const es_actor *user,
@@ -71,7 +61,7 @@ engsched_rc es_actor_sees_user(engsched *db, const es_actor *actor, const es_act
     *out = es_user_in_sight(actor->is_system, same, actor->flags, user->flags, 0);
     if (*out)
         return ENGSCHED_OK; /* no need to ask for shared clients */
-    client_ids clients = {NULL, 0, 0};
+    es_ids clients = ES_IDS_INIT;
     engsched_rc rc = db->storage->access_list(db->storage, user->id, keep_client, &clients);
     if (rc == ENGSCHED_ENOMEM)
         es_fail(db, rc, "out of memory reading client access");
@@ -80,7 +70,7 @@ engsched_rc es_actor_sees_user(engsched *db, const es_actor *actor, const es_act
     int shares = 0;
     for (size_t i = 0; rc == ENGSCHED_OK && !shares && i < clients.count; i++)
         rc = es_actor_has_access(db, actor, clients.ids[i], &shares);
-    es_free(clients.ids);
+    es_ids_release(&clients);
     *out = es_user_in_sight(actor->is_system, same, actor->flags, user->flags, shares);
     return rc;
 }

@@ -232,13 +232,29 @@ engsched_rc es_emit_at(engsched *db, int64_t time, engsched_id actor, engsched_i
     return rc;
 }
 
+/* The event's outbox item; its document only when this handle delivers
+ * it itself after the commit (otherwise it is rendered when delivered). */
+static engsched_rc outbox_event(engsched *db, const engsched_rec_event *ev)
+{
+    char *document = NULL;
+    if (es_outbox_keeps(db, ENGSCHED_OUTBOX_EVENT) && (document = es_event_text(ev)) == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory while recording the %s event",
+                       ev->action);
+    engsched_rc rc = es_outbox_event(db, ev, document);
+    es_free(document);
+    return rc;
+}
+
 engsched_rc es_emit_record(engsched *db, engsched_rec_event *ev)
 {
     engsched_rc rc = db->storage->event_append(db->storage, ev, &ev->seq);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "appending an event");
-    if (db->outbox)
-        return es_outbox_event(db, ev); /* the document is rendered when delivered */
+    int to_outbox = 0;
+    if (db->outbox && (rc = es_outbox_takes_events(db, &to_outbox)) != ENGSCHED_OK)
+        return rc;
+    if (to_outbox)
+        return outbox_event(db, ev);
     if (db->opts.on_event == NULL && db->opts.deliver_event == NULL)
         return ENGSCHED_OK; /* nobody to tell: no document */
     rc = es_event_queue(db, ev);

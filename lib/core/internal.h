@@ -14,6 +14,7 @@
 
 #include "storage/dispatch.h" /* the thread-local backend message */
 #include "util/alloc.h"
+#include "util/crypto.h"
 
 #define ES_ERRMSG_MAX 512
 
@@ -42,6 +43,19 @@ typedef struct es_id_range {
     int64_t last;
 } es_id_range;
 
+/* An outbox item claimed for delivery, with copies of what the callback
+ * gets: kept by the transaction that wrote it (core/outbox.c) or read by
+ * a claim (delivery/outbox_deliver.c). */
+typedef struct es_claimed {
+    engsched_rec_outbox rec; /* its strings point at the copies below */
+    char *recipient;
+    char *payload; /* mail: the message; events: the document */
+    size_t length;
+    char signature[ES_SIGNATURE_LEN];
+    int is_signed;
+    int accepted;
+} es_claimed;
+
 /* What committed transactions owe the host, handed from the commit
  * (core/txn.c) to delivery (delivery/deliver.c), which empties it. With an
  * outbox (table version 3) only the range of the items the commit wrote;
@@ -54,7 +68,10 @@ typedef struct es_committed {
     es_pending_mail *mail;
     size_t mail_count;
     size_t mail_cap;
-    es_id_range outbox;
+    es_id_range outbox; /* items written pending, for the ordinary claim */
+    es_claimed *own;    /* items written claimed by this handle */
+    size_t own_count;
+    size_t own_cap;
 } es_committed;
 
 /* A batch (core/txn.c): the handle's operations share one write transaction,
@@ -83,7 +100,14 @@ struct engsched {
     int savepoints;  /* the backend has savepoint callbacks (table version 2) */
     int outbox;      /* the backend keeps an outbox (table version 3) */
     int64_t claim_token;       /* this handle's claims on outbox items */
-    es_id_range txn_outbox;    /* outbox items this transaction wrote */
+    es_id_range txn_outbox;    /* items this transaction wrote pending for this handle */
+    es_claimed *own;           /* ... and those it wrote claimed (core/outbox.h) */
+    size_t own_count;
+    size_t own_cap;
+    size_t batch_own;          /* own_count when the write operation began */
+    int64_t txn_lease_until;   /* the claims' end, read once per transaction; 0 unread */
+    char *txn_secret;          /* the webhook secret, read once per transaction */
+    int txn_events_outbox;     /* setting outbox_events: 1 on, 0 off, -1 unread */
     unsigned int undeliverable; /* invitations the last write operation could not build */
     es_pending_event *pending;
     size_t pending_count;
@@ -148,6 +172,13 @@ int64_t es_now(engsched *db);
 void es_drop_events_after(engsched *db, size_t keep);
 /* Free what db->committed holds (closing the handle). */
 void es_committed_release(es_committed *c);
+void es_claimed_release(es_claimed *items, size_t count);
+/* Forget what the transaction cached for its outbox items (the lease, the
+ * webhook secret): a setting changed, or the transaction ended. */
+void es_outbox_txn_forget(engsched *db);
+/* Drop the kept outbox items after the first @p keep (a failed
+ * operation's: its rows are rolled back). */
+void es_outbox_drop_own_after(engsched *db, size_t keep);
 
 /* --- batches (txn.c) --- */
 /* es_begin and es_finish inside a batch: a write operation runs in a

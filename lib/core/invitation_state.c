@@ -4,6 +4,7 @@
  * then it is written to the outbox (delivery/stage.c), or, without one,
  * delivered from memory after the commit. */
 #include "core/invitation_state.h"
+#include "util/ids.h"
 
 static engsched_rc queue_mail(engsched *db, engsched_id engagement, engsched_id user)
 {
@@ -44,26 +45,14 @@ engsched_rc es_invitation_touch(engsched *db, engsched_id engagement, engsched_i
                                                   : ENGSCHED_OK;
 }
 
-typedef struct user_ids {
-    engsched_id *ids;
-    size_t count;
-    size_t cap;
-} user_ids;
-
 static engsched_rc collect_user(void *ctx, const engsched_rec_assignment *row)
 {
-    user_ids *u = ctx;
-    engsched_id *grown = es_grow(u->ids, &u->cap, u->count, sizeof *grown);
-    if (grown == NULL)
-        return ENGSCHED_ENOMEM;
-    u->ids = grown;
-    u->ids[u->count++] = row->user;
-    return ENGSCHED_OK;
+    return es_ids_push(ctx, row->user) ? ENGSCHED_OK : ENGSCHED_ENOMEM;
 }
 
 engsched_rc es_invitation_touch_all(engsched *db, engsched_id engagement, int cancel)
 {
-    user_ids users = {NULL, 0, 0};
+    es_ids users = ES_IDS_INIT;
     /* Collected first: the backend is not called from its own row callback. */
     engsched_rc rc = db->storage->assignment_list(db->storage, engagement, collect_user, &users);
     if (rc == ENGSCHED_ENOMEM)
@@ -72,6 +61,6 @@ engsched_rc es_invitation_touch_all(engsched *db, engsched_id engagement, int ca
         es_storage_fail(db, rc, "listing operators");
     for (size_t i = 0; rc == ENGSCHED_OK && i < users.count; i++)
         rc = es_invitation_touch(db, engagement, users.ids[i], cancel);
-    es_free(users.ids);
+    es_ids_release(&users);
     return rc;
 }

@@ -182,6 +182,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     db->savepoints = savepoints;
     db->outbox = outbox;
     db->claim_token = token;
+    db->txn_events_outbox = -1;
     if (db->opts.busy_timeout_ms < 0)
         db->opts.busy_timeout_ms = 0;
     es_storage_message_clear();
@@ -240,6 +241,7 @@ engsched_rc engsched_close(engsched *db)
     es_free(db->pending);
     es_free(db->mail);
     es_committed_release(&db->committed);
+    es_free(db->own);
     es_free(db);
     es_alloc_unpin();
     return ENGSCHED_OK;

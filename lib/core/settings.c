@@ -138,6 +138,13 @@ static engsched_rc check_secret(engsched *db, const char *key, const char *value
     return es_check_text(db, key, value, 0, 1024, ES_TEXT_LINE);
 }
 
+static engsched_rc check_on_off(engsched *db, const char *key, const char *value)
+{
+    if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+        return es_fail(db, ENGSCHED_EINVAL, "%s: expected \"on\" or \"off\"", key);
+    return ENGSCHED_OK;
+}
+
 static engsched_rc check_policy(engsched *db, const char *key, const char *value)
 {
     if (strcmp(value, "warn") != 0 && strcmp(value, "strict") != 0)
@@ -161,6 +168,7 @@ static const setting_def settings[] = {
     {"delivery_max_attempts", "10", check_attempts},
     {"delivery_lease_seconds", "300", check_seconds},
     {"webhook_secret", "", check_secret},
+    {"outbox_events", "on", check_on_off},
 };
 
 static const setting_def *find_setting(const char *key)

@@ -39,10 +39,36 @@ void es_drop_events_after(engsched *db, size_t keep)
         db->pending_count = keep;
 }
 
+void es_claimed_release(es_claimed *items, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        es_free(items[i].recipient);
+        es_free(items[i].payload);
+    }
+}
+
+void es_outbox_txn_forget(engsched *db)
+{
+    db->txn_lease_until = 0;
+    db->txn_events_outbox = -1;
+    es_free(db->txn_secret);
+    db->txn_secret = NULL;
+}
+
+void es_outbox_drop_own_after(engsched *db, size_t keep)
+{
+    if (keep >= db->own_count)
+        return;
+    es_claimed_release(db->own + keep, db->own_count - keep);
+    db->own_count = keep;
+}
+
 static void drop_pending(engsched *db)
 {
     db->mail_count = 0;
     db->txn_outbox = (es_id_range){0, 0};
+    es_outbox_drop_own_after(db, 0);
+    es_outbox_txn_forget(db);
     es_drop_events_after(db, 0);
     db->spilled = (es_event_range){0, 0};
 }
@@ -53,6 +79,8 @@ void es_committed_release(es_committed *c)
         es_free(c->events[i].json);
     es_free(c->events);
     es_free(c->mail);
+    es_claimed_release(c->own, c->own_count);
+    es_free(c->own);
     *c = (es_committed){0};
 }
 
@@ -90,6 +118,7 @@ static engsched_rc undo_operation(engsched *db, engsched_rc rc)
     db->spilled = db->batch_spilled; /* events past the queue, read back after commit */
     if (db->batch_mail < db->mail_count)
         db->mail_count = db->batch_mail;
+    es_outbox_drop_own_after(db, db->batch_own); /* their rows are undone below */
     es_storage_message_clear();
     engsched_rc undo = db->storage->rollback_to(db->storage);
     if (undo == ENGSCHED_OK)
@@ -118,6 +147,7 @@ engsched_rc es_batch_op_begin(engsched *db, int write)
         db->batch_events = db->pending_count;
         db->batch_spilled = db->spilled;
         db->batch_mail = db->mail_count;
+        db->batch_own = db->own_count;
     }
     db->batch_op = write ? ES_BATCH_OP_WRITE : ES_BATCH_OP_READ;
     return ENGSCHED_OK;
@@ -185,14 +215,18 @@ void es_rollback(engsched *db)
 static void hand_over(engsched *db)
 {
     es_committed *c = &db->committed;
-    if (c->event_count != 0 || c->mail_count != 0 || c->spilled.last != 0)
+    if (c->event_count != 0 || c->mail_count != 0 || c->spilled.last != 0 || c->own_count != 0)
         es_log(db, ENGSCHED_LOG_ERROR,
                "%zu events and %zu invitations of an earlier commit were not delivered",
                c->event_count, c->mail_count);
     es_committed_release(c);
-    *c = (es_committed){db->pending, db->pending_count, db->pending_cap, db->spilled,
-                        db->mail,    db->mail_count,    db->mail_cap,    db->txn_outbox};
+    *c = (es_committed){db->pending,    db->pending_count, db->pending_cap, db->spilled,
+                        db->mail,       db->mail_count,    db->mail_cap,    db->txn_outbox,
+                        db->own,        db->own_count,     db->own_cap};
     db->txn_outbox = (es_id_range){0, 0};
+    db->own = NULL;
+    db->own_count = db->own_cap = 0;
+    es_outbox_txn_forget(db);
     db->pending = NULL;
     db->mail = NULL;
     db->pending_count = db->pending_cap = db->mail_count = db->mail_cap = 0;

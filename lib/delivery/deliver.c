@@ -11,13 +11,13 @@ static void deliver_from_memory(engsched *db, es_committed *c)
 
 /* What the commit wrote to the outbox; what this cannot deliver stays
  * pending for engsched_deliver(). */
-static void deliver_from_outbox(engsched *db, es_id_range range)
+static void deliver_from_outbox(engsched *db, es_committed *c)
 {
-    if (range.last == 0 || db->opts.delivery != ENGSCHED_DELIVER_ON_COMMIT ||
-        !es_delivery_wanted(db))
-        return;
     engsched_delivery_result res = {ENGSCHED_DELIVERY_RESULT_VERSION, 0, 0, 0};
-    engsched_rc rc = es_outbox_deliver(db, range, 0, &res);
+    engsched_rc rc = es_outbox_deliver_own(db, c->own, c->own_count, &res);
+    if (rc == ENGSCHED_OK && c->outbox.last != 0 && es_delivery_wanted(db) &&
+        db->opts.delivery == ENGSCHED_DELIVER_ON_COMMIT)
+        rc = es_outbox_deliver(db, c->outbox, 0, &res);
     if (rc != ENGSCHED_OK)
         es_log(db, ENGSCHED_LOG_ERROR,
                "delivery after commit stopped, the rest stays pending for engsched_deliver(): %s",
@@ -34,10 +34,11 @@ void es_deliver_committed(engsched *db)
     db->committed = (es_committed){0};
     int delivering = db->delivering;
     db->delivering = 1;
+    /* With an outbox, events may still come from memory (setting
+     * outbox_events off); without one, everything does. */
     if (db->outbox)
-        deliver_from_outbox(db, c.outbox);
-    else
-        deliver_from_memory(db, &c);
+        deliver_from_outbox(db, &c);
+    deliver_from_memory(db, &c);
     db->delivering = delivering;
     es_committed_release(&c);
 }

@@ -35,6 +35,11 @@ engsched_rc es_stage_mail(engsched *db, unsigned int *out_undeliverable);
 /* Whether this handle has a callback for any kind of item. */
 int es_delivery_wanted(const engsched *db);
 
+/* Hand the items this handle wrote claimed to its callbacks and mark
+ * them, adding to @p out. */
+engsched_rc es_outbox_deliver_own(engsched *db, es_claimed *items, size_t count,
+                                  engsched_delivery_result *out);
+
 /* Deliver the due pending items with ids in (@p range.after, @p range.last]
  * (last 0: no bound), at most @p limit (0: all), adding to @p out. */
 engsched_rc es_outbox_deliver(engsched *db, es_id_range range, unsigned int limit,

@@ -1,7 +1,9 @@
 /* Delivery from the outbox: claim due items, hand each to the host's
  * callback, mark what was taken.
  *
- * Three transactions per chunk, and no callback inside any of them:
+ * Three transactions per chunk, and no callback inside any of them (the
+ * items a handle wrote claimed for itself skip the first, see
+ * core/outbox.h):
  * 1. claim (write): the due pending items of the kinds this handle has a
  *    callback for, in id order, each marked claimed by this handle's token
  *    until now + delivery_lease_seconds; event documents rendered from
@@ -32,29 +34,14 @@
 /* Items claimed per round: one claim and one mark transaction each. */
 #define ES_DELIVERY_CHUNK 64
 
-typedef struct claimed {
-    engsched_rec_outbox rec; /* its strings are the copies below */
-    char *recipient;
-    char *reason;  /* the row's, kept when the claim is written back */
-    char *payload; /* mail: the message; events: the document */
-    size_t length;
-    char signature[ES_SIGNATURE_LEN];
-    int is_signed;
-    int accepted;
-} claimed;
-
 typedef struct chunk {
-    claimed items[ES_DELIVERY_CHUNK];
+    es_claimed items[ES_DELIVERY_CHUNK];
     unsigned int count;
 } chunk;
 
 static void chunk_release(chunk *c)
 {
-    for (unsigned int i = 0; i < c->count; i++) {
-        es_free(c->items[i].recipient);
-        es_free(c->items[i].reason);
-        es_free(c->items[i].payload);
-    }
+    es_claimed_release(c->items, c->count);
     c->count = 0;
 }
 
@@ -73,21 +60,20 @@ int es_delivery_wanted(const engsched *db) { return kinds_wanted(db) != 0; }
 static engsched_rc copy_row(void *ctx, const engsched_rec_outbox *row)
 {
     chunk *c = ctx;
-    claimed *it = &c->items[c->count];
+    es_claimed *it = &c->items[c->count];
     memset(it, 0, sizeof *it);
     it->rec = *row;
-    /* The row's strings expire with the backend's next call, and the
-     * claim writes the item back (reason included) after several. */
+    /* The row's strings expire with the listing; the reason is written
+     * anew by the mark, so none is kept. */
+    it->rec.reason = "";
+    it->rec.recipient = it->rec.payload = NULL;
     it->recipient = es_strdup(row->recipient ? row->recipient : "");
-    it->reason = es_strdup(row->reason ? row->reason : "");
     it->payload = es_malloc(row->payload_len + 1);
-    if (it->recipient == NULL || it->reason == NULL || it->payload == NULL) {
+    if (it->recipient == NULL || it->payload == NULL) {
         es_free(it->recipient);
-        es_free(it->reason);
         es_free(it->payload);
         return ENGSCHED_ENOMEM;
     }
-    it->rec.reason = it->reason;
     memcpy(it->payload, row->payload ? row->payload : "", row->payload_len);
     it->payload[row->payload_len] = '\0';
     it->length = row->payload_len;
@@ -112,7 +98,7 @@ static engsched_rc render_event(void *ctx, const engsched_rec_event *row)
     return d->json != NULL ? ENGSCHED_OK : ENGSCHED_ENOMEM;
 }
 
-static engsched_rc load_event(engsched *db, claimed *it, const char *secret)
+static engsched_rc load_event(engsched *db, es_claimed *it, const char *secret)
 {
     event_doc d = {it->rec.event_seq, NULL, 0};
     engsched_rc rc =
@@ -131,11 +117,12 @@ static engsched_rc load_event(engsched *db, claimed *it, const char *secret)
     return ENGSCHED_OK;
 }
 
-static engsched_rc write_item(engsched *db, claimed *it, const char *what)
+static engsched_rc write_item(engsched *db, es_claimed *it, const char *what)
 {
+    int mail = it->rec.kind == ENGSCHED_OUTBOX_MAIL;
     it->rec.recipient = it->recipient;
-    it->rec.payload = it->rec.kind == ENGSCHED_OUTBOX_MAIL ? it->payload : "";
-    it->rec.payload_len = it->rec.kind == ENGSCHED_OUTBOX_MAIL ? it->length : 0;
+    it->rec.payload = mail ? it->payload : "";
+    it->rec.payload_len = mail ? it->length : 0;
     engsched_rc rc = db->storage->outbox_update(db->storage, &it->rec);
     return rc == ENGSCHED_OK ? rc : es_storage_fail(db, rc, what);
 }
@@ -165,7 +152,7 @@ static engsched_rc claim_in_txn(engsched *db, const claim_args *a, chunk *c)
             es_storage_fail(db, rc, "reading the outbox");
     }
     for (unsigned int i = 0; rc == ENGSCHED_OK && i < c->count; i++) {
-        claimed *it = &c->items[i];
+        es_claimed *it = &c->items[i];
         if (it->rec.kind == ENGSCHED_OUTBOX_EVENT)
             rc = load_event(db, it, secret);
         it->rec.updated_at = now;
@@ -196,11 +183,11 @@ static engsched_rc claim(engsched *db, const claim_args *a, chunk *c)
 }
 
 /* Transaction 2's place: the callbacks, outside any transaction. */
-static void hand_over(engsched *db, chunk *c)
+static void hand_over(engsched *db, es_claimed *items, size_t count)
 {
     db->dispatching = 1;
-    for (unsigned int i = 0; i < c->count; i++) {
-        claimed *it = &c->items[i];
+    for (size_t i = 0; i < count; i++) {
+        es_claimed *it = &items[i];
         if (it->rec.state != ENGSCHED_OUTBOX_PENDING)
             continue; /* found undeliverable while claiming */
         const char *sig = it->is_signed ? it->signature : NULL;
@@ -223,18 +210,21 @@ typedef struct retry_policy {
     int64_t max_attempts;
 } retry_policy;
 
-static void settle(engsched *db, claimed *it, const retry_policy *p, int64_t now,
+static void settle(engsched *db, es_claimed *it, const retry_policy *p, int64_t now,
                    engsched_delivery_result *res)
 {
-    it->rec.claimed_until = 0;
-    it->rec.claim = 0;
     it->rec.updated_at = now;
     if (it->accepted) {
+        /* The claim stays, saying who delivered it: nothing claims a
+         * delivered item, and a row of unchanged size is rewritten in
+         * place (SQLite leaves the pages of an unchanged message alone). */
         it->rec.state = ENGSCHED_OUTBOX_DELIVERED;
         it->rec.reason = "";
         res->delivered++;
         return;
     }
+    it->rec.claimed_until = 0;
+    it->rec.claim = 0;
     it->rec.attempts++;
     it->rec.state = es_delivery_refused(it->rec.attempts, (unsigned int)p->max_attempts, now,
                                         p->base, &it->rec.next_attempt_at);
@@ -250,7 +240,7 @@ static void settle(engsched *db, claimed *it, const retry_policy *p, int64_t now
 }
 
 /* Whether the item is still ours to mark: pending and claimed by us. */
-static engsched_rc still_ours(engsched *db, const claimed *it, int *out)
+static engsched_rc still_ours(engsched *db, const es_claimed *it, int *out)
 {
     engsched_rec_outbox now;
     engsched_rc rc = db->storage->outbox_get(db->storage, it->rec.id, &now);
@@ -262,15 +252,16 @@ static engsched_rc still_ours(engsched *db, const claimed *it, int *out)
 }
 
 /* Transaction 3. Counts go to @p res only once the marks commit. */
-static engsched_rc mark_in_txn(engsched *db, chunk *c, engsched_delivery_result *res)
+static engsched_rc mark_in_txn(engsched *db, es_claimed *items, size_t count,
+                               engsched_delivery_result *res)
 {
     retry_policy p;
     int64_t now = es_now(db);
     engsched_rc rc = es_setting_int(db, "delivery_retry_seconds", &p.base);
     if (rc == ENGSCHED_OK)
         rc = es_setting_int(db, "delivery_max_attempts", &p.max_attempts);
-    for (unsigned int i = 0; rc == ENGSCHED_OK && i < c->count; i++) {
-        claimed *it = &c->items[i];
+    for (size_t i = 0; rc == ENGSCHED_OK && i < count; i++) {
+        es_claimed *it = &items[i];
         int ours = 0;
         if (it->rec.state != ENGSCHED_OUTBOX_PENDING)
             continue;
@@ -282,17 +273,31 @@ static engsched_rc mark_in_txn(engsched *db, chunk *c, engsched_delivery_result 
     return rc;
 }
 
-static engsched_rc mark(engsched *db, chunk *c, engsched_delivery_result *out)
+static engsched_rc mark(engsched *db, es_claimed *items, size_t count,
+                        engsched_delivery_result *out)
 {
     engsched_delivery_result res = {0};
     engsched_rc rc = es_begin(db, 1);
     if (rc == ENGSCHED_OK)
-        rc = es_finish(db, mark_in_txn(db, c, &res));
+        rc = es_finish(db, mark_in_txn(db, items, count, &res));
     if (rc == ENGSCHED_OK) {
         out->delivered += res.delivered;
         out->retrying += res.retrying;
         out->dead += res.dead;
     }
+    return rc;
+}
+
+engsched_rc es_outbox_deliver_own(engsched *db, es_claimed *items, size_t count,
+                                  engsched_delivery_result *out)
+{
+    if (count == 0)
+        return ENGSCHED_OK;
+    int delivering = db->delivering;
+    db->delivering = 1;
+    hand_over(db, items, count);
+    engsched_rc rc = mark(db, items, count, out);
+    db->delivering = delivering;
     return rc;
 }
 
@@ -316,8 +321,8 @@ engsched_rc es_outbox_deliver(engsched *db, es_id_range range, unsigned int limi
             break;
         unsigned int got = c->count;
         a.range.after = c->items[got - 1].rec.id;
-        hand_over(db, c);
-        rc = mark(db, c, out);
+        hand_over(db, c->items, c->count);
+        rc = mark(db, c->items, c->count, out);
         chunk_release(c);
         done += got;
         if (rc != ENGSCHED_OK || got < a.limit || (limit != 0 && done >= limit))

@@ -20,32 +20,41 @@ static int cannot_be_built(engsched_rc rc)
     return rc == ENGSCHED_EINVAL || rc == ENGSCHED_EUNSUPPORTED;
 }
 
-static engsched_rc put_message(engsched *db, const es_pending_mail *m, const es_invitation *inv)
+static engsched_rec_outbox mail_record(const es_pending_mail *m, unsigned int state)
 {
     engsched_rec_outbox rec = {0};
     rec.kind = ENGSCHED_OUTBOX_MAIL;
-    rec.state = ENGSCHED_OUTBOX_PENDING;
+    rec.state = state;
     rec.engagement = m->engagement;
     rec.user = m->user;
+    return rec;
+}
+
+static engsched_rc put_message(engsched *db, const es_pending_mail *m, const es_invitation *inv)
+{
+    engsched_rec_outbox rec = mail_record(m, ENGSCHED_OUTBOX_PENDING);
     rec.sequence = inv->sequence;
     rec.recipient = inv->recipient;
     rec.payload = inv->mail;
     rec.payload_len = inv->mail_len;
-    return es_outbox_put(db, &rec);
+    return es_outbox_put(db, &rec, NULL);
 }
 
 static engsched_rc put_undeliverable(engsched *db, const es_pending_mail *m, const char *reason)
 {
-    engsched_rec_outbox rec = {0};
-    rec.kind = ENGSCHED_OUTBOX_MAIL;
-    rec.state = ENGSCHED_OUTBOX_UNDELIVERABLE;
-    rec.engagement = m->engagement;
-    rec.user = m->user;
+    engsched_rec_outbox rec = mail_record(m, ENGSCHED_OUTBOX_UNDELIVERABLE);
     rec.reason = reason;
-    engsched_rc rc = es_outbox_put(db, &rec);
+    engsched_rc rc = es_outbox_put(db, &rec, NULL);
     if (rc != ENGSCHED_OK)
         return rc;
-    return es_emit(db, ENGSCHED_SYSTEM, m->engagement, "invitation.undeliverable", 0, 0,
+    /* The engagement's status, unchanged, as every non-status event of
+     * an engagement carries it. */
+    es_engagement e;
+    if ((rc = es_engagement_read(db, m->engagement, &e)) != ENGSCHED_OK)
+        return rc;
+    int status = e.rec.status;
+    es_engagement_release(&e);
+    return es_emit(db, ENGSCHED_SYSTEM, m->engagement, "invitation.undeliverable", status, status,
                    json_pack("{s:I, s:I, s:s}", "user", (json_int_t)m->user, "outbox_item",
                              (json_int_t)rec.id, "reason", reason));
 }

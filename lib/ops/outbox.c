@@ -7,6 +7,7 @@
 #include "core/outbox.h"
 #include "delivery/delivery.h"
 #include "rules/rules.h"
+#include "util/ids.h"
 
 static engsched_rc require_outbox(engsched *db)
 {
@@ -227,22 +228,11 @@ static engsched_rc requeue_one(engsched *db, engsched_rec_outbox rec, unsigned i
     return rc;
 }
 
-/* Rows are copied first: the backend is not called from its own row
+/* Ids are gathered first: the backend is not called from its own row
  * callback, and its row strings expire with the next call. */
-typedef struct requeue_ids {
-    int64_t *ids;
-    size_t count, cap;
-} requeue_ids;
-
 static engsched_rc collect_id(void *ctx, const engsched_rec_outbox *row)
 {
-    requeue_ids *r = ctx;
-    int64_t *grown = es_grow(r->ids, &r->cap, r->count, sizeof *grown);
-    if (grown == NULL)
-        return ENGSCHED_ENOMEM;
-    r->ids = grown;
-    r->ids[r->count++] = row->id;
-    return ENGSCHED_OK;
+    return es_ids_push(ctx, row->id) ? ENGSCHED_OK : ENGSCHED_ENOMEM;
 }
 
 static engsched_rc requeue_id(engsched *db, int64_t id, int must, unsigned int *count)
@@ -278,7 +268,7 @@ static engsched_rc requeue_id(engsched *db, int64_t id, int must, unsigned int *
 
 static engsched_rc requeue_all(engsched *db, unsigned int *count)
 {
-    requeue_ids r = {NULL, 0, 0};
+    es_ids r = ES_IDS_INIT;
     engsched_rc rc = ENGSCHED_OK;
     int64_t after = 0;
     do {
@@ -295,7 +285,7 @@ static engsched_rc requeue_all(engsched *db, unsigned int *count)
         if (r.count > 0)
             after = r.ids[r.count - 1];
     } while (rc == ENGSCHED_OK && r.count == 256);
-    es_free(r.ids);
+    es_ids_release(&r);
     return rc;
 }
 

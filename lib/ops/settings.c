@@ -26,6 +26,7 @@ engsched_rc engsched_setting_set(engsched *db, engsched_id actor, const char *ke
         rc = db->storage->setting_set(db->storage, key, value);
         if (rc != ENGSCHED_OK)
             es_storage_fail(db, rc, "writing a setting");
+        es_outbox_txn_forget(db); /* a batch's later items read it anew */
     }
     /* A secret is never written where others read: the event says only
      * whether one is set. */

@@ -113,6 +113,11 @@ typedef struct bench_series {
 typedef int (*bench_fn)(void *ctx, long i);
 int bench_run(bench_series *s, bench_fn fn, void *ctx, long min_iter, long max_iter,
               double budget);
+/* Two operations alternating, call by call, so that both see the same
+ * machine (caches, the WAL, other load): each series gets its own calls,
+ * and its wall time is the sum of its calls. */
+int bench_run_pair(bench_series *a, bench_fn fn_a, void *ctx_a, bench_series *b, bench_fn fn_b,
+                   void *ctx_b, long min_iter, long max_iter, double budget);
 void bench_series_free(bench_series *s);
 double bench_pct(const bench_series *s, double p);
 double bench_rate(const bench_series *s);

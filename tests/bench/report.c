@@ -139,6 +139,32 @@ int bench_run(bench_series *s, bench_fn fn, void *ctx, long min_iter, long max_i
     return 0;
 }
 
+int bench_run_pair(bench_series *a, bench_fn fn_a, void *ctx_a, bench_series *b, bench_fn fn_b,
+                   void *ctx_b, long min_iter, long max_iter, double budget)
+{
+    memset(a, 0, sizeof *a);
+    memset(b, 0, sizeof *b);
+    double start = bench_now_s();
+    for (long i = 0; i < max_iter; i++) {
+        bench_series *s[2] = {a, b};
+        bench_fn fn[2] = {fn_a, fn_b};
+        void *ctx[2] = {ctx_a, ctx_b};
+        for (int k = 0; k < 2; k++) {
+            double t0 = bench_now_s();
+            if (fn[k](ctx[k], i) != 0)
+                return -1;
+            double t1 = bench_now_s();
+            series_push(s[k], (t1 - t0) * 1e3);
+            s[k]->wall_s += t1 - t0;
+        }
+        if (i + 1 >= min_iter && bench_now_s() - start >= budget)
+            break;
+    }
+    a->valid = a->n > 0;
+    b->valid = b->n > 0;
+    return 0;
+}
+
 void bench_series_free(bench_series *s)
 {
     free(s->ms);

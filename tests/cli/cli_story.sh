@@ -6,7 +6,9 @@
 # once (1 usage, 2 invalid input, 3 not found, 4 denied, 5 invalid state,
 # 6 conflict, 7 exists, 8 too big), that every failure is one line on
 # stderr starting with "engsched", and that --help works for every
-# subcommand. Prints "N passed, M failed"; exits non-zero on any failure.
+# subcommand. At the end the mail and events the story left in the store's
+# outbox are delivered, listed, re-queued and purged. Prints "N passed,
+# M failed"; exits non-zero on any failure.
 set -u
 
 E=${1:?usage: cli_story.sh ENGSCHED TMPDIR}
@@ -73,7 +75,7 @@ err_has() {
 
 commands="init settings clients users roles request create approve edit cancel assign unassign
 unavailability report-status show list calendar availability files events tick ics feed export
-import"
+import deliver outbox"
 
 # --- help and usage -------------------------------------------------------
 expect 0 --help && has '^Exit codes:' && has '3  not found' && has '10 storage'
@@ -289,6 +291,124 @@ if [ -d "$T/outbox" ]; then passed=$((passed + 1)); else fail "no outbox directo
 # The unassign mailed a CANCEL, the assign a REQUEST.
 n=$(find "$T/outbox" -name '[0-9]*-bob@example.com.eml' | wc -l)
 if [ "$n" -eq 2 ]; then passed=$((passed + 1)); else fail "expected 2 messages to bob in the outbox, found $n"; fi
+
+# --- the store's outbox: deliver, list, count, requeue, purge ---------------------
+# json_ok: the last stdout is one JSON document (python3 -c ... json.load).
+json_ok() {
+    if python3 -c 'import json,sys; json.load(sys.stdin)' <"$OUT" 2>/dev/null; then
+        passed=$((passed + 1))
+    else
+        fail "stdout is not JSON"
+    fi
+}
+# py CODE: python3 CODE over the last stdout parsed as JSON (as `doc`).
+py() {
+    if python3 -c "import json,sys; doc = json.load(sys.stdin); $1" <"$OUT" 2>/dev/null; then
+        passed=$((passed + 1))
+    else
+        fail "python check failed: $1"
+    fi
+}
+emls() { find "$1" -name '[0-9]*-*.eml' 2>/dev/null | wc -l; }
+
+# Everything before the outbox section ran without --outbox: that mail
+# waits in the store, as do all the events.
+expect 0 --as admin outbox count && has '^[1-9][0-9]*$'
+expect 0 --as admin outbox list --state pending --limit 1000 && has '^ *[0-9]+ +mail +pending +#1 +alice ' &&
+    has ' event +pending ' && has '^ *ID +Kind +State +Engagement +User/seq +Attempts +Next attempt +Recipient +Reason'
+expect 0 --as admin --json outbox list --state pending --limit 1000 && json_ok &&
+    py 'assert {i["kind"] for i in doc} == {"mail", "event"} and all(i["state"] == "pending" for i in doc)'
+expect 0 --as admin outbox list --limit 2 && has '^more may follow: --after [0-9]+$'
+after=$(sed -n 's/^more may follow: --after //p' "$OUT")
+expect 0 --as admin --json outbox list --after "$after" --limit 1 && py "assert doc[0]['id'] > $after"
+expect 0 --as admin --json outbox count --state all && json_ok && py 'assert doc["count"] > 0'
+# Refused: not an administrator, bad arguments, bad values.
+expect 4 --as alice outbox list
+expect 4 --as morgan outbox count
+expect 4 --as carol outbox requeue all
+expect 4 --as alice outbox purge --before 2026-01-01
+expect 4 --outbox "$T/delivered" --as morgan deliver
+expect 1 deliver && err_has 'nothing to deliver to'
+expect 1 deliver --bogus
+expect 1 deliver extra
+expect 2 --outbox "$T/delivered" deliver --limit many
+expect 1 outbox frobnicate
+expect 1 outbox requeue
+expect 1 outbox requeue 1 2
+expect 1 outbox purge
+expect 1 outbox list extra
+expect 1 outbox list --before 2026-01-01
+expect 1 outbox count --limit 5
+expect 1 outbox requeue all --state dead
+expect 1 outbox purge --before 2026-01-01 --state delivered
+expect 2 outbox list --state bogus && err_has "'bogus' is not one of"
+expect 2 outbox count --state pending,nope
+expect 2 outbox list --state ''
+expect 2 outbox list --limit 0
+expect 2 outbox list --limit 1001
+expect 2 outbox list --after -1
+expect 2 outbox requeue abc
+expect 2 outbox purge --before soon
+expect 3 outbox requeue 999999 && err_has 'does not exist'
+
+# deliver: the mail to a directory, the events to a file.
+expect 0 --outbox "$T/delivered" deliver --limit 1 && has '^delivered 1, retrying 0, dead 0$'
+expect 0 --outbox "$T/delivered" deliver --events "$T/events.jsonl" &&
+    has '^delivered [1-9][0-9]*, retrying 0, dead 0$'
+n=$(emls "$T/delivered")
+if [ "$n" -ge 2 ]; then passed=$((passed + 1)); else fail "expected the story's mail in $T/delivered, found $n"; fi
+if python3 - "$T/events.jsonl" <<'PY'; then passed=$((passed + 1)); else fail "events file: not document + signature lines"; fi
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert lines and len(lines) % 2 == 0
+for doc, sig in zip(lines[0::2], lines[1::2]):
+    d, s = json.loads(doc), json.loads(sig)
+    assert d["seq"] == s["seq"] and s["signature"] is None and "action" in d
+PY
+expect 0 --as admin outbox count && has '^0$'
+expect 0 --as admin --json outbox count --state delivered && py 'assert doc["count"] > 0'
+expect 0 --outbox "$T/delivered" --json deliver --events "$T/events.jsonl" && json_ok &&
+    py 'assert doc == {"delivered": 0, "retrying": 0, "dead": 0}'
+expect 0 --as admin --json outbox list --state delivered --limit 1 && py 'assert doc[0]["state"] == "delivered"'
+delivered_id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])' <"$OUT")
+expect 5 --as admin outbox requeue "$delivered_id" && err_has 'only dead and undeliverable'
+
+# Signed events: with webhook_secret, the signature line holds the HMAC of
+# the document line.
+expect 0 settings set webhook_secret "story secret"
+: >"$T/signed.jsonl"
+expect 0 --outbox "$T/delivered" deliver --events "$T/signed.jsonl" && has '^delivered 1,'
+if python3 - "$T/signed.jsonl" <<'PY'; then passed=$((passed + 1)); else fail "events file: bad signature"; fi
+import hashlib, hmac, json, sys
+doc, sig = open(sys.argv[1], "rb").read().splitlines()
+want = "sha256=" + hmac.new(b"story secret", doc, hashlib.sha256).hexdigest()
+assert json.loads(sig)["signature"] == want and json.loads(doc)["action"] == "settings.changed"
+PY
+
+# An invitation that cannot be built: the change stands, with a warning.
+expect 0 settings set organizer_email ""
+expect 0 --as morgan unassign 2 bob && err_has '^engsched: warning: 1 invitation not sent: organizer_email'
+expect 0 --as admin outbox list --state undeliverable && has ' mail +undeliverable +#2 +bob ' && has 'organizer_email'
+expect 0 --as admin --json outbox list --state undeliverable && py 'assert len(doc) == 1 and doc[0]["reason"]'
+expect 0 --as admin --json outbox count --state dead,undeliverable && py 'assert doc["count"] == 1'
+expect 0 --as admin outbox requeue all && has '^0 items re-queued$' && err_has 'warning: 1 undeliverable item left'
+expect 0 settings set organizer_email scheduling@example.com
+before=$(emls "$T/delivered")
+expect 0 --outbox "$T/delivered" --as admin outbox requeue all && has '^1 item re-queued$'
+n=$(emls "$T/delivered")
+if [ "$n" -eq $((before + 1)) ]; then passed=$((passed + 1)); else fail "requeue did not deliver to the outbox ($before -> $n)"; fi
+expect 0 --as admin --json outbox requeue all && json_ok && py 'assert doc == {"requeued": 0, "undeliverable": 0}'
+expect 0 --as admin outbox count --state undeliverable && has '^0$'
+
+# purge: delivered items only.
+expect 0 --as admin outbox count --state pending && has '^[1-9][0-9]*$'
+pending=$(cat "$OUT")
+expect 0 --as admin outbox purge --before 2030-01-01 && has '^[1-9][0-9]* delivered items? purged$'
+expect 0 --as admin outbox count --state delivered && has '^0$'
+expect 0 --as admin outbox count --state pending && has "^$pending\$"
+expect 0 --as admin --json outbox purge --before 2030-01-01 && json_ok && py 'assert doc == {"purged": 0}'
+expect 0 --as admin outbox list --state delivered && has '^no outbox items$'
+expect 0 --as admin --json outbox list --state delivered && has '^\[\]$'
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -4,8 +4,10 @@
  * the first byte picks an option table shaped like the CLI's commands:
  * the engagement details of request/create/approve/edit (CLI_DETAIL_OPTS
  * from cli.h itself, plus client, report title, repeatable operators and
- * files, version), a flags-and-values table with two positionals, and a
- * table with no options.
+ * files, version), a flags-and-values table with two positionals, a
+ * table with no options, and one shaped like `outbox` (values only, zero
+ * to two positionals: `requeue ID`, `purge --before WHEN`). The low seven
+ * bits pick the table, the high bit asks for the help text.
  *
  * The command table and the global options live in main.c beside main(),
  * and the global parser exits on a missing value, so they are not
@@ -53,6 +55,14 @@ static const opt_spec flag_opts[] = {
     {NULL, NULL, NULL, 0},
 };
 
+static const opt_spec outbox_opts[] = {
+    {"state", "LIST", "states", 0},
+    {"after", "ID", "after this id", 0},
+    {"limit", "N", "at most N", 0},
+    {"before", "WHEN", "purge before", 0},
+    {NULL, NULL, NULL, 0},
+};
+
 static int run_stub(cli *c, const cmd_spec *cmd, const parsed *p)
 {
     (void)c;
@@ -66,7 +76,11 @@ static const cmd_spec commands[] = {
     {"assign", "ID USER [--role ROLE]", "Assign.", NULL, flag_opts, 2, 2, run_stub},
     {"import", "FILE", "Import.", NULL, NULL, 1, 1, run_stub},
     {"create", "[DETAILS]", "Create.", "More text.", detail_opts, 0, 0, run_stub},
+    {"outbox", "[list]\nrequeue ID|all\npurge --before WHEN", "Outbox.", NULL, outbox_opts, 0, 2,
+     run_stub},
 };
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static FILE *devnull;
 
@@ -95,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    const cmd_spec *cmd = &commands[data[0] % 4];
+    const cmd_spec *cmd = &commands[(data[0] & 0x7f) % NCOMMANDS];
     int help = (data[0] & 0x80) != 0;
     char *buf = malloc(size);
     if (buf == NULL)

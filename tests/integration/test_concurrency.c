@@ -430,6 +430,9 @@ static void seed_store(world *w)
         snprintf(key, sizeof key, "client-%d", i);
         fx_ok(&f, engsched_client_upsert(f.db, ENGSCHED_SYSTEM, key, names[i], &w->client[i]));
     }
+    /* Invitations can be built: one event per change, as the checks count. */
+    fx_ok(&f, engsched_setting_set(f.db, ENGSCHED_SYSTEM, "organizer_email",
+                                   "scheduling@example.com"));
     w->manager = fx_user(&f, "manager", ENGSCHED_ROLE_MANAGER, ENGSCHED_USER_ALL_CLIENTS);
     for (int i = 0; i < OPERATORS; i++) {
         char key[32];

@@ -83,6 +83,8 @@ typedef struct seen {
 } seen;
 
 static seen S;
+/* Items before the backlog were delivered by the fixture's own handle. */
+static int64_t first_backlog_id;
 
 static int64_t clock_fn(void *ctx) { return ((seen *)ctx)->now; }
 
@@ -147,8 +149,12 @@ static size_t check_delivered_were_taken(engsched *db)
                                               1000, &list),
                      ENGSCHED_OK);
     size_t n = engsched_outbox_list_count(list);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, all = n; i < all; i++) {
         const engsched_outbox_entry *e = engsched_outbox_list_item(list, i);
+        if (e->id < first_backlog_id) {
+            n--;
+            continue;
+        }
         if (!was_taken(e))
             fail_msg("item %lld is marked delivered but no callback took it",
                      (long long)e->id);
@@ -178,6 +184,10 @@ static void make_backlog(const char *path, uint64_t *out_pending)
         engsched_input_free(in);
     }
     fx_ok(&f, engsched_outbox_count(f.db, ENGSCHED_SYSTEM, ENGSCHED_OUTBOX_PENDING, out_pending));
+    engsched_outbox_list *list = NULL;
+    fx_ok(&f, engsched_outbox_list_get(f.db, ENGSCHED_SYSTEM, ENGSCHED_OUTBOX_PENDING, 0, 1, &list));
+    first_backlog_id = engsched_outbox_list_item(list, 0)->id;
+    engsched_outbox_list_free(list);
     assert_int_equal(engsched_close(f.db), ENGSCHED_OK);
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "cp '%s' '%s'", src, path);
@@ -236,10 +246,10 @@ static void test_every_allocation_of_delivery(void **state)
     const char *env = getenv("ENGSCHED_TEST_FAULT_STRIDE");
     if (env != NULL && atoi(env) > 1)
         stride = (size_t)atoi(env);
-    size_t runs = 0;
-    for (size_t n = 1; run_once(backlog, path, n, pending); n += stride)
-        runs++;
-    assert_true(runs > 10); /* delivery allocates: the loop proved something */
+    size_t n = 1;
+    while (run_once(backlog, path, n, pending))
+        n += stride;
+    assert_true(n > 10); /* delivery allocates: the loop proved something */
     unlink(backlog);
     unlink(path);
 }

@@ -136,6 +136,9 @@ void fx_open(fx *f, int file)
         snprintf(key, sizeof key, "client-%d", i);
         fx_ok(f, engsched_client_upsert(f->db, ENGSCHED_SYSTEM, key, names[i], &f->client[i]));
     }
+    /* A configured tenant: invitations can be built and sent. */
+    fx_ok(f, engsched_setting_set(f->db, ENGSCHED_SYSTEM, "organizer_email",
+                                  "scheduling@example.com"));
     f->admin = fx_user(f, "admin", ENGSCHED_ROLE_ADMINISTRATOR, ENGSCHED_USER_ALL_CLIENTS);
     f->manager = fx_user(f, "manager", ENGSCHED_ROLE_MANAGER, ENGSCHED_USER_ALL_CLIENTS);
     f->operator1 = fx_user(f, "operator1", ENGSCHED_ROLE_OPERATOR, 0);

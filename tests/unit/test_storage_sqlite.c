@@ -498,8 +498,8 @@ static void test_layout_2_dates_assignments(void **state)
     remove_store(path);
 }
 
-/* A store at layout 2 (before the outbox) is moved on to layout 3 on
- * open, its data model staying 1: the outbox is added beside the rows it had, and an
+/* A store of data model 1 (layout 2, before the outbox) is moved on to
+ * model 2 on open: the outbox is added beside the rows it had, and an
  * item for one of its engagements is stored and read back. */
 static void test_layout_3_adds_outbox(void **state)
 {
@@ -529,6 +529,7 @@ static void test_layout_3_adds_outbox(void **state)
     engsched_storage *s = open_prepared(path);
     assert_int_equal(pragma_int(es_sqlite_connection(s), "PRAGMA user_version"),
                      es_sqlite_schema_latest());
+    /* The outbox is a capability of table version 3, not a model change. */
     assert_int_equal(es_sqlite_model_of(es_sqlite_schema_latest()), 1);
     engsched_rec_outbox item = {.kind = ENGSCHED_OUTBOX_MAIL, .state = ENGSCHED_OUTBOX_PENDING,
                                 .engagement = 10, .user = 7, .recipient = "u7@example.com",

@@ -42,6 +42,19 @@ OPTIONAL_FUNCTIONS = frozenset(
         "engsched_batch_begin",
         "engsched_batch_commit",
         "engsched_batch_rollback",
+        # delivery.h (options version 2): the outbox and the event stream
+        "engsched_outbox_state_name",
+        "engsched_outbox_kind_name",
+        "engsched_deliver",
+        "engsched_undeliverable_count",
+        "engsched_outbox_list_get",
+        "engsched_outbox_list_free",
+        "engsched_outbox_list_count",
+        "engsched_outbox_list_item",
+        "engsched_outbox_count",
+        "engsched_outbox_requeue",
+        "engsched_outbox_purge",
+        "engsched_event_stream",
     }
 )
 
@@ -98,6 +111,10 @@ class Availability(_Opaque):
     """struct engsched_availability"""
 
 
+class OutboxList(_Opaque):
+    """struct engsched_outbox_list"""
+
+
 HandleP = P(Handle)
 InputP = P(Input)
 SnapshotP = P(Snapshot)
@@ -106,6 +123,7 @@ WorkListP = P(WorkList)
 QueryP = P(Query)
 CursorP = P(Cursor)
 AvailabilityP = P(Availability)
+OutboxListP = P(OutboxList)
 
 # Callbacks of engsched_options.
 LOG_FN = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_char_p)
@@ -113,13 +131,18 @@ EVENT_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p)
 CLOCK_FN = ctypes.CFUNCTYPE(c_int64, c_void_p)
 # The message is declared void * so that its length, not a NUL, bounds it.
 MAIL_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_id, c_id, c_char_p, c_void_p, c_size_t)
+# engsched_event_deliver_fn (options version 2, engsched_event_stream()); the
+# document is void * for the same reason as the mail message.
+DELIVER_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_int64, c_void_p, c_size_t, c_char_p)
 
-OPTIONS_VERSION = 1
+OPTIONS_VERSION = 2
 ALLOCATOR_VERSION = 1
+DELIVERY_RESULT_VERSION = 1
 
 
 class Options(ctypes.Structure):
-    """struct engsched_options, version 1."""
+    """struct engsched_options, version 2 (a version 1 library reads only
+    the members before deliver_event when ``version`` is 1)."""
 
     _fields_ = [
         ("version", c_uint),
@@ -135,6 +158,40 @@ class Options(ctypes.Structure):
         ("conflict_policy", c_int),
         ("on_mail", MAIL_FN),
         ("mail_ctx", c_void_p),
+        # version 2
+        ("deliver_event", DELIVER_FN),
+        ("deliver_event_ctx", c_void_p),
+        ("delivery", c_uint),
+    ]
+
+
+class DeliveryResult(ctypes.Structure):
+    """struct engsched_delivery_result, version 1."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("delivered", c_uint),
+        ("retrying", c_uint),
+        ("dead", c_uint),
+    ]
+
+
+class OutboxEntry(ctypes.Structure):
+    """struct engsched_outbox_entry (members only appended; read, never built)."""
+
+    _fields_ = [
+        ("id", c_int64),
+        ("kind", c_int),
+        ("state", c_uint),
+        ("engagement", c_id),
+        ("user", c_id),
+        ("event_seq", c_int64),
+        ("attempts", c_uint),
+        ("next_attempt_at", c_int64),
+        ("created_at", c_int64),
+        ("updated_at", c_int64),
+        ("recipient", c_char_p),
+        ("reason", c_char_p),
     ]
 
 
@@ -343,6 +400,27 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     # dates
     ("engsched_date_validate", c_rc, (_S,)),
     ("engsched_date_in_zone", c_rc, (_S, c_int64, c_char_p)),
+    # delivery.h: the outbox, delivery and the event stream
+    ("engsched_outbox_state_name", _S, (c_uint,)),
+    ("engsched_outbox_kind_name", _S, (c_int,)),
+    ("engsched_deliver", c_rc, (HandleP, c_uint, P(DeliveryResult))),
+    ("engsched_undeliverable_count", c_uint, (HandleP,)),
+    (
+        "engsched_outbox_list_get",
+        c_rc,
+        (HandleP, c_id, c_uint, c_int64, c_uint, P(OutboxListP)),
+    ),
+    ("engsched_outbox_list_free", None, (OutboxListP,)),
+    ("engsched_outbox_list_count", c_size_t, (OutboxListP,)),
+    ("engsched_outbox_list_item", P(OutboxEntry), (OutboxListP, c_size_t)),
+    ("engsched_outbox_count", c_rc, (HandleP, c_id, c_uint, P(ctypes.c_uint64))),
+    ("engsched_outbox_requeue", c_rc, (HandleP, c_id, c_int64, P(c_uint))),
+    ("engsched_outbox_purge", c_rc, (HandleP, c_id, c_int64, P(ctypes.c_uint64))),
+    (
+        "engsched_event_stream",
+        c_rc,
+        (HandleP, c_id, c_int64, c_uint, DELIVER_FN, c_void_p, P(c_int64)),
+    ),
 )
 
 

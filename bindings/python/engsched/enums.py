@@ -23,6 +23,10 @@ __all__ = [
     "ConflictPolicy",
     "WorkKind",
     "PERMISSIONS_ALL",
+    "OutboxKind",
+    "OutboxState",
+    "DeliveryMode",
+    "OUTBOX_ALL",
 ]
 
 
@@ -252,3 +256,45 @@ class WorkKind(enum.IntEnum):
 
     ENGAGEMENT = 1
     UNAVAILABLE = 2
+
+
+class OutboxKind(enum.IntEnum):
+    """What an outbox item carries (engsched_outbox_kind)."""
+
+    MAIL = 1
+    EVENT = 2
+
+    @property
+    def machine_name(self) -> str:
+        """``"mail"`` or ``"event"`` (engsched_outbox_kind_name())."""
+        return _text(_lib.get().engsched_outbox_kind_name(self.value))
+
+
+class OutboxState(enum.IntFlag):
+    """Where an outbox item stands (engsched_outbox_state). Bits, so that
+    ``OutboxState.DEAD | OutboxState.UNDELIVERABLE`` selects both."""
+
+    PENDING = 1 << 0
+    DELIVERED = 1 << 1
+    DEAD = 1 << 2
+    UNDELIVERABLE = 1 << 3
+
+    @property
+    def machine_name(self) -> str:
+        """The name of one state bit, e.g. ``"dead"`` (engsched_outbox_state_name());
+        ValueError for a mask of several bits or none."""
+        raw = _lib.get().engsched_outbox_state_name(int(self))
+        if raw is None:
+            raise ValueError(f"{self!r} is not one outbox state")
+        return _text(raw)
+
+
+#: Every outbox state (ENGSCHED_OUTBOX_ALL).
+OUTBOX_ALL = OutboxState(15)
+
+
+class DeliveryMode(enum.IntEnum):
+    """How a scheduler delivers its outbox (engsched_delivery_mode)."""
+
+    ON_COMMIT = 0  #: after each commit, what it wrote (the default)
+    EXPLICIT = 1  #: only in :meth:`Scheduler.deliver`: a worker delivers

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from .enums import OperatorRole, ReportStatus, Status, WorkKind
+from .enums import OperatorRole, OutboxKind, OutboxState, ReportStatus, Status, WorkKind
 
 __all__ = [
     "Assignment",
@@ -19,6 +19,9 @@ __all__ = [
     "Row",
     "Page",
     "OperatorAvailability",
+    "DeliveryResult",
+    "OutboxItem",
+    "StreamEvent",
 ]
 
 
@@ -154,3 +157,51 @@ class OperatorAvailability:
     name: str
     utilisation: float
     work: Tuple[WorkItem, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What one :meth:`Scheduler.deliver` call did."""
+
+    delivered: int  #: items a callback accepted
+    retrying: int  #: items refused and scheduled for a retry
+    dead: int  #: items refused for the last time
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One outbox item (engsched_outbox_entry), as an administrator sees it.
+
+    ``engagement``, ``user`` and ``event_seq`` are None where the C entry
+    has 0 (an event has no user, an invitation no sequence number).
+    Instants (``*_at``) are UTC seconds.
+    """
+
+    id: int
+    kind: OutboxKind
+    state: OutboxState
+    engagement: Optional[int]
+    user: Optional[int]  #: mail: the operator
+    event_seq: Optional[int]  #: events: the event's sequence number
+    attempts: int  #: refused deliveries so far
+    next_attempt_at: int  #: pending: from when it is due
+    created_at: int
+    updated_at: int
+    recipient: str  #: mail: the address; "" for events
+    reason: str  #: why it was refused, is dead or undeliverable; "" if none
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One event of :meth:`Scheduler.event_stream`.
+
+    ``text`` is the document exactly as the library wrote it (the bytes a
+    webhook sends and ``signature`` covers: ``text.encode("utf-8")``),
+    ``document`` the same parsed. ``signature`` is ``"sha256=<hex>"`` when
+    the ``webhook_secret`` setting is set, else None.
+    """
+
+    seq: int  #: the event's sequence number, the receiver's idempotency key
+    document: Dict[str, Any] = field(compare=False, hash=False, repr=False)
+    text: str
+    signature: Optional[str]

@@ -32,12 +32,23 @@ from typing import (
     Optional,
     Sequence,
     Tuple,
-    Type,
-    TypeVar,
     Union,
 )
 
 from . import _lib
+from ._args import (
+    _date,
+    _day,
+    _enum,
+    _file_bytes,
+    _instant,
+    _int,
+    _opt_text,
+    _report_callback_error,
+    _str,
+    _text,
+    _uint,
+)
 from .enums import (
     Action,
     ConflictPolicy,
@@ -60,6 +71,7 @@ from .models import (
     Row,
     WorkItem,
 )
+from .outbox import DeliverySpec, EventDelivery, OutboxMixin, init_options
 
 __all__ = [
     "SYSTEM",
@@ -82,9 +94,6 @@ PAGE_MAX = 500
 #: The longest Calendar or Availability range in days (ENGSCHED_RANGE_MAX_DAYS).
 RANGE_MAX_DAYS = 366
 
-_INT64_MIN = -(1 << 63)
-_INT64_MAX = (1 << 63) - 1
-_UINT_MAX = (1 << 32) - 1
 _READ_CHUNK = 64 * 1024
 
 DateLike = Union[str, datetime.date]
@@ -92,98 +101,6 @@ FileData = Union[bytes, bytearray, memoryview, IO[bytes]]
 FileSpec = Union[Tuple[str, Optional[str], FileData], Tuple[str, FileData]]
 OperatorSpec = Union[int, Tuple[int, int]]
 Clock = Callable[[], Union[int, float, datetime.datetime]]
-
-_E = TypeVar("_E")
-
-
-# --- argument checks: wrong types are TypeError, never a ctypes guess -----
-
-
-def _int(value: Any, what: str, lo: int = _INT64_MIN, hi: int = _INT64_MAX) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what}: expected int, got {type(value).__name__}")
-    value = int(value)
-    if not lo <= value <= hi:
-        raise OverflowError(f"{what}: {value} is out of range")
-    return value
-
-
-def _uint(value: Any, what: str) -> int:
-    return _int(value, what, 0, _UINT_MAX)
-
-
-def _text(value: Any, what: str) -> bytes:
-    if not isinstance(value, str):
-        raise TypeError(f"{what}: expected str, got {type(value).__name__}")
-    if "\0" in value:
-        raise ValueError(f"{what}: must not contain NUL")
-    return value.encode("utf-8")
-
-
-def _opt_text(value: Any, what: str) -> Optional[bytes]:
-    return None if value is None else _text(value, what)
-
-
-def _date(value: Any, what: str) -> bytes:
-    if isinstance(value, datetime.datetime):
-        raise TypeError(f"{what}: expected a date or 'YYYY-MM-DD', got a datetime (use .date())")
-    if isinstance(value, datetime.date):
-        return value.isoformat().encode("ascii")
-    if isinstance(value, str):
-        return _text(value, what)
-    raise TypeError(f"{what}: expected a date or 'YYYY-MM-DD', got {type(value).__name__}")
-
-
-def _instant(value: Any, what: str) -> int:
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"{what}: a naive datetime is ambiguous; give it a tzinfo")
-        return int(value.timestamp())
-    if isinstance(value, float):
-        return _int(int(value), what)
-    return _int(value, what)
-
-
-def _str(raw: Optional[bytes]) -> str:
-    return raw.decode("utf-8", "replace") if raw else ""
-
-
-def _day(raw: Optional[bytes]) -> datetime.date:
-    return datetime.date.fromisoformat(_str(raw))
-
-
-def _enum(cls: Type[_E], value: int) -> _E:
-    """The member for value; a plain int for a value a newer library added."""
-    try:
-        return cls(value)  # type: ignore[call-arg]
-    except ValueError:
-        return value  # type: ignore[return-value]
-
-
-def _file_bytes(data: Any, what: str) -> bytes:
-    if isinstance(data, bytes):
-        return data
-    if isinstance(data, (bytearray, memoryview)):
-        return bytes(data)
-    read = getattr(data, "read", None)
-    if callable(read):
-        content = read()
-        if not isinstance(content, (bytes, bytearray, memoryview)):
-            raise TypeError(f"{what}: the file object must be opened in binary mode")
-        return bytes(content)
-    raise TypeError(f"{what}: expected bytes or a binary file object, got {type(data).__name__}")
-
-
-def _report_callback_error(exc: BaseException) -> None:
-    """Report an exception a callback raised the way ctypes does: through
-    sys.unraisablehook ("Exception ignored on calling ctypes callback")."""
-
-    def reraise() -> None:
-        raise exc
-
-    with contextlib.suppress(BaseException):
-        ctypes.CFUNCTYPE(None)(reraise)()
-
 
 # --- callbacks: Python values in, safe C values out, never an exception --
 # The closures hold only the user's callable (not the Scheduler), so no
@@ -247,17 +164,20 @@ class _Resource:
         self.free = free
 
 
-class Scheduler:
+class Scheduler(OutboxMixin):
     """An open libengsched store (``engsched *``).
 
     Use as a context manager, or call :meth:`close`. Callbacks receive
     Python values: ``on_event(event: dict)``, ``on_mail(recipient: str,
-    message: bytes) -> bool | None`` (False: not taken), ``on_log(level,
-    message)``, ``clock() -> int`` (UTC seconds). A callback may not use the
-    scheduler that invoked it (MisuseError); an exception it raises is
-    reported through :func:`sys.unraisablehook` and the library sees a
-    failed mail delivery or the system clock. ``create`` defaults to
-    ``not readonly``.
+    message: bytes) -> bool | None`` (False: not taken), ``on_event_delivery(seq,
+    document, signature) -> bool | None`` (False: not taken; in place of
+    ``on_event``), ``on_log(level, message)``, ``clock() -> int`` (UTC
+    seconds). A callback may not use the scheduler that invoked it
+    (MisuseError); an exception it raises is reported through
+    :func:`sys.unraisablehook` and the library sees a refused delivery or
+    the system clock. ``delivery`` is ``"on_commit"`` (default) or
+    ``"explicit"`` (only :meth:`deliver` delivers; see :mod:`engsched.outbox`).
+    ``create`` defaults to ``not readonly``.
     """
 
     def __init__(
@@ -268,6 +188,8 @@ class Scheduler:
         clock: Optional[Clock] = None,
         on_event: Optional[Callable[[Dict[str, Any]], None]] = None,
         on_mail: Optional[Callable[[str, bytes], Optional[bool]]] = None,
+        on_event_delivery: Optional[EventDelivery] = None,
+        delivery: DeliverySpec = None,
         on_log: Optional[Callable[[LogLevel, str], None]] = None,
         log_level: int = LogLevel.WARN,
         conflict_policy: Union[None, int, str] = None,
@@ -291,9 +213,8 @@ class Scheduler:
             raise ValueError("path: must not contain NUL")
 
         opts = _lib.Options()
-        rc = lib.engsched_options_init(ctypes.byref(opts), _lib.OPTIONS_VERSION)
-        if rc != 0:
-            raise error_for(rc, "engsched_options_init refused options version 1")
+        init_options(lib, opts, self._keep, on_event=on_event,
+                     on_event_delivery=on_event_delivery, delivery=delivery)
         if create is None:  # a read-only handle never creates a store
             create = not readonly
         opts.flags = (1 if create else 0) | (2 if readonly else 0)
@@ -341,6 +262,8 @@ class Scheduler:
         clock: Optional[Clock] = None,
         on_event: Optional[Callable[[Dict[str, Any]], None]] = None,
         on_mail: Optional[Callable[[str, bytes], Optional[bool]]] = None,
+        on_event_delivery: Optional[EventDelivery] = None,
+        delivery: DeliverySpec = None,
         on_log: Optional[Callable[[LogLevel, str], None]] = None,
         log_level: int = LogLevel.WARN,
         conflict_policy: Union[None, int, str] = None,
@@ -354,6 +277,8 @@ class Scheduler:
             clock=clock,
             on_event=on_event,
             on_mail=on_mail,
+            on_event_delivery=on_event_delivery,
+            delivery=delivery,
             on_log=on_log,
             log_level=log_level,
             conflict_policy=conflict_policy,

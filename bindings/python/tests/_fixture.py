@@ -1,6 +1,7 @@
 """Shared fixture of the Python binding tests: a store with three clients
 and the users of tests/support/fixture.c, a controlled clock, and the
-events and mails the callbacks received."""
+events and mails the callbacks received (with ``event_delivery=True``,
+the event documents through on_event_delivery instead of on_event)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 import tempfile
 import unittest
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 # Test this checkout's package, whatever is installed.
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
@@ -27,15 +28,23 @@ DAY = 86400
 class Fixture:
     """A scheduler with clients acme/globex/initech and seven users."""
 
-    def __init__(self, path: str = ":memory:", **options: Any) -> None:
+    def __init__(self, path: str = ":memory:", *, event_delivery: bool = False,
+                 **options: Any) -> None:
         self.now = T0
         self.events: List[Dict[str, Any]] = []
         self.mails: List[Tuple[str, bytes]] = []
         self.mail_result: Any = None
+        # on_event_delivery calls, taken or not: (seq, document, signature)
+        self.deliveries: List[Tuple[int, str, Optional[str]]] = []
+        self.delivery_result: Any = None
+        self.delivery_error: Optional[BaseException] = None
+        if event_delivery:
+            options["on_event_delivery"] = self._deliver
+        else:
+            options["on_event"] = self.events.append
         self.s = Scheduler.open(
             path,
             clock=lambda: self.now,
-            on_event=self.events.append,
             on_mail=self._mail,
             **options,
         )
@@ -63,6 +72,12 @@ class Fixture:
     def _mail(self, recipient: str, message: bytes) -> Any:
         self.mails.append((recipient, message))
         return self.mail_result
+
+    def _deliver(self, seq: int, document: str, signature: Optional[str]) -> Any:
+        self.deliveries.append((seq, document, signature))
+        if self.delivery_error is not None:
+            raise self.delivery_error
+        return self.delivery_result
 
     def user(self, key: str, role: int, all_clients: bool = False) -> int:
         return self.s.user_upsert(

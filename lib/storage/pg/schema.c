@@ -223,7 +223,7 @@ static const char migration_2[] =
     " WHEN (NEW.start_day <> OLD.start_day OR NEW.end_day <> OLD.end_day)"
     " EXECUTE FUNCTION engsched_engagement_move_assignments();";
 
-/* Version 3 (still data model 1): the outbox, as in the SQLite backend's
+/* Version 3 (data model 2): the outbox, as in the SQLite backend's
  * migration 3 (its comment says why the columns, references and the one
  * index are what they are). The identity column never hands out a value
  * twice, so ids keep rising after a purge; a rolled-back put leaves a gap,
@@ -255,7 +255,7 @@ static const char migration_3[] =
 static const es_migration migrations[] = {
     {migration_1, 1},
     {migration_2, 1}, /* layout only */
-    {migration_3, 1}, /* the outbox: a table capability, not a new model */
+    {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
 };
 
 static const es_migrations list = {migrations, (int)(sizeof migrations / sizeof migrations[0])};

@@ -205,10 +205,8 @@ static const char migration_2[] =
     " WHERE engagement = NEW.id;"
     " END;";
 
-/* Version 3 (still data model 1: the outbox is an optional capability of
- * storage table version 3, not a change of the data model, and the core
- * keeps ES_SCHEMA_VERSION 1): the outbox, what committed changes owe the
- * outside world (sql/outbox.c).
+/* Version 3 (data model 2): the outbox, what committed changes owe the
+ * outside world (storage table version 3; sql/outbox.c).
  *
  * - id is AUTOINCREMENT: purge deletes delivered rows, the newest among
  *   them too, and a plain rowid would then hand a purged item's id to the
@@ -256,7 +254,7 @@ static const char migration_3[] =
 static const es_migration migrations[] = {
     {migration_1, 1},
     {migration_2, 1}, /* layout only */
-    {migration_3, 1}, /* the outbox: a table capability, not a new model */
+    {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
 };
 
 const es_migrations es_sqlite_migrations = {migrations,
