@@ -23,7 +23,7 @@
 # build runs them in full. Likewise integration_outbox_crash (label slow,
 # like integration_crash) kills its delivering child 200 times, each kill
 # followed by two verifying opens and a check of the whole outbox: under
-# valgrind it gets ENGSCHED_OUTBOX_KILLS (default 40, about 40 s), which
+# valgrind it gets ENGSCHED_OUTBOX_KILLS (default 40, 25 to 40 s), which
 # still kills in the open, in transactions and between commit, claim and
 # mark (its delays scale with the machine's speed). Unlike
 # integration_crash it has no all-kinds-committed check to go flaky at
