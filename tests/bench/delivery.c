@@ -77,7 +77,7 @@ static engsched *open_with(bench_ctx *c, unsigned int delivery)
     return db;
 }
 
-/* Edits of Scheduled engagements, each re-sending its invitations. */
+/* Renames of Scheduled engagements, each re-sending its invitations. */
 static long write_backlog(bench_ctx *c, engsched *db)
 {
     sqlite3_stmt *st = bench_raw_prepare(c->raw, "SELECT id, version FROM engagements"
@@ -85,10 +85,13 @@ static long write_backlog(bench_ctx *c, engsched *db)
     sqlite3_bind_int(st, 1, BACKLOG_EDITS);
     long edits = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
+        /* A new name re-sends every operator's invitation: mail and events. */
+        char name[96];
+        snprintf(name, sizeof name, "Delivery backlog %lld",
+                 (long long)sqlite3_column_int64(st, 0));
         engsched_input *in = NULL;
         if (engsched_input_new(db, &in) != ENGSCHED_OK ||
-            engsched_input_set_description(in, "Backlog for the delivery measurement.") !=
-                ENGSCHED_OK ||
+            engsched_input_set_name(in, name) != ENGSCHED_OK ||
             engsched_edit(db, BENCH_MANAGER_FIRST, sqlite3_column_int64(st, 0),
                           sqlite3_column_int64(st, 1), in) != ENGSCHED_OK)
             bench_die("edit for the backlog: %s", engsched_errmsg(db));
@@ -136,7 +139,7 @@ void bench_measure_delivery(bench_ctx *c)
     res->rows = r.delivered;
     static char note[160];
     snprintf(note, sizeof note,
-             "one engsched_deliver() call over the backlog of %ld edits (mails and events), "
+             "one engsched_deliver() call over the backlog of %ld renames (mails and events), "
              "callbacks that take everything",
              edits);
     res->note = note;
