@@ -698,7 +698,8 @@ static void read_invitations(world *w)
     w->max_engagement = max_id;
     sqlite3_finalize(st);
     assert_int_equal(sqlite3_close(raw), SQLITE_OK);
-    qsort(w->inv, w->ninv, sizeof *w->inv, inv_cmp);
+    if (w->ninv > 0) /* qsort() of NULL is undefined, even for no element */
+        qsort(w->inv, w->ninv, sizeof *w->inv, inv_cmp);
 }
 
 static void check_invitations(world *w, uint64_t k)
@@ -717,7 +718,8 @@ static void check_invitations(world *w, uint64_t k)
         if (m->bytes == NULL)
             continue;
         invitation key = {m->e, m->u, 0};
-        const invitation *v = bsearch(&key, w->inv, w->ninv, sizeof *w->inv, inv_cmp);
+        const invitation *v =
+            w->ninv > 0 ? bsearch(&key, w->inv, w->ninv, sizeof *w->inv, inv_cmp) : NULL;
         if (v == NULL || m->s > v->s)
             fail_msg("after kill %" PRIu64 ": message engsched-%lld-%lld-%lld was delivered, "
                      "but the stored invitation is %s%lld",

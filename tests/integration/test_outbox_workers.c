@@ -297,8 +297,10 @@ static void same_items(const char *what, expected *want, expected *have, int com
 {
     for (size_t i = 0; !compare_s && i < have->count; i++)
         have->items[i].s = 0;
-    qsort(want->items, want->count, sizeof(item), item_cmp);
-    qsort(have->items, have->count, sizeof(item), item_cmp);
+    if (want->count > 0)
+        qsort(want->items, want->count, sizeof(item), item_cmp);
+    if (have->count > 0)
+        qsort(have->items, have->count, sizeof(item), item_cmp);
     size_t i = 0, j = 0;
     while (i < want->count || j < have->count) {
         int c = i == want->count   ? 1
