@@ -173,6 +173,11 @@ void es_drop_events_after(engsched *db, size_t keep);
 /* Free what db->committed holds (closing the handle). */
 void es_committed_release(es_committed *c);
 void es_claimed_release(es_claimed *items, size_t count);
+/* Fill @p it with a copy of @p rec, its recipient and @p text (the message,
+ * or an event's document) of @p length bytes; its strings then point at
+ * the copies, and the reason is "". ENOMEM leaves nothing to release. */
+engsched_rc es_claimed_fill(es_claimed *it, const engsched_rec_outbox *rec, const char *text,
+                            size_t length);
 /* Forget what the transaction cached for its outbox items (the lease, the
  * webhook secret): a setting changed, or the transaction ended. */
 void es_outbox_txn_forget(engsched *db);

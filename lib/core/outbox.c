@@ -52,24 +52,12 @@ static engsched_rc keep_own(engsched *db, const engsched_rec_outbox *rec, const 
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory keeping an outbox item");
     db->own = grown;
     es_claimed *it = &db->own[db->own_count];
-    memset(it, 0, sizeof *it);
-    it->rec = *rec;
-    const char *text = document != NULL ? document : rec->payload;
-    it->length = document != NULL ? strlen(document) : rec->payload_len;
-    it->recipient = es_strdup(rec->recipient);
-    it->payload = es_malloc(it->length + 1);
-    if (it->recipient == NULL || it->payload == NULL) {
-        es_claimed_release(it, 1);
-        return es_fail(db, ENGSCHED_ENOMEM, "out of memory keeping an outbox item");
-    }
-    memcpy(it->payload, text, it->length);
-    it->payload[it->length] = '\0';
-    it->rec.recipient = it->recipient;
-    it->rec.reason = "";
-    if (rec->kind == ENGSCHED_OUTBOX_EVENT && db->txn_secret != NULL &&
-        db->txn_secret[0] != '\0')
-        it->is_signed = es_signature(db->txn_secret, strlen(db->txn_secret), it->payload,
-                                     it->length, it->signature);
+    engsched_rc rc = document != NULL ? es_claimed_fill(it, rec, document, strlen(document))
+                                      : es_claimed_fill(it, rec, rec->payload, rec->payload_len);
+    if (rc != ENGSCHED_OK)
+        return es_fail(db, rc, "out of memory keeping an outbox item");
+    if (rec->kind == ENGSCHED_OUTBOX_EVENT)
+        it->is_signed = es_sign_with(db->txn_secret, it->payload, it->length, it->signature) != NULL;
     db->own_count++;
     return ENGSCHED_OK;
 }

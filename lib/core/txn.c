@@ -20,6 +20,7 @@
  * meanwhile fails with the code that broke it, so no operation the host
  * meant for the batch can slip into a transaction of its own. */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/internal.h"
@@ -45,6 +46,27 @@ void es_claimed_release(es_claimed *items, size_t count)
         es_free(items[i].recipient);
         es_free(items[i].payload);
     }
+}
+
+engsched_rc es_claimed_fill(es_claimed *it, const engsched_rec_outbox *rec, const char *text,
+                            size_t length)
+{
+    memset(it, 0, sizeof *it);
+    it->rec = *rec;
+    it->recipient = es_strdup(rec->recipient != NULL ? rec->recipient : "");
+    it->payload = es_malloc(length + 1);
+    if (it->recipient == NULL || it->payload == NULL) {
+        es_claimed_release(it, 1);
+        return ENGSCHED_ENOMEM;
+    }
+    memcpy(it->payload, text != NULL ? text : "", length);
+    it->payload[length] = '\0';
+    it->length = length;
+    it->rec.recipient = it->recipient;
+    it->rec.payload = it->rec.kind == ENGSCHED_OUTBOX_MAIL ? it->payload : "";
+    it->rec.payload_len = it->rec.kind == ENGSCHED_OUTBOX_MAIL ? length : 0;
+    it->rec.reason = ""; /* written anew whenever the item is */
+    return ENGSCHED_OK;
 }
 
 void es_outbox_txn_forget(engsched *db)

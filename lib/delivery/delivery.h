@@ -45,13 +45,10 @@ engsched_rc es_outbox_deliver_own(engsched *db, es_claimed *items, size_t count,
 engsched_rc es_outbox_deliver(engsched *db, es_id_range range, unsigned int limit,
                               engsched_delivery_result *out);
 
-/* --- signatures (signature.c) --- */
-
-/* In a transaction: the webhook secret, "" when none (es_free). */
-engsched_rc es_webhook_secret(engsched *db, char **out);
-/* "sha256=<hex>" of the document into @p out, or NULL without a secret. */
-const char *es_event_sign(const char *secret, const char *json, size_t length,
-                          char out[ES_SIGNATURE_LEN]);
+/* Offer one event document to the handle's event callback (deliver_event,
+ * else on_event, which cannot refuse); 1 when it was taken. */
+int es_event_offer(engsched *db, int64_t seq, const char *json, size_t length,
+                   const char *signature);
 
 /* --- events (delivery/events.c) --- */
 

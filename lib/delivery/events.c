@@ -31,6 +31,7 @@
 
 #include "delivery/delivery.h"
 #include "core/events.h"
+#include "core/settings.h"
 
 /* Events read back per read transaction. */
 #define ES_EVENT_CHUNK 256
@@ -74,16 +75,21 @@ static engsched_rc read_chunk(engsched_storage *s, int64_t after, chunk *c)
 
 /* One document to whichever event callback the handle has; without an
  * outbox a refusal can only be logged. */
+int es_event_offer(engsched *db, int64_t seq, const char *json, size_t length,
+                   const char *signature)
+{
+    if (db->opts.deliver_event != NULL)
+        return db->opts.deliver_event(db->opts.deliver_event_ctx, seq, json, length,
+                                      signature) == 0;
+    db->opts.on_event(db->opts.event_ctx, json);
+    return 1;
+}
+
 static void hand_event(engsched *db, int64_t seq, const char *json, const char *secret)
 {
-    if (db->opts.deliver_event == NULL) {
-        db->opts.on_event(db->opts.event_ctx, json);
-        return;
-    }
     char sig[ES_SIGNATURE_LEN];
     size_t length = strlen(json);
-    if (db->opts.deliver_event(db->opts.deliver_event_ctx, seq, json, length,
-                               es_event_sign(secret, json, length, sig)) != 0)
+    if (!es_event_offer(db, seq, json, length, es_sign_with(secret, json, length, sig)))
         es_log(db, ENGSCHED_LOG_ERROR,
                "the event callback refused event %lld; without an outbox it is not retried "
                "(engsched_event_stream() still has it)",
@@ -124,7 +130,7 @@ static char *read_secret(engsched *db)
         return NULL;
     engsched_rc rc = es_begin(db, 0);
     if (rc == ENGSCHED_OK)
-        rc = es_finish(db, es_webhook_secret(db, &secret));
+        rc = es_finish(db, es_setting_read(db, "webhook_secret", &secret));
     if (rc != ENGSCHED_OK)
         es_log(db, ENGSCHED_LOG_ERROR, "events delivered unsigned: %s", db->errmsg);
     return secret;

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "core/events.h"
+#include "core/outbox.h"
 #include "core/settings.h"
 #include "delivery/delivery.h"
 #include "rules/rules.h"
@@ -48,37 +49,22 @@ static void chunk_release(chunk *c)
 static unsigned int kinds_wanted(const engsched *db)
 {
     unsigned int kinds = 0;
-    if (db->opts.on_mail != NULL)
-        kinds |= 1u << ENGSCHED_OUTBOX_MAIL;
-    if (db->opts.deliver_event != NULL || db->opts.on_event != NULL)
-        kinds |= 1u << ENGSCHED_OUTBOX_EVENT;
+    for (int kind = ENGSCHED_OUTBOX_MAIL; kind <= ENGSCHED_OUTBOX_EVENT; kind++)
+        if (es_outbox_kind_wanted(db, kind))
+            kinds |= 1u << kind;
     return kinds;
 }
 
 int es_delivery_wanted(const engsched *db) { return kinds_wanted(db) != 0; }
 
+/* The row's strings expire with the listing: copied. */
 static engsched_rc copy_row(void *ctx, const engsched_rec_outbox *row)
 {
     chunk *c = ctx;
-    es_claimed *it = &c->items[c->count];
-    memset(it, 0, sizeof *it);
-    it->rec = *row;
-    /* The row's strings expire with the listing; the reason is written
-     * anew by the mark, so none is kept. */
-    it->rec.reason = "";
-    it->rec.recipient = it->rec.payload = NULL;
-    it->recipient = es_strdup(row->recipient ? row->recipient : "");
-    it->payload = es_malloc(row->payload_len + 1);
-    if (it->recipient == NULL || it->payload == NULL) {
-        es_free(it->recipient);
-        es_free(it->payload);
-        return ENGSCHED_ENOMEM;
-    }
-    memcpy(it->payload, row->payload ? row->payload : "", row->payload_len);
-    it->payload[row->payload_len] = '\0';
-    it->length = row->payload_len;
-    c->count++;
-    return ENGSCHED_OK;
+    engsched_rc rc = es_claimed_fill(&c->items[c->count], row, row->payload, row->payload_len);
+    if (rc == ENGSCHED_OK)
+        c->count++;
+    return rc;
 }
 
 /* The event's document, found by its sequence number. */
@@ -113,16 +99,13 @@ static engsched_rc load_event(engsched *db, es_claimed *it, const char *secret)
     es_free(it->payload);
     it->payload = d.json;
     it->length = strlen(d.json);
-    it->is_signed = es_event_sign(secret, it->payload, it->length, it->signature) != NULL;
+    it->is_signed = es_sign_with(secret, it->payload, it->length, it->signature) != NULL;
     return ENGSCHED_OK;
 }
 
+/* The record's strings are the item's own copies (es_claimed_fill()). */
 static engsched_rc write_item(engsched *db, es_claimed *it, const char *what)
 {
-    int mail = it->rec.kind == ENGSCHED_OUTBOX_MAIL;
-    it->rec.recipient = it->recipient;
-    it->rec.payload = mail ? it->payload : "";
-    it->rec.payload_len = mail ? it->length : 0;
     engsched_rc rc = db->storage->outbox_update(db->storage, &it->rec);
     return rc == ENGSCHED_OK ? rc : es_storage_fail(db, rc, what);
 }
@@ -141,7 +124,7 @@ static engsched_rc claim_in_txn(engsched *db, const claim_args *a, chunk *c)
     char *secret = NULL;
     engsched_rc rc = es_setting_int(db, "delivery_lease_seconds", &lease);
     if (rc == ENGSCHED_OK && (a->kinds & (1u << ENGSCHED_OUTBOX_EVENT)))
-        rc = es_webhook_secret(db, &secret);
+        rc = es_setting_read(db, "webhook_secret", &secret);
     engsched_storage_outbox_filter f = {ENGSCHED_OUTBOX_PENDING, a->kinds, a->range.after,
                                         a->range.last, now, 0, a->limit};
     if (rc == ENGSCHED_OK) {
@@ -190,17 +173,12 @@ static void hand_over(engsched *db, es_claimed *items, size_t count)
         es_claimed *it = &items[i];
         if (it->rec.state != ENGSCHED_OUTBOX_PENDING)
             continue; /* found undeliverable while claiming */
-        const char *sig = it->is_signed ? it->signature : NULL;
         if (it->rec.kind == ENGSCHED_OUTBOX_MAIL)
             it->accepted = db->opts.on_mail(db->opts.mail_ctx, it->rec.engagement, it->rec.user,
                                             it->recipient, it->payload, it->length) == 0;
-        else if (db->opts.deliver_event != NULL)
-            it->accepted = db->opts.deliver_event(db->opts.deliver_event_ctx, it->rec.event_seq,
-                                                  it->payload, it->length, sig) == 0;
-        else {
-            db->opts.on_event(db->opts.event_ctx, it->payload);
-            it->accepted = 1;
-        }
+        else
+            it->accepted = es_event_offer(db, it->rec.event_seq, it->payload, it->length,
+                                          it->is_signed ? it->signature : NULL);
     }
     db->dispatching = 0;
 }

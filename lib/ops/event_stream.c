@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/events.h"
+#include "core/settings.h"
 #include "delivery/delivery.h"
+#include "rules/rules.h"
 
 #define ES_STREAM_CHUNK 256
 
@@ -41,7 +43,7 @@ static engsched_rc read_chunk(engsched *db, int64_t after, unsigned int limit, s
     if (rc != ENGSCHED_OK)
         return rc;
     if (*secret == NULL)
-        rc = es_webhook_secret(db, secret);
+        rc = es_setting_read(db, "webhook_secret", secret);
     if (rc == ENGSCHED_OK) {
         rc = db->storage->event_list(db->storage, 0, after, limit, keep_event, c);
         if (rc == ENGSCHED_ENOMEM)
@@ -64,7 +66,7 @@ static int hand_over(engsched *db, stream_chunk *c, engsched_event_deliver_fn fn
     for (unsigned int i = 0; go_on && i < c->count; i++) {
         char sig[ES_SIGNATURE_LEN];
         size_t length = strlen(c->json[i]);
-        if (fn(ctx, c->seq[i], c->json[i], length, es_event_sign(secret, c->json[i], length, sig)))
+        if (fn(ctx, c->seq[i], c->json[i], length, es_sign_with(secret, c->json[i], length, sig)))
             go_on = 0;
         else
             *last = c->seq[i];
@@ -82,7 +84,7 @@ static engsched_rc check_args(engsched *db, engsched_id actor, int64_t after_seq
         return es_fail(db, ENGSCHED_EINVAL, "after_seq: must not be negative");
     if (limit < 1 || limit > 10000)
         return es_fail(db, ENGSCHED_EINVAL, "limit: from 1 to 10000, not %u", limit);
-    if (actor != ENGSCHED_SYSTEM)
+    if (es_authorize_unscoped_read(actor == ENGSCHED_SYSTEM) != ENGSCHED_OK)
         return es_fail(db, ENGSCHED_EDENIED,
                        "the event stream spans every client: only ENGSCHED_SYSTEM reads it");
     return es_refuse_in_batch(db, "engsched_event_stream");

@@ -250,19 +250,11 @@ static engsched_rc requeue_id(engsched *db, int64_t id, int must, unsigned int *
                               (long long)id, engsched_outbox_state_name(rec.state))
                     : ENGSCHED_OK;
     /* Copied: rebuilding reads the store, which expires the row. */
-    char *recipient = es_strdup(rec.recipient ? rec.recipient : "");
-    char *payload = es_malloc(rec.payload_len + 1);
-    if (recipient == NULL || payload == NULL) {
-        rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory re-queueing");
-    } else {
-        memcpy(payload, rec.payload ? rec.payload : "", rec.payload_len);
-        payload[rec.payload_len] = '\0';
-        rec.recipient = recipient;
-        rec.payload = payload;
-        rc = requeue_one(db, rec, count);
-    }
-    es_free(recipient);
-    es_free(payload);
+    es_claimed copy;
+    if (es_claimed_fill(&copy, &rec, rec.payload, rec.payload_len) != ENGSCHED_OK)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory re-queueing");
+    rc = requeue_one(db, copy.rec, count);
+    es_claimed_release(&copy, 1);
     return rc;
 }
 

@@ -36,6 +36,11 @@ int es_outbox_requeueable(unsigned int state)
     return state == ENGSCHED_OUTBOX_DEAD || state == ENGSCHED_OUTBOX_UNDELIVERABLE;
 }
 
+engsched_rc es_authorize_unscoped_read(int is_system)
+{
+    return is_system ? ENGSCHED_OK : ENGSCHED_EDENIED;
+}
+
 const char *engsched_outbox_state_name(unsigned int state)
 {
     switch (state) {

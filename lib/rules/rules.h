@@ -80,6 +80,9 @@ unsigned int es_delivery_refused(unsigned int attempts, unsigned int max_attempt
                                  int64_t base, int64_t *out_next_at);
 /* Whether an administrator may put an item in @p state back to pending. */
 int es_outbox_requeueable(unsigned int state);
+/* A read that spans every client with no scoping (the event stream):
+ * the system only, EDENIED for any user, whatever their permissions. */
+engsched_rc es_authorize_unscoped_read(int is_system);
 
 /* capabilities.c: the ::engsched_action mask for one user and engagement. */
 unsigned int es_capabilities_compute(int is_system, unsigned int permissions, int has_access,

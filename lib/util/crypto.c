@@ -26,6 +26,14 @@ int es_signature(const void *key, size_t key_len, const void *message, size_t me
     return 1;
 }
 
+const char *es_sign_with(const char *secret, const void *message, size_t message_len,
+                         char out[ES_SIGNATURE_LEN])
+{
+    if (secret == NULL || secret[0] == '\0')
+        return NULL;
+    return es_signature(secret, strlen(secret), message, message_len, out) ? out : NULL;
+}
+
 int64_t es_random_token(void)
 {
     if (!es_crypto_ready())

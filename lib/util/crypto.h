@@ -18,6 +18,12 @@ int es_crypto_ready(void);
 int es_signature(const void *key, size_t key_len, const void *message, size_t message_len,
                  char out[ES_SIGNATURE_LEN]);
 
+/* The signature of @p message under @p secret, a NUL-terminated text key,
+ * into @p out; NULL when the secret is NULL or "" (nothing is signed) or
+ * libsodium is not ready. */
+const char *es_sign_with(const char *secret, const void *message, size_t message_len,
+                         char out[ES_SIGNATURE_LEN]);
+
 /* A random token in 1 … INT64_MAX; 0 when libsodium is not ready. */
 int64_t es_random_token(void);
 

@@ -74,6 +74,13 @@ static void test_requeueable_states(void **state)
                          s == ENGSCHED_OUTBOX_DEAD || s == ENGSCHED_OUTBOX_UNDELIVERABLE);
 }
 
+static void test_unscoped_read_is_the_systems(void **state)
+{
+    (void)state;
+    assert_int_equal(es_authorize_unscoped_read(1), ENGSCHED_OK);
+    assert_int_equal(es_authorize_unscoped_read(0), ENGSCHED_EDENIED);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -97,6 +104,7 @@ int main(void)
         cmocka_unit_test(test_retry_delay_exhaustive),
         cmocka_unit_test(test_refused_becomes_dead_at_the_limit),
         cmocka_unit_test(test_requeueable_states),
+        cmocka_unit_test(test_unscoped_read_is_the_systems),
         cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
