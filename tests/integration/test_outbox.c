@@ -480,9 +480,39 @@ static void test_purge_keeps_what_is_owed(void **state)
     assert_int_equal(count(b, ENGSCHED_OUTBOX_PENDING), pending);
 }
 
+/* Every item as the administrator lists it, and the store's digest. */
+static char *everything(box *b)
+{
+    char *store = fx_digest(&b->f);
+    size_t cap = strlen(store) + 64 * MAX_ITEMS, len = strlen(store);
+    char *out = malloc(cap);
+    assert_non_null(out);
+    memcpy(out, store, len + 1);
+    free(store);
+    engsched_outbox_list *list = NULL;
+    fx_ok(&b->f, engsched_outbox_list_get(b->f.db, b->f.admin, ENGSCHED_OUTBOX_ALL, 0, 1000,
+                                          &list));
+    for (size_t i = 0; i < engsched_outbox_list_count(list); i++) {
+        const engsched_outbox_entry *e = engsched_outbox_list_item(list, i);
+        len += (size_t)snprintf(out + len, cap - len, "%lld:%u:%u:%lld:%lld\n",
+                                (long long)e->id, e->state, e->attempts,
+                                (long long)e->next_attempt_at, (long long)e->updated_at);
+        assert_true(len < cap);
+    }
+    engsched_outbox_list_free(list);
+    return out;
+}
+
 static void test_bad_input_changes_nothing(void **state)
 {
     box *b = *state;
+    /* Something to change: a pending, a dead and an undeliverable item. */
+    fx_ok(&b->f, engsched_setting_set(b->f.db, ENGSCHED_SYSTEM, "delivery_max_attempts", "1"));
+    b->refuse_mail = 1;
+    approved_with_two(b, "Dead and pending");
+    fx_ok(&b->f, engsched_setting_set(b->f.db, ENGSCHED_SYSTEM, "organizer_email", ""));
+    approved_with_two(b, "Undeliverable");
+    char *before = everything(b);
     engsched_delivery_result r = {99, 0, 0, 0};
     fx_rc(&b->f, ENGSCHED_EMISUSE, engsched_deliver(b->f.db, 0, &r));
     assert_int_equal(engsched_deliver(NULL, 0, NULL), ENGSCHED_EMISUSE);
@@ -516,10 +546,19 @@ static void test_bad_input_changes_nothing(void **state)
     assert_null(engsched_outbox_state_name(3));
     assert_string_equal(engsched_outbox_kind_name(ENGSCHED_OUTBOX_EVENT), "event");
     assert_null(engsched_outbox_kind_name(0));
+    /* Refused for lack of rights, or of a right state. */
+    fx_rc(&b->f, ENGSCHED_EDENIED, engsched_outbox_requeue(b->f.db, b->f.manager, 0, NULL));
+    fx_rc(&b->f, ENGSCHED_EDENIED,
+          engsched_outbox_purge(b->f.db, b->f.operator1, b->f.now + 1, NULL));
+    fx_rc(&b->f, ENGSCHED_ENOTFOUND, engsched_outbox_requeue(b->f.db, b->f.admin, 424242, NULL));
     /* In a batch, delivery waits for the batch. */
     fx_ok(&b->f, engsched_batch_begin(b->f.db));
     fx_rc(&b->f, ENGSCHED_EMISUSE, engsched_deliver(b->f.db, 0, NULL));
     fx_ok(&b->f, engsched_batch_rollback(b->f.db));
+    char *after = everything(b);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
 }
 
 static void test_options_version_one_still_opens(void **state)
