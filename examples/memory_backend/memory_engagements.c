@@ -364,8 +364,11 @@ engsched_rc mem_invitation_get(engsched_storage *s, engsched_id engagement, engs
     if (inv == NULL)
         return mem_fail(b, ENGSCHED_ENOTFOUND, "no invitation of user %lld for engagement %lld",
                         (long long)user, (long long)engagement);
-    *out = (engsched_rec_invitation){inv->engagement, inv->user, inv->sequence, inv->canceled,
-                                     inv->updated_at};
+    *out = (engsched_rec_invitation){.engagement = inv->engagement,
+                                     .user = inv->user,
+                                     .sequence = inv->sequence,
+                                     .canceled = inv->canceled,
+                                     .updated_at = inv->updated_at};
     return ENGSCHED_OK;
 }
 

@@ -70,6 +70,10 @@
  *   (all six or none): the durable outbox (engsched_deliver()). Without
  *   them invitations and events are handed to the host from memory after
  *   commit, once, and are lost if the process stops first.
+ * - 4: invitation_find() to feed_token_delete() and the version 4 members
+ *   of ::engsched_rec_invitation, optional (all five or none): invitation
+ *   series that keep their UID and organizer (also across export/import),
+ *   operators' replies and calendar feed tokens.
  */
 #ifndef ENGSCHED_STORAGE_H
 #define ENGSCHED_STORAGE_H
@@ -93,7 +97,7 @@ extern "C" {
  * never read past its last member, and engsched_batch_begin() returns
  * ::ENGSCHED_EUNSUPPORTED on it. See @ref storage_versions for the rule.
  */
-#define ENGSCHED_STORAGE_VERSION 3
+#define ENGSCHED_STORAGE_VERSION 4
 
 /** @brief A client record. */
 typedef struct engsched_rec_client {
@@ -211,7 +215,42 @@ typedef struct engsched_rec_invitation {
     int64_t updated_at;      /**< UTC seconds */
     /* version 1: every member above. Later versions append theirs here,
      * after "version N adds: ...", each with a default for older backends. */
+    /* version 4 adds: */
+    /** The iCalendar UID of the invitation series, fixed when it is first
+     *  sent and kept across export/import; "" (the default) means the
+     *  UID of versions 1 to 3, `engagement-<id>-operator-<id>@<uid_domain>`.
+     *  Unique among the invitations of a store (invitation_find()). */
+    const char *uid;
+    /** The ORGANIZER address the series was first sent with, kept for
+     *  every update and cancel; "" (default): the organizer_email setting. */
+    const char *organizer_email;
+    /** The ORGANIZER CN of the series; "" (default): the organizer_name
+     *  setting when @ref organizer_email is "", else none. */
+    const char *organizer_name;
+    /** The operator's answer, an ::engsched_response; 0 (default) none. */
+    int response;
+    /** UTC seconds of the answer; 0 (default) none. */
+    int64_t responded_at;
+    /** The SEQUENCE the answer replied to; 0 (default). */
+    int64_t response_sequence;
 } engsched_rec_invitation;
+
+/**
+ * @brief A calendar feed token (version 4): what the store keeps of the
+ *        secret that lets a calendar client fetch one user's feed.
+ *
+ * Only a hash of the secret is stored; the token itself is shown once,
+ * when it is issued. A user has at most one token.
+ */
+typedef struct engsched_rec_feed_token {
+    engsched_id user;        /**< whose feed */
+    const char *token_id;    /**< the public part of the token, unique (32 hex digits) */
+    const char *secret_hash; /**< hex of the keyed hash of the secret part (64 digits) */
+    engsched_id issued_by;   /**< the user who issued it; 0 for the system */
+    int64_t created_at;      /**< UTC seconds */
+    /* version 4: every member above. Later versions append theirs here,
+     * after "version N adds: ...", each with a default for older backends. */
+} engsched_rec_feed_token;
 
 /**
  * @brief An outbox item (version 3): one invitation message or one event
@@ -611,9 +650,38 @@ struct engsched_storage {
      */
     engsched_rc (*outbox_purge)(engsched_storage *s, int64_t before, int64_t *out_removed);
 
+    /* version 4 adds: invitation_find, feed_token_put, feed_token_get,
+     * feed_token_find, feed_token_delete (optional: all five or none), and
+     * the members of ::engsched_rec_invitation after its "version 4 adds".
+     * Without them an invitation keeps the UID and organizer of versions 1
+     * to 3, engsched_invitation_reply() and the feed token calls return
+     * ::ENGSCHED_EUNSUPPORTED. */
+
+    /**
+     * @brief Optional (version 4): the invitation whose @ref
+     *        engsched_rec_invitation::uid is @p uid; ::ENGSCHED_ENOTFOUND.
+     *        Never matches a row whose uid is "".
+     */
+    engsched_rc (*invitation_find)(engsched_storage *s, const char *uid,
+                                   engsched_rec_invitation *out);
+    /**
+     * @brief Optional (version 4): store the token of @p rec->user,
+     *        replacing the one the user had; ::ENGSCHED_EEXISTS if
+     *        another user's token has the same token_id.
+     */
+    engsched_rc (*feed_token_put)(engsched_storage *s, const engsched_rec_feed_token *rec);
+    /** @brief Optional (version 4): the token of @p user; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*feed_token_get)(engsched_storage *s, engsched_id user,
+                                  engsched_rec_feed_token *out);
+    /** @brief Optional (version 4): the token with @p token_id; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*feed_token_find)(engsched_storage *s, const char *token_id,
+                                   engsched_rec_feed_token *out);
+    /** @brief Optional (version 4): delete the token of @p user; ::ENGSCHED_ENOTFOUND. */
+    engsched_rc (*feed_token_delete)(engsched_storage *s, engsched_id user);
+
     /*
-     * The members above are versions 1 to 3. A new version appends its
-     * members here, after "version 4 adds: ...", raises
+     * The members above are versions 1 to 4. A new version appends its
+     * members here, after "version 5 adds: ...", raises
      * ENGSCHED_STORAGE_VERSION, and adds a NULL per member to
      * ENGSCHED_STORAGE_INIT and the version's size to
      * engsched_storage_init() (lib/storage/storage.c).
@@ -646,7 +714,9 @@ struct engsched_storage {
       /* version 2 adds: savepoint, release, rollback_to */                             \
       NULL, NULL, NULL,                                                                 \
       /* version 3 adds: outbox_put ... outbox_purge */                                 \
-      NULL, NULL, NULL, NULL, NULL, NULL }
+      NULL, NULL, NULL, NULL, NULL, NULL,                                               \
+      /* version 4 adds: invitation_find ... feed_token_delete */                       \
+      NULL, NULL, NULL, NULL, NULL }
 
 /**
  * @brief Initialise a callback table of version @p version: `version`

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "core/settings.h"
 #include "storage/pg/storage_pg.h"
 #include "util/crypto.h"
 
@@ -70,12 +71,34 @@ static int backend_outbox(const engsched_storage *s, int *out)
     return given == 0 || given == 6;
 }
 
+/* The invitation series and feed token callbacks: members of version 4
+ * tables only, optional, all five or none. */
+static int backend_series(const engsched_storage *s, int *out)
+{
+    *out = 0;
+    if (s->version < 4)
+        return 1;
+    int given = (s->invitation_find != NULL) + (s->feed_token_put != NULL) +
+                (s->feed_token_get != NULL) + (s->feed_token_find != NULL) +
+                (s->feed_token_delete != NULL);
+    *out = given == 5;
+    return given == 0 || given == 5;
+}
+
+/* What a backend's table offers beyond version 1. */
+typedef struct backend_caps {
+    int savepoints;
+    int outbox;
+    int series;
+} backend_caps;
+
 /* Every version this library knows, back to 1 (like libcurl, an old
  * backend keeps working with a newer library). */
-static int backend_usable(const engsched_storage *s, int *out_savepoints, int *out_outbox)
+static int backend_usable(const engsched_storage *s, backend_caps *caps)
 {
     return s->version >= 1 && s->version <= ENGSCHED_STORAGE_VERSION && backend_complete(s) &&
-           backend_savepoints(s, out_savepoints) && backend_outbox(s, out_outbox);
+           backend_savepoints(s, &caps->savepoints) && backend_outbox(s, &caps->outbox) &&
+           backend_series(s, &caps->series);
 }
 
 /* Options of version 1 end where version 2's members begin; the rest keep
@@ -129,10 +152,12 @@ static const struct {
 };
 
 /* The built-in roles are rows like any other, so hosts can edit them; a
- * new store gets them on first open. */
-static engsched_rc seed_builtin_roles(engsched *db)
+ * new store gets them, and its identity, on first open. */
+static engsched_rc seed_store(engsched *db)
 {
     engsched_rc rc = es_begin(db, 1);
+    if (rc == ENGSCHED_OK)
+        rc = es_store_identity_seed(db);
     for (size_t i = 0; rc == ENGSCHED_OK && i < sizeof builtin_roles / sizeof builtin_roles[0];
          i++) {
         engsched_rec_role existing;
@@ -158,11 +183,12 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     }
     if (!options_valid(opts))
         return ENGSCHED_EMISUSE;
-    int savepoints = 0, outbox = 0;
-    if (!backend_usable(backend, &savepoints, &outbox)) {
+    backend_caps caps = {0, 0, 0};
+    if (!backend_usable(backend, &caps)) {
         es_open_fail_message("backend: version %u or a missing callback (this library takes "
                              "versions 1 to %u with every required callback, with all "
-                             "three savepoint callbacks or none, and all six outbox "
+                             "three savepoint callbacks or none, all six outbox "
+                             "callbacks or none, and all five invitation series "
                              "callbacks or none)",
                              backend->version, ENGSCHED_STORAGE_VERSION);
         return ENGSCHED_EMISUSE;
@@ -179,8 +205,9 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     }
     options_copy(&db->opts, opts);
     db->storage = backend;
-    db->savepoints = savepoints;
-    db->outbox = outbox;
+    db->savepoints = caps.savepoints;
+    db->outbox = caps.outbox;
+    db->series = caps.series;
     db->claim_token = token;
     db->txn_events_outbox = -1;
     if (db->opts.busy_timeout_ms < 0)
@@ -194,7 +221,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
         es_storage_fail(db, rc, "preparing the store");
         goto fail;
     }
-    if (!(db->opts.flags & ENGSCHED_OPEN_READONLY) && (rc = seed_builtin_roles(db)) != ENGSCHED_OK)
+    if (!(db->opts.flags & ENGSCHED_OPEN_READONLY) && (rc = seed_store(db)) != ENGSCHED_OK)
         goto fail;
     es_alloc_pin();
     es_ok(db);

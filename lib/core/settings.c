@@ -6,6 +6,7 @@
 #include "calendar/timezone.h"
 #include "util/dates.h"
 #include "core/settings.h"
+#include "util/crypto.h"
 #include "core/validate.h"
 
 typedef engsched_rc (*setting_check_fn)(engsched *db, const char *key, const char *value);
@@ -152,6 +153,16 @@ static engsched_rc check_policy(engsched *db, const char *key, const char *value
     return ENGSCHED_OK;
 }
 
+/* 32 lower-case hex digits, as es_random_hex() writes them. */
+static engsched_rc check_store_id(engsched *db, const char *key, const char *value)
+{
+    size_t len = strlen(value);
+    if (len != ES_STORE_ID_LEN || strspn(value, "0123456789abcdef") != len)
+        return es_fail(db, ENGSCHED_EINVAL, "%s: expected %d lower-case hex digits", key,
+                       ES_STORE_ID_LEN);
+    return ENGSCHED_OK;
+}
+
 static const setting_def settings[] = {
     {"timezone", "UTC", check_zone},
     {"organizer_email", "", check_optional_email},
@@ -169,6 +180,8 @@ static const setting_def settings[] = {
     {"delivery_lease_seconds", "300", check_seconds},
     {"webhook_secret", "", check_secret},
     {"outbox_events", "on", check_on_off},
+    /* Written once by the library (es_store_identity_seed), never by a host. */
+    {"store_id", "", check_store_id},
 };
 
 static const setting_def *find_setting(const char *key)
@@ -234,4 +247,19 @@ engsched_rc es_setting_check(engsched *db, const char *key, const char *value)
         return es_fail(db, ENGSCHED_EINVAL, "key: unknown setting \"%s\"", key);
     engsched_rc rc = es_check_text(db, key, value, 0, ES_SETTING_MAX, ES_TEXT_LINE);
     return rc != ENGSCHED_OK ? rc : def->check(db, key, value);
+}
+
+engsched_rc es_store_identity_seed(engsched *db)
+{
+    const char *value = NULL;
+    engsched_rc rc = db->storage->setting_get(db->storage, "store_id", &value);
+    if (rc == ENGSCHED_OK)
+        return ENGSCHED_OK;
+    if (rc != ENGSCHED_ENOTFOUND)
+        return es_storage_fail(db, rc, "reading the store identity");
+    char id[ES_STORE_ID_LEN + 1];
+    if (!es_random_hex(id, ES_STORE_ID_LEN / 2))
+        return es_fail(db, ENGSCHED_ESTORAGE, "libsodium gave no random store identity");
+    rc = db->storage->setting_set(db->storage, "store_id", id);
+    return rc == ENGSCHED_OK ? ENGSCHED_OK : es_storage_fail(db, rc, "writing the store identity");
 }

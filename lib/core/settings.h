@@ -15,6 +15,13 @@ engsched_rc es_setting_int(engsched *db, const char *key, int64_t *out);
 int es_setting_known(const char *key);
 /* Validate a value for @p key (EINVAL naming the key, or OK). */
 engsched_rc es_setting_check(engsched *db, const char *key, const char *value);
+/* The store identity (setting store_id): 128 random bits as hex, made
+ * with the store and part of every invitation UID and Message-ID, so that
+ * no two stores, tenants or restored copies share one. */
+#define ES_STORE_ID_LEN 32
+/* In a write transaction: give the store an identity if it has none. */
+engsched_rc es_store_identity_seed(engsched *db);
+
 /* Today's day number in the tenant time zone at @now. */
 engsched_rc es_today(engsched *db, int64_t now, int32_t *out_day);
 

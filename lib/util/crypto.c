@@ -1,4 +1,5 @@
-/* libsodium behind the three calls the library needs. crypto_auth_hmacsha256
+/* libsodium behind every call the library needs: signatures, random
+ * tokens and the hash of feed tokens. crypto_auth_hmacsha256
  * takes a key of any length through its init/update/final API, which is
  * what a webhook secret chosen by a person needs (the one-shot call wants
  * exactly 32 bytes). */
@@ -44,4 +45,33 @@ int64_t es_random_token(void)
         v >>= 1; /* a positive int64_t */
     }
     return (int64_t)v;
+}
+
+int es_random_hex(char *out, size_t bytes)
+{
+    unsigned char raw[32];
+    if (bytes == 0 || bytes > sizeof raw || !es_crypto_ready())
+        return 0;
+    randombytes_buf(raw, bytes);
+    sodium_bin2hex(out, 2 * bytes + 1, raw, bytes);
+    sodium_memzero(raw, sizeof raw);
+    return 1;
+}
+
+int es_hash_hex(const char *text, char out[ES_HASH_HEX_LEN])
+{
+    unsigned char hash[32];
+    if (!es_crypto_ready())
+        return 0;
+    crypto_generichash(hash, sizeof hash, (const unsigned char *)text, strlen(text), NULL, 0);
+    sodium_bin2hex(out, ES_HASH_HEX_LEN, hash, sizeof hash);
+    return 1;
+}
+
+int es_secret_equal(const char *a, const char *b)
+{
+    size_t len = strlen(a);
+    if (strlen(b) != len)
+        return 0;
+    return len == 0 || sodium_memcmp(a, b, len) == 0;
 }

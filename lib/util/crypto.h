@@ -27,4 +27,21 @@ const char *es_sign_with(const char *secret, const void *message, size_t message
 /* A random token in 1 … INT64_MAX; 0 when libsodium is not ready. */
 int64_t es_random_token(void);
 
+/* The longest random text es_random_hex() writes, terminator included. */
+#define ES_RANDOM_HEX_MAX (2 * 32 + 1)
+
+/* @p bytes random bytes (1 to 32) as lower-case hex, NUL-terminated, into
+ * @p out (2 * bytes + 1 long); 0 when libsodium is not ready. */
+int es_random_hex(char *out, size_t bytes);
+
+/* The unkeyed BLAKE2b-256 hash of @p text as 64 hex digits into @p out.
+ * For secrets of 256 random bits, where a slow or keyed hash adds nothing;
+ * 0 when libsodium is not ready. */
+#define ES_HASH_HEX_LEN (64 + 1)
+int es_hash_hex(const char *text, char out[ES_HASH_HEX_LEN]);
+
+/* Constant-time equality of two NUL-terminated texts of the same length;
+ * texts of different lengths are unequal (their length is not secret). */
+int es_secret_equal(const char *a, const char *b);
+
 #endif

@@ -1680,7 +1680,7 @@ static void test_invitations(void **state)
     add_directory(s, &d);
     engsched_id e = insert_at(s, d.client, "e", ENGSCHED_STATUS_SCHEDULED, 10);
     EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->invitation_get(s, e, d.op[0], &got));
-    engsched_rec_invitation inv = {e, d.op[0], 0, 0, 100};
+    engsched_rec_invitation inv = {.engagement = e, .user = d.op[0], .updated_at = 100};
     EXPECT_OK(s, s->invitation_put(s, &inv));
     EXPECT_OK(s, s->invitation_get(s, e, d.op[0], &got));
     assert_int_equal(got.engagement, e);
@@ -1689,7 +1689,8 @@ static void test_invitations(void **state)
     assert_int_equal(got.canceled, 0);
     assert_int_equal(got.updated_at, 100);
 
-    engsched_rec_invitation next = {e, d.op[0], 3, 1, 200};
+    engsched_rec_invitation next = {
+        .engagement = e, .user = d.op[0], .sequence = 3, .canceled = 1, .updated_at = 200};
     EXPECT_OK(s, s->invitation_put(s, &next));
     EXPECT_OK(s, s->invitation_get(s, e, d.op[0], &got));
     assert_int_equal(got.sequence, 3);
@@ -1807,6 +1808,11 @@ int engsched_conformance_run(const char *backend_name,
         CASE(test_unavailability),
         CASE(test_invitations),
         CASE(test_directory_lists),
+        CASE(conf_series_round_trip),
+        CASE(conf_series_find),
+        CASE(conf_series_rollback),
+        CASE(conf_feed_tokens),
+        CASE(conf_feed_token_unique),
         CASE(conf_outbox_round_trip),
         CASE(conf_outbox_payload_length),
         CASE(conf_outbox_ids_rise),

@@ -30,6 +30,17 @@ engsched_storage *engsched_conformance_backend(void **state);
 void engsched_conformance_check_rc(engsched_storage *s, engsched_rc got, engsched_rc want,
                                    const char *expr, const char *file, int line);
 
+/* Rows that outbox items and invitations hang on (they reference
+ * engagements and users, which a backend may check): one operator, two
+ * engagements of one client, one event. Made in a transaction of its own
+ * (outbox.c). */
+typedef struct conf_owners {
+    engsched_id user;
+    engsched_id eng[2];
+    int64_t event_seq;
+} conf_owners;
+conf_owners conf_add_owners(engsched_storage *s);
+
 /* The outbox cases (outbox.c, table version 3), run with the others; each
  * is skipped on a backend without the outbox callbacks. */
 void conf_outbox_round_trip(void **state);
@@ -45,5 +56,13 @@ void conf_outbox_purge(void **state);
 void conf_outbox_rollback(void **state);
 void conf_outbox_savepoint(void **state);
 void conf_outbox_nul_refused(void **state);
+
+/* The invitation series and feed token cases (series.c, table version 4),
+ * skipped on a backend without those callbacks. */
+void conf_series_round_trip(void **state);
+void conf_series_find(void **state);
+void conf_series_rollback(void **state);
+void conf_feed_tokens(void **state);
+void conf_feed_token_unique(void **state);
 
 #endif

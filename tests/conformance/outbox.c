@@ -47,12 +47,6 @@ static engsched_storage *outbox_backend(void **state)
 
 /* --- records to hang items on ------------------------------------------ */
 
-/* Items reference engagements and users, which a backend may check. */
-typedef struct owners {
-    engsched_id user;
-    engsched_id eng[2];
-    int64_t event_seq;
-} owners;
 
 static engsched_id add_engagement(engsched_storage *s, engsched_id client, const char *name)
 {
@@ -79,10 +73,9 @@ static engsched_id add_engagement(engsched_storage *s, engsched_id client, const
     return id;
 }
 
-/* In a transaction of its own. */
-static owners add_owners(engsched_storage *s)
+conf_owners conf_add_owners(engsched_storage *s)
 {
-    owners o = {0};
+    conf_owners o = {0};
     engsched_rec_role role = {3, "Operator", ENGSCHED_PERM_VIEW};
     engsched_rec_client client = {0, "acme", "Acme"};
     engsched_id role_id = 0, client_id = 0;
@@ -101,7 +94,7 @@ static owners add_owners(engsched_storage *s)
 }
 
 /* An item with every member set; the caller changes what it needs. */
-static engsched_rec_outbox mail_item(const owners *o, const char *payload)
+static engsched_rec_outbox mail_item(const conf_owners *o, const char *payload)
 {
     engsched_rec_outbox m = {
         .kind = MAIL,
@@ -121,7 +114,7 @@ static engsched_rec_outbox mail_item(const owners *o, const char *payload)
     return m;
 }
 
-static engsched_rec_outbox event_item(const owners *o)
+static engsched_rec_outbox event_item(const conf_owners *o)
 {
     engsched_rec_outbox e = {
         .kind = EVENT,
@@ -201,7 +194,7 @@ static void build_message(char *buf, size_t size)
 void conf_outbox_round_trip(void **state)
 {
     engsched_storage *s = outbox_backend(state);
-    owners o = add_owners(s);
+    conf_owners o = conf_add_owners(s);
     char message[4096];
     build_message(message, sizeof message);
     engsched_rec_outbox mail = mail_item(&o, message);
@@ -234,7 +227,7 @@ void conf_outbox_round_trip(void **state)
 void conf_outbox_payload_length(void **state)
 {
     engsched_storage *s = outbox_backend(state);
-    owners o = add_owners(s);
+    conf_owners o = conf_add_owners(s);
     engsched_rec_outbox mail = mail_item(&o, "Subject: kept\r\n\r\nbody\r\nNOT STORED");
     mail.payload_len = strlen("Subject: kept\r\n\r\nbody\r\n");
     EXPECT_OK(s, s->begin(s, 1));
@@ -250,7 +243,7 @@ void conf_outbox_payload_length(void **state)
 void conf_outbox_ids_rise(void **state)
 {
     engsched_storage *s = outbox_backend(state);
-    owners o = add_owners(s);
+    conf_owners o = conf_add_owners(s);
     engsched_rec_outbox item = event_item(&o);
     int64_t last = 0, removed = 0;
     for (int round = 0; round < 3; round++) {
@@ -278,7 +271,7 @@ void conf_outbox_ids_rise(void **state)
 void conf_outbox_update(void **state)
 {
     engsched_storage *s = outbox_backend(state);
-    owners o = add_owners(s);
+    conf_owners o = conf_add_owners(s);
     engsched_rec_outbox mail = mail_item(&o, "Subject: first\r\n\r\nv1\r\n");
     EXPECT_OK(s, s->begin(s, 1));
     int64_t id = put(s, &mail);
@@ -331,7 +324,7 @@ void conf_outbox_update(void **state)
 void conf_outbox_missing(void **state)
 {
     engsched_storage *s = outbox_backend(state);
-    owners o = add_owners(s);
+    conf_owners o = conf_add_owners(s);
     engsched_rec_outbox item = event_item(&o);
     engsched_rec_outbox got;
     EXPECT_OK(s, s->begin(s, 1));
@@ -372,7 +365,7 @@ static const spec specs[] = {
 #define ITEMS (sizeof specs / sizeof specs[0])
 
 typedef struct model {
-    owners o;
+    conf_owners o;
     int64_t id[ITEMS];
     engsched_id eng[ITEMS];
 } model;
@@ -391,7 +384,7 @@ static engsched_rec_outbox spec_item(const model *m, size_t i)
 
 static void model_load(engsched_storage *s, model *m)
 {
-    m->o = add_owners(s);
+    m->o = conf_add_owners(s);
     EXPECT_OK(s, s->begin(s, 1));
     for (size_t i = 0; i < ITEMS; i++) {
         m->eng[i] = specs[i].eng < 0 ? 0 : m->o.eng[specs[i].eng];
@@ -611,7 +604,7 @@ void conf_outbox_count(void **state)
 void conf_outbox_purge(void **state)
 {
     engsched_storage *s = outbox_backend(state);
-    owners o = add_owners(s);
+    conf_owners o = conf_add_owners(s);
     /* Only delivered items updated strictly before 1000 go. */
     static const struct {
         unsigned int state;
@@ -660,7 +653,7 @@ void conf_outbox_purge(void **state)
 void conf_outbox_rollback(void **state)
 {
     engsched_storage *s = outbox_backend(state);
-    owners o = add_owners(s);
+    conf_owners o = conf_add_owners(s);
     engsched_rec_outbox item = mail_item(&o, "Subject: gone\r\n\r\n");
     engsched_rec_outbox got;
     EXPECT_OK(s, s->begin(s, 1));
@@ -685,7 +678,7 @@ void conf_outbox_savepoint(void **state)
         print_message("the backend has no savepoints: case skipped\n");
         skip();
     }
-    owners o = add_owners(s);
+    conf_owners o = conf_add_owners(s);
     engsched_rec_outbox item = event_item(&o);
     engsched_rec_outbox got;
     EXPECT_OK(s, s->begin(s, 1));
@@ -712,7 +705,7 @@ void conf_outbox_savepoint(void **state)
 void conf_outbox_nul_refused(void **state)
 {
     engsched_storage *s = outbox_backend(state);
-    owners o = add_owners(s);
+    conf_owners o = conf_add_owners(s);
     static const char with_nul[] = "Subject: a\r\n\0hidden\r\n";
     engsched_rec_outbox item = mail_item(&o, "Subject: clean\r\n\r\n");
     engsched_rec_outbox bad = item;

@@ -213,7 +213,7 @@ static void test_newer_schema_refused_untouched(void **state)
 static void test_store_before_outbox_migrates(void **state)
 {
     (void)state;
-    char uri[URI_MAX], schema[64], sql[512];
+    char uri[URI_MAX], schema[64], sql[1024];
     fx_pg_scratch(uri, sizeof uri, schema, sizeof schema);
     engsched *db = open_ok(uri, NULL);
     engsched_id client = 0;
@@ -221,9 +221,12 @@ static void test_store_before_outbox_migrates(void **state)
                      ENGSCHED_OK);
     engsched_close(db);
     snprintf(sql, sizeof sql,
-             "DROP TABLE %s.outbox;"
+             "DROP TABLE %s.outbox; DROP TABLE %s.feed_tokens; DROP INDEX %s.invitations_uid;"
+             " ALTER TABLE %s.invitations DROP COLUMN uid, DROP COLUMN organizer_email,"
+             " DROP COLUMN organizer_name, DROP COLUMN response, DROP COLUMN responded_at,"
+             " DROP COLUMN response_sequence;"
              " UPDATE %s.engsched_meta SET value = 2 WHERE key = 'schema_version'",
-             schema, schema);
+             schema, schema, schema, schema, schema);
     char *v = fx_pg_query(sql);
     assert_non_null(v);
     free(v);

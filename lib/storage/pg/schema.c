@@ -250,12 +250,31 @@ static const char migration_3[] =
     ");"
     "CREATE INDEX outbox_state ON outbox(state, id);";
 
+/* Version 4: invitation series and calendar feed tokens, as in the
+ * SQLite backend's migration 4 (its comment says why). */
+static const char migration_4[] =
+    "ALTER TABLE invitations ADD COLUMN uid text NOT NULL DEFAULT '',"
+    " ADD COLUMN organizer_email text NOT NULL DEFAULT '',"
+    " ADD COLUMN organizer_name text NOT NULL DEFAULT '',"
+    " ADD COLUMN response integer NOT NULL DEFAULT 0,"
+    " ADD COLUMN responded_at bigint NOT NULL DEFAULT 0,"
+    " ADD COLUMN response_sequence bigint NOT NULL DEFAULT 0;"
+    "CREATE UNIQUE INDEX invitations_uid ON invitations(uid) WHERE uid <> '';"
+    "CREATE TABLE feed_tokens("
+    " user_id bigint PRIMARY KEY REFERENCES users(id),"
+    " token_id text NOT NULL UNIQUE,"
+    " secret_hash text NOT NULL,"
+    " issued_by bigint REFERENCES users(id),"
+    " created_at bigint NOT NULL"
+    ");";
+
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
 static const es_migration migrations[] = {
     {migration_1, 1},
     {migration_2, 1}, /* layout only */
     {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
+    {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
 };
 
 static const es_migrations list = {migrations, (int)(sizeof migrations / sizeof migrations[0])};

@@ -19,6 +19,10 @@
     "id, user_id, start_day, end_day, reason, created_by, created_at"
 
 /* The outbox columns sql/outbox.c reads, in its order. */
+#define INVITATION_COLUMNS                                                                  \
+    "engagement, user_id, sequence, canceled::integer, updated_at, uid, organizer_email,"    \
+    " organizer_name, response, responded_at, response_sequence"
+#define FEED_TOKEN_COLUMNS "user_id, token_id, secret_hash, coalesce(issued_by, 0), created_at"
 #define OUTBOX_COLUMNS                                                                      \
     "id, kind, state, engagement, user_id, event_seq, sequence, recipient, payload,"        \
     " attempts, next_attempt_at, claimed_until, claim, created_at, updated_at, reason"
@@ -149,15 +153,33 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
     [ES_SQL_UNAVAILABILITY_LIST] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
                                " WHERE user_id = $1::bigint AND start_day <= $3::integer"
                                " AND end_day >= $2::integer ORDER BY start_day, id",
-    [ES_SQL_INVITATION_GET] = "SELECT engagement, user_id, sequence, canceled::integer, updated_at"
-                          " FROM invitations WHERE engagement = $1::bigint"
-                          " AND user_id = $2::bigint",
+    [ES_SQL_INVITATION_GET] = "SELECT " INVITATION_COLUMNS " FROM invitations"
+                          " WHERE engagement = $1::bigint AND user_id = $2::bigint",
+    [ES_SQL_INVITATION_FIND] = "SELECT " INVITATION_COLUMNS " FROM invitations"
+                           " WHERE uid = $1::text AND uid <> ''",
     [ES_SQL_INVITATION_PUT] = "INSERT INTO invitations(engagement, user_id, sequence, canceled,"
-                          " updated_at) VALUES($1::bigint, $2::bigint, $3::bigint,"
-                          " $4::boolean, $5::bigint)"
+                          " updated_at, uid, organizer_email, organizer_name, response,"
+                          " responded_at, response_sequence)"
+                          " VALUES($1::bigint, $2::bigint, $3::bigint, $4::boolean, $5::bigint,"
+                          " $6::text, $7::text, $8::text, $9::integer, $10::bigint, $11::bigint)"
                           " ON CONFLICT(engagement, user_id) DO UPDATE SET"
                           " sequence = excluded.sequence, canceled = excluded.canceled,"
-                          " updated_at = excluded.updated_at",
+                          " updated_at = excluded.updated_at, uid = excluded.uid,"
+                          " organizer_email = excluded.organizer_email,"
+                          " organizer_name = excluded.organizer_name,"
+                          " response = excluded.response, responded_at = excluded.responded_at,"
+                          " response_sequence = excluded.response_sequence",
+    [ES_SQL_FEED_TOKEN_PUT] = "INSERT INTO feed_tokens(user_id, token_id, secret_hash, issued_by,"
+                          " created_at) VALUES($1::bigint, $2::text, $3::text, $4::bigint,"
+                          " $5::bigint)"
+                          " ON CONFLICT(user_id) DO UPDATE SET token_id = excluded.token_id,"
+                          " secret_hash = excluded.secret_hash, issued_by = excluded.issued_by,"
+                          " created_at = excluded.created_at",
+    [ES_SQL_FEED_TOKEN_GET] = "SELECT " FEED_TOKEN_COLUMNS " FROM feed_tokens"
+                          " WHERE user_id = $1::bigint",
+    [ES_SQL_FEED_TOKEN_FIND] = "SELECT " FEED_TOKEN_COLUMNS " FROM feed_tokens"
+                           " WHERE token_id = $1::text",
+    [ES_SQL_FEED_TOKEN_DELETE] = "DELETE FROM feed_tokens WHERE user_id = $1::bigint",
     [ES_SQL_CLIENT_LIST] = "SELECT id, host_key, name FROM clients WHERE id > $1::bigint"
                        " ORDER BY id LIMIT $2::bigint",
     [ES_SQL_USER_LIST] =

@@ -439,8 +439,8 @@ void es_sql_fill_queries(engsched_storage *t)
 
 /* The built-in backends implement every member of the current version;
  * a header that raises it must not make them claim members they lack. */
-_Static_assert(ENGSCHED_STORAGE_VERSION == 3,
-               "the SQL core fills the members of table version 3: implement the new version's "
+_Static_assert(ENGSCHED_STORAGE_VERSION == 4,
+               "the SQL core fills the members of table version 4: implement the new version's "
                "members before the built-in backends claim it");
 
 void es_sql_fill_table(engsched_storage *t)
@@ -449,4 +449,5 @@ void es_sql_fill_table(engsched_storage *t)
     es_sql_fill_records(t);
     es_sql_fill_queries(t);
     es_sql_fill_outbox(t);
+    es_sql_fill_invitations(t);
 }

@@ -612,7 +612,7 @@ static engsched_rc sql_event_last_seq(engsched_storage *s, int64_t *out_seq)
     return rc;
 }
 
-/* --- unavailability, invitations ---------------------------------------- */
+/* --- unavailability ---------------------------------------- */
 
 static engsched_rc sql_unavailability_insert(engsched_storage *s,
                                              const engsched_rec_unavailability *rec,
@@ -669,45 +669,6 @@ static engsched_rc sql_unavailability_delete(engsched_storage *s, engsched_id id
     return es_sql_exec_expect_row(&c, id);
 }
 
-static engsched_rc sql_invitation_get(engsched_storage *s, engsched_id engagement,
-                                      engsched_id user, engsched_rec_invitation *out)
-{
-    es_sql *b = es_sql_of(s);
-    es_sql_cur c;
-    int found = 0;
-    engsched_rc rc = pair_cur(b, ES_SQL_INVITATION_GET, engagement, user,
-                              "reading an invitation", &c);
-    if (rc == ENGSCHED_OK)
-        rc = es_sql_one(&c, &found);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    if (!found) {
-        es_sql_error(b, "no invitation of user %lld for engagement %lld", (long long)user,
-                     (long long)engagement);
-        return ENGSCHED_ENOTFOUND;
-    }
-    out->engagement = es_sql_col_int(&c, 0);
-    out->user = es_sql_col_int(&c, 1);
-    out->sequence = es_sql_col_int(&c, 2);
-    out->canceled = (int)es_sql_col_int(&c, 3);
-    out->updated_at = es_sql_col_int(&c, 4);
-    es_sql_close(&c);
-    return ENGSCHED_OK;
-}
-
-static engsched_rc sql_invitation_put(engsched_storage *s, const engsched_rec_invitation *rec)
-{
-    es_sql_cur c;
-    engsched_rc rc = pair_cur(es_sql_of(s), ES_SQL_INVITATION_PUT, rec->engagement, rec->user,
-                              "writing an invitation", &c);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    es_sql_int(&c, rec->sequence);
-    es_sql_int(&c, rec->canceled != 0);
-    es_sql_int(&c, rec->updated_at);
-    return es_sql_exec(&c);
-}
-
 engsched_rc es_sql_setting_write(es_sql *b, const char *key, const char *value)
 {
     es_sql_cur c = es_sql_cur_on(b, ES_SQL_SETTING_SET, "writing a setting");
@@ -743,6 +704,4 @@ void es_sql_fill_records(engsched_storage *t)
     t->unavailability_insert = sql_unavailability_insert;
     t->unavailability_get = sql_unavailability_get;
     t->unavailability_delete = sql_unavailability_delete;
-    t->invitation_get = sql_invitation_get;
-    t->invitation_put = sql_invitation_put;
 }

@@ -91,6 +91,11 @@ enum es_sql_stmt {
     ES_SQL_UNAVAILABILITY_LIST,
     ES_SQL_INVITATION_GET,
     ES_SQL_INVITATION_PUT,
+    ES_SQL_INVITATION_FIND,
+    ES_SQL_FEED_TOKEN_PUT,
+    ES_SQL_FEED_TOKEN_GET,
+    ES_SQL_FEED_TOKEN_FIND,
+    ES_SQL_FEED_TOKEN_DELETE,
     ES_SQL_CLIENT_LIST,
     ES_SQL_USER_LIST,
     ES_SQL_ROLE_LIST,
@@ -304,6 +309,7 @@ void es_sql_fill_table(engsched_storage *t);
 void es_sql_fill_records(engsched_storage *t); /* sql/records.c's part */
 void es_sql_fill_queries(engsched_storage *t); /* sql/queries.c's part */
 void es_sql_fill_outbox(engsched_storage *t);  /* sql/outbox.c's part (version 3) */
+void es_sql_fill_invitations(engsched_storage *t); /* sql/invitations.c's part (1 and 4) */
 
 /* Read the current row into a record, in the column order of the
  * dialect's SELECTs (the engagement one has 19 columns, report last). */

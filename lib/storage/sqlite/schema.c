@@ -249,12 +249,42 @@ static const char migration_3[] =
     ") STRICT;"
     "CREATE INDEX outbox_state ON outbox(state);";
 
+/* Version 4: invitation series and calendar feed tokens (storage table
+ * version 4; sql/invitations.c).
+ *
+ * - The new invitation columns default to what a row meant before them:
+ *   uid '' is the UID rows of versions 1 to 3 were sent with (the core
+ *   derives it), organizer '' the organizer setting, response 0 none. So a
+ *   store migrates without rewriting a row, and the calendars that hold
+ *   its invitations keep recognising them.
+ * - invitations_uid is partial: the '' of old rows is not a UID, and a
+ *   reply is found through the index by its UID alone.
+ * - feed_tokens has one row per user (the primary key): issuing a token
+ *   replaces the last. The token's public part is unique and indexed, the
+ *   secret is kept only as a hash. */
+static const char migration_4[] =
+    "ALTER TABLE invitations ADD COLUMN uid TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE invitations ADD COLUMN organizer_email TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE invitations ADD COLUMN organizer_name TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE invitations ADD COLUMN response INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE invitations ADD COLUMN responded_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE invitations ADD COLUMN response_sequence INTEGER NOT NULL DEFAULT 0;"
+    "CREATE UNIQUE INDEX invitations_uid ON invitations(uid) WHERE uid <> '';"
+    "CREATE TABLE feed_tokens("
+    " user INTEGER PRIMARY KEY REFERENCES users(id),"
+    " token_id TEXT NOT NULL UNIQUE,"
+    " secret_hash TEXT NOT NULL,"
+    " issued_by INTEGER REFERENCES users(id),"
+    " created_at INTEGER NOT NULL"
+    ") STRICT;";
+
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
 static const es_migration migrations[] = {
     {migration_1, 1},
     {migration_2, 1}, /* layout only */
     {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
+    {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
 };
 
 const es_migrations es_sqlite_migrations = {migrations,

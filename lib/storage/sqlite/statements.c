@@ -13,6 +13,10 @@
 
 /* The outbox columns sql/outbox.c reads, in its order; the insert binds
  * them from kind on. */
+#define INVITATION_COLUMNS                                                                  \
+    "engagement, user, sequence, canceled, updated_at, uid, organizer_email, organizer_name," \
+    " response, responded_at, response_sequence"
+#define FEED_TOKEN_COLUMNS "user, token_id, secret_hash, coalesce(issued_by, 0), created_at"
 #define OUTBOX_COLUMNS                                                                      \
     "id, kind, state, engagement, user, event_seq, sequence, recipient, payload, attempts," \
     " next_attempt_at, claimed_until, claim, created_at, updated_at, reason"
@@ -135,13 +139,30 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     [ES_SQL_UNAVAILABILITY_LIST] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
                                " WHERE user = ?1 AND start_day <= ?3 AND end_day >= ?2"
                                " ORDER BY start_day, id",
-    [ES_SQL_INVITATION_GET] = "SELECT engagement, user, sequence, canceled, updated_at"
-                          " FROM invitations WHERE engagement = ?1 AND user = ?2",
+    [ES_SQL_INVITATION_GET] = "SELECT " INVITATION_COLUMNS " FROM invitations"
+                          " WHERE engagement = ?1 AND user = ?2",
+    [ES_SQL_INVITATION_FIND] = "SELECT " INVITATION_COLUMNS " FROM invitations"
+                           " WHERE uid = ?1 AND uid <> ''",
     [ES_SQL_INVITATION_PUT] = "INSERT INTO invitations(engagement, user, sequence, canceled,"
-                          " updated_at) VALUES(?1, ?2, ?3, ?4, ?5)"
+                          " updated_at, uid, organizer_email, organizer_name, response,"
+                          " responded_at, response_sequence)"
+                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
                           " ON CONFLICT(engagement, user) DO UPDATE SET"
                           " sequence = excluded.sequence, canceled = excluded.canceled,"
-                          " updated_at = excluded.updated_at",
+                          " updated_at = excluded.updated_at, uid = excluded.uid,"
+                          " organizer_email = excluded.organizer_email,"
+                          " organizer_name = excluded.organizer_name,"
+                          " response = excluded.response, responded_at = excluded.responded_at,"
+                          " response_sequence = excluded.response_sequence",
+    [ES_SQL_FEED_TOKEN_PUT] = "INSERT INTO feed_tokens(user, token_id, secret_hash, issued_by,"
+                          " created_at) VALUES(?1, ?2, ?3, ?4, ?5)"
+                          " ON CONFLICT(user) DO UPDATE SET token_id = excluded.token_id,"
+                          " secret_hash = excluded.secret_hash, issued_by = excluded.issued_by,"
+                          " created_at = excluded.created_at",
+    [ES_SQL_FEED_TOKEN_GET] = "SELECT " FEED_TOKEN_COLUMNS " FROM feed_tokens WHERE user = ?1",
+    [ES_SQL_FEED_TOKEN_FIND] = "SELECT " FEED_TOKEN_COLUMNS " FROM feed_tokens"
+                           " WHERE token_id = ?1",
+    [ES_SQL_FEED_TOKEN_DELETE] = "DELETE FROM feed_tokens WHERE user = ?1",
     [ES_SQL_CLIENT_LIST] = "SELECT id, host_key, name FROM clients WHERE id > ?1"
                        " ORDER BY id LIMIT ?2",
     [ES_SQL_USER_LIST] = ES_SQL_USER_SELECT "WHERE u.id > ?1 ORDER BY u.id LIMIT ?2",
