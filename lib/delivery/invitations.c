@@ -8,6 +8,7 @@
 
 #include "calendar/ics.h"
 #include "calendar/imip.h"
+#include "core/invitation_state.h"
 #include "core/settings.h"
 #include "delivery/delivery.h"
 #include "util/dates.h"
@@ -23,6 +24,7 @@ void es_invitation_release(es_invitation *inv)
 /* Everything a message needs, copied out of the store. */
 typedef struct invitation_data {
     es_engagement e;
+    es_series series; /* its UID and the organizer it keeps */
     engsched_rec_invitation state;
     char *client_name;
     char *email;
@@ -30,6 +32,7 @@ typedef struct invitation_data {
     char *organizer_email;
     char *organizer_name;
     char *domain;
+    char *store_id;
     char *engagement_url;
     char *report_url;
 } invitation_data;
@@ -37,12 +40,14 @@ typedef struct invitation_data {
 static void data_release(invitation_data *d)
 {
     es_engagement_release(&d->e);
+    es_series_release(&d->series);
     es_free(d->client_name);
     es_free(d->email);
     es_free(d->display_name);
     es_free(d->organizer_email);
     es_free(d->organizer_name);
     es_free(d->domain);
+    es_free(d->store_id);
     es_free(d->engagement_url);
     es_free(d->report_url);
 }
@@ -73,13 +78,29 @@ static engsched_rc load_people(engsched *db, engsched_id user, invitation_data *
     return copy_text(db, &d->display_name, u.display_name);
 }
 
+/* The organizer the series keeps, or (a series that has none yet: a
+ * backend without table version 4, or one first built before an
+ * organizer was set) the setting. */
+static engsched_rc load_organizer(engsched *db, invitation_data *d)
+{
+    if (d->series.organizer_email[0] != '\0') {
+        d->organizer_email = es_strdup(d->series.organizer_email);
+        d->organizer_name = es_strdup(d->series.organizer_name);
+        if (d->organizer_email == NULL || d->organizer_name == NULL)
+            return es_fail(db, ENGSCHED_ENOMEM, "out of memory building an invitation");
+        return ENGSCHED_OK;
+    }
+    engsched_rc rc = es_setting_read(db, "organizer_email", &d->organizer_email);
+    return rc == ENGSCHED_OK ? es_setting_read(db, "organizer_name", &d->organizer_name) : rc;
+}
+
 static engsched_rc load_settings(engsched *db, invitation_data *d)
 {
-    engsched_rc rc = es_setting_read(db, "organizer_email", &d->organizer_email);
-    if (rc == ENGSCHED_OK)
-        rc = es_setting_read(db, "organizer_name", &d->organizer_name);
+    engsched_rc rc = load_organizer(db, d);
     if (rc == ENGSCHED_OK)
         rc = es_setting_read(db, "uid_domain", &d->domain);
+    if (rc == ENGSCHED_OK)
+        rc = es_setting_read(db, "store_id", &d->store_id);
     if (rc == ENGSCHED_OK)
         rc = es_setting_read(db, "engagement_url", &d->engagement_url);
     if (rc == ENGSCHED_OK)
@@ -97,12 +118,13 @@ static engsched_rc load_data(engsched *db, engsched_id engagement, engsched_id u
                              es_engagement *opened, invitation_data *d)
 {
     memset(d, 0, sizeof *d);
-    engsched_rc rc = db->storage->invitation_get(db->storage, engagement, user, &d->state);
+    engsched_rc rc = es_series_read(db, engagement, user, &d->series);
     if (rc == ENGSCHED_ENOTFOUND)
         return es_fail(db, rc, "no invitation of user %lld to engagement %lld", (long long)user,
                        (long long)engagement);
     if (rc != ENGSCHED_OK)
-        return es_storage_fail(db, rc, "reading an invitation");
+        return rc;
+    d->state = d->series.rec;
     if (opened != NULL) {
         d->e = *opened;
         memset(opened, 0, sizeof *opened);
@@ -146,20 +168,41 @@ static char *describe(const invitation_data *d, const char *engagement_link,
     char start[ES_DATE_LEN], end[ES_DATE_LEN];
     es_date_format(d->e.rec.start_day, start);
     es_date_format(d->e.rec.end_day, end);
-    return es_asprintf("%s for %s, %s to %s.%s%s%s%s%s", d->e.rec.name, d->client_name, start, end,
+    /* The operator's name exactly, which a CN may only approximate
+     * (es_ics_display_name). */
+    return es_asprintf("%s for %s, %s to %s.\nOperator: %s%s%s%s%s%s", d->e.rec.name,
+                       d->client_name, start, end, d->display_name,
                        d->state.canceled ? "\nThis invitation is canceled." : "",
                        engagement_link[0] ? "\nEngagement: " : "", engagement_link,
                        report_link[0] ? "\nReport: " : "", report_link);
 }
 
+/* The left side of a Message-ID: unique to this message. The store
+ * identity sets it apart from other stores (which have the same ids),
+ * the SEQUENCE from the series' other messages, and the time the SEQUENCE
+ * was raised from a message a restored copy of the store raises again to
+ * the same SEQUENCE. Nothing random: a message built again (a download,
+ * engsched_invitation_mail()) is the one that was sent, and the outbox
+ * keeps the bytes, so a retry has the same Message-ID. */
+static engsched_rc message_id_of(engsched *db, const invitation_data *d, char *out, size_t size)
+{
+    int n = snprintf(out, size, "engsched-%lld-%lld-%lld-%llx%s%s", (long long)d->e.rec.id,
+                     (long long)d->state.user, (long long)d->state.sequence,
+                     (unsigned long long)d->state.updated_at, d->store_id[0] ? "-" : "",
+                     d->store_id);
+    if (n < 0 || (size_t)n >= size)
+        return es_fail(db, ENGSCHED_EINVAL, "a Message-ID would be longer than %zu bytes", size);
+    return ENGSCHED_OK;
+}
+
 static engsched_rc render(engsched *db, const invitation_data *d, engsched_id user,
                           es_invitation *out)
 {
-    char uid[160], message_id[128], err[256] = "";
-    snprintf(uid, sizeof uid, "engagement-%lld-operator-%lld@%s", (long long)d->e.rec.id,
-             (long long)user, d->domain);
-    snprintf(message_id, sizeof message_id, "engsched-%lld-%lld-%lld", (long long)d->e.rec.id,
-             (long long)user, (long long)d->state.sequence);
+    char message_id[160], err[256] = "";
+    engsched_rc rc = message_id_of(db, d, message_id, sizeof message_id);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    const char *uid = d->series.uid;
     char *engagement_link = expand_url(d->engagement_url, d->e.rec.id);
     char *report_link = d->e.rec.report && d->report_url[0]
                             ? expand_url(d->report_url, d->e.rec.report)
@@ -170,7 +213,7 @@ static engsched_rc render(engsched *db, const invitation_data *d, engsched_id us
                          : d->state.sequence == 0 ? "Invitation: "
                                                   : "Updated invitation: ";
     char *subject = summary ? es_asprintf("%s%s", prefix, summary) : NULL;
-    engsched_rc rc = ENGSCHED_ENOMEM;
+    rc = ENGSCHED_ENOMEM;
     if (engagement_link == NULL || report_link == NULL || summary == NULL || text == NULL ||
         subject == NULL) {
         es_fail(db, rc, "out of memory building an invitation");
