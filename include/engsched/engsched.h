@@ -1784,5 +1784,7 @@ ENGSCHED_API engsched_rc engsched_date_in_zone(const char *zone, int64_t instant
 
 /* The outbox, delivery and the event stream. */
 #include "delivery.h"
+/* Calendar feed tokens and replies to invitations. */
+#include "calendar.h"
 
 #endif /* ENGSCHED_ENGSCHED_H */

@@ -227,7 +227,7 @@ typedef struct engsched_rec_invitation {
     /** The ORGANIZER CN of the series; "" (default): the organizer_name
      *  setting when @ref organizer_email is "", else none. */
     const char *organizer_name;
-    /** The operator's answer, an ::engsched_response; 0 (default) none. */
+    /** The operator's answer, an ::engsched_response (calendar.h); 0 (default) none. */
     int response;
     /** UTC seconds of the answer; 0 (default) none. */
     int64_t responded_at;
