@@ -112,8 +112,7 @@ static int count_errors(icalcomponent *c, char *first, size_t size)
 static int take_summary(json_t *wanted, const char *got)
 {
     for (size_t i = 0; i < json_array_size(wanted); i++) {
-        json_t *s = json_object_get(json_object_get(json_array_get(wanted, i), "texts"),
-                                    "SUMMARY");
+        json_t *s = json_object_get(json_object_get(json_array_get(wanted, i), "texts"), "SUMMARY");
         if (s != NULL && strcmp(json_string_value(s), got) == 0) {
             json_array_remove(wanted, i);
             return 1;

@@ -194,8 +194,7 @@ static const char *series_organizer(const store *s, const eng_rec *e, const user
     if (nseries == MAX_SERIES)
         die("series", "too many");
     snprintf(series[nseries].key, sizeof series[nseries].key, "%s", key);
-    snprintf(series[nseries].organizer, sizeof series[nseries].organizer, "%s",
-             s->organizer_email);
+    snprintf(series[nseries].organizer, sizeof series[nseries].organizer, "%s", s->organizer_email);
     return series[nseries++].organizer;
 }
 
@@ -221,8 +220,7 @@ static json_t *event_json(const store *s, const eng_rec *e, const user_rec *u)
         json_object_set_new(texts, "LOCATION", json_string(e->location));
     if (s->organizer_name[0])
         json_object_set_new(texts, "ORGANIZER:CN", json_string(s->organizer_name));
-    json_object_set_new(ev, "contains",
-                        json_pack("{s:[s,s]}", "DESCRIPTION", e->name, c->name));
+    json_object_set_new(ev, "contains", json_pack("{s:[s,s]}", "DESCRIPTION", e->name, c->name));
     const char *status = e->pending ? "TENTATIVE" : "CONFIRMED";
     if (u != NULL) {
         unsigned int bit = 1u << (unsigned int)(u - s->users);
@@ -267,10 +265,7 @@ static const char *invitation_method(const store *s, const eng_rec *e, int user)
 
 /* --- the host side: clock and mail ---------------------------------------- */
 
-static int64_t clock_of(void *ctx)
-{
-    return ((store *)ctx)->now;
-}
+static int64_t clock_of(void *ctx) { return ((store *)ctx)->now; }
 
 static void log_of(void *ctx, engsched_log_level level, const char *message)
 {
@@ -337,10 +332,7 @@ static void open_store(store *s, const char *label, const char *tenant)
         die(path, engsched_open_errmsg());
 }
 
-static void tick(store *s)
-{
-    s->now += HOUR;
-}
+static void tick(store *s) { s->now += HOUR; }
 
 static void setting(store *s, const char *key, const char *value)
 {
@@ -370,8 +362,9 @@ static int client(store *s, const char *key, const char *name)
 
 static void upsert_user(store *s, user_rec *u)
 {
-    ok(s, engsched_user_upsert(s->db, ENGSCHED_SYSTEM, u->key, u->email, u->name, u->role,
-                               u->flags, &u->id),
+    ok(s,
+       engsched_user_upsert(s->db, ENGSCHED_SYSTEM, u->key, u->email, u->name, u->role, u->flags,
+                            &u->id),
        "user_upsert");
 }
 
@@ -441,9 +434,9 @@ static engsched_input *input_for(store *s, const eng_rec *e)
 
 /* Created directly (Scheduled) by @p actor with the operators @p ops
  * (user keys, NULL-terminated; the first leads). */
-static eng_rec *create(store *s, const char *actor, const char *label, int client,
-                       const char *name, const char *start, const char *end,
-                       const char *location, const char *const *ops)
+static eng_rec *create(store *s, const char *actor, const char *label, int client, const char *name,
+                       const char *start, const char *end, const char *location,
+                       const char *const *ops)
 {
     eng_rec *e = new_engagement(s, label, client, name, start, end, location);
     engsched_input *in = input_for(s, e);
@@ -538,8 +531,7 @@ static void download(store *s, const char *actor, const char *label, const char 
        "invitation_ics");
     char name[512], file[600];
     file_no++;
-    snprintf(name, sizeof name, "%03d-%s-%s-download-%s-%s", file_no, s->label, step, e->label,
-             op);
+    snprintf(name, sizeof name, "%03d-%s-%s-download-%s-%s", file_no, s->label, step, e->label, op);
     snprintf(file, sizeof file, "%s.ics", name);
     write_file(file, ics, strlen(ics));
     engsched_free(ics);
@@ -583,6 +575,12 @@ static void feed(store *s, const char *key)
     write_json(file, doc);
 }
 
+static void feeds(store *s, const char *const *keys)
+{
+    for (; *keys != NULL; keys++)
+        feed(s, *keys);
+}
+
 /* A step of the story: files after it are numbered above @p file_no. */
 static void begin_step(store *s, const char *name, json_t *detail)
 {
@@ -624,8 +622,8 @@ static const char *const ZOE[] = {"zoe", NULL};
 
 /* The directory both tenants start with, in the same order, so the ids
  * overlap: user 1 is the admin, user 3 the first operator, and so on. */
-static void directory(store *s, const char *c0, const char *c1, const char *op0,
-                      const char *op1, const char *op2)
+static void directory(store *s, const char *c0, const char *c1, const char *op0, const char *op1,
+                      const char *op2)
 {
     client(s, "acme", c0);
     client(s, "jp", c1);
@@ -657,9 +655,7 @@ static void story_a(store *a)
                            "2027-04-02");
     assign(a, "morgan", api, "zoe");
     download(a, "morgan", "api", "zoe");
-    feed(a, "zoe");
-    feed(a, "idle");
-    feed(a, "admin");
+    feeds(a, (const char *const[]){"zoe", "idle", "admin", NULL});
 
     begin_step(a, "approve", NULL);
     approve(a, "morgan", api);
@@ -708,11 +704,7 @@ static void story_a(store *a)
            robo);
 
     begin_step(a, "feeds", NULL);
-    feed(a, "zoe");
-    feed(a, "ann");
-    feed(a, "robo");
-    feed(a, "idle");
-    feed(a, "admin");
+    feeds(a, (const char *const[]){"zoe", "ann", "robo", "idle", "admin", NULL});
     download(a, "morgan", "web", "ann");
     download(a, "morgan", "web", "zoe");
     download(a, "morgan", "far", "zoe");
@@ -735,13 +727,11 @@ static void story_b(store *b)
            mob_ops);
 
     begin_step(b, "feeds", NULL);
-    feed(b, "zoe");
-    feed(b, "idle");
+    feeds(b, (const char *const[]){"zoe", "idle", NULL});
 
     begin_step(b, "cancel", NULL);
     cancel(b, "morgan", eng_by_label(b, "net"), NULL);
-    feed(b, "zoe");
-    feed(b, "admin");
+    feeds(b, (const char *const[]){"zoe", "admin", NULL});
     download(b, "morgan", "net", "zoe");
 }
 
@@ -750,8 +740,7 @@ static void story_c(store *a, store *c)
 {
     char *json = NULL;
     begin_step(a, "export", NULL);
-    ok(a, engsched_export_json(a->db, a->users[user_by_key(a, "admin")].id, &json),
-       "export_json");
+    ok(a, engsched_export_json(a->db, a->users[user_by_key(a, "admin")].id, &json), "export_json");
     write_file("export-a.json", json, strlen(json));
 
     open_store(c, "c", "a");
@@ -780,25 +769,27 @@ static void story_c(store *a, store *c)
         for (int j = 0; j < c->nclients; j++)
             if (c->users[i].clients & (1u << j))
                 ok(c,
-                   engsched_access_grant(c->db, ENGSCHED_SYSTEM, c->users[i].id,
-                                         c->clients[j].id),
+                   engsched_access_grant(c->db, ENGSCHED_SYSTEM, c->users[i].id, c->clients[j].id),
                    "access_grant");
     }
     for (int i = 0; i < c->nengs; i++)
         c->engs[i].id = 0;
-    for (engsched_id id = 1, misses = 0; misses < 16; id++) {
-        engsched_engagement *e = NULL;
-        engsched_rc rc = engsched_engagement_get(c->db, ENGSCHED_SYSTEM, id, &e);
-        if (rc == ENGSCHED_ENOTFOUND) {
-            misses++;
-            continue;
-        }
-        ok(c, rc, "engagement_get");
+    engsched_query *q = NULL;
+    engsched_cursor *cur = NULL;
+    ok(c, engsched_query_new(c->db, &q), "query_new");
+    ok(c, engsched_query_set_statuses(q, 0x7eu), "query_set_statuses"); /* all six */
+    ok(c, engsched_query_set_limit(q, ENGSCHED_PAGE_MAX), "query_set_limit");
+    ok(c, engsched_list(c->db, ENGSCHED_SYSTEM, q, NULL, &cur), "list");
+    for (int has = 1;;) {
+        ok(c, engsched_cursor_next(cur, &has), "cursor_next");
+        if (!has)
+            break;
         for (int i = 0; i < c->nengs; i++)
-            if (strcmp(c->engs[i].name, engsched_engagement_name(e)) == 0)
-                c->engs[i].id = id;
-        engsched_engagement_free(e);
+            if (strcmp(c->engs[i].name, engsched_cursor_name(cur)) == 0)
+                c->engs[i].id = engsched_cursor_id(cur);
     }
+    engsched_cursor_free(cur);
+    engsched_query_free(q);
     /* The host configures the moved tenant as A stands now. */
     setting(c, "organizer_email", a->organizer_email);
     setting(c, "organizer_name", a->organizer_name);
@@ -810,8 +801,7 @@ static void story_c(store *a, store *c)
 
     begin_step(c, "imported-cancel", NULL);
     cancel(c, "morgan", eng_by_label(c, "web"), "Moved to next year");
-    feed(c, "zoe");
-    feed(c, "idle");
+    feeds(c, (const char *const[]){"zoe", "idle", NULL});
 }
 
 /* A corpus is one run: what an earlier run wrote into DIR goes. */
