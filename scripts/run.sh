@@ -24,6 +24,8 @@ PACKAGES=(
     libsqlite3-dev libical-dev libjansson-dev libcmocka-dev libsodium-dev
     doxygen abigail-tools tzdata
     python3 python3-vobject python3-pytest python3-setuptools
+    # a second independent iCalendar parser for the story corpus (tests/corpus)
+    python3-icalendar
     clang libfuzzer-14-dev libclang-rt-14-dev valgrind
     # the PostgreSQL backend and the throw-away cluster its tests run on
     libpq-dev postgresql
@@ -34,14 +36,25 @@ jobs=$(nproc 2>/dev/null || echo 2)
 log() { printf '\n==> %s\n' "$*"; }
 
 install_packages() {
+    install_debian_packages
+    install_node_modules
+}
+
+install_debian_packages() {
     local missing=() p
     for p in "${PACKAGES[@]}"; do
         if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
             missing+=("$p")
         fi
     done
+    # node and npm run the ical.js check of tests/corpus. They are asked
+    # for as commands, not as packages: a machine may have them from
+    # elsewhere (NodeSource ships its own `nodejs`), and apt must not
+    # replace that install.
+    command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
     if [ ${#missing[@]} -eq 0 ]; then
-        echo "all ${#PACKAGES[@]} required packages are installed"
+        echo "all ${#PACKAGES[@]} required packages are installed, and node and npm"
         return 0
     fi
     log "installing missing packages: ${missing[*]}"
@@ -58,6 +71,23 @@ install_packages() {
     "${sudo[@]}" apt-get update
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# Mozilla's ical.js at the version pinned by tests/corpus/package-lock.json,
+# into build-npm/ (ignored by git, like every build directory); CMake is
+# told with -DENGSCHED_NODE_MODULES. Skipped when the same lock file is
+# already installed there.
+node_modules=$root/build-npm/node_modules
+install_node_modules() {
+    local lock=$root/tests/corpus/package-lock.json dest=$root/build-npm
+    if cmp -s "$lock" "$dest/package-lock.json" && [ -f "$node_modules/ical.js/package.json" ]; then
+        echo "ical.js is installed in $node_modules"
+        return 0
+    fi
+    log "npm ci: ical.js into $dest"
+    mkdir -p "$dest"
+    cp "$root/tests/corpus/package.json" "$lock" "$dest/"
+    (cd "$dest" && npm ci --ignore-scripts --no-audit --no-fund)
 }
 
 configure_build() {  # configure_build DIR [cmake args...]
@@ -93,7 +123,7 @@ cmd=${1:-}
 case "$cmd" in
 demo)
     install_packages
-    configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENGSCHED_NODE_MODULES="$node_modules"
     log "demo"
     mkdir -p "$root/demo-out"
     rm -f "$root/demo-out/demo.db" "$root/demo-out/demo.db-wal" "$root/demo-out/demo.db-shm"
@@ -102,7 +132,7 @@ demo)
     ;;
 test)
     install_packages
-    configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENGSCHED_NODE_MODULES="$node_modules"
     run_ctest build
     # Memcheck of the plain build's cmocka tests: about 3 minutes on 2
     # cores; --quick leaves out the few that take many minutes each under
@@ -118,7 +148,8 @@ test)
     log "fuzz, ${ENGSCHED_FUZZ_SECONDS:-20} s per target"
     fuzz_status=0
     tests/fuzz/run.sh "$root/build-fuzz" "${ENGSCHED_FUZZ_SECONDS:-20}" || fuzz_status=$?
-    configure_build build-asan -DENGSCHED_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    configure_build build-asan -DENGSCHED_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+        -DENGSCHED_NODE_MODULES="$node_modules"
     run_ctest build-asan
 
     log "summary"
