@@ -143,6 +143,37 @@ static engsched_rc fix_organizer(engsched *db, es_series *s)
     return rc;
 }
 
+/* Whether another series of this store already has @p uid. */
+static engsched_rc uid_taken(engsched *db, const char *uid, int *out)
+{
+    engsched_rec_invitation other;
+    memset(&other, 0, sizeof other);
+    engsched_rc rc = db->storage->invitation_find(db->storage, uid, &other);
+    *out = rc == ENGSCHED_OK;
+    if (rc == ENGSCHED_OK || rc == ENGSCHED_ENOTFOUND)
+        return ENGSCHED_OK;
+    return es_storage_fail(db, rc, "finding an invitation");
+}
+
+engsched_rc es_series_import(engsched *db, const engsched_rec_invitation *from)
+{
+    if (!db->series)
+        return ENGSCHED_OK;
+    engsched_rec_invitation rec = *from;
+    char *fresh = NULL;
+    int taken = 1;
+    engsched_rc rc = rec.uid != NULL && rec.uid[0] != '\0' ? uid_taken(db, rec.uid, &taken)
+                                                           : ENGSCHED_OK;
+    if (rc == ENGSCHED_OK && taken) {
+        rc = new_series_uid(db, rec.engagement, rec.user, &fresh);
+        rec.uid = fresh;
+    }
+    if (rc == ENGSCHED_OK && (rc = db->storage->invitation_put(db->storage, &rec)) != ENGSCHED_OK)
+        es_storage_fail(db, rc, "writing an imported invitation");
+    es_free(fresh);
+    return rc;
+}
+
 static engsched_rc queue_mail(engsched *db, engsched_id engagement, engsched_id user)
 {
     for (size_t i = 0; i < db->mail_count; i++) {

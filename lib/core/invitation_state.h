@@ -41,6 +41,13 @@ engsched_rc es_invitation_touch(engsched *db, engsched_id engagement, engsched_i
 /* The same for every operator assigned to the engagement. */
 engsched_rc es_invitation_touch_all(engsched *db, engsched_id engagement, int cancel);
 
+/* In an import's write transaction: the series of an imported operator,
+ * kept as it was sent (UID, SEQUENCE, organizer, answer) so that their
+ * calendar recognises what this store sends next. A UID this store
+ * already has (two imports of one export, or stores from before the store
+ * identity) starts a new series instead. Nothing without table version 4. */
+engsched_rc es_series_import(engsched *db, const engsched_rec_invitation *from);
+
 /* After a rename (what SUMMARY or CN show): re-send every live invitation
  * (sent, not canceled, of an engagement not canceled) of the client's
  * engagements, or of the operator. */

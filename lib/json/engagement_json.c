@@ -6,6 +6,7 @@
 #include "util/base64.h"
 #include "util/dates.h"
 #include "json/engagement_json.h"
+#include "core/invitation_state.h"
 #include "core/engagement_store.h"
 #include "core/events.h"
 #include "rules/rules.h"
@@ -381,6 +382,32 @@ static json_t *custom_fields(jb *b, const char *text)
     return value;
 }
 
+/* The export keeps each operator's invitation series as it was sent, so
+ * that the store importing it sends updates their calendar recognises. */
+static engsched_rc render_series(engsched *db, engsched_id engagement, engsched_id user, jb *b,
+                                 json_t *op)
+{
+    es_series s;
+    engsched_rc rc = es_series_read(db, engagement, user, &s);
+    if (rc == ENGSCHED_ENOTFOUND)
+        return ENGSCHED_OK;
+    if (rc != ENGSCHED_OK)
+        return rc;
+    json_t *inv = jb_new(b, json_object());
+    put(b, inv, "uid", jb_str(b, s.uid));
+    put(b, inv, "sequence", jb_int(b, s.rec.sequence));
+    put(b, inv, "canceled", jb_new(b, json_boolean(s.rec.canceled)));
+    put(b, inv, "organizer_email", jb_str(b, s.organizer_email));
+    put(b, inv, "organizer_name", jb_str(b, s.organizer_name));
+    put(b, inv, "response", jb_int(b, s.rec.response));
+    put(b, inv, "responded_at", jb_int(b, s.rec.responded_at));
+    put(b, inv, "response_sequence", jb_int(b, s.rec.response_sequence));
+    put(b, inv, "updated_at", jb_int(b, s.rec.updated_at));
+    put(b, op, "invitation", inv);
+    es_series_release(&s);
+    return b->rc != ENGSCHED_OK ? engagement_fail(db, b, engagement) : ENGSCHED_OK;
+}
+
 static engsched_rc render_operators(engsched *db, es_refs *refs, const engsched_rec_engagement *rec,
                                     jb *b, json_t *array)
 {
@@ -407,7 +434,9 @@ static engsched_rc render_operators(engsched *db, es_refs *refs, const engsched_
         put(b, op, "role", jb_str(b, role));
         put(b, op, "assigned_by", jb_key(b, by));
         put(b, op, "assigned_at", jb_int(b, a->assigned_at));
-        append(b, array, op);
+        append(b, array, op); /* op is the array's from here: nothing to free on failure */
+        if (refs->with_series && (rc = render_series(db, rec->id, a->user, b, op)) != ENGSCHED_OK)
+            break;
         if (b->rc != ENGSCHED_OK)
             rc = engagement_fail(db, b, rec->id);
     }

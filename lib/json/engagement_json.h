@@ -37,6 +37,7 @@ typedef struct es_refs {
     es_ref_client *clients;
     size_t client_count;
     size_t client_cap;
+    int with_series; /* operators carry their invitation series (a full export) */
 } es_refs;
 
 void es_refs_release(es_refs *r);

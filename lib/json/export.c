@@ -386,6 +386,9 @@ static engsched_rc export_document(export_ctx *x, engsched_id actor)
     if (rc != ENGSCHED_OK)
         return rc;
     int full = who.is_system || (who.permissions & ENGSCHED_PERM_ADMIN);
+    /* The series (UIDs, organizer addresses) are what a restore needs to
+     * keep calendars right: an administrator's export, like the directory. */
+    x->refs.with_series = full;
     es_ejson_mode mode = who.is_system || (who.permissions & ENGSCHED_PERM_FILES_DOWNLOAD)
                              ? ES_EJSON_EXPORT_DATA
                              : ES_EJSON_EXPORT;

@@ -9,7 +9,9 @@
 
 #include "util/base64.h"
 #include "util/dates.h"
+#include "util/text.h"
 #include "json/engagement_json.h"
+#include "core/invitation_state.h"
 #include "core/events.h"
 #include "rules/rules.h"
 #include "core/settings.h"
@@ -371,7 +373,66 @@ static engsched_rc read_status(imp *im, const json_t *e, const char *base,
 typedef struct imp_operator {
     engsched_rec_assignment rec;
     const char *user;
+    int has_series;
+    engsched_rec_invitation series; /* strings borrowed from the document */
 } imp_operator;
+
+/* The operator's invitation series, as the exporting store sent it. */
+static engsched_rc read_series(imp *im, const json_t *op, const char *obase, imp_operator *out)
+{
+    char base[PATH_LEN], p[PATH_LEN];
+    json_t *inv = NULL;
+    engsched_rc rc = imp_get_member(im, op, obase, "invitation", OPTIONAL, &inv);
+    if (rc != ENGSCHED_OK || inv == NULL)
+        return rc;
+    imp_at(base, obase, "invitation");
+    if (!json_is_object(inv))
+        return imp_bad(im->db, base, "expected an object");
+    engsched_rec_invitation *r = &out->series;
+    int64_t seq = 0, response = 0, answered = 0, answered_seq = 0, updated = 0;
+    json_t *canceled = json_object_get(inv, "canceled");
+    if (canceled != NULL && !json_is_boolean(canceled))
+        return imp_bad(im->db, imp_at(p, base, "canceled"), "expected true or false");
+    rc = imp_get_text(im, inv, base, "uid", REQUIRED, 1, 255, ES_TEXT_LINE, NULL, &r->uid);
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_text(im, inv, base, "organizer_email", OPTIONAL, 0, ES_NAME_MAX,
+                          ES_TEXT_LINE, "", &r->organizer_email);
+    if (rc == ENGSCHED_OK && r->organizer_email[0] != '\0' &&
+        es_email_problem(r->organizer_email) != NULL)
+        rc = imp_bad(im->db, imp_at(p, base, "organizer_email"), "not an e-mail address");
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_text(im, inv, base, "organizer_name", OPTIONAL, 0, ES_NAME_MAX,
+                          ES_TEXT_LINE, "", &r->organizer_name);
+    if (rc == ENGSCHED_OK && es_cn_name_problem(r->organizer_name) != NULL)
+        rc = imp_bad(im->db, imp_at(p, base, "organizer_name"), "%s",
+                     es_cn_name_problem(r->organizer_name));
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_int(im, inv, base, "sequence", 0, &seq);
+    if (rc == ENGSCHED_OK && seq > INT32_MAX)
+        rc = imp_bad(im->db, imp_at(p, base, "sequence"), "out of range");
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_int(im, inv, base, "response", 0, &response);
+    if (rc == ENGSCHED_OK && response > 3)
+        rc = imp_bad(im->db, imp_at(p, base, "response"), "unknown answer %lld",
+                     (long long)response);
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_int(im, inv, base, "responded_at", 0, &answered);
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_int(im, inv, base, "response_sequence", 0, &answered_seq);
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_int(im, inv, base, "updated_at", 0, &updated);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    r->user = out->rec.user;
+    r->sequence = seq;
+    r->canceled = canceled != NULL && json_is_true(canceled);
+    r->response = (int)response;
+    r->responded_at = answered;
+    r->response_sequence = answered_seq;
+    r->updated_at = updated;
+    out->has_series = 1;
+    return ENGSCHED_OK;
+}
 
 static engsched_rc read_operator(imp *im, const imp_engagement *ie, const char *ebase, size_t k,
                                  imp_operator *out)
@@ -400,6 +461,8 @@ static engsched_rc read_operator(imp *im, const imp_engagement *ie, const char *
     if (rc != ENGSCHED_OK)
         return rc;
     out->rec.assigned_at = when;
+    if ((rc = read_series(im, op, base, out)) != ENGSCHED_OK)
+        return rc;
     for (size_t j = 0; j < k; j++) {
         const char *other =
             json_string_value(json_object_get(json_array_get(ie->operators, j), "user"));
@@ -573,8 +636,11 @@ static engsched_rc write_engagement(imp *im, size_t i, imp_engagement *ie)
         if ((rc = read_operator(im, ie, base, k, &op)) != ENGSCHED_OK)
             break;
         op.rec.engagement = id;
+        op.series.engagement = id;
         if ((rc = s->assignment_insert(s, &op.rec)) != ENGSCHED_OK)
             es_storage_fail(db, rc, "assigning an operator");
+        else if (op.has_series)
+            rc = es_series_import(db, &op.series);
     }
     for (size_t k = 0; rc == ENGSCHED_OK && k < files; k++) {
         imp_file f;

@@ -1,5 +1,6 @@
 /* Approve ("Schedule & create report"): a pending engagement gets its
  * report in Draft, final dates and its operators. */
+#include "core/invitation_state.h"
 #include "util/dates.h"
 #include "core/engagement_store.h"
 #include "core/events.h"
@@ -44,6 +45,10 @@ engsched_rc engsched_approve(engsched *db, engsched_id actor, engsched_id engage
                      json_pack("{s:I, s:s, s:s, s:s}", "report", (json_int_t)e.rec.report,
                                "report_title", e.rec.report_title, "start", start, "end", end));
     }
+    /* Operators assigned while it was pending hold a TENTATIVE invitation:
+     * approval confirms it, which their calendar must be told. */
+    if (rc == ENGSCHED_OK)
+        rc = es_invitation_touch_all(db, engagement, 0);
     if (rc == ENGSCHED_OK)
         rc = es_assign_input_operators(db, &who, &e, in, now);
     es_engagement_release(&e);

@@ -3,12 +3,50 @@
 #include <string.h>
 
 #include "core/events.h"
+#include "core/invitation_state.h"
 #include "core/validate.h"
 #include "delivery/delivery.h"
 
 static engsched_rc check_key(engsched *db, const char *field, const char *key)
 {
     return es_check_text(db, field, key, 1, ES_NAME_MAX, ES_TEXT_LINE);
+}
+
+/* The name a client or user shows now (what invitations carry), or NULL
+ * for a new one; ENOMEM or a storage failure. */
+static engsched_rc name_now(engsched *db, int user, const char *host_key, char **out)
+{
+    *out = NULL;
+    engsched_id id = 0;
+    engsched_rc rc = user ? db->storage->user_find(db->storage, host_key, &id)
+                          : db->storage->client_find(db->storage, host_key, &id);
+    if (rc == ENGSCHED_ENOTFOUND)
+        return ENGSCHED_OK;
+    const char *name = NULL;
+    if (rc == ENGSCHED_OK && user) {
+        engsched_rec_user u;
+        if ((rc = db->storage->user_get(db->storage, id, &u)) == ENGSCHED_OK)
+            name = u.display_name;
+    } else if (rc == ENGSCHED_OK) {
+        engsched_rec_client c;
+        if ((rc = db->storage->client_get(db->storage, id, &c)) == ENGSCHED_OK)
+            name = c.name;
+    }
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "reading the name shown in invitations");
+    if ((*out = es_strdup(name ? name : "")) == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory reading a name");
+    return ENGSCHED_OK;
+}
+
+/* A rename changes what every live invitation shows (SUMMARY or CN):
+ * those are sent again, with a higher SEQUENCE. */
+static engsched_rc after_rename(engsched *db, int user, engsched_id id, const char *before,
+                                const char *after)
+{
+    if (before == NULL || strcmp(before, after) == 0)
+        return ENGSCHED_OK;
+    return user ? es_invitation_resend_operator(db, id) : es_invitation_resend_client(db, id);
 }
 
 /* The find-by-name calls differ only in the callback and the noun. */
@@ -49,13 +87,19 @@ engsched_rc engsched_client_upsert(engsched *db, engsched_id actor, const char *
     es_actor who;
     engsched_id id = 0;
     int created = 0;
+    char *before = NULL;
     rc = es_require_admin(db, actor, &who);
+    if (rc == ENGSCHED_OK)
+        rc = name_now(db, 0, host_key, &before);
     if (rc == ENGSCHED_OK) {
         engsched_rec_client rec = {0, host_key, name};
         rc = db->storage->client_upsert(db->storage, &rec, &id, &created);
         if (rc != ENGSCHED_OK)
             es_storage_fail(db, rc, "writing the client");
     }
+    if (rc == ENGSCHED_OK)
+        rc = after_rename(db, 0, id, before, name);
+    es_free(before);
     if (rc == ENGSCHED_OK)
         rc = es_emit(db, actor, 0, created ? "client.created" : "client.updated", 0, 0,
                      json_pack("{s:I, s:s, s:s}", "client", (json_int_t)id, "host_key",
@@ -132,15 +176,21 @@ engsched_rc engsched_user_upsert(engsched *db, engsched_id actor, const char *ho
     es_actor who;
     engsched_id id = 0;
     int created = 0;
+    char *before = NULL;
     rc = es_require_admin(db, actor, &who);
     if (rc == ENGSCHED_OK)
         rc = role_exists(db, role);
+    if (rc == ENGSCHED_OK)
+        rc = name_now(db, 1, host_key, &before);
     if (rc == ENGSCHED_OK) {
         engsched_rec_user rec = {0, host_key, email, display_name, role, flags, 0};
         rc = db->storage->user_upsert(db->storage, &rec, &id, &created);
         if (rc != ENGSCHED_OK)
             es_storage_fail(db, rc, "writing the user");
     }
+    if (rc == ENGSCHED_OK)
+        rc = after_rename(db, 1, id, before, display_name);
+    es_free(before);
     if (rc == ENGSCHED_OK)
         rc = es_emit(db, actor, 0, created ? "user.created" : "user.updated", 0, 0,
                      json_pack("{s:I, s:s, s:I, s:b}", "user", (json_int_t)id, "host_key",
