@@ -305,6 +305,9 @@ static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, con
     if (method == ES_ICS_CANCEL && !ev->cancelled)
         return es_fail_text(err, err_size, ENGSCHED_EINVAL,
                             "%scancelled: METHOD:CANCEL requires STATUS:CANCELLED", prefix);
+    if (method == ES_ICS_CANCEL && ev->tentative)
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "%stentative: METHOD:CANCEL cannot carry STATUS:TENTATIVE", prefix);
     return ENGSCHED_OK;
 }
 
@@ -366,6 +369,15 @@ static engsched_rc add_text(icalcomponent *vevent, icalproperty *(*make)(const c
     return add_prop(vevent, prop) ? ENGSCHED_OK : ENGSCHED_ENOMEM;
 }
 
+/* CANCELLED wins: a cancelled feed entry says so whether or not it had
+ * been approved. */
+static icalproperty_status event_status(const es_ics_event *ev)
+{
+    if (ev->cancelled)
+        return ICAL_STATUS_CANCELLED;
+    return ev->tentative ? ICAL_STATUS_TENTATIVE : ICAL_STATUS_CONFIRMED;
+}
+
 static engsched_rc add_event(icalcomponent *vcal, es_ics_method method, const es_ics_event *ev)
 {
     icalcomponent *vevent = icalcomponent_new_vevent();
@@ -386,9 +398,9 @@ static engsched_rc add_event(icalcomponent *vcal, es_ics_method method, const es
     rc = ENGSCHED_ENOMEM;
     if (ev->url != NULL && ev->url[0] != '\0' && !add_prop(vevent, icalproperty_new_url(ev->url)))
         goto done;
-    if (!add_prop(vevent, icalproperty_new_transp(ICAL_TRANSP_OPAQUE)) ||
-        !add_prop(vevent, icalproperty_new_status(ev->cancelled ? ICAL_STATUS_CANCELLED
-                                                                : ICAL_STATUS_CONFIRMED)))
+    if (!add_prop(vevent, icalproperty_new_transp(ev->transparent ? ICAL_TRANSP_TRANSPARENT
+                                                                  : ICAL_TRANSP_OPAQUE)) ||
+        !add_prop(vevent, icalproperty_new_status(event_status(ev))))
         goto done;
     if (ev->organizer_email != NULL && ev->organizer_email[0] != '\0' &&
         (rc = add_address(vevent, 0, ev->organizer_email, ev->organizer_name)) != ENGSCHED_OK)

@@ -385,6 +385,67 @@ static void test_publish_counts(void **state)
     es_free(text);
 }
 
+static icalproperty_transp transp_of(icalcomponent *vev)
+{
+    return icalproperty_get_transp(icalcomponent_get_first_property(vev, ICAL_TRANSP_PROPERTY));
+}
+
+/* tentative and transparent (appended members): STATUS:TENTATIVE for a
+ * REQUEST or PUBLISH that is not cancelled, TRANSP:TRANSPARENT for any
+ * method; a CANCEL cannot be tentative. */
+static void test_tentative_and_transparent(void **state)
+{
+    (void)state;
+    es_ics_event ev = base_event();
+    ev.tentative = 1;
+    char *text = build_ok(ES_ICS_REQUEST, &ev, 1);
+    assert_non_null(strstr(text, "\r\nSTATUS:TENTATIVE\r\n"));
+    assert_non_null(strstr(text, "\r\nTRANSP:OPAQUE\r\n"));
+    icalcomponent *cal = parse_checked(text);
+    assert_int_equal(icalcomponent_get_status(only_vevent(cal)), ICAL_STATUS_TENTATIVE);
+    icalcomponent_free(cal);
+    es_free(text);
+
+    ev.transparent = 1;
+    text = build_ok(ES_ICS_REQUEST, &ev, 1);
+    assert_non_null(strstr(text, "\r\nTRANSP:TRANSPARENT\r\n"));
+    cal = parse_checked(text);
+    assert_int_equal(transp_of(only_vevent(cal)), ICAL_TRANSP_TRANSPARENT);
+    icalcomponent_free(cal);
+    es_free(text);
+
+    /* A feed: tentative, then cancelled (which wins), both transparent. */
+    ev.attendee_email = NULL;
+    ev.attendee_name = NULL;
+    es_ics_event feed[2] = {ev, ev};
+    feed[1].uid = "eng-13@sched.example.org";
+    feed[1].cancelled = 1;
+    text = build_ok(ES_ICS_PUBLISH, feed, 2);
+    cal = parse_checked(text);
+    icalcomponent *vev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+    assert_int_equal(icalcomponent_get_status(vev), ICAL_STATUS_TENTATIVE);
+    assert_int_equal(transp_of(vev), ICAL_TRANSP_TRANSPARENT);
+    vev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT);
+    assert_int_equal(icalcomponent_get_status(vev), ICAL_STATUS_CANCELLED);
+    assert_int_equal(transp_of(vev), ICAL_TRANSP_TRANSPARENT);
+    icalcomponent_free(cal);
+    es_free(text);
+
+    /* CANCEL: transparent is kept, tentative is refused. */
+    ev = base_event();
+    ev.cancelled = 1;
+    ev.transparent = 1;
+    text = build_ok(ES_ICS_CANCEL, &ev, 1);
+    assert_non_null(strstr(text, "\r\nSTATUS:CANCELLED\r\n"));
+    assert_non_null(strstr(text, "\r\nTRANSP:TRANSPARENT\r\n"));
+    es_free(text);
+    ev.tentative = 1;
+    expect_einval(ES_ICS_CANCEL, &ev, 1, "tentative");
+    /* REQUEST still refuses cancelled, tentative or not. */
+    ev.transparent = 0;
+    expect_einval(ES_ICS_REQUEST, &ev, 1, "cancelled");
+}
+
 /* DTEND is the day after the last day, across month and year ends and
  * leap days. */
 static void test_date_ends(void **state)
@@ -775,6 +836,7 @@ int main(void)
         cmocka_unit_test(test_request),
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_publish_counts),
+        cmocka_unit_test(test_tentative_and_transparent),
         cmocka_unit_test(test_date_ends),
         cmocka_unit_test(test_injection_in_text),
         cmocka_unit_test(test_non_ascii_folding),
