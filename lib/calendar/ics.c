@@ -10,7 +10,11 @@
  *   URI (ASCII, no spaces or controls);
  * - names (CN parameters) must pass es_cn_name_problem (util/text.h says
  *   which names libical cannot carry, and why); the setters refuse the
- *   same names, this is the last line of defence;
+ *   same names, this is the last line of defence. The CN is the name's
+ *   display form (es_ics_display_name): libical 3.0.16 caret-escapes '"'
+ *   as ^' and a line break as ^n (RFC 6868) and nothing else, Outlook and
+ *   Google show ^' as it is, and a name that passed has no line break, so
+ *   with its quotes made typographic no RFC 6868 sequence is written;
  * - TEXT values may hold any UTF-8 with tabs and line breaks (CRLF or a
  *   lone CR become LF: libical drops a lone CR), no other controls.
  *
@@ -328,6 +332,43 @@ static int add_param(icalproperty *prop, icalparameter *param)
     return 1;
 }
 
+char *es_ics_display_name(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    size_t quotes = 0;
+    for (const char *p = strchr(name, '"'); p != NULL; p = strchr(p + 1, '"'))
+        quotes++;
+    /* Each '"' (1 byte) becomes U+201C or U+201D (3 bytes). */
+    char *out = es_malloc(strlen(name) + 2 * quotes + 1);
+    if (out == NULL)
+        return NULL;
+    char *q = out;
+    int opening = 1;
+    for (const char *p = name; *p; p++) {
+        if (*p != '"') {
+            *q++ = *p;
+            continue;
+        }
+        memcpy(q, opening ? "\xE2\x80\x9C" : "\xE2\x80\x9D", 3);
+        q += 3;
+        opening = !opening;
+    }
+    *q = '\0';
+    return out;
+}
+
+/* A CN parameter with the display form of name; NULL when out of memory. */
+static icalparameter *new_cn(const char *name)
+{
+    char *display = es_ics_display_name(name);
+    if (display == NULL)
+        return NULL;
+    icalparameter *cn = icalparameter_new_cn(display);
+    es_free(display);
+    return cn;
+}
+
 /* ORGANIZER or ATTENDEE with mailto: and CN; the attendee also gets ROLE,
  * PARTSTAT and RSVP. ENOMEM or OK. */
 static engsched_rc add_address(icalcomponent *vevent, int attendee, const char *email,
@@ -342,7 +383,7 @@ static engsched_rc add_address(icalcomponent *vevent, int attendee, const char *
         return ENGSCHED_ENOMEM;
     int ok = 1;
     if (name != NULL && name[0] != '\0')
-        ok = add_param(prop, icalparameter_new_cn(name));
+        ok = add_param(prop, new_cn(name));
     if (ok && attendee) {
         ok = add_param(prop, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT)) &&
              add_param(prop, icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION)) &&

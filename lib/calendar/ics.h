@@ -24,6 +24,15 @@ typedef enum es_ics_method {
  * includes this header, until every caller names its members. */
 #if defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+/* The form of a name that a CN parameter carries: each ASCII '"' becomes
+ * a typographic quote, U+201C and U+201D in turn, so `Ann "Red" Lee` is
+ * `Ann “Red” Lee`. libical 3.0 would write '"' as the RFC 6868 escape ^',
+ * which Outlook and Google show as it is; for a name that passes
+ * es_cn_name_problem() nothing else is caret-escaped, so no RFC 6868
+ * sequence reaches the wire. A name without quotes comes back byte for
+ * byte. In es_malloc memory; NULL when out of memory (or name is NULL). */
+char *es_ics_display_name(const char *name);
+
 #endif
 typedef struct es_ics_event {
     const char *uid;             /* stable per engagement and operator (per engagement in feeds) */
@@ -51,12 +60,22 @@ typedef struct es_ics_event {
  * DTEND;VALUE=DATE (last day + 1), SUMMARY, DESCRIPTION, URL when given,
  * TRANSP (OPAQUE or TRANSPARENT), STATUS; REQUEST/CANCEL add ORGANIZER
  * (mailto:, CN) and ATTENDEE (mailto:, CN, ROLE=REQ-PARTICIPANT,
- * PARTSTAT=NEEDS-ACTION, RSVP=TRUE). Text is escaped by libical; lines are
- * folded at 75 octets and end in CRLF. An e-mail address containing
+ * PARTSTAT=NEEDS-ACTION, RSVP=TRUE); CN is es_ics_display_name() of the
+ * name. Text is escaped by libical; lines are folded at 75 octets and end
+ * in CRLF. An e-mail address containing
  * anything but an addr-spec (CR, LF, spaces, quotes, colons…) is refused
  * with EINVAL.
  * On failure *out is untouched and err (if not NULL) says why. */
 engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_t count,
                          char **out, char *err, size_t err_size);
+
+/* The form of a name that a CN parameter carries: each ASCII '"' becomes
+ * a typographic quote, U+201C and U+201D in turn, so `Ann "Red" Lee` is
+ * `Ann “Red” Lee`. libical 3.0 would write '"' as the RFC 6868 escape ^',
+ * which Outlook and Google show as it is; for a name that passes
+ * es_cn_name_problem() nothing else is caret-escaped, so no RFC 6868
+ * sequence reaches the wire. A name without quotes comes back byte for
+ * byte. In es_malloc memory; NULL when out of memory (or name is NULL). */
+char *es_ics_display_name(const char *name);
 
 #endif
