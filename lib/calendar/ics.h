@@ -61,8 +61,9 @@ typedef struct es_ics_event {
  * TRANSP (OPAQUE or TRANSPARENT), STATUS; REQUEST/CANCEL add ORGANIZER
  * (mailto:, CN) and ATTENDEE (mailto:, CN, ROLE=REQ-PARTICIPANT,
  * PARTSTAT=NEEDS-ACTION, RSVP=TRUE); CN is es_ics_display_name() of the
- * name. Text is escaped by libical; lines are folded at 75 octets and end
- * in CRLF. An e-mail address containing
+ * name. Days run from 1900-01-01 to 9999-12-30 (DTEND, the day after, is
+ * still a four-digit year), DTSTAMP from 1900 to the end of 9999. Text is
+ * escaped by libical; lines are folded at 75 octets and end in CRLF. An e-mail address containing
  * anything but an addr-spec (CR, LF, spaces, quotes, colons…) is refused
  * with EINVAL.
  * On failure *out is untouched and err (if not NULL) says why. */
