@@ -24,15 +24,6 @@ typedef enum es_ics_method {
  * includes this header, until every caller names its members. */
 #if defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-/* The form of a name that a CN parameter carries: each ASCII '"' becomes
- * a typographic quote, U+201C and U+201D in turn, so `Ann "Red" Lee` is
- * `Ann “Red” Lee`. libical 3.0 would write '"' as the RFC 6868 escape ^',
- * which Outlook and Google show as it is; for a name that passes
- * es_cn_name_problem() nothing else is caret-escaped, so no RFC 6868
- * sequence reaches the wire. A name without quotes comes back byte for
- * byte. In es_malloc memory; NULL when out of memory (or name is NULL). */
-char *es_ics_display_name(const char *name);
-
 #endif
 typedef struct es_ics_event {
     const char *uid;             /* stable per engagement and operator (per engagement in feeds) */
