@@ -71,15 +71,14 @@ static int nesting_depth(const char *text, size_t len)
     return deepest;
 }
 
+/* 0-15 for a hex digit in either case, else -1. */
 static int hex_value(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
+    static const char digits[] = "0123456789abcdef";
     if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+        c = (char)(c - 'A' + 'a');
+    const char *d = c != '\0' ? strchr(digits, c) : NULL;
+    return d != NULL ? (int)(d - digits) : -1;
 }
 
 /* The addr-spec of a mailto: URI (RFC 6068: scheme in any case, %XX
