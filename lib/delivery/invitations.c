@@ -11,6 +11,7 @@
 #include "core/invitation_state.h"
 #include "core/settings.h"
 #include "delivery/delivery.h"
+#include "rules/rules.h"
 #include "util/dates.h"
 
 void es_invitation_release(es_invitation *inv)
@@ -222,19 +223,22 @@ static engsched_rc render(engsched *db, const invitation_data *d, engsched_id us
         goto out;
     }
     int64_t now = es_now(db);
-    es_ics_event ev = {uid,
-                       d->state.sequence,
-                       now,
-                       d->e.rec.start_day,
-                       d->e.rec.end_day,
-                       summary,
-                       text,
-                       engagement_link[0] ? engagement_link : NULL,
-                       d->organizer_email,
-                       d->organizer_name,
-                       d->email,
-                       d->display_name,
-                       d->state.canceled};
+    /* Pending work is TENTATIVE, never CONFIRMED (rules/calendar_rules.c). */
+    es_cal_status shown = es_calendar_status(d->e.rec.status, d->state.canceled);
+    es_ics_event ev = {.uid = uid,
+                       .sequence = d->state.sequence,
+                       .dtstamp = now,
+                       .start_day = d->e.rec.start_day,
+                       .end_day = d->e.rec.end_day,
+                       .summary = summary,
+                       .description = text,
+                       .url = engagement_link[0] ? engagement_link : NULL,
+                       .organizer_email = d->organizer_email,
+                       .organizer_name = d->organizer_name,
+                       .attendee_email = d->email,
+                       .attendee_name = d->display_name,
+                       .cancelled = d->state.canceled,
+                       .tentative = !d->state.canceled && shown == ES_CAL_TENTATIVE};
     es_ics_method method = d->state.canceled ? ES_ICS_CANCEL : ES_ICS_REQUEST;
     rc = es_ics_build(method, &ev, 1, &out->ics, err, sizeof err);
     if (rc != ENGSCHED_OK) {

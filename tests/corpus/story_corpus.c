@@ -198,6 +198,27 @@ static const char *series_organizer(const store *s, const eng_rec *e, const user
     return series[nseries++].organizer;
 }
 
+/* The CN a calendar shows for @p name, by the documented rule (docs:
+ * RFC 6868's ^' is shown literally by Outlook and Google): each ASCII
+ * double quote becomes a typographic one, opening and closing in turn. */
+static json_t *cn_shown(const char *name)
+{
+    char out[1024];
+    size_t n = 0;
+    int open = 1;
+    for (const char *p = name; *p && n + 4 < sizeof out; p++) {
+        if (*p == '"') {
+            memcpy(out + n, open ? "\xe2\x80\x9c" : "\xe2\x80\x9d", 3);
+            n += 3;
+            open = !open;
+        } else {
+            out[n++] = *p;
+        }
+    }
+    out[n] = '\0';
+    return json_string(out);
+}
+
 static json_t *series_key(const store *s, const eng_rec *e)
 {
     return json_sprintf("%s/%s", s->tenant, e->label);
@@ -219,7 +240,7 @@ static json_t *event_json(const store *s, const eng_rec *e, const user_rec *u)
     if (e->location[0])
         json_object_set_new(texts, "LOCATION", json_string(e->location));
     if (s->organizer_name[0])
-        json_object_set_new(texts, "ORGANIZER:CN", json_string(s->organizer_name));
+        json_object_set_new(texts, "ORGANIZER:CN", cn_shown(s->organizer_name));
     json_object_set_new(ev, "contains", json_pack("{s:[s,s]}", "DESCRIPTION", e->name, c->name));
     const char *status = e->pending ? "TENTATIVE" : "CONFIRMED";
     if (u != NULL) {
@@ -230,7 +251,7 @@ static json_t *event_json(const store *s, const eng_rec *e, const user_rec *u)
         json_object_set_new(ev, "operator", json_sprintf("%s/%s", s->tenant, u->key));
         json_object_set_new(ev, "attendee_email", json_string(u->email));
         json_object_set_new(ev, "organizer_email", json_string(series_organizer(s, e, u)));
-        json_object_set_new(texts, "ATTENDEE:CN", json_string(u->name));
+        json_object_set_new(texts, "ATTENDEE:CN", cn_shown(u->name));
     }
     json_object_set_new(ev, "status", json_string(status));
     json_object_set_new(ev, "texts", texts);
@@ -607,10 +628,10 @@ static json_t *owed(const store *s, int client, int user)
             if (!(e->ops & (1u << u)) || (user >= 0 && u != user))
                 continue;
             json_array_append_new(
-                list, json_pack("{s:o,s:o,s:o,s:s}", "series", series_key(s, e), "operator",
+                list, json_pack("{s:o,s:o,s:o,s:o}", "series", series_key(s, e), "operator",
                                 json_sprintf("%s/%s", s->tenant, s->users[u].key), "SUMMARY",
                                 json_sprintf("%s: %s", s->clients[e->client].name, e->name),
-                                "ATTENDEE:CN", s->users[u].name));
+                                "ATTENDEE:CN", cn_shown(s->users[u].name)));
         }
     }
     return list;
