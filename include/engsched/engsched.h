@@ -760,7 +760,8 @@ ENGSCHED_API engsched_rc engsched_input_set_contacts(engsched_input *in, const c
  * @brief Set the inclusive start and end dates, `YYYY-MM-DD`.
  * @param in the builder
  * @param start the first day
- * @param end the last day, not before @p start
+ * @param end the last day, not before @p start and at most 9999-12-30 (an
+ *        all-day calendar event ends on the day after its last)
  * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (malformed or reversed)
  */
 ENGSCHED_API engsched_rc engsched_input_set_dates(engsched_input *in, const char *start,

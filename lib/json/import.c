@@ -322,6 +322,9 @@ static engsched_rc read_dates(imp *im, const json_t *e, const char *base,
         rc = imp_bad(im->db, imp_at(p, base, "end"), "\"%s\" is not a date (YYYY-MM-DD)", end);
     if (rc == ENGSCHED_OK && rec->end_day < rec->start_day)
         rc = imp_bad(im->db, imp_at(p, base, "end"), "%s is before the start %s", end, start);
+    if (rc == ENGSCHED_OK && !es_date_has_next(rec->end_day))
+        rc = imp_bad(im->db, imp_at(p, base, "end"),
+                     "%s has no next day, which a calendar event needs (last: 9999-12-30)", end);
     return rc;
 }
 

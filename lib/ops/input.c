@@ -165,6 +165,10 @@ engsched_rc engsched_input_set_dates(engsched_input *in, const char *start, cons
                        end ? end : "(null)");
     if (last < first)
         return es_fail(in->db, ENGSCHED_EINVAL, "end: %s is before the start %s", end, start);
+    if (!es_date_has_next(last))
+        return es_fail(in->db, ENGSCHED_EINVAL,
+                       "end: %s has no next day, which a calendar event needs (last: 9999-12-30)",
+                       end);
     in->start_day = first;
     in->end_day = last;
     in->fields |= ES_F_DATES;

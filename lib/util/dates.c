@@ -99,3 +99,9 @@ engsched_rc engsched_date_validate(const char *date)
     int32_t day;
     return es_date_parse(date, &day) ? ENGSCHED_OK : ENGSCHED_EINVAL;
 }
+
+int es_date_has_next(int32_t day)
+{
+    int32_t last;
+    return es_date_from_civil(9999, 12, 30, &last) && day <= last;
+}

@@ -14,6 +14,10 @@ int es_date_parse(const char *text, int32_t *out_day);
 /* Validates the fields like es_date_parse. */
 int es_date_from_civil(int year, int month, int day, int32_t *out_day);
 void es_date_format(int32_t day, char out[ES_DATE_LEN]);
+/* Whether the day after @p day is still a date es_date_parse takes: the
+ * last day of an engagement must have one, as an all-day calendar event
+ * ends on the day after its last (DTEND), so 9999-12-31 cannot end one. */
+int es_date_has_next(int32_t day);
 /* ISO weekday of a day number: 1 = Monday … 7 = Sunday. */
 int es_date_weekday(int32_t day);
 
