@@ -10,7 +10,11 @@
  *   URI (ASCII, no spaces or controls);
  * - names (CN parameters) must pass es_cn_name_problem (util/text.h says
  *   which names libical cannot carry, and why); the setters refuse the
- *   same names, this is the last line of defence;
+ *   same names, this is the last line of defence. The CN is the name's
+ *   display form (es_ics_display_name): libical 3.0.16 caret-escapes '"'
+ *   as ^' and a line break as ^n (RFC 6868) and nothing else, Outlook and
+ *   Google show ^' as it is, and a name that passed has no line break, so
+ *   with its quotes made typographic no RFC 6868 sequence is written;
  * - TEXT values may hold any UTF-8 with tabs and line breaks (CRLF or a
  *   lone CR become LF: libical drops a lone CR), no other controls.
  *
@@ -171,40 +175,23 @@ static char *normalize_breaks(const char *text, int *oom)
     return copy;
 }
 
-/* The years libical 3.0 writes: icaltime_is_valid_time() refuses years
- * after 3000 and such a DTSTART comes out as "00000000T000000". */
+/* Every day es_date_parse accepts. libical 3.0 writes a time it builds
+ * from fields only if icaltime_is_valid_time() passes, which refuses
+ * years after 3000 ("00000000T000000" instead); a value parsed from its
+ * text is kept as it is, so DTSTART, DTEND and DTSTAMP are handed over as
+ * text (time_prop). DTEND, the day after the last day, must still be a
+ * four-digit year: the last day is 9999-12-30. */
 #define ICS_YEAR_MIN 1900
-#define ICS_YEAR_MAX 3000
+#define ICS_YEAR_MAX 9999
 
-/* Day numbers for DTSTART and the last day: DTEND (the day after) must
- * still be in range. */
+/* Day numbers for DTSTART and the last day. */
 static int day_range(int32_t *first, int32_t *last)
 {
     return es_date_from_civil(ICS_YEAR_MIN, 1, 1, first) &&
            es_date_from_civil(ICS_YEAR_MAX, 12, 30, last);
 }
 
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
-
-static struct icaltimetype ical_date(int32_t day)
-{
-    char text[ES_DATE_LEN];
-    es_date_format(day, text);
-    struct icaltimetype t = icaltime_null_date();
-    t.year = digits(text, 4);
-    t.month = digits(text + 5, 2);
-    t.day = digits(text + 8, 2);
-    t.is_date = 1;
-    return t;
-}
-
-/* UTC seconds in the years libical writes. */
+/* UTC seconds in the years the API accepts. */
 static int utc_in_range(int64_t t)
 {
     int32_t first, last;
@@ -214,17 +201,52 @@ static int utc_in_range(int64_t t)
     return t >= (int64_t)first * 86400 && t < ((int64_t)last + 1) * 86400;
 }
 
-static struct icaltimetype ical_utc(int64_t t)
+/* "YYYYMMDD" (RFC 5545 DATE) of a day number in range. */
+static void basic_date(int32_t day, char out[9])
+{
+    char text[ES_DATE_LEN];
+    es_date_format(day, text);
+    memcpy(out, text, 4);
+    memcpy(out + 4, text + 5, 2);
+    memcpy(out + 6, text + 8, 2);
+    out[8] = '\0';
+}
+
+/* A property of kind whose value libical parses from text; NULL when it
+ * cannot (out of memory: the text is always well-formed here). */
+static icalproperty *time_prop(icalproperty_kind kind, icalvalue_kind value_kind,
+                               const char *text)
+{
+    icalvalue *value = icalvalue_new_from_string(value_kind, text);
+    if (value == NULL)
+        return NULL;
+    icalproperty *prop = icalproperty_new(kind);
+    if (prop == NULL) {
+        icalvalue_free(value);
+        return NULL;
+    }
+    icalproperty_set_value(prop, value);
+    return prop;
+}
+
+/* DTSTART or DTEND;VALUE=DATE. */
+static icalproperty *date_prop(icalproperty_kind kind, int32_t day)
+{
+    char text[9];
+    basic_date(day, text);
+    return time_prop(kind, ICAL_DATE_VALUE, text);
+}
+
+/* A UTC DATE-TIME ("...Z") of t, which utc_in_range accepted. */
+static icalproperty *utc_prop(icalproperty_kind kind, int64_t t)
 {
     int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    int64_t secs = t - day * 86400;
-    struct icaltimetype v = ical_date((int32_t)day);
-    v.is_date = 0;
-    v.hour = (int)(secs / 3600);
-    v.minute = (int)(secs / 60 % 60);
-    v.second = (int)(secs % 60);
-    v.zone = icaltimezone_get_utc_timezone();
-    return v;
+    int secs = (int)(t - day * 86400);
+    char date[9];
+    basic_date((int32_t)day, date);
+    char text[48];
+    snprintf(text, sizeof text, "%sT%02d%02d%02dZ", date, secs / 3600, secs / 60 % 60, secs % 60);
+    return time_prop(kind, ICAL_DATETIME_VALUE, text);
 }
 
 static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, const char *prefix,
@@ -256,8 +278,9 @@ static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, con
                             ICS_YEAR_MIN, ICS_YEAR_MAX);
     if (ev->end_day < first || ev->end_day > last)
         return es_fail_text(err, err_size, ENGSCHED_EINVAL,
-                            "%send_day: out of range (%d-01-01 to %d-12-30)", prefix, ICS_YEAR_MIN,
-                            ICS_YEAR_MAX);
+                            "%send_day: out of range (%d-01-01 to %d-12-30: DTEND, the day after, "
+                            "must have a four-digit year)",
+                            prefix, ICS_YEAR_MIN, ICS_YEAR_MAX);
     if (ev->end_day < ev->start_day)
         return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%send_day: before start_day", prefix);
 
@@ -305,6 +328,9 @@ static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, con
     if (method == ES_ICS_CANCEL && !ev->cancelled)
         return es_fail_text(err, err_size, ENGSCHED_EINVAL,
                             "%scancelled: METHOD:CANCEL requires STATUS:CANCELLED", prefix);
+    if (method == ES_ICS_CANCEL && ev->tentative)
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "%stentative: METHOD:CANCEL cannot carry STATUS:TENTATIVE", prefix);
     return ENGSCHED_OK;
 }
 
@@ -325,6 +351,43 @@ static int add_param(icalproperty *prop, icalparameter *param)
     return 1;
 }
 
+char *es_ics_display_name(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    size_t quotes = 0;
+    for (const char *p = strchr(name, '"'); p != NULL; p = strchr(p + 1, '"'))
+        quotes++;
+    /* Each '"' (1 byte) becomes U+201C or U+201D (3 bytes). */
+    char *out = es_malloc(strlen(name) + 2 * quotes + 1);
+    if (out == NULL)
+        return NULL;
+    char *q = out;
+    int opening = 1;
+    for (const char *p = name; *p; p++) {
+        if (*p != '"') {
+            *q++ = *p;
+            continue;
+        }
+        memcpy(q, opening ? "\xE2\x80\x9C" : "\xE2\x80\x9D", 3);
+        q += 3;
+        opening = !opening;
+    }
+    *q = '\0';
+    return out;
+}
+
+/* A CN parameter with the display form of name; NULL when out of memory. */
+static icalparameter *new_cn(const char *name)
+{
+    char *display = es_ics_display_name(name);
+    if (display == NULL)
+        return NULL;
+    icalparameter *cn = icalparameter_new_cn(display);
+    es_free(display);
+    return cn;
+}
+
 /* ORGANIZER or ATTENDEE with mailto: and CN; the attendee also gets ROLE,
  * PARTSTAT and RSVP. ENOMEM or OK. */
 static engsched_rc add_address(icalcomponent *vevent, int attendee, const char *email,
@@ -339,7 +402,7 @@ static engsched_rc add_address(icalcomponent *vevent, int attendee, const char *
         return ENGSCHED_ENOMEM;
     int ok = 1;
     if (name != NULL && name[0] != '\0')
-        ok = add_param(prop, icalparameter_new_cn(name));
+        ok = add_param(prop, new_cn(name));
     if (ok && attendee) {
         ok = add_param(prop, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT)) &&
              add_param(prop, icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION)) &&
@@ -366,6 +429,15 @@ static engsched_rc add_text(icalcomponent *vevent, icalproperty *(*make)(const c
     return add_prop(vevent, prop) ? ENGSCHED_OK : ENGSCHED_ENOMEM;
 }
 
+/* CANCELLED wins: a cancelled feed entry says so whether or not it had
+ * been approved. */
+static icalproperty_status event_status(const es_ics_event *ev)
+{
+    if (ev->cancelled)
+        return ICAL_STATUS_CANCELLED;
+    return ev->tentative ? ICAL_STATUS_TENTATIVE : ICAL_STATUS_CONFIRMED;
+}
+
 static engsched_rc add_event(icalcomponent *vcal, es_ics_method method, const es_ics_event *ev)
 {
     icalcomponent *vevent = icalcomponent_new_vevent();
@@ -374,9 +446,9 @@ static engsched_rc add_event(icalcomponent *vcal, es_ics_method method, const es
     engsched_rc rc = ENGSCHED_ENOMEM;
     if (!add_prop(vevent, icalproperty_new_uid(ev->uid)) ||
         !add_prop(vevent, icalproperty_new_sequence((int)ev->sequence)) ||
-        !add_prop(vevent, icalproperty_new_dtstamp(ical_utc(ev->dtstamp))) ||
-        !add_prop(vevent, icalproperty_new_dtstart(ical_date(ev->start_day))) ||
-        !add_prop(vevent, icalproperty_new_dtend(ical_date(ev->end_day + 1))))
+        !add_prop(vevent, utc_prop(ICAL_DTSTAMP_PROPERTY, ev->dtstamp)) ||
+        !add_prop(vevent, date_prop(ICAL_DTSTART_PROPERTY, ev->start_day)) ||
+        !add_prop(vevent, date_prop(ICAL_DTEND_PROPERTY, ev->end_day + 1)))
         goto done;
     if ((rc = add_text(vevent, icalproperty_new_summary, ev->summary)) != ENGSCHED_OK)
         goto done;
@@ -386,9 +458,9 @@ static engsched_rc add_event(icalcomponent *vcal, es_ics_method method, const es
     rc = ENGSCHED_ENOMEM;
     if (ev->url != NULL && ev->url[0] != '\0' && !add_prop(vevent, icalproperty_new_url(ev->url)))
         goto done;
-    if (!add_prop(vevent, icalproperty_new_transp(ICAL_TRANSP_OPAQUE)) ||
-        !add_prop(vevent, icalproperty_new_status(ev->cancelled ? ICAL_STATUS_CANCELLED
-                                                                : ICAL_STATUS_CONFIRMED)))
+    if (!add_prop(vevent, icalproperty_new_transp(ev->transparent ? ICAL_TRANSP_TRANSPARENT
+                                                                  : ICAL_TRANSP_OPAQUE)) ||
+        !add_prop(vevent, icalproperty_new_status(event_status(ev))))
         goto done;
     if (ev->organizer_email != NULL && ev->organizer_email[0] != '\0' &&
         (rc = add_address(vevent, 0, ev->organizer_email, ev->organizer_name)) != ENGSCHED_OK)

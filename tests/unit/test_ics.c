@@ -385,6 +385,67 @@ static void test_publish_counts(void **state)
     es_free(text);
 }
 
+static icalproperty_transp transp_of(icalcomponent *vev)
+{
+    return icalproperty_get_transp(icalcomponent_get_first_property(vev, ICAL_TRANSP_PROPERTY));
+}
+
+/* tentative and transparent (appended members): STATUS:TENTATIVE for a
+ * REQUEST or PUBLISH that is not cancelled, TRANSP:TRANSPARENT for any
+ * method; a CANCEL cannot be tentative. */
+static void test_tentative_and_transparent(void **state)
+{
+    (void)state;
+    es_ics_event ev = base_event();
+    ev.tentative = 1;
+    char *text = build_ok(ES_ICS_REQUEST, &ev, 1);
+    assert_non_null(strstr(text, "\r\nSTATUS:TENTATIVE\r\n"));
+    assert_non_null(strstr(text, "\r\nTRANSP:OPAQUE\r\n"));
+    icalcomponent *cal = parse_checked(text);
+    assert_int_equal(icalcomponent_get_status(only_vevent(cal)), ICAL_STATUS_TENTATIVE);
+    icalcomponent_free(cal);
+    es_free(text);
+
+    ev.transparent = 1;
+    text = build_ok(ES_ICS_REQUEST, &ev, 1);
+    assert_non_null(strstr(text, "\r\nTRANSP:TRANSPARENT\r\n"));
+    cal = parse_checked(text);
+    assert_int_equal(transp_of(only_vevent(cal)), ICAL_TRANSP_TRANSPARENT);
+    icalcomponent_free(cal);
+    es_free(text);
+
+    /* A feed: tentative, then cancelled (which wins), both transparent. */
+    ev.attendee_email = NULL;
+    ev.attendee_name = NULL;
+    es_ics_event feed[2] = {ev, ev};
+    feed[1].uid = "eng-13@sched.example.org";
+    feed[1].cancelled = 1;
+    text = build_ok(ES_ICS_PUBLISH, feed, 2);
+    cal = parse_checked(text);
+    icalcomponent *vev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+    assert_int_equal(icalcomponent_get_status(vev), ICAL_STATUS_TENTATIVE);
+    assert_int_equal(transp_of(vev), ICAL_TRANSP_TRANSPARENT);
+    vev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT);
+    assert_int_equal(icalcomponent_get_status(vev), ICAL_STATUS_CANCELLED);
+    assert_int_equal(transp_of(vev), ICAL_TRANSP_TRANSPARENT);
+    icalcomponent_free(cal);
+    es_free(text);
+
+    /* CANCEL: transparent is kept, tentative is refused. */
+    ev = base_event();
+    ev.cancelled = 1;
+    ev.transparent = 1;
+    text = build_ok(ES_ICS_CANCEL, &ev, 1);
+    assert_non_null(strstr(text, "\r\nSTATUS:CANCELLED\r\n"));
+    assert_non_null(strstr(text, "\r\nTRANSP:TRANSPARENT\r\n"));
+    es_free(text);
+    ev.tentative = 1;
+    expect_einval(ES_ICS_CANCEL, &ev, 1, "tentative");
+    /* REQUEST still refuses cancelled, tentative or not. */
+    ev.transparent = 0;
+    expect_einval(ES_ICS_REQUEST, &ev, 1, "cancelled");
+}
+
 /* DTEND is the day after the last day, across month and year ends and
  * leap days. */
 static void test_date_ends(void **state)
@@ -398,7 +459,7 @@ static void test_date_ends(void **state)
         {2024, 2, 29, 2024, 2, 29, 2024, 3, 1},  {2023, 2, 27, 2023, 2, 28, 2023, 3, 1},
         {2024, 12, 30, 2024, 12, 31, 2025, 1, 1}, {2000, 2, 28, 2000, 2, 28, 2000, 2, 29},
         {1900, 2, 28, 1900, 2, 28, 1900, 3, 1},  {2024, 4, 30, 2024, 4, 30, 2024, 5, 1},
-        {3000, 12, 30, 3000, 12, 30, 3000, 12, 31}, /* libical's last year */
+        {3000, 12, 30, 3000, 12, 31, 3001, 1, 1},   /* past libical's time check */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         es_ics_event ev = base_event();
@@ -413,6 +474,72 @@ static void test_date_ends(void **state)
         snprintf(want, sizeof want, "\r\nDTEND;VALUE=DATE:%04d%02d%02d\r\n", cases[i].ye,
                  cases[i].me, cases[i].de);
         assert_non_null(strstr(text, want));
+        icalcomponent_free(cal);
+        es_free(text);
+    }
+}
+
+/* Every day the API accepts is written (libical's own time check stops
+ * at 3000), and libical parses it back. */
+static void test_far_dates(void **state)
+{
+    (void)state;
+    static const struct {
+        int y0, m0, d0, y1, m1, d1; /* first and last day */
+        const char *start, *end;    /* DTSTART and DTEND as written */
+    } cases[] = {
+        {1900, 1, 1, 1900, 1, 1, "19000101", "19000102"},
+        {2999, 12, 31, 2999, 12, 31, "29991231", "30000101"},
+        {3000, 1, 1, 3000, 12, 31, "30000101", "30010101"},
+        {3001, 1, 1, 3001, 1, 5, "30010101", "30010106"},
+        {5000, 2, 28, 5000, 2, 28, "50000228", "50000301"}, /* not a leap year */
+        {9999, 1, 1, 9999, 12, 30, "99990101", "99991231"},
+        {9999, 12, 30, 9999, 12, 30, "99991230", "99991231"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        es_ics_event ev = base_event();
+        ev.start_day = day_of(cases[i].y0, cases[i].m0, cases[i].d0);
+        ev.end_day = day_of(cases[i].y1, cases[i].m1, cases[i].d1);
+        char *text = build_ok(ES_ICS_REQUEST, &ev, 1);
+        char want[64];
+        snprintf(want, sizeof want, "\r\nDTSTART;VALUE=DATE:%s\r\n", cases[i].start);
+        if (strstr(text, want) == NULL)
+            fail_msg("no %s in:\n%s", want + 2, text);
+        snprintf(want, sizeof want, "\r\nDTEND;VALUE=DATE:%s\r\n", cases[i].end);
+        if (strstr(text, want) == NULL)
+            fail_msg("no %s in:\n%s", want + 2, text);
+        icalcomponent *cal = parse_checked(text);
+        icalcomponent *vev = only_vevent(cal);
+        assert_date(icalcomponent_get_dtstart(vev), cases[i].y0, cases[i].m0, cases[i].d0);
+        assert_int_equal(icalcomponent_get_dtend(vev).year, atoi(cases[i].end) / 10000);
+        icalcomponent_free(cal);
+        es_free(text);
+    }
+
+    /* DTSTAMP too, to the last second of 9999, still UTC. */
+    static const struct {
+        int64_t t;
+        const char *text;
+    } stamps[] = {
+        {INT64_C(-2208988800), "19000101T000000Z"},
+        {INT64_C(32503680000), "30000101T000000Z"},
+        {INT64_C(32535215999), "30001231T235959Z"},
+        {INT64_C(32535216000), "30010101T000000Z"},
+        {INT64_C(95617584000), "50000101T000000Z"},
+        {INT64_C(253402300799), "99991231T235959Z"},
+    };
+    for (size_t i = 0; i < sizeof stamps / sizeof stamps[0]; i++) {
+        es_ics_event ev = base_event();
+        ev.dtstamp = stamps[i].t;
+        char *text = build_ok(ES_ICS_REQUEST, &ev, 1);
+        char want[64];
+        snprintf(want, sizeof want, "\r\nDTSTAMP:%s\r\n", stamps[i].text);
+        if (strstr(text, want) == NULL)
+            fail_msg("no %s in:\n%s", want + 2, text);
+        icalcomponent *cal = parse_checked(text);
+        struct icaltimetype stamp = icalcomponent_get_dtstamp(only_vevent(cal));
+        assert_true(icaltime_is_utc(stamp));
+        assert_int_equal(stamp.year, atoi(stamps[i].text) / 10000);
         icalcomponent_free(cal);
         es_free(text);
     }
@@ -449,7 +576,7 @@ static void test_injection_in_text(void **state)
 }
 
 /* Names that need folding: the fold never splits a character, and the
- * parsed CN is the name, quotes and all. */
+ * parsed CN is the name, its quotes made typographic. */
 static void test_non_ascii_folding(void **state)
 {
     (void)state;
@@ -461,7 +588,13 @@ static void test_non_ascii_folding(void **state)
         "a^b ^c ^ end ^",
         "x",
     };
+    static const char *cns[] = {
+        NULL, NULL, NULL,
+        "O'Brien, “Pat”; the: operator \\ with a rather long name to fold ÄÖÜ ñ",
+        NULL, NULL,
+    };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *cn = cns[i] != NULL ? cns[i] : names[i];
         for (size_t shift = 0; shift < 4; shift++) {
             /* Shift the name so that the fold lands on every octet of a
              * multi-byte character once. */
@@ -477,8 +610,8 @@ static void test_non_ascii_folding(void **state)
             icalcomponent *vev = only_vevent(cal);
             assert_string_equal(icalcomponent_get_summary(vev), summary);
             assert_string_equal(icalcomponent_get_description(vev), names[i]);
-            assert_string_equal(cn_of(vev, ICAL_ATTENDEE_PROPERTY), names[i]);
-            assert_string_equal(cn_of(vev, ICAL_ORGANIZER_PROPERTY), names[i]);
+            assert_string_equal(cn_of(vev, ICAL_ATTENDEE_PROPERTY), cn);
+            assert_string_equal(cn_of(vev, ICAL_ORGANIZER_PROPERTY), cn);
             icalcomponent_free(cal);
             es_free(text);
         }
@@ -622,17 +755,18 @@ static void test_refused_values(void **state)
     ev.end_day = ev.start_day - 1;
     expect_einval(ES_ICS_REQUEST, &ev, 1, "end_day");
     ev = base_event();
-    ev.end_day = day_of(3000, 12, 31); /* DTEND in 3001: libical cannot write it */
+    ev.end_day = day_of(9999, 12, 31); /* DTEND in 10000: not a four-digit year */
     expect_einval(ES_ICS_REQUEST, &ev, 1, "end_day");
+    expect_einval(ES_ICS_REQUEST, &ev, 1, "9999-12-30");
     ev.start_day = ev.end_day = day_of(9999, 12, 31);
     expect_einval(ES_ICS_REQUEST, &ev, 1, "start_day");
     ev = base_event();
     ev.start_day = day_of(1900, 1, 1) - 1;
     expect_einval(ES_ICS_REQUEST, &ev, 1, "start_day");
     ev = base_event();
-    ev.dtstamp = 32535216000; /* 3001-01-01T00:00:00Z */
+    ev.dtstamp = INT64_C(253402300800); /* 10000-01-01T00:00:00Z */
     expect_einval(ES_ICS_REQUEST, &ev, 1, "dtstamp");
-    ev.dtstamp = 32535215999; /* 3000-12-31T23:59:59Z */
+    ev.dtstamp = INT64_C(253402300799); /* 9999-12-31T23:59:59Z */
     es_free(build_ok(ES_ICS_REQUEST, &ev, 1));
     ev.dtstamp = -2208988800; /* 1900-01-01T00:00:00Z */
     es_free(build_ok(ES_ICS_REQUEST, &ev, 1));
@@ -775,7 +909,9 @@ int main(void)
         cmocka_unit_test(test_request),
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_publish_counts),
+        cmocka_unit_test(test_tentative_and_transparent),
         cmocka_unit_test(test_date_ends),
+        cmocka_unit_test(test_far_dates),
         cmocka_unit_test(test_injection_in_text),
         cmocka_unit_test(test_non_ascii_folding),
         cmocka_unit_test(test_mailto_escaping),
