@@ -507,23 +507,103 @@ static engsched_rc finish_text(const char *text, char **out, char *err, size_t e
     return ENGSCHED_OK;
 }
 
-engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_t count,
-                         char **out, char *err, size_t err_size)
+/* RFC 7986 calendar properties and the X-WR- names clients read instead. */
+static icalproperty *new_x_named(const char *x_name, const char *value)
 {
-    icalproperty_method ical_method;
-    switch (method) {
-    case ES_ICS_REQUEST:
-        ical_method = ICAL_METHOD_REQUEST;
-        break;
-    case ES_ICS_CANCEL:
-        ical_method = ICAL_METHOD_CANCEL;
-        break;
-    case ES_ICS_PUBLISH:
-        ical_method = ICAL_METHOD_PUBLISH;
-        break;
-    default:
-        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "method: unknown (%d)", (int)method);
+    icalproperty *prop = icalproperty_new_x(value);
+    if (prop == NULL)
+        return NULL;
+    icalproperty_set_x_name(prop, x_name);
+    if (icalproperty_get_x_name(prop) == NULL) {
+        icalproperty_free(prop);
+        return NULL;
     }
+    return prop;
+}
+
+static icalproperty *new_calname(const char *value) { return new_x_named("X-WR-CALNAME", value); }
+static icalproperty *new_caldesc(const char *value) { return new_x_named("X-WR-CALDESC", value); }
+
+/* X-PUBLISHED-TTL: the same duration as REFRESH-INTERVAL, as libical
+ * writes it. */
+static icalproperty *new_ttl(struct icaldurationtype refresh)
+{
+    char *text = icaldurationtype_as_ical_string_r(refresh);
+    if (text == NULL)
+        return NULL;
+    icalproperty *prop = new_x_named("X-PUBLISHED-TTL", text);
+    icalmemory_free_buffer(text);
+    return prop;
+}
+
+static engsched_rc add_feed(icalcomponent *vcal, const es_ics_feed *feed)
+{
+    engsched_rc rc;
+    if ((rc = add_text(vcal, icalproperty_new_name, feed->name)) != ENGSCHED_OK ||
+        (rc = add_text(vcal, new_calname, feed->name)) != ENGSCHED_OK)
+        return rc;
+    if (feed->description != NULL && feed->description[0] != '\0' &&
+        ((rc = add_text(vcal, icalproperty_new_description, feed->description)) != ENGSCHED_OK ||
+         (rc = add_text(vcal, new_caldesc, feed->description)) != ENGSCHED_OK))
+        return rc;
+    /* libical adds VALUE=DURATION, which RFC 7986 requires. */
+    struct icaldurationtype refresh = icaldurationtype_from_int((int)feed->refresh_seconds);
+    if (!add_prop(vcal, icalproperty_new_refreshinterval(refresh)) ||
+        !add_prop(vcal, new_ttl(refresh)))
+        return ENGSCHED_ENOMEM;
+    return ENGSCHED_OK;
+}
+
+/* RFC 5545 §3.6: a calendar holds at least one component. A VTIMEZONE
+ * for UTC is one that every client accepts and none shows. */
+static engsched_rc add_utc_timezone(icalcomponent *vcal)
+{
+    icalcomponent *tz = icalcomponent_new_vtimezone();
+    icalcomponent *standard = icalcomponent_new_xstandard();
+    engsched_rc rc = ENGSCHED_ENOMEM;
+    if (tz == NULL || standard == NULL)
+        goto out;
+    struct icaltimetype epoch = icaltime_null_time(); /* 19700101T000000, floating */
+    epoch.year = 1970;
+    epoch.month = 1;
+    epoch.day = 1;
+    if (!add_prop(tz, icalproperty_new_tzid("UTC")) ||
+        !add_prop(standard, icalproperty_new_dtstart(epoch)) ||
+        !add_prop(standard, icalproperty_new_tzoffsetfrom(0)) ||
+        !add_prop(standard, icalproperty_new_tzoffsetto(0)) ||
+        !add_prop(standard, icalproperty_new_tzname("UTC")))
+        goto out;
+    icalcomponent_add_component(tz, standard);
+    icalcomponent_add_component(vcal, tz);
+    return ENGSCHED_OK;
+out:
+    if (standard != NULL)
+        icalcomponent_free(standard);
+    if (tz != NULL)
+        icalcomponent_free(tz);
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    icalproperty_method ical;
+} methods[] = {
+    [ES_ICS_REQUEST] = {"REQUEST", ICAL_METHOD_REQUEST},
+    [ES_ICS_CANCEL] = {"CANCEL", ICAL_METHOD_CANCEL},
+    [ES_ICS_PUBLISH] = {"PUBLISH", ICAL_METHOD_PUBLISH},
+};
+
+static int method_known(es_ics_method method)
+{
+    return (unsigned int)method < sizeof methods / sizeof methods[0];
+}
+
+/* The arguments es_ics_build and es_ics_build_feed share. */
+static engsched_rc check_call(es_ics_method method, const es_ics_event *events, size_t count,
+                              char **out, char *err, size_t err_size)
+{
+    if (!method_known(method))
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "method: unknown (%d)", (int)method);
     if (out == NULL)
         return es_fail_text(err, err_size, ENGSCHED_EINVAL, "out: must not be NULL");
     if (count != 0 && events == NULL)
@@ -531,8 +611,7 @@ engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_
     if (method != ES_ICS_PUBLISH && count != 1)
         return es_fail_text(err, err_size, ENGSCHED_EINVAL,
                             "count: METHOD:%s takes one event, not %zu",
-                            method == ES_ICS_REQUEST ? "REQUEST" : "CANCEL", count);
-
+                            methods[method].name, count);
     for (size_t i = 0; i < count; i++) {
         char prefix[48] = "";
         if (method == ES_ICS_PUBLISH)
@@ -541,14 +620,46 @@ engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_
         if (rc != ENGSCHED_OK)
             return rc;
     }
+    return ENGSCHED_OK;
+}
 
+static engsched_rc check_feed(const es_ics_feed *feed, char *err, size_t err_size)
+{
+    engsched_rc rc;
+    if (feed == NULL)
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "feed: must not be NULL");
+    if (feed->name == NULL || feed->name[0] == '\0')
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "feed.name: required");
+    if ((rc = check_text("feed.", "name", feed->name, 0, err, err_size)) != ENGSCHED_OK)
+        return rc;
+    if (feed->description != NULL &&
+        (rc = check_text("feed.", "description", feed->description, 1, err, err_size)) !=
+            ENGSCHED_OK)
+        return rc;
+    /* libical's durations are int seconds. */
+    if (feed->refresh_seconds <= 0 || feed->refresh_seconds > INT_MAX)
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "feed.refresh_seconds: %lld is out of range (1 to %d)",
+                            (long long)feed->refresh_seconds, INT_MAX);
+    return ENGSCHED_OK;
+}
+
+/* The VCALENDAR of checked arguments; feed (PUBLISH only) or NULL. */
+static engsched_rc build_calendar(es_ics_method method, const es_ics_feed *feed,
+                                  const es_ics_event *events, size_t count, char **out,
+                                  char *err, size_t err_size)
+{
     icalcomponent *vcal = icalcomponent_new_vcalendar();
     if (vcal == NULL)
         return es_fail_text(err, err_size, ENGSCHED_ENOMEM, "out of memory");
     engsched_rc rc = ENGSCHED_ENOMEM;
     if (!add_prop(vcal, icalproperty_new_prodid(ICS_PRODID)) ||
         !add_prop(vcal, icalproperty_new_version("2.0")) ||
-        !add_prop(vcal, icalproperty_new_method(ical_method)))
+        !add_prop(vcal, icalproperty_new_method(methods[method].ical)))
+        goto done;
+    if (feed != NULL && (rc = add_feed(vcal, feed)) != ENGSCHED_OK)
+        goto done;
+    if (feed != NULL && count == 0 && (rc = add_utc_timezone(vcal)) != ENGSCHED_OK)
         goto done;
     for (size_t i = 0; i < count; i++) {
         if ((rc = add_event(vcal, method, &events[i])) != ENGSCHED_OK)
@@ -567,4 +678,24 @@ done:
     if (rc == ENGSCHED_ENOMEM)
         es_fail_text(err, err_size, ENGSCHED_ENOMEM, "out of memory");
     return rc;
+}
+
+engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_t count,
+                         char **out, char *err, size_t err_size)
+{
+    engsched_rc rc = check_call(method, events, count, out, err, err_size);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    return build_calendar(method, NULL, events, count, out, err, err_size);
+}
+
+engsched_rc es_ics_build_feed(const es_ics_feed *feed, const es_ics_event *events, size_t count,
+                              char **out, char *err, size_t err_size)
+{
+    engsched_rc rc = check_feed(feed, err, err_size);
+    if (rc == ENGSCHED_OK)
+        rc = check_call(ES_ICS_PUBLISH, events, count, out, err, err_size);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    return build_calendar(ES_ICS_PUBLISH, feed, events, count, out, err, err_size);
 }

@@ -61,6 +61,23 @@ typedef struct es_ics_event {
 engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_t count,
                          char **out, char *err, size_t err_size);
 
+/* A subscription feed's calendar properties. */
+typedef struct es_ics_feed {
+    const char *name;        /* X-WR-CALNAME and RFC 7986 NAME, required, one line */
+    const char *description; /* X-WR-CALDESC and DESCRIPTION (RFC 7986), or NULL */
+    int64_t refresh_seconds; /* RFC 7986 REFRESH-INTERVAL;VALUE=DURATION and X-PUBLISHED-TTL,
+                                1 to INT_MAX */
+} es_ics_feed;
+
+/* A METHOD:PUBLISH calendar like es_ics_build(ES_ICS_PUBLISH, ...) with
+ * the feed's NAME, X-WR-CALNAME, DESCRIPTION, X-WR-CALDESC,
+ * REFRESH-INTERVAL and X-PUBLISHED-TTL. RFC 5545 §3.6 wants at least one
+ * component: a feed without events gets a VTIMEZONE "UTC" (offset 0),
+ * which every client accepts and none shows; a feed with events gets no
+ * VTIMEZONE (its dates are all-day). Errors as es_ics_build. */
+engsched_rc es_ics_build_feed(const es_ics_feed *feed, const es_ics_event *events, size_t count,
+                              char **out, char *err, size_t err_size);
+
 /* The form of a name that a CN parameter carries: each ASCII '"' becomes
  * a typographic quote, U+201C and U+201D in turn, so `Ann "Red" Lee` is
  * `Ann “Red” Lee`. libical 3.0 would write '"' as the RFC 6868 escape ^',
