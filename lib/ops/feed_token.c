@@ -29,15 +29,10 @@ static engsched_rc need_series(engsched *db)
 /* The actor may manage the user's token, and the user exists. */
 static engsched_rc authorize(engsched *db, engsched_id actor, engsched_id user)
 {
-    es_actor who, subject;
-    engsched_rc rc = es_actor_load(db, actor, &who);
+    es_actor subject;
+    engsched_rc rc = es_feed_authorize(db, actor, user, "manage the feed token");
     if (rc != ENGSCHED_OK)
         return rc;
-    if (es_authorize_own_or_admin(who.is_system, who.id, who.permissions, user) != ENGSCHED_OK)
-        return es_fail(db, ENGSCHED_EDENIED, "user %lld may not manage the feed token of user %lld",
-                       (long long)actor, (long long)user);
-    if (user <= 0)
-        return es_fail(db, ENGSCHED_EINVAL, "user: %lld is not a user id", (long long)user);
     if ((rc = es_actor_load(db, user, &subject)) == ENGSCHED_ENOTFOUND)
         return es_fail(db, rc, "user %lld not found", (long long)user);
     return rc;

@@ -223,19 +223,29 @@ static engsched_rc read_texts(engsched *db, engsched_id user, feed_texts *t)
     return rc;
 }
 
-engsched_rc es_feed_build(engsched *db, engsched_id actor, engsched_id user,
-                          engsched_id also_visible_to, char **out)
+engsched_rc es_feed_authorize(engsched *db, engsched_id actor, engsched_id user,
+                              const char *what)
 {
-    es_actor who, subject, also;
-    engsched_id scope = 0;
+    es_actor who;
     engsched_rc rc = es_actor_load(db, actor, &who);
     if (rc != ENGSCHED_OK)
         return rc;
     if (es_authorize_own_or_admin(who.is_system, who.id, who.permissions, user) != ENGSCHED_OK)
-        return es_fail(db, ENGSCHED_EDENIED, "user %lld may not read the feed of user %lld",
-                       (long long)actor, (long long)user);
+        return es_fail(db, ENGSCHED_EDENIED, "user %lld may not %s of user %lld",
+                       (long long)actor, what, (long long)user);
     if (user <= 0)
         return es_fail(db, ENGSCHED_EINVAL, "user: %lld is not a user id", (long long)user);
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_feed_build(engsched *db, engsched_id actor, engsched_id user,
+                          engsched_id also_visible_to, char **out)
+{
+    es_actor subject, also;
+    engsched_id scope = 0;
+    engsched_rc rc = es_feed_authorize(db, actor, user, "read the feed");
+    if (rc != ENGSCHED_OK)
+        return rc;
     if ((rc = es_view_scope(db, user, ES_OP_VIEW, &subject, &scope)) != ENGSCHED_OK)
         return rc;
     if (also_visible_to && (rc = es_actor_load(db, also_visible_to, &also)) != ENGSCHED_OK)

@@ -5,6 +5,10 @@
 
 #include "core/internal.h"
 
+/* The actor may act on the user's feed (the user, an ADMIN or the
+ * system): EDENIED "user A may not <what> of user B", or EINVAL. */
+engsched_rc es_feed_authorize(engsched *db, engsched_id actor, engsched_id user, const char *what);
+
 /* In a transaction: the feed of @p user as @p actor may read it. With
  * @p also_visible_to not 0, only the engagements that user may see too
  * (the intersection of both scopes); that user must exist. */
