@@ -39,16 +39,13 @@ int es_calendar_transparent(int engagement_status)
 
 const char *es_partstat_name(int partstat)
 {
-    switch (partstat) {
-    case ES_PARTSTAT_NONE:
-        return "none";
-    case ES_PARTSTAT_ACCEPTED:
-        return "accepted";
-    case ES_PARTSTAT_DECLINED:
-        return "declined";
-    case ES_PARTSTAT_TENTATIVE:
-        return "tentative";
-    default:
+    static const char *const names[] = {
+        [ES_PARTSTAT_NONE] = "none",
+        [ES_PARTSTAT_ACCEPTED] = "accepted",
+        [ES_PARTSTAT_DECLINED] = "declined",
+        [ES_PARTSTAT_TENTATIVE] = "tentative",
+    };
+    if (partstat < 0 || (size_t)partstat >= sizeof names / sizeof names[0])
         return NULL;
-    }
+    return names[partstat];
 }

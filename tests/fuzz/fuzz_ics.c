@@ -144,20 +144,19 @@ static void check_bytes(const char *text)
  * (es_ics_display_name), written here apart from the library's. */
 static char *typographic(const char *s)
 {
-    char *out = malloc(strlen(s) * 3 + 1), *q = out;
+    size_t n = strlen(s), k = 0, quotes = 0;
+    char *out = malloc(n * 3 + 1);
     if (out == NULL)
         abort();
-    int opening = 1;
-    for (; *s; s++) {
-        if (*s != '"') {
-            *q++ = *s;
-            continue;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"') {
+            memcpy(out + k, quotes++ % 2 == 0 ? "\u201C" : "\u201D", 3);
+            k += 3;
+        } else {
+            out[k++] = s[i];
         }
-        memcpy(q, opening ? "\xE2\x80\x9C" : "\xE2\x80\x9D", 3);
-        q += 3;
-        opening = !opening;
     }
-    *q = '\0';
+    out[k] = '\0';
     return out;
 }
 

@@ -142,6 +142,18 @@ static inline icalcomponent *parse_checked(const char *text)
     return cal;
 }
 
+/* A builder's refusal: EINVAL, *out as it was ("untouched"), and a
+ * message that says needle. */
+static inline void assert_refused(engsched_rc rc, const char *out, const char *err,
+                                  const char *needle)
+{
+    if (rc != ENGSCHED_EINVAL)
+        fail_msg("expected EINVAL (%s), got %s", needle, engsched_rc_name(rc));
+    assert_string_equal(out, "untouched");
+    if (strstr(err, needle) == NULL)
+        fail_msg("message \"%s\" does not mention \"%s\"", err, needle);
+}
+
 /* --- fixtures -------------------------------------------------------------- */
 
 static inline int32_t day_of(int y, int m, int d)
