@@ -133,6 +133,17 @@ static engsched_rc check_attempts(engsched *db, const char *key, const char *val
     return parse_count(db, key, value, 100, &v);
 }
 
+/* How often a subscribed calendar refetches its feed: not more than every
+ * five minutes (each fetch reads the whole feed), at least once a day. */
+static engsched_rc check_refresh(engsched *db, const char *key, const char *value)
+{
+    int64_t v;
+    engsched_rc rc = parse_count(db, key, value, 86400, &v);
+    if (rc == ENGSCHED_OK && v < 300)
+        return es_fail(db, ENGSCHED_EINVAL, "%s: expected a whole number from 300 to 86400", key);
+    return rc;
+}
+
 /* Any text a person can type as a secret; it is a key, not shown. */
 static engsched_rc check_secret(engsched *db, const char *key, const char *value)
 {
@@ -180,6 +191,7 @@ static const setting_def settings[] = {
     {"delivery_lease_seconds", "300", check_seconds},
     {"webhook_secret", "", check_secret},
     {"outbox_events", "on", check_on_off},
+    {"feed_refresh_seconds", "3600", check_refresh},
     /* Written once by the library (es_store_identity_seed), never by a host. */
     {"store_id", "", check_store_id},
 };

@@ -136,3 +136,16 @@ engsched_rc es_authorize_personal(int is_system, int own, int in_sight, unsigned
         return ENGSCHED_OK;
     return ENGSCHED_EDENIED;
 }
+
+engsched_rc es_authorize_own_or_admin(int is_system, engsched_id actor, unsigned int permissions,
+                                      engsched_id user)
+{
+    if (is_system || actor == user || (permissions & ENGSCHED_PERM_ADMIN))
+        return ENGSCHED_OK;
+    return ENGSCHED_EDENIED;
+}
+
+engsched_id es_feed_second_scope(engsched_id owner, engsched_id issued_by)
+{
+    return issued_by > 0 && issued_by != owner ? issued_by : 0;
+}

@@ -83,6 +83,14 @@ int es_outbox_requeueable(unsigned int state);
 /* A read that spans every client with no scoping (the event stream):
  * the system only, EDENIED for any user, whatever their permissions. */
 engsched_rc es_authorize_unscoped_read(int is_system);
+/* A user's own records that an ADMIN may also manage (the calendar feed
+ * and its token): the system, the user themself or an ADMIN; else EDENIED. */
+engsched_rc es_authorize_own_or_admin(int is_system, engsched_id actor, unsigned int permissions,
+                                      engsched_id user);
+/* Whose visibility a token's feed must pass besides its owner's: the
+ * issuer when another user issued it (an ADMIN must not hand out more
+ * than they see themselves), else 0 (the system or the owner). */
+engsched_id es_feed_second_scope(engsched_id owner, engsched_id issued_by);
 
 /* capabilities.c: the ::engsched_action mask for one user and engagement. */
 unsigned int es_capabilities_compute(int is_system, unsigned int permissions, int has_access,

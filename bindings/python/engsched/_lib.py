@@ -55,6 +55,10 @@ OPTIONAL_FUNCTIONS = frozenset(
         "engsched_outbox_requeue",
         "engsched_outbox_purge",
         "engsched_event_stream",
+        # calendar.h: feed tokens
+        "engsched_feed_token_issue",
+        "engsched_feed_token_revoke",
+        "engsched_feed_ics_by_token",
     }
 )
 
@@ -394,6 +398,9 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_invitation_ics", c_rc, (HandleP, c_id, c_id, c_id, _OUT_STR)),
     ("engsched_invitation_mail", c_rc, (HandleP, c_id, c_id, c_id, _OUT_STR)),
     ("engsched_feed_ics", c_rc, (HandleP, c_id, c_id, _OUT_STR)),
+    ("engsched_feed_token_issue", c_rc, (HandleP, c_id, c_id, _OUT_STR)),
+    ("engsched_feed_token_revoke", c_rc, (HandleP, c_id, c_id)),
+    ("engsched_feed_ics_by_token", c_rc, (HandleP, c_char_p, _OUT_STR)),
     ("engsched_engagement_json", c_rc, (HandleP, c_id, c_id, _OUT_STR)),
     ("engsched_export_json", c_rc, (HandleP, c_id, _OUT_STR)),
     ("engsched_import_json", c_rc, (HandleP, c_id, _S, P(c_uint))),

@@ -71,6 +71,7 @@ from .models import (
     Row,
     WorkItem,
 )
+from .feeds import FeedTokenMixin
 from .outbox import DeliverySpec, EventDelivery, OutboxMixin, init_options
 
 __all__ = [
@@ -164,7 +165,7 @@ class _Resource:
         self.free = free
 
 
-class Scheduler(OutboxMixin):
+class Scheduler(OutboxMixin, FeedTokenMixin):
     """An open libengsched store (``engsched *``).
 
     Use as a context manager, or call :meth:`close`. Callbacks receive
