@@ -159,6 +159,22 @@ ENGSCHED_API engsched_rc engsched_invitation_response(engsched *db, engsched_id 
                                                       engsched_id engagement, engsched_id user,
                                                       engsched_response *out_response,
                                                       int64_t *out_responded_at);
+
+/**
+ * @brief The answer of the operator at @p index of an engagement snapshot
+ *        (the order of engsched_engagement_operator()), read with it.
+ * @param e the snapshot
+ * @param index 0 to engsched_engagement_operator_count() - 1
+ * @param[out] out the answer, ::ENGSCHED_RESPONSE_NONE if none (or the
+ *        store keeps no series); may be NULL
+ * @param[out] out_at UTC seconds of the answer, 0 if none; may be NULL
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EMISUSE (@p e NULL); ::ENGSCHED_EINVAL
+ *         (@p index out of range)
+ */
+ENGSCHED_API engsched_rc engsched_engagement_operator_response(const engsched_engagement *e,
+                                                               size_t index,
+                                                               engsched_response *out,
+                                                               int64_t *out_at);
 /** @} */
 
 #ifdef __cplusplus

@@ -381,6 +381,31 @@ static json_t *custom_fields(jb *b, const char *text)
     return value;
 }
 
+/* The operator's answer to their invitation: "none" and null when never
+ * invited, not answered, or the store keeps no series. */
+static engsched_rc render_response(engsched *db, jb *b, const engsched_rec_assignment *a,
+                                   json_t *op)
+{
+    engsched_rec_invitation row;
+    memset(&row, 0, sizeof row);
+    engsched_rc rc = db->series ? db->storage->invitation_get(db->storage, a->engagement, a->user,
+                                                              &row)
+                                : ENGSCHED_ENOTFOUND;
+    if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
+        return es_storage_fail(db, rc, "reading an invitation");
+    if (rc == ENGSCHED_ENOTFOUND)
+        memset(&row, 0, sizeof row);
+    const char *name = engsched_response_name((engsched_response)row.response);
+    if (name == NULL)
+        return es_fail(db, ENGSCHED_ECORRUPT, "engagement %lld: an answer is damaged",
+                       (long long)a->engagement);
+    char when[ES_ISO_TIME_LEN];
+    es_iso_time(row.responded_at, when);
+    put(b, op, "response", jb_str(b, name));
+    put(b, op, "responded_at", row.response ? jb_str(b, when) : jb_new(b, json_null()));
+    return ENGSCHED_OK;
+}
+
 static engsched_rc render_operators(engsched *db, es_refs *refs, const engsched_rec_engagement *rec,
                                     jb *b, json_t *array)
 {
@@ -407,6 +432,8 @@ static engsched_rc render_operators(engsched *db, es_refs *refs, const engsched_
         put(b, op, "role", jb_str(b, role));
         put(b, op, "assigned_by", jb_key(b, by));
         put(b, op, "assigned_at", jb_int(b, a->assigned_at));
+        if ((rc = render_response(db, b, a, op)) != ENGSCHED_OK)
+            break;
         append(b, array, op);
         if (b->rc != ENGSCHED_OK)
             rc = engagement_fail(db, b, rec->id);

@@ -1,5 +1,7 @@
 /* Engagement snapshots: an immutable copy of one engagement with its
  * operators, read in one transaction. */
+#include <string.h>
+
 #include "util/dates.h"
 #include "core/engagement_store.h"
 #include "delivery/delivery.h"
@@ -9,7 +11,11 @@ typedef struct snapshot_operator {
     engsched_operator_role role;
     engsched_id assigned_by;
     int64_t assigned_at;
+    engsched_response response;
+    int64_t responded_at;
 } snapshot_operator;
+
+#define REC_ID(snap) ((snap)->e.rec.id)
 
 struct engsched_engagement {
     es_engagement e;
@@ -30,7 +36,27 @@ static engsched_rc collect_operator(void *ctx, const engsched_rec_assignment *ro
     snap->operators = grown;
     snap->operators[snap->operator_count++] =
         (snapshot_operator){row->user, (engsched_operator_role)row->role, row->assigned_by,
-                            row->assigned_at};
+                            row->assigned_at, ENGSCHED_RESPONSE_NONE, 0};
+    return ENGSCHED_OK;
+}
+
+/* Each operator's answer, from their invitation series (after the list:
+ * the backend is not called from its own row callback). An operator never
+ * invited, or a store without series, has none. */
+static engsched_rc load_responses(engsched *db, engsched_engagement *snap)
+{
+    for (size_t i = 0; db->series && i < snap->operator_count; i++) {
+        snapshot_operator *op = &snap->operators[i];
+        engsched_rec_invitation row;
+        memset(&row, 0, sizeof row);
+        engsched_rc rc = db->storage->invitation_get(db->storage, REC_ID(snap), op->user, &row);
+        if (rc == ENGSCHED_ENOTFOUND)
+            continue;
+        if (rc != ENGSCHED_OK)
+            return es_storage_fail(db, rc, "reading an invitation");
+        op->response = (engsched_response)row.response;
+        op->responded_at = row.responded_at;
+    }
     return ENGSCHED_OK;
 }
 
@@ -65,6 +91,8 @@ engsched_rc engsched_engagement_get(engsched *db, engsched_id actor, engsched_id
         else if (rc != ENGSCHED_OK)
             es_storage_fail(db, rc, "reading operators");
     }
+    if (rc == ENGSCHED_OK)
+        rc = load_responses(db, snap);
     rc = es_finish_and_deliver(db, rc);
 out:
     if (rc != ENGSCHED_OK) {
@@ -171,5 +199,19 @@ engsched_rc engsched_engagement_operator(const engsched_engagement *e, size_t in
         *out_assigned_by = op->assigned_by;
     if (out_assigned_at)
         *out_assigned_at = op->assigned_at;
+    return ENGSCHED_OK;
+}
+
+engsched_rc engsched_engagement_operator_response(const engsched_engagement *e, size_t index,
+                                                  engsched_response *out, int64_t *out_at)
+{
+    if (e == NULL)
+        return ENGSCHED_EMISUSE;
+    if (index >= e->operator_count)
+        return ENGSCHED_EINVAL;
+    if (out)
+        *out = e->operators[index].response;
+    if (out_at)
+        *out_at = e->operators[index].responded_at;
     return ENGSCHED_OK;
 }
