@@ -10,7 +10,11 @@
  *   URI (ASCII, no spaces or controls);
  * - names (CN parameters) must pass es_cn_name_problem (util/text.h says
  *   which names libical cannot carry, and why); the setters refuse the
- *   same names, this is the last line of defence;
+ *   same names, this is the last line of defence. The CN is the name's
+ *   display form (es_ics_display_name): libical 3.0.16 caret-escapes '"'
+ *   as ^' and a line break as ^n (RFC 6868) and nothing else, Outlook and
+ *   Google show ^' as it is, and a name that passed has no line break, so
+ *   with its quotes made typographic no RFC 6868 sequence is written;
  * - TEXT values may hold any UTF-8 with tabs and line breaks (CRLF or a
  *   lone CR become LF: libical drops a lone CR), no other controls.
  *
@@ -171,40 +175,23 @@ static char *normalize_breaks(const char *text, int *oom)
     return copy;
 }
 
-/* The years libical 3.0 writes: icaltime_is_valid_time() refuses years
- * after 3000 and such a DTSTART comes out as "00000000T000000". */
+/* Every day es_date_parse accepts. libical 3.0 writes a time it builds
+ * from fields only if icaltime_is_valid_time() passes, which refuses
+ * years after 3000 ("00000000T000000" instead); a value parsed from its
+ * text is kept as it is, so DTSTART, DTEND and DTSTAMP are handed over as
+ * text (time_prop). DTEND, the day after the last day, must still be a
+ * four-digit year: the last day is 9999-12-30. */
 #define ICS_YEAR_MIN 1900
-#define ICS_YEAR_MAX 3000
+#define ICS_YEAR_MAX 9999
 
-/* Day numbers for DTSTART and the last day: DTEND (the day after) must
- * still be in range. */
+/* Day numbers for DTSTART and the last day. */
 static int day_range(int32_t *first, int32_t *last)
 {
     return es_date_from_civil(ICS_YEAR_MIN, 1, 1, first) &&
            es_date_from_civil(ICS_YEAR_MAX, 12, 30, last);
 }
 
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
-
-static struct icaltimetype ical_date(int32_t day)
-{
-    char text[ES_DATE_LEN];
-    es_date_format(day, text);
-    struct icaltimetype t = icaltime_null_date();
-    t.year = digits(text, 4);
-    t.month = digits(text + 5, 2);
-    t.day = digits(text + 8, 2);
-    t.is_date = 1;
-    return t;
-}
-
-/* UTC seconds in the years libical writes. */
+/* UTC seconds in the years the API accepts. */
 static int utc_in_range(int64_t t)
 {
     int32_t first, last;
@@ -214,17 +201,52 @@ static int utc_in_range(int64_t t)
     return t >= (int64_t)first * 86400 && t < ((int64_t)last + 1) * 86400;
 }
 
-static struct icaltimetype ical_utc(int64_t t)
+/* "YYYYMMDD" (RFC 5545 DATE) of a day number in range. */
+static void basic_date(int32_t day, char out[9])
+{
+    char text[ES_DATE_LEN];
+    es_date_format(day, text);
+    memcpy(out, text, 4);
+    memcpy(out + 4, text + 5, 2);
+    memcpy(out + 6, text + 8, 2);
+    out[8] = '\0';
+}
+
+/* A property of kind whose value libical parses from text; NULL when it
+ * cannot (out of memory: the text is always well-formed here). */
+static icalproperty *time_prop(icalproperty_kind kind, icalvalue_kind value_kind,
+                               const char *text)
+{
+    icalvalue *value = icalvalue_new_from_string(value_kind, text);
+    if (value == NULL)
+        return NULL;
+    icalproperty *prop = icalproperty_new(kind);
+    if (prop == NULL) {
+        icalvalue_free(value);
+        return NULL;
+    }
+    icalproperty_set_value(prop, value);
+    return prop;
+}
+
+/* DTSTART or DTEND;VALUE=DATE. */
+static icalproperty *date_prop(icalproperty_kind kind, int32_t day)
+{
+    char text[9];
+    basic_date(day, text);
+    return time_prop(kind, ICAL_DATE_VALUE, text);
+}
+
+/* A UTC DATE-TIME ("...Z") of t, which utc_in_range accepted. */
+static icalproperty *utc_prop(icalproperty_kind kind, int64_t t)
 {
     int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    int64_t secs = t - day * 86400;
-    struct icaltimetype v = ical_date((int32_t)day);
-    v.is_date = 0;
-    v.hour = (int)(secs / 3600);
-    v.minute = (int)(secs / 60 % 60);
-    v.second = (int)(secs % 60);
-    v.zone = icaltimezone_get_utc_timezone();
-    return v;
+    int secs = (int)(t - day * 86400);
+    char date[9];
+    basic_date((int32_t)day, date);
+    char text[48];
+    snprintf(text, sizeof text, "%sT%02d%02d%02dZ", date, secs / 3600, secs / 60 % 60, secs % 60);
+    return time_prop(kind, ICAL_DATETIME_VALUE, text);
 }
 
 static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, const char *prefix,
@@ -256,8 +278,9 @@ static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, con
                             ICS_YEAR_MIN, ICS_YEAR_MAX);
     if (ev->end_day < first || ev->end_day > last)
         return es_fail_text(err, err_size, ENGSCHED_EINVAL,
-                            "%send_day: out of range (%d-01-01 to %d-12-30)", prefix, ICS_YEAR_MIN,
-                            ICS_YEAR_MAX);
+                            "%send_day: out of range (%d-01-01 to %d-12-30: DTEND, the day after, "
+                            "must have a four-digit year)",
+                            prefix, ICS_YEAR_MIN, ICS_YEAR_MAX);
     if (ev->end_day < ev->start_day)
         return es_fail_text(err, err_size, ENGSCHED_EINVAL, "%send_day: before start_day", prefix);
 
@@ -305,6 +328,9 @@ static engsched_rc check_event(es_ics_method method, const es_ics_event *ev, con
     if (method == ES_ICS_CANCEL && !ev->cancelled)
         return es_fail_text(err, err_size, ENGSCHED_EINVAL,
                             "%scancelled: METHOD:CANCEL requires STATUS:CANCELLED", prefix);
+    if (method == ES_ICS_CANCEL && ev->tentative)
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "%stentative: METHOD:CANCEL cannot carry STATUS:TENTATIVE", prefix);
     return ENGSCHED_OK;
 }
 
@@ -325,6 +351,43 @@ static int add_param(icalproperty *prop, icalparameter *param)
     return 1;
 }
 
+char *es_ics_display_name(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    size_t quotes = 0;
+    for (const char *p = strchr(name, '"'); p != NULL; p = strchr(p + 1, '"'))
+        quotes++;
+    /* Each '"' (1 byte) becomes U+201C or U+201D (3 bytes). */
+    char *out = es_malloc(strlen(name) + 2 * quotes + 1);
+    if (out == NULL)
+        return NULL;
+    char *q = out;
+    int opening = 1;
+    for (const char *p = name; *p; p++) {
+        if (*p != '"') {
+            *q++ = *p;
+            continue;
+        }
+        memcpy(q, opening ? "\xE2\x80\x9C" : "\xE2\x80\x9D", 3);
+        q += 3;
+        opening = !opening;
+    }
+    *q = '\0';
+    return out;
+}
+
+/* A CN parameter with the display form of name; NULL when out of memory. */
+static icalparameter *new_cn(const char *name)
+{
+    char *display = es_ics_display_name(name);
+    if (display == NULL)
+        return NULL;
+    icalparameter *cn = icalparameter_new_cn(display);
+    es_free(display);
+    return cn;
+}
+
 /* ORGANIZER or ATTENDEE with mailto: and CN; the attendee also gets ROLE,
  * PARTSTAT and RSVP. ENOMEM or OK. */
 static engsched_rc add_address(icalcomponent *vevent, int attendee, const char *email,
@@ -339,7 +402,7 @@ static engsched_rc add_address(icalcomponent *vevent, int attendee, const char *
         return ENGSCHED_ENOMEM;
     int ok = 1;
     if (name != NULL && name[0] != '\0')
-        ok = add_param(prop, icalparameter_new_cn(name));
+        ok = add_param(prop, new_cn(name));
     if (ok && attendee) {
         ok = add_param(prop, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT)) &&
              add_param(prop, icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION)) &&
@@ -366,6 +429,15 @@ static engsched_rc add_text(icalcomponent *vevent, icalproperty *(*make)(const c
     return add_prop(vevent, prop) ? ENGSCHED_OK : ENGSCHED_ENOMEM;
 }
 
+/* CANCELLED wins: a cancelled feed entry says so whether or not it had
+ * been approved. */
+static icalproperty_status event_status(const es_ics_event *ev)
+{
+    if (ev->cancelled)
+        return ICAL_STATUS_CANCELLED;
+    return ev->tentative ? ICAL_STATUS_TENTATIVE : ICAL_STATUS_CONFIRMED;
+}
+
 static engsched_rc add_event(icalcomponent *vcal, es_ics_method method, const es_ics_event *ev)
 {
     icalcomponent *vevent = icalcomponent_new_vevent();
@@ -374,9 +446,9 @@ static engsched_rc add_event(icalcomponent *vcal, es_ics_method method, const es
     engsched_rc rc = ENGSCHED_ENOMEM;
     if (!add_prop(vevent, icalproperty_new_uid(ev->uid)) ||
         !add_prop(vevent, icalproperty_new_sequence((int)ev->sequence)) ||
-        !add_prop(vevent, icalproperty_new_dtstamp(ical_utc(ev->dtstamp))) ||
-        !add_prop(vevent, icalproperty_new_dtstart(ical_date(ev->start_day))) ||
-        !add_prop(vevent, icalproperty_new_dtend(ical_date(ev->end_day + 1))))
+        !add_prop(vevent, utc_prop(ICAL_DTSTAMP_PROPERTY, ev->dtstamp)) ||
+        !add_prop(vevent, date_prop(ICAL_DTSTART_PROPERTY, ev->start_day)) ||
+        !add_prop(vevent, date_prop(ICAL_DTEND_PROPERTY, ev->end_day + 1)))
         goto done;
     if ((rc = add_text(vevent, icalproperty_new_summary, ev->summary)) != ENGSCHED_OK)
         goto done;
@@ -386,9 +458,9 @@ static engsched_rc add_event(icalcomponent *vcal, es_ics_method method, const es
     rc = ENGSCHED_ENOMEM;
     if (ev->url != NULL && ev->url[0] != '\0' && !add_prop(vevent, icalproperty_new_url(ev->url)))
         goto done;
-    if (!add_prop(vevent, icalproperty_new_transp(ICAL_TRANSP_OPAQUE)) ||
-        !add_prop(vevent, icalproperty_new_status(ev->cancelled ? ICAL_STATUS_CANCELLED
-                                                                : ICAL_STATUS_CONFIRMED)))
+    if (!add_prop(vevent, icalproperty_new_transp(ev->transparent ? ICAL_TRANSP_TRANSPARENT
+                                                                  : ICAL_TRANSP_OPAQUE)) ||
+        !add_prop(vevent, icalproperty_new_status(event_status(ev))))
         goto done;
     if (ev->organizer_email != NULL && ev->organizer_email[0] != '\0' &&
         (rc = add_address(vevent, 0, ev->organizer_email, ev->organizer_name)) != ENGSCHED_OK)
@@ -435,23 +507,103 @@ static engsched_rc finish_text(const char *text, char **out, char *err, size_t e
     return ENGSCHED_OK;
 }
 
-engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_t count,
-                         char **out, char *err, size_t err_size)
+/* RFC 7986 calendar properties and the X-WR- names clients read instead. */
+static icalproperty *new_x_named(const char *x_name, const char *value)
 {
-    icalproperty_method ical_method;
-    switch (method) {
-    case ES_ICS_REQUEST:
-        ical_method = ICAL_METHOD_REQUEST;
-        break;
-    case ES_ICS_CANCEL:
-        ical_method = ICAL_METHOD_CANCEL;
-        break;
-    case ES_ICS_PUBLISH:
-        ical_method = ICAL_METHOD_PUBLISH;
-        break;
-    default:
-        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "method: unknown (%d)", (int)method);
+    icalproperty *prop = icalproperty_new_x(value);
+    if (prop == NULL)
+        return NULL;
+    icalproperty_set_x_name(prop, x_name);
+    if (icalproperty_get_x_name(prop) == NULL) {
+        icalproperty_free(prop);
+        return NULL;
     }
+    return prop;
+}
+
+static icalproperty *new_calname(const char *value) { return new_x_named("X-WR-CALNAME", value); }
+static icalproperty *new_caldesc(const char *value) { return new_x_named("X-WR-CALDESC", value); }
+
+/* X-PUBLISHED-TTL: the same duration as REFRESH-INTERVAL, as libical
+ * writes it. */
+static icalproperty *new_ttl(struct icaldurationtype refresh)
+{
+    char *text = icaldurationtype_as_ical_string_r(refresh);
+    if (text == NULL)
+        return NULL;
+    icalproperty *prop = new_x_named("X-PUBLISHED-TTL", text);
+    icalmemory_free_buffer(text);
+    return prop;
+}
+
+static engsched_rc add_feed(icalcomponent *vcal, const es_ics_feed *feed)
+{
+    engsched_rc rc;
+    if ((rc = add_text(vcal, icalproperty_new_name, feed->name)) != ENGSCHED_OK ||
+        (rc = add_text(vcal, new_calname, feed->name)) != ENGSCHED_OK)
+        return rc;
+    if (feed->description != NULL && feed->description[0] != '\0' &&
+        ((rc = add_text(vcal, icalproperty_new_description, feed->description)) != ENGSCHED_OK ||
+         (rc = add_text(vcal, new_caldesc, feed->description)) != ENGSCHED_OK))
+        return rc;
+    /* libical adds VALUE=DURATION, which RFC 7986 requires. */
+    struct icaldurationtype refresh = icaldurationtype_from_int((int)feed->refresh_seconds);
+    if (!add_prop(vcal, icalproperty_new_refreshinterval(refresh)) ||
+        !add_prop(vcal, new_ttl(refresh)))
+        return ENGSCHED_ENOMEM;
+    return ENGSCHED_OK;
+}
+
+/* RFC 5545 §3.6: a calendar holds at least one component. A VTIMEZONE
+ * for UTC is one that every client accepts and none shows. */
+static engsched_rc add_utc_timezone(icalcomponent *vcal)
+{
+    icalcomponent *tz = icalcomponent_new_vtimezone();
+    icalcomponent *standard = icalcomponent_new_xstandard();
+    engsched_rc rc = ENGSCHED_ENOMEM;
+    if (tz == NULL || standard == NULL)
+        goto out;
+    struct icaltimetype epoch = icaltime_null_time(); /* 19700101T000000, floating */
+    epoch.year = 1970;
+    epoch.month = 1;
+    epoch.day = 1;
+    if (!add_prop(tz, icalproperty_new_tzid("UTC")) ||
+        !add_prop(standard, icalproperty_new_dtstart(epoch)) ||
+        !add_prop(standard, icalproperty_new_tzoffsetfrom(0)) ||
+        !add_prop(standard, icalproperty_new_tzoffsetto(0)) ||
+        !add_prop(standard, icalproperty_new_tzname("UTC")))
+        goto out;
+    icalcomponent_add_component(tz, standard);
+    icalcomponent_add_component(vcal, tz);
+    return ENGSCHED_OK;
+out:
+    if (standard != NULL)
+        icalcomponent_free(standard);
+    if (tz != NULL)
+        icalcomponent_free(tz);
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    icalproperty_method ical;
+} methods[] = {
+    [ES_ICS_REQUEST] = {"REQUEST", ICAL_METHOD_REQUEST},
+    [ES_ICS_CANCEL] = {"CANCEL", ICAL_METHOD_CANCEL},
+    [ES_ICS_PUBLISH] = {"PUBLISH", ICAL_METHOD_PUBLISH},
+};
+
+static int method_known(es_ics_method method)
+{
+    return (unsigned int)method < sizeof methods / sizeof methods[0];
+}
+
+/* The arguments es_ics_build and es_ics_build_feed share. */
+static engsched_rc check_call(es_ics_method method, const es_ics_event *events, size_t count,
+                              char **out, char *err, size_t err_size)
+{
+    if (!method_known(method))
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "method: unknown (%d)", (int)method);
     if (out == NULL)
         return es_fail_text(err, err_size, ENGSCHED_EINVAL, "out: must not be NULL");
     if (count != 0 && events == NULL)
@@ -459,8 +611,7 @@ engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_
     if (method != ES_ICS_PUBLISH && count != 1)
         return es_fail_text(err, err_size, ENGSCHED_EINVAL,
                             "count: METHOD:%s takes one event, not %zu",
-                            method == ES_ICS_REQUEST ? "REQUEST" : "CANCEL", count);
-
+                            methods[method].name, count);
     for (size_t i = 0; i < count; i++) {
         char prefix[48] = "";
         if (method == ES_ICS_PUBLISH)
@@ -469,14 +620,46 @@ engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_
         if (rc != ENGSCHED_OK)
             return rc;
     }
+    return ENGSCHED_OK;
+}
 
+static engsched_rc check_feed(const es_ics_feed *feed, char *err, size_t err_size)
+{
+    engsched_rc rc;
+    if (feed == NULL)
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "feed: must not be NULL");
+    if (feed->name == NULL || feed->name[0] == '\0')
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL, "feed.name: required");
+    if ((rc = check_text("feed.", "name", feed->name, 0, err, err_size)) != ENGSCHED_OK)
+        return rc;
+    if (feed->description != NULL &&
+        (rc = check_text("feed.", "description", feed->description, 1, err, err_size)) !=
+            ENGSCHED_OK)
+        return rc;
+    /* libical's durations are int seconds. */
+    if (feed->refresh_seconds <= 0 || feed->refresh_seconds > INT_MAX)
+        return es_fail_text(err, err_size, ENGSCHED_EINVAL,
+                            "feed.refresh_seconds: %lld is out of range (1 to %d)",
+                            (long long)feed->refresh_seconds, INT_MAX);
+    return ENGSCHED_OK;
+}
+
+/* The VCALENDAR of checked arguments; feed (PUBLISH only) or NULL. */
+static engsched_rc build_calendar(es_ics_method method, const es_ics_feed *feed,
+                                  const es_ics_event *events, size_t count, char **out,
+                                  char *err, size_t err_size)
+{
     icalcomponent *vcal = icalcomponent_new_vcalendar();
     if (vcal == NULL)
         return es_fail_text(err, err_size, ENGSCHED_ENOMEM, "out of memory");
     engsched_rc rc = ENGSCHED_ENOMEM;
     if (!add_prop(vcal, icalproperty_new_prodid(ICS_PRODID)) ||
         !add_prop(vcal, icalproperty_new_version("2.0")) ||
-        !add_prop(vcal, icalproperty_new_method(ical_method)))
+        !add_prop(vcal, icalproperty_new_method(methods[method].ical)))
+        goto done;
+    if (feed != NULL && (rc = add_feed(vcal, feed)) != ENGSCHED_OK)
+        goto done;
+    if (feed != NULL && count == 0 && (rc = add_utc_timezone(vcal)) != ENGSCHED_OK)
         goto done;
     for (size_t i = 0; i < count; i++) {
         if ((rc = add_event(vcal, method, &events[i])) != ENGSCHED_OK)
@@ -495,4 +678,24 @@ done:
     if (rc == ENGSCHED_ENOMEM)
         es_fail_text(err, err_size, ENGSCHED_ENOMEM, "out of memory");
     return rc;
+}
+
+engsched_rc es_ics_build(es_ics_method method, const es_ics_event *events, size_t count,
+                         char **out, char *err, size_t err_size)
+{
+    engsched_rc rc = check_call(method, events, count, out, err, err_size);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    return build_calendar(method, NULL, events, count, out, err, err_size);
+}
+
+engsched_rc es_ics_build_feed(const es_ics_feed *feed, const es_ics_event *events, size_t count,
+                              char **out, char *err, size_t err_size)
+{
+    engsched_rc rc = check_feed(feed, err, err_size);
+    if (rc == ENGSCHED_OK)
+        rc = check_call(ES_ICS_PUBLISH, events, count, out, err, err_size);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    return build_calendar(ES_ICS_PUBLISH, feed, events, count, out, err, err_size);
 }

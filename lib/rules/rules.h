@@ -88,4 +88,31 @@ engsched_rc es_authorize_unscoped_read(int is_system);
 unsigned int es_capabilities_compute(int is_system, unsigned int permissions, int has_access,
                                      engsched_status status, engsched_report_status report);
 
+/* calendar_rules.c: what an engagement's state says to a calendar. */
+typedef enum es_cal_status {
+    ES_CAL_CONFIRMED = 0,
+    ES_CAL_TENTATIVE = 1,
+    ES_CAL_CANCELLED = 2
+} es_cal_status;
+
+/* The STATUS of an invitation or feed entry: Pending is TENTATIVE (asked
+ * for, not approved), the approved states CONFIRMED, Canceled or a
+ * withdrawn invitation CANCELLED. An unknown status is TENTATIVE: the
+ * calendar must never claim confirmed what the library does not know. */
+es_cal_status es_calendar_status(int engagement_status, int invitation_canceled);
+/* 1 for TRANSP:TRANSPARENT (the time is not blocked: Pending, or an
+ * unknown status), 0 for OPAQUE. */
+int es_calendar_transparent(int engagement_status);
+
+/* An attendee's answer in an iTIP REPLY (RFC 5546 §3.2.3). */
+typedef enum es_partstat {
+    ES_PARTSTAT_NONE = 0,
+    ES_PARTSTAT_ACCEPTED = 1,
+    ES_PARTSTAT_DECLINED = 2,
+    ES_PARTSTAT_TENTATIVE = 3
+} es_partstat;
+
+/* "none", "accepted", "declined", "tentative"; NULL for any other value. */
+const char *es_partstat_name(int partstat);
+
 #endif

@@ -57,4 +57,34 @@ static inline int alloc_fail_install(alloc_fail *a, long fail_at)
 
 static inline void alloc_fail_remove(void) { (void)engsched_set_allocator(NULL); }
 
+/* A text builder under test: one call, the text in *out (library memory). */
+typedef engsched_rc (*alloc_fail_build_fn)(void *ctx, char **out, char *err, size_t err_size);
+
+/* Lets the first, second, ... allocation fail until the builder succeeds:
+ * each failure must be ENOMEM, "out of memory", *out NULL and nothing left
+ * allocated. Uses cmocka's asserts: include cmocka.h first. */
+static inline void alloc_fail_each(alloc_fail_build_fn build, void *ctx)
+{
+    alloc_fail a;
+    int succeeded = 0;
+    for (long n = 1; n < 1000 && !succeeded; n++) {
+        assert_true(alloc_fail_install(&a, n));
+        char *out = NULL;
+        char err[128] = "";
+        engsched_rc rc = build(ctx, &out, err, sizeof err);
+        if (rc == ENGSCHED_OK) {
+            assert_non_null(out);
+            engsched_free(out);
+            succeeded = 1;
+        } else {
+            assert_int_equal(rc, ENGSCHED_ENOMEM);
+            assert_null(out);
+            assert_string_equal(err, "out of memory");
+        }
+        assert_int_equal(a.live, 0);
+        alloc_fail_remove();
+    }
+    assert_true(succeeded);
+}
+
 #endif
