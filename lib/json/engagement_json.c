@@ -395,7 +395,7 @@ static engsched_rc render_response(engsched *db, jb *b, const engsched_rec_assig
         return es_storage_fail(db, rc, "reading an invitation");
     if (rc == ENGSCHED_ENOTFOUND)
         memset(&row, 0, sizeof row);
-    const char *name = engsched_response_name((engsched_response)row.response);
+    const char *name = es_partstat_name(row.response);
     if (name == NULL)
         return es_fail(db, ENGSCHED_ECORRUPT, "engagement %lld: an answer is damaged",
                        (long long)a->engagement);

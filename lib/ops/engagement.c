@@ -34,9 +34,13 @@ static engsched_rc collect_operator(void *ctx, const engsched_rec_assignment *ro
     if (grown == NULL)
         return ENGSCHED_ENOMEM;
     snap->operators = grown;
-    snap->operators[snap->operator_count++] =
-        (snapshot_operator){row->user, (engsched_operator_role)row->role, row->assigned_by,
-                            row->assigned_at, ENGSCHED_RESPONSE_NONE, 0};
+    /* No answer until load_responses() reads the series. */
+    snap->operators[snap->operator_count++] = (snapshot_operator){
+        .user = row->user,
+        .role = (engsched_operator_role)row->role,
+        .assigned_by = row->assigned_by,
+        .assigned_at = row->assigned_at,
+    };
     return ENGSCHED_OK;
 }
 

@@ -112,19 +112,8 @@ engsched_rc engsched_report_status_parse(const char *name, engsched_report_statu
     return ENGSCHED_EINVAL;
 }
 
-/* Here with the other names: the JSON document and the views show an
- * answer too, and they sit below ops/. */
+/* The same numbers as es_partstat (calendar_rules.c): one name table. */
 const char *engsched_response_name(engsched_response response)
 {
-    switch (response) {
-    case ENGSCHED_RESPONSE_NONE:
-        return "none";
-    case ENGSCHED_RESPONSE_ACCEPTED:
-        return "accepted";
-    case ENGSCHED_RESPONSE_DECLINED:
-        return "declined";
-    case ENGSCHED_RESPONSE_TENTATIVE:
-        return "tentative";
-    }
-    return NULL;
+    return es_partstat_name((int)response);
 }
