@@ -175,6 +175,21 @@ ENGSCHED_API engsched_rc engsched_engagement_operator_response(const engsched_en
                                                                size_t index,
                                                                engsched_response *out,
                                                                int64_t *out_at);
+
+/**
+ * @brief The answer of the listed operator to their invitation to the
+ *        engagement at @p index of a work list (Availability, conflicts).
+ *
+ * Read from that operator's invitation to that engagement when the list
+ * was built. An item that is no engagement, or an anonymous one ("Busy"),
+ * has none.
+ * @param list the list
+ * @param index 0 to engsched_work_list_count() - 1
+ * @return the answer; ::ENGSCHED_RESPONSE_NONE also for a NULL list or an
+ *         index out of range
+ */
+ENGSCHED_API engsched_response engsched_work_list_item_response(const engsched_work_list *list,
+                                                                size_t index);
 /** @} */
 
 #ifdef __cplusplus

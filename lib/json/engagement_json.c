@@ -8,6 +8,7 @@
 #include "json/engagement_json.h"
 #include "core/engagement_store.h"
 #include "core/events.h"
+#include "core/invitation_state.h"
 #include "rules/rules.h"
 #include "core/validate.h"
 #include "delivery/delivery.h"
@@ -386,23 +387,19 @@ static json_t *custom_fields(jb *b, const char *text)
 static engsched_rc render_response(engsched *db, jb *b, const engsched_rec_assignment *a,
                                    json_t *op)
 {
-    engsched_rec_invitation row;
-    memset(&row, 0, sizeof row);
-    engsched_rc rc = db->series ? db->storage->invitation_get(db->storage, a->engagement, a->user,
-                                                              &row)
-                                : ENGSCHED_ENOTFOUND;
-    if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
-        return es_storage_fail(db, rc, "reading an invitation");
-    if (rc == ENGSCHED_ENOTFOUND)
-        memset(&row, 0, sizeof row);
-    const char *name = es_partstat_name(row.response);
+    engsched_response response = ENGSCHED_RESPONSE_NONE;
+    int64_t at = 0;
+    engsched_rc rc = es_series_response(db, a->engagement, a->user, &response, &at);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    const char *name = es_partstat_name((int)response);
     if (name == NULL)
         return es_fail(db, ENGSCHED_ECORRUPT, "engagement %lld: an answer is damaged",
                        (long long)a->engagement);
     char when[ES_ISO_TIME_LEN];
-    es_iso_time(row.responded_at, when);
+    es_iso_time(at, when);
     put(b, op, "response", jb_str(b, name));
-    put(b, op, "responded_at", row.response ? jb_str(b, when) : jb_new(b, json_null()));
+    put(b, op, "responded_at", response ? jb_str(b, when) : jb_new(b, json_null()));
     return ENGSCHED_OK;
 }
 

@@ -4,6 +4,7 @@
 
 #include "util/dates.h"
 #include "core/engagement_store.h"
+#include "core/invitation_state.h"
 #include "delivery/delivery.h"
 
 typedef struct snapshot_operator {
@@ -14,8 +15,6 @@ typedef struct snapshot_operator {
     engsched_response response;
     int64_t responded_at;
 } snapshot_operator;
-
-#define REC_ID(snap) ((snap)->e.rec.id)
 
 struct engsched_engagement {
     es_engagement e;
@@ -49,19 +48,12 @@ static engsched_rc collect_operator(void *ctx, const engsched_rec_assignment *ro
  * invited, or a store without series, has none. */
 static engsched_rc load_responses(engsched *db, engsched_engagement *snap)
 {
-    for (size_t i = 0; db->series && i < snap->operator_count; i++) {
+    engsched_rc rc = ENGSCHED_OK;
+    for (size_t i = 0; rc == ENGSCHED_OK && i < snap->operator_count; i++) {
         snapshot_operator *op = &snap->operators[i];
-        engsched_rec_invitation row;
-        memset(&row, 0, sizeof row);
-        engsched_rc rc = db->storage->invitation_get(db->storage, REC_ID(snap), op->user, &row);
-        if (rc == ENGSCHED_ENOTFOUND)
-            continue;
-        if (rc != ENGSCHED_OK)
-            return es_storage_fail(db, rc, "reading an invitation");
-        op->response = (engsched_response)row.response;
-        op->responded_at = row.responded_at;
+        rc = es_series_response(db, snap->e.rec.id, op->user, &op->response, &op->responded_at);
     }
-    return ENGSCHED_OK;
+    return rc;
 }
 
 void engsched_engagement_free(engsched_engagement *snap)

@@ -140,6 +140,28 @@ static void expect_response(fx *f, engsched_id id, engsched_response want, const
     assert_int_equal(got, want);
 }
 
+/* Availability shows the operator's answer on their engagement. */
+static engsched_response availability_response(fx *f, engsched_id engagement)
+{
+    engsched_availability *av = NULL;
+    fx_ok(f, engsched_availability_open(f->db, f->manager, "2027-01-01", "2027-03-31", &av));
+    engsched_response found = (engsched_response)-1;
+    int has = 0;
+    while (fx_ok(f, engsched_availability_next(av, &has)), has) {
+        if (engsched_availability_user(av) != f->operator1)
+            continue;
+        const engsched_work_list *work = engsched_availability_work(av);
+        for (size_t i = 0; i < engsched_work_list_count(work); i++) {
+            engsched_id id = 0;
+            fx_ok(f, engsched_work_list_item(work, i, NULL, &id, NULL, NULL, NULL, NULL));
+            if (id == engagement)
+                found = engsched_work_list_item_response(work, i);
+        }
+    }
+    engsched_availability_free(av);
+    return found;
+}
+
 static void reply_ok(fx *f, engsched_id actor, const request *r, const char *partstat,
                      engsched_response want)
 {
@@ -163,11 +185,14 @@ static void test_accept_decline_tentative(void **state)
     fx_open(&f, 0);
     engsched_id id = scheduled(&f);
     expect_response(&f, id, ENGSCHED_RESPONSE_NONE, "none");
+    assert_int_equal(availability_response(&f, id), ENGSCHED_RESPONSE_NONE);
+    assert_int_equal(engsched_work_list_item_response(NULL, 0), ENGSCHED_RESPONSE_NONE);
     request r = request_of(&f, id, f.operator1);
     int64_t version = fx_version(&f, id);
 
     reply_ok(&f, ENGSCHED_SYSTEM, &r, "ACCEPTED", ENGSCHED_RESPONSE_ACCEPTED);
     expect_response(&f, id, ENGSCHED_RESPONSE_ACCEPTED, "accepted");
+    assert_int_equal(availability_response(&f, id), ENGSCHED_RESPONSE_ACCEPTED);
     /* An answer is no change the attendee must be sent again. */
     assert_int_equal(request_of(&f, id, f.operator1).sequence, r.sequence);
     assert_int_equal(fx_version(&f, id), version);
@@ -175,6 +200,7 @@ static void test_accept_decline_tentative(void **state)
     f.now += 60;
     reply_ok(&f, f.operator1, &r, "DECLINED", ENGSCHED_RESPONSE_DECLINED);
     expect_response(&f, id, ENGSCHED_RESPONSE_DECLINED, "declined");
+    assert_int_equal(availability_response(&f, id), ENGSCHED_RESPONSE_DECLINED);
     f.now += 60;
     reply_ok(&f, f.admin, &r, "TENTATIVE", ENGSCHED_RESPONSE_TENTATIVE);
     expect_response(&f, id, ENGSCHED_RESPONSE_TENTATIVE, "tentative");
