@@ -72,6 +72,7 @@ from .models import (
     WorkItem,
 )
 from .outbox import DeliverySpec, EventDelivery, OutboxMixin, init_options
+from .replies import RepliesMixin
 
 __all__ = [
     "SYSTEM",
@@ -164,7 +165,7 @@ class _Resource:
         self.free = free
 
 
-class Scheduler(OutboxMixin):
+class Scheduler(OutboxMixin, RepliesMixin):
     """An open libengsched store (``engsched *``).
 
     Use as a context manager, or call :meth:`close`. Callbacks receive
