@@ -159,6 +159,37 @@ ENGSCHED_API engsched_rc engsched_invitation_response(engsched *db, engsched_id 
                                                       engsched_id engagement, engsched_id user,
                                                       engsched_response *out_response,
                                                       int64_t *out_responded_at);
+
+/**
+ * @brief The answer of the operator at @p index of an engagement snapshot
+ *        (the order of engsched_engagement_operator()), read with it.
+ * @param e the snapshot
+ * @param index 0 to engsched_engagement_operator_count() - 1
+ * @param[out] out the answer, ::ENGSCHED_RESPONSE_NONE if none (or the
+ *        store keeps no series); may be NULL
+ * @param[out] out_at UTC seconds of the answer, 0 if none; may be NULL
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EMISUSE (@p e NULL); ::ENGSCHED_EINVAL
+ *         (@p index out of range)
+ */
+ENGSCHED_API engsched_rc engsched_engagement_operator_response(const engsched_engagement *e,
+                                                               size_t index,
+                                                               engsched_response *out,
+                                                               int64_t *out_at);
+
+/**
+ * @brief The answer of the listed operator to their invitation to the
+ *        engagement at @p index of a work list (Availability, conflicts).
+ *
+ * Read from that operator's invitation to that engagement when the list
+ * was built. An item that is no engagement, or an anonymous one ("Busy"),
+ * has none.
+ * @param list the list
+ * @param index 0 to engsched_work_list_count() - 1
+ * @return the answer; ::ENGSCHED_RESPONSE_NONE also for a NULL list or an
+ *         index out of range
+ */
+ENGSCHED_API engsched_response engsched_work_list_item_response(const engsched_work_list *list,
+                                                                size_t index);
 /** @} */
 
 #ifdef __cplusplus

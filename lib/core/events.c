@@ -125,7 +125,7 @@ static char *put_digits(char *p, int v, int n)
 
 /* "%Y-%m-%dT%H:%M:%SZ" of UTC seconds; strftime() itself for years that
  * are not four digits. */
-static void iso_time(int64_t t, char out[32])
+void es_iso_time(int64_t t, char out[ES_ISO_TIME_LEN])
 {
     time_t tt = (time_t)t;
     struct tm tm;
@@ -168,7 +168,7 @@ char *es_event_text(const engsched_rec_event *ev)
     if (text == NULL)
         return NULL;
     char when[32];
-    iso_time(ev->time, when);
+    es_iso_time(ev->time, when);
     char *p = put_text(text, "{\"schema_version\":");
     p = put_int(p, ES_EVENT_SCHEMA_VERSION);
     p = put_int(put_text(p, ",\"seq\":"), ev->seq);

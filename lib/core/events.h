@@ -9,6 +9,11 @@
 
 #define ES_EVENT_SCHEMA_VERSION 1
 
+#define ES_ISO_TIME_LEN 32
+/* "YYYY-MM-DDTHH:MM:SSZ" of UTC seconds (the events' "time", and every
+ * other instant a JSON document shows). */
+void es_iso_time(int64_t t, char out[ES_ISO_TIME_LEN]);
+
 /* Append an event and queue its JSON for the host's callback after commit.
  * Takes ownership of details; NULL (a failed json_pack) gives ENOMEM. */
 engsched_rc es_emit(engsched *db, engsched_id actor, engsched_id engagement, const char *action,

@@ -31,6 +31,20 @@ char *es_series_legacy_uid(engsched_id engagement, engsched_id user, const char 
                        (long long)user, domain);
 }
 
+engsched_rc es_series_response(engsched *db, engsched_id engagement, engsched_id user,
+                               engsched_response *out, int64_t *out_at)
+{
+    engsched_rec_invitation row;
+    memset(&row, 0, sizeof row);
+    engsched_rc rc = db->series ? db->storage->invitation_get(db->storage, engagement, user, &row)
+                                : ENGSCHED_ENOTFOUND;
+    if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
+        return es_storage_fail(db, rc, "reading an invitation");
+    *out = rc == ENGSCHED_OK ? (engsched_response)row.response : ENGSCHED_RESPONSE_NONE;
+    *out_at = rc == ENGSCHED_OK ? row.responded_at : 0;
+    return ENGSCHED_OK;
+}
+
 static char *copy_or_empty(const char *s) { return es_strdup(s != NULL ? s : ""); }
 
 /* Take the strings of a backend's row into @p out. */

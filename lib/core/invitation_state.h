@@ -30,6 +30,12 @@ void es_series_release(es_series *s);
 engsched_rc es_series_read(engsched *db, engsched_id engagement, engsched_id user,
                            es_series *out);
 
+/* In a transaction: the operator's answer on their series, with its time;
+ * ENGSCHED_RESPONSE_NONE and 0 when never invited, not answered, or the
+ * store keeps no series (what snapshot, JSON and views all show). */
+engsched_rc es_series_response(engsched *db, engsched_id engagement, engsched_id user,
+                               engsched_response *out, int64_t *out_at);
+
 /* The UID versions 1 to 3 gave every series, es_malloc'd; NULL on ENOMEM. */
 char *es_series_legacy_uid(engsched_id engagement, engsched_id user, const char *domain);
 

@@ -6,9 +6,9 @@
 #include "util/base64.h"
 #include "util/dates.h"
 #include "json/engagement_json.h"
-#include "core/invitation_state.h"
 #include "core/engagement_store.h"
 #include "core/events.h"
+#include "core/invitation_state.h"
 #include "rules/rules.h"
 #include "core/validate.h"
 #include "delivery/delivery.h"
@@ -408,6 +408,27 @@ static engsched_rc render_series(engsched *db, engsched_id engagement, engsched_
     return b->rc != ENGSCHED_OK ? engagement_fail(db, b, engagement) : ENGSCHED_OK;
 }
 
+/* The operator's answer to their invitation: "none" and null when never
+ * invited, not answered, or the store keeps no series. */
+static engsched_rc render_response(engsched *db, jb *b, const engsched_rec_assignment *a,
+                                   json_t *op)
+{
+    engsched_response response = ENGSCHED_RESPONSE_NONE;
+    int64_t at = 0;
+    engsched_rc rc = es_series_response(db, a->engagement, a->user, &response, &at);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    const char *name = es_partstat_name((int)response);
+    if (name == NULL)
+        return es_fail(db, ENGSCHED_ECORRUPT, "engagement %lld: an answer is damaged",
+                       (long long)a->engagement);
+    char when[ES_ISO_TIME_LEN];
+    es_iso_time(at, when);
+    put(b, op, "response", jb_str(b, name));
+    put(b, op, "responded_at", response ? jb_str(b, when) : jb_new(b, json_null()));
+    return ENGSCHED_OK;
+}
+
 static engsched_rc render_operators(engsched *db, es_refs *refs, const engsched_rec_engagement *rec,
                                     jb *b, json_t *array)
 {
@@ -435,6 +456,8 @@ static engsched_rc render_operators(engsched *db, es_refs *refs, const engsched_
         put(b, op, "assigned_by", jb_key(b, by));
         put(b, op, "assigned_at", jb_int(b, a->assigned_at));
         append(b, array, op); /* op is the array's from here: nothing to free on failure */
+        if ((rc = render_response(db, b, a, op)) != ENGSCHED_OK)
+            break;
         if (refs->with_series && (rc = render_series(db, rec->id, a->user, b, op)) != ENGSCHED_OK)
             break;
         if (b->rc != ENGSCHED_OK)

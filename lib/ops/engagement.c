@@ -1,7 +1,10 @@
 /* Engagement snapshots: an immutable copy of one engagement with its
  * operators, read in one transaction. */
+#include <string.h>
+
 #include "util/dates.h"
 #include "core/engagement_store.h"
+#include "core/invitation_state.h"
 #include "delivery/delivery.h"
 
 typedef struct snapshot_operator {
@@ -9,6 +12,8 @@ typedef struct snapshot_operator {
     engsched_operator_role role;
     engsched_id assigned_by;
     int64_t assigned_at;
+    engsched_response response;
+    int64_t responded_at;
 } snapshot_operator;
 
 struct engsched_engagement {
@@ -28,10 +33,27 @@ static engsched_rc collect_operator(void *ctx, const engsched_rec_assignment *ro
     if (grown == NULL)
         return ENGSCHED_ENOMEM;
     snap->operators = grown;
-    snap->operators[snap->operator_count++] =
-        (snapshot_operator){row->user, (engsched_operator_role)row->role, row->assigned_by,
-                            row->assigned_at};
+    /* No answer until load_responses() reads the series. */
+    snap->operators[snap->operator_count++] = (snapshot_operator){
+        .user = row->user,
+        .role = (engsched_operator_role)row->role,
+        .assigned_by = row->assigned_by,
+        .assigned_at = row->assigned_at,
+    };
     return ENGSCHED_OK;
+}
+
+/* Each operator's answer, from their invitation series (after the list:
+ * the backend is not called from its own row callback). An operator never
+ * invited, or a store without series, has none. */
+static engsched_rc load_responses(engsched *db, engsched_engagement *snap)
+{
+    engsched_rc rc = ENGSCHED_OK;
+    for (size_t i = 0; rc == ENGSCHED_OK && i < snap->operator_count; i++) {
+        snapshot_operator *op = &snap->operators[i];
+        rc = es_series_response(db, snap->e.rec.id, op->user, &op->response, &op->responded_at);
+    }
+    return rc;
 }
 
 void engsched_engagement_free(engsched_engagement *snap)
@@ -65,6 +87,8 @@ engsched_rc engsched_engagement_get(engsched *db, engsched_id actor, engsched_id
         else if (rc != ENGSCHED_OK)
             es_storage_fail(db, rc, "reading operators");
     }
+    if (rc == ENGSCHED_OK)
+        rc = load_responses(db, snap);
     rc = es_finish_and_deliver(db, rc);
 out:
     if (rc != ENGSCHED_OK) {
@@ -171,5 +195,19 @@ engsched_rc engsched_engagement_operator(const engsched_engagement *e, size_t in
         *out_assigned_by = op->assigned_by;
     if (out_assigned_at)
         *out_assigned_at = op->assigned_at;
+    return ENGSCHED_OK;
+}
+
+engsched_rc engsched_engagement_operator_response(const engsched_engagement *e, size_t index,
+                                                  engsched_response *out, int64_t *out_at)
+{
+    if (e == NULL)
+        return ENGSCHED_EMISUSE;
+    if (index >= e->operator_count)
+        return ENGSCHED_EINVAL;
+    if (out)
+        *out = e->operators[index].response;
+    if (out_at)
+        *out_at = e->operators[index].responded_at;
     return ENGSCHED_OK;
 }

@@ -111,3 +111,9 @@ engsched_rc engsched_report_status_parse(const char *name, engsched_report_statu
     }
     return ENGSCHED_EINVAL;
 }
+
+/* The same numbers as es_partstat (calendar_rules.c): one name table. */
+const char *engsched_response_name(engsched_response response)
+{
+    return es_partstat_name((int)response);
+}

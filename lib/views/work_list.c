@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/invitation_state.h"
 #include "views/work_list.h"
 
 #define BUSY_LABEL "Busy"
@@ -40,7 +41,13 @@ engsched_rc es_work_list_add(engsched_work_list *list, engsched_work_kind kind, 
     if (copy == NULL)
         return ENGSCHED_ENOMEM;
     es_work_item *item = &list->items[list->count++];
-    *item = (es_work_item){kind, id, copy, start_day, end_day, status, 0, {0}, {0}};
+    *item = (es_work_item){.kind = kind,
+                           .id = id,
+                           .label = copy,
+                           .start_day = start_day,
+                           .end_day = end_day,
+                           .status = status,
+                           .response = ENGSCHED_RESPONSE_NONE};
     es_date_format(start_day, item->start);
     es_date_format(end_day, item->end);
     return ENGSCHED_OK;
@@ -119,6 +126,29 @@ static engsched_rc add_unavailability(void *ctx, const engsched_rec_unavailabili
                             row->start_day, row->end_day, (engsched_status)0);
 }
 
+engsched_response engsched_work_list_item_response(const engsched_work_list *list, size_t index)
+{
+    if (list == NULL || index >= list->count)
+        return ENGSCHED_RESPONSE_NONE;
+    return list->items[index].response;
+}
+
+/* The operator's answer on each engagement, from their series; read
+ * after the queries, like anonymise(). A store without series has none. */
+static engsched_rc load_responses(engsched *db, engsched_id user, engsched_work_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        es_work_item *item = &list->items[i];
+        int64_t at = 0;
+        engsched_rc rc = item->kind == ENGSCHED_WORK_ENGAGEMENT
+                             ? es_series_response(db, item->id, user, &item->response, &at)
+                             : ENGSCHED_OK;
+        if (rc != ENGSCHED_OK)
+            return rc;
+    }
+    return ENGSCHED_OK;
+}
+
 /* Decided after the queries: a backend is not called from inside its own
  * row callback. */
 static engsched_rc anonymise(engsched *db, const es_actor *viewer, engsched_work_list *list)
@@ -140,6 +170,7 @@ static engsched_rc anonymise(engsched *db, const es_actor *viewer, engsched_work
         item->label = busy;
         item->id = 0;
         item->client = 0;
+        item->response = ENGSCHED_RESPONSE_NONE; /* nothing of a Busy item but its dates */
     }
     return ENGSCHED_OK;
 }
@@ -160,7 +191,8 @@ engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id us
         return es_fail(db, rc, "out of memory listing work");
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "listing work");
-    if ((rc = anonymise(db, viewer, list)) != ENGSCHED_OK)
+    if ((rc = load_responses(db, user, list)) != ENGSCHED_OK ||
+        (rc = anonymise(db, viewer, list)) != ENGSCHED_OK)
         return rc;
     es_work_list_sort(list);
     return ENGSCHED_OK;

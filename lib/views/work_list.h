@@ -16,6 +16,7 @@ typedef struct es_work_item {
     engsched_id client; /* engagements: decides anonymity, never shown */
     char start[ES_DATE_LEN];
     char end[ES_DATE_LEN];
+    engsched_response response; /* engagements: the operator's answer to their invitation */
 } es_work_item;
 
 struct engsched_work_list {

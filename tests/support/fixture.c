@@ -273,8 +273,12 @@ char *fx_digest(fx *f)
         for (size_t i = 0; i < engsched_engagement_operator_count(e); i++) {
             engsched_id user = 0;
             engsched_operator_role role = 0;
+            engsched_response response = ENGSCHED_RESPONSE_NONE;
+            int64_t at = 0;
             fx_ok(f, engsched_engagement_operator(e, i, &user, &role, NULL, NULL));
-            sb_printf(&b, "  op %lld %d\n", (long long)user, (int)role);
+            fx_ok(f, engsched_engagement_operator_response(e, i, &response, &at));
+            sb_printf(&b, "  op %lld %d %d %lld\n", (long long)user, (int)role, (int)response,
+                      (long long)at);
         }
         engsched_engagement_free(e);
         engsched_file_list *files = NULL;

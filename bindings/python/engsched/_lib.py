@@ -59,6 +59,10 @@ OPTIONAL_FUNCTIONS = frozenset(
         "engsched_feed_token_issue",
         "engsched_feed_token_revoke",
         "engsched_feed_ics_by_token",
+        # calendar.h (table version 4): invitation replies
+        "engsched_invitation_reply",
+        "engsched_invitation_response",
+        "engsched_response_name",
     }
 )
 
@@ -142,6 +146,7 @@ DELIVER_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_int64, c_void_p, c_size_t, c_ch
 OPTIONS_VERSION = 2
 ALLOCATOR_VERSION = 1
 DELIVERY_RESULT_VERSION = 1
+REPLY_RESULT_VERSION = 1
 
 
 class Options(ctypes.Structure):
@@ -177,6 +182,18 @@ class DeliveryResult(ctypes.Structure):
         ("delivered", c_uint),
         ("retrying", c_uint),
         ("dead", c_uint),
+    ]
+
+
+class ReplyResult(ctypes.Structure):
+    """struct engsched_reply_result, version 1."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("engagement", c_id),
+        ("user", c_id),
+        ("response", c_int),
+        ("sequence", c_int64),
     ]
 
 
@@ -402,6 +419,9 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_feed_token_revoke", c_rc, (HandleP, c_id, c_id)),
     ("engsched_feed_ics_by_token", c_rc, (HandleP, c_char_p, _OUT_STR)),
     ("engsched_engagement_json", c_rc, (HandleP, c_id, c_id, _OUT_STR)),
+    ("engsched_invitation_reply", c_rc, (HandleP, c_id, c_void_p, c_size_t, P(ReplyResult))),
+    ("engsched_invitation_response", c_rc, (HandleP, c_id, c_id, c_id, P(c_int), P(c_int64))),
+    ("engsched_response_name", _S, (c_int,)),
     ("engsched_export_json", c_rc, (HandleP, c_id, _OUT_STR)),
     ("engsched_import_json", c_rc, (HandleP, c_id, _S, P(c_uint))),
     # dates

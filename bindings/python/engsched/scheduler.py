@@ -73,6 +73,7 @@ from .models import (
 )
 from .feeds import FeedTokenMixin
 from .outbox import DeliverySpec, EventDelivery, OutboxMixin, init_options
+from .replies import RepliesMixin
 
 __all__ = [
     "SYSTEM",
@@ -165,7 +166,7 @@ class _Resource:
         self.free = free
 
 
-class Scheduler(OutboxMixin, FeedTokenMixin):
+class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin):
     """An open libengsched store (``engsched *``).
 
     Use as a context manager, or call :meth:`close`. Callbacks receive
