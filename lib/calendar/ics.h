@@ -17,14 +17,7 @@ typedef enum es_ics_method {
 } es_ics_method;
 
 /* Members are only ever appended, zero meaning the behaviour before they
- * were: callers written for fewer members keep working. Such callers may
- * initialize positionally with the older count (lib/delivery/ does), which
- * -Wextra's -Wmissing-field-initializers turns into an error under
- * -Werror; the warning is off from here to the end of each file that
- * includes this header, until every caller names its members. */
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#endif
+ * were; callers name the members they set. */
 typedef struct es_ics_event {
     const char *uid;             /* stable per engagement and operator (per engagement in feeds) */
     int64_t sequence;            /* SEQUENCE */

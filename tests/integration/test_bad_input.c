@@ -307,7 +307,9 @@ static void test_dates_malformed_out_of_range_or_reversed(void **state)
     /* What is valid stays valid: one day, a leap day, the range ends. */
     fx_ok(f, engsched_input_set_dates(in, "2026-03-10", "2026-03-10"));
     fx_ok(f, engsched_input_set_dates(in, "2024-02-29", "2024-03-01"));
-    fx_ok(f, engsched_input_set_dates(in, "1900-01-01", "9999-12-31"));
+    fx_ok(f, engsched_input_set_dates(in, "1900-01-01", "9999-12-30"));
+    /* A last day needs a next one: the invitation's DTEND. */
+    fx_rc(f, ENGSCHED_EINVAL, engsched_input_set_dates(in, "1900-01-01", "9999-12-31"));
     engsched_input_free(in);
     base_free(&b);
 }

@@ -40,6 +40,8 @@ static engsched_rc build(const char *name, char **out)
                        name,
                        "alice@example.com",
                        name,
+                       0,
+                       0,
                        0};
     char err[256] = "";
     return es_ics_build(ES_ICS_REQUEST, &ev, 1, out, err, sizeof err);
