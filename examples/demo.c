@@ -266,6 +266,55 @@ static int approve_and_staff(demo *d)
                                           "alice leads, bob tests");
 }
 
+/* The value of the first "NAME:" line of an iCalendar text, unfolded
+ * (RFC 5545 §3.1: CRLF and one space continue a line), into out. */
+static int ics_value(const char *ics, const char *name, char *out, size_t size)
+{
+    size_t n = 0, len = strlen(name);
+    for (const char *p = ics; *p; p++) {
+        if ((p == ics || p[-1] == '\n') && strncmp(p, name, len) == 0 && p[len] == ':') {
+            for (p += len + 1; *p && n + 1 < size; p++) {
+                if (p[0] == '\r' && p[1] == '\n' && p[2] == ' ')
+                    p += 2;
+                else if (p[0] == '\r')
+                    break;
+                else
+                    out[n++] = *p;
+            }
+            out[n] = '\0';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* What the operator's calendar client sends back (iTIP REPLY), built here
+ * from their invitation as Thunderbird would; a host takes it from the
+ * text/calendar part of the mail that reaches the organizer. */
+static int answer(demo *d, engsched_id engagement, engsched_id op, const char *who,
+                  const char *partstat)
+{
+    char *ics = NULL, uid[512], seq[32], reply[2048];
+    if (!ok(d, engsched_invitation_ics(d->db, op, engagement, op, &ics)))
+        return 0;
+    int found = ics_value(ics, "UID", uid, sizeof uid) && ics_value(ics, "SEQUENCE", seq, sizeof seq);
+    engsched_free(ics);
+    if (!found)
+        return 0;
+    snprintf(reply, sizeof reply,
+             "BEGIN:VCALENDAR\r\nPRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\r\n"
+             "VERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:%s\r\nSEQUENCE:%s\r\n"
+             "DTSTAMP:20260303T090000Z\r\nATTENDEE;PARTSTAT=%s:mailto:%s@example.com\r\n"
+             "END:VEVENT\r\nEND:VCALENDAR\r\n",
+             uid, seq, partstat, who);
+    engsched_reply_result r = {ENGSCHED_REPLY_RESULT_VERSION, 0, 0, ENGSCHED_RESPONSE_NONE, 0};
+    if (!ok(d, engsched_invitation_reply(d->db, ENGSCHED_SYSTEM, reply, strlen(reply), &r)))
+        return 0;
+    printf("    %s %s #%lld (SEQUENCE %lld)\n", who, engsched_response_name(r.response),
+           (long long)r.engagement, (long long)r.sequence);
+    return 1;
+}
+
 /* Assign under the default (warn) policy and show the existing work. */
 static int assign(demo *d, engsched_id engagement, engsched_id op, const char *who,
                   engsched_operator_role role)
@@ -341,6 +390,11 @@ static int play(demo *d)
         !assign(d, d->network, d->bob, "bob", ENGSCHED_OPROLE_TESTER) ||
         !create(d, d->globex, "Globex cloud review", "2026-03-30", "2026-04-02", d->bob,
                 &d->cloud))
+        return 0;
+
+    stamp(d, "the operators' calendars answer their invitations");
+    if (!answer(d, d->web, d->alice, "alice", "ACCEPTED") ||
+        !answer(d, d->network, d->bob, "bob", "DECLINED"))
         return 0;
 
     stamp(d, "two more requests; the client may not approve its own");
