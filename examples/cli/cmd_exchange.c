@@ -80,3 +80,32 @@ int cmd_import(cli *c, const cmd_spec *cmd, const parsed *p)
     printf("%u engagement%s imported\n", count, count == 1 ? "" : "s");
     return 0;
 }
+
+/* An operator's answer: the text/calendar part (METHOD:REPLY) of the mail
+ * their calendar client sent to the organizer, from FILE or '-'. */
+int cmd_reply(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    (void)cmd;
+    char *ics = NULL;
+    int code = cli_read_text(p->pos[0], &ics);
+    if (code != 0)
+        return code;
+    if ((code = cli_open(c)) != 0) {
+        free(ics);
+        return code;
+    }
+    engsched_reply_result r = {ENGSCHED_REPLY_RESULT_VERSION, 0, 0, ENGSCHED_RESPONSE_NONE, 0};
+    engsched_rc rc = engsched_invitation_reply(c->db, c->actor, ics, strlen(ics), &r);
+    free(ics);
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    cli_note_write(c);
+    const char *answer = engsched_response_name(r.response);
+    if (c->json)
+        return out_json(json_pack("{s:I, s:I, s:s, s:I}", "engagement", (json_int_t)r.engagement,
+                                  "user", (json_int_t)r.user, "response", answer, "sequence",
+                                  (json_int_t)r.sequence));
+    printf("user %lld %s engagement %lld (SEQUENCE %lld)\n", (long long)r.user, answer,
+           (long long)r.engagement, (long long)r.sequence);
+    return 0;
+}

@@ -223,6 +223,9 @@ static const cmd_spec commands[] = {
      output_opts, 0, 0, cmd_export},
     {"import", "FILE", "Import an export document (ADMIN), all or nothing; FILE may be '-'.",
      NULL, no_opts, 1, 1, cmd_import},
+    {"reply", "FILE",
+     "Record an operator's answer: the METHOD:REPLY calendar part of their mail; FILE may be '-'.",
+     NULL, no_opts, 1, 1, cmd_reply},
     {"deliver", "[--limit N] [--events FILE]",
      "Deliver what waits in the store's outbox: mail to --outbox DIR, events to --events.",
      "Hands every pending item that is due to --outbox DIR (mail) and --events FILE\n"

@@ -75,7 +75,7 @@ err_has() {
 
 commands="init settings clients users roles request create approve edit cancel assign unassign
 unavailability report-status show list calendar availability files events tick ics feed export
-import deliver outbox"
+import reply deliver outbox"
 
 # --- help and usage -------------------------------------------------------
 expect 0 --help && has '^Exit codes:' && has '3  not found' && has '10 storage'
@@ -273,6 +273,21 @@ expect 0 --as alice feed alice && has 'METHOD:PUBLISH' && has 'Globex internal n
 expect 4 --as alice feed bob
 expect 0 --as morgan ics 2 alice && has 'BEGIN:VCALENDAR' && has 'METHOD:REQUEST'
 expect 0 --as alice ics 2 alice --mail && has '^Subject: ' && has 'text/calendar; method=REQUEST'
+# alice's calendar answers: a REPLY built from her invitation, as a client sends it.
+expect 0 --as alice ics 2 alice
+python3 - "$OUT" > "$T/reply.ics" <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read().replace("\r\n", "\n").replace("\n ", "")
+field = {l.split(":", 1)[0]: l.split(":", 1)[1] for l in text.splitlines() if ":" in l}
+print("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//story//EN\r\nMETHOD:REPLY\r\n"
+      "BEGIN:VEVENT\r\nUID:%s\r\nSEQUENCE:%s\r\nDTSTAMP:20260301T090000Z\r\n"
+      "ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR"
+      % (field["UID"], field["SEQUENCE"]), end="\r\n")
+PY
+expect 4 --as bob reply "$T/reply.ics"
+expect 0 --as alice reply "$T/reply.ics" && has 'accepted engagement 2'
+expect 0 --as alice --json reply - < "$T/reply.ics" && py 'assert doc["response"] == "accepted"'
+expect 2 --as alice reply /dev/null
 expect 3 --as morgan ics 2 quinn
 expect 3 --as carol ics 2 alice
 expect 0 --as admin export --output "$T/export.json"
