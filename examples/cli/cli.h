@@ -10,7 +10,7 @@
  *                    unavailability, report-status, tick
  *   cmd_views.c      show, list, calendar, availability, events
  *   cmd_files.c      files attach|list|get|delete
- *   cmd_exchange.c   ics, feed, export, import, reply
+ *   cmd_exchange.c   ics, feed, feed-token, export, import, reply
  *   cmd_outbox.c     deliver, outbox list|count|requeue|purge, and the
  *                    warning after a write that left invitations unsent
  */
@@ -207,6 +207,7 @@ int cmd_files(cli *c, const cmd_spec *cmd, const parsed *p);
 
 int cmd_ics(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_feed(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_feed_token(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_export(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_reply(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_import(cli *c, const cmd_spec *cmd, const parsed *p);

@@ -1,5 +1,5 @@
-/* Exchange commands: ics (an invitation), feed (a calendar subscription),
- * export and import (JSON). */
+/* Exchange commands: ics (an invitation), feed and feed-token (a calendar
+ * subscription and its secret), export and import (JSON), reply. */
 #include "cli.h"
 
 #include <stdlib.h>
@@ -31,13 +31,58 @@ int cmd_ics(cli *c, const cmd_spec *cmd, const parsed *p)
 
 int cmd_feed(cli *c, const cmd_spec *cmd, const parsed *p)
 {
-    engsched_id user = 0;
-    int code;
-    if ((code = cli_open(c)) != 0 || (code = cli_user(c, p->pos[0], &user)) != 0)
+    const char *token = arg_get(cmd, p, "token");
+    if ((token != NULL) == (p->npos == 1))
+        return cli_usage(cmd, "expected USER or --token TOKEN");
+    int code = cli_open(c);
+    if (code != 0)
         return code;
     char *text = NULL;
-    engsched_rc rc = engsched_feed_ics(c->db, c->actor, user, &text);
+    engsched_rc rc;
+    if (token != NULL) {
+        rc = engsched_feed_ics_by_token(c->db, token, &text);
+    } else {
+        engsched_id user = 0;
+        if ((code = cli_user(c, p->pos[0], &user)) != 0)
+            return code;
+        rc = engsched_feed_ics(c->db, c->actor, user, &text);
+    }
     return emit(c, rc, text, arg_get(cmd, p, "output"));
+}
+
+/* The secret a calendar client's subscription URL carries: issued (or
+ * rotated) once and printed once, or revoked. */
+int cmd_feed_token(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    const char *action = p->pos[0];
+    int issue = strcmp(action, "issue") == 0;
+    if (!issue && strcmp(action, "revoke") != 0)
+        return cli_usage(cmd, "expected 'issue USER' or 'revoke USER'");
+    engsched_id user = 0;
+    int code;
+    if ((code = cli_open(c)) != 0 || (code = cli_user(c, p->pos[1], &user)) != 0)
+        return code;
+    if (!issue) {
+        engsched_rc rc = engsched_feed_token_revoke(c->db, c->actor, user);
+        if (rc != ENGSCHED_OK)
+            return cli_fail(c, rc);
+        cli_note_write(c);
+        if (c->json)
+            return out_json(json_pack("{s:I, s:b}", "user", (json_int_t)user, "revoked", 1));
+        printf("feed token of user %lld revoked\n", (long long)user);
+        return 0;
+    }
+    char *token = NULL;
+    engsched_rc rc = engsched_feed_token_issue(c->db, c->actor, user, &token);
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    cli_note_write(c);
+    if (c->json)
+        code = out_json(json_pack("{s:I, s:s}", "user", (json_int_t)user, "token", token));
+    else
+        printf("%s\n", token);
+    engsched_free(token);
+    return code;
 }
 
 int cmd_export(cli *c, const cmd_spec *cmd, const parsed *p)

@@ -121,6 +121,11 @@ static const opt_spec output_opts[] = {
     {"output", "PATH", "write to PATH instead of standard output", 0},
     {NULL, NULL, NULL, 0}};
 
+static const opt_spec feed_opts[] = {
+    {"token", "TOKEN", "the feed a feed token opens, instead of USER (no --as needed)", 0},
+    {"output", "PATH", "write to PATH instead of standard output", 0},
+    {NULL, NULL, NULL, 0}};
+
 static const opt_spec deliver_opts[] = {
     {"limit", "N", "deliver at most N items (default: every item that is due)", 0},
     {"events", "FILE", "append each event to FILE: its document, then its seq and signature", 0},
@@ -216,9 +221,16 @@ static const cmd_spec commands[] = {
     {"ics", "ID USER [--mail] [--output PATH]",
      "An operator's invitation as iCalendar (or, with --mail, the whole message).", NULL,
      ics_opts, 2, 2, cmd_ics},
-    {"feed", "USER [--output PATH]",
-     "A user's calendar feed (METHOD:PUBLISH) for subscriptions (own, or ADMIN).", NULL,
-     output_opts, 1, 1, cmd_feed},
+    {"feed", "USER [--output PATH]\n--token TOKEN [--output PATH]",
+     "A user's calendar feed (METHOD:PUBLISH) for subscriptions (own, or ADMIN).",
+     "With --token, the feed of the token's owner as a subscribing calendar fetches it;\n"
+     "a wrong, rotated or revoked token is refused (exit 4).",
+     feed_opts, 0, 1, cmd_feed},
+    {"feed-token", "issue USER\nrevoke USER",
+     "Issue (or rotate) and revoke the secret of a user's feed URL (own, or ADMIN).",
+     "issue prints the token once; the store keeps only its hash. Issuing again makes\n"
+     "the old token stop working.",
+     no_opts, 2, 2, cmd_feed_token},
     {"export", "[--output PATH]", "Export everything you may see as one JSON document.", NULL,
      output_opts, 0, 0, cmd_export},
     {"import", "FILE", "Import an export document (ADMIN), all or nothing; FILE may be '-'.",

@@ -73,9 +73,18 @@ err_has() {
     fi
 }
 
+# py CODE: python3 CODE over the last stdout parsed as JSON (as `doc`).
+py() {
+    if python3 -c "import json,sys; doc = json.load(sys.stdin); $1" <"$OUT" 2>/dev/null; then
+        passed=$((passed + 1))
+    else
+        fail "python check failed: $1"
+    fi
+}
+
 commands="init settings clients users roles request create approve edit cancel assign unassign
-unavailability report-status show list calendar availability files events tick ics feed export
-import reply deliver outbox"
+unavailability report-status show list calendar availability files events tick ics feed
+feed-token export import reply deliver outbox"
 
 # --- help and usage -------------------------------------------------------
 expect 0 --help && has '^Exit codes:' && has '3  not found' && has '10 storage'
@@ -271,6 +280,19 @@ expect 0 --as morgan --json files list 2 && has '^\[\]$'
 # --- invitations, feed, export and import ---------------------------------------------
 expect 0 --as alice feed alice && has 'METHOD:PUBLISH' && has 'Globex internal network'
 expect 4 --as alice feed bob
+expect 1 --as alice feed
+expect 0 --as alice feed-token issue alice && has '^est1_[0-9a-f]+_[0-9a-f]+$'
+old_token=$(cat "$OUT")
+expect 0 feed --token "$old_token" && has 'METHOD:PUBLISH' && has 'Globex internal network'
+expect 4 --as alice feed-token issue bob
+expect 0 --as admin --json feed-token issue alice && py 'assert doc["token"].startswith("est1_")'
+token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$OUT")
+expect 4 feed --token "$old_token" && err_has 'token'
+expect 0 feed --token "$token" && has 'Globex internal network'
+expect 0 --as alice feed-token revoke alice && has 'revoked'
+expect 4 feed --token "$token"
+expect 3 --as alice feed-token revoke alice
+expect 1 --as alice feed-token rotate alice
 expect 0 --as morgan ics 2 alice && has 'BEGIN:VCALENDAR' && has 'METHOD:REQUEST'
 expect 0 --as alice ics 2 alice --mail && has '^Subject: ' && has 'text/calendar; method=REQUEST'
 # alice's calendar answers: a REPLY built from her invitation, as a client sends it.
@@ -314,14 +336,6 @@ json_ok() {
         passed=$((passed + 1))
     else
         fail "stdout is not JSON"
-    fi
-}
-# py CODE: python3 CODE over the last stdout parsed as JSON (as `doc`).
-py() {
-    if python3 -c "import json,sys; doc = json.load(sys.stdin); $1" <"$OUT" 2>/dev/null; then
-        passed=$((passed + 1))
-    else
-        fail "python check failed: $1"
     fi
 }
 emls() { find "$1" -name '[0-9]*-*.eml' 2>/dev/null | wc -l; }
