@@ -15,6 +15,7 @@ typedef struct setting_def {
     const char *key;
     const char *fallback;
     setting_check_fn check;
+    int secret; /* a key, not configuration: never read back */
 } setting_def;
 
 static engsched_rc check_zone(engsched *db, const char *key, const char *value)
@@ -175,25 +176,25 @@ static engsched_rc check_store_id(engsched *db, const char *key, const char *val
 }
 
 static const setting_def settings[] = {
-    {"timezone", "UTC", check_zone},
-    {"organizer_email", "", check_optional_email},
-    {"organizer_name", "", check_cn_name},
-    {"uid_domain", "engsched.invalid", check_domain},
-    {"engagement_url", "", check_line},
-    {"report_url", "", check_line},
-    {"working_week", "12345", check_week},
-    {"holidays", "", check_holidays},
-    {"file_max_bytes", "26214400", check_bytes},
-    {"file_max_count", "20", check_count},
-    {"conflict_policy", "warn", check_policy},
-    {"delivery_retry_seconds", "60", check_seconds},
-    {"delivery_max_attempts", "10", check_attempts},
-    {"delivery_lease_seconds", "300", check_seconds},
-    {"webhook_secret", "", check_secret},
-    {"outbox_events", "on", check_on_off},
-    {"feed_refresh_seconds", "3600", check_refresh},
+    {"timezone", "UTC", check_zone, 0},
+    {"organizer_email", "", check_optional_email, 0},
+    {"organizer_name", "", check_cn_name, 0},
+    {"uid_domain", "engsched.invalid", check_domain, 0},
+    {"engagement_url", "", check_line, 0},
+    {"report_url", "", check_line, 0},
+    {"working_week", "12345", check_week, 0},
+    {"holidays", "", check_holidays, 0},
+    {"file_max_bytes", "26214400", check_bytes, 0},
+    {"file_max_count", "20", check_count, 0},
+    {"conflict_policy", "warn", check_policy, 0},
+    {"delivery_retry_seconds", "60", check_seconds, 0},
+    {"delivery_max_attempts", "10", check_attempts, 0},
+    {"delivery_lease_seconds", "300", check_seconds, 0},
+    {"webhook_secret", "", check_secret, 1},
+    {"outbox_events", "on", check_on_off, 0},
+    {"feed_refresh_seconds", "3600", check_refresh, 0},
     /* Written once by the library (es_store_identity_seed), never by a host. */
-    {"store_id", "", check_store_id},
+    {"store_id", "", check_store_id, 0},
 };
 
 static const setting_def *find_setting(const char *key)
@@ -251,6 +252,17 @@ engsched_rc es_today(engsched *db, int64_t now, int32_t *out_day)
 }
 
 int es_setting_known(const char *key) { return key != NULL && find_setting(key) != NULL; }
+
+int es_setting_is_secret(const char *key)
+{
+    const setting_def *def = key != NULL ? find_setting(key) : NULL;
+    return def != NULL && def->secret;
+}
+
+const char *es_setting_key_at(size_t index)
+{
+    return index < sizeof settings / sizeof settings[0] ? settings[index].key : NULL;
+}
 
 engsched_rc es_setting_check(engsched *db, const char *key, const char *value)
 {

@@ -13,11 +13,17 @@ engsched_rc es_setting_read(engsched *db, const char *key, char **out);
 engsched_rc es_setting_int(engsched *db, const char *key, int64_t *out);
 /* Whether @p key is a setting the library knows. */
 int es_setting_known(const char *key);
+/* Whether @p key holds a secret (a signing key): set, never read back. */
+int es_setting_is_secret(const char *key);
+/* The known keys in table order, for walking them all; NULL past the end. */
+const char *es_setting_key_at(size_t index);
 /* Validate a value for @p key (EINVAL naming the key, or OK). */
 engsched_rc es_setting_check(engsched *db, const char *key, const char *value);
 /* The store identity (setting store_id): 128 random bits as hex, made
  * with the store and part of every invitation UID and Message-ID, so that
- * no two stores, tenants or restored copies share one. */
+ * no two stores or tenants share one. A restore into an empty store
+ * (engsched_import_json) takes the exported store's identity: it is the
+ * same store, and its operators' calendars already hold its UIDs. */
 #define ES_STORE_ID_LEN 32
 /* In a write transaction: give the store an identity if it has none. */
 engsched_rc es_store_identity_seed(engsched *db);

@@ -1,12 +1,13 @@
 /* The export (docs/json.md): everything an actor may see as one JSON
- * document that engsched_import_json() reads back. References are by host
- * key and role name, never by store id, and every array has an order that
- * does not depend on ids, so export → import into an empty store → export
- * gives the same bytes. */
+ * document that engsched_import_json() reads back, written to a sink as it
+ * is made. References are by host key and role name, never by store id,
+ * and every array has an order that does not depend on ids, so export →
+ * import into an empty store → export gives the same bytes. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "json/engagement_json.h"
+#include "json/export.h"
+#include "util/buf.h"
 #include "core/engagement_store.h"
 #include "core/view_scope.h"
 #include "delivery/delivery.h"
@@ -21,14 +22,13 @@
 #define ALL_STATUSES                                                                      \
     (S(PENDING) | S(SCHEDULED) | S(IN_PROGRESS) | S(IN_REVIEW) | S(COMPLETE) | S(CANCELED))
 
-#define EXPORT_FORMAT "engsched-export"
-#define EXPORT_VERSION 1
-
 typedef struct export_ctx {
     engsched *db;
     es_refs refs;
-    json_t *doc;
-    int failed; /* a row callback failed and described it */
+    es_sink sink;
+    es_index_map index; /* a full export's engagements, for the trail */
+    int full;           /* an administrator's or the system's: the whole store */
+    int failed;         /* a row callback failed and described it */
 } export_ctx;
 
 static engsched_rc oom(engsched *db)
@@ -332,10 +332,36 @@ static void chunk_release(chunk *c)
     c->count = 0;
 }
 
+/* Write (or, with @p write 0, only look at: the users an engagement names
+ * join x->refs; or, in a full export, only note their ids) one page of
+ * engagements. */
+static engsched_rc write_chunk(export_ctx *x, chunk *c, es_ejson_mode mode, int write)
+{
+    engsched_rc rc = ENGSCHED_OK;
+    if (!write && x->full) {
+        for (size_t i = 0; i < c->count; i++)
+            if (es_index_map_add(&x->index, c->v[i].rec.id) != ENGSCHED_OK)
+                return oom(x->db);
+        return ENGSCHED_OK;
+    }
+    for (size_t i = 0; rc == ENGSCHED_OK && i < c->count; i++) {
+        json_t *e = NULL;
+        rc = es_engagement_to_json(x->db, &x->refs, &c->v[i].rec, mode, &e);
+        if (rc != ENGSCHED_OK)
+            break;
+        if (!write) {
+            json_decref(e);
+            continue;
+        }
+        rc = es_sink_item(&x->sink, e);
+    }
+    return rc;
+}
+
 /* Every engagement in scope by (start date, id): keyset pages of the List
- * query, so memory holds one page of records besides the document. */
-static engsched_rc render_engagements(export_ctx *x, engsched_id scope, es_ejson_mode mode,
-                                      json_t *array)
+ * query, so memory holds one page of records at a time. */
+static engsched_rc walk_engagements(export_ctx *x, engsched_id scope, es_ejson_mode mode,
+                                    int write)
 {
     engsched *db = x->db;
     chunk *c = es_calloc(1, sizeof *c);
@@ -357,12 +383,7 @@ static engsched_rc render_engagements(export_ctx *x, engsched_id scope, es_ejson
             break;
         }
         size_t got = c->count;
-        for (size_t i = 0; rc == ENGSCHED_OK && i < got; i++) {
-            json_t *e = NULL;
-            rc = es_engagement_to_json(db, &x->refs, &c->v[i].rec, mode, &e);
-            if (rc == ENGSCHED_OK && append_new(array, e))
-                rc = oom(db);
-        }
+        rc = write_chunk(x, c, mode, write);
         if (got > 0) {
             q.has_after = 1;
             q.after_int = c->v[got - 1].rec.start_day;
@@ -377,7 +398,114 @@ static engsched_rc render_engagements(export_ctx *x, engsched_id scope, es_ejson
     return rc;
 }
 
-static engsched_rc export_document(export_ctx *x, engsched_id actor)
+/* A full export's engagements in creation order, one record at a time. */
+static engsched_rc write_by_id(export_ctx *x, es_ejson_mode mode)
+{
+    engsched *db = x->db;
+    engsched_rc rc = ENGSCHED_OK;
+    for (size_t i = 0; rc == ENGSCHED_OK && i < x->index.count; i++) {
+        engsched_rec_engagement rec;
+        es_engagement e;
+        rc = db->storage->engagement_get(db->storage, x->index.ids[i], &rec);
+        if (rc != ENGSCHED_OK)
+            return rc == ENGSCHED_ENOMEM ? oom(db) : es_storage_fail(db, rc, "reading an engagement");
+        if ((rc = es_engagement_adopt(db, &e, &rec)) != ENGSCHED_OK)
+            return rc;
+        json_t *doc = NULL;
+        rc = es_engagement_to_json(db, &x->refs, &e.rec, mode, &doc);
+        es_engagement_release(&e);
+        if (rc == ENGSCHED_OK)
+            rc = es_sink_item(&x->sink, doc);
+    }
+    return rc;
+}
+
+/* A directory array made whole (it is as large as the directory, not the
+ * schedule), written an item at a time. Takes @p array. */
+static engsched_rc write_array(es_sink *s, const char *key, json_t *array)
+{
+    engsched_rc rc = es_sink_array_open(s, key);
+    for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(array); i++)
+        rc = es_sink_item(s, json_incref(json_array_get(array, i)));
+    json_decref(array);
+    return rc == ENGSCHED_OK ? es_sink_array_close(s) : rc;
+}
+
+/* roles, clients, users: the directory a document names. */
+static engsched_rc write_directory(export_ctx *x, role_rows *roles, int full)
+{
+    engsched *db = x->db;
+    json_t *role_array = json_array(), *clients = json_array(), *users = json_array();
+    engsched_rc rc = ENGSCHED_OK;
+    if (role_array == NULL || clients == NULL || users == NULL)
+        rc = oom(db);
+    if (rc == ENGSCHED_OK && full)
+        rc = render_roles(db, roles, role_array);
+    if (rc == ENGSCHED_OK)
+        rc = render_directory(x, roles, full, users, clients);
+    if (rc != ENGSCHED_OK) {
+        json_decref(role_array);
+        json_decref(clients);
+        json_decref(users);
+        return rc;
+    }
+    rc = write_array(&x->sink, "roles", role_array);
+    rc = rc == ENGSCHED_OK ? write_array(&x->sink, "clients", clients) : (json_decref(clients), rc);
+    return rc == ENGSCHED_OK ? write_array(&x->sink, "users", users) : (json_decref(users), rc);
+}
+
+/* A full export's members before the directory: who the store is and how
+ * it is configured. */
+static engsched_rc write_store(export_ctx *x, int secrets)
+{
+    json_t *store = NULL, *settings = NULL;
+    engsched_rc rc = es_export_store(x->db, &store);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if ((rc = es_sink_member(&x->sink, "store", store)) != ENGSCHED_OK)
+        return rc;
+    if ((rc = es_export_settings(x->db, secrets, &settings)) != ENGSCHED_OK)
+        return rc;
+    return es_sink_member(&x->sink, "settings", settings);
+}
+
+static engsched_rc write_document(export_ctx *x, const es_actor *who, engsched_id scope,
+                                  unsigned int flags, role_rows *roles)
+{
+    int full = who->is_system || (who->permissions & ENGSCHED_PERM_ADMIN);
+    es_ejson_mode mode = who->is_system || (who->permissions & ENGSCHED_PERM_FILES_DOWNLOAD)
+                             ? ES_EJSON_EXPORT_DATA
+                             : ES_EJSON_EXPORT;
+    engsched_rc rc = ENGSCHED_OK;
+    if (full) {
+        rc = x->db->storage->role_list(x->db->storage, collect_role, roles);
+        if (rc != ENGSCHED_OK)
+            return rc == ENGSCHED_ENOMEM ? oom(x->db) : es_storage_fail(x->db, rc, "listing roles");
+        if ((rc = load_directory(x)) != ENGSCHED_OK ||
+            (rc = walk_engagements(x, scope, mode, 0)) != ENGSCHED_OK)
+            return rc; /* every engagement's id, to write them in creation order */
+        es_index_map_sort(&x->index);
+    } else if ((rc = walk_engagements(x, scope, ES_EJSON_EXPORT, 0)) != ENGSCHED_OK) {
+        return rc; /* the users and clients the document will name */
+    }
+    if ((rc = es_sink_open(&x->sink)) != ENGSCHED_OK)
+        return rc;
+    if (full && (rc = write_store(x, (flags & ENGSCHED_EXPORT_SECRETS) != 0)) != ENGSCHED_OK)
+        return rc;
+    if ((rc = write_directory(x, roles, full)) != ENGSCHED_OK)
+        return rc;
+    if (full && (rc = es_export_unavailability(&x->sink, &x->refs)) != ENGSCHED_OK)
+        return rc;
+    if ((rc = es_sink_array_open(&x->sink, "engagements")) != ENGSCHED_OK ||
+        (rc = full ? write_by_id(x, mode) : walk_engagements(x, scope, mode, 1)) != ENGSCHED_OK ||
+        (rc = es_sink_array_close(&x->sink)) != ENGSCHED_OK)
+        return rc;
+    if (full && (rc = es_export_trail(&x->sink, &x->refs, &x->index)) != ENGSCHED_OK)
+        return rc;
+    return es_sink_close(&x->sink);
+}
+
+static engsched_rc export_document(export_ctx *x, engsched_id actor, unsigned int flags)
 {
     engsched *db = x->db;
     es_actor who;
@@ -386,38 +514,59 @@ static engsched_rc export_document(export_ctx *x, engsched_id actor)
     if (rc != ENGSCHED_OK)
         return rc;
     int full = who.is_system || (who.permissions & ENGSCHED_PERM_ADMIN);
+    if ((flags & ENGSCHED_EXPORT_SECRETS) && !full)
+        return es_fail(db, ENGSCHED_EDENIED, "exporting the store's secrets needs admin");
     /* The series (UIDs, organizer addresses) are what a restore needs to
-     * keep calendars right: an administrator's export, like the directory. */
-    x->refs.with_series = full;
-    es_ejson_mode mode = who.is_system || (who.permissions & ENGSCHED_PERM_FILES_DOWNLOAD)
-                             ? ES_EJSON_EXPORT_DATA
-                             : ES_EJSON_EXPORT;
-    /* The arrays are filled after they were attached: borrowed from the
-     * document, which owns them. "|" hands every value over. */
-    json_t *roles = json_array(), *clients = json_array(), *users = json_array(),
-           *engagements = json_array();
-    x->doc = json_object();
-    if (set_new(x->doc, "format", json_string(EXPORT_FORMAT)) |
-        set_new(x->doc, "version", json_integer(EXPORT_VERSION)) |
-        set_new(x->doc, "roles", roles) | set_new(x->doc, "clients", clients) |
-        set_new(x->doc, "users", users) | set_new(x->doc, "engagements", engagements))
-        return oom(db);
-    role_rows role_list = {0};
-    if (rc == ENGSCHED_OK && full) {
-        rc = db->storage->role_list(db->storage, collect_role, &role_list);
-        if (rc != ENGSCHED_OK)
-            rc = rc == ENGSCHED_ENOMEM ? oom(db) : es_storage_fail(db, rc, "listing roles");
-        if (rc == ENGSCHED_OK)
-            rc = load_directory(x);
-    }
-    if (rc == ENGSCHED_OK)
-        rc = render_engagements(x, scope, mode, engagements);
-    if (rc == ENGSCHED_OK)
-        rc = render_directory(x, &role_list, full, users, clients);
-    if (rc == ENGSCHED_OK && full)
-        rc = render_roles(db, &role_list, roles);
-    roles_release(&role_list);
+     * keep calendars right: an administrator's export, like the directory,
+     * from a store that keeps them (elsewhere they follow from the ids). */
+    x->refs.with_series = full && db->series;
+    x->full = full;
+    role_rows roles = {0};
+    rc = write_document(x, &who, scope, flags, &roles);
+    roles_release(&roles);
     return rc;
+}
+
+static engsched_rc export_to(engsched *db, engsched_id actor, unsigned int flags,
+                             engsched_write_fn write, void *ctx)
+{
+    /* One read transaction: the document is one consistent snapshot. */
+    engsched_rc rc = es_begin(db, 0);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    export_ctx x = {.db = db, .sink = {.db = db, .write = write, .ctx = ctx}};
+    rc = export_document(&x, actor, flags);
+    es_refs_release(&x.refs);
+    es_index_map_release(&x.index);
+    return es_finish_and_deliver(db, rc);
+}
+
+engsched_rc engsched_export_options_init(engsched_export_options *opts, unsigned int version)
+{
+    if (opts == NULL || version != ENGSCHED_EXPORT_OPTIONS_VERSION)
+        return ENGSCHED_EMISUSE;
+    *opts = (engsched_export_options)ENGSCHED_EXPORT_OPTIONS_INIT;
+    return ENGSCHED_OK;
+}
+
+engsched_rc engsched_export(engsched *db, engsched_id actor, const engsched_export_options *opts,
+                            engsched_write_fn write, void *ctx)
+{
+    ES_CHECK_DB(db);
+    if (write == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "write: must not be NULL");
+    if (opts != NULL && opts->version != ENGSCHED_EXPORT_OPTIONS_VERSION)
+        return es_fail(db, ENGSCHED_EMISUSE, "opts: version %u is not %d", opts->version,
+                       ENGSCHED_EXPORT_OPTIONS_VERSION);
+    if (opts != NULL && (opts->flags & ~ENGSCHED_EXPORT_SECRETS) != 0)
+        return es_fail(db, ENGSCHED_EINVAL, "opts: unknown flags 0x%x",
+                       opts->flags & ~ENGSCHED_EXPORT_SECRETS);
+    return export_to(db, actor, opts != NULL ? opts->flags : 0, write, ctx);
+}
+
+static int write_buf(void *ctx, const char *data, size_t len)
+{
+    return es_buf_add(ctx, data, len) == 0 ? 0 : -1;
 }
 
 engsched_rc engsched_export_json(engsched *db, engsched_id actor, char **out_json)
@@ -425,22 +574,16 @@ engsched_rc engsched_export_json(engsched *db, engsched_id actor, char **out_jso
     ES_CHECK_DB(db);
     if (out_json == NULL)
         return es_fail(db, ENGSCHED_EINVAL, "out_json: must not be NULL");
-    /* One read transaction: the document is one consistent snapshot. */
-    engsched_rc rc = es_begin(db, 0);
+    es_buf text = ES_BUF_INIT;
+    engsched_rc rc = export_to(db, actor, 0, write_buf, &text);
+    if (rc == ENGSCHED_ESTORAGE && es_buf_failed(&text))
+        rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory exporting");
+    char *json = rc == ENGSCHED_OK ? es_buf_take(&text) : NULL;
+    es_buf_release(&text);
+    if (rc == ENGSCHED_OK && json == NULL)
+        rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory exporting");
     if (rc != ENGSCHED_OK)
         return rc;
-    export_ctx x = {db, {0}, NULL, 0};
-    char *text = NULL;
-    rc = export_document(&x, actor);
-    es_refs_release(&x.refs);
-    if (rc == ENGSCHED_OK)
-        rc = es_json_text(db, x.doc, JSON_INDENT(2) | JSON_SORT_KEYS, &text);
-    json_decref(x.doc);
-    rc = es_finish_and_deliver(db, rc);
-    if (rc != ENGSCHED_OK) {
-        es_free(text);
-        return rc;
-    }
-    *out_json = text;
+    *out_json = json;
     return ENGSCHED_OK;
 }

@@ -5,6 +5,7 @@
  * functions and writes them. Any failure rolls everything back. */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/base64.h"
@@ -18,9 +19,12 @@
 #include "core/validate.h"
 #include "delivery/delivery.h"
 #include "json/import.h"
+#include "util/buf.h"
 
 #define IMPORT_FORMAT "engsched-export"
-#define IMPORT_VERSION 1
+/* The versions this library reads: 1 and the one it writes. */
+#define IMPORT_VERSION_MIN 1
+#define IMPORT_VERSION 2
 #define DEFAULT_MEDIA_TYPE "application/octet-stream"
 
 /* --- roles --- */
@@ -76,15 +80,14 @@ static engsched_rc write_role(imp *im, const char *name, unsigned int mask)
         if (rec.permissions != mask) {
             if ((rc = s->role_update(s, id, mask)) != ENGSCHED_OK)
                 return es_storage_fail(db, rc, "changing a role");
-            rc = es_emit(
-                db, im->actor, 0, "role.updated", 0, 0,
+            rc = imp_emit(im, 0, "role.updated", 0, 0,
                 json_pack("{s:I, s:I}", "role", (json_int_t)id, "permissions", (json_int_t)mask));
         }
     } else if (rc == ENGSCHED_ENOTFOUND) {
         engsched_rec_role fresh = {0, name, mask};
         if ((rc = s->role_insert(s, &fresh, &id)) != ENGSCHED_OK)
             return es_storage_fail(db, rc, "creating a role");
-        rc = es_emit(db, im->actor, 0, "role.created", 0, 0,
+        rc = imp_emit(im, 0, "role.created", 0, 0,
                      json_pack("{s:I, s:s, s:I}", "role", (json_int_t)id, "name", name,
                                "permissions", (json_int_t)mask));
     } else {
@@ -130,8 +133,7 @@ static engsched_rc write_client(imp *im, const char *key, const char *name)
         engsched_rec_client fresh = {0, key, name};
         if ((rc = s->client_upsert(s, &fresh, &id, &created)) != ENGSCHED_OK)
             return es_storage_fail(db, rc, "writing a client");
-        rc = es_emit(
-            db, im->actor, 0, created ? "client.created" : "client.updated", 0, 0,
+        rc = imp_emit(im, 0, created ? "client.created" : "client.updated", 0, 0,
             json_pack("{s:I, s:s, s:s}", "client", (json_int_t)id, "host_key", key, "name", name));
     }
     if (rc == ENGSCHED_OK)
@@ -239,7 +241,7 @@ static engsched_rc grant(imp *im, engsched_id user, const char *client_key)
         return ENGSCHED_OK;
     if ((rc = s->access_grant(s, user, client)) != ENGSCHED_OK)
         return es_storage_fail(db, rc, "granting client access");
-    return es_emit(db, im->actor, 0, "access.granted", 0, 0,
+    return imp_emit(im, 0, "access.granted", 0, 0,
                    json_pack("{s:I, s:I}", "user", (json_int_t)user, "client", (json_int_t)client));
 }
 
@@ -264,7 +266,7 @@ static engsched_rc write_user(imp *im, const imp_user *u)
         engsched_rec_user fresh = {0, u->key, u->email, u->display_name, u->role_id, flags, 0};
         if ((rc = s->user_upsert(s, &fresh, &id, &created)) != ENGSCHED_OK)
             return es_storage_fail(db, rc, "writing a user");
-        rc = es_emit(db, im->actor, 0, created ? "user.created" : "user.updated", 0, 0,
+        rc = imp_emit(im, 0, created ? "user.created" : "user.updated", 0, 0,
                      json_pack("{s:I, s:s, s:I, s:b}", "user", (json_int_t)id, "host_key", u->key,
                                "role", (json_int_t)u->role_id, "all_clients", u->all_clients));
     }
@@ -633,6 +635,7 @@ static engsched_rc write_engagement(imp *im, size_t i, imp_engagement *ie)
     rec->custom_fields = NULL;
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "inserting an engagement");
+    im->engagement_ids[i] = id;
     size_t operators = json_array_size(ie->operators), files = json_array_size(ie->files);
     for (size_t k = 0; rc == ENGSCHED_OK && k < operators; k++) {
         imp_operator op;
@@ -660,7 +663,7 @@ static engsched_rc write_engagement(imp *im, size_t i, imp_engagement *ie)
     char start[ES_DATE_LEN], end[ES_DATE_LEN];
     es_date_format(rec->start_day, start);
     es_date_format(rec->end_day, end);
-    return es_emit(db, im->actor, id, "engagement.imported", 0, rec->status,
+    return imp_emit(im, id, "engagement.imported", 0, rec->status,
                    json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I}", "name", rec->name, "client",
                              (json_int_t)rec->client, "start", start, "end", end, "report",
                              (json_int_t)report, "operators", (json_int_t)operators, "files",
@@ -669,7 +672,7 @@ static engsched_rc write_engagement(imp *im, size_t i, imp_engagement *ie)
 
 /* --- the document --- */
 
-static engsched_rc read_top(imp *im, json_t *doc)
+static engsched_rc read_version(imp *im, json_t *doc)
 {
     engsched *db = im->db;
     if (!json_is_object(doc))
@@ -684,18 +687,80 @@ static engsched_rc read_top(imp *im, json_t *doc)
         return imp_bad(db, "version", "missing");
     if (!json_is_integer(version))
         return imp_bad(db, "version", "must be an integer");
-    if (json_integer_value(version) != IMPORT_VERSION)
-        return imp_bad(db, "version", "%lld is not supported (this library reads version %d)",
-                       (long long)json_integer_value(version), IMPORT_VERSION);
-    engsched_rc rc = imp_get_array(im, doc, "", "roles", REQUIRED, &im->roles);
+    json_int_t v = json_integer_value(version);
+    if (v > IMPORT_VERSION)
+        return imp_bad(db, "version",
+                       "%lld is newer than this library, which reads versions %d to %d: import "
+                       "it with a newer libengsched",
+                       (long long)v, IMPORT_VERSION_MIN, IMPORT_VERSION);
+    if (v < IMPORT_VERSION_MIN)
+        return imp_bad(db, "version", "%lld is not a version (this library reads %d to %d)",
+                       (long long)v, IMPORT_VERSION_MIN, IMPORT_VERSION);
+    im->version = (int)v;
+    return ENGSCHED_OK;
+}
+
+/* A limit the restored settings set, which the files are held to. */
+static void restored_limit(const imp *im, const char *key, int64_t *limit)
+{
+    const char *value = json_string_value(json_object_get(im->settings, key));
+    if (value != NULL)
+        *limit = strtoll(value, NULL, 10); /* checked by imp_read_settings */
+}
+
+static engsched_rc read_top(imp *im, json_t *doc)
+{
+    engsched *db = im->db;
+    im->doc = doc;
+    engsched_rc rc = read_version(im, doc);
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_array(im, doc, "", "roles", REQUIRED, &im->roles);
     if (rc == ENGSCHED_OK)
         rc = imp_get_array(im, doc, "", "clients", REQUIRED, &im->clients);
     if (rc == ENGSCHED_OK)
         rc = imp_get_array(im, doc, "", "users", REQUIRED, &im->users);
     if (rc == ENGSCHED_OK)
         rc = imp_get_array(im, doc, "", "engagements", REQUIRED, &im->engagements);
-    if (rc == ENGSCHED_OK && json_array_size(im->engagements) > UINT_MAX)
-        rc = imp_bad(db, "engagements", "more than %u engagements", UINT_MAX);
+    if (rc != ENGSCHED_OK || im->version < 2)
+        return rc;
+    if ((rc = imp_read_store(im)) != ENGSCHED_OK || (rc = imp_read_settings(im)) != ENGSCHED_OK ||
+        (rc = imp_get_array(im, doc, "", "unavailability", OPTIONAL, &im->unavailability)) !=
+            ENGSCHED_OK ||
+        (rc = imp_get_array(im, doc, "", "events", OPTIONAL, &im->events)) != ENGSCHED_OK)
+        return rc;
+    if (im->store_id == NULL)
+        im->restore = 0; /* what a non-administrator may see restores nothing */
+    if (im->restore) {
+        restored_limit(im, "file_max_bytes", &im->max_bytes);
+        restored_limit(im, "file_max_count", &im->max_count);
+    }
+    (void)db;
+    return ENGSCHED_OK;
+}
+
+static engsched_rc pass_periods(imp *im)
+{
+    engsched_rc rc = ENGSCHED_OK;
+    for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->unavailability); i++) {
+        engsched_rec_unavailability rec;
+        rc = imp_read_period(im, json_array_get(im->unavailability, i), i, &rec);
+        if (rc == ENGSCHED_OK && im->writing)
+            rc = imp_write_period(im, &rec);
+    }
+    return rc;
+}
+
+/* The trail is the store's history: restored with the store, and left
+ * out of a merge, where the importing store's own history goes on. */
+static engsched_rc pass_events(imp *im)
+{
+    engsched_rc rc = ENGSCHED_OK;
+    for (size_t i = 0; rc == ENGSCHED_OK && im->restore && i < json_array_size(im->events); i++) {
+        imp_event ev;
+        rc = imp_read_event(im, json_array_get(im->events, i), i, &ev);
+        if (rc == ENGSCHED_OK && im->writing)
+            rc = imp_write_event(im, &ev);
+    }
     return rc;
 }
 
@@ -703,6 +768,8 @@ static engsched_rc read_top(imp *im, json_t *doc)
 static engsched_rc pass(imp *im)
 {
     engsched_rc rc = ENGSCHED_OK;
+    if (im->writing && im->restore)
+        rc = imp_write_store(im);
     for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->roles); i++) {
         const char *name = NULL;
         unsigned int mask = 0;
@@ -722,13 +789,47 @@ static engsched_rc pass(imp *im)
         if (rc == ENGSCHED_OK && im->writing)
             rc = write_user(im, &u);
     }
+    if (rc == ENGSCHED_OK)
+        rc = pass_periods(im);
     for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->engagements); i++) {
         imp_engagement ie;
         rc = read_engagement(im, i, &ie);
         if (rc == ENGSCHED_OK && im->writing)
             rc = write_engagement(im, i, &ie);
     }
-    return rc;
+    return rc == ENGSCHED_OK ? pass_events(im) : rc;
+}
+
+/* Inside the write transaction: who may, what the store allows, and the
+ * two passes. */
+static engsched_rc import_document(imp *im, json_t *doc)
+{
+    engsched *db = im->db;
+    es_actor who;
+    int empty = 0;
+    engsched_rc rc = es_require_admin(db, im->actor, &who);
+    if (rc == ENGSCHED_OK)
+        rc = es_setting_int(db, "file_max_bytes", &im->max_bytes);
+    if (rc == ENGSCHED_OK)
+        rc = es_setting_int(db, "file_max_count", &im->max_count);
+    if (rc == ENGSCHED_OK)
+        rc = imp_store_is_empty(db, &empty);
+    im->restore = empty;
+    if (rc == ENGSCHED_OK)
+        rc = read_top(im, doc);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    im->engagement_count = json_array_size(im->engagements);
+    if (im->engagement_count > UINT_MAX)
+        return imp_bad(db, "engagements", "more than %u engagements", UINT_MAX);
+    if ((rc = pass(im)) != ENGSCHED_OK)
+        return rc;
+    im->engagement_ids = es_calloc(im->engagement_count ? im->engagement_count : 1,
+                                   sizeof *im->engagement_ids);
+    if (im->engagement_ids == NULL)
+        return imp_oom(db);
+    im->writing = 1;
+    return pass(im);
 }
 
 engsched_rc engsched_import_json(engsched *db, engsched_id actor, const char *json,
@@ -752,24 +853,44 @@ engsched_rc engsched_import_json(engsched *db, engsched_id actor, const char *js
     im.role_map = (ref_map){NULL, 0, 0, "role", "roles"};
     im.client_map = (ref_map){NULL, 0, 0, "client key", "clients"};
     im.user_map = (ref_map){NULL, 0, 0, "user key", "users"};
-    es_actor who;
     engsched_rc rc = es_begin(db, 1);
-    if (rc == ENGSCHED_OK) {
-        if ((rc = es_require_admin(db, actor, &who)) == ENGSCHED_OK &&
-            (rc = es_setting_int(db, "file_max_bytes", &im.max_bytes)) == ENGSCHED_OK &&
-            (rc = es_setting_int(db, "file_max_count", &im.max_count)) == ENGSCHED_OK &&
-            (rc = read_top(&im, doc)) == ENGSCHED_OK && (rc = pass(&im)) == ENGSCHED_OK) {
-            im.writing = 1;
-            rc = pass(&im);
-        }
-        rc = es_finish_and_deliver(db, rc);
-    }
+    if (rc == ENGSCHED_OK)
+        rc = es_finish_and_deliver(db, import_document(&im, doc));
     size_t count = json_array_size(im.engagements);
     json_decref(doc);
     es_free(im.role_map.v);
     es_free(im.client_map.v);
     es_free(im.user_map.v);
+    es_free(im.engagement_ids);
     if (rc == ENGSCHED_OK && out_count != NULL)
         *out_count = (unsigned int)count;
+    return rc;
+}
+
+/* The document read whole from the reader, then imported as one. */
+engsched_rc engsched_import(engsched *db, engsched_id actor, engsched_read_fn read, void *ctx,
+                            unsigned int *out_count)
+{
+    ES_CHECK_DB(db);
+    if (read == NULL)
+        return es_fail(db, ENGSCHED_EINVAL, "read: must not be NULL");
+    es_buf text = ES_BUF_INIT;
+    char chunk[16384];
+    for (;;) {
+        long got = read(ctx, chunk, sizeof chunk);
+        if (got == 0)
+            break;
+        if (got < 0 || (size_t)got > sizeof chunk) {
+            es_buf_release(&text);
+            return es_fail(db, ENGSCHED_ESTORAGE, "the reader failed at byte %zu of the document",
+                           text.len);
+        }
+        es_buf_add(&text, chunk, (size_t)got);
+    }
+    char *json = es_buf_take(&text);
+    if (json == NULL)
+        return imp_oom(db);
+    engsched_rc rc = engsched_import_json(db, actor, json, out_count);
+    es_free(json);
     return rc;
 }

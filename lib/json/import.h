@@ -15,6 +15,20 @@
 #define ES_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define ES_PRINTF(f, a)
+/* json/import_store.c: the parts of a version 2 document beyond the
+ * directory and the engagements. */
+/* Whether the store holds no client, user or engagement: an import of a
+ * full document is then a restore. */
+engsched_rc imp_store_is_empty(engsched *db, int *out);
+engsched_rc imp_read_store(imp *im);
+engsched_rc imp_read_settings(imp *im);
+engsched_rc imp_write_store(imp *im);
+engsched_rc imp_read_period(imp *im, const json_t *item, size_t i,
+                            engsched_rec_unavailability *out);
+engsched_rc imp_write_period(imp *im, const engsched_rec_unavailability *rec);
+engsched_rc imp_read_event(imp *im, const json_t *item, size_t i, imp_event *out);
+engsched_rc imp_write_event(imp *im, imp_event *ev);
+
 #endif
 
 /* A role, client or user named by the document: defined in one of its
@@ -37,11 +51,29 @@ typedef struct ref_map {
 typedef struct imp {
     engsched *db;
     engsched_id actor;
-    int writing;                                   /* the second pass */
-    json_t *roles, *clients, *users, *engagements; /* borrowed from the document */
+    int writing; /* the second pass */
+    int version; /* the document's format version */
+    /* A full version 2 document (it has "store") into an empty store: the
+     * store comes back as it was, identity, settings and trail included,
+     * and the import adds no events of its own. */
+    int restore;
+    json_t *doc; /* the document; the members below are borrowed from it */
+    json_t *roles, *clients, *users, *unavailability, *engagements, *events;
+    json_t *settings;     /* NULL: none */
+    const char *store_id; /* NULL: none */
     ref_map role_map, client_map, user_map;
     int64_t max_bytes, max_count;
+    size_t engagement_count;    /* items of "engagements" */
+    engsched_id *engagement_ids; /* the written engagements, by index */
 } imp;
+
+/* An event of the trail, as read: strings and details borrowed. */
+typedef struct imp_event {
+    engsched_rec_event rec;
+    json_t *details;
+    int has_engagement;
+    size_t index; /* into "engagements" */
+} imp_event;
 
 enum { OPTIONAL = 0, REQUIRED = 1, NULLABLE = 2 };
 
@@ -49,6 +81,10 @@ enum { OPTIONAL = 0, REQUIRED = 1, NULLABLE = 2 };
 engsched_rc imp_bad(engsched *db, const char *path, const char *fmt, ...) ES_PRINTF(3, 4);
 engsched_rc imp_too_big(engsched *db, const char *path, const char *fmt, ...) ES_PRINTF(3, 4);
 engsched_rc imp_oom(engsched *db);
+/* es_emit() as the import's actor; a restore records nothing of its own
+ * (the document's trail is the store's history). Takes @p details. */
+engsched_rc imp_emit(imp *im, engsched_id engagement, const char *action, int status_before,
+                     int status_after, json_t *details);
 /* The path of a member, or of an array item, written into buf. */
 const char *imp_at(char buf[PATH_LEN], const char *base, const char *key);
 const char *imp_item(char buf[PATH_LEN], const char *base, const char *key, size_t index);
@@ -72,5 +108,19 @@ engsched_rc imp_get_int(imp *im, const json_t *obj, const char *base, const char
 engsched_rc imp_get_array(imp *im, const json_t *obj, const char *base, const char *key, int how,
                           json_t **out);
 engsched_rc imp_get_object(imp *im, const json_t *array, size_t i, const char *base, json_t **out);
+
+/* json/import_store.c: the parts of a version 2 document beyond the
+ * directory and the engagements. */
+/* Whether the store holds no client, user or engagement: an import of a
+ * full document is then a restore. */
+engsched_rc imp_store_is_empty(engsched *db, int *out);
+engsched_rc imp_read_store(imp *im);
+engsched_rc imp_read_settings(imp *im);
+engsched_rc imp_write_store(imp *im);
+engsched_rc imp_read_period(imp *im, const json_t *item, size_t i,
+                            engsched_rec_unavailability *out);
+engsched_rc imp_write_period(imp *im, const engsched_rec_unavailability *rec);
+engsched_rc imp_read_event(imp *im, const json_t *item, size_t i, imp_event *out);
+engsched_rc imp_write_event(imp *im, imp_event *ev);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json/import.h"
+#include "core/events.h"
 
 /* --- messages: "<path>: <what is wrong>" --- */
 
@@ -40,6 +41,18 @@ engsched_rc imp_too_big(engsched *db, const char *path, const char *fmt, ...)
 engsched_rc imp_oom(engsched *db)
 {
     return es_fail(db, ENGSCHED_ENOMEM, "out of memory importing");
+}
+
+engsched_rc imp_emit(imp *im, engsched_id engagement, const char *action, int status_before,
+                     int status_after, json_t *details)
+{
+    if (!im->restore)
+        return es_emit(im->db, im->actor, engagement, action, status_before, status_after,
+                       details);
+    if (details == NULL) /* a failed json_pack */
+        return imp_oom(im->db);
+    json_decref(details);
+    return ENGSCHED_OK;
 }
 
 /* "<base>.<key>"; a path too long for the buffer is cut short (paths

@@ -6,9 +6,6 @@
 #include "core/settings.h"
 #include "delivery/delivery.h"
 
-/* Settings that are keys, not configuration: never read back. */
-static int is_secret(const char *key) { return strcmp(key, "webhook_secret") == 0; }
-
 engsched_rc engsched_setting_set(engsched *db, engsched_id actor, const char *key,
                                  const char *value)
 {
@@ -33,7 +30,7 @@ engsched_rc engsched_setting_set(engsched *db, engsched_id actor, const char *ke
     }
     /* A secret is never written where others read: the event says only
      * whether one is set. */
-    if (rc == ENGSCHED_OK && is_secret(key))
+    if (rc == ENGSCHED_OK && es_setting_is_secret(key))
         rc = es_emit(db, actor, 0, "settings.changed", 0, 0,
                      json_pack("{s:s, s:b}", "key", key, "set", value[0] != '\0'));
     else if (rc == ENGSCHED_OK)
@@ -49,7 +46,7 @@ engsched_rc engsched_setting_get(engsched *db, const char *key, char **out_value
         return es_fail(db, ENGSCHED_EINVAL, "%s: must not be NULL", key ? "out_value" : "key");
     if (!es_setting_known(key))
         return es_fail(db, ENGSCHED_EINVAL, "key: unknown setting \"%s\"", key);
-    if (is_secret(key))
+    if (es_setting_is_secret(key))
         return es_fail(db, ENGSCHED_EDENIED,
                        "%s: a secret is write-only (set it again to change it)", key);
     engsched_rc rc = es_begin(db, 0);

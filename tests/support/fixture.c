@@ -101,7 +101,7 @@ static engsched_rc open_memory(fx *f, const engsched_options *opts)
 #endif
 }
 
-void fx_open(fx *f, int file)
+void fx_open_empty(fx *f, int file)
 {
     memset(f, 0, sizeof *f);
     f->now = FX_T0;
@@ -130,6 +130,11 @@ void fx_open(fx *f, int file)
     }
     if (rc != ENGSCHED_OK)
         fail_msg("open %s: %s: %s", f->path, engsched_rc_name(rc), engsched_open_errmsg());
+}
+
+void fx_open(fx *f, int file)
+{
+    fx_open_empty(f, file);
     static const char *const names[FX_CLIENTS] = {"Acme Corp", "Globex", "Initech"};
     for (int i = 0; i < FX_CLIENTS; i++) {
         char key[32];

@@ -40,6 +40,9 @@ typedef struct fx {
  * example in-memory backend instead (examples/memory_backend), whatever
  * `file` says, and f->path names no file. */
 void fx_open(fx *f, int file);
+/* The same store, empty: built-in roles only, no clients, users or
+ * settings (a restore's target). */
+void fx_open_empty(fx *f, int file);
 /* Whether ENGSCHED_TEST_BACKEND selects the in-memory backend ("memory";
  * unset, "" or "sqlite" select SQLite; anything else fails the test). */
 int fx_backend_is_memory(void);

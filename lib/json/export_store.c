@@ -1,0 +1,310 @@
+/* The parts of a full export that make it a restore: the store's
+ * identity, its settings, every user's unavailability and the audit
+ * trail. Written only for an administrator or the system. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json/export.h"
+#include "core/events.h"
+#include "core/settings.h"
+#include "util/dates.h"
+
+/* Rows read from the store per listing call. */
+#define PAGE 256u
+
+static engsched_rc oom(engsched *db)
+{
+    return es_fail(db, ENGSCHED_ENOMEM, "out of memory exporting");
+}
+
+static int set_new(json_t *obj, const char *key, json_t *value)
+{
+    return value == NULL || json_object_set_new_nocheck(obj, key, value) != 0;
+}
+
+static json_t *key_or_null(const char *key) { return key != NULL ? json_string(key) : json_null(); }
+
+static json_t *date_value(int32_t day)
+{
+    char text[ES_DATE_LEN];
+    es_date_format(day, text);
+    return json_string(text);
+}
+
+engsched_rc es_export_store(engsched *db, json_t **out)
+{
+    char *id = NULL;
+    engsched_rc rc = es_setting_read(db, "store_id", &id);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    json_t *store = json_object();
+    int failed = set_new(store, "id", json_string(id));
+    es_free(id);
+    if (failed) {
+        json_decref(store);
+        return oom(db);
+    }
+    *out = store;
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_export_settings(engsched *db, int secrets, json_t **out)
+{
+    json_t *settings = json_object();
+    if (settings == NULL)
+        return oom(db);
+    engsched_storage *s = db->storage;
+    const char *key;
+    for (size_t i = 0; (key = es_setting_key_at(i)) != NULL; i++) {
+        if (strcmp(key, "store_id") == 0 || (es_setting_is_secret(key) && !secrets))
+            continue;
+        const char *value = NULL;
+        engsched_rc rc = s->setting_get(s, key, &value);
+        if (rc == ENGSCHED_ENOTFOUND)
+            continue; /* the default: it is the importing library's to choose */
+        if (rc != ENGSCHED_OK) {
+            json_decref(settings);
+            return es_storage_fail(db, rc, "reading a setting");
+        }
+        if (set_new(settings, key, json_string(value))) {
+            json_decref(settings);
+            return oom(db);
+        }
+    }
+    *out = settings;
+    return ENGSCHED_OK;
+}
+
+/* --- unavailability --- */
+
+typedef struct period {
+    int32_t start, end;
+    char *reason;
+    engsched_id created_by;
+    int64_t created_at;
+} period;
+
+typedef struct periods {
+    period *v;
+    size_t count, cap;
+} periods;
+
+static engsched_rc collect_period(void *ctx, const engsched_rec_unavailability *row)
+{
+    periods *p = ctx;
+    period *grown = es_grow(p->v, &p->cap, p->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    p->v = grown;
+    char *reason = es_strdup(row->reason != NULL ? row->reason : "");
+    if (reason == NULL)
+        return ENGSCHED_ENOMEM;
+    p->v[p->count++] =
+        (period){row->start_day, row->end_day, reason, row->created_by, row->created_at};
+    return ENGSCHED_OK;
+}
+
+static void periods_clear(periods *p)
+{
+    for (size_t i = 0; i < p->count; i++)
+        es_free(p->v[i].reason);
+    p->count = 0;
+}
+
+static engsched_rc write_periods(es_sink *s, es_refs *refs, const char *user, const periods *p)
+{
+    engsched_rc rc = ENGSCHED_OK;
+    for (size_t i = 0; rc == ENGSCHED_OK && i < p->count; i++) {
+        const char *by = NULL;
+        if ((rc = es_refs_user_key(s->db, refs, p->v[i].created_by, &by)) != ENGSCHED_OK)
+            break;
+        json_t *item = json_object();
+        if (set_new(item, "user", json_string(user)) |
+            set_new(item, "start", date_value(p->v[i].start)) |
+            set_new(item, "end", date_value(p->v[i].end)) |
+            set_new(item, "reason", json_string(p->v[i].reason)) |
+            set_new(item, "created_by", key_or_null(by)) |
+            set_new(item, "created_at", json_integer(p->v[i].created_at))) {
+            json_decref(item);
+            return oom(s->db);
+        }
+        rc = es_sink_item(s, item);
+    }
+    return rc;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp((*(es_ref_user *const *)a)->key, (*(es_ref_user *const *)b)->key);
+}
+
+engsched_rc es_export_unavailability(es_sink *s, es_refs *refs)
+{
+    engsched *db = s->db;
+    int32_t first = 0, last = 0;
+    es_date_from_civil(1900, 1, 1, &first);
+    es_date_from_civil(9999, 12, 31, &last);
+    /* es_refs_user_key() may add to the table while periods are written:
+     * walk a copy of the keys, not pointers into it. */
+    size_t n = refs->user_count;
+    es_ref_user **sorted = es_calloc(n ? n : 1, sizeof *sorted);
+    char **keys = es_calloc(n ? n : 1, sizeof *keys);
+    engsched_id *ids = es_calloc(n ? n : 1, sizeof *ids);
+    periods p = {0};
+    engsched_rc rc = ENGSCHED_OK;
+    if (sorted == NULL || keys == NULL || ids == NULL) {
+        rc = oom(db);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = &refs->users[i];
+    if (n > 1)
+        qsort(sorted, n, sizeof *sorted, by_key);
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = sorted[i]->id;
+        if ((keys[i] = es_strdup(sorted[i]->key)) == NULL) {
+            rc = oom(db);
+            goto out;
+        }
+    }
+    if ((rc = es_sink_array_open(s, "unavailability")) != ENGSCHED_OK)
+        goto out;
+    for (size_t i = 0; rc == ENGSCHED_OK && i < n; i++) {
+        rc = db->storage->unavailability_list(db->storage, ids[i], first, last, collect_period, &p);
+        if (rc != ENGSCHED_OK) {
+            rc =
+                rc == ENGSCHED_ENOMEM ? oom(db) : es_storage_fail(db, rc, "listing unavailability");
+            break;
+        }
+        rc = write_periods(s, refs, keys[i], &p);
+        periods_clear(&p);
+    }
+    if (rc == ENGSCHED_OK)
+        rc = es_sink_array_close(s);
+out:
+    periods_clear(&p);
+    es_free(p.v);
+    for (size_t i = 0; keys != NULL && i < n; i++)
+        es_free(keys[i]);
+    es_free(keys);
+    es_free(ids);
+    es_free(sorted);
+    return rc;
+}
+
+/* --- the audit trail --- */
+
+typedef struct event_row {
+    int64_t seq, time;
+    engsched_id actor, engagement;
+    int before, after;
+    char *action, *details;
+} event_row;
+
+typedef struct event_page {
+    event_row v[PAGE];
+    size_t count;
+} event_page;
+
+static engsched_rc collect_event(void *ctx, const engsched_rec_event *row)
+{
+    event_page *p = ctx;
+    if (p->count == PAGE)
+        return ENGSCHED_OK; /* a backend that ignores the limit */
+    event_row *r = &p->v[p->count];
+    *r = (event_row){row->seq,
+                     row->time,
+                     row->actor,
+                     row->engagement,
+                     row->status_before,
+                     row->status_after,
+                     es_strdup(row->action ? row->action : ""),
+                     es_strdup(row->details ? row->details : "{}")};
+    if (r->action == NULL || r->details == NULL) {
+        es_free(r->action);
+        es_free(r->details);
+        return ENGSCHED_ENOMEM;
+    }
+    p->count++;
+    return ENGSCHED_OK;
+}
+
+static void page_clear(event_page *p)
+{
+    for (size_t i = 0; i < p->count; i++) {
+        es_free(p->v[i].action);
+        es_free(p->v[i].details);
+    }
+    p->count = 0;
+}
+
+static json_t *status_value(int status)
+{
+    const char *name = status != 0 ? engsched_status_name((engsched_status)status) : NULL;
+    return name != NULL ? json_string(name) : json_null();
+}
+
+static engsched_rc write_event(es_sink *s, es_refs *refs, const es_index_map *engagements,
+                               const event_row *r)
+{
+    engsched *db = s->db;
+    const char *actor = NULL;
+    engsched_rc rc = es_refs_user_key(db, refs, r->actor, &actor);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    long index = r->engagement != 0 ? es_index_map_find(engagements, r->engagement) : -1;
+    if (r->engagement != 0 && index < 0)
+        return es_fail(db, ENGSCHED_ECORRUPT,
+                       "event %lld names engagement %lld, which does not exist", (long long)r->seq,
+                       (long long)r->engagement);
+    json_error_t error;
+    json_t *details = json_loads(r->details, JSON_REJECT_DUPLICATES, &error);
+    if (details == NULL && es_json_load_oom(&error))
+        return oom(db);
+    if (!json_is_object(details)) {
+        json_decref(details);
+        return es_fail(db, ENGSCHED_ECORRUPT, "event %lld holds details that are not a JSON object",
+                       (long long)r->seq);
+    }
+    json_t *event = json_object();
+    if (set_new(event, "action", json_string(r->action)) |
+        set_new(event, "actor", key_or_null(actor)) |
+        set_new(event, "time", json_integer(r->time)) | set_new(event, "details", details) |
+        set_new(event, "engagement", index >= 0 ? json_integer(index) : json_null()) |
+        set_new(event, "status_before", status_value(r->before)) |
+        set_new(event, "status_after", status_value(r->after))) {
+        json_decref(event);
+        return oom(db);
+    }
+    return es_sink_item(s, event);
+}
+
+engsched_rc es_export_trail(es_sink *s, es_refs *refs, const es_index_map *engagements)
+{
+    engsched *db = s->db;
+    event_page *p = es_calloc(1, sizeof *p);
+    if (p == NULL)
+        return oom(db);
+    engsched_rc rc = es_sink_array_open(s, "events");
+    for (int64_t after = 0; rc == ENGSCHED_OK;) {
+        rc = db->storage->event_list(db->storage, 0, after, PAGE, collect_event, p);
+        if (rc != ENGSCHED_OK) {
+            rc = rc == ENGSCHED_ENOMEM ? oom(db) : es_storage_fail(db, rc, "listing events");
+            break;
+        }
+        size_t got = p->count;
+        for (size_t i = 0; rc == ENGSCHED_OK && i < got; i++)
+            rc = write_event(s, refs, engagements, &p->v[i]);
+        if (got > 0)
+            after = p->v[got - 1].seq;
+        page_clear(p);
+        if (got < PAGE)
+            break;
+    }
+    if (rc == ENGSCHED_OK)
+        rc = es_sink_array_close(s);
+    page_clear(p);
+    es_free(p);
+    return rc;
+}
