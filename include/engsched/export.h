@@ -7,9 +7,9 @@
  *
  * engsched_export_json() and engsched_import_json() hold the whole
  * document in memory. The functions here write and read the same document
- * (docs/json.md, format version 2) through callbacks, so a store of any
- * size is exported to a file, a socket or a compressor, and imported from
- * one, in memory that does not grow with the number of engagements. A
+ * (docs/json.md, format version 2) through callbacks: an export of any
+ * size goes to a file, a socket or a compressor in memory that does not
+ * grow with the number of engagements. A
  * full export (ADMIN or the system) is a restore: importing it into an
  * empty store gives back the store it came from, its identity, settings,
  * unavailability and audit trail included.
@@ -111,12 +111,9 @@ ENGSCHED_API engsched_rc engsched_export(engsched *db, engsched_id actor,
  * @brief Import an export document read from @p read, as
  *        engsched_import_json() does.
  *
- * All or nothing, in one write transaction. A document whose members come
- * in the order the export writes them (`format`, `version`, `store`,
- * `settings`, `roles`, `clients`, `users`, `unavailability`,
- * `engagements`, `events`) is read one item at a time, in memory that
- * does not grow with its size; any other order (a version 1 document, or
- * one a tool rewrote) is read whole first.
+ * All or nothing, in one write transaction. The document is read whole
+ * before it is checked, so memory grows with its size as for
+ * engsched_import_json(); the reader only spares the caller holding it.
  * @param db the handle
  * @param actor the acting user or ::ENGSCHED_SYSTEM (ADMIN)
  * @param read the reader
