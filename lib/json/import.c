@@ -39,12 +39,13 @@ static unsigned int permission_bit(const char *name)
     return 0;
 }
 
-static engsched_rc read_role(imp *im, size_t i, const char **out_name, unsigned int *out_mask)
+static engsched_rc read_role(imp *im, const json_t *item, size_t i, const char **out_name,
+                             unsigned int *out_mask)
 {
     char base[PATH_LEN], p[PATH_LEN];
     json_t *role = NULL, *perms = NULL;
     imp_item(base, "", "roles", i);
-    engsched_rc rc = imp_get_object(im, im->roles, i, base, &role);
+    engsched_rc rc = imp_item_object(im, item, base, &role);
     if (rc == ENGSCHED_OK)
         rc = imp_get_text(im, role, base, "name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
                           out_name);
@@ -100,12 +101,13 @@ static engsched_rc write_role(imp *im, const char *name, unsigned int mask)
 
 /* --- clients --- */
 
-static engsched_rc read_client(imp *im, size_t i, const char **out_key, const char **out_name)
+static engsched_rc read_client(imp *im, const json_t *item, size_t i, const char **out_key,
+                               const char **out_name)
 {
     char base[PATH_LEN], p[PATH_LEN];
     json_t *client = NULL;
     imp_item(base, "", "clients", i);
-    engsched_rc rc = imp_get_object(im, im->clients, i, base, &client);
+    engsched_rc rc = imp_item_object(im, item, base, &client);
     if (rc == ENGSCHED_OK)
         rc = imp_get_text(im, client, base, "key", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
                           out_key);
@@ -153,14 +155,14 @@ typedef struct imp_user {
     json_t *clients;
 } imp_user;
 
-static engsched_rc read_user(imp *im, size_t i, imp_user *u)
+static engsched_rc read_user(imp *im, const json_t *item, size_t i, imp_user *u)
 {
     char base[PATH_LEN], p[PATH_LEN];
     json_t *user = NULL, *all = NULL;
     engsched_id store_id = 0;
     memset(u, 0, sizeof *u);
     imp_item(base, "", "users", i);
-    engsched_rc rc = imp_get_object(im, im->users, i, base, &user);
+    engsched_rc rc = imp_item_object(im, item, base, &user);
     if (rc == ENGSCHED_OK)
         rc = imp_get_text(im, user, base, "key", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
                           &u->key);
@@ -539,14 +541,14 @@ static engsched_rc read_file(imp *im, const imp_engagement *ie, const char *ebas
     return ENGSCHED_OK;
 }
 
-static engsched_rc read_engagement(imp *im, size_t i, imp_engagement *ie)
+static engsched_rc read_engagement(imp *im, const json_t *item, size_t i, imp_engagement *ie)
 {
     char base[PATH_LEN], p[PATH_LEN];
     json_t *e = NULL;
     engsched_rec_engagement *rec = &ie->rec;
     memset(ie, 0, sizeof *ie);
     imp_item(base, "", "engagements", i);
-    engsched_rc rc = imp_get_object(im, im->engagements, i, base, &e);
+    engsched_rc rc = imp_item_object(im, item, base, &e);
     if (rc == ENGSCHED_OK)
         rc = imp_get_string(im, e, base, "client", REQUIRED, &ie->client);
     if (rc == ENGSCHED_OK)
@@ -618,6 +620,21 @@ static engsched_rc read_engagement(imp *im, size_t i, imp_engagement *ie)
     return rc;
 }
 
+/* The written engagement at index @p i (they come in order), which the
+ * trail names by index. */
+static engsched_rc note_engagement(imp *im, size_t i, engsched_id id)
+{
+    if (i >= im->engagement_cap) {
+        engsched_id *grown =
+            es_grow(im->engagement_ids, &im->engagement_cap, i, sizeof *im->engagement_ids);
+        if (grown == NULL)
+            return imp_oom(im->db);
+        im->engagement_ids = grown;
+    }
+    im->engagement_ids[i] = id;
+    return ENGSCHED_OK;
+}
+
 static engsched_rc write_engagement(imp *im, size_t i, imp_engagement *ie)
 {
     engsched *db = im->db;
@@ -635,7 +652,8 @@ static engsched_rc write_engagement(imp *im, size_t i, imp_engagement *ie)
     rec->custom_fields = NULL;
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "inserting an engagement");
-    im->engagement_ids[i] = id;
+    if ((rc = note_engagement(im, i, id)) != ENGSCHED_OK)
+        return rc;
     size_t operators = json_array_size(ie->operators), files = json_array_size(ie->files);
     for (size_t k = 0; rc == ENGSCHED_OK && k < operators; k++) {
         imp_operator op;
@@ -738,66 +756,67 @@ static engsched_rc read_top(imp *im, json_t *doc)
     return ENGSCHED_OK;
 }
 
-static engsched_rc pass_periods(imp *im)
+engsched_rc imp_section_item(imp *im, imp_section section, const json_t *item, size_t i)
 {
     engsched_rc rc = ENGSCHED_OK;
-    for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->unavailability); i++) {
+    switch (section) {
+    case IMP_ROLES: {
+        const char *name = NULL;
+        unsigned int mask = 0;
+        if ((rc = read_role(im, item, i, &name, &mask)) == ENGSCHED_OK && im->writing)
+            rc = write_role(im, name, mask);
+        return rc;
+    }
+    case IMP_CLIENTS: {
+        const char *key = NULL, *name = NULL;
+        if ((rc = read_client(im, item, i, &key, &name)) == ENGSCHED_OK && im->writing)
+            rc = write_client(im, key, name);
+        return rc;
+    }
+    case IMP_USERS: {
+        imp_user u;
+        if ((rc = read_user(im, item, i, &u)) == ENGSCHED_OK && im->writing)
+            rc = write_user(im, &u);
+        return rc;
+    }
+    case IMP_UNAVAILABILITY: {
         engsched_rec_unavailability rec;
-        rc = imp_read_period(im, json_array_get(im->unavailability, i), i, &rec);
-        if (rc == ENGSCHED_OK && im->writing)
+        if ((rc = imp_read_period(im, item, i, &rec)) == ENGSCHED_OK && im->writing)
             rc = imp_write_period(im, &rec);
+        return rc;
     }
-    return rc;
-}
-
-/* The trail is the store's history: restored with the store, and left
- * out of a merge, where the importing store's own history goes on. */
-static engsched_rc pass_events(imp *im)
-{
-    engsched_rc rc = ENGSCHED_OK;
-    for (size_t i = 0; rc == ENGSCHED_OK && im->restore && i < json_array_size(im->events); i++) {
+    case IMP_ENGAGEMENTS: {
+        imp_engagement ie;
+        if ((rc = read_engagement(im, item, i, &ie)) == ENGSCHED_OK && im->writing)
+            rc = write_engagement(im, i, &ie);
+        return rc;
+    }
+    case IMP_EVENTS: {
+        /* The trail is the store's history: restored with the store, and
+         * left out of a merge, where the importing store's own goes on. */
         imp_event ev;
-        rc = imp_read_event(im, json_array_get(im->events, i), i, &ev);
-        if (rc == ENGSCHED_OK && im->writing)
+        if (!im->restore)
+            return ENGSCHED_OK;
+        if ((rc = imp_read_event(im, item, i, &ev)) == ENGSCHED_OK && im->writing)
             rc = imp_write_event(im, &ev);
+        return rc;
     }
-    return rc;
+    }
+    return ENGSCHED_OK;
 }
 
 /* One pass over the document: validate (im->writing 0) or write. */
 static engsched_rc pass(imp *im)
 {
+    json_t *const sections[] = {im->roles, im->clients, im->users, im->unavailability,
+                                im->engagements, im->events};
     engsched_rc rc = ENGSCHED_OK;
     if (im->writing && im->restore)
         rc = imp_write_store(im);
-    for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->roles); i++) {
-        const char *name = NULL;
-        unsigned int mask = 0;
-        rc = read_role(im, i, &name, &mask);
-        if (rc == ENGSCHED_OK && im->writing)
-            rc = write_role(im, name, mask);
-    }
-    for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->clients); i++) {
-        const char *key = NULL, *name = NULL;
-        rc = read_client(im, i, &key, &name);
-        if (rc == ENGSCHED_OK && im->writing)
-            rc = write_client(im, key, name);
-    }
-    for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->users); i++) {
-        imp_user u;
-        rc = read_user(im, i, &u);
-        if (rc == ENGSCHED_OK && im->writing)
-            rc = write_user(im, &u);
-    }
-    if (rc == ENGSCHED_OK)
-        rc = pass_periods(im);
-    for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(im->engagements); i++) {
-        imp_engagement ie;
-        rc = read_engagement(im, i, &ie);
-        if (rc == ENGSCHED_OK && im->writing)
-            rc = write_engagement(im, i, &ie);
-    }
-    return rc == ENGSCHED_OK ? pass_events(im) : rc;
+    for (int sec = IMP_ROLES; rc == ENGSCHED_OK && sec <= IMP_EVENTS; sec++)
+        for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(sections[sec]); i++)
+            rc = imp_section_item(im, (imp_section)sec, json_array_get(sections[sec], i), i);
+    return rc;
 }
 
 /* Inside the write transaction: who may, what the store allows, and the
@@ -824,10 +843,6 @@ static engsched_rc import_document(imp *im, json_t *doc)
         return imp_bad(db, "engagements", "more than %u engagements", UINT_MAX);
     if ((rc = pass(im)) != ENGSCHED_OK)
         return rc;
-    im->engagement_ids = es_calloc(im->engagement_count ? im->engagement_count : 1,
-                                   sizeof *im->engagement_ids);
-    if (im->engagement_ids == NULL)
-        return imp_oom(db);
     im->writing = 1;
     return pass(im);
 }
@@ -864,33 +879,5 @@ engsched_rc engsched_import_json(engsched *db, engsched_id actor, const char *js
     es_free(im.engagement_ids);
     if (rc == ENGSCHED_OK && out_count != NULL)
         *out_count = (unsigned int)count;
-    return rc;
-}
-
-/* The document read whole from the reader, then imported as one. */
-engsched_rc engsched_import(engsched *db, engsched_id actor, engsched_read_fn read, void *ctx,
-                            unsigned int *out_count)
-{
-    ES_CHECK_DB(db);
-    if (read == NULL)
-        return es_fail(db, ENGSCHED_EINVAL, "read: must not be NULL");
-    es_buf text = ES_BUF_INIT;
-    char chunk[16384];
-    for (;;) {
-        long got = read(ctx, chunk, sizeof chunk);
-        if (got == 0)
-            break;
-        if (got < 0 || (size_t)got > sizeof chunk) {
-            es_buf_release(&text);
-            return es_fail(db, ENGSCHED_ESTORAGE, "the reader failed at byte %zu of the document",
-                           text.len);
-        }
-        es_buf_add(&text, chunk, (size_t)got);
-    }
-    char *json = es_buf_take(&text);
-    if (json == NULL)
-        return imp_oom(db);
-    engsched_rc rc = engsched_import_json(db, actor, json, out_count);
-    es_free(json);
     return rc;
 }

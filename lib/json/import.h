@@ -63,9 +63,23 @@ typedef struct imp {
     const char *store_id; /* NULL: none */
     ref_map role_map, client_map, user_map;
     int64_t max_bytes, max_count;
-    size_t engagement_count;    /* items of "engagements" */
+    size_t engagement_count;     /* items of "engagements" (so far, streaming) */
     engsched_id *engagement_ids; /* the written engagements, by index */
+    size_t engagement_cap;
 } imp;
+
+/* The arrays of a document, in the order they are read and written. */
+typedef enum imp_section {
+    IMP_ROLES,
+    IMP_CLIENTS,
+    IMP_USERS,
+    IMP_UNAVAILABILITY,
+    IMP_ENGAGEMENTS,
+    IMP_EVENTS
+} imp_section;
+
+/* One item of a section: checked, and written too when im->writing. */
+engsched_rc imp_section_item(imp *im, imp_section section, const json_t *item, size_t i);
 
 /* An event of the trail, as read: strings and details borrowed. */
 typedef struct imp_event {
@@ -108,6 +122,8 @@ engsched_rc imp_get_int(imp *im, const json_t *obj, const char *base, const char
 engsched_rc imp_get_array(imp *im, const json_t *obj, const char *base, const char *key, int how,
                           json_t **out);
 engsched_rc imp_get_object(imp *im, const json_t *array, size_t i, const char *base, json_t **out);
+/* An array item that must be an object. */
+engsched_rc imp_item_object(imp *im, const json_t *item, const char *base, json_t **out);
 
 /* json/import_store.c: the parts of a version 2 document beyond the
  * directory and the engagements. */

@@ -229,7 +229,12 @@ engsched_rc imp_get_array(imp *im, const json_t *obj, const char *base, const ch
 
 engsched_rc imp_get_object(imp *im, const json_t *array, size_t i, const char *base, json_t **out)
 {
-    *out = json_array_get(array, i);
+    return imp_item_object(im, json_array_get(array, i), base, out);
+}
+
+engsched_rc imp_item_object(imp *im, const json_t *item, const char *base, json_t **out)
+{
+    *out = (json_t *)item; /* jansson's getters take no const */
     if (!json_is_object(*out))
         return imp_bad(im->db, base, "must be an object");
     return ENGSCHED_OK;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "fixture.h"
 
 /* --- a store with every kind of record --- */
@@ -278,6 +280,78 @@ static void test_import_stream_failures_write_nothing(void **state)
     fx_close(&f);
 }
 
+/* The reader's document is streamed when it starts as the export writes
+ * it, and read whole otherwise: both import; out of order is refused. */
+static void test_import_stream_shapes(void **state)
+{
+    (void)state;
+    fx f, t;
+    rich r;
+    fx_open(&f, 1);
+    build(&f, &r);
+    char *doc = export_of(&f, 0);
+    /* Rewritten by a tool with sorted keys: read whole, imported alike. */
+    json_error_t error;
+    json_t *tree = json_loads(doc, 0, &error);
+    assert_non_null(tree);
+    char *sorted = json_dumps(tree, JSON_SORT_KEYS | JSON_COMPACT);
+    assert_non_null(sorted);
+    fx_open_empty(&t, 1);
+    source src = {sorted, 0, strlen(sorted), 100, 0};
+    unsigned int count = 0;
+    fx_ok(&t, engsched_import(t.db, ENGSCHED_SYSTEM, source_read, &src, &count));
+    assert_int_equal(count, 3);
+    char *again = export_of(&t, 0);
+    assert_same(doc, again);
+    free(again);
+    fx_close(&t);
+
+    /* A member this library does not know is skipped; one out of order
+     * is refused and nothing is written. */
+    json_t *copy = json_object();
+    const char *key;
+    json_t *value;
+    json_object_foreach(tree, key, value)
+    {
+        json_object_set(copy, key, value);
+        if (strcmp(key, "version") == 0)
+            json_object_set_new(copy, "later_library_member", json_pack("{s:[i]}", "x", 1));
+    }
+    char *unknown = json_dumps(copy, JSON_INDENT(2));
+    fx_open_empty(&t, 1);
+    source src2 = {unknown, 0, strlen(unknown), 333, 0};
+    fx_ok(&t, engsched_import(t.db, ENGSCHED_SYSTEM, source_read, &src2, &count));
+    assert_int_equal(count, 3);
+    fx_close(&t);
+    json_decref(copy);
+    copy = json_object();
+    json_object_foreach(tree, key, value)
+    {
+        if (strcmp(key, "settings") != 0)
+            json_object_set(copy, key, value);
+    }
+    json_object_set(copy, "settings", json_object_get(tree, "settings")); /* out of order */
+    char *shuffled = json_dumps(copy, JSON_INDENT(2));
+    fx_open_empty(&t, 1);
+    char *before = fx_digest(&t);
+    source src3 = {shuffled, 0, strlen(shuffled), 4096, 0};
+    fx_rc(&t, ENGSCHED_EINVAL, engsched_import(t.db, ENGSCHED_SYSTEM, source_read, &src3, NULL));
+    if (strstr(engsched_errmsg(t.db), "settings: comes after \"events\"") == NULL)
+        fail_msg("message: %s", engsched_errmsg(t.db));
+    char *after = fx_digest(&t);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    fx_close(&t);
+    json_decref(copy);
+    json_decref(tree);
+    free(sorted);
+    free(unknown);
+    free(shuffled);
+    free(doc);
+    fx_close(&f);
+}
+
 /* Into a store that holds data: a merge by host keys. The store keeps its
  * identity, settings and trail; engagements and unavailability are added. */
 static void test_merge_keeps_the_store(void **state)
@@ -320,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_restore_is_exact),
         cmocka_unit_test(test_export_json_equals_the_stream),
         cmocka_unit_test(test_import_stream_failures_write_nothing),
+        cmocka_unit_test(test_import_stream_shapes),
         cmocka_unit_test(test_merge_keeps_the_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
