@@ -1787,5 +1787,7 @@ ENGSCHED_API engsched_rc engsched_date_in_zone(const char *zone, int64_t instant
 #include "delivery.h"
 /* Calendar feed tokens and replies to invitations. */
 #include "calendar.h"
+/* An online backup of a store, and restoring one. */
+#include "backup.h"
 
 #endif /* ENGSCHED_ENGSCHED_H */
