@@ -125,7 +125,10 @@ ENGSCHED_API engsched_rc engsched_backup(engsched *db, engsched_id actor, const 
 /**
  * @brief Check a backup and copy it to the new store @p dest_path.
  *
- * The backup is opened read-only and never written. It must be a
+ * The backup is opened read-only: it is never written and nothing is made
+ * beside it (a file without `-wal` or `-journal` is opened immutable, so
+ * a closed store file in WAL mode serves as a backup too); it must not be
+ * in use while it is restored. It must be a
  * libengsched SQLite store (its application id) that passes SQLite's
  * `PRAGMA integrity_check`; it is copied to a temporary file beside
  * @p dest_path, which is then opened as a store (so its schema version is

@@ -426,6 +426,30 @@ static void test_restore(void **state)
     assert_int_equal(count_named(dest, ".partial-", 0), 0);
 }
 
+/* A store file itself (WAL mode, closed) is a backup too, and restoring
+ * from it makes no -wal or -shm beside it. */
+static void test_restore_from_store_file(void **state)
+{
+    (void)state;
+    char store[700], dest[700];
+    scratch(store, sizeof store, "plain-store.db");
+    scratch(dest, sizeof dest, "from-store.db");
+    engsched *db = NULL;
+    assert_int_equal(engsched_open(store, NULL, &db), ENGSCHED_OK);
+    engsched_id id = 0;
+    assert_int_equal(engsched_client_upsert(db, ENGSCHED_SYSTEM, "c?#%1", "Odd", &id), ENGSCHED_OK);
+    char *want = export_of(db);
+    engsched_close(db);
+    assert_int_equal(count_named(store, "-wal", 0) + count_named(store, "-shm", 0), 0);
+
+    assert_int_equal(engsched_restore(store, dest, NULL), ENGSCHED_OK);
+    assert_int_equal(count_named(store, "-wal", 0) + count_named(store, "-shm", 0), 0);
+    char *got = export_path(dest);
+    assert_string_equal(got, want);
+    engsched_free(got);
+    engsched_free(want);
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");
@@ -614,6 +638,7 @@ int main(void)
         cmocka_unit_test(test_backend_without_backup),
         cmocka_unit_test(test_backup_while_writing),
         cmocka_unit_test(test_restore),
+        cmocka_unit_test(test_restore_from_store_file),
         cmocka_unit_test(test_restore_refuses_bad_backups),
         cmocka_unit_test(test_allocation_failures),
     };

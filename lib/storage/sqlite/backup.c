@@ -26,6 +26,8 @@
 
 #include "storage/sqlite/backup.h"
 #include "storage/sqlite/storage_sqlite.h"
+#include "util/alloc.h"
+#include "util/durable.h"
 
 /* Consecutive SQLITE_BUSY / SQLITE_LOCKED steps tolerated, BUSY_PAUSE_MS apart. */
 #define BUSY_RETRIES 200
@@ -192,11 +194,73 @@ static engsched_rc check_integrity(sqlite3 *db, const char *path)
     return rc;
 }
 
+/* Whether @p path has a side file with @p suffix; -1 when out of memory. */
+static int has_side_file(const char *path, const char *suffix)
+{
+    char *name = es_asprintf("%s%s", path, suffix);
+    if (name == NULL)
+        return -1;
+    int found = es_path_exists(name);
+    es_free(name);
+    return found;
+}
+
+/* A `file:` URI naming @p path read-only and immutable; NULL when out of
+ * memory. '%', '?' and '#' are the characters a URI path must escape. */
+static char *immutable_uri(const char *path)
+{
+    size_t len = strlen(path), extra = 0;
+    for (size_t i = 0; i < len; i++)
+        extra += strchr("%?#", path[i]) != NULL ? 2 : 0;
+    static const char tail[] = "?mode=ro&immutable=1";
+    char *uri = es_malloc(sizeof "file:" - 1 + len + extra + sizeof tail);
+    if (uri == NULL)
+        return NULL;
+    char *o = uri + (sizeof "file:" - 1);
+    memcpy(uri, "file:", sizeof "file:" - 1);
+    for (size_t i = 0; i < len; i++) {
+        if (strchr("%?#", path[i]) == NULL) {
+            *o++ = path[i];
+            continue;
+        }
+        static const char hex[] = "0123456789abcdef";
+        *o++ = '%';
+        *o++ = hex[(unsigned char)path[i] >> 4];
+        *o++ = hex[(unsigned char)path[i] & 15];
+    }
+    memcpy(o, tail, sizeof tail);
+    return uri;
+}
+
+/* Open the backup without ever writing beside it. A file with no -wal and
+ * no -journal is complete in itself: it is opened immutable, so SQLite
+ * takes no lock and makes no -shm or -wal even for a file in WAL mode (a
+ * copy of a store, rather than a backup). Otherwise a plain read-only
+ * open reads the side files that are there. */
+static engsched_rc open_backup(const char *path, sqlite3 **out)
+{
+    int wal = has_side_file(path, "-wal"), journal = has_side_file(path, "-journal");
+    if (wal < 0 || journal < 0) {
+        engsched_storage_set_error(NULL, "out of memory opening '%s'", path);
+        return ENGSCHED_ENOMEM;
+    }
+    if (wal || journal)
+        return open_file(path, SQLITE_OPEN_READONLY, out);
+    char *uri = immutable_uri(path);
+    if (uri == NULL) {
+        engsched_storage_set_error(NULL, "out of memory opening '%s'", path);
+        return ENGSCHED_ENOMEM;
+    }
+    engsched_rc rc = open_file(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, out);
+    es_free(uri);
+    return rc;
+}
+
 engsched_rc es_sqlite_restore_copy(const char *backup_path, const char *dest_path,
                                    const engsched_backup_options *opts)
 {
     sqlite3 *src = NULL, *dst = NULL;
-    engsched_rc rc = open_file(backup_path, SQLITE_OPEN_READONLY, &src);
+    engsched_rc rc = open_backup(backup_path, &src);
     if (rc != ENGSCHED_OK)
         goto out;
     if ((rc = check_identity(src, backup_path)) != ENGSCHED_OK ||
