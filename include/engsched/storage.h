@@ -94,10 +94,13 @@ extern "C" {
  *        this library takes.
  *
  * Version 2 appended the optional savepoint callbacks (savepoint, release,
- * rollback_to) that batches need. The library accepts tables of version 1
- * and 2: a version 1 table (built against an older header, so shorter) is
- * never read past its last member, and engsched_batch_begin() returns
- * ::ENGSCHED_EUNSUPPORTED on it. See @ref storage_versions for the rule.
+ * rollback_to) that batches need; versions 3 to 5 appended the outbox,
+ * the invitation series and backup(). The library accepts tables of every
+ * version from 1 to this one: an older table (built against an older
+ * header, so shorter) is never read past its last member, and what it
+ * lacks returns ::ENGSCHED_EUNSUPPORTED (engsched_batch_begin() on a
+ * version 1 table, engsched_backup() below version 5). See @ref
+ * storage_versions for the rule.
  */
 #define ENGSCHED_STORAGE_VERSION 5
 
@@ -795,8 +798,9 @@ ENGSCHED_API const char *engsched_storage_errmsg(const engsched_storage *s);
  *
  * On success the handle owns @p backend and calls its free() on
  * engsched_close(); on failure the caller keeps it.
- * @param backend a filled callback table of version 1 or 2 (the version
- *        field says which members exist)
+ * @param backend a filled callback table of version 1 to
+ *        ::ENGSCHED_STORAGE_VERSION (the version field says which members
+ *        exist)
  * @param opts options, or NULL for the defaults
  * @param[out] out the handle
  * @return ::ENGSCHED_OK, ::ENGSCHED_EMISUSE (an unknown version, a missing
