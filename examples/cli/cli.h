@@ -11,6 +11,7 @@
  *   cmd_views.c      show, list, calendar, availability, events
  *   cmd_files.c      files attach|list|get|delete
  *   cmd_exchange.c   ics, feed, feed-token, export, import, reply
+ *   cmd_backup.c     backup, restore
  *   cmd_outbox.c     deliver, outbox list|count|requeue|purge, and the
  *                    warning after a write that left invitations unsent
  */
@@ -211,6 +212,9 @@ int cmd_feed_token(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_export(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_reply(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_import(cli *c, const cmd_spec *cmd, const parsed *p);
+
+int cmd_backup(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_restore(cli *c, const cmd_spec *cmd, const parsed *p);
 
 int cmd_deliver(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_outbox(cli *c, const cmd_spec *cmd, const parsed *p);

@@ -238,6 +238,17 @@ static const cmd_spec commands[] = {
     {"reply", "FILE",
      "Record an operator's answer: the METHOD:REPLY calendar part of their mail; FILE may be '-'.",
      NULL, no_opts, 1, 1, cmd_reply},
+    {"backup", "DEST",
+     "Copy the store (--db) to the new file DEST while it stays in use (ADMIN).",
+     "The copy is the store as it was when the backup began; other users go on\n"
+     "working meanwhile. DEST must not exist (exit 7); the file appears only when\n"
+     "the copy is complete. A PostgreSQL store is backed up with pg_dump instead.",
+     no_opts, 1, 1, cmd_backup},
+    {"restore", "BACKUP",
+     "Check a backup and copy it to a new store at --db, which must not exist.",
+     "Refuses a file that is not a libengsched store or is damaged (exit 10), and an\n"
+     "existing --db (exit 7). Needs no --as: it makes a new store.",
+     no_opts, 1, 1, cmd_restore},
     {"deliver", "[--limit N] [--events FILE]",
      "Deliver what waits in the store's outbox: mail to --outbox DIR, events to --events.",
      "Hands every pending item that is due to --outbox DIR (mail) and --events FILE\n"

@@ -1789,5 +1789,7 @@ ENGSCHED_API engsched_rc engsched_date_in_zone(const char *zone, int64_t instant
 #include "calendar.h"
 /* Export and import as a stream. */
 #include "export.h"
+/* An online backup of a store, and restoring one. */
+#include "backup.h"
 
 #endif /* ENGSCHED_ENGSCHED_H */

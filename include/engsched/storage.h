@@ -74,6 +74,8 @@
  *   of ::engsched_rec_invitation, optional (all five or none): invitation
  *   series that keep their UID and organizer (also across export/import),
  *   operators' replies and calendar feed tokens.
+ * - 5: backup(), optional: engsched_backup() (::ENGSCHED_EUNSUPPORTED
+ *   without it, as on PostgreSQL, whose tool is `pg_dump`).
  */
 #ifndef ENGSCHED_STORAGE_H
 #define ENGSCHED_STORAGE_H
@@ -92,12 +94,15 @@ extern "C" {
  *        this library takes.
  *
  * Version 2 appended the optional savepoint callbacks (savepoint, release,
- * rollback_to) that batches need. The library accepts tables of version 1
- * and 2: a version 1 table (built against an older header, so shorter) is
- * never read past its last member, and engsched_batch_begin() returns
- * ::ENGSCHED_EUNSUPPORTED on it. See @ref storage_versions for the rule.
+ * rollback_to) that batches need; versions 3 to 5 appended the outbox,
+ * the invitation series and backup(). The library accepts tables of every
+ * version from 1 to this one: an older table (built against an older
+ * header, so shorter) is never read past its last member, and what it
+ * lacks returns ::ENGSCHED_EUNSUPPORTED (engsched_batch_begin() on a
+ * version 1 table, engsched_backup() below version 5). See @ref
+ * storage_versions for the rule.
  */
-#define ENGSCHED_STORAGE_VERSION 4
+#define ENGSCHED_STORAGE_VERSION 5
 
 /** @brief A client record. */
 typedef struct engsched_rec_client {
@@ -679,9 +684,32 @@ struct engsched_storage {
     /** @brief Optional (version 4): delete the token of @p user; ::ENGSCHED_ENOTFOUND. */
     engsched_rc (*feed_token_delete)(engsched_storage *s, engsched_id user);
 
+    /* version 5 adds: backup (optional). Without it engsched_backup()
+     * returns ::ENGSCHED_EUNSUPPORTED. */
+
+    /**
+     * @brief Optional (version 5): copy the whole store, as the open read
+     *        transaction sees it, into the file @p dest_path.
+     *
+     * The core calls it between begin(s, 0) and commit(), so the copy is
+     * that transaction's snapshot; the backend must make sure the snapshot
+     * is taken (a deferred transaction may not have read yet) and keep it
+     * to the end. @p dest_path names an empty file the core created (mode
+     * 0600) beside the backup's final name; the backend fills it with a
+     * store that engsched_open() takes and closes it. The core then
+     * flushes it and links it into place, or removes it after a failure
+     * (the backend removes any side files of its own, such as journals).
+     * @p opts has every member of ::ENGSCHED_BACKUP_OPTIONS_VERSION, with
+     * pages_per_step already defaulted (never 0): how much to copy at a
+     * time and how long to pause between steps, for backends that copy in
+     * steps.
+     */
+    engsched_rc (*backup)(engsched_storage *s, const char *dest_path,
+                          const engsched_backup_options *opts);
+
     /*
-     * The members above are versions 1 to 4. A new version appends its
-     * members here, after "version 5 adds: ...", raises
+     * The members above are versions 1 to 5. A new version appends its
+     * members here, after "version 6 adds: ...", raises
      * ENGSCHED_STORAGE_VERSION, and adds a NULL per member to
      * ENGSCHED_STORAGE_INIT and the version's size to
      * engsched_storage_init() (lib/storage/storage.c).
@@ -716,7 +744,9 @@ struct engsched_storage {
       /* version 3 adds: outbox_put ... outbox_purge */                                 \
       NULL, NULL, NULL, NULL, NULL, NULL,                                               \
       /* version 4 adds: invitation_find ... feed_token_delete */                       \
-      NULL, NULL, NULL, NULL, NULL }
+      NULL, NULL, NULL, NULL, NULL,                                                     \
+      /* version 5 adds: backup */                                                      \
+      NULL }
 
 /**
  * @brief Initialise a callback table of version @p version: `version`
@@ -768,8 +798,9 @@ ENGSCHED_API const char *engsched_storage_errmsg(const engsched_storage *s);
  *
  * On success the handle owns @p backend and calls its free() on
  * engsched_close(); on failure the caller keeps it.
- * @param backend a filled callback table of version 1 or 2 (the version
- *        field says which members exist)
+ * @param backend a filled callback table of version 1 to
+ *        ::ENGSCHED_STORAGE_VERSION (the version field says which members
+ *        exist)
  * @param opts options, or NULL for the defaults
  * @param[out] out the handle
  * @return ::ENGSCHED_OK, ::ENGSCHED_EMISUSE (an unknown version, a missing

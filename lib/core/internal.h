@@ -100,6 +100,7 @@ struct engsched {
     int savepoints;  /* the backend has savepoint callbacks (table version 2) */
     int outbox;      /* the backend keeps an outbox (table version 3) */
     int series;      /* invitation series, replies, feed tokens (table version 4) */
+    int backup;      /* the backend can copy itself: engsched_backup() (table version 5) */
     int64_t claim_token;       /* this handle's claims on outbox items */
     es_id_range txn_outbox;    /* items this transaction wrote pending for this handle */
     es_claimed *own;           /* ... and those it wrote claimed (core/outbox.h) */

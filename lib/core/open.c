@@ -85,20 +85,30 @@ static int backend_series(const engsched_storage *s, int *out)
     return given == 0 || given == 5;
 }
 
+/* The backup callback: a member of version 5 tables only, optional. */
+static int backend_backup(const engsched_storage *s)
+{
+    return s->version >= 5 && s->backup != NULL;
+}
+
 /* What a backend's table offers beyond version 1. */
 typedef struct backend_caps {
     int savepoints;
     int outbox;
     int series;
+    int backup;
 } backend_caps;
 
 /* Every version this library knows, back to 1 (like libcurl, an old
  * backend keeps working with a newer library). */
 static int backend_usable(const engsched_storage *s, backend_caps *caps)
 {
-    return s->version >= 1 && s->version <= ENGSCHED_STORAGE_VERSION && backend_complete(s) &&
-           backend_savepoints(s, &caps->savepoints) && backend_outbox(s, &caps->outbox) &&
-           backend_series(s, &caps->series);
+    if (!(s->version >= 1 && s->version <= ENGSCHED_STORAGE_VERSION && backend_complete(s) &&
+          backend_savepoints(s, &caps->savepoints) && backend_outbox(s, &caps->outbox) &&
+          backend_series(s, &caps->series)))
+        return 0;
+    caps->backup = backend_backup(s);
+    return 1;
 }
 
 /* Options of version 1 end where version 2's members begin; the rest keep
@@ -183,7 +193,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     }
     if (!options_valid(opts))
         return ENGSCHED_EMISUSE;
-    backend_caps caps = {0, 0, 0};
+    backend_caps caps = {0, 0, 0, 0};
     if (!backend_usable(backend, &caps)) {
         es_open_fail_message("backend: version %u or a missing callback (this library takes "
                              "versions 1 to %u with every required callback, with all "
@@ -208,6 +218,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     db->savepoints = caps.savepoints;
     db->outbox = caps.outbox;
     db->series = caps.series;
+    db->backup = caps.backup;
     db->claim_token = token;
     db->txn_events_outbox = -1;
     if (db->opts.busy_timeout_ms < 0)

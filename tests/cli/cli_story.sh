@@ -84,7 +84,7 @@ py() {
 
 commands="init settings clients users roles request create approve edit cancel assign unassign
 unavailability report-status show list calendar availability files events tick ics feed
-feed-token export import reply deliver outbox"
+feed-token export import reply backup restore deliver outbox"
 
 # --- help and usage -------------------------------------------------------
 expect 0 --help && has '^Exit codes:' && has '3  not found' && has '10 storage'
@@ -320,6 +320,22 @@ printf '{"broken":' >"$T/broken.json"
 expect 2 --db "$T/imported.db" import "$T/broken.json"
 expect 4 --as carol import "$T/export.json"
 expect 3 import "$T/no-such.json"
+
+# --- backup and restore ---------------------------------------------------------------
+expect 0 --as admin backup "$T/backup.db" && has "backed up .* to $T/backup.db"
+expect 7 --as admin backup "$T/backup.db" && err_has 'exists'
+expect 4 --as carol backup "$T/denied.db"
+if [ ! -e "$T/denied.db" ]; then passed=$((passed + 1)); else fail "a refused backup left $T/denied.db"; fi
+expect 1 --as admin backup
+expect 0 --db "$T/restored.db" restore "$T/backup.db" && has "restored"
+expect 0 --db "$T/restored.db" list && has 'Acme external web test'
+expect 0 --db "$T/restored.db" --as admin export --output "$T/export-restored.json"
+if cmp -s "$T/export.json" "$T/export-restored.json"; then passed=$((passed + 1)); else fail "the restored store exports differently"; fi
+expect 7 --db "$T/restored.db" restore "$T/backup.db"
+expect 10 --db "$T/from-json.db" restore "$T/export.json" && err_has 'not a database'
+if [ ! -e "$T/from-json.db" ]; then passed=$((passed + 1)); else fail "a refused restore left $T/from-json.db"; fi
+expect 3 --db "$T/from-nothing.db" restore "$T/no-such.db"
+expect 0 --as admin --json backup "$T/backup2.db" && py 'assert doc["backup"].endswith("backup2.db")'
 
 # --- mail goes to the outbox when one is given -------------------------------------------
 expect 0 --outbox "$T/outbox" --as morgan unassign 2 bob

@@ -69,7 +69,9 @@ for lang in "${langs[@]}"; do
     if [ -f "$root/engsched/storage.h" ] && [ -f "$root/engsched/engsched.h" ]; then
         compile "$lang" "init-macros" '#include <engsched/storage.h>
 engsched_storage storage_table = ENGSCHED_STORAGE_INIT;
-engsched_options options = ENGSCHED_OPTIONS_INIT;'
+engsched_options options = ENGSCHED_OPTIONS_INIT;
+engsched_backup_options backup_options = ENGSCHED_BACKUP_OPTIONS_INIT;
+engsched_export_options export_options = ENGSCHED_EXPORT_OPTIONS_INIT;'
     fi
 done
 

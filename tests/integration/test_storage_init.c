@@ -146,6 +146,42 @@ static void test_version_2(void **state)
     assert_int_equal(engsched_close(db), ENGSCHED_OK);
 }
 
+/* Version 4: its members written, the version 5 backup past its end left
+ * as it was, and never read: engsched_backup() is EUNSUPPORTED. */
+static void test_version_4(void **state)
+{
+    (void)state;
+    engsched_storage saved;
+    engsched_storage *s = sqlite_backend(&saved);
+    assert_non_null((void *)(uintptr_t)saved.backup);
+    assert_int_equal(engsched_storage_init(s, 4), ENGSCHED_OK);
+    assert_int_equal(s->version, 4);
+    assert_all_null(s, 1);
+    assert_null((void *)(uintptr_t)s->feed_token_delete);
+    assert_true(s->backup == saved.backup); /* past the end of a version 4 table */
+
+    restore_v2(s, &saved);
+    engsched *db = open_ok(s);
+    assert_int_equal(engsched_backup(db, ENGSCHED_SYSTEM, "never-written.db", NULL),
+                     ENGSCHED_EUNSUPPORTED);
+    assert_int_equal(engsched_close(db), ENGSCHED_OK);
+}
+
+/* Version 5: backup() written (NULL) like every other member. */
+static void test_version_5(void **state)
+{
+    (void)state;
+    engsched_storage saved;
+    engsched_storage *s = sqlite_backend(&saved);
+    assert_int_equal(engsched_storage_init(s, 5), ENGSCHED_OK);
+    assert_int_equal(s->version, 5);
+    assert_null((void *)(uintptr_t)s->backup);
+    engsched_storage macro = ENGSCHED_STORAGE_INIT;
+    assert_null((void *)(uintptr_t)macro.backup);
+    *s = saved;
+    s->free(s);
+}
+
 /* An initialised table without callbacks is not a backend yet. */
 static void test_empty_table_refused(void **state)
 {
@@ -185,6 +221,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_macro),       cmocka_unit_test(test_macro_table_opens),
         cmocka_unit_test(test_version_1),        cmocka_unit_test(test_version_2),
+        cmocka_unit_test(test_version_4),        cmocka_unit_test(test_version_5),
         cmocka_unit_test(test_empty_table_refused), cmocka_unit_test(test_unknown_versions),
         cmocka_unit_test(test_null),
     };

@@ -9,6 +9,7 @@
 #   ENGSCHED_TEST_PG_AUTH            the same database as role engsched_pw,
 #                                    which must give a password (scram)
 #   ENGSCHED_TEST_PG_AUTH_PASSWORD   that role's password
+#   ENGSCHED_TEST_PG_BINDIR          the server's bindir (pg_dump, pg_restore, psql)
 # The PostgreSQL tests skip (exit 77) when ENGSCHED_TEST_PG is unset.
 #
 # If ENGSCHED_TEST_PG is already set (a server of your own), CMD runs
@@ -20,7 +21,7 @@
 set -euo pipefail
 
 if [ $# -eq 0 ]; then
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 
@@ -113,6 +114,7 @@ psql_admin -d engsched_test \
 export ENGSCHED_TEST_PG="postgresql:///engsched_test?host=$tmp&user=postgres"
 export ENGSCHED_TEST_PG_AUTH="postgresql:///engsched_test?host=$tmp&user=engsched_pw"
 export ENGSCHED_TEST_PG_AUTH_PASSWORD=$password
+export ENGSCHED_TEST_PG_BINDIR=$bindir
 echo "with-cluster: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on $tmp" >&2
 
 set +e

@@ -62,6 +62,7 @@ from .models import (
     StreamEvent,
     WorkItem,
 )
+from .backup import restore
 from .scheduler import (
     PAGE_MAX,
     RANGE_MAX_DAYS,
@@ -87,6 +88,7 @@ __all__ = [
     "PAGE_MAX",
     "RANGE_MAX_DAYS",
     "Scheduler",
+    "restore",
     "RowIterator",
     "AvailabilityIterator",
     "FileReader",

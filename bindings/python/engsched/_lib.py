@@ -63,6 +63,10 @@ OPTIONAL_FUNCTIONS = frozenset(
         "engsched_invitation_reply",
         "engsched_invitation_response",
         "engsched_response_name",
+        # backup.h (table version 5): backup and restore
+        "engsched_backup_options_init",
+        "engsched_backup",
+        "engsched_restore",
     }
 )
 
@@ -226,6 +230,19 @@ class Allocator(ctypes.Structure):
         ("free_fn", ctypes.CFUNCTYPE(None, c_void_p, c_void_p)),
         ("ctx", c_void_p),
     ]
+
+
+class BackupOptions(ctypes.Structure):
+    """``engsched_backup_options`` (version 1, backup.h)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("pages_per_step", c_uint),
+        ("sleep_ms", c_uint),
+    ]
+
+
+BACKUP_OPTIONS_VERSION = 1
 
 
 # --- prototypes: (name, restype, argtypes), in the order of engsched.h ----
@@ -448,6 +465,10 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
         c_rc,
         (HandleP, c_id, c_int64, c_uint, DELIVER_FN, c_void_p, P(c_int64)),
     ),
+    # backup.h: backup and restore
+    ("engsched_backup_options_init", c_rc, (P(BackupOptions), c_uint)),
+    ("engsched_backup", c_rc, (HandleP, c_id, _S, P(BackupOptions))),
+    ("engsched_restore", c_rc, (_S, _S, P(BackupOptions))),
 )
 
 

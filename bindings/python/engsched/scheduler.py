@@ -71,6 +71,7 @@ from .models import (
     Row,
     WorkItem,
 )
+from .backup import BackupMixin
 from .feeds import FeedTokenMixin
 from .outbox import DeliverySpec, EventDelivery, OutboxMixin, init_options
 from .replies import RepliesMixin
@@ -166,7 +167,7 @@ class _Resource:
         self.free = free
 
 
-class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin):
+class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin):
     """An open libengsched store (``engsched *``).
 
     Use as a context manager, or call :meth:`close`. Callbacks receive

@@ -439,8 +439,9 @@ void es_sql_fill_queries(engsched_storage *t)
 
 /* The built-in backends implement every member of the current version;
  * a header that raises it must not make them claim members they lack. */
-_Static_assert(ENGSCHED_STORAGE_VERSION == 4,
-               "the SQL core fills the members of table version 4: implement the new version's "
+_Static_assert(ENGSCHED_STORAGE_VERSION == 5,
+               "the SQL core fills the members of table version 5 (backup is optional and "
+               "per backend): implement the new version's "
                "members before the built-in backends claim it");
 
 void es_sql_fill_table(engsched_storage *t)

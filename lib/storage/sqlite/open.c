@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "storage/sqlite/backup.h"
 #include "storage/sqlite/storage_sqlite.h"
 #include "util/alloc.h"
 
@@ -49,6 +50,7 @@ static void table_init(engsched_storage *t)
     t->file_insert = es_sqlite_file_insert;
     t->file_read = es_sqlite_file_read;
     t->file_delete = es_sqlite_file_delete;
+    t->backup = es_sqlite_backup;
 }
 
 /* --- opening ----------------------------------------------------------- */
