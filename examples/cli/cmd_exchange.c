@@ -2,6 +2,8 @@
  * subscription and its secret), export and import (JSON), reply. */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,38 +87,69 @@ int cmd_feed_token(cli *c, const cmd_spec *cmd, const parsed *p)
     return code;
 }
 
+static int write_stream(void *ctx, const char *data, size_t len)
+{
+    return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+}
+
+static long read_stream(void *ctx, char *buf, size_t size)
+{
+    size_t n = fread(buf, 1, size, ctx);
+    return n > 0 ? (long)n : (ferror(ctx) ? -1 : 0);
+}
+
+/* Streamed to the file as it is made: a store of any size in flat memory.
+ * A file is written beside its name and moved over it when complete. */
 int cmd_export(cli *c, const cmd_spec *cmd, const parsed *p)
 {
     int code = cli_open(c);
     if (code != 0)
         return code;
-    char *text = NULL;
-    engsched_rc rc = engsched_export_json(c->db, c->actor, &text);
-    if (rc != ENGSCHED_OK)
-        return cli_fail(c, rc);
+    engsched_export_options opts = ENGSCHED_EXPORT_OPTIONS_INIT;
+    if (arg_flag(cmd, p, "secrets"))
+        opts.flags |= ENGSCHED_EXPORT_SECRETS;
     const char *path = arg_get(cmd, p, "output");
-    size_t n = strlen(text);
-    code = out_write_file(path, text, n);
-    if (code == 0 && (path == NULL || strcmp(path, "-") == 0) && (n == 0 || text[n - 1] != '\n'))
-        putchar('\n');
-    engsched_free(text);
-    return code;
+    int to_stdout = path == NULL || strcmp(path, "-") == 0;
+    char partial[4096];
+    FILE *f = stdout;
+    if (!to_stdout) {
+        if (snprintf(partial, sizeof partial, "%s.partial", path) >= (int)sizeof partial)
+            return cli_error(EXIT_INVALID, "%s: path too long", path);
+        if ((f = fopen(partial, "wb")) == NULL)
+            return cli_error(EXIT_INVALID, "%s: %s", partial, strerror(errno));
+    }
+    engsched_rc rc = engsched_export(c->db, c->actor, &opts, write_stream, f);
+    if (to_stdout)
+        return rc == ENGSCHED_OK ? (fflush(stdout) == 0
+                                        ? 0
+                                        : cli_error(EXIT_OTHER, "cannot write to standard output"))
+                                 : cli_fail(c, rc);
+    int bad = fclose(f) != 0;
+    if (rc != ENGSCHED_OK || bad || rename(partial, path) != 0) {
+        remove(partial);
+        return rc != ENGSCHED_OK ? cli_fail(c, rc)
+                                 : cli_error(EXIT_OTHER, "%s: write failed", path);
+    }
+    return 0;
 }
 
 int cmd_import(cli *c, const cmd_spec *cmd, const parsed *p)
 {
     (void)cmd;
-    char *json = NULL;
-    int code = cli_read_text(p->pos[0], &json);
+    const char *path = p->pos[0];
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (f == NULL)
+        return cli_error(errno == ENOENT ? EXIT_NOTFOUND : EXIT_INVALID, "%s: %s", path,
+                         strerror(errno));
+    int code = cli_open(c);
+    unsigned int count = 0;
+    engsched_rc rc = ENGSCHED_OK;
+    if (code == 0)
+        rc = engsched_import(c->db, c->actor, read_stream, f, &count);
+    if (f != stdin)
+        fclose(f);
     if (code != 0)
         return code;
-    if ((code = cli_open(c)) != 0) {
-        free(json);
-        return code;
-    }
-    unsigned int count = 0;
-    engsched_rc rc = engsched_import_json(c->db, c->actor, json, &count);
-    free(json);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
     cli_note_write(c);

@@ -117,8 +117,9 @@ static const opt_spec ics_opts[] = {
     {"output", "PATH", "write to PATH instead of standard output", 0},
     {NULL, NULL, NULL, 0}};
 
-static const opt_spec output_opts[] = {
+static const opt_spec export_opts[] = {
     {"output", "PATH", "write to PATH instead of standard output", 0},
+    {"secrets", NULL, "include the store's secrets (webhook_secret) in clear (ADMIN)", 0},
     {NULL, NULL, NULL, 0}};
 
 static const opt_spec feed_opts[] = {
@@ -231,8 +232,11 @@ static const cmd_spec commands[] = {
      "issue prints the token once; the store keeps only its hash. Issuing again makes\n"
      "the old token stop working.",
      no_opts, 2, 2, cmd_feed_token},
-    {"export", "[--output PATH]", "Export everything you may see as one JSON document.", NULL,
-     output_opts, 0, 0, cmd_export},
+    {"export", "[--output PATH] [--secrets]", "Export everything you may see as one JSON document.",
+     "Written as it is made (a store of any size in flat memory); with --output, beside\n"
+     "PATH and moved over it when complete. An administrator's export is a backup that\n"
+     "'import' restores into a new store; --secrets (ADMIN) adds webhook_secret.",
+     export_opts, 0, 0, cmd_export},
     {"import", "FILE", "Import an export document (ADMIN), all or nothing; FILE may be '-'.",
      NULL, no_opts, 1, 1, cmd_import},
     {"reply", "FILE",

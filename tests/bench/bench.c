@@ -31,7 +31,7 @@ static void usage(FILE *f)
           "  --keep            keep the store at the end (default with --db)\n"
           "  --generate-only   write the data set to --db and stop\n"
           "  --only GROUPS     measure only these, comma-separated: list, calendar,\n"
-          "                    availability, invitations, writes, delivery, tick\n"
+          "                    availability, invitations, writes, delivery, exchange, tick\n"
           "  --quiet           no progress lines on stderr\n",
           f);
 }
@@ -212,6 +212,8 @@ int main(int argc, char **argv)
         bench_measure_writes(&c);
     if (bench_wanted(&cfg, "delivery"))
         bench_measure_delivery(&c);
+    if (bench_wanted(&cfg, "exchange"))
+        bench_measure_exchange(&c);
     report->rss_after_writes_kib = bench_peak_rss_kib();
 
     engsched_close(c.db);

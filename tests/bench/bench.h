@@ -5,6 +5,7 @@
  *   gen.c       the data set: WRITES THE SQLITE STORE DIRECTLY (see there)
  *   measure.c   the operations through the public API
  *   delivery.c  the outbox: delivery throughput, and the handle without it
+ *   exchange.c  export and import of the whole store: time and peak memory
  *   baseline.c  the same results by minimal hand-written SQL and bare libical
  *   report.c    timing series, percentiles, the table and the JSON
  *
@@ -184,6 +185,8 @@ typedef struct bench_ctx {
 } bench_ctx;
 
 engsched *bench_open_library(bench_ctx *c, const char *path);
+/* Export → import → export of the whole store (exchange.c). */
+void bench_measure_exchange(bench_ctx *c);
 void bench_measure_reads(bench_ctx *c);
 void bench_measure_writes(bench_ctx *c);
 /* delivery.c: a handle on a backend table without the outbox callbacks

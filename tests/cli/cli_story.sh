@@ -316,6 +316,13 @@ expect 0 --as admin export --output "$T/export.json"
 expect 0 --db "$T/imported.db" init
 expect 0 --db "$T/imported.db" import "$T/export.json" && has 'engagements? imported'
 expect 0 --db "$T/imported.db" list && has 'Acme external web test'
+# init made an empty store, so that import was a restore: the same store again.
+expect 0 --db "$T/imported.db" --as admin export --output "$T/export-again.json"
+if cmp -s "$T/export.json" "$T/export-again.json"; then passed=$((passed + 1)); else fail "export -> import -> export differs"; fi
+if [ ! -e "$T/export-again.json.partial" ]; then passed=$((passed + 1)); else fail "export left its .partial file"; fi
+expect 0 --as admin export && py 'assert doc["version"] == 2 and "store" in doc and "webhook_secret" not in doc["settings"]'
+expect 4 --as morgan export --secrets
+expect 0 --as morgan export && py 'assert "store" not in doc and "events" not in doc'
 printf '{"broken":' >"$T/broken.json"
 expect 2 --db "$T/imported.db" import "$T/broken.json"
 expect 4 --as carol import "$T/export.json"
@@ -421,6 +428,7 @@ expect 5 --as admin outbox requeue "$delivered_id" && err_has 'only dead and und
 # Signed events: with webhook_secret, the signature line holds the HMAC of
 # the document line.
 expect 0 settings set webhook_secret "story secret"
+expect 0 --as admin export --secrets && py 'assert doc["settings"]["webhook_secret"] == "story secret"'
 : >"$T/signed.jsonl"
 expect 0 --outbox "$T/delivered" deliver --events "$T/signed.jsonl" && has '^delivered 1,'
 if python3 - "$T/signed.jsonl" <<'PY'; then passed=$((passed + 1)); else fail "events file: bad signature"; fi
