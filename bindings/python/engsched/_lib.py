@@ -67,6 +67,10 @@ OPTIONAL_FUNCTIONS = frozenset(
         "engsched_backup_options_init",
         "engsched_backup",
         "engsched_restore",
+        # export.h: export and import as a stream
+        "engsched_export_options_init",
+        "engsched_export",
+        "engsched_import",
     }
 )
 
@@ -243,6 +247,21 @@ class BackupOptions(ctypes.Structure):
 
 
 BACKUP_OPTIONS_VERSION = 1
+
+
+class ExportOptions(ctypes.Structure):
+    """``engsched_export_options`` (version 1, export.h)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("flags", c_uint),
+    ]
+
+
+EXPORT_OPTIONS_VERSION = 1
+EXPORT_SECRETS = 1 << 0
+WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
+READ_FN = ctypes.CFUNCTYPE(ctypes.c_long, c_void_p, c_void_p, c_size_t)
 
 
 # --- prototypes: (name, restype, argtypes), in the order of engsched.h ----
@@ -469,6 +488,10 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_backup_options_init", c_rc, (P(BackupOptions), c_uint)),
     ("engsched_backup", c_rc, (HandleP, c_id, _S, P(BackupOptions))),
     ("engsched_restore", c_rc, (_S, _S, P(BackupOptions))),
+    # export.h: export and import as a stream
+    ("engsched_export_options_init", c_rc, (P(ExportOptions), c_uint)),
+    ("engsched_export", c_rc, (HandleP, c_id, P(ExportOptions), WRITE_FN, c_void_p)),
+    ("engsched_import", c_rc, (HandleP, c_id, READ_FN, c_void_p, P(c_uint))),
 )
 
 

@@ -72,6 +72,7 @@ from .models import (
     WorkItem,
 )
 from .backup import BackupMixin
+from .exchange import ExchangeMixin
 from .feeds import FeedTokenMixin
 from .outbox import DeliverySpec, EventDelivery, OutboxMixin, init_options
 from .replies import RepliesMixin
@@ -167,7 +168,7 @@ class _Resource:
         self.free = free
 
 
-class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin):
+class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, ExchangeMixin):
     """An open libengsched store (``engsched *``).
 
     Use as a context manager, or call :meth:`close`. Callbacks receive
