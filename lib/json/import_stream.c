@@ -231,6 +231,7 @@ typedef struct stream {
     imp *im;
     reader *r;
     json_t *held; /* directory items: the key maps point into them */
+    json_t *seen; /* every member name so far, as keys */
     int last;     /* rank of the last member read, -1 before any */
     int began;    /* the store and settings are dealt with */
 } stream;
@@ -310,6 +311,11 @@ static engsched_rc header_member(stream *st, const char *name)
 
 static engsched_rc member(stream *st, const char *name)
 {
+    /* As json_loads(JSON_REJECT_DUPLICATES) would for the whole document. */
+    if (json_object_get(st->seen, name) != NULL)
+        return imp_bad(st->im->db, name, "appears twice in the document");
+    if (json_object_set_new(st->seen, name, json_true()) != 0)
+        return imp_oom(st->im->db);
     int rank = member_rank(name);
     if (rank < 0) { /* a later library's: readers ignore what they do not know */
         json_t *skipped = NULL;
@@ -374,13 +380,14 @@ static engsched_rc import_stream(imp *im, reader *r)
         return rc;
     im->restore = empty;
     im->version = 2;
-    stream st = {im, r, json_array(), -1, 0};
+    stream st = {im, r, json_array(), json_pack("{s:b, s:b}", "format", 1, "version", 1), -1, 0};
     im->doc = json_object();
-    if (st.held == NULL || im->doc == NULL)
+    if (st.held == NULL || st.seen == NULL || im->doc == NULL)
         rc = imp_oom(im->db);
     else
         rc = stream_body(&st);
     json_decref(st.held); /* the key maps are not used after this */
+    json_decref(st.seen);
     return rc;
 }
 

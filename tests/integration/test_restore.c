@@ -344,6 +344,15 @@ static void test_import_stream_shapes(void **state)
     free(after);
     fx_close(&t);
     json_decref(copy);
+    /* A member twice (found by fuzz_import): refused, as json_loads
+     * refuses it in the whole document. */
+    const char *twice = "{\"format\": \"engsched-export\", \"version\": 2, \"version\": 2, "
+                        "\"roles\": [], \"clients\": [], \"users\": [], \"engagements\": []}";
+    fx_open_empty(&t, 1);
+    source src4 = {twice, 0, strlen(twice), 5, 0};
+    fx_rc(&t, ENGSCHED_EINVAL, engsched_import(t.db, ENGSCHED_SYSTEM, source_read, &src4, NULL));
+    fx_rc(&t, ENGSCHED_EINVAL, engsched_import_json(t.db, ENGSCHED_SYSTEM, twice, NULL));
+    fx_close(&t);
     json_decref(tree);
     free(sorted);
     free(unknown);
