@@ -7,9 +7,9 @@
  *
  * engsched_export_json() and engsched_import_json() hold the whole
  * document in memory. The functions here write and read the same document
- * (docs/json.md, format version 2) through callbacks: an export of any
- * size goes to a file, a socket or a compressor in memory that does not
- * grow with the number of engagements. A
+ * (docs/json.md, format version 2) through callbacks, so a store of any
+ * size goes to a file, a socket or a compressor, and comes back from one,
+ * in memory that does not grow with the number of engagements. A
  * full export (ADMIN or the system) is a restore: importing it into an
  * empty store gives back the store it came from, its identity, settings,
  * unavailability and audit trail included.
@@ -29,8 +29,10 @@ extern "C" {
 /** @name Streaming export and import
  *  @{ */
 
-/** @brief Include the store's secrets (setting `webhook_secret`) in the
- *         export's `settings`. The document then holds a signing key in
+/** @brief Include the store's secrets: setting `webhook_secret` in the
+ *         export's `settings`, and `feed_tokens` (each user's feed token
+ *         id and the hash of its secret, so subscriptions go on working
+ *         after a restore). The document then holds a signing key in
  *         clear: store and move it as the secret it is. */
 #define ENGSCHED_EXPORT_SECRETS (1u << 0)
 
@@ -111,9 +113,15 @@ ENGSCHED_API engsched_rc engsched_export(engsched *db, engsched_id actor,
  * @brief Import an export document read from @p read, as
  *        engsched_import_json() does.
  *
- * All or nothing, in one write transaction. The document is read whole
- * before it is checked, so memory grows with its size as for
- * engsched_import_json(); the reader only spares the caller holding it.
+ * All or nothing, in one write transaction. A document that starts as the
+ * export writes it (`"format"`, then `"version": 2`) is read one item at a
+ * time: each is parsed, checked and written before the next is read, so
+ * memory holds the directory and one item however many engagements follow.
+ * Its members must then come in the export's order (`store`, `settings`,
+ * `roles`, `clients`, `users`, `unavailability`, `engagements`, `events`,
+ * `feed_tokens`; unknown ones anywhere), or ::ENGSCHED_EINVAL names the
+ * one out of place. Any other document (version 1, or one a tool rewrote)
+ * is read whole first and imported as engsched_import_json() imports it.
  * @param db the handle
  * @param actor the acting user or ::ENGSCHED_SYSTEM (ADMIN)
  * @param read the reader

@@ -19,7 +19,7 @@
 #define DIRECTORY_CHUNK 256u
 
 #define S(x) ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_##x)
-#define ALL_STATUSES                                                                      \
+#define ALL_STATUSES \
     (S(PENDING) | S(SCHEDULED) | S(IN_PROGRESS) | S(IN_REVIEW) | S(COMPLETE) | S(CANCELED))
 
 typedef struct export_ctx {
@@ -226,8 +226,8 @@ static int by_client_key(const void *a, const void *b)
     return strcmp((*(es_ref_client *const *)a)->key, (*(es_ref_client *const *)b)->key);
 }
 
-static engsched_rc render_user(engsched *db, const es_ref_user *u, const role_rows *roles,
-                               int full, json_t *array)
+static engsched_rc render_user(engsched *db, const es_ref_user *u, const role_rows *roles, int full,
+                               json_t *array)
 {
     json_t *user = json_object();
     int failed = set_new(user, "key", json_string(u->key)) |
@@ -269,8 +269,8 @@ static engsched_rc render_user(engsched *db, const es_ref_user *u, const role_ro
 }
 
 /* Users and clients in key order: the order survives an import, ids do not. */
-static engsched_rc render_directory(export_ctx *x, const role_rows *roles, int full,
-                                    json_t *users, json_t *clients)
+static engsched_rc render_directory(export_ctx *x, const role_rows *roles, int full, json_t *users,
+                                    json_t *clients)
 {
     engsched *db = x->db;
     es_refs *r = &x->refs;
@@ -360,8 +360,7 @@ static engsched_rc write_chunk(export_ctx *x, chunk *c, es_ejson_mode mode, int 
 
 /* Every engagement in scope by (start date, id): keyset pages of the List
  * query, so memory holds one page of records at a time. */
-static engsched_rc walk_engagements(export_ctx *x, engsched_id scope, es_ejson_mode mode,
-                                    int write)
+static engsched_rc walk_engagements(export_ctx *x, engsched_id scope, es_ejson_mode mode, int write)
 {
     engsched *db = x->db;
     chunk *c = es_calloc(1, sizeof *c);
@@ -379,7 +378,8 @@ static engsched_rc walk_engagements(export_ctx *x, engsched_id scope, es_ejson_m
         rc = db->storage->engagement_query(db->storage, &q, collect_engagement, c);
         if (rc != ENGSCHED_OK) {
             if (!c->failed)
-                rc = rc == ENGSCHED_ENOMEM ? oom(db) : es_storage_fail(db, rc, "listing engagements");
+                rc = rc == ENGSCHED_ENOMEM ? oom(db)
+                                           : es_storage_fail(db, rc, "listing engagements");
             break;
         }
         size_t got = c->count;
@@ -408,7 +408,8 @@ static engsched_rc write_by_id(export_ctx *x, es_ejson_mode mode)
         es_engagement e;
         rc = db->storage->engagement_get(db->storage, x->index.ids[i], &rec);
         if (rc != ENGSCHED_OK)
-            return rc == ENGSCHED_ENOMEM ? oom(db) : es_storage_fail(db, rc, "reading an engagement");
+            return rc == ENGSCHED_ENOMEM ? oom(db)
+                                         : es_storage_fail(db, rc, "reading an engagement");
         if ((rc = es_engagement_adopt(db, &e, &rec)) != ENGSCHED_OK)
             return rc;
         json_t *doc = NULL;
@@ -501,6 +502,9 @@ static engsched_rc write_document(export_ctx *x, const es_actor *who, engsched_i
         (rc = es_sink_array_close(&x->sink)) != ENGSCHED_OK)
         return rc;
     if (full && (rc = es_export_trail(&x->sink, &x->refs, &x->index)) != ENGSCHED_OK)
+        return rc;
+    if (full && (flags & ENGSCHED_EXPORT_SECRETS) && x->db->series &&
+        (rc = es_export_feed_tokens(&x->sink, &x->refs)) != ENGSCHED_OK)
         return rc;
     return es_sink_close(&x->sink);
 }

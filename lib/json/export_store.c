@@ -139,21 +139,32 @@ static int by_key(const void *a, const void *b)
     return strcmp((*(es_ref_user *const *)a)->key, (*(es_ref_user *const *)b)->key);
 }
 
-engsched_rc es_export_unavailability(es_sink *s, es_refs *refs)
+/* The users of a full export by key, copied (ids and keys): a table
+ * es_refs_user_key() may still grow while they are written. */
+typedef struct user_order {
+    engsched_id *ids;
+    char **keys;
+    size_t count;
+} user_order;
+
+static void user_order_release(user_order *u)
 {
-    engsched *db = s->db;
-    int32_t first = 0, last = 0;
-    es_date_from_civil(1900, 1, 1, &first);
-    es_date_from_civil(9999, 12, 31, &last);
-    /* es_refs_user_key() may add to the table while periods are written:
-     * walk a copy of the keys, not pointers into it. */
+    for (size_t i = 0; u->keys != NULL && i < u->count; i++)
+        es_free(u->keys[i]);
+    es_free(u->keys);
+    es_free(u->ids);
+    memset(u, 0, sizeof *u);
+}
+
+static engsched_rc user_order_make(engsched *db, const es_refs *refs, user_order *out)
+{
     size_t n = refs->user_count;
     es_ref_user **sorted = es_calloc(n ? n : 1, sizeof *sorted);
-    char **keys = es_calloc(n ? n : 1, sizeof *keys);
-    engsched_id *ids = es_calloc(n ? n : 1, sizeof *ids);
-    periods p = {0};
+    out->ids = es_calloc(n ? n : 1, sizeof *out->ids);
+    out->keys = es_calloc(n ? n : 1, sizeof *out->keys);
+    out->count = n;
     engsched_rc rc = ENGSCHED_OK;
-    if (sorted == NULL || keys == NULL || ids == NULL) {
+    if (sorted == NULL || out->ids == NULL || out->keys == NULL) {
         rc = oom(db);
         goto out;
     }
@@ -162,34 +173,46 @@ engsched_rc es_export_unavailability(es_sink *s, es_refs *refs)
     if (n > 1)
         qsort(sorted, n, sizeof *sorted, by_key);
     for (size_t i = 0; i < n; i++) {
-        ids[i] = sorted[i]->id;
-        if ((keys[i] = es_strdup(sorted[i]->key)) == NULL) {
+        out->ids[i] = sorted[i]->id;
+        if ((out->keys[i] = es_strdup(sorted[i]->key)) == NULL) {
             rc = oom(db);
             goto out;
         }
     }
-    if ((rc = es_sink_array_open(s, "unavailability")) != ENGSCHED_OK)
-        goto out;
-    for (size_t i = 0; rc == ENGSCHED_OK && i < n; i++) {
-        rc = db->storage->unavailability_list(db->storage, ids[i], first, last, collect_period, &p);
+out:
+    es_free(sorted);
+    if (rc != ENGSCHED_OK)
+        user_order_release(out);
+    return rc;
+}
+
+engsched_rc es_export_unavailability(es_sink *s, es_refs *refs)
+{
+    engsched *db = s->db;
+    int32_t first = 0, last = 0;
+    es_date_from_civil(1900, 1, 1, &first);
+    es_date_from_civil(9999, 12, 31, &last);
+    user_order users = {0};
+    periods p = {0};
+    engsched_rc rc = user_order_make(db, refs, &users);
+    if (rc == ENGSCHED_OK)
+        rc = es_sink_array_open(s, "unavailability");
+    for (size_t i = 0; rc == ENGSCHED_OK && i < users.count; i++) {
+        rc = db->storage->unavailability_list(db->storage, users.ids[i], first, last,
+                                              collect_period, &p);
         if (rc != ENGSCHED_OK) {
             rc =
                 rc == ENGSCHED_ENOMEM ? oom(db) : es_storage_fail(db, rc, "listing unavailability");
             break;
         }
-        rc = write_periods(s, refs, keys[i], &p);
+        rc = write_periods(s, refs, users.keys[i], &p);
         periods_clear(&p);
     }
     if (rc == ENGSCHED_OK)
         rc = es_sink_array_close(s);
-out:
     periods_clear(&p);
     es_free(p.v);
-    for (size_t i = 0; keys != NULL && i < n; i++)
-        es_free(keys[i]);
-    es_free(keys);
-    es_free(ids);
-    es_free(sorted);
+    user_order_release(&users);
     return rc;
 }
 
@@ -306,5 +329,55 @@ engsched_rc es_export_trail(es_sink *s, es_refs *refs, const es_index_map *engag
         rc = es_sink_array_close(s);
     page_clear(p);
     es_free(p);
+    return rc;
+}
+
+/* --- feed tokens --- */
+
+/* "feed_tokens": each user's token as the store keeps it (the public id
+ * and a hash of the secret), by user key, so that calendar subscriptions
+ * go on working after a restore. */
+/* One user's token as an item; none when the user has none. */
+static engsched_rc write_token(es_sink *s, es_refs *refs, engsched_id user, const char *key)
+{
+    engsched *db = s->db;
+    engsched_rec_feed_token tok;
+    engsched_rc rc = db->storage->feed_token_get(db->storage, user, &tok);
+    if (rc == ENGSCHED_ENOTFOUND)
+        return ENGSCHED_OK;
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "reading a feed token");
+    /* The row's strings last until the next storage call: copied first. */
+    json_t *item = json_object();
+    if (set_new(item, "user", json_string(key)) |
+        set_new(item, "token_id", json_string(tok.token_id)) |
+        set_new(item, "secret_hash", json_string(tok.secret_hash)) |
+        set_new(item, "created_at", json_integer(tok.created_at))) {
+        json_decref(item);
+        return oom(db);
+    }
+    const char *by = NULL;
+    if ((rc = es_refs_user_key(db, refs, tok.issued_by, &by)) != ENGSCHED_OK) {
+        json_decref(item);
+        return rc;
+    }
+    if (set_new(item, "issued_by", key_or_null(by))) {
+        json_decref(item);
+        return oom(db);
+    }
+    return es_sink_item(s, item);
+}
+
+engsched_rc es_export_feed_tokens(es_sink *s, es_refs *refs)
+{
+    user_order users = {0};
+    engsched_rc rc = user_order_make(s->db, refs, &users);
+    if (rc == ENGSCHED_OK)
+        rc = es_sink_array_open(s, "feed_tokens");
+    for (size_t i = 0; rc == ENGSCHED_OK && i < users.count; i++)
+        rc = write_token(s, refs, users.ids[i], users.keys[i]);
+    if (rc == ENGSCHED_OK)
+        rc = es_sink_array_close(s);
+    user_order_release(&users);
     return rc;
 }

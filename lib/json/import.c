@@ -81,7 +81,8 @@ static engsched_rc write_role(imp *im, const char *name, unsigned int mask)
         if (rec.permissions != mask) {
             if ((rc = s->role_update(s, id, mask)) != ENGSCHED_OK)
                 return es_storage_fail(db, rc, "changing a role");
-            rc = imp_emit(im, 0, "role.updated", 0, 0,
+            rc = imp_emit(
+                im, 0, "role.updated", 0, 0,
                 json_pack("{s:I, s:I}", "role", (json_int_t)id, "permissions", (json_int_t)mask));
         }
     } else if (rc == ENGSCHED_ENOTFOUND) {
@@ -89,8 +90,8 @@ static engsched_rc write_role(imp *im, const char *name, unsigned int mask)
         if ((rc = s->role_insert(s, &fresh, &id)) != ENGSCHED_OK)
             return es_storage_fail(db, rc, "creating a role");
         rc = imp_emit(im, 0, "role.created", 0, 0,
-                     json_pack("{s:I, s:s, s:I}", "role", (json_int_t)id, "name", name,
-                               "permissions", (json_int_t)mask));
+                      json_pack("{s:I, s:s, s:I}", "role", (json_int_t)id, "name", name,
+                                "permissions", (json_int_t)mask));
     } else {
         return es_storage_fail(db, rc, "reading a role");
     }
@@ -135,7 +136,8 @@ static engsched_rc write_client(imp *im, const char *key, const char *name)
         engsched_rec_client fresh = {0, key, name};
         if ((rc = s->client_upsert(s, &fresh, &id, &created)) != ENGSCHED_OK)
             return es_storage_fail(db, rc, "writing a client");
-        rc = imp_emit(im, 0, created ? "client.created" : "client.updated", 0, 0,
+        rc = imp_emit(
+            im, 0, created ? "client.created" : "client.updated", 0, 0,
             json_pack("{s:I, s:s, s:s}", "client", (json_int_t)id, "host_key", key, "name", name));
     }
     if (rc == ENGSCHED_OK)
@@ -243,8 +245,9 @@ static engsched_rc grant(imp *im, engsched_id user, const char *client_key)
         return ENGSCHED_OK;
     if ((rc = s->access_grant(s, user, client)) != ENGSCHED_OK)
         return es_storage_fail(db, rc, "granting client access");
-    return imp_emit(im, 0, "access.granted", 0, 0,
-                   json_pack("{s:I, s:I}", "user", (json_int_t)user, "client", (json_int_t)client));
+    return imp_emit(
+        im, 0, "access.granted", 0, 0,
+        json_pack("{s:I, s:I}", "user", (json_int_t)user, "client", (json_int_t)client));
 }
 
 static engsched_rc write_user(imp *im, const imp_user *u)
@@ -269,8 +272,8 @@ static engsched_rc write_user(imp *im, const imp_user *u)
         if ((rc = s->user_upsert(s, &fresh, &id, &created)) != ENGSCHED_OK)
             return es_storage_fail(db, rc, "writing a user");
         rc = imp_emit(im, 0, created ? "user.created" : "user.updated", 0, 0,
-                     json_pack("{s:I, s:s, s:I, s:b}", "user", (json_int_t)id, "host_key", u->key,
-                               "role", (json_int_t)u->role_id, "all_clients", u->all_clients));
+                      json_pack("{s:I, s:s, s:I, s:b}", "user", (json_int_t)id, "host_key", u->key,
+                                "role", (json_int_t)u->role_id, "all_clients", u->all_clients));
     }
     if (rc == ENGSCHED_OK)
         imp_map_find(&im->user_map, u->key)->id = id;
@@ -402,14 +405,14 @@ static engsched_rc read_series(imp *im, const json_t *op, const char *obase, imp
         return imp_bad(im->db, imp_at(p, base, "canceled"), "expected true or false");
     rc = imp_get_text(im, inv, base, "uid", REQUIRED, 1, 255, ES_TEXT_LINE, NULL, &r->uid);
     if (rc == ENGSCHED_OK)
-        rc = imp_get_text(im, inv, base, "organizer_email", OPTIONAL, 0, ES_NAME_MAX,
-                          ES_TEXT_LINE, "", &r->organizer_email);
+        rc = imp_get_text(im, inv, base, "organizer_email", OPTIONAL, 0, ES_NAME_MAX, ES_TEXT_LINE,
+                          "", &r->organizer_email);
     if (rc == ENGSCHED_OK && r->organizer_email[0] != '\0' &&
         es_email_problem(r->organizer_email) != NULL)
         rc = imp_bad(im->db, imp_at(p, base, "organizer_email"), "not an e-mail address");
     if (rc == ENGSCHED_OK)
-        rc = imp_get_text(im, inv, base, "organizer_name", OPTIONAL, 0, ES_NAME_MAX,
-                          ES_TEXT_LINE, "", &r->organizer_name);
+        rc = imp_get_text(im, inv, base, "organizer_name", OPTIONAL, 0, ES_NAME_MAX, ES_TEXT_LINE,
+                          "", &r->organizer_name);
     if (rc == ENGSCHED_OK && es_cn_name_problem(r->organizer_name) != NULL)
         rc = imp_bad(im->db, imp_at(p, base, "organizer_name"), "%s",
                      es_cn_name_problem(r->organizer_name));
@@ -682,10 +685,10 @@ static engsched_rc write_engagement(imp *im, size_t i, imp_engagement *ie)
     es_date_format(rec->start_day, start);
     es_date_format(rec->end_day, end);
     return imp_emit(im, id, "engagement.imported", 0, rec->status,
-                   json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I}", "name", rec->name, "client",
-                             (json_int_t)rec->client, "start", start, "end", end, "report",
-                             (json_int_t)report, "operators", (json_int_t)operators, "files",
-                             (json_int_t)files));
+                    json_pack("{s:s, s:I, s:s, s:s, s:I, s:I, s:I}", "name", rec->name, "client",
+                              (json_int_t)rec->client, "start", start, "end", end, "report",
+                              (json_int_t)report, "operators", (json_int_t)operators, "files",
+                              (json_int_t)files));
 }
 
 /* --- the document --- */
@@ -744,7 +747,8 @@ static engsched_rc read_top(imp *im, json_t *doc)
     if ((rc = imp_read_store(im)) != ENGSCHED_OK || (rc = imp_read_settings(im)) != ENGSCHED_OK ||
         (rc = imp_get_array(im, doc, "", "unavailability", OPTIONAL, &im->unavailability)) !=
             ENGSCHED_OK ||
-        (rc = imp_get_array(im, doc, "", "events", OPTIONAL, &im->events)) != ENGSCHED_OK)
+        (rc = imp_get_array(im, doc, "", "events", OPTIONAL, &im->events)) != ENGSCHED_OK ||
+        (rc = imp_get_array(im, doc, "", "feed_tokens", OPTIONAL, &im->feed_tokens)) != ENGSCHED_OK)
         return rc;
     if (im->store_id == NULL)
         im->restore = 0; /* what a non-administrator may see restores nothing */
@@ -801,6 +805,16 @@ engsched_rc imp_section_item(imp *im, imp_section section, const json_t *item, s
             rc = imp_write_event(im, &ev);
         return rc;
     }
+    case IMP_FEED_TOKENS: {
+        /* A token opens a feed of this store: restored with it, and never
+         * merged into another store, whose users they are not. */
+        engsched_rec_feed_token tok;
+        if (!im->restore)
+            return ENGSCHED_OK;
+        if ((rc = imp_read_token(im, item, i, &tok)) == ENGSCHED_OK && im->writing)
+            rc = imp_write_token(im, &tok);
+        return rc;
+    }
     }
     return ENGSCHED_OK;
 }
@@ -808,12 +822,12 @@ engsched_rc imp_section_item(imp *im, imp_section section, const json_t *item, s
 /* One pass over the document: validate (im->writing 0) or write. */
 static engsched_rc pass(imp *im)
 {
-    json_t *const sections[] = {im->roles, im->clients, im->users, im->unavailability,
-                                im->engagements, im->events};
+    json_t *const sections[] = {im->roles,       im->clients, im->users,      im->unavailability,
+                                im->engagements, im->events,  im->feed_tokens};
     engsched_rc rc = ENGSCHED_OK;
     if (im->writing && im->restore)
         rc = imp_write_store(im);
-    for (int sec = IMP_ROLES; rc == ENGSCHED_OK && sec <= IMP_EVENTS; sec++)
+    for (int sec = IMP_ROLES; rc == ENGSCHED_OK && sec <= IMP_FEED_TOKENS; sec++)
         for (size_t i = 0; rc == ENGSCHED_OK && i < json_array_size(sections[sec]); i++)
             rc = imp_section_item(im, (imp_section)sec, json_array_get(sections[sec], i), i);
     return rc;

@@ -28,6 +28,8 @@ engsched_rc imp_read_period(imp *im, const json_t *item, size_t i,
 engsched_rc imp_write_period(imp *im, const engsched_rec_unavailability *rec);
 engsched_rc imp_read_event(imp *im, const json_t *item, size_t i, imp_event *out);
 engsched_rc imp_write_event(imp *im, imp_event *ev);
+engsched_rc imp_read_token(imp *im, const json_t *item, size_t i, engsched_rec_feed_token *out);
+engsched_rc imp_write_token(imp *im, const engsched_rec_feed_token *rec);
 
 #endif
 
@@ -58,7 +60,7 @@ typedef struct imp {
      * and the import adds no events of its own. */
     int restore;
     json_t *doc; /* the document; the members below are borrowed from it */
-    json_t *roles, *clients, *users, *unavailability, *engagements, *events;
+    json_t *roles, *clients, *users, *unavailability, *engagements, *events, *feed_tokens;
     json_t *settings;     /* NULL: none */
     const char *store_id; /* NULL: none */
     ref_map role_map, client_map, user_map;
@@ -75,7 +77,8 @@ typedef enum imp_section {
     IMP_USERS,
     IMP_UNAVAILABILITY,
     IMP_ENGAGEMENTS,
-    IMP_EVENTS
+    IMP_EVENTS,
+    IMP_FEED_TOKENS
 } imp_section;
 
 /* One item of a section: checked, and written too when im->writing. */
@@ -138,5 +141,7 @@ engsched_rc imp_read_period(imp *im, const json_t *item, size_t i,
 engsched_rc imp_write_period(imp *im, const engsched_rec_unavailability *rec);
 engsched_rc imp_read_event(imp *im, const json_t *item, size_t i, imp_event *out);
 engsched_rc imp_write_event(imp *im, imp_event *ev);
+engsched_rc imp_read_token(imp *im, const json_t *item, size_t i, engsched_rec_feed_token *out);
+engsched_rc imp_write_token(imp *im, const engsched_rec_feed_token *rec);
 
 #endif

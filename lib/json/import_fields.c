@@ -47,8 +47,7 @@ engsched_rc imp_emit(imp *im, engsched_id engagement, const char *action, int st
                      int status_after, json_t *details)
 {
     if (!im->restore)
-        return es_emit(im->db, im->actor, engagement, action, status_before, status_after,
-                       details);
+        return es_emit(im->db, im->actor, engagement, action, status_before, status_after, details);
     if (details == NULL) /* a failed json_pack */
         return imp_oom(im->db);
     json_decref(details);

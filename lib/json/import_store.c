@@ -252,3 +252,54 @@ engsched_rc imp_write_event(imp *im, imp_event *ev)
     ev->rec.details = NULL;
     return rc == ENGSCHED_OK ? ENGSCHED_OK : es_storage_fail(im->db, rc, "restoring an event");
 }
+
+/* --- feed tokens --- */
+
+static int lower_hex(const char *text, size_t len)
+{
+    if (text == NULL || strlen(text) != len)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+engsched_rc imp_read_token(imp *im, const json_t *item, size_t i, engsched_rec_feed_token *out)
+{
+    char base[PATH_LEN], p[PATH_LEN];
+    const char *user = NULL, *by = NULL;
+    memset(out, 0, sizeof *out);
+    imp_item(base, "", "feed_tokens", i);
+    if (!json_is_object(item))
+        return imp_bad(im->db, base, "must be an object");
+    engsched_rc rc = imp_get_string(im, item, base, "user", REQUIRED, &user);
+    if (rc == ENGSCHED_OK && user == NULL)
+        rc = imp_bad(im->db, imp_at(p, base, "user"), "must be a user key");
+    if (rc == ENGSCHED_OK)
+        rc = imp_user_ref(im, user, imp_at(p, base, "user"), &out->user);
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_string(im, item, base, "token_id", REQUIRED, &out->token_id);
+    if (rc == ENGSCHED_OK && !lower_hex(out->token_id, 32))
+        rc = imp_bad(im->db, imp_at(p, base, "token_id"), "must be 32 lowercase hex digits");
+    /* A hash, never the secret: checked for its shape, never repeated. */
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_string(im, item, base, "secret_hash", REQUIRED, &out->secret_hash);
+    if (rc == ENGSCHED_OK && !lower_hex(out->secret_hash, 64))
+        rc = imp_bad(im->db, imp_at(p, base, "secret_hash"), "must be 64 lowercase hex digits");
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_string(im, item, base, "issued_by", NULLABLE, &by);
+    if (rc == ENGSCHED_OK)
+        rc = imp_user_ref(im, by, imp_at(p, base, "issued_by"), &out->issued_by);
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_int(im, item, base, "created_at", 0, &out->created_at);
+    return rc;
+}
+
+engsched_rc imp_write_token(imp *im, const engsched_rec_feed_token *rec)
+{
+    if (!im->db->series)
+        return ENGSCHED_OK; /* a backend that keeps no tokens: subscriptions are re-issued */
+    engsched_rc rc = im->db->storage->feed_token_put(im->db->storage, rec);
+    return rc == ENGSCHED_OK ? ENGSCHED_OK : es_storage_fail(im->db, rc, "restoring a feed token");
+}

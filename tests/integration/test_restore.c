@@ -30,6 +30,7 @@ static engsched_input *input(fx *f, engsched_id client, const char *name, const 
 
 typedef struct rich {
     engsched_id scheduled, pending, canceled;
+    char *token; /* operator1's feed token, NULL where the backend keeps none */
 } rich;
 
 static void build(fx *f, rich *r)
@@ -66,6 +67,9 @@ static void build(fx *f, rich *r)
     r->canceled = fx_request(f, f->manager, f->client[1], "Dropped", "2026-07-01", "2026-07-02");
     fx_approve(f, r->canceled);
     fx_ok(f, engsched_cancel(f->db, f->manager, r->canceled, 0, "No budget"));
+    r->token = NULL;
+    if (!fx_backend_is_memory()) /* the example backend keeps no tokens */
+        fx_ok(f, engsched_feed_token_issue(f->db, f->operator1, f->operator1, &r->token));
 }
 
 /* The streaming writer's target: bytes in memory, and how many calls. */
@@ -172,6 +176,14 @@ static void test_restore_is_exact(void **state)
     assert_int_equal(count, 3);
     char *second = export_of(&t, ENGSCHED_EXPORT_SECRETS);
     assert_same(first, second);
+    /* The whole-document import restores the same store. */
+    fx w;
+    fx_open_empty(&w, 1);
+    fx_ok(&w, engsched_import_json(w.db, ENGSCHED_SYSTEM, first, &count));
+    char *third = export_of(&w, ENGSCHED_EXPORT_SECRETS);
+    assert_same(first, third);
+    free(third);
+    fx_close(&w);
 
     /* The same store: identity, settings, ids, the trail's length. */
     char *a = setting(&f, "store_id"), *b = setting(&t, "store_id");
@@ -198,10 +210,21 @@ static void test_restore_is_exact(void **state)
     assert_int_equal(engsched_work_list_count(leave), 1);
     engsched_work_list_free(leave);
 
-    /* Without the flag the secret stays home, and nothing else changes. */
+    /* The calendar subscription goes on working. */
+    if (r.token != NULL) {
+        char *feed = NULL;
+        fx_ok(&t, engsched_feed_ics_by_token(t.db, r.token, &feed));
+        assert_non_null(strstr(feed, "Web — Ünïcode"));
+        engsched_free(feed);
+    }
+    /* Without the flag the secrets stay home, and nothing else changes. */
     char *plain = export_of(&t, 0);
     assert_null(strstr(plain, "restore-me-secretly"));
     assert_null(strstr(plain, "\"webhook_secret\": \""));
+    assert_null(strstr(plain, "\"feed_tokens\""));
+    if (r.token != NULL)
+        assert_non_null(strstr(first, "\"feed_tokens\""));
+    engsched_free(r.token);
     free(plain);
     free(first);
     free(second);
@@ -216,6 +239,7 @@ static void test_export_json_equals_the_stream(void **state)
     rich r;
     fx_open(&f, 1);
     build(&f, &r);
+    engsched_free(r.token); /* not needed here */
     char *json = NULL;
     fx_ok(&f, engsched_export_json(f.db, ENGSCHED_SYSTEM, &json));
     char *streamed = export_of(&f, 0);
@@ -251,6 +275,7 @@ static void test_import_stream_failures_write_nothing(void **state)
     rich r;
     fx_open(&f, 1);
     build(&f, &r);
+    engsched_free(r.token); /* not needed here */
     char *doc = export_of(&f, 0);
     fx_open_empty(&t, 1);
     char *before = fx_digest(&t);
@@ -289,6 +314,7 @@ static void test_import_stream_shapes(void **state)
     rich r;
     fx_open(&f, 1);
     build(&f, &r);
+    engsched_free(r.token); /* not needed here */
     char *doc = export_of(&f, 0);
     /* Rewritten by a tool with sorted keys: read whole, imported alike. */
     json_error_t error;
@@ -370,6 +396,7 @@ static void test_merge_keeps_the_store(void **state)
     rich r;
     fx_open(&f, 1);
     build(&f, &r);
+    engsched_free(r.token); /* not needed here */
     char *doc = export_of(&f, ENGSCHED_EXPORT_SECRETS);
     fx_open(&t, 1);
     char *id_before = setting(&t, "store_id");
