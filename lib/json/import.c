@@ -876,21 +876,13 @@ engsched_rc engsched_import_json(engsched *db, engsched_id actor, const char *js
                        error.text);
     }
     imp im;
-    memset(&im, 0, sizeof im);
-    im.db = db;
-    im.actor = actor;
-    im.role_map = (ref_map){NULL, 0, 0, "role", "roles"};
-    im.client_map = (ref_map){NULL, 0, 0, "client key", "clients"};
-    im.user_map = (ref_map){NULL, 0, 0, "user key", "users"};
+    imp_init(&im, db, actor);
     engsched_rc rc = es_begin(db, 1);
     if (rc == ENGSCHED_OK)
         rc = es_finish_and_deliver(db, import_document(&im, doc));
     size_t count = json_array_size(im.engagements);
     json_decref(doc);
-    es_free(im.role_map.v);
-    es_free(im.client_map.v);
-    es_free(im.user_map.v);
-    es_free(im.engagement_ids);
+    imp_release(&im);
     if (rc == ENGSCHED_OK && out_count != NULL)
         *out_count = (unsigned int)count;
     return rc;

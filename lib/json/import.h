@@ -15,22 +15,6 @@
 #define ES_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define ES_PRINTF(f, a)
-/* json/import_store.c: the parts of a version 2 document beyond the
- * directory and the engagements. */
-/* Whether the store holds no client, user or engagement: an import of a
- * full document is then a restore. */
-engsched_rc imp_store_is_empty(engsched *db, int *out);
-engsched_rc imp_read_store(imp *im);
-engsched_rc imp_read_settings(imp *im);
-engsched_rc imp_write_store(imp *im);
-engsched_rc imp_read_period(imp *im, const json_t *item, size_t i,
-                            engsched_rec_unavailability *out);
-engsched_rc imp_write_period(imp *im, const engsched_rec_unavailability *rec);
-engsched_rc imp_read_event(imp *im, const json_t *item, size_t i, imp_event *out);
-engsched_rc imp_write_event(imp *im, imp_event *ev);
-engsched_rc imp_read_token(imp *im, const json_t *item, size_t i, engsched_rec_feed_token *out);
-engsched_rc imp_write_token(imp *im, const engsched_rec_feed_token *rec);
-
 #endif
 
 /* A role, client or user named by the document: defined in one of its
@@ -98,6 +82,13 @@ enum { OPTIONAL = 0, REQUIRED = 1, NULLABLE = 2 };
 engsched_rc imp_bad(engsched *db, const char *path, const char *fmt, ...) ES_PRINTF(3, 4);
 engsched_rc imp_too_big(engsched *db, const char *path, const char *fmt, ...) ES_PRINTF(3, 4);
 engsched_rc imp_oom(engsched *db);
+/* The state of one import, and what it holds when done. */
+void imp_init(imp *im, engsched *db, engsched_id actor);
+void imp_release(imp *im);
+/* An item of @p section that must be an object with a user key "user":
+ * the item's path into @p base, the user's id into *out_user. */
+engsched_rc imp_item_of_user(imp *im, const json_t *item, const char *section, size_t i,
+                             char base[PATH_LEN], engsched_id *out_user);
 /* es_emit() as the import's actor; a restore records nothing of its own
  * (the document's trail is the store's history). Takes @p details. */
 engsched_rc imp_emit(imp *im, engsched_id engagement, const char *action, int status_before,

@@ -43,6 +43,40 @@ engsched_rc imp_oom(engsched *db)
     return es_fail(db, ENGSCHED_ENOMEM, "out of memory importing");
 }
 
+void imp_init(imp *im, engsched *db, engsched_id actor)
+{
+    memset(im, 0, sizeof *im);
+    im->db = db;
+    im->actor = actor;
+    im->role_map = (ref_map){NULL, 0, 0, "role", "roles"};
+    im->client_map = (ref_map){NULL, 0, 0, "client key", "clients"};
+    im->user_map = (ref_map){NULL, 0, 0, "user key", "users"};
+}
+
+void imp_release(imp *im)
+{
+    es_free(im->role_map.v);
+    es_free(im->client_map.v);
+    es_free(im->user_map.v);
+    es_free(im->engagement_ids);
+    im->role_map.v = im->client_map.v = im->user_map.v = NULL;
+    im->engagement_ids = NULL;
+}
+
+engsched_rc imp_item_of_user(imp *im, const json_t *item, const char *section, size_t i,
+                             char base[PATH_LEN], engsched_id *out_user)
+{
+    char p[PATH_LEN];
+    const char *user = NULL;
+    imp_item(base, "", section, i);
+    if (!json_is_object(item))
+        return imp_bad(im->db, base, "must be an object");
+    engsched_rc rc = imp_get_string(im, item, base, "user", REQUIRED, &user);
+    if (rc == ENGSCHED_OK && user == NULL)
+        rc = imp_bad(im->db, imp_at(p, base, "user"), "must be a user key");
+    return rc == ENGSCHED_OK ? imp_user_ref(im, user, imp_at(p, base, "user"), out_user) : rc;
+}
+
 engsched_rc imp_emit(imp *im, engsched_id engagement, const char *action, int status_before,
                      int status_after, json_t *details)
 {

@@ -135,16 +135,9 @@ static engsched_rc read_day(imp *im, const json_t *obj, const char *base, const 
 engsched_rc imp_read_period(imp *im, const json_t *item, size_t i, engsched_rec_unavailability *out)
 {
     char base[PATH_LEN], p[PATH_LEN];
-    const char *user = NULL, *by = NULL;
+    const char *by = NULL;
     memset(out, 0, sizeof *out);
-    imp_item(base, "", "unavailability", i);
-    if (!json_is_object(item))
-        return imp_bad(im->db, base, "must be an object");
-    engsched_rc rc = imp_get_string(im, item, base, "user", REQUIRED, &user);
-    if (rc == ENGSCHED_OK && user == NULL)
-        rc = imp_bad(im->db, imp_at(p, base, "user"), "must be a user key");
-    if (rc == ENGSCHED_OK)
-        rc = imp_user_ref(im, user, imp_at(p, base, "user"), &out->user);
+    engsched_rc rc = imp_item_of_user(im, item, "unavailability", i, base, &out->user);
     if (rc == ENGSCHED_OK)
         rc = read_day(im, item, base, "start", &out->start_day);
     if (rc == ENGSCHED_OK)
@@ -268,16 +261,9 @@ static int lower_hex(const char *text, size_t len)
 engsched_rc imp_read_token(imp *im, const json_t *item, size_t i, engsched_rec_feed_token *out)
 {
     char base[PATH_LEN], p[PATH_LEN];
-    const char *user = NULL, *by = NULL;
+    const char *by = NULL;
     memset(out, 0, sizeof *out);
-    imp_item(base, "", "feed_tokens", i);
-    if (!json_is_object(item))
-        return imp_bad(im->db, base, "must be an object");
-    engsched_rc rc = imp_get_string(im, item, base, "user", REQUIRED, &user);
-    if (rc == ENGSCHED_OK && user == NULL)
-        rc = imp_bad(im->db, imp_at(p, base, "user"), "must be a user key");
-    if (rc == ENGSCHED_OK)
-        rc = imp_user_ref(im, user, imp_at(p, base, "user"), &out->user);
+    engsched_rc rc = imp_item_of_user(im, item, "feed_tokens", i, base, &out->user);
     if (rc == ENGSCHED_OK)
         rc = imp_get_string(im, item, base, "token_id", REQUIRED, &out->token_id);
     if (rc == ENGSCHED_OK && !lower_hex(out->token_id, 32))

@@ -413,21 +413,13 @@ engsched_rc engsched_import(engsched *db, engsched_id actor, engsched_read_fn re
     }
     r.record = NULL;
     imp im;
-    memset(&im, 0, sizeof im);
-    im.db = db;
-    im.actor = actor;
-    im.role_map = (ref_map){NULL, 0, 0, "role", "roles"};
-    im.client_map = (ref_map){NULL, 0, 0, "client key", "clients"};
-    im.user_map = (ref_map){NULL, 0, 0, "user key", "users"};
+    imp_init(&im, db, actor);
     if ((rc = es_begin(db, 1)) == ENGSCHED_OK)
         rc = es_finish_and_deliver(db, import_stream(&im, &r));
     if (rc == ENGSCHED_OK && out_count != NULL)
         *out_count = (unsigned int)im.engagement_count;
     json_decref(im.doc);
-    es_free(im.role_map.v);
-    es_free(im.client_map.v);
-    es_free(im.user_map.v);
-    es_free(im.engagement_ids);
+    imp_release(&im);
 out:
     es_buf_release(&prefix);
     es_free(r.buf);

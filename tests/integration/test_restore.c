@@ -130,6 +130,16 @@ static long source_read(void *ctx, char *buf, size_t size)
     return (long)n;
 }
 
+/* A rich store in @p f, and its full export. */
+static char *rich_export(fx *f, unsigned int flags)
+{
+    rich r;
+    fx_open(f, 1);
+    build(f, &r);
+    engsched_free(r.token);
+    return export_of(f, flags);
+}
+
 static void assert_same(const char *first, const char *second)
 {
     if (strcmp(first, second) == 0)
@@ -272,11 +282,7 @@ static void test_import_stream_failures_write_nothing(void **state)
 {
     (void)state;
     fx f, t;
-    rich r;
-    fx_open(&f, 1);
-    build(&f, &r);
-    engsched_free(r.token); /* not needed here */
-    char *doc = export_of(&f, 0);
+    char *doc = rich_export(&f, 0);
     fx_open_empty(&t, 1);
     char *before = fx_digest(&t);
     source src = {doc, 0, strlen(doc), 4096, 1};
@@ -311,11 +317,7 @@ static void test_import_stream_shapes(void **state)
 {
     (void)state;
     fx f, t;
-    rich r;
-    fx_open(&f, 1);
-    build(&f, &r);
-    engsched_free(r.token); /* not needed here */
-    char *doc = export_of(&f, 0);
+    char *doc = rich_export(&f, 0);
     /* Rewritten by a tool with sorted keys: read whole, imported alike. */
     json_error_t error;
     json_t *tree = json_loads(doc, 0, &error);
@@ -393,11 +395,7 @@ static void test_merge_keeps_the_store(void **state)
 {
     (void)state;
     fx f, t;
-    rich r;
-    fx_open(&f, 1);
-    build(&f, &r);
-    engsched_free(r.token); /* not needed here */
-    char *doc = export_of(&f, ENGSCHED_EXPORT_SECRETS);
+    char *doc = rich_export(&f, ENGSCHED_EXPORT_SECRETS);
     fx_open(&t, 1);
     char *id_before = setting(&t, "store_id");
     int64_t seq_before = 0, seq_after = 0;
