@@ -73,10 +73,11 @@ class BackupMixin:
 
         def _check(self, db: Any, rc: int) -> None: ...
 
-    def backup(self, dest: PathLike, actor: int = 0, *, pages_per_step: Optional[int] = None,
+    def backup(self, dest: PathLike, actor: int, *, pages_per_step: Optional[int] = None,
                sleep_ms: Optional[int] = None) -> None:
-        """Copy the store into the new file ``dest`` (``actor``: ADMIN, or the
-        default SYSTEM, as for the directory calls).
+        """Copy the store into the new file ``dest`` (``actor``: an ADMIN, or
+        SYSTEM, named explicitly: a host that forgets it gets an error, not
+        system rights).
 
         The copy is the store as it was when the call began; other handles
         go on writing meanwhile. ``pages_per_step`` pages (default 256) are
