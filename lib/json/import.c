@@ -742,6 +742,8 @@ static engsched_rc read_top(imp *im, json_t *doc)
         rc = imp_get_array(im, doc, "", "users", REQUIRED, &im->users);
     if (rc == ENGSCHED_OK)
         rc = imp_get_array(im, doc, "", "engagements", REQUIRED, &im->engagements);
+    if (rc == ENGSCHED_OK && im->version < 2)
+        im->restore = 0; /* version 1 carries no store to restore: a merge */
     if (rc != ENGSCHED_OK || im->version < 2)
         return rc;
     if ((rc = imp_read_store(im)) != ENGSCHED_OK || (rc = imp_read_settings(im)) != ENGSCHED_OK ||

@@ -389,6 +389,49 @@ static void test_import_stream_shapes(void **state)
     fx_close(&f);
 }
 
+/* A version 1 document (what 0.1 wrote: no store, settings,
+ * unavailability or trail, sorted top-level keys) still imports, as a
+ * merge: its engagements come in with events of their own. */
+static void test_version_1_still_imports(void **state)
+{
+    (void)state;
+    fx f, t;
+    char *doc = rich_export(&f, 0);
+    json_t *tree = json_loads(doc, 0, NULL);
+    assert_non_null(tree);
+    static const char *const v2_only[] = {"store", "settings", "unavailability", "events"};
+    for (size_t i = 0; i < sizeof v2_only / sizeof v2_only[0]; i++)
+        assert_int_equal(json_object_del(tree, v2_only[i]), 0);
+    json_t *engagements = json_object_get(tree, "engagements");
+    for (size_t i = 0; i < json_array_size(engagements); i++) {
+        json_t *ops = json_object_get(json_array_get(engagements, i), "operators");
+        for (size_t k = 0; k < json_array_size(ops); k++)
+            json_object_del(json_array_get(ops, k), "invitation");
+    }
+    json_object_set_new(tree, "version", json_integer(1));
+    char *v1 = json_dumps(tree, JSON_INDENT(2) | JSON_SORT_KEYS);
+    fx_open_empty(&t, 1);
+    unsigned int count = 0;
+    fx_ok(&t, engsched_import_json(t.db, ENGSCHED_SYSTEM, v1, &count));
+    assert_int_equal(count, 3);
+    int64_t seq = 0;
+    fx_ok(&t, engsched_events_last_seq(t.db, &seq));
+    assert_true(seq >= 3); /* engagement.imported, and the directory's */
+    engsched_id id = 0;
+    fx_ok(&t, engsched_client_find(t.db, "client-1", &id));
+    fx_close(&t);
+    /* The stream reads it whole, alike. */
+    fx_open_empty(&t, 1);
+    source src = {v1, 0, strlen(v1), 64, 0};
+    fx_ok(&t, engsched_import(t.db, ENGSCHED_SYSTEM, source_read, &src, &count));
+    assert_int_equal(count, 3);
+    fx_close(&t);
+    free(v1);
+    json_decref(tree);
+    free(doc);
+    fx_close(&f);
+}
+
 /* Into a store that holds data: a merge by host keys. The store keeps its
  * identity, settings and trail; engagements and unavailability are added. */
 static void test_merge_keeps_the_store(void **state)
@@ -429,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_export_json_equals_the_stream),
         cmocka_unit_test(test_import_stream_failures_write_nothing),
         cmocka_unit_test(test_import_stream_shapes),
+        cmocka_unit_test(test_version_1_still_imports),
         cmocka_unit_test(test_merge_keeps_the_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
