@@ -358,11 +358,10 @@ static engsched_rc stream_body(stream *st)
     if (skip_space(r) != -1)
         return bad_at(r, "more after the end of the document");
     /* The arrays every document has. */
-    for (int rank = FIRST_SECTION; rank <= member_rank("users"); rank++)
-        if (st->last < rank)
-            return imp_bad(r->db, members[rank], "missing");
-    if (st->last < member_rank("engagements"))
-        return imp_bad(r->db, "engagements", "missing");
+    static const char *const required[] = {"roles", "clients", "users", "engagements"};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+        if (json_object_get(st->seen, required[i]) == NULL)
+            return imp_bad(r->db, required[i], "missing");
     return ENGSCHED_OK;
 }
 
