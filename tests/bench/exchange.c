@@ -117,11 +117,12 @@ static void add(bench_ctx *c, const char *key, const char *label, double seconds
     res->lib.items = (double)c->cfg->scale;
     res->lib.valid = 1;
     res->rows = (double)c->cfg->scale;
-    char *note = malloc(200);
-    if (note == NULL)
-        bench_die("out of memory");
-    snprintf(note, 200, "%s; peak RSS of the process %ld KiB", what, kib);
-    res->note = note; /* lives as long as the report */
+    /* The report keeps a pointer to the note until the program ends. */
+    static char notes[3][200];
+    static size_t used;
+    char *note = notes[used++ % 3];
+    snprintf(note, sizeof notes[0], "%s; peak RSS of the process %ld KiB", what, kib);
+    res->note = note;
 }
 
 void bench_measure_exchange(bench_ctx *c)
