@@ -33,6 +33,8 @@ struct engsched_cursor {
     char *text;          /* owns sq.name_contains */
     char *after_text;    /* owns sq.after_text */
     uint64_t fingerprint;
+    engsched_id actor;
+    es_token_seal seal;  /* the List's: seals and opens its page tokens */
     int paged;           /* List (page limit, token) rather than Calendar */
     unsigned int remaining;
     cursor_row rows[CURSOR_CHUNK + 1];
@@ -63,6 +65,7 @@ void engsched_cursor_free(engsched_cursor *cur)
     es_free(cur->text);
     es_free(cur->after_text);
     es_free(cur->next_token);
+    es_wipe(&cur->seal, sizeof cur->seal);
     es_free(cur);
 }
 
@@ -162,7 +165,7 @@ static engsched_rc end_of_rows(engsched_cursor *cur, int *out_has_row)
     const cursor_row *last = &cur->rows[cur->count - 1];
     es_token t = {cur->fingerprint, int_key(cur, last), text_sort(cur) ? last->name : NULL,
                   last->id};
-    cur->next_token = es_token_encode(&t, text_sort(cur));
+    cur->next_token = es_token_encode(&cur->seal, cur->actor, &t, text_sort(cur));
     if (cur->next_token == NULL)
         return es_fail(cur->db, ENGSCHED_ENOMEM, "out of memory making the page token");
     return ENGSCHED_OK;
@@ -217,6 +220,8 @@ static engsched_rc cursor_open(engsched *db, engsched_id actor, const engsched_q
                 rc = es_fail(db, ENGSCHED_ENOTFOUND, "client: client %lld not found",
                              (long long)q->client);
         }
+        if (rc == ENGSCHED_OK && paged)
+            rc = es_token_seal_load(db, &cur->seal);
         rc = es_finish(db, rc);
     }
     if (rc == ENGSCHED_OK && q->text != NULL && (cur->text = es_strdup(q->text)) == NULL)
@@ -229,6 +234,7 @@ static engsched_rc cursor_open(engsched *db, engsched_id actor, const engsched_q
     cur->paged = paged;
     cur->remaining = paged ? q->limit : UINT_MAX;
     cur->fingerprint = es_query_fingerprint(q, actor);
+    cur->actor = actor;
     cur->sq = (engsched_storage_query){
         .statuses = q->statuses,
         .client = q->client,
@@ -261,9 +267,7 @@ engsched_rc engsched_list(engsched *db, engsched_id actor, const engsched_query 
         return rc;
     }
     es_token t;
-    rc = es_token_decode(token, text_sort(cur), &t);
-    if (rc == ENGSCHED_OK && t.fingerprint != cur->fingerprint)
-        rc = ENGSCHED_EINVAL;
+    rc = es_token_decode(&cur->seal, actor, cur->fingerprint, token, text_sort(cur), &t);
     if (rc == ENGSCHED_OK)
         rc = position_after(cur, t.key_text, t.key_int, t.id);
     es_free(t.key_text);
