@@ -1533,15 +1533,17 @@ ENGSCHED_API engsched_rc engsched_query_set_limit(engsched_query *q, unsigned in
  * @brief Open one page of the List view (VIEW).
  *
  * Yields at most the query's limit rows the actor may see, after the row
- * the token names.
+ * the token names, read with one storage query when the first row is
+ * asked for: the page is one snapshot of the store (docs/views.md).
  * @param db the handle
  * @param actor the acting user
  * @param q the query
  * @param token NULL for the first page, or engsched_cursor_next_token() of
  *        the previous page of the same query
  * @param[out] out the cursor, to engsched_cursor_free()
- * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (a token that is forged or
- *         belongs to another query), ::ENGSCHED_EDENIED, ::ENGSCHED_ENOTFOUND
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (a token that was altered or
+ *         truncated, is of the old "es1." form, or belongs to another
+ *         store, query or user), ::ENGSCHED_EDENIED, ::ENGSCHED_ENOTFOUND
  */
 ENGSCHED_API engsched_rc engsched_list(engsched *db, engsched_id actor, const engsched_query *q,
                                        const char *token, engsched_cursor **out);
@@ -1550,6 +1552,10 @@ ENGSCHED_API engsched_rc engsched_list(engsched *db, engsched_id actor, const en
  * @brief Open the Calendar view (VIEW): every engagement the actor may see
  *        overlapping the query's range (required), by start date, streamed
  *        without a page limit.
+ *
+ * Rows come in chunks, each one read transaction; the stream is one
+ * snapshot, or engsched_cursor_next() returns ::ENGSCHED_EBUSY once a
+ * change has been committed to the store since it began.
  * @param db the handle
  * @param actor the acting user
  * @param q the query; its range is required, its sort and limit are ignored
@@ -1566,7 +1572,9 @@ ENGSCHED_API engsched_rc engsched_calendar(engsched *db, engsched_id actor,
  * The row's getters below read the current row until the next call.
  * @param cur the cursor
  * @param[out] out_has_row 1 if a row is current, 0 at the end
- * @return ::ENGSCHED_OK or a storage error (the handle's message explains)
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EBUSY (a Calendar whose store changed
+ *         during the stream: open it again) or a storage error (the
+ *         handle's message explains)
  */
 ENGSCHED_API engsched_rc engsched_cursor_next(engsched_cursor *cur, int *out_has_row);
 

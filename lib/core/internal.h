@@ -102,6 +102,10 @@ struct engsched {
     int series;      /* invitation series, replies, feed tokens (table version 4) */
     int backup;      /* the backend can copy itself: engsched_backup() (table version 5) */
     int64_t claim_token;       /* this handle's claims on outbox items */
+    /* Page tokens' key when the store has none (a read-only handle of an
+     * older store): random, made on first use, for this handle only. */
+    unsigned char page_key[ES_SEAL_KEY_BYTES];
+    int page_key_made;
     es_id_range txn_outbox;    /* items this transaction wrote pending for this handle */
     es_claimed *own;           /* ... and those it wrote claimed (core/outbox.h) */
     size_t own_count;

@@ -162,7 +162,8 @@ static const struct {
 };
 
 /* The built-in roles are rows like any other, so hosts can edit them; a
- * new store gets them, and its identity, on first open. */
+ * new store gets them, its identity and its page token key on first
+ * writable open (an older store gets the key on its next one). */
 static engsched_rc seed_store(engsched *db)
 {
     engsched_rc rc = es_begin(db, 1);
@@ -280,6 +281,7 @@ engsched_rc engsched_close(engsched *db)
     es_free(db->mail);
     es_committed_release(&db->committed);
     es_free(db->own);
+    es_wipe(db->page_key, sizeof db->page_key);
     es_free(db);
     es_alloc_unpin();
     return ENGSCHED_OK;

@@ -175,6 +175,18 @@ static engsched_rc check_store_id(engsched *db, const char *key, const char *val
     return ENGSCHED_OK;
 }
 
+/* 64 lower-case hex digits: a 32-byte sealing key. */
+static engsched_rc check_seal_key(engsched *db, const char *key, const char *value)
+{
+    unsigned char bytes[ES_SEAL_KEY_BYTES];
+    int ok = es_seal_key_from_hex(value, bytes);
+    es_wipe(bytes, sizeof bytes);
+    if (!ok)
+        return es_fail(db, ENGSCHED_EINVAL, "%s: expected %d lower-case hex digits", key,
+                       ES_SEAL_KEY_HEX);
+    return ENGSCHED_OK;
+}
+
 static const setting_def settings[] = {
     {"timezone", "UTC", check_zone, 0},
     {"organizer_email", "", check_optional_email, 0},
@@ -195,6 +207,9 @@ static const setting_def settings[] = {
     {"feed_refresh_seconds", "3600", check_refresh, 0},
     /* Written once by the library (es_store_identity_seed), never by a host. */
     {"store_id", "", check_store_id, 0},
+    /* The key that seals page tokens (views/cursor_token.c): made by the
+     * library like store_id, never set by a host, never read back. */
+    {"page_token_key", "", check_seal_key, 1},
 };
 
 static const setting_def *find_setting(const char *key)
@@ -273,17 +288,37 @@ engsched_rc es_setting_check(engsched *db, const char *key, const char *value)
     return rc != ENGSCHED_OK ? rc : def->check(db, key, value);
 }
 
+/* Both are read before either is written: a backend may keep the settings
+ * between reads and forget them on a write, and a new store's first open
+ * should not read them again (an allocation there could fail after the
+ * schema is made, and a failed open must leave nothing behind). */
 engsched_rc es_store_identity_seed(engsched *db)
 {
     const char *value = NULL;
     engsched_rc rc = db->storage->setting_get(db->storage, "store_id", &value);
-    if (rc == ENGSCHED_OK)
-        return ENGSCHED_OK;
-    if (rc != ENGSCHED_ENOTFOUND)
+    if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
         return es_storage_fail(db, rc, "reading the store identity");
-    char id[ES_STORE_ID_LEN + 1];
-    if (!es_random_hex(id, ES_STORE_ID_LEN / 2))
-        return es_fail(db, ENGSCHED_ESTORAGE, "libsodium gave no random store identity");
-    rc = db->storage->setting_set(db->storage, "store_id", id);
-    return rc == ENGSCHED_OK ? ENGSCHED_OK : es_storage_fail(db, rc, "writing the store identity");
+    int need_id = rc == ENGSCHED_ENOTFOUND;
+    rc = db->storage->setting_get(db->storage, "page_token_key", &value);
+    if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
+        return es_storage_fail(db, rc, "reading the page token key");
+    int need_key = rc == ENGSCHED_ENOTFOUND;
+    if (need_id) {
+        char id[ES_STORE_ID_LEN + 1];
+        if (!es_random_hex(id, ES_STORE_ID_LEN / 2))
+            return es_fail(db, ENGSCHED_ESTORAGE, "libsodium gave no random store identity");
+        rc = db->storage->setting_set(db->storage, "store_id", id);
+        if (rc != ENGSCHED_OK)
+            return es_storage_fail(db, rc, "writing the store identity");
+    }
+    if (need_key) {
+        char hex[ES_SEAL_KEY_HEX + 1];
+        if (!es_random_hex(hex, ES_SEAL_KEY_BYTES))
+            return es_fail(db, ENGSCHED_ESTORAGE, "libsodium gave no random page token key");
+        rc = db->storage->setting_set(db->storage, "page_token_key", hex);
+        es_wipe(hex, sizeof hex);
+        if (rc != ENGSCHED_OK)
+            return es_storage_fail(db, rc, "writing the page token key");
+    }
+    return ENGSCHED_OK;
 }

@@ -25,7 +25,12 @@ engsched_rc es_setting_check(engsched *db, const char *key, const char *value);
  * (engsched_import_json) takes the exported store's identity: it is the
  * same store, and its operators' calendars already hold its UIDs. */
 #define ES_STORE_ID_LEN 32
-/* In a write transaction: give the store an identity if it has none. */
+/* The key of page tokens (setting page_token_key, a secret): 32 random
+ * bytes as hex, made with the store like its identity, so that every
+ * handle of a store seals and opens the same tokens. A restore with
+ * secrets takes the exported key, and the old store's tokens work on it.
+ * In a write transaction: give the store an identity and a page token
+ * key if it has none (an older store gets its key here too). */
 engsched_rc es_store_identity_seed(engsched *db);
 
 /* Today's day number in the tenant time zone at @now. */

@@ -18,6 +18,9 @@ engsched_rc engsched_setting_set(engsched *db, engsched_id actor, const char *ke
     if (strcmp(key, "store_id") == 0)
         return es_fail(db, ENGSCHED_EDENIED,
                        "store_id: the store's identity is made with the store and never changes");
+    if (strcmp(key, "page_token_key") == 0)
+        return es_fail(db, ENGSCHED_EDENIED,
+                       "page_token_key: the library makes the page token key with the store");
     if ((rc = es_begin(db, 1)) != ENGSCHED_OK)
         return rc;
     es_actor who;

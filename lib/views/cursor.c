@@ -1,6 +1,8 @@
-/* The List and Calendar cursors: rows come from the backend in bounded
- * chunks, each chunk one read transaction resuming after the last row,
- * so memory stays flat however many rows match. */
+/* The List and Calendar cursors. A List page (at most ENGSCHED_PAGE_MAX
+ * rows) is read with one storage query, so it is one snapshot on every
+ * backend. A Calendar streams in bounded chunks, each one read
+ * transaction resuming after the last row, so memory stays flat however
+ * many rows match; it stays one snapshot or stops with ENGSCHED_EBUSY. */
 #include <limits.h>
 #include <string.h>
 
@@ -9,10 +11,11 @@
 #include "views/query.h"
 #include "core/view_scope.h"
 
-/* Rows read per storage query, each in a read transaction of its own: a
- * constant, so a cursor's memory does not grow with the rows that match;
- * 256 rather than 64 cut the Calendar's month at 1,000,000 engagements
- * (19,564 rows) from about 1.35x to 1.15x one hand-written statement. */
+/* Calendar rows read per storage query, each in a read transaction of its
+ * own: a constant, so a cursor's memory does not grow with the rows that
+ * match; 256 rather than 64 cut the Calendar's month at 1,000,000
+ * engagements (19,564 rows) from about 1.35x to 1.15x one hand-written
+ * statement. */
 #define CURSOR_CHUNK 256
 
 typedef struct cursor_row {
@@ -33,9 +36,11 @@ struct engsched_cursor {
     char *text;          /* owns sq.name_contains */
     char *after_text;    /* owns sq.after_text */
     uint64_t fingerprint;
+    engsched_id actor;
+    es_token_seal seal;  /* the List's: seals and opens its page tokens */
     int paged;           /* List (page limit, token) rather than Calendar */
     unsigned int remaining;
-    cursor_row rows[CURSOR_CHUNK + 1];
+    int64_t seq;         /* the event log's end when the Calendar began */
     unsigned int count;
     unsigned int pos;
     int source_done;
@@ -43,6 +48,8 @@ struct engsched_cursor {
     char start[ES_DATE_LEN];
     char end[ES_DATE_LEN];
     char *next_token;
+    unsigned int cap;    /* rows the buffer holds: a chunk, or a page */
+    cursor_row rows[];
 };
 
 static void clear_rows(engsched_cursor *cur)
@@ -63,13 +70,14 @@ void engsched_cursor_free(engsched_cursor *cur)
     es_free(cur->text);
     es_free(cur->after_text);
     es_free(cur->next_token);
+    es_wipe(&cur->seal, sizeof cur->seal);
     es_free(cur);
 }
 
 static engsched_rc collect_row(void *ctx, const engsched_rec_engagement *r)
 {
     engsched_cursor *cur = ctx;
-    if (cur->count > CURSOR_CHUNK)
+    if (cur->count >= cur->cap)
         return ENGSCHED_OK; /* a backend that ignored the limit */
     char *name = es_strdup(r->name);
     if (name == NULL)
@@ -115,11 +123,41 @@ static engsched_rc position_after(engsched_cursor *cur, const char *text_key, in
     return ENGSCHED_OK;
 }
 
-/* Replace the buffer with the next chunk, resuming after its last row.
- * Asking one row more than the chunk tells whether anything follows. */
+/* The event log's end: every change of an engagement appends to it in
+ * its own transaction, so an unchanged end means an unchanged store. */
+static engsched_rc event_end(engsched *db, int64_t *out)
+{
+    engsched_rc rc = db->storage->event_last_seq(db->storage, out);
+    return rc == ENGSCHED_OK ? rc : es_storage_fail(db, rc, "reading the event log");
+}
+
+/* A Calendar spans transactions: each chunk checks, before and after its
+ * query, that nothing has changed since the first, so that what the
+ * stream returns is one state of the store (on PostgreSQL the check
+ * after the query catches a commit between the two statements). */
+static engsched_rc calendar_unchanged(engsched_cursor *cur, int first)
+{
+    int64_t seq = 0;
+    engsched_rc rc = event_end(cur->db, &seq);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (first) {
+        cur->seq = seq;
+        return ENGSCHED_OK;
+    }
+    if (seq != cur->seq)
+        return es_fail(cur->db, ENGSCHED_EBUSY,
+                       "the store changed while the calendar was read: open it again");
+    return ENGSCHED_OK;
+}
+
+/* Replace the buffer with the next rows, resuming after its last row:
+ * the rest of a List page in one query, or a Calendar chunk. Asking one
+ * row more than wanted tells whether anything follows. */
 static engsched_rc refill(engsched_cursor *cur)
 {
     engsched *db = cur->db;
+    int first = cur->count == 0 && !cur->sq.has_after; /* the first chunk */
     if (cur->count > 0) {
         const cursor_row *last = &cur->rows[cur->count - 1];
         if (position_after(cur, text_sort(cur) ? last->name : NULL, int_key(cur, last),
@@ -127,17 +165,22 @@ static engsched_rc refill(engsched_cursor *cur)
             return es_fail(db, ENGSCHED_ENOMEM, "out of memory reading the next rows");
     }
     clear_rows(cur);
-    unsigned int want =
-        cur->paged && cur->remaining < CURSOR_CHUNK ? cur->remaining : CURSOR_CHUNK;
+    unsigned int want = cur->paged ? cur->remaining : CURSOR_CHUNK;
     cur->sq.limit = want + 1;
     engsched_rc rc = es_begin(db, 0);
     if (rc != ENGSCHED_OK)
         return rc;
-    rc = db->storage->engagement_query(db->storage, &cur->sq, collect_row, cur);
-    if (rc == ENGSCHED_ENOMEM)
-        es_fail(db, rc, "out of memory reading rows");
-    else if (rc != ENGSCHED_OK)
-        es_storage_fail(db, rc, "reading rows");
+    if (!cur->paged)
+        rc = calendar_unchanged(cur, first);
+    if (rc == ENGSCHED_OK) {
+        rc = db->storage->engagement_query(db->storage, &cur->sq, collect_row, cur);
+        if (rc == ENGSCHED_ENOMEM)
+            es_fail(db, rc, "out of memory reading rows");
+        else if (rc != ENGSCHED_OK)
+            es_storage_fail(db, rc, "reading rows");
+    }
+    if (rc == ENGSCHED_OK && !cur->paged)
+        rc = calendar_unchanged(cur, 0);
     if ((rc = es_finish(db, rc)) != ENGSCHED_OK) {
         clear_rows(cur);
         return rc;
@@ -162,7 +205,7 @@ static engsched_rc end_of_rows(engsched_cursor *cur, int *out_has_row)
     const cursor_row *last = &cur->rows[cur->count - 1];
     es_token t = {cur->fingerprint, int_key(cur, last), text_sort(cur) ? last->name : NULL,
                   last->id};
-    cur->next_token = es_token_encode(&t, text_sort(cur));
+    cur->next_token = es_token_encode(&cur->seal, cur->actor, &t, text_sort(cur));
     if (cur->next_token == NULL)
         return es_fail(cur->db, ENGSCHED_ENOMEM, "out of memory making the page token");
     return ENGSCHED_OK;
@@ -204,7 +247,8 @@ static engsched_rc cursor_open(engsched *db, engsched_id actor, const engsched_q
 {
     es_actor who;
     engsched_id scope = 0;
-    engsched_cursor *cur = es_calloc(1, sizeof *cur);
+    unsigned int cap = (paged ? q->limit : CURSOR_CHUNK) + 1;
+    engsched_cursor *cur = es_calloc(1, sizeof *cur + cap * sizeof cur->rows[0]);
     if (cur == NULL)
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory opening a cursor");
     engsched_rc rc = es_begin(db, 0);
@@ -217,6 +261,8 @@ static engsched_rc cursor_open(engsched *db, engsched_id actor, const engsched_q
                 rc = es_fail(db, ENGSCHED_ENOTFOUND, "client: client %lld not found",
                              (long long)q->client);
         }
+        if (rc == ENGSCHED_OK && paged)
+            rc = es_token_seal_load(db, &cur->seal);
         rc = es_finish(db, rc);
     }
     if (rc == ENGSCHED_OK && q->text != NULL && (cur->text = es_strdup(q->text)) == NULL)
@@ -226,9 +272,11 @@ static engsched_rc cursor_open(engsched *db, engsched_id actor, const engsched_q
         return rc;
     }
     cur->db = db;
+    cur->cap = cap;
     cur->paged = paged;
     cur->remaining = paged ? q->limit : UINT_MAX;
     cur->fingerprint = es_query_fingerprint(q, actor);
+    cur->actor = actor;
     cur->sq = (engsched_storage_query){
         .statuses = q->statuses,
         .client = q->client,
@@ -261,9 +309,7 @@ engsched_rc engsched_list(engsched *db, engsched_id actor, const engsched_query 
         return rc;
     }
     es_token t;
-    rc = es_token_decode(token, text_sort(cur), &t);
-    if (rc == ENGSCHED_OK && t.fingerprint != cur->fingerprint)
-        rc = ENGSCHED_EINVAL;
+    rc = es_token_decode(&cur->seal, actor, cur->fingerprint, token, text_sort(cur), &t);
     if (rc == ENGSCHED_OK)
         rc = position_after(cur, t.key_text, t.key_int, t.id);
     es_free(t.key_text);

@@ -1,117 +1,151 @@
-/* Page tokens for keyset pagination. */
-#include <stdio.h>
+/* Page tokens for keyset pagination, sealed with libsodium's
+ * XChaCha20-Poly1305 (util/crypto.c): a host hands them to browsers and
+ * they end up in URLs and logs, so they reveal nothing of the row they
+ * resume after, and a token altered, truncated, or made for another
+ * store, query or user does not open. The random 192-bit nonce makes
+ * collisions negligible without any counter to keep. */
 #include <string.h>
 
 #include "views/cursor_token.h"
 #include "core/validate.h"
+#include "util/crypto.h"
 
-#define TOKEN_PREFIX "es1."
-#define TOKEN_MAX 1200
+#define TOKEN_PREFIX "es2."
+#define PREFIX_LEN 4
+/* kind (1), id (8), then an integer key (8) or a name's length (1) and
+ * its bytes, zero-padded to a multiple of PAD. */
+#define PAD 32
+#define PLAIN_MAX (1 + 8 + 1 + ((ES_NAME_MAX + PAD - 1) / PAD) * PAD)
+#define SEALED_MAX (PLAIN_MAX + ES_SEAL_OVERHEAD)
+#define AD_LABEL "engsched page token 2"
+#define AD_LEN (sizeof AD_LABEL + ES_STORE_ID_LEN + 8 + 8 + 1)
 
-static uint64_t check_value(const char *text, size_t len)
+engsched_rc es_token_seal_load(engsched *db, es_token_seal *out)
 {
-    uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)text[i];
-        h *= UINT64_C(1099511628211);
+    memset(out, 0, sizeof *out);
+    const char *value = NULL;
+    engsched_rc rc = db->storage->setting_get(db->storage, "store_id", &value);
+    if (rc == ENGSCHED_OK && strlen(value) == ES_STORE_ID_LEN)
+        memcpy(out->store_id, value, ES_STORE_ID_LEN);
+    else if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
+        return es_storage_fail(db, rc, "reading the store identity");
+    rc = db->storage->setting_get(db->storage, "page_token_key", &value);
+    if (rc == ENGSCHED_OK) {
+        if (!es_seal_key_from_hex(value, out->key))
+            return es_fail(db, ENGSCHED_ECORRUPT, "setting page_token_key is not a key");
+        return ENGSCHED_OK;
     }
-    return h;
+    if (rc != ENGSCHED_ENOTFOUND)
+        return es_storage_fail(db, rc, "reading the page token key");
+    if (!db->page_key_made && !(db->page_key_made = es_seal_key_random(db->page_key)))
+        return es_fail(db, ENGSCHED_ESTORAGE, "libsodium gave no random page token key");
+    memcpy(out->key, db->page_key, sizeof out->key);
+    return ENGSCHED_OK;
 }
 
-static int hexval(char c)
+static void put_u64(unsigned char *p, uint64_t v)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)v;
 }
 
-char *es_token_encode(const es_token *t, int text_key)
+static uint64_t get_u64(const unsigned char *p)
 {
-    size_t key_len = text_key ? strlen(t->key_text) : 0;
-    size_t cap = 96 + key_len * 2;
-    char *out = es_malloc(cap);
-    if (out == NULL)
-        return NULL;
-    int n = snprintf(out, cap, TOKEN_PREFIX "%016llx.", (unsigned long long)t->fingerprint);
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+/* The associated data: what the token is bound to without carrying it. */
+static void associated(unsigned char ad[AD_LEN], const es_token_seal *seal, engsched_id actor,
+                       uint64_t fingerprint, int text_key)
+{
+    memcpy(ad, AD_LABEL, sizeof AD_LABEL);
+    memcpy(ad + sizeof AD_LABEL, seal->store_id, ES_STORE_ID_LEN);
+    put_u64(ad + sizeof AD_LABEL + ES_STORE_ID_LEN, fingerprint);
+    put_u64(ad + sizeof AD_LABEL + ES_STORE_ID_LEN + 8, (uint64_t)actor);
+    ad[AD_LEN - 1] = (unsigned char)(text_key != 0);
+}
+
+char *es_token_encode(const es_token_seal *seal, engsched_id actor, const es_token *t, int text_key)
+{
+    unsigned char plain[PLAIN_MAX] = {0}, sealed[SEALED_MAX], ad[AD_LEN];
+    size_t len = 1 + 8;
+    plain[0] = (unsigned char)(text_key != 0);
+    put_u64(plain + 1, (uint64_t)t->id);
     if (text_key) {
-        for (size_t i = 0; i < key_len; i++)
-            n += snprintf(out + n, cap - (size_t)n, "%02x", (unsigned char)t->key_text[i]);
+        size_t key_len = strlen(t->key_text);
+        if (key_len > ES_NAME_MAX)
+            return NULL; /* names are validated on the way in */
+        plain[len++] = (unsigned char)key_len;
+        memcpy(plain + len, t->key_text, key_len);
+        len += ((key_len + PAD - 1) / PAD) * PAD;
+        if (key_len == 0)
+            len += PAD;
     } else {
-        n += snprintf(out + n, cap - (size_t)n, "%016llx", (unsigned long long)t->key_int);
+        put_u64(plain + len, (uint64_t)t->key_int);
+        len += 8;
     }
-    n += snprintf(out + n, cap - (size_t)n, ".%016llx", (unsigned long long)t->id);
-    snprintf(out + n, cap - (size_t)n, ".%016llx",
-             (unsigned long long)check_value(out, (size_t)n));
+    associated(ad, seal, actor, t->fingerprint, text_key);
+    char *out = NULL;
+    if (es_seal(seal->key, ad, sizeof ad, plain, len, sealed)) {
+        size_t sealed_len = len + ES_SEAL_OVERHEAD;
+        out = es_malloc(PREFIX_LEN + es_b64url_len(sealed_len));
+        if (out != NULL) {
+            memcpy(out, TOKEN_PREFIX, PREFIX_LEN);
+            es_b64url_encode(out + PREFIX_LEN, sealed, sealed_len);
+        }
+    }
+    es_wipe(plain, sizeof plain);
     return out;
 }
 
-/* Exactly 16 lower-case hex digits. */
-static int parse_u64(const char *s, size_t len, uint64_t *out)
+/* The plaintext of a genuine token, checked again: a sealed box only says
+ * the library made it, and a later library may have made it otherwise. */
+static engsched_rc parse_plain(const unsigned char *plain, size_t len, int text_key, es_token *out)
 {
-    if (len != 16)
-        return 0;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        int d = hexval(s[i]);
-        if (d < 0)
-            return 0;
-        v = (v << 4) | (uint64_t)d;
+    if (len < 1 + 8 + 1 || plain[0] != (unsigned char)(text_key != 0))
+        return ENGSCHED_EINVAL;
+    int64_t id = (int64_t)get_u64(plain + 1);
+    if (id <= 0)
+        return ENGSCHED_EINVAL;
+    out->id = id;
+    if (!text_key) {
+        if (len != 1 + 8 + 8)
+            return ENGSCHED_EINVAL;
+        out->key_int = (int64_t)get_u64(plain + 9);
+        return ENGSCHED_OK;
     }
-    *out = v;
-    return 1;
+    size_t key_len = plain[9];
+    if (key_len > ES_NAME_MAX || 10 + key_len > len || memchr(plain + 10, 0, key_len) != NULL)
+        return ENGSCHED_EINVAL;
+    char *text = es_malloc(key_len + 1);
+    if (text == NULL)
+        return ENGSCHED_ENOMEM;
+    memcpy(text, plain + 10, key_len);
+    text[key_len] = '\0';
+    out->key_text = text;
+    return ENGSCHED_OK;
 }
 
-engsched_rc es_token_decode(const char *text, int text_key, es_token *out)
+engsched_rc es_token_decode(const es_token_seal *seal, engsched_id actor, uint64_t fingerprint,
+                            const char *text, int text_key, es_token *out)
 {
     memset(out, 0, sizeof *out);
-    size_t len = text ? strlen(text) : 0;
-    if (len < sizeof TOKEN_PREFIX || len > TOKEN_MAX || strncmp(text, TOKEN_PREFIX, 4) != 0)
+    unsigned char sealed[SEALED_MAX], plain[SEALED_MAX], ad[AD_LEN];
+    if (text == NULL || strncmp(text, TOKEN_PREFIX, PREFIX_LEN) != 0 ||
+        strlen(text) > PREFIX_LEN + es_b64url_len(SEALED_MAX))
         return ENGSCHED_EINVAL;
-    const char *fields[4];
-    size_t lens[4];
-    const char *p = text + 4;
-    for (int i = 0; i < 4; i++) {
-        const char *dot = strchr(p, '.');
-        if ((dot == NULL) != (i == 3))
-            return ENGSCHED_EINVAL;
-        fields[i] = p;
-        lens[i] = dot ? (size_t)(dot - p) : strlen(p);
-        p = dot ? dot + 1 : p + lens[i];
-    }
-    uint64_t fingerprint, id, check, key = 0;
-    if (!parse_u64(fields[0], lens[0], &fingerprint) || !parse_u64(fields[2], lens[2], &id) ||
-        !parse_u64(fields[3], lens[3], &check))
+    size_t len = es_b64url_decode(text + PREFIX_LEN, sealed, sizeof sealed);
+    if (len == (size_t)-1 || len < ES_SEAL_OVERHEAD)
         return ENGSCHED_EINVAL;
-    if (check != check_value(text, (size_t)(fields[3] - 1 - text)))
+    associated(ad, seal, actor, fingerprint, text_key);
+    if (!es_unseal(seal->key, ad, sizeof ad, sealed, len, plain))
         return ENGSCHED_EINVAL;
-    if (!text_key && !parse_u64(fields[1], lens[1], &key))
-        return ENGSCHED_EINVAL;
-    if (text_key) {
-        if (lens[1] % 2 != 0 || lens[1] / 2 > ES_NAME_MAX)
-            return ENGSCHED_EINVAL;
-        char *decoded = es_malloc(lens[1] / 2 + 1);
-        if (decoded == NULL)
-            return ENGSCHED_ENOMEM;
-        for (size_t i = 0; i < lens[1] / 2; i++) {
-            int hi = hexval(fields[1][2 * i]), lo = hexval(fields[1][2 * i + 1]);
-            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-                es_free(decoded);
-                return ENGSCHED_EINVAL;
-            }
-            decoded[i] = (char)(hi << 4 | lo);
-        }
-        decoded[lens[1] / 2] = '\0';
-        out->key_text = decoded;
-    }
-    if ((int64_t)id <= 0) {
-        es_free(out->key_text);
-        out->key_text = NULL;
-        return ENGSCHED_EINVAL;
-    }
-    out->fingerprint = fingerprint;
-    out->key_int = (int64_t)key;
-    out->id = (engsched_id)id;
-    return ENGSCHED_OK;
+    engsched_rc rc = parse_plain(plain, len - ES_SEAL_OVERHEAD, text_key, out);
+    es_wipe(plain, sizeof plain);
+    if (rc == ENGSCHED_OK)
+        out->fingerprint = fingerprint;
+    return rc;
 }

@@ -3,18 +3,23 @@
  * The first byte picks one of four queries (name or start date, ascending
  * or descending) and a mode:
  * - raw: the rest of the input is the token;
- * - forged: the rest is cut (at 0xFF) into a sort key and an id, made into
- *   a token with the query's genuine fingerprint and a correct check value,
- *   so that the fuzzer reaches the decoding of keys and the keyset
- *   positioning behind the check (tokens are tamper-evident, not secret).
+ * - sealed: the rest is cut (at 0xFF) into a sort key and an id, sealed
+ *   into a genuine token with the store's key (the library's own
+ *   es_token_encode, which only this harness can call), so that the
+ *   fuzzer reaches the keyset positioning behind the authentication;
+ * - tampered (sealed and bit 8): the same token, then the third field
+ *   read as (position, byte) pairs written over it.
  *
  * Oracles: engsched_list() returns OK or EINVAL only, and no cursor with
- * EINVAL; an OK page yields at most the page size of rows, each strictly
- * after the token's (key, id) in the query's order, and in order; the
- * page's own next token opens the next page. */
+ * EINVAL; a tampered token that differs from the genuine one is EINVAL;
+ * an OK page yields at most the page size of rows, each strictly after
+ * the token's (key, id) in the query's order, and in order; the page's
+ * own next token opens the next page. */
 #include <engsched/engsched.h>
 
 #include "util/dates.h"
+#include "views/cursor_token.h"
+#include "views/query.h"
 #include "fuzz.h"
 
 #define ROWS 40
@@ -27,15 +32,16 @@ typedef struct variant {
     engsched_sort sort;
     int descending;
     engsched_query *q;
-    char fingerprint[17]; /* from a genuine token */
 } variant;
 
 static variant variants[4] = {
-    {ENGSCHED_SORT_NAME, 0, NULL, ""},
-    {ENGSCHED_SORT_NAME, 1, NULL, ""},
-    {ENGSCHED_SORT_START, 0, NULL, ""},
-    {ENGSCHED_SORT_START, 1, NULL, ""},
+    {ENGSCHED_SORT_NAME, 0, NULL},
+    {ENGSCHED_SORT_NAME, 1, NULL},
+    {ENGSCHED_SORT_START, 0, NULL},
+    {ENGSCHED_SORT_START, 1, NULL},
 };
+
+static es_token_seal seal; /* the store's, read once */
 
 static void must(engsched_rc rc, const char *what)
 {
@@ -80,23 +86,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         for (int has = 1; has;)
             must(engsched_cursor_next(cur, &has), "next");
         const char *token = engsched_cursor_next_token(cur);
-        if (token == NULL || strncmp(token, "es1.", 4) != 0 || strlen(token) < 21)
+        if (token == NULL || strncmp(token, "es2.", 4) != 0)
             abort();
-        memcpy(variants[v].fingerprint, token + 4, 16);
         engsched_cursor_free(cur);
     }
+    must(es_begin(db, 0), "begin");
+    must(es_finish(db, es_token_seal_load(db, &seal)), "the page token key");
     return 0;
-}
-
-/* The library's check value over the token text before the last dot. */
-static uint64_t check_value(const char *text, size_t len)
-{
-    uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)text[i];
-        h *= UINT64_C(1099511628211);
-    }
-    return h;
 }
 
 /* Compare a row with the token position in the query's order. */
@@ -139,17 +135,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         key_text[key_len] = '\0';
         key_int = (int64_t)fuzz_u64(ff.f[0], ff.len[0]);
         key_id = (engsched_id)fuzz_u64(ff.f[1], ff.len[1]);
-        token = malloc(64 + 2 * key_len + 40);
-        if (token == NULL)
+        es_token t = {es_query_fingerprint(v->q, manager), key_int, key_text, key_id};
+        token = es_token_encode(&seal, manager, &t, v->sort == ENGSCHED_SORT_NAME);
+        FUZZ_CHECK(token != NULL, "no token sealed");
+        char *copy = strdup(token);
+        es_free(token);
+        token = copy;
+    }
+    if (token == NULL)
+        abort();
+    int tampered = 0;
+    if (forged && (data[0] & 8) != 0) {
+        size_t len = strlen(token);
+        char *orig = strdup(token);
+        if (orig == NULL)
             abort();
-        int n = sprintf(token, "es1.%s.", v->fingerprint);
-        if (v->sort == ENGSCHED_SORT_NAME)
-            for (size_t i = 0; i < key_len; i++)
-                n += sprintf(token + n, "%02x", (unsigned char)key_text[i]);
-        else
-            n += sprintf(token + n, "%016llx", (unsigned long long)key_int);
-        n += sprintf(token + n, ".%016llx", (unsigned long long)key_id);
-        sprintf(token + n, ".%016llx", (unsigned long long)check_value(token, (size_t)n));
+        for (size_t i = 0; i + 1 < ff.len[2]; i += 2)
+            if (ff.f[2][i + 1] != '\0')
+                token[(unsigned char)ff.f[2][i] % len] = ff.f[2][i + 1];
+        tampered = strcmp(orig, token) != 0;
+        free(orig);
     }
     if (token == NULL)
         abort();
@@ -158,6 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     engsched_rc rc = engsched_list(db, manager, v->q, token, &cur);
     FUZZ_CHECK(rc == ENGSCHED_OK || rc == ENGSCHED_EINVAL, "list(\"%s\") = %s: %s", token,
                engsched_rc_name(rc), engsched_errmsg(db));
+    FUZZ_CHECK(!tampered || rc == ENGSCHED_EINVAL, "a tampered token \"%s\" opened", token);
     if (rc != ENGSCHED_OK) {
         FUZZ_CHECK(cur == NULL, "a cursor with %s", engsched_rc_name(rc));
     } else {
@@ -173,9 +179,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(rows <= PAGE, "more than %d rows on a page", PAGE);
             const char *name = engsched_cursor_name(cur), *start = engsched_cursor_start(cur);
             engsched_id id = engsched_cursor_id(cur);
-            /* A forged token's key is known: every row comes after it. A
-             * tolerant decode of a raw token is checked by the order. */
-            if (forged && key_id > 0 && (v->sort != ENGSCHED_SORT_NAME || key_text[0] != '\0'))
+            /* A sealed token's key is known: every row comes after it. */
+            if (forged && !tampered && key_id > 0 && (v->sort != ENGSCHED_SORT_NAME || key_text[0] != '\0'))
                 FUZZ_CHECK(row_after(v, name, start, id, key_text, key_int, key_id),
                            "row %lld (%s, %s) is not after the token's position",
                            (long long)id, name, start);

@@ -415,9 +415,9 @@ static void refused(fx *f, engsched_id actor, const engsched_query *q, const cha
     assert_non_null(strstr(engsched_errmsg(f->db), "token"));
 }
 
-static int is_hex(char c)
+static int is_letter(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static void test_forged_tokens_refused(void **state)
@@ -432,17 +432,15 @@ static void test_forged_tokens_refused(void **state)
         size_t len = strlen(token);
         char *forged = malloc(len + 1);
         assert_non_null(forged);
-        /* Every hex digit flipped, one at a time. */
+        /* Every character changed, one at a time, the prefix too; a
+         * letter in the other case is not the same token either. */
         size_t flipped = 0;
         for (size_t i = 0; i < len; i++) {
-            if (!is_hex(token[i]))
-                continue;
             memcpy(forged, token, len + 1);
-            forged[i] = forged[i] == '0' ? '1' : '0';
+            forged[i] = forged[i] == 'A' ? 'B' : 'A';
             refused(f, f->admin, q, forged);
-            /* Upper case is not the same token either. */
-            if (token[i] >= 'a' && token[i] <= 'f') {
-                forged[i] = (char)(token[i] - 'a' + 'A');
+            if (is_letter(token[i])) {
+                forged[i] = (char)(token[i] ^ 0x20);
                 refused(f, f->admin, q, forged);
             }
             flipped++;
