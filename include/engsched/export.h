@@ -29,8 +29,8 @@ extern "C" {
 /** @name Streaming export and import
  *  @{ */
 
-/** @brief Include the store's secrets: setting `webhook_secret` in the
- *         export's `settings`, and `feed_tokens` (each user's feed token
+/** @brief Include the store's secrets: settings `webhook_secret` and
+ *         `page_token_key` in the export's `settings`, and `feed_tokens` (each user's feed token
  *         id and the hash of its secret, so subscriptions go on working
  *         after a restore). The document then holds a signing key in
  *         clear: store and move it as the secret it is. */
