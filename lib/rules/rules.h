@@ -42,9 +42,18 @@ unsigned int es_op_permission(es_op op, engsched_report_status target);
 /* The name of the permission op needs, for messages; never NULL. */
 const char *es_permission_needed(es_op op, engsched_report_status target);
 
+/* Whether op acts on an existing engagement and so needs VIEW besides its
+ * own permission (all but request, create, the Availability view and the
+ * system-only tick). */
+int es_op_needs_view(es_op op);
+/* The name of the permission that @p permissions lack for op, for
+ * messages: "view" when VIEW is missing, else es_permission_needed. */
+const char *es_permission_missing(unsigned int permissions, es_op op,
+                                  engsched_report_status target);
+
 /* The access decision, in the order every entry point reports it:
- * no client access → ENOTFOUND; no permission → EDENIED; else OK. The
- * system actor passes. */
+ * no client access → ENOTFOUND; no permission (or, for an operation on
+ * an engagement, no VIEW) → EDENIED; else OK. The system actor passes. */
 engsched_rc es_authorize(int is_system, unsigned int permissions, int has_access, es_op op,
                          engsched_report_status target);
 
