@@ -1337,7 +1337,7 @@ ENGSCHED_API size_t engsched_work_list_count(const engsched_work_list *list);
  * @brief One item of existing work; strings live as long as the list.
  *
  * Engagements of clients the actor cannot access are anonymous: id 0,
- * client 0 and the label "Busy".
+ * client 0, status 0 and the label "Busy" (their dates only).
  * @param list the list
  * @param index 0 … count-1, by start date
  * @param[out] out_kind the kind, or NULL
@@ -1345,7 +1345,8 @@ ENGSCHED_API size_t engsched_work_list_count(const engsched_work_list *list);
  * @param[out] out_label the engagement name, the unavailability reason, or "Busy"; or NULL
  * @param[out] out_start the first day `YYYY-MM-DD`, or NULL
  * @param[out] out_end the last day `YYYY-MM-DD`, or NULL
- * @param[out] out_status the engagement status (0 for unavailability), or NULL
+ * @param[out] out_status the engagement status (0 for unavailability and
+ *             anonymous blocks), or NULL
  * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL for an index out of range
  */
 ENGSCHED_API engsched_rc engsched_work_list_item(const engsched_work_list *list, size_t index,
