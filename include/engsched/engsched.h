@@ -1708,7 +1708,9 @@ ENGSCHED_API engsched_rc engsched_invitation_mail(engsched *db, engsched_id acto
  * @brief A calendar feed (`METHOD:PUBLISH`) of every engagement @p user may
  *        see, for calendar subscriptions. Canceled engagements are left out.
  *
- * The actor must be @p user, or hold ADMIN.
+ * The actor must be @p user, or hold ADMIN. An ADMIN reading another
+ * user's feed gets only the engagements both may see (the intersection of
+ * the two scopes), like a feed token that ADMIN issued.
  * @param db the handle
  * @param actor the acting user
  * @param user whose feed

@@ -183,3 +183,12 @@ engsched_id es_feed_second_scope(engsched_id owner, engsched_id issued_by)
 {
     return issued_by > 0 && issued_by != owner ? issued_by : 0;
 }
+
+es_assignee es_assignee_check(int exists, int in_sight, int is_operator, int has_access)
+{
+    if (!exists || !in_sight)
+        return ES_ASSIGNEE_NOT_FOUND;
+    if (!is_operator)
+        return ES_ASSIGNEE_NOT_OPERATOR;
+    return has_access ? ES_ASSIGNEE_OK : ES_ASSIGNEE_NO_ACCESS;
+}

@@ -69,6 +69,18 @@ int es_user_in_sight(int is_system, int same_user, unsigned int actor_flags,
  * Own records and the system pass. */
 engsched_rc es_authorize_personal(int is_system, int own, int in_sight, unsigned int permissions,
                                   unsigned int needed);
+/* What is told of a user named as an operator (assign, approve or create
+ * with operators), in this order: missing or out of the actor's sight
+ * (es_user_in_sight) → NOT_FOUND, the very answer for both, so that a
+ * refusal never tells an unseen user exists; then not an operator; then
+ * no access to the engagement's client. */
+typedef enum es_assignee {
+    ES_ASSIGNEE_OK = 0,
+    ES_ASSIGNEE_NOT_FOUND,
+    ES_ASSIGNEE_NOT_OPERATOR,
+    ES_ASSIGNEE_NO_ACCESS
+} es_assignee;
+es_assignee es_assignee_check(int exists, int in_sight, int is_operator, int has_access);
 /* transitions.c: whether an operation may run on an engagement in this
  * state (ESTATE otherwise). */
 int es_op_allowed_in(es_op op, engsched_status status, engsched_report_status report);

@@ -88,11 +88,28 @@ static void test_view_required_exhaustive(void **state)
     assert_int_equal(cases, 32768L * ES_OP_COUNT * 8);
 }
 
+/* A named operator: out of sight answers exactly as missing, whatever
+ * else is true of them; in sight, the first reason in order. */
+static void test_assignee_check_exhaustive(void **state)
+{
+    (void)state;
+    for (int bits = 0; bits < 16; bits++) {
+        int exists = bits & 1, seen = bits >> 1 & 1, op = bits >> 2 & 1, access = bits >> 3 & 1;
+        es_assignee want = !exists || !seen ? ES_ASSIGNEE_NOT_FOUND
+                           : !op            ? ES_ASSIGNEE_NOT_OPERATOR
+                           : !access        ? ES_ASSIGNEE_NO_ACCESS
+                                            : ES_ASSIGNEE_OK;
+        if (es_assignee_check(exists, seen, op, access) != want)
+            fail_msg("es_assignee_check(%d, %d, %d, %d)", exists, seen, op, access);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_needs_view_table),
         cmocka_unit_test(test_view_required_exhaustive),
+        cmocka_unit_test(test_assignee_check_exhaustive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
