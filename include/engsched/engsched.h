@@ -1754,8 +1754,10 @@ ENGSCHED_API engsched_rc engsched_export_json(engsched *db, engsched_id actor, c
  * @return ::ENGSCHED_OK; ::ENGSCHED_EINVAL for malformed JSON (the message
  *         gives line and column) or an invalid field (the message gives
  *         its path); ::ENGSCHED_ETOOBIG (a file over the tenant's limits);
- *         ::ENGSCHED_EDENIED; ::ENGSCHED_ENOTFOUND (unknown actor);
- *         ::ENGSCHED_ENOMEM; ::ENGSCHED_EMISUSE (read-only handle)
+ *         ::ENGSCHED_EDENIED; ::ENGSCHED_ENOTFOUND (unknown actor, or an
+ *         engagement of a client the actor cannot access, in the words of
+ *         engsched_create()); ::ENGSCHED_ENOMEM; ::ENGSCHED_EMISUSE
+ *         (read-only handle)
  */
 ENGSCHED_API engsched_rc engsched_import_json(engsched *db, engsched_id actor, const char *json,
                                               unsigned int *out_count);

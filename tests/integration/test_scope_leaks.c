@@ -138,12 +138,72 @@ static void test_approve_with_out_of_sight_operator_is_not_found(void **state)
     fx_close(&f);
 }
 
+/* A system export of a store with one engagement on client 0 and, if
+ * with_hidden, one on client 1. */
+static char *export_of(int with_hidden)
+{
+    fx a;
+    fx_open(&a, 0);
+    fx_request(&a, ENGSCHED_SYSTEM, a.client[0], "IMPORTED-K0", "2026-04-01", "2026-04-03");
+    if (with_hidden)
+        fx_request(&a, ENGSCHED_SYSTEM, a.client[1], "IMPORTED-K1", "2026-04-06",
+                   "2026-04-08");
+    char *doc = NULL;
+    fx_ok(&a, engsched_export_json(a.db, ENGSCHED_SYSTEM, &doc));
+    char *copy = strdup(doc);
+    engsched_free(doc);
+    fx_close(&a);
+    return copy;
+}
+
+static void test_scoped_admin_imports_only_into_its_clients(void **state)
+{
+    (void)state;
+    char *both = export_of(1), *own = export_of(0);
+    fx f;
+    fx_open(&f, 0);
+    engsched_id admin = scoped_admin(&f);
+    /* what create says for the client the admin cannot access */
+    engsched_input *in = NULL;
+    fx_ok(&f, engsched_input_new(f.db, &in));
+    fx_ok(&f, engsched_input_set_name(in, "direct"));
+    fx_ok(&f, engsched_input_set_client(in, f.client[1]));
+    fx_ok(&f, engsched_input_set_dates(in, "2026-04-01", "2026-04-02"));
+    fx_rc(&f, ENGSCHED_ENOTFOUND, engsched_create(f.db, admin, in, NULL));
+    engsched_input_free(in);
+    char create_msg[256];
+    snprintf(create_msg, sizeof create_msg, "client %lld not found", (long long)f.client[1]);
+    assert_non_null(strstr(engsched_errmsg(f.db), create_msg));
+
+    char *before = fx_digest(&f);
+    unsigned int count = 99;
+    engsched_rc rc = engsched_import_json(f.db, admin, both, &count);
+    if (rc != ENGSCHED_ENOTFOUND || strstr(engsched_errmsg(f.db), create_msg) == NULL)
+        fail_msg("import into a client the admin cannot access: %s: %s", engsched_rc_name(rc),
+                 engsched_errmsg(f.db));
+    char *after = fx_digest(&f);
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+    /* its own client imports; the system and an all-clients admin import all */
+    fx_ok(&f, engsched_import_json(f.db, admin, own, &count));
+    assert_int_equal(count, 1);
+    fx_ok(&f, engsched_import_json(f.db, f.admin, both, &count));
+    assert_int_equal(count, 2);
+    fx_ok(&f, engsched_import_json(f.db, ENGSCHED_SYSTEM, both, &count));
+    assert_int_equal(count, 2);
+    fx_close(&f);
+    free(both);
+    free(own);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_admin_reads_feed_within_own_scope),
         cmocka_unit_test(test_assign_out_of_sight_is_not_found),
         cmocka_unit_test(test_approve_with_out_of_sight_operator_is_not_found),
+        cmocka_unit_test(test_scoped_admin_imports_only_into_its_clients),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
