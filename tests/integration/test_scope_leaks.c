@@ -39,10 +39,10 @@ static void test_admin_reads_feed_within_own_scope(void **state)
     fx_open(&f, 0);
     engsched_id admin = scoped_admin(&f);
     /* operator1 sees clients 0 and 1; the admin only client 0 */
-    engsched_id shared = fx_request(&f, ENGSCHED_SYSTEM, f.client[0], "SHARED-K0", "2026-04-01",
-                                    "2026-04-03");
-    engsched_id hidden = fx_request(&f, ENGSCHED_SYSTEM, f.client[1], "SECRET-K1", "2026-04-06",
-                                    "2026-04-08");
+    engsched_id shared =
+        fx_request(&f, ENGSCHED_SYSTEM, f.client[0], "SHARED-K0", "2026-04-01", "2026-04-03");
+    engsched_id hidden =
+        fx_request(&f, ENGSCHED_SYSTEM, f.client[1], "SECRET-K1", "2026-04-06", "2026-04-08");
     engsched_engagement *e = NULL;
     fx_rc(&f, ENGSCHED_ENOTFOUND, engsched_engagement_get(f.db, admin, hidden, &e));
     char *ics = NULL;
@@ -72,11 +72,11 @@ static void test_assign_out_of_sight_is_not_found(void **state)
     (void)state;
     fx f;
     fx_open(&f, 0);
-    engsched_id eng = fx_request(&f, ENGSCHED_SYSTEM, f.client[2], "K2 work", "2026-04-01",
-                                 "2026-04-03");
+    engsched_id eng =
+        fx_request(&f, ENGSCHED_SYSTEM, f.client[2], "K2 work", "2026-04-01", "2026-04-03");
     fx_ok(&f, engsched_approve(f.db, ENGSCHED_SYSTEM, eng, 0, NULL));
-    engsched_rc want = engsched_assign(f.db, f.outsider, eng, 0, MISSING, ENGSCHED_OPROLE_LEAD,
-                                       NULL);
+    engsched_rc want =
+        engsched_assign(f.db, f.outsider, eng, 0, MISSING, ENGSCHED_OPROLE_LEAD, NULL);
     char ref[512];
     snprintf(ref, sizeof ref, "%s", engsched_errmsg(f.db));
     assert_int_not_equal(want, ENGSCHED_OK);
@@ -111,8 +111,8 @@ static void test_approve_with_out_of_sight_operator_is_not_found(void **state)
     fx_open(&f, 0);
     engsched_id eng[4];
     for (int i = 0; i < 4; i++)
-        eng[i] = fx_request(&f, ENGSCHED_SYSTEM, f.client[2], "K2 pending", "2026-04-01",
-                            "2026-04-03");
+        eng[i] =
+            fx_request(&f, ENGSCHED_SYSTEM, f.client[2], "K2 pending", "2026-04-01", "2026-04-03");
     const engsched_id who[4] = {MISSING, f.operator2, f.viewer, f.client_user};
     char ref[512] = "";
     engsched_rc want = ENGSCHED_OK;
@@ -146,8 +146,7 @@ static char *export_of(int with_hidden)
     fx_open(&a, 0);
     fx_request(&a, ENGSCHED_SYSTEM, a.client[0], "IMPORTED-K0", "2026-04-01", "2026-04-03");
     if (with_hidden)
-        fx_request(&a, ENGSCHED_SYSTEM, a.client[1], "IMPORTED-K1", "2026-04-06",
-                   "2026-04-08");
+        fx_request(&a, ENGSCHED_SYSTEM, a.client[1], "IMPORTED-K1", "2026-04-06", "2026-04-08");
     char *doc = NULL;
     fx_ok(&a, engsched_export_json(a.db, ENGSCHED_SYSTEM, &doc));
     char *copy = strdup(doc);

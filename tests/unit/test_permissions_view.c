@@ -55,8 +55,8 @@ static void test_view_required_exhaustive(void **state)
                 engsched_report_status t = (engsched_report_status)target;
                 unsigned int own = es_op_permission((es_op)op, t);
                 engsched_rc with = es_authorize(0, mask | PM(VIEW), 1, (es_op)op, t);
-                engsched_rc without = es_authorize(0, mask & ~(unsigned int)PM(VIEW), 1,
-                                                   (es_op)op, t);
+                engsched_rc without =
+                    es_authorize(0, mask & ~(unsigned int)PM(VIEW), 1, (es_op)op, t);
                 /* VIEW never takes away; with it the own bit decides */
                 engsched_rc want_with =
                     own != 0 && ((mask | PM(VIEW)) & own) == own ? ENGSCHED_OK : ENGSCHED_EDENIED;
@@ -64,7 +64,7 @@ static void test_view_required_exhaustive(void **state)
                     fail_msg("mask %#x + VIEW, op %s, target %d: %d, want %d", mask,
                              es_op_name((es_op)op), target, with, want_with);
                 /* without VIEW: refused on an engagement, unchanged elsewhere */
-                engsched_rc want_without = acts_on_engagement((es_op)op) ? ENGSCHED_EDENIED
+                engsched_rc want_without = acts_on_engagement((es_op)op)     ? ENGSCHED_EDENIED
                                            : own != 0 && (mask & own) == own ? ENGSCHED_OK
                                                                              : ENGSCHED_EDENIED;
                 if (without != want_without)
@@ -72,8 +72,7 @@ static void test_view_required_exhaustive(void **state)
                              es_op_name((es_op)op), target, without, want_without);
                 /* no access stays ENOTFOUND, the system passes, VIEW or not */
                 if (es_authorize(0, mask, 0, (es_op)op, t) != ENGSCHED_ENOTFOUND ||
-                    es_authorize(1, mask & ~(unsigned int)PM(VIEW), 0, (es_op)op, t) !=
-                        ENGSCHED_OK)
+                    es_authorize(1, mask & ~(unsigned int)PM(VIEW), 0, (es_op)op, t) != ENGSCHED_OK)
                     fail_msg("mask %#x, op %s: access order", mask, es_op_name((es_op)op));
                 /* the message names what is missing */
                 const char *missing =
