@@ -127,8 +127,7 @@ int es_op_needs_view(es_op op)
     }
 }
 
-const char *es_permission_missing(unsigned int permissions, es_op op,
-                                  engsched_report_status target)
+const char *es_permission_missing(unsigned int permissions, es_op op, engsched_report_status target)
 {
     if (es_op_needs_view(op) && es_op_permission(op, target) != 0 && !(permissions & P(VIEW)))
         return engsched_permission_name(P(VIEW));
