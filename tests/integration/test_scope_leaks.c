@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <engsched/export.h>
+
 #include "fixture.h"
 
 #define MISSING INT64_C(987654321)
@@ -155,6 +157,24 @@ static char *export_of(int with_hidden)
     return copy;
 }
 
+typedef struct stream_src {
+    const char *p;
+    size_t left;
+} stream_src;
+
+/* Small pieces, so that the engagements arrive after the clients. */
+static long stream_read(void *ctx, char *buf, size_t size)
+{
+    stream_src *src = ctx;
+    size_t n = src->left < size ? src->left : size;
+    if (n > 97)
+        n = 97;
+    memcpy(buf, src->p, n);
+    src->p += n;
+    src->left -= n;
+    return (long)n;
+}
+
 static void test_scoped_admin_imports_only_into_its_clients(void **state)
 {
     (void)state;
@@ -181,6 +201,15 @@ static void test_scoped_admin_imports_only_into_its_clients(void **state)
         fail_msg("import into a client the admin cannot access: %s: %s", engsched_rc_name(rc),
                  engsched_errmsg(f.db));
     char *after = fx_digest(&f);
+    assert_string_equal(before, after);
+    free(after);
+    /* the streaming import decides the same, in the same words */
+    stream_src src = {both, strlen(both)};
+    rc = engsched_import(f.db, admin, stream_read, &src, &count);
+    if (rc != ENGSCHED_ENOTFOUND || strstr(engsched_errmsg(f.db), create_msg) == NULL)
+        fail_msg("streamed import into a client the admin cannot access: %s: %s",
+                 engsched_rc_name(rc), engsched_errmsg(f.db));
+    after = fx_digest(&f);
     assert_string_equal(before, after);
     free(after);
     free(before);
