@@ -36,17 +36,19 @@ def main() -> int:
                         clock=lambda: now[0]) as s:
         # Invitations need an organizer address; without one they are
         # recorded as undeliverable and nothing is sent.
-        s.setting_set("organizer_email", "scheduling@example.com")
+        s.setting_set("organizer_email", "scheduling@example.com", actor=SYSTEM)
         # Mirror the host's directory (the system actor passes every check).
-        acme = s.client_upsert("acme", "Acme Corp")
+        acme = s.client_upsert("acme", "Acme Corp", actor=SYSTEM)
         manager = s.user_upsert("mia", "Mia Manager", BuiltinRole.MANAGER,
-                                email="mia@example.com", all_clients=True)
-        alice = s.user_upsert("alice", "Alice", BuiltinRole.OPERATOR, email="alice@example.com")
-        bob = s.user_upsert("bob", "Bob", BuiltinRole.OPERATOR, email="bob@example.com")
+                                email="mia@example.com", all_clients=True, actor=SYSTEM)
+        alice = s.user_upsert("alice", "Alice", BuiltinRole.OPERATOR,
+                              email="alice@example.com", actor=SYSTEM)
+        bob = s.user_upsert("bob", "Bob", BuiltinRole.OPERATOR,
+                            email="bob@example.com", actor=SYSTEM)
         client = s.user_upsert("carl", "Carl Client", BuiltinRole.CLIENT,
-                               email="carl@acme.example")
+                               email="carl@acme.example", actor=SYSTEM)
         for user in (alice, bob, client):
-            s.access_grant(user, acme)
+            s.access_grant(user, acme, actor=SYSTEM)
 
         web = s.request(client, name="Q2 external web test", client=acme,
                         start="2026-03-10", end="2026-03-20",

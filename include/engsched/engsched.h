@@ -1337,7 +1337,7 @@ ENGSCHED_API size_t engsched_work_list_count(const engsched_work_list *list);
  * @brief One item of existing work; strings live as long as the list.
  *
  * Engagements of clients the actor cannot access are anonymous: id 0,
- * client 0 and the label "Busy".
+ * client 0, status 0 and the label "Busy" (their dates only).
  * @param list the list
  * @param index 0 … count-1, by start date
  * @param[out] out_kind the kind, or NULL
@@ -1345,7 +1345,8 @@ ENGSCHED_API size_t engsched_work_list_count(const engsched_work_list *list);
  * @param[out] out_label the engagement name, the unavailability reason, or "Busy"; or NULL
  * @param[out] out_start the first day `YYYY-MM-DD`, or NULL
  * @param[out] out_end the last day `YYYY-MM-DD`, or NULL
- * @param[out] out_status the engagement status (0 for unavailability), or NULL
+ * @param[out] out_status the engagement status (0 for unavailability and
+ *             anonymous blocks), or NULL
  * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL for an index out of range
  */
 ENGSCHED_API engsched_rc engsched_work_list_item(const engsched_work_list *list, size_t index,
@@ -1715,7 +1716,9 @@ ENGSCHED_API engsched_rc engsched_invitation_mail(engsched *db, engsched_id acto
  * @brief A calendar feed (`METHOD:PUBLISH`) of every engagement @p user may
  *        see, for calendar subscriptions. Canceled engagements are left out.
  *
- * The actor must be @p user, or hold ADMIN.
+ * The actor must be @p user, or hold ADMIN. An ADMIN reading another
+ * user's feed gets only the engagements both may see (the intersection of
+ * the two scopes), like a feed token that ADMIN issued.
  * @param db the handle
  * @param actor the acting user
  * @param user whose feed
@@ -1759,8 +1762,10 @@ ENGSCHED_API engsched_rc engsched_export_json(engsched *db, engsched_id actor, c
  * @return ::ENGSCHED_OK; ::ENGSCHED_EINVAL for malformed JSON (the message
  *         gives line and column) or an invalid field (the message gives
  *         its path); ::ENGSCHED_ETOOBIG (a file over the tenant's limits);
- *         ::ENGSCHED_EDENIED; ::ENGSCHED_ENOTFOUND (unknown actor);
- *         ::ENGSCHED_ENOMEM; ::ENGSCHED_EMISUSE (read-only handle)
+ *         ::ENGSCHED_EDENIED; ::ENGSCHED_ENOTFOUND (unknown actor, or an
+ *         engagement of a client the actor cannot access, in the words of
+ *         engsched_create()); ::ENGSCHED_ENOMEM; ::ENGSCHED_EMISUSE
+ *         (read-only handle)
  */
 ENGSCHED_API engsched_rc engsched_import_json(engsched *db, engsched_id actor, const char *json,
                                               unsigned int *out_count);

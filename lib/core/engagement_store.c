@@ -85,8 +85,9 @@ engsched_rc es_engagement_open(engsched *db, engsched_id actor_id, engsched_id i
         goto fail;
     }
     if (rc == ENGSCHED_EDENIED) {
-        es_fail(db, rc, "user %lld may not %s on engagement %lld (needs %s)",
-                (long long)actor_id, es_op_name(op), (long long)id, es_permission_needed(op, target));
+        es_fail(db, rc, "user %lld may not %s on engagement %lld (needs %s)", (long long)actor_id,
+                es_op_name(op), (long long)id,
+                es_permission_missing(actor->permissions, op, target));
         goto fail;
     }
     if (version != 0 && version != out->rec.version) {

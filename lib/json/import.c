@@ -557,6 +557,8 @@ static engsched_rc read_engagement(imp *im, const json_t *item, size_t i, imp_en
     if (rc == ENGSCHED_OK)
         rc = imp_resolve(im, &im->client_map, im->db->storage->client_find, ie->client,
                          imp_at(p, base, "client"), &rec->client);
+    if (rc == ENGSCHED_OK && !im->writing)
+        rc = imp_check_client_access(im, ie->client, p);
     if (rc == ENGSCHED_OK)
         rc = imp_get_text(im, e, base, "name", REQUIRED, 1, ES_NAME_MAX, ES_TEXT_LINE, NULL,
                           &rec->name);
@@ -840,9 +842,8 @@ static engsched_rc pass(imp *im)
 static engsched_rc import_document(imp *im, json_t *doc)
 {
     engsched *db = im->db;
-    es_actor who;
     int empty = 0;
-    engsched_rc rc = es_require_admin(db, im->actor, &who);
+    engsched_rc rc = es_require_admin(db, im->actor, &im->who);
     if (rc == ENGSCHED_OK)
         rc = es_setting_int(db, "file_max_bytes", &im->max_bytes);
     if (rc == ENGSCHED_OK)

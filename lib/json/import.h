@@ -37,7 +37,8 @@ typedef struct ref_map {
 typedef struct imp {
     engsched *db;
     engsched_id actor;
-    int writing; /* the second pass */
+    es_actor who; /* the actor, loaded when the import begins */
+    int writing;  /* the second pass */
     int version; /* the document's format version */
     /* A full version 2 document (it has "store") into an empty store: the
      * store comes back as it was, identity, settings and trail included,
@@ -103,6 +104,11 @@ engsched_rc imp_define(imp *im, ref_map *m, const char *key, long index, engsche
 engsched_rc imp_resolve(imp *im, ref_map *m, store_find_fn find, const char *key, const char *path,
                         engsched_id *out_id);
 engsched_rc imp_user_ref(imp *im, const char *key, const char *path, engsched_id *out_id);
+/* An engagement's client must be one the actor may access, as for
+ * engsched_create(): ENOTFOUND in the same words otherwise. A client the
+ * document defines and the store does not hold yet is accessible to the
+ * system and all-clients users only. */
+engsched_rc imp_check_client_access(imp *im, const char *key, const char *path);
 /* Typed members of an object: @p how is OPTIONAL, REQUIRED or NULLABLE. */
 engsched_rc imp_get_member(imp *im, const json_t *obj, const char *base, const char *key, int how,
                            json_t **out);

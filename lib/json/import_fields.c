@@ -187,6 +187,26 @@ engsched_rc imp_user_ref(imp *im, const char *key, const char *path, engsched_id
     return imp_resolve(im, &im->user_map, im->db->storage->user_find, key, path, out_id);
 }
 
+engsched_rc imp_check_client_access(imp *im, const char *key, const char *path)
+{
+    const es_actor *who = &im->who;
+    if (who->is_system || (who->flags & ENGSCHED_USER_ALL_CLIENTS))
+        return ENGSCHED_OK;
+    engsched_id id = 0;
+    int access = 0;
+    engsched_rc rc = im->db->storage->client_find(im->db->storage, key, &id);
+    if (rc == ENGSCHED_ENOTFOUND) /* new with this document: no access granted yet */
+        return es_fail(im->db, ENGSCHED_ENOTFOUND, "%s: client \"%s\" not found", path, key);
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(im->db, rc, "looking up a client");
+    if ((rc = es_actor_has_access(im->db, who, id, &access)) != ENGSCHED_OK)
+        return rc;
+    if (!access) /* the words of engsched_create() for the same client */
+        return es_fail(im->db, ENGSCHED_ENOTFOUND, "%s: client %lld not found", path,
+                       (long long)id);
+    return ENGSCHED_OK;
+}
+
 /* --- typed members --- */
 
 engsched_rc imp_get_member(imp *im, const json_t *obj, const char *base, const char *key, int how,

@@ -367,9 +367,8 @@ static engsched_rc stream_body(stream *st)
 
 static engsched_rc import_stream(imp *im, reader *r)
 {
-    es_actor who;
     int empty = 0;
-    engsched_rc rc = es_require_admin(im->db, im->actor, &who);
+    engsched_rc rc = es_require_admin(im->db, im->actor, &im->who);
     if (rc == ENGSCHED_OK)
         rc = es_setting_int(im->db, "file_max_bytes", &im->max_bytes);
     if (rc == ENGSCHED_OK)

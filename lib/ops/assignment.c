@@ -33,28 +33,38 @@ static engsched_rc strict_policy(engsched *db, int *out_strict)
     return rc;
 }
 
-static engsched_rc check_operator(engsched *db, const es_engagement *e, engsched_id user)
+static engsched_rc check_operator(engsched *db, const es_actor *actor, const es_engagement *e,
+                                  engsched_id user)
 {
-    es_actor op;
+    es_actor op = {.id = user};
     if (user <= 0)
         return es_fail(db, ENGSCHED_EINVAL, "operator: %lld is not a user id", (long long)user);
     engsched_rc rc = es_actor_load(db, user, &op);
-    if (rc == ENGSCHED_ENOTFOUND)
-        return es_fail(db, ENGSCHED_EINVAL, "operator: user %lld not found", (long long)user);
-    if (rc != ENGSCHED_OK)
+    if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
         return rc;
-    if (!engsched_permissions_are_operator(op.permissions))
+    /* A user the actor may not see is answered as one that does not exist. */
+    int exists = rc == ENGSCHED_OK, seen = 0, access = 0;
+    if (exists && (rc = es_actor_sees_user(db, actor, &op, &seen)) != ENGSCHED_OK)
+        return rc;
+    if (exists && seen &&
+        (rc = es_actor_has_access(db, &op, e->rec.client, &access)) != ENGSCHED_OK)
+        return rc;
+    switch (es_assignee_check(exists, seen, engsched_permissions_are_operator(op.permissions),
+                              access)) {
+    case ES_ASSIGNEE_OK:
+        return ENGSCHED_OK;
+    case ES_ASSIGNEE_NOT_FOUND:
+        return es_fail(db, ENGSCHED_EINVAL, "operator: user %lld not found", (long long)user);
+    case ES_ASSIGNEE_NOT_OPERATOR:
         return es_fail(db, ENGSCHED_EINVAL,
                        "operator: user %lld is not an operator (needs report_view and "
                        "report_edit)",
                        (long long)user);
-    int access = 0;
-    if ((rc = es_actor_has_access(db, &op, e->rec.client, &access)) != ENGSCHED_OK)
-        return rc;
-    if (!access)
-        return es_fail(db, ENGSCHED_EINVAL, "operator: user %lld has no access to client %lld",
-                       (long long)user, (long long)e->rec.client);
-    return ENGSCHED_OK;
+    case ES_ASSIGNEE_NO_ACCESS:
+        break;
+    }
+    return es_fail(db, ENGSCHED_EINVAL, "operator: user %lld has no access to client %lld",
+                   (long long)user, (long long)e->rec.client);
 }
 
 /* Check, collect conflicts, apply the policy, insert, announce. */
@@ -63,7 +73,7 @@ static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_enga
                               engsched_work_list *conflicts)
 {
     int strict = 0;
-    engsched_rc rc = check_operator(db, e, user);
+    engsched_rc rc = check_operator(db, actor, e, user);
     if (rc == ENGSCHED_OK)
         rc = strict_policy(db, &strict);
     if (rc == ENGSCHED_OK)
@@ -192,7 +202,7 @@ engsched_rc engsched_operator_conflicts(engsched *db, engsched_id actor, engsche
         es_engagement e;
         rc = es_engagement_open(db, actor, engagement, ES_OP_ASSIGN, 0, 0, &who, &e);
         if (rc == ENGSCHED_OK) {
-            rc = check_operator(db, &e, user);
+            rc = check_operator(db, &who, &e, user);
             if (rc == ENGSCHED_OK)
                 rc = es_collect_work(db, &who, user, BUSY_STATUSES, engagement, e.rec.start_day,
                                      e.rec.end_day, conflicts);

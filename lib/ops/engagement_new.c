@@ -49,9 +49,9 @@ static engsched_rc insert_new(engsched *db, engsched_id actor_id, const engsched
         return rc;
     rc = es_authorize(actor->is_system, actor->permissions, 1, op, ENGSCHED_REPORT_NONE);
     if (rc != ENGSCHED_OK)
-        return es_fail(db, rc, "user %lld may not %s an engagement (needs %s)",
-                       (long long)actor_id, es_op_name(op),
-                       es_permission_needed(op, ENGSCHED_REPORT_NONE));
+        return es_fail(db, rc, "user %lld may not %s an engagement (needs %s)", (long long)actor_id,
+                       es_op_name(op),
+                       es_permission_missing(actor->permissions, op, ENGSCHED_REPORT_NONE));
     int with_report = op == ES_OP_CREATE;
     engsched_rec_engagement blank = {
         .client = in->client,

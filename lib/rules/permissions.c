@@ -105,6 +105,35 @@ const char *es_permission_needed(es_op op, engsched_report_status target)
     return name != NULL ? name : "a permission no user holds";
 }
 
+int es_op_needs_view(es_op op)
+{
+    /* Request and create make an engagement rather than act on one; the
+     * Availability view has its own permission and scope; the tick is the
+     * system's. Everything else reads or changes an existing engagement. */
+    switch (op) {
+    case ES_OP_VIEW:
+    case ES_OP_APPROVE:
+    case ES_OP_EDIT:
+    case ES_OP_CANCEL:
+    case ES_OP_REPORT_STATUS:
+    case ES_OP_ASSIGN:
+    case ES_OP_FILE_ATTACH:
+    case ES_OP_FILE_READ:
+    case ES_OP_FILE_DELETE:
+    case ES_OP_REPORT_VIEW:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+const char *es_permission_missing(unsigned int permissions, es_op op, engsched_report_status target)
+{
+    if (es_op_needs_view(op) && es_op_permission(op, target) != 0 && !(permissions & P(VIEW)))
+        return engsched_permission_name(P(VIEW));
+    return es_permission_needed(op, target);
+}
+
 engsched_rc es_authorize(int is_system, unsigned int permissions, int has_access, es_op op,
                          engsched_report_status target)
 {
@@ -117,6 +146,10 @@ engsched_rc es_authorize(int is_system, unsigned int permissions, int has_access
      * not know (a newer store, a custom backend) never grants anything. */
     if (need == 0 || (need & ~(unsigned int)ENGSCHED_PERM_ALL) != 0)
         return ENGSCHED_EDENIED;
+    /* Acting on an engagement one may not see would let a role without
+     * VIEW learn (and change) what its detail hides. */
+    if (es_op_needs_view(op))
+        need |= P(VIEW);
     return (permissions & need) == need ? ENGSCHED_OK : ENGSCHED_EDENIED;
 }
 
@@ -148,4 +181,13 @@ engsched_rc es_authorize_own_or_admin(int is_system, engsched_id actor, unsigned
 engsched_id es_feed_second_scope(engsched_id owner, engsched_id issued_by)
 {
     return issued_by > 0 && issued_by != owner ? issued_by : 0;
+}
+
+es_assignee es_assignee_check(int exists, int in_sight, int is_operator, int has_access)
+{
+    if (!exists || !in_sight)
+        return ES_ASSIGNEE_NOT_FOUND;
+    if (!is_operator)
+        return ES_ASSIGNEE_NOT_OPERATOR;
+    return has_access ? ES_ASSIGNEE_OK : ES_ASSIGNEE_NO_ACCESS;
 }

@@ -42,9 +42,18 @@ unsigned int es_op_permission(es_op op, engsched_report_status target);
 /* The name of the permission op needs, for messages; never NULL. */
 const char *es_permission_needed(es_op op, engsched_report_status target);
 
+/* Whether op acts on an existing engagement and so needs VIEW besides its
+ * own permission (all but request, create, the Availability view and the
+ * system-only tick). */
+int es_op_needs_view(es_op op);
+/* The name of the permission that @p permissions lack for op, for
+ * messages: "view" when VIEW is missing, else es_permission_needed. */
+const char *es_permission_missing(unsigned int permissions, es_op op,
+                                  engsched_report_status target);
+
 /* The access decision, in the order every entry point reports it:
- * no client access → ENOTFOUND; no permission → EDENIED; else OK. The
- * system actor passes. */
+ * no client access → ENOTFOUND; no permission (or, for an operation on
+ * an engagement, no VIEW) → EDENIED; else OK. The system actor passes. */
 engsched_rc es_authorize(int is_system, unsigned int permissions, int has_access, es_op op,
                          engsched_report_status target);
 
@@ -60,6 +69,18 @@ int es_user_in_sight(int is_system, int same_user, unsigned int actor_flags,
  * Own records and the system pass. */
 engsched_rc es_authorize_personal(int is_system, int own, int in_sight, unsigned int permissions,
                                   unsigned int needed);
+/* What is told of a user named as an operator (assign, approve or create
+ * with operators), in this order: missing or out of the actor's sight
+ * (es_user_in_sight) → NOT_FOUND, the very answer for both, so that a
+ * refusal never tells an unseen user exists; then not an operator; then
+ * no access to the engagement's client. */
+typedef enum es_assignee {
+    ES_ASSIGNEE_OK = 0,
+    ES_ASSIGNEE_NOT_FOUND,
+    ES_ASSIGNEE_NOT_OPERATOR,
+    ES_ASSIGNEE_NO_ACCESS
+} es_assignee;
+es_assignee es_assignee_check(int exists, int in_sight, int is_operator, int has_access);
 /* transitions.c: whether an operation may run on an engagement in this
  * state (ESTATE otherwise). */
 int es_op_allowed_in(es_op op, engsched_status status, engsched_report_status report);

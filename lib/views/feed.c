@@ -113,7 +113,10 @@ static engsched_rc describe_chunk(engsched *db, feed *f)
             f->also ? es_actor_has_access(db, f->also, it->client, &visible) : ENGSCHED_OK;
         if (rc != ENGSCHED_OK)
             return rc;
-        it->hidden = !visible;
+        /* The second reader must be able to read the engagement itself,
+         * by the rule engagement_get asks. */
+        it->hidden = f->also && es_authorize(f->also->is_system, f->also->permissions, visible,
+                                             ES_OP_VIEW, ENGSCHED_REPORT_NONE) != ENGSCHED_OK;
         if (it->hidden)
             continue;
         engsched_rec_client client;
@@ -272,7 +275,9 @@ engsched_rc engsched_feed_ics(engsched *db, engsched_id actor, engsched_id user,
     engsched_rc rc = es_begin(db, 0);
     if (rc != ENGSCHED_OK)
         return rc;
-    rc = es_finish(db, es_feed_build(db, actor, user, 0, &text));
+    /* Reading on another's behalf (an ADMIN) shows only what both see,
+     * by the same rule as a token that ADMIN issued. */
+    rc = es_finish(db, es_feed_build(db, actor, user, es_feed_second_scope(user, actor), &text));
     if (rc != ENGSCHED_OK) {
         es_free(text);
         return rc;

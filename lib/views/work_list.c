@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/invitation_state.h"
+#include "rules/rules.h"
 #include "views/work_list.h"
 
 #define BUSY_LABEL "Busy"
@@ -161,7 +162,8 @@ static engsched_rc anonymise(engsched *db, const es_actor *viewer, engsched_work
         engsched_rc rc = es_actor_has_access(db, viewer, item->client, &access);
         if (rc != ENGSCHED_OK)
             return rc;
-        if (access && (viewer->is_system || (viewer->permissions & ENGSCHED_PERM_VIEW)))
+        if (es_authorize(viewer->is_system, viewer->permissions, access, ES_OP_VIEW,
+                         ENGSCHED_REPORT_NONE) == ENGSCHED_OK)
             continue;
         char *busy = es_strdup(BUSY_LABEL);
         if (busy == NULL)
@@ -170,7 +172,11 @@ static engsched_rc anonymise(engsched *db, const es_actor *viewer, engsched_work
         item->label = busy;
         item->id = 0;
         item->client = 0;
-        item->response = ENGSCHED_RESPONSE_NONE; /* nothing of a Busy item but its dates */
+        /* Nothing of a Busy item but its dates: its status (and the colour
+         * a UI draws from it) would tell a pending request from work under
+         * review on a client the viewer may not know of. */
+        item->status = (engsched_status)0;
+        item->response = ENGSCHED_RESPONSE_NONE;
     }
     return ENGSCHED_OK;
 }

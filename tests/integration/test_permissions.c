@@ -33,9 +33,11 @@
  * operation's own bit(s). What is left to show per entry point is that it
  * asks with the right operation and target, in the right order, and rolls
  * back: the own bit is necessary (subsets without it are refused, and so
- * is "everything but"), sufficient (with it the call succeeds whatever
- * else is missing, VIEW included), and no other bit matters (the
- * neighbours and VIEW toggle with no effect). */
+ * is "everything but"), VIEW is necessary for every operation on an
+ * existing engagement (not for request and create, which make one), the
+ * two together are sufficient (the call succeeds whatever else is
+ * missing), and no other bit matters (the neighbours toggle with no
+ * effect). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +201,10 @@ static engsched_rc expected_rc(op_id op, unsigned int mask, int access, const fi
 {
     if (!access)
         return ENGSCHED_ENOTFOUND;
-    if ((mask & ops[op].need) != ops[op].need)
+    unsigned int need = ops[op].need;
+    if (ops[op].on_engagement && need != 0)
+        need |= P(VIEW); /* §3: acting on an engagement needs seeing it */
+    if ((mask & need) != need)
         return ENGSCHED_EDENIED;
     if (d != NULL && !allowed_in(op, d))
         return ENGSCHED_ESTATE;
@@ -213,7 +218,9 @@ static unsigned int expected_actions(unsigned int mask, const fixture_def *d)
     const int report_ops = d->report != RS(NONE) && d->status != ST(CANCELED);
     const engsched_report_status r = d->report;
     unsigned int a = 0;
-    if (mask & P(VIEW)) a |= A(VIEW);
+    if (!(mask & P(VIEW)))
+        return 0; /* §3: nothing on an engagement without seeing it */
+    a |= A(VIEW);
     if ((mask & P(APPROVE)) && d->status == ST(PENDING)) a |= A(APPROVE);
     if ((mask & P(EDIT)) && open) a |= A(EDIT) | A(FILES_DELETE);
     if ((mask & P(CANCEL)) && open) a |= A(CANCEL);
@@ -565,6 +572,9 @@ static void probe(world *w, op_id op, unsigned int mask, int access, size_t fix)
                      o.msg, notfound);
         if (o.rc == ENGSCHED_ENOTFOUND && access)
             fail_msg("%s: ENOTFOUND although the user has access", what);
+        if (o.rc == ENGSCHED_EDENIED && ops[op].on_engagement && !(mask & P(VIEW)) &&
+            (mask & ops[op].need) == ops[op].need && strstr(o.msg, "needs view") == NULL)
+            fail_msg("%s: refused for lack of VIEW, but the message says: %s", what, o.msg);
         check_unchanged(w, what);
         return;
     }
@@ -759,6 +769,24 @@ static void test_viewer_capabilities_are_view_only(void **state)
     world_close(&w);
 }
 
+/* Assigning acts on an engagement too: ASSIGN without VIEW is refused
+ * (EDENIED, naming view) and changes nothing; with VIEW it succeeds. */
+static void test_assign_needs_view(void **state)
+{
+    (void)state;
+    world w;
+    world_open(&w, P(ASSIGN));
+    engsched_id eng = w.eng[1]; /* Scheduled */
+    engsched_id op = w.f.operator2;
+    engsched_rc rc = engsched_assign(w.f.db, w.inside, eng, 0, op, ENGSCHED_OPROLE_LEAD, NULL);
+    if (rc != ENGSCHED_EDENIED || strstr(engsched_errmsg(w.f.db), "needs view") == NULL)
+        fail_msg("assign without VIEW: %s: %s", engsched_rc_name(rc), engsched_errmsg(w.f.db));
+    check_unchanged(&w, "assign without VIEW");
+    set_mask(&w, P(ASSIGN) | P(VIEW));
+    fx_ok(&w.f, engsched_assign(w.f.db, w.inside, eng, 0, op, ENGSCHED_OPROLE_LEAD, NULL));
+    world_close(&w);
+}
+
 static int report_total(void **state)
 {
     (void)state;
@@ -771,6 +799,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_masks_cover_every_relevant_bit),
         cmocka_unit_test(test_viewer_capabilities_are_view_only),
+        cmocka_unit_test(test_assign_needs_view),
         cmocka_unit_test(test_get),
         cmocka_unit_test(test_request),
         cmocka_unit_test(test_request_with_file),

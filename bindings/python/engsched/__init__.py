@@ -2,7 +2,7 @@
 
 >>> import engsched
 >>> with engsched.Scheduler.open(":memory:") as s:
-...     acme = s.client_upsert("acme", "Acme Corp")
+...     acme = s.client_upsert("acme", "Acme Corp", actor=engsched.SYSTEM)
 
 The shared library is found through ``ENGSCHED_LIBRARY``, the build tree of
 this checkout, or the installed system (see :mod:`engsched._lib`).

@@ -103,8 +103,9 @@ class FileInfo:
 class WorkItem:
     """One item of an operator's existing work.
 
-    For an engagement of a client the viewer cannot access, ``id`` is 0
-    and ``label`` is ``"Busy"``. ``status`` is None for unavailability.
+    For an engagement of a client the viewer cannot access, ``id`` is 0,
+    ``label`` is ``"Busy"`` and ``status`` is None: its dates only.
+    ``status`` is None for unavailability too.
     """
 
     kind: WorkKind

@@ -426,7 +426,7 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
 
     # --- directory ----------------------------------------------------------
 
-    def client_upsert(self, host_key: str, name: str, *, actor: int = SYSTEM) -> int:
+    def client_upsert(self, host_key: str, name: str, *, actor: int) -> int:
         """Create or update a client keyed by the host's key; returns its id."""
         return self._call_id(
             "engsched_client_upsert",
@@ -451,7 +451,7 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
         *,
         email: Optional[str] = None,
         all_clients: bool = False,
-        actor: int = SYSTEM,
+        actor: int,
     ) -> int:
         """Create or update a user keyed by the host's key; returns its id."""
         return self._call_id(
@@ -495,21 +495,21 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
         self._call("engsched_user_permissions", _int(user, "user"), ctypes.byref(out))
         return Permission(out.value)
 
-    def access_grant(self, user: int, client: int, *, actor: int = SYSTEM) -> None:
+    def access_grant(self, user: int, client: int, *, actor: int) -> None:
         """Give a user access to a client's engagements."""
         self._call(
             "engsched_access_grant", _int(actor, "actor"), _int(user, "user"),
             _int(client, "client"),
         )
 
-    def access_revoke(self, user: int, client: int, *, actor: int = SYSTEM) -> None:
+    def access_revoke(self, user: int, client: int, *, actor: int) -> None:
         """Take a user's access to a client away."""
         self._call(
             "engsched_access_revoke", _int(actor, "actor"), _int(user, "user"),
             _int(client, "client"),
         )
 
-    def role_create(self, name: str, permissions: int, *, actor: int = SYSTEM) -> int:
+    def role_create(self, name: str, permissions: int, *, actor: int) -> int:
         """Create a custom role; returns its id."""
         return self._call_id(
             "engsched_role_create",
@@ -518,7 +518,7 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
             _uint(permissions, "permissions"),
         )
 
-    def role_set_permissions(self, role: int, permissions: int, *, actor: int = SYSTEM) -> None:
+    def role_set_permissions(self, role: int, permissions: int, *, actor: int) -> None:
         """Change the permissions of any role, built-in or custom."""
         self._call(
             "engsched_role_set_permissions",
@@ -545,7 +545,7 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
         """A tenant setting (its default if never set)."""
         return self._call_string("engsched_setting_get", _text(key, "key"))
 
-    def setting_set(self, key: str, value: str, *, actor: int = SYSTEM) -> None:
+    def setting_set(self, key: str, value: str, *, actor: int) -> None:
         """Change a tenant setting (ADMIN)."""
         self._call(
             "engsched_setting_set", _int(actor, "actor"), _text(key, "key"),
@@ -1182,7 +1182,7 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
         return self._call_string("engsched_export_json", _int(actor, "actor"))
 
     def import_json(
-        self, document: Union[str, bytes, Mapping[str, Any]], *, actor: int = SYSTEM
+        self, document: Union[str, bytes, Mapping[str, Any]], *, actor: int
     ) -> int:
         """Import an export document, all or nothing; returns how many
         engagements were imported."""

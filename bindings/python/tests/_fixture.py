@@ -49,9 +49,9 @@ class Fixture:
             **options,
         )
         s = self.s
-        self.acme = s.client_upsert("client-0", "Acme Corp")
-        self.globex = s.client_upsert("client-1", "Globex")
-        self.initech = s.client_upsert("client-2", "Initech")
+        self.acme = s.client_upsert("client-0", "Acme Corp", actor=SYSTEM)
+        self.globex = s.client_upsert("client-1", "Globex", actor=SYSTEM)
+        self.initech = s.client_upsert("client-2", "Initech", actor=SYSTEM)
         self.admin = self.user("admin", BuiltinRole.ADMINISTRATOR, all_clients=True)
         self.manager = self.user("manager", BuiltinRole.MANAGER, all_clients=True)
         self.operator1 = self.user("operator1", BuiltinRole.OPERATOR)
@@ -67,7 +67,7 @@ class Fixture:
             (self.viewer, self.acme),
             (self.outsider, self.initech),
         ):
-            s.access_grant(user, client)
+            s.access_grant(user, client, actor=SYSTEM)
 
     def _mail(self, recipient: str, message: bytes) -> Any:
         self.mails.append((recipient, message))
@@ -81,7 +81,12 @@ class Fixture:
 
     def user(self, key: str, role: int, all_clients: bool = False) -> int:
         return self.s.user_upsert(
-            key, key.capitalize(), role, email=f"{key}@example.com", all_clients=all_clients
+            key,
+            key.capitalize(),
+            role,
+            email=f"{key}@example.com",
+            all_clients=all_clients,
+            actor=SYSTEM,
         )
 
     def request(self, name: str, start: str, end: str, actor: int = 0, client: int = 0) -> int:

@@ -10,6 +10,7 @@ import unittest
 from _fixture import FixtureTestCase, temp_dir
 
 from engsched import (
+    SYSTEM,
     DeniedError,
     FileReader,
     InvalidError,
@@ -114,7 +115,7 @@ class FilesTest(FixtureTestCase):
 
     def test_limits_are_too_big_and_store_nothing(self) -> None:
         f, s = self.f, self.s
-        s.setting_set("file_max_bytes", "10")
+        s.setting_set("file_max_bytes", "10", actor=SYSTEM)
         with self.assertRaises(TooBigError) as cm:
             s.file_attach(f.client_user, self.eid, "big.bin", b"x" * 11)
         self.assertEqual(cm.exception.code_name, "ENGSCHED_ETOOBIG")

@@ -12,7 +12,7 @@ from typing import List, Tuple
 
 from _fixture import FixtureTestCase, requires
 
-from engsched import DeniedError, NotFoundError, OperatorRole
+from engsched import SYSTEM, DeniedError, NotFoundError, OperatorRole
 
 ORGANIZER = "scheduling@example.com"
 
@@ -39,8 +39,8 @@ def prop(ics: str, name: str) -> List[str]:
 class InvitationTest(FixtureTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.s.setting_set("organizer_email", ORGANIZER)
-        self.s.setting_set("organizer_name", "Scheduling desk")
+        self.s.setting_set("organizer_email", ORGANIZER, actor=SYSTEM)
+        self.s.setting_set("organizer_name", "Scheduling desk", actor=SYSTEM)
         self.eid = self.f.request("Web test", "2026-04-10", "2026-04-12")
 
     def mails_to(self, user_key: str) -> List[Tuple[str, bytes]]:

@@ -40,18 +40,18 @@ class ExportImportTest(FixtureTestCase):
         self.assertIsInstance(json.loads(document), dict)
 
         with Scheduler.open() as fresh:
-            self.assertEqual(fresh.import_json(document), 2)
+            self.assertEqual(fresh.import_json(document, actor=SYSTEM), 2)
             everything = [st for st in Status]
             names = sorted(r.name for r in fresh.iter_list(SYSTEM, statuses=everything))
             self.assertEqual(names, ["Exported one", "Exported two"])
         with Scheduler.open() as fresh:
-            self.assertEqual(fresh.import_json(json.loads(document)), 2)
+            self.assertEqual(fresh.import_json(json.loads(document), actor=SYSTEM), 2)
 
     def test_import_is_validated_and_all_or_nothing(self) -> None:
         s = self.s
         before = s.events_last_seq()
         with self.assertRaises(InvalidError) as cm:
-            s.import_json('{"not": "closed"')
+            s.import_json('{"not": "closed"', actor=SYSTEM)
         self.assertTrue(cm.exception.message)
         self.assertEqual(s.events_last_seq(), before)
         other = Fixture()
@@ -59,7 +59,9 @@ class ExportImportTest(FixtureTestCase):
         other.request("Theirs", "2026-04-01", "2026-04-02")
         document = other.s.export_json(other.admin)
         with Scheduler.open() as fresh:
-            manager = fresh.user_upsert("m", "M", BuiltinRole.MANAGER, all_clients=True)
+            manager = fresh.user_upsert(
+                "m", "M", BuiltinRole.MANAGER, all_clients=True, actor=SYSTEM
+            )
             seq = fresh.events_last_seq()
             with self.assertRaises(DeniedError):
                 fresh.import_json(document, actor=manager)

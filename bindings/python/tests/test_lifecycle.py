@@ -197,7 +197,7 @@ class LifecycleTest(FixtureTestCase):
 
     def test_events_callback_receives_each_committed_event_as_json(self) -> None:
         f, s = self.f, self.s
-        s.setting_set("organizer_email", "scheduling@example.com")
+        s.setting_set("organizer_email", "scheduling@example.com", actor=SYSTEM)
         seen = len(f.events)
         eid = f.request("Events", "2026-04-01", "2026-04-02")
         s.approve(f.manager, eid, operators=[f.operator1])
@@ -236,7 +236,7 @@ class LifecycleTest(FixtureTestCase):
 
     def test_directory_upserts_are_keyed_by_the_host_key(self) -> None:
         f, s = self.f, self.s
-        self.assertEqual(s.client_upsert("client-0", "Acme Corporation"), f.acme)
+        self.assertEqual(s.client_upsert("client-0", "Acme Corporation", actor=SYSTEM), f.acme)
         self.assertEqual(s.client_name(f.acme), "Acme Corporation")
         self.assertEqual(s.client_find("client-0"), f.acme)
         self.assertIsNone(s.client_find("no-such-client"))

@@ -47,7 +47,7 @@ class OutboxCase(FixtureTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        self.s.setting_set("organizer_email", ORGANIZER)
+        self.s.setting_set("organizer_email", ORGANIZER, actor=SYSTEM)
 
     def approved_with_two(self, name: str = "Web test") -> int:
         f = self.f
@@ -142,7 +142,7 @@ class RefusalTest(OutboxCase):
 
     def test_dead_after_max_attempts_then_requeued(self) -> None:
         f, s = self.f, self.s
-        s.setting_set("delivery_max_attempts", "3")
+        s.setting_set("delivery_max_attempts", "3", actor=SYSTEM)
         f.mail_result = False
         eid = self.approved_with_two()
         retrying = dead = 0
@@ -223,7 +223,7 @@ class RefusalTest(OutboxCase):
 
         with Scheduler.open(on_event_delivery=on_event_delivery) as s:
             holder["s"] = s
-            s.client_upsert("k", "n")
+            s.client_upsert("k", "n", actor=SYSTEM)
             self.assertEqual(len(errors), 2)
             self.assertEqual(s.deliver(), DeliveryResult(0, 0, 0))
 
@@ -232,7 +232,7 @@ class RefusalTest(OutboxCase):
 class UndeliverableTest(OutboxCase):
     def test_missing_organizer_is_undeliverable_until_requeued(self) -> None:
         f, s = self.f, self.s
-        s.setting_set("organizer_email", "")
+        s.setting_set("organizer_email", "", actor=SYSTEM)
         eid = self.approved_with_two("No organizer")
         self.assertEqual(s.undeliverable_count, 2)
         self.assertEqual(f.status(eid), Status.SCHEDULED)  # the approval stands
@@ -250,7 +250,7 @@ class UndeliverableTest(OutboxCase):
         # The count is the last write's: the next call clears it.
         s.events_last_seq()
         self.assertEqual(s.undeliverable_count, 0)
-        s.setting_set("organizer_email", ORGANIZER)
+        s.setting_set("organizer_email", ORGANIZER, actor=SYSTEM)
         self.assertEqual(s.outbox_requeue(f.admin), 2)
         self.assertEqual(sorted(r for r, _ in f.mails),
                          ["operator1@example.com", "operator2@example.com"])
@@ -260,7 +260,7 @@ class UndeliverableTest(OutboxCase):
 
     def test_the_system_actor_may_list_and_requeue(self) -> None:
         s = self.s
-        s.setting_set("organizer_email", "")
+        s.setting_set("organizer_email", "", actor=SYSTEM)
         self.approved_with_two()
         self.assertEqual(len(s.outbox(SYSTEM, UNDELIVERABLE)), 2)
         self.assertEqual(s.outbox_count(SYSTEM, [DEAD, UNDELIVERABLE]), 2)
@@ -321,7 +321,7 @@ class SignatureTest(OutboxCase):
 
     def test_event_documents_are_signed_with_the_webhook_secret(self) -> None:
         f, s = self.f, self.s
-        s.setting_set("webhook_secret", self.SECRET)
+        s.setting_set("webhook_secret", self.SECRET, actor=SYSTEM)
         with self.assertRaises(DeniedError):
             s.setting_get("webhook_secret")  # write-only
         before = len(f.deliveries)
@@ -338,7 +338,7 @@ class SignatureTest(OutboxCase):
         for seq, document, signature in signed:
             self.assertEqual((streamed[seq].text, streamed[seq].signature), (document, signature))
         # Without a secret, no signature.
-        s.setting_set("webhook_secret", "")
+        s.setting_set("webhook_secret", "", actor=SYSTEM)
         before = len(f.deliveries)
         self.approved_with_two("Unsigned")
         self.assertTrue(all(sig is None for _, _, sig in f.deliveries[before:]))
@@ -460,7 +460,7 @@ class AdministrationTest(OutboxCase):
         for key, value in (("delivery_max_attempts", "0"), ("delivery_retry_seconds", "x")):
             with self.subTest(setting=key):
                 with self.assertRaises(InvalidError):
-                    s.setting_set(key, value)
+                    s.setting_set(key, value, actor=SYSTEM)
         # A list of states is a mask.
         self.assertEqual(s.outbox_count(f.admin, [PENDING, DELIVERED]),
                          s.outbox_count(f.admin, PENDING | DELIVERED))

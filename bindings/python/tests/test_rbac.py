@@ -81,6 +81,32 @@ class RbacTest(FixtureTestCase):
         self.assertEqual(s.setting_get("timezone"), "Europe/Berlin")
         self.assertIsInstance(s.client_upsert("k", "n", actor=f.admin), int)
 
+    def test_the_actor_is_never_implied(self) -> None:
+        # A host that forgets the actor must not act with the system's
+        # rights: every directory, settings and import call needs it named.
+        f, s = self.f, self.s
+        calls = {
+            "client_upsert": lambda: s.client_upsert("k", "n"),  # type: ignore[call-arg]
+            "user_upsert": lambda: s.user_upsert(  # type: ignore[call-arg]
+                "u", "U", BuiltinRole.VIEWER
+            ),
+            "access_grant": lambda: s.access_grant(f.viewer, f.globex),  # type: ignore[call-arg]
+            "access_revoke": lambda: s.access_revoke(f.viewer, f.acme),  # type: ignore[call-arg]
+            "role_create": lambda: s.role_create("A", Permission.VIEW),  # type: ignore[call-arg]
+            "role_set_permissions": lambda: s.role_set_permissions(  # type: ignore[call-arg]
+                BuiltinRole.VIEWER, Permission.VIEW
+            ),
+            "setting_set": lambda: s.setting_set("timezone", "UTC"),  # type: ignore[call-arg]
+            "import_json": lambda: s.import_json("{}"),  # type: ignore[call-arg]
+        }
+        before = s.events_last_seq()
+        for name, call in calls.items():
+            with self.subTest(name), self.assertRaises(TypeError) as cm:
+                call()
+            self.assertIn("actor", str(cm.exception))
+        self.assertEqual(s.events_last_seq(), before)
+        self.assertIsNone(s.client_find("k"))
+
     def test_inaccessible_client_means_not_found_everywhere(self) -> None:
         f, s = self.f, self.s
         out = f.outsider  # a Manager, but only for Initech
@@ -103,9 +129,9 @@ class RbacTest(FixtureTestCase):
         self.assertEqual(len(s.list(out)), 0)
         self.assertEqual(list(s.calendar(out, "2026-04-01", "2026-04-30")), [])
         # Access granted: now it exists; revoked: gone again.
-        s.access_grant(out, f.acme)
+        s.access_grant(out, f.acme, actor=SYSTEM)
         self.assertEqual(s.engagement(out, self.eid).id, self.eid)
-        s.access_revoke(out, f.acme)
+        s.access_revoke(out, f.acme, actor=SYSTEM)
         assert_not_found(lambda: s.engagement(out, self.eid))
 
     def test_unknown_actor_is_not_found(self) -> None:
@@ -117,25 +143,25 @@ class RbacTest(FixtureTestCase):
         f, s = self.f, self.s
         self.assertEqual(s.user_permissions(f.operator1),
                          BuiltinRole.OPERATOR.default_permissions)
-        auditor = s.role_create("Auditor", Permission.VIEW | Permission.REPORT_VIEW)
+        auditor = s.role_create("Auditor", Permission.VIEW | Permission.REPORT_VIEW, actor=SYSTEM)
         self.assertEqual(s.role_find("Auditor"), auditor)
         self.assertIsNone(s.role_find("No such role"))
         self.assertEqual(s.role_find("Manager"), BuiltinRole.MANAGER)
         with self.assertRaises(ExistsError):
-            s.role_create("Auditor", Permission.VIEW)
+            s.role_create("Auditor", Permission.VIEW, actor=SYSTEM)
         with self.assertRaises(InvalidError):
-            s.role_create("Too many", 1 << 20)
-        u = s.user_upsert("aud", "Aud", auditor, email="aud@example.com")
-        s.access_grant(u, f.acme)
+            s.role_create("Too many", 1 << 20, actor=SYSTEM)
+        u = s.user_upsert("aud", "Aud", auditor, email="aud@example.com", actor=SYSTEM)
+        s.access_grant(u, f.acme, actor=SYSTEM)
         self.assertEqual(s.engagement(u, self.eid).id, self.eid)
         self.assertDenied(lambda: s.cancel(u, self.eid))
         # Built-in roles are editable like custom ones.
-        s.role_set_permissions(auditor, Permission.VIEW | Permission.CANCEL)
+        s.role_set_permissions(auditor, Permission.VIEW | Permission.CANCEL, actor=SYSTEM)
         self.assertEqual(s.user_permissions(u), Permission.VIEW | Permission.CANCEL)
         s.cancel(u, self.eid, reason="by an auditor")
         self.assertEqual(f.status(self.eid), Status.CANCELED)
         with self.assertRaises(NotFoundError):
-            s.role_set_permissions(9999, Permission.VIEW)
+            s.role_set_permissions(9999, Permission.VIEW, actor=SYSTEM)
 
     def test_system_passes_every_check(self) -> None:
         e = self.s.engagement(SYSTEM, self.eid)

@@ -31,7 +31,7 @@ def reply_to(request: str, partstat: str) -> str:
 class ReplyTest(FixtureTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.s.setting_set("organizer_email", "scheduling@example.com")
+        self.s.setting_set("organizer_email", "scheduling@example.com", actor=SYSTEM)
         self.eid = self.f.request("Web test", "2026-04-10", "2026-04-12")
         self.s.approve(self.f.manager, self.eid, operators=[(self.f.operator1, OperatorRole.LEAD)])
 

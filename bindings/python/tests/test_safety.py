@@ -66,7 +66,7 @@ class ClosedSchedulerTest(FixtureTestCase):
             "events": lambda: s.events(f.manager, eid),
             "capabilities": lambda: s.capabilities(f.manager, eid),
             "assign": lambda: s.assign(f.manager, eid, f.operator1),
-            "client_upsert": lambda: s.client_upsert("k", "n"),
+            "client_upsert": lambda: s.client_upsert("k", "n", actor=SYSTEM),
             "client_find": lambda: s.client_find("client-0"),
             "setting_get": lambda: s.setting_get("timezone"),
             "schema_version": lambda: s.schema_version,
@@ -90,7 +90,7 @@ class ClosedSchedulerTest(FixtureTestCase):
 
     def test_context_manager_closes(self) -> None:
         with Scheduler.open() as s:
-            s.client_upsert("k", "n")
+            s.client_upsert("k", "n", actor=SYSTEM)
         self.assertTrue(s.closed)
         self.assertIn("closed", repr(s))
 
@@ -160,11 +160,11 @@ class WrongTypesTest(FixtureTestCase):
             lambda: s.list(f.manager, statuses=["pending"]),  # type: ignore[list-item]
             lambda: s.list(f.manager, limit="10"),  # type: ignore[arg-type]
             lambda: s.list(f.manager, token=123),  # type: ignore[arg-type]
-            lambda: s.setting_set("timezone", 1),  # type: ignore[arg-type]
-            lambda: s.user_upsert("k", "K", "Manager"),  # type: ignore[arg-type]
+            lambda: s.setting_set("timezone", 1, actor=SYSTEM),  # type: ignore[arg-type]
+            lambda: s.user_upsert("k", "K", "Manager", actor=SYSTEM),  # type: ignore[arg-type]
             lambda: s.tick("now"),  # type: ignore[arg-type]
             lambda: s.read_file(f.manager, [1]),  # type: ignore[arg-type]
-            lambda: s.import_json(12),  # type: ignore[arg-type]
+            lambda: s.import_json(12, actor=SYSTEM),  # type: ignore[arg-type]
             lambda: Scheduler.open(42),  # type: ignore[arg-type]
             lambda: Scheduler.open(clock=5),  # type: ignore[arg-type]
             lambda: engsched.Status.parse(3),  # type: ignore[arg-type]
@@ -181,13 +181,13 @@ class WrongTypesTest(FixtureTestCase):
         with self.assertRaises(ValueError):
             s.cancel(f.manager, eid, reason="a\0b")
         with self.assertRaises(ValueError):
-            s.client_upsert("k\0", "n")
+            s.client_upsert("k\0", "n", actor=SYSTEM)
         with self.assertRaises(OverflowError):
             s.engagement(f.manager, 1 << 63)
         with self.assertRaises(OverflowError):
-            s.role_create("Huge", 1 << 32)
+            s.role_create("Huge", 1 << 32, actor=SYSTEM)
         with self.assertRaises(OverflowError):
-            s.role_create("Negative", -1)
+            s.role_create("Negative", -1, actor=SYSTEM)
         with self.assertRaises(ValueError):
             s.request(f.client_user, name="x", client=f.acme, start="2026-04-01")
         with self.assertRaises(ValueError):
@@ -222,7 +222,7 @@ class CallbackTest(unittest.TestCase):
 
         with Scheduler.open(on_event=on_event) as s:
             holder["s"] = s
-            s.client_upsert("k", "n")
+            s.client_upsert("k", "n", actor=SYSTEM)
             self.assertEqual(len(errors), 2)
             self.assertIn("callback", errors[0].args[0])
             self.assertFalse(s.closed)
@@ -240,7 +240,7 @@ class CallbackTest(unittest.TestCase):
                 raise RuntimeError("clock broke")
 
             with Scheduler.open(on_event=on_event, clock=clock) as s:
-                cid = s.client_upsert("k", "n")
+                cid = s.client_upsert("k", "n", actor=SYSTEM)
                 self.assertEqual(s.client_find("k"), cid)
         finally:
             sys.unraisablehook = old
@@ -254,9 +254,11 @@ class CallbackTest(unittest.TestCase):
         with Scheduler.open(on_log=lambda lvl, msg: lines.append((lvl, msg)),
                             log_level=engsched.LogLevel.DEBUG, clock=lambda: now) as s:
             with self.assertRaises(EngschedError):
-                s.setting_set("no-such-key", "1")
-            admin = s.user_upsert("a", "A", BuiltinRole.ADMINISTRATOR, all_clients=True)
-            acme = s.client_upsert("acme", "Acme")
+                s.setting_set("no-such-key", "1", actor=SYSTEM)
+            admin = s.user_upsert(
+                "a", "A", BuiltinRole.ADMINISTRATOR, all_clients=True, actor=SYSTEM
+            )
+            acme = s.client_upsert("acme", "Acme", actor=SYSTEM)
             eid = s.request(admin, name="x", client=acme, start="2026-04-01",
                             end="2026-04-02")
             self.assertEqual(s.engagement(admin, eid).created_at, T0)
@@ -282,11 +284,11 @@ class OpenTest(unittest.TestCase):
     def test_file_store_persists_and_readonly_refuses_writes(self) -> None:
         path = Path(temp_dir(self)) / "store.db"
         with Scheduler.open(path, busy_timeout_ms=100) as s:
-            cid = s.client_upsert("acme", "Acme")
+            cid = s.client_upsert("acme", "Acme", actor=SYSTEM)
         with Scheduler.open(str(path), readonly=True) as s:
             self.assertEqual(s.client_find("acme"), cid)
             with self.assertRaises(MisuseError) as cm:
-                s.client_upsert("globex", "Globex")
+                s.client_upsert("globex", "Globex", actor=SYSTEM)
             self.assertIn("read-only", cm.exception.message)
         missing = path.with_name("never-created.db")
         with self.assertRaises(NotFoundError):

@@ -116,9 +116,10 @@ class ListTest(FixtureTestCase):
         with self.assertRaises(InvalidError) as cm:
             s.calendar(f.manager, "2026-01-01", "2027-06-01")
         self.assertIn("range", cm.exception.message)
+        nothing = s.role_create("Nothing", 0, actor=SYSTEM)
+        nobody = s.user_upsert("nobody", "Nobody", nothing, actor=SYSTEM)
         with self.assertRaises(DeniedError):
-            s.calendar(s.user_upsert("nobody", "Nobody", s.role_create("Nothing", 0)),
-                       "2026-04-01", "2026-04-30")
+            s.calendar(nobody, "2026-04-01", "2026-04-30")
 
     def test_calendar_as_a_context_manager_frees_early(self) -> None:
         s, m = self.s, self.f.manager
@@ -166,7 +167,7 @@ class StaffingTest(FixtureTestCase):
 
     def test_strict_tenant_setting_refuses(self) -> None:
         f, s = self.f, self.s
-        s.setting_set("conflict_policy", "strict")
+        s.setting_set("conflict_policy", "strict", actor=SYSTEM)
         before = s.engagement(SYSTEM, self.b)
         with self.assertRaises(ConflictError) as cm:
             s.assign(f.manager, self.b, f.operator1)
@@ -218,8 +219,8 @@ class AvailabilityTest(FixtureTestCase):
 
         # A Globex-only manager sees operator1 (they share Globex) but the
         # Acme engagement only as an anonymous Busy block.
-        globex_manager = s.user_upsert("gm", "GM", BuiltinRole.MANAGER)
-        s.access_grant(globex_manager, f.globex)
+        globex_manager = s.user_upsert("gm", "GM", BuiltinRole.MANAGER, actor=SYSTEM)
+        s.access_grant(globex_manager, f.globex, actor=SYSTEM)
         seen = {r.user: r for r in s.availability(globex_manager, "2026-06-01",
                                                   "2026-06-12")}
         self.assertNotIn(f.operator2, seen)
