@@ -274,6 +274,8 @@ engsched_rc engsched_close(engsched *db)
 {
     if (db == NULL)
         return ENGSCHED_OK;
+    if (db->in_callback) /* the handle is in use by the call that invoked the callback */
+        return ENGSCHED_EMISUSE;
     es_rollback(db);
     db->storage->free(db->storage);
     es_free(db->pending);

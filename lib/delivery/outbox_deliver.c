@@ -173,10 +173,12 @@ static void hand_over(engsched *db, es_claimed *items, size_t count)
         es_claimed *it = &items[i];
         if (it->rec.state != ENGSCHED_OUTBOX_PENDING)
             continue; /* found undeliverable while claiming */
-        if (it->rec.kind == ENGSCHED_OUTBOX_MAIL)
+        if (it->rec.kind == ENGSCHED_OUTBOX_MAIL) {
+            es_callback_enter(db);
             it->accepted = db->opts.on_mail(db->opts.mail_ctx, it->rec.engagement, it->rec.user,
                                             it->recipient, it->payload, it->length) == 0;
-        else
+            es_callback_leave(db);
+        } else
             it->accepted = es_event_offer(db, it->rec.event_seq, it->payload, it->length,
                                           it->is_signed ? it->signature : NULL);
     }
