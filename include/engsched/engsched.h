@@ -163,7 +163,10 @@ typedef int (*engsched_event_deliver_fn)(void *ctx, int64_t seq, const char *jso
  * @brief Returns the current time in UTC seconds; lets hosts and tests
  *        control the clock.
  * @param ctx the options' clock_ctx
- * @return seconds since the Unix epoch
+ * @return seconds since the Unix epoch, 1900-01-02T00:00:00Z to
+ *         9999-12-30T23:59:59Z: an operation that needs today's date
+ *         under a clock outside that range fails with ::ENGSCHED_EINVAL
+ *         naming the instant, and changes nothing
  */
 typedef int64_t (*engsched_clock_fn)(void *ctx);
 
@@ -913,9 +916,11 @@ ENGSCHED_API engsched_rc engsched_report_set_status(engsched *db, engsched_id ac
  * Idempotent; runs as the system. Each move writes an engagement.started
  * event. It runs in a transaction of its own, never in a batch.
  * @param db the handle
- * @param now the current instant, UTC seconds
+ * @param now the current instant, UTC seconds, in the range
+ *        engsched_date_in_zone() takes
  * @param[out] out_moved how many engagements moved, or NULL
- * @return ::ENGSCHED_OK, a storage error, or ::ENGSCHED_EMISUSE inside a
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (@p now out of range, named in
+ *         the message), a storage error, or ::ENGSCHED_EMISUSE inside a
  *         batch (engsched_batch_begin())
  */
 ENGSCHED_API engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *out_moved);
@@ -1771,9 +1776,12 @@ ENGSCHED_API engsched_rc engsched_date_validate(const char *date);
 /**
  * @brief The calendar date of an instant in an IANA time zone.
  * @param zone an IANA zone name such as "Pacific/Auckland"
- * @param instant UTC seconds
- * @param[out] out_date 11 bytes receiving `YYYY-MM-DD`
- * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL (unknown zone)
+ * @param instant UTC seconds, 1900-01-02T00:00:00Z to 9999-12-30T23:59:59Z
+ *        (-2208902400 to 253402214399), so that the date is 1900–9999 in
+ *        every zone
+ * @param[out] out_date 11 bytes receiving `YYYY-MM-DD`; unchanged on failure
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL (unknown zone, or @p instant
+ *         out of range)
  */
 ENGSCHED_API engsched_rc engsched_date_in_zone(const char *zone, int64_t instant,
                                                char out_date[11]);
