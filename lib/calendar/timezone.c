@@ -7,10 +7,12 @@
 
 #include "calendar/timezone.h"
 #include "util/dates.h"
+#include "util/text.h"
 
 static icaltimezone *zone_lookup(const char *zone)
 {
-    if (zone == NULL || zone[0] == '\0')
+    /* The shape first: libical makes a file path of the name. */
+    if (!es_zone_name_valid(zone))
         return NULL;
     if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
         return icaltimezone_get_utc_timezone();

@@ -158,8 +158,8 @@ static void assert_all_refused(const probe *p)
 /* A request and its approval with one operator: events, mail, clock. */
 static void request_and_approve(probe *p)
 {
-    engsched_id id = fx_request(&p->f, p->f.client_user, p->f.client[0], "Reentry",
-                                "2026-04-06", "2026-04-10");
+    engsched_id id =
+        fx_request(&p->f, p->f.client_user, p->f.client[0], "Reentry", "2026-04-06", "2026-04-10");
     engsched_input *in = NULL;
     fx_ok(&p->f, engsched_input_new(p->f.db, &in));
     fx_ok(&p->f, engsched_input_add_operator(in, p->f.operator1, ENGSCHED_OPROLE_LEAD));
@@ -215,8 +215,8 @@ static void test_event_callback_using_its_handle(void **state)
 {
     probe *p = *state;
     reopen(p, WITH_EVENT);
-    engsched_id id = fx_request(&p->f, p->f.client_user, p->f.client[0], "Events", "2026-04-06",
-                                "2026-04-10");
+    engsched_id id =
+        fx_request(&p->f, p->f.client_user, p->f.client[0], "Events", "2026-04-06", "2026-04-10");
     p->reenter = 1;
     p->calls = p->refused = p->other = 0;
     fx_ok(&p->f, engsched_cancel(p->f.db, p->f.manager, id, 0, "not needed"));
@@ -241,8 +241,8 @@ static void test_mail_callback_using_its_handle(void **state)
 {
     probe *p = *state;
     reopen(p, WITH_MAIL);
-    engsched_id id = fx_request(&p->f, p->f.client_user, p->f.client[0], "Mail", "2026-04-06",
-                                "2026-04-10");
+    engsched_id id =
+        fx_request(&p->f, p->f.client_user, p->f.client[0], "Mail", "2026-04-06", "2026-04-10");
     engsched_input *in = NULL;
     fx_ok(&p->f, engsched_input_new(p->f.db, &in));
     fx_ok(&p->f, engsched_input_add_operator(in, p->f.operator1, ENGSCHED_OPROLE_LEAD));
