@@ -261,8 +261,10 @@ ENGSCHED_API engsched_rc engsched_options_init(engsched_options *opts, unsigned 
  * @param opts options, or NULL for the defaults
  * @param[out] out the new handle; set only on success
  * @return ::ENGSCHED_OK;
- *         ::ENGSCHED_ENOTFOUND (the file or its directory does not exist,
- *         or CREATE was not given);
+ *         ::ENGSCHED_ENOTFOUND (without CREATE: the file does not exist,
+ *         or holds no store, as an empty file or a database without
+ *         tables, which is then left as it is; with or without it: the
+ *         directory does not exist);
  *         ::ENGSCHED_ECORRUPT (the file is not a libengsched store);
  *         ::ENGSCHED_EUNSUPPORTED (the schema is newer than this library);
  *         ::ENGSCHED_EBUSY, ::ENGSCHED_ESTORAGE, ::ENGSCHED_ENOMEM,
