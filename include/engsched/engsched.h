@@ -116,6 +116,19 @@ typedef enum engsched_log_level {
 
 /**
  * @brief Receives the library's diagnostics; the library never prints.
+ *
+ * What every callback of the handle (this one, the clock, on_event,
+ * deliver_event, on_mail, the export writer and import reader of export.h)
+ * may do: anything with its context and other handles, then return. It
+ * must not use the handle that invoked it — every call on that handle,
+ * engsched_close() included, returns ::ENGSCHED_EMISUSE while a callback
+ * runs, without logging and without changing the handle's code and
+ * message, so the call that invoked the callback keeps its result. It
+ * must not leave by longjmp() or a C++ exception: the handle would stay
+ * inside the callback for good, refusing every call; with an outbox the
+ * mail or event being handed over stays pending and is delivered by a
+ * later engsched_deliver() once its lease runs out (docs/design.md §8).
+ *
  * @param ctx the options' log_ctx
  * @param level severity
  * @param message a NUL-terminated line without a newline, valid during the call
@@ -126,7 +139,8 @@ typedef void (*engsched_log_fn)(void *ctx, engsched_log_level level, const char 
  * @brief Receives each committed event as a JSON document (docs/events.md).
  *
  * Called after the transaction that wrote the event committed, in event
- * order. The callback must not use the handle that invoked it.
+ * order. The callback must not use the handle that invoked it (calls on
+ * it return ::ENGSCHED_EMISUSE) and must return (see ::engsched_log_fn).
  *
  * @param ctx the options' event_ctx
  * @param json the event, UTF-8 JSON, valid during the call
@@ -139,7 +153,8 @@ typedef void (*engsched_event_fn)(void *ctx, const char *json);
  *
  * Used by delivery (engsched_deliver(), and after each commit by default)
  * and by engsched_event_stream(). The callback must not use the handle
- * that invoked it.
+ * that invoked it (calls on it return ::ENGSCHED_EMISUSE) and must return:
+ * to refuse a document it returns nonzero (see ::engsched_log_fn).
  *
  * Signature: when the `webhook_secret` setting is set, @p signature is
  * `sha256=` followed by the 64 lower-case hex digits of
@@ -161,7 +176,8 @@ typedef int (*engsched_event_deliver_fn)(void *ctx, int64_t seq, const char *jso
 
 /**
  * @brief Returns the current time in UTC seconds; lets hosts and tests
- *        control the clock.
+ *        control the clock. Must return and must not use the handle
+ *        (see ::engsched_log_fn).
  * @param ctx the options' clock_ctx
  * @return seconds since the Unix epoch, 1900-01-02T00:00:00Z to
  *         9999-12-30T23:59:59Z: an operation that needs today's date
@@ -175,6 +191,9 @@ typedef int64_t (*engsched_clock_fn)(void *ctx);
  *
  * Called after the transaction that caused it committed. The library opens
  * no socket: the host sends the message, queues it or writes it to disk.
+ * The callback must not use the handle that invoked it (calls on it return
+ * ::ENGSCHED_EMISUSE) and must return — nonzero to refuse the message —
+ * never longjmp() or throw through the library (see ::engsched_log_fn).
  * @param ctx the options' mail_ctx
  * @param engagement the engagement the invitation is for
  * @param user the operator it is for; with @p engagement, what
@@ -288,7 +307,8 @@ ENGSCHED_API const char *engsched_open_errmsg(void);
  * Snapshots, builders and cursors made from the handle must be freed first.
  * An open batch is rolled back: nothing of it is stored or delivered.
  * @param db the handle; NULL is a no-op returning ::ENGSCHED_OK
- * @return ::ENGSCHED_OK
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EMISUSE from a callback of @p db
+ *         (the handle stays open)
  */
 ENGSCHED_API engsched_rc engsched_close(engsched *db);
 

@@ -125,6 +125,13 @@ struct engsched {
     size_t mail_cap;
     es_event_range spilled; /* this transaction's events not in pending */
     es_committed committed; /* committed, not yet delivered */
+    /* What delivery holds while the callbacks run (delivery/): the commit
+     * being handed over and the chunk of claimed items, kept on the handle
+     * rather than the stack, so that a callback that never returns
+     * (longjmp) leaves them owned by the handle, not leaked; what is
+     * durable is in the outbox anyway. Empty between operations. */
+    es_committed handing;
+    void *handing_chunk;
     es_batch_state batch;
     es_batch_op batch_op;
     size_t batch_events;  /* pending_count when the write operation began */

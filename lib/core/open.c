@@ -281,6 +281,7 @@ engsched_rc engsched_close(engsched *db)
     es_free(db->pending);
     es_free(db->mail);
     es_committed_release(&db->committed);
+    es_committed_release(&db->handing);
     es_free(db->own);
     es_free(db);
     es_alloc_unpin();

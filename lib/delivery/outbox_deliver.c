@@ -292,6 +292,7 @@ engsched_rc es_outbox_deliver(engsched *db, es_id_range range, unsigned int limi
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory delivering the outbox");
     int delivering = db->delivering;
     db->delivering = 1;
+    db->handing_chunk = c;
     engsched_rc rc = ENGSCHED_OK;
     unsigned int done = 0;
     for (;;) {
@@ -309,6 +310,7 @@ engsched_rc es_outbox_deliver(engsched *db, es_id_range range, unsigned int limi
             break;
     }
     db->delivering = delivering;
+    db->handing_chunk = NULL;
     es_free(c);
     return rc;
 }
