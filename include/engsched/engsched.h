@@ -665,7 +665,8 @@ ENGSCHED_API engsched_rc engsched_role_find(engsched *db, const char *name, engs
 
 /** @name Tenant settings
  *  Stored in the store, shared by every handle. Keys and formats:
- *  - `timezone`: an IANA zone name (default `UTC`);
+ *  - `timezone`: an IANA zone name of a zone libical knows, of the shape
+ *    engsched_date_in_zone() takes (default `UTC`);
  *  - `organizer_email`, `organizer_name`: the invitation organizer;
  *    `organizer_name` is the ORGANIZER CN and follows the display-name
  *    rule of engsched_user_upsert() (no `^^`, `^n`, `^N`, `^'`, `^"`,
@@ -1797,7 +1798,15 @@ ENGSCHED_API engsched_rc engsched_date_validate(const char *date);
 
 /**
  * @brief The calendar date of an instant in an IANA time zone.
- * @param zone an IANA zone name such as "Pacific/Auckland"
+ *
+ * Computed by libical's built-in zone rules (the same as the tenant's
+ * `timezone` setting uses for "today"). A limit: after 2037 libical
+ * extends some zones' rules differently from the IANA data, e.g.
+ * America/St_Johns, where for an hour of each summer day the date is a
+ * day ahead of the system's (docs/design.md, Time zones).
+ * @param zone an IANA zone name such as "Pacific/Auckland": components of
+ *        letters, digits, '_', '-' and '+' joined by single '/', no "." or
+ *        "..", at most 64 bytes, of a zone that exists
  * @param instant UTC seconds, 1900-01-02T00:00:00Z to 9999-12-30T23:59:59Z
  *        (-2208902400 to 253402214399), so that the date is 1900–9999 in
  *        every zone

@@ -59,11 +59,43 @@ static void test_date_in_zone_refuses_names_that_are_not_iana(void **state)
     assert_string_equal(date, "2026-03-02");
 }
 
+/* The documented limit (engsched_date_in_zone(), docs/design.md §6): dates
+ * in zones come from libical's built-in zone rules, which past 2037 extend
+ * America/St_Johns with an offset an hour off the IANA data (-1:30 instead
+ * of -2:30 in summer), so for an hour of each summer day the date is a day
+ * ahead of what glibc and the IANA rules say. Pinned so that a libical
+ * that changes this fails here and the documentation is revisited. */
+static void test_st_johns_after_2037_is_libicals(void **state)
+{
+    (void)state;
+    char date[11];
+    /* 2030-07-01T00:00:00Z: 21:30 local on 30 June, as IANA has it. */
+    assert_int_equal(engsched_date_in_zone("America/St_Johns", INT64_C(1909094400), date),
+                     ENGSCHED_OK);
+    assert_string_equal(date, "2030-06-30");
+    /* 2040-07-01T00:00:00Z: IANA says 21:30 on 30 June; libical 22:30. */
+    assert_int_equal(engsched_date_in_zone("America/St_Johns", INT64_C(2224713600), date),
+                     ENGSCHED_OK);
+    assert_string_equal(date, "2040-06-30");
+    /* 2040-07-01T02:30:00Z: IANA says 23:30 on 30 June; libical 00:30 on 1 July. */
+    assert_int_equal(engsched_date_in_zone("America/St_Johns", INT64_C(2224722600), date),
+                     ENGSCHED_OK);
+    assert_string_equal(date, "2040-07-01");
+    /* Zones whose rules libical extends as IANA does agree: Paris in 2040. */
+    assert_int_equal(engsched_date_in_zone("Europe/Paris", INT64_C(2224713600) - 7201, date),
+                     ENGSCHED_OK);
+    assert_string_equal(date, "2040-06-30"); /* 23:59:59 in Paris */
+    assert_int_equal(engsched_date_in_zone("Europe/Paris", INT64_C(2224713600) - 7200, date),
+                     ENGSCHED_OK);
+    assert_string_equal(date, "2040-07-01"); /* midnight in Paris */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_setting_refuses_names_that_are_not_iana),
         cmocka_unit_test(test_date_in_zone_refuses_names_that_are_not_iana),
+        cmocka_unit_test(test_st_johns_after_2037_is_libicals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
