@@ -19,6 +19,9 @@ typedef struct jumper {
     unsigned int jumped; /* ... how often it did */
     unsigned int taken;  /* messages accepted */
     engsched_id last_engagement;
+    /* The handle left inside its callback: it cannot be closed, and is
+     * kept here so that what it holds stays reachable (LeakSanitizer). */
+    engsched *abandoned;
 } jumper;
 
 static jumper J;
@@ -73,18 +76,19 @@ static uint64_t pending(engsched *db, jumper *j)
 static void test_mail_callback_that_longjmps(void **state)
 {
     (void)state;
+    if (fx_backend_is_memory())
+        skip(); /* a second handle opens the store by its path */
     jumper *j = &J;
     memset(j, 0, sizeof *j);
     fx_open(&j->f, 1);
-    if (fx_backend_is_memory())
-        skip();
     fx_ok(&j->f, engsched_setting_set(j->f.db, ENGSCHED_SYSTEM, "organizer_email",
                                       "scheduling@example.com"));
     engsched_id id = fx_request(&j->f, j->f.client_user, j->f.client[0], "Jumped", "2026-04-06",
                                 "2026-04-10");
     fx_ok(&j->f, engsched_close(j->f.db));
     j->f.db = open_handle(j);
-    engsched *abandoned = j->f.db;
+    j->abandoned = j->f.db;
+    engsched *abandoned = j->abandoned;
     uint64_t before = pending(abandoned, j);
 
     engsched_input *in = NULL;
