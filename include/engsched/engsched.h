@@ -116,6 +116,19 @@ typedef enum engsched_log_level {
 
 /**
  * @brief Receives the library's diagnostics; the library never prints.
+ *
+ * What every callback of the handle (this one, the clock, on_event,
+ * deliver_event, on_mail, the export writer and import reader of export.h)
+ * may do: anything with its context and other handles, then return. It
+ * must not use the handle that invoked it — every call on that handle,
+ * engsched_close() included, returns ::ENGSCHED_EMISUSE while a callback
+ * runs, without logging and without changing the handle's code and
+ * message, so the call that invoked the callback keeps its result. It
+ * must not leave by longjmp() or a C++ exception: the handle would stay
+ * inside the callback for good, refusing every call; with an outbox the
+ * mail or event being handed over stays pending and is delivered by a
+ * later engsched_deliver() once its lease runs out (docs/design.md §8).
+ *
  * @param ctx the options' log_ctx
  * @param level severity
  * @param message a NUL-terminated line without a newline, valid during the call
@@ -126,7 +139,8 @@ typedef void (*engsched_log_fn)(void *ctx, engsched_log_level level, const char 
  * @brief Receives each committed event as a JSON document (docs/events.md).
  *
  * Called after the transaction that wrote the event committed, in event
- * order. The callback must not use the handle that invoked it.
+ * order. The callback must not use the handle that invoked it (calls on
+ * it return ::ENGSCHED_EMISUSE) and must return (see ::engsched_log_fn).
  *
  * @param ctx the options' event_ctx
  * @param json the event, UTF-8 JSON, valid during the call
@@ -139,7 +153,8 @@ typedef void (*engsched_event_fn)(void *ctx, const char *json);
  *
  * Used by delivery (engsched_deliver(), and after each commit by default)
  * and by engsched_event_stream(). The callback must not use the handle
- * that invoked it.
+ * that invoked it (calls on it return ::ENGSCHED_EMISUSE) and must return:
+ * to refuse a document it returns nonzero (see ::engsched_log_fn).
  *
  * Signature: when the `webhook_secret` setting is set, @p signature is
  * `sha256=` followed by the 64 lower-case hex digits of
@@ -161,9 +176,13 @@ typedef int (*engsched_event_deliver_fn)(void *ctx, int64_t seq, const char *jso
 
 /**
  * @brief Returns the current time in UTC seconds; lets hosts and tests
- *        control the clock.
+ *        control the clock. Must return and must not use the handle
+ *        (see ::engsched_log_fn).
  * @param ctx the options' clock_ctx
- * @return seconds since the Unix epoch
+ * @return seconds since the Unix epoch, 1900-01-02T00:00:00Z to
+ *         9999-12-30T23:59:59Z: an operation that needs today's date
+ *         under a clock outside that range fails with ::ENGSCHED_EINVAL
+ *         naming the instant, and changes nothing
  */
 typedef int64_t (*engsched_clock_fn)(void *ctx);
 
@@ -172,6 +191,9 @@ typedef int64_t (*engsched_clock_fn)(void *ctx);
  *
  * Called after the transaction that caused it committed. The library opens
  * no socket: the host sends the message, queues it or writes it to disk.
+ * The callback must not use the handle that invoked it (calls on it return
+ * ::ENGSCHED_EMISUSE) and must return — nonzero to refuse the message —
+ * never longjmp() or throw through the library (see ::engsched_log_fn).
  * @param ctx the options' mail_ctx
  * @param engagement the engagement the invitation is for
  * @param user the operator it is for; with @p engagement, what
@@ -258,8 +280,10 @@ ENGSCHED_API engsched_rc engsched_options_init(engsched_options *opts, unsigned 
  * @param opts options, or NULL for the defaults
  * @param[out] out the new handle; set only on success
  * @return ::ENGSCHED_OK;
- *         ::ENGSCHED_ENOTFOUND (the file or its directory does not exist,
- *         or CREATE was not given);
+ *         ::ENGSCHED_ENOTFOUND (without CREATE: the file does not exist,
+ *         or holds no store, as an empty file or a database without
+ *         tables, which is then left as it is; with or without it: the
+ *         directory does not exist);
  *         ::ENGSCHED_ECORRUPT (the file is not a libengsched store);
  *         ::ENGSCHED_EUNSUPPORTED (the schema is newer than this library);
  *         ::ENGSCHED_EBUSY, ::ENGSCHED_ESTORAGE, ::ENGSCHED_ENOMEM,
@@ -283,7 +307,8 @@ ENGSCHED_API const char *engsched_open_errmsg(void);
  * Snapshots, builders and cursors made from the handle must be freed first.
  * An open batch is rolled back: nothing of it is stored or delivered.
  * @param db the handle; NULL is a no-op returning ::ENGSCHED_OK
- * @return ::ENGSCHED_OK
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EMISUSE from a callback of @p db
+ *         (the handle stays open)
  */
 ENGSCHED_API engsched_rc engsched_close(engsched *db);
 
@@ -640,7 +665,8 @@ ENGSCHED_API engsched_rc engsched_role_find(engsched *db, const char *name, engs
 
 /** @name Tenant settings
  *  Stored in the store, shared by every handle. Keys and formats:
- *  - `timezone`: an IANA zone name (default `UTC`);
+ *  - `timezone`: an IANA zone name of a zone libical knows, of the shape
+ *    engsched_date_in_zone() takes (default `UTC`);
  *  - `organizer_email`, `organizer_name`: the invitation organizer;
  *    `organizer_name` is the ORGANIZER CN and follows the display-name
  *    rule of engsched_user_upsert() (no `^^`, `^n`, `^N`, `^'`, `^"`,
@@ -913,9 +939,11 @@ ENGSCHED_API engsched_rc engsched_report_set_status(engsched *db, engsched_id ac
  * Idempotent; runs as the system. Each move writes an engagement.started
  * event. It runs in a transaction of its own, never in a batch.
  * @param db the handle
- * @param now the current instant, UTC seconds
+ * @param now the current instant, UTC seconds, in the range
+ *        engsched_date_in_zone() takes
  * @param[out] out_moved how many engagements moved, or NULL
- * @return ::ENGSCHED_OK, a storage error, or ::ENGSCHED_EMISUSE inside a
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (@p now out of range, named in
+ *         the message), a storage error, or ::ENGSCHED_EMISUSE inside a
  *         batch (engsched_batch_begin())
  */
 ENGSCHED_API engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *out_moved);
@@ -1783,10 +1811,21 @@ ENGSCHED_API engsched_rc engsched_date_validate(const char *date);
 
 /**
  * @brief The calendar date of an instant in an IANA time zone.
- * @param zone an IANA zone name such as "Pacific/Auckland"
- * @param instant UTC seconds
- * @param[out] out_date 11 bytes receiving `YYYY-MM-DD`
- * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL (unknown zone)
+ *
+ * Computed by libical's built-in zone rules (the same as the tenant's
+ * `timezone` setting uses for "today"). A limit: after 2037 libical
+ * extends some zones' rules differently from the IANA data, e.g.
+ * America/St_Johns, where for an hour of each summer day the date is a
+ * day ahead of the system's (docs/design.md, Time zones).
+ * @param zone an IANA zone name such as "Pacific/Auckland": components of
+ *        letters, digits, '_', '-' and '+' joined by single '/', no "." or
+ *        "..", at most 64 bytes, of a zone that exists
+ * @param instant UTC seconds, 1900-01-02T00:00:00Z to 9999-12-30T23:59:59Z
+ *        (-2208902400 to 253402214399), so that the date is 1900–9999 in
+ *        every zone
+ * @param[out] out_date 11 bytes receiving `YYYY-MM-DD`; unchanged on failure
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL (unknown zone, or @p instant
+ *         out of range)
  */
 ENGSCHED_API engsched_rc engsched_date_in_zone(const char *zone, int64_t instant,
                                                char out_date[11]);

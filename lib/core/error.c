@@ -41,7 +41,8 @@ const char *engsched_rc_describe(engsched_rc rc)
 
 engsched_rc es_fail(engsched *db, engsched_rc rc, const char *fmt, ...)
 {
-    if (db == NULL)
+    /* A call a callback made on its handle: the outer call's result stays. */
+    if (db == NULL || db->in_callback)
         return rc;
     va_list ap;
     va_start(ap, fmt);
@@ -55,7 +56,7 @@ engsched_rc es_fail(engsched *db, engsched_rc rc, const char *fmt, ...)
 
 engsched_rc es_ok(engsched *db)
 {
-    if (db != NULL) {
+    if (db != NULL && !db->in_callback) {
         db->errcode = ENGSCHED_OK;
         db->errmsg[0] = '\0';
     }
@@ -103,12 +104,14 @@ const char *engsched_open_errmsg(void)
 
 void es_log(engsched *db, engsched_log_level level, const char *fmt, ...)
 {
-    if (db == NULL || db->opts.log == NULL || level < db->opts.log_level)
+    if (db == NULL || db->opts.log == NULL || level < db->opts.log_level || db->in_callback)
         return;
     char line[ES_ERRMSG_MAX + 64];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    es_callback_enter(db);
     db->opts.log(db->opts.log_ctx, level, line);
+    es_callback_leave(db);
 }

@@ -96,6 +96,12 @@ struct engsched {
     char errmsg[ES_ERRMSG_MAX];
     int in_txn;
     int dispatching; /* inside the host's event callback */
+    /* Inside a host callback (log, clock, events, mail, export writer,
+     * import reader): every call on the handle returns EMISUSE and leaves
+     * its code and message alone, so a callback that uses its handle can
+     * neither recurse (log -> call -> log ...) nor overwrite the result of
+     * the call that invoked it. A count: a log line from inside the clock. */
+    int in_callback;
     int delivering;  /* after a commit: building mail, calling on_mail and on_event */
     int savepoints;  /* the backend has savepoint callbacks (table version 2) */
     int outbox;      /* the backend keeps an outbox (table version 3) */
@@ -123,6 +129,13 @@ struct engsched {
     size_t mail_cap;
     es_event_range spilled; /* this transaction's events not in pending */
     es_committed committed; /* committed, not yet delivered */
+    /* What delivery holds while the callbacks run (delivery/): the commit
+     * being handed over and the chunk of claimed items, kept on the handle
+     * rather than the stack, so that a callback that never returns
+     * (longjmp) leaves them owned by the handle, not leaked; what is
+     * durable is in the outbox anyway. Empty between operations. */
+    es_committed handing;
+    void *handing_chunk;
     es_batch_state batch;
     es_batch_op batch_op;
     size_t batch_events;  /* pending_count when the write operation began */
@@ -212,10 +225,18 @@ engsched_rc es_require_admin(engsched *db, engsched_id actor_id, es_actor *out);
 engsched_rc es_actor_sees_user(engsched *db, const es_actor *actor, const es_actor *user,
                                int *out);
 
+/* --- host callbacks --- */
+/* Around every call of a host callback: while one runs, the handle is
+ * closed to its callbacks (ES_CHECK_DB, es_begin, es_fail and es_ok). */
+static inline void es_callback_enter(engsched *db) { db->in_callback++; }
+static inline void es_callback_leave(engsched *db) { db->in_callback--; }
+
 /* --- guards for public entry points --- */
+/* A NULL handle, or one whose callback is running (the callback must not
+ * re-enter it): EMISUSE without touching the handle's code and message. */
 #define ES_CHECK_DB(db)                                                                   \
     do {                                                                                  \
-        if ((db) == NULL)                                                                 \
+        if ((db) == NULL || (db)->in_callback)                                            \
             return ENGSCHED_EMISUSE;                                                      \
     } while (0)
 

@@ -275,11 +275,14 @@ engsched_rc engsched_close(engsched *db)
 {
     if (db == NULL)
         return ENGSCHED_OK;
+    if (db->in_callback) /* the handle is in use by the call that invoked the callback */
+        return ENGSCHED_EMISUSE;
     es_rollback(db);
     db->storage->free(db->storage);
     es_free(db->pending);
     es_free(db->mail);
     es_committed_release(&db->committed);
+    es_committed_release(&db->handing);
     es_free(db->own);
     es_wipe(db->page_key, sizeof db->page_key);
     es_free(db);

@@ -254,6 +254,10 @@ engsched_rc es_setting_int(engsched *db, const char *key, int64_t *out)
 
 engsched_rc es_today(engsched *db, int64_t now, int32_t *out_day)
 {
+    /* The host's clock or argument, not the store: say which instant. */
+    if (!es_instant_in_range(now))
+        return es_fail(db, ENGSCHED_EINVAL, "now: %lld is outside " ES_INSTANT_RANGE,
+                       (long long)now);
     char *zone = NULL;
     engsched_rc rc = es_setting_read(db, "timezone", &zone);
     if (rc != ENGSCHED_OK)

@@ -27,9 +27,12 @@
 
 int64_t es_now(engsched *db)
 {
-    if (db->opts.clock != NULL)
-        return db->opts.clock(db->opts.clock_ctx);
-    return (int64_t)time(NULL);
+    if (db->opts.clock == NULL)
+        return (int64_t)time(NULL);
+    es_callback_enter(db);
+    int64_t now = db->opts.clock(db->opts.clock_ctx);
+    es_callback_leave(db);
+    return now;
 }
 
 void es_drop_events_after(engsched *db, size_t keep)
@@ -196,6 +199,8 @@ engsched_rc es_batch_op_finish(engsched *db, engsched_rc rc)
 
 engsched_rc es_begin(engsched *db, int write)
 {
+    if (db->in_callback) /* a callback using its handle: leave the outer call's message */
+        return ENGSCHED_EMISUSE;
     if (db->dispatching)
         return es_fail(db, ENGSCHED_EMISUSE,
                        "the event and mail callbacks may not use the handle that calls them");

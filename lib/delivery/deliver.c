@@ -30,17 +30,19 @@ void es_deliver_committed(engsched *db)
      * whose commits must neither hand these over again nor drop them.
      * Marked as a whole, so no callback run meanwhile (mail, event, log)
      * can open a batch. */
-    es_committed c = db->committed;
+    es_committed *c = &db->handing;
+    es_committed_release(c); /* empty: delivery does not nest */
+    *c = db->committed;
     db->committed = (es_committed){0};
     int delivering = db->delivering;
     db->delivering = 1;
     /* With an outbox, events may still come from memory (setting
      * outbox_events off); without one, everything does. */
     if (db->outbox)
-        deliver_from_outbox(db, &c);
-    deliver_from_memory(db, &c);
+        deliver_from_outbox(db, c);
+    deliver_from_memory(db, c);
     db->delivering = delivering;
-    es_committed_release(&c);
+    es_committed_release(c);
 }
 
 engsched_rc es_finish_and_deliver(engsched *db, engsched_rc rc)

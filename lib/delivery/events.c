@@ -78,11 +78,15 @@ static engsched_rc read_chunk(engsched_storage *s, int64_t after, chunk *c)
 int es_event_offer(engsched *db, int64_t seq, const char *json, size_t length,
                    const char *signature)
 {
+    int taken = 1;
+    es_callback_enter(db);
     if (db->opts.deliver_event != NULL)
-        return db->opts.deliver_event(db->opts.deliver_event_ctx, seq, json, length,
-                                      signature) == 0;
-    db->opts.on_event(db->opts.event_ctx, json);
-    return 1;
+        taken = db->opts.deliver_event(db->opts.deliver_event_ctx, seq, json, length,
+                                       signature) == 0;
+    else
+        db->opts.on_event(db->opts.event_ctx, json);
+    es_callback_leave(db);
+    return taken;
 }
 
 static void hand_event(engsched *db, int64_t seq, const char *json, const char *secret)

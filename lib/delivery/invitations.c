@@ -303,8 +303,11 @@ void es_invitation_deliver(engsched *db, const es_pending_mail *queue, size_t co
             es_log(db, ENGSCHED_LOG_ERROR, "invitation not sent: %s", db->errmsg);
             continue;
         }
-        if (db->opts.on_mail(db->opts.mail_ctx, queue[i].engagement, queue[i].user, inv.recipient,
-                             inv.mail, inv.mail_len) != 0)
+        es_callback_enter(db);
+        int refused = db->opts.on_mail(db->opts.mail_ctx, queue[i].engagement, queue[i].user,
+                                       inv.recipient, inv.mail, inv.mail_len) != 0;
+        es_callback_leave(db);
+        if (refused)
             es_log(db, ENGSCHED_LOG_ERROR,
                    "the mail callback refused the invitation of user %lld to engagement %lld; "
                    "engsched_invitation_mail() rebuilds it for a retry",

@@ -173,10 +173,12 @@ static void hand_over(engsched *db, es_claimed *items, size_t count)
         es_claimed *it = &items[i];
         if (it->rec.state != ENGSCHED_OUTBOX_PENDING)
             continue; /* found undeliverable while claiming */
-        if (it->rec.kind == ENGSCHED_OUTBOX_MAIL)
+        if (it->rec.kind == ENGSCHED_OUTBOX_MAIL) {
+            es_callback_enter(db);
             it->accepted = db->opts.on_mail(db->opts.mail_ctx, it->rec.engagement, it->rec.user,
                                             it->recipient, it->payload, it->length) == 0;
-        else
+            es_callback_leave(db);
+        } else
             it->accepted = es_event_offer(db, it->rec.event_seq, it->payload, it->length,
                                           it->is_signed ? it->signature : NULL);
     }
@@ -290,6 +292,7 @@ engsched_rc es_outbox_deliver(engsched *db, es_id_range range, unsigned int limi
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory delivering the outbox");
     int delivering = db->delivering;
     db->delivering = 1;
+    db->handing_chunk = c;
     engsched_rc rc = ENGSCHED_OK;
     unsigned int done = 0;
     for (;;) {
@@ -307,6 +310,7 @@ engsched_rc es_outbox_deliver(engsched *db, es_id_range range, unsigned int limi
             break;
     }
     db->delivering = delivering;
+    db->handing_chunk = NULL;
     es_free(c);
     return rc;
 }

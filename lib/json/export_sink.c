@@ -23,7 +23,10 @@ static int raw(es_sink *s, const char *data, size_t len)
         return -1;
     if (len == 0)
         return 0;
-    if (s->write(s->ctx, data, len) != 0) {
+    es_callback_enter(s->db);
+    int stopped = s->write(s->ctx, data, len) != 0;
+    es_callback_leave(s->db);
+    if (stopped) {
         sink_fail(s, ENGSCHED_ESTORAGE, "the writer stopped");
         return -1;
     }

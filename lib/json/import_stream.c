@@ -40,7 +40,9 @@ static int peek(reader *r)
         return (unsigned char)r->buf[r->pos];
     if (r->eof)
         return -1;
+    es_callback_enter(r->db);
     long got = r->read(r->ctx, r->buf, READ_CHUNK);
+    es_callback_leave(r->db);
     if (got < 0 || got > READ_CHUNK) {
         r->rc = es_fail(r->db, ENGSCHED_ESTORAGE, "the reader failed at byte %llu of the document",
                         r->offset);

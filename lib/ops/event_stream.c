@@ -66,7 +66,11 @@ static int hand_over(engsched *db, stream_chunk *c, engsched_event_deliver_fn fn
     for (unsigned int i = 0; go_on && i < c->count; i++) {
         char sig[ES_SIGNATURE_LEN];
         size_t length = strlen(c->json[i]);
-        if (fn(ctx, c->seq[i], c->json[i], length, es_sign_with(secret, c->json[i], length, sig)))
+        es_callback_enter(db);
+        const char *signature = es_sign_with(secret, c->json[i], length, sig);
+        int stop = fn(ctx, c->seq[i], c->json[i], length, signature);
+        es_callback_leave(db);
+        if (stop)
             go_on = 0;
         else
             *last = c->seq[i];

@@ -187,3 +187,32 @@ const char *es_cn_name_problem(const char *name)
     }
     return NULL;
 }
+
+static int zone_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-' || c == '+';
+}
+
+int es_zone_name_valid(const char *name)
+{
+    if (name == NULL)
+        return 0;
+    size_t component = 0; /* bytes of the component so far */
+    size_t i = 0;
+    for (; name[i] != '\0'; i++) {
+        if (i >= ES_ZONE_NAME_MAX)
+            return 0;
+        char c = name[i];
+        if (c == '/') {
+            if (component == 0)
+                return 0; /* leading '/' or "//" */
+            component = 0;
+            continue;
+        }
+        if (!zone_char(c) || (component == 0 && c == '-'))
+            return 0;
+        component++;
+    }
+    return component > 0; /* not empty, no trailing '/' */
+}

@@ -31,6 +31,15 @@ int es_file_name_is_dots(const char *name);
 int es_media_type_is_pair(const char *type);
 int es_media_type_chars_ok(const char *type);
 
+/* IANA time-zone names ("Europe/Paris", "Etc/GMT+5"): components of
+ * ASCII letters, digits, '_', '-' and '+', not starting with '-', joined by
+ * single '/'; no leading or trailing '/', no "." or ".." (no '.' at all),
+ * at most ES_ZONE_NAME_MAX bytes. A name of this shape cannot leave the
+ * zone directory when a zone library turns it into a path. Says nothing
+ * of whether the zone exists. */
+#define ES_ZONE_NAME_MAX 64
+int es_zone_name_valid(const char *name);
+
 /* Why @p email is not an address the library writes into mail headers
  * and calendar properties, as a phrase; NULL when it is one. */
 const char *es_email_problem(const char *email);

@@ -147,8 +147,10 @@ static engsched_rc open_query(es_sqlite *b, int id, const char *path, int64_t *o
 }
 
 /* A store is ours (our application_id), or new (no id and no tables).
- * Anything else belongs to someone else and is refused untouched. */
-static engsched_rc check_identity(es_sqlite *b, const char *path)
+ * Anything else belongs to someone else and is refused untouched. A new
+ * one (an empty file, an empty database) becomes a store only with CREATE:
+ * without it the file is left as it is, like a missing one. */
+static engsched_rc check_identity(es_sqlite *b, const char *path, unsigned int flags)
 {
     int64_t app_id = 0, objects = 0;
     engsched_rc rc = open_query(b, ES_SQLITE_APPLICATION_ID_PRAGMA, path, &app_id);
@@ -157,8 +159,14 @@ static engsched_rc check_identity(es_sqlite *b, const char *path)
     if (app_id == 0 &&
         (rc = open_query(b, ES_SQLITE_SCHEMA_OBJECTS, path, &objects)) != ENGSCHED_OK)
         return rc;
-    if (app_id == 0 && objects == 0)
-        return ENGSCHED_OK;
+    if (app_id == 0 && objects == 0 && (b->path == NULL || (flags & ENGSCHED_OPEN_CREATE)))
+        return ENGSCHED_OK; /* ":memory:" is always new */
+    if (app_id == 0 && objects == 0) {
+        engsched_storage_set_error(&b->sql.base, "cannot open '%s': the file holds no store "
+                                             "(and CREATE was not given)",
+                                   path);
+        return ENGSCHED_ENOTFOUND;
+    }
     engsched_storage_set_error(&b->sql.base, "'%s' is not a libengsched store (application_id "
                                          "0x%08llx, %lld schema objects)",
                                path, (unsigned long long)(uint32_t)app_id, (long long)objects);
@@ -198,7 +206,7 @@ engsched_rc engsched_storage_sqlite_new(const char *path, unsigned int flags,
     b->readonly = (flags & ENGSCHED_OPEN_READONLY) != 0;
     engsched_rc rc = open_connection(b, path, flags);
     if (rc == ENGSCHED_OK)
-        rc = check_identity(b, path);
+        rc = check_identity(b, path, flags);
     if (rc == ENGSCHED_OK)
         rc = configure(b);
     if (rc != ENGSCHED_OK) {
