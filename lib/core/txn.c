@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "core/internal.h"
+#include "calendar/timezone.h"
 
 int64_t es_now(engsched *db)
 {
@@ -214,6 +215,13 @@ engsched_rc es_begin(engsched *db, int write)
                        "(is a callback using the handle?)");
     if (write && (db->opts.flags & ENGSCHED_OPEN_READONLY))
         return es_fail(db, ENGSCHED_EMISUSE, "the handle was opened read-only");
+    /* A write stamps its records with the clock: one out of the range every
+     * date and export takes is the host's mistake, said before anything is
+     * written (a read of today's date says it in es_today). */
+    int64_t now = write ? es_now(db) : 0;
+    if (write && !es_instant_in_range(now))
+        return es_fail(db, ENGSCHED_EINVAL, "now: %lld is outside " ES_INSTANT_RANGE " (the clock)",
+                       (long long)now);
     es_storage_message_clear();
     engsched_rc rc = db->storage->begin(db->storage, write);
     if (rc != ENGSCHED_OK)

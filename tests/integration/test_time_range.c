@@ -49,6 +49,14 @@ static void test_clock_out_of_range(void **state)
     f.now = INT64_MAX;
     fx_rc(&f, ENGSCHED_EINVAL, engsched_request(f.db, f.client_user, in, NULL));
     assert_non_null(strstr(engsched_errmsg(f.db), "now: 9223372036854775807 is outside"));
+    /* Writes that never ask for today's date stamp their records with the
+     * clock too: refused alike, before anything is written. */
+    fx_rc(&f, ENGSCHED_EINVAL,
+          engsched_setting_set(f.db, ENGSCHED_SYSTEM, "organizer_name", "Clockless"));
+    fx_rc(&f, ENGSCHED_EINVAL,
+          engsched_unavailability_add(f.db, f.operator1, f.operator1, "2026-04-06", "2026-04-07",
+                                      "Leave", NULL));
+    assert_non_null(strstr(engsched_errmsg(f.db), "now: 9223372036854775807 is outside"));
     f.now = FX_T0;
     char *after = fx_digest(&f);
     assert_string_equal(before, after);
