@@ -5,7 +5,6 @@
  * functions and writes them. Any failure rolls everything back. */
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "util/base64.h"
@@ -723,17 +722,8 @@ static engsched_rc read_version(imp *im, json_t *doc)
     return ENGSCHED_OK;
 }
 
-/* A limit the restored settings set, which the files are held to. */
-static void restored_limit(const imp *im, const char *key, int64_t *limit)
-{
-    const char *value = json_string_value(json_object_get(im->settings, key));
-    if (value != NULL)
-        *limit = strtoll(value, NULL, 10); /* checked by imp_read_settings */
-}
-
 static engsched_rc read_top(imp *im, json_t *doc)
 {
-    engsched *db = im->db;
     im->doc = doc;
     engsched_rc rc = read_version(im, doc);
     if (rc == ENGSCHED_OK)
@@ -754,13 +744,7 @@ static engsched_rc read_top(imp *im, json_t *doc)
         (rc = imp_get_array(im, doc, "", "events", OPTIONAL, &im->events)) != ENGSCHED_OK ||
         (rc = imp_get_array(im, doc, "", "feed_tokens", OPTIONAL, &im->feed_tokens)) != ENGSCHED_OK)
         return rc;
-    if (im->store_id == NULL)
-        im->restore = 0; /* what a non-administrator may see restores nothing */
-    if (im->restore) {
-        restored_limit(im, "file_max_bytes", &im->max_bytes);
-        restored_limit(im, "file_max_count", &im->max_count);
-    }
-    (void)db;
+    imp_settle_restore(im);
     return ENGSCHED_OK;
 }
 
@@ -842,15 +826,7 @@ static engsched_rc pass(imp *im)
 static engsched_rc import_document(imp *im, json_t *doc)
 {
     engsched *db = im->db;
-    int empty = 0;
-    engsched_rc rc = es_require_admin(db, im->actor, &im->who);
-    if (rc == ENGSCHED_OK)
-        rc = es_setting_int(db, "file_max_bytes", &im->max_bytes);
-    if (rc == ENGSCHED_OK)
-        rc = es_setting_int(db, "file_max_count", &im->max_count);
-    if (rc == ENGSCHED_OK)
-        rc = imp_store_is_empty(db, &empty);
-    im->restore = empty;
+    engsched_rc rc = imp_prepare(im);
     if (rc == ENGSCHED_OK)
         rc = read_top(im, doc);
     if (rc != ENGSCHED_OK)

@@ -130,6 +130,13 @@ engsched_rc imp_item_object(imp *im, const json_t *item, const char *base, json_
 /* Whether the store holds no client, user or engagement: an import of a
  * full document is then a restore. */
 engsched_rc imp_store_is_empty(engsched *db, int *out);
+/* Inside the write transaction, before the document: the actor is an
+ * administrator, the store's file limits, and whether the store is empty
+ * (im->restore, until the document says otherwise). */
+engsched_rc imp_prepare(imp *im);
+/* Once "store" and "settings" are read: a restore needs the document's
+ * identity, and then holds files to the restored limits. */
+void imp_settle_restore(imp *im);
 engsched_rc imp_read_store(imp *im);
 engsched_rc imp_read_settings(imp *im);
 engsched_rc imp_write_store(imp *im);

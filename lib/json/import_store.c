@@ -3,6 +3,7 @@
  * empty store), every user's unavailability, and the audit trail
  * (restored only into an empty store). Each reader checks one item and
  * writes nothing; each writer writes what its reader checked. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "json/import.h"
@@ -50,6 +51,38 @@ engsched_rc imp_store_is_empty(engsched *db, int *out)
         return es_storage_fail(db, rc, "looking whether the store is empty");
     *out = rows == 0;
     return ENGSCHED_OK;
+}
+
+engsched_rc imp_prepare(imp *im)
+{
+    int empty = 0;
+    engsched_rc rc = es_require_admin(im->db, im->actor, &im->who);
+    if (rc == ENGSCHED_OK)
+        rc = es_setting_int(im->db, "file_max_bytes", &im->max_bytes);
+    if (rc == ENGSCHED_OK)
+        rc = es_setting_int(im->db, "file_max_count", &im->max_count);
+    if (rc == ENGSCHED_OK)
+        rc = imp_store_is_empty(im->db, &empty);
+    im->restore = empty;
+    return rc;
+}
+
+/* A limit the restored settings set, which the files are held to. */
+static void restored_limit(const imp *im, const char *key, int64_t *limit)
+{
+    const char *value = json_string_value(json_object_get(im->settings, key));
+    if (value != NULL)
+        *limit = strtoll(value, NULL, 10); /* checked by imp_read_settings */
+}
+
+void imp_settle_restore(imp *im)
+{
+    if (im->store_id == NULL)
+        im->restore = 0; /* what a non-administrator may see restores nothing */
+    if (!im->restore)
+        return;
+    restored_limit(im, "file_max_bytes", &im->max_bytes);
+    restored_limit(im, "file_max_count", &im->max_count);
 }
 
 /* --- store identity and settings --- */

@@ -245,16 +245,8 @@ static engsched_rc begin_sections(stream *st)
 {
     imp *im = st->im;
     st->began = 1;
-    if (im->store_id == NULL)
-        im->restore = 0; /* what a non-administrator may see restores nothing */
-    if (!im->restore)
-        return ENGSCHED_OK;
-    const char *limit = json_string_value(json_object_get(im->settings, "file_max_bytes"));
-    if (limit != NULL)
-        im->max_bytes = strtoll(limit, NULL, 10); /* checked by imp_read_settings */
-    if ((limit = json_string_value(json_object_get(im->settings, "file_max_count"))) != NULL)
-        im->max_count = strtoll(limit, NULL, 10);
-    return imp_write_store(im);
+    imp_settle_restore(im);
+    return im->restore ? imp_write_store(im) : ENGSCHED_OK;
 }
 
 /* Checked, then written, before the next item is read. */
@@ -369,17 +361,9 @@ static engsched_rc stream_body(stream *st)
 
 static engsched_rc import_stream(imp *im, reader *r)
 {
-    int empty = 0;
-    engsched_rc rc = es_require_admin(im->db, im->actor, &im->who);
-    if (rc == ENGSCHED_OK)
-        rc = es_setting_int(im->db, "file_max_bytes", &im->max_bytes);
-    if (rc == ENGSCHED_OK)
-        rc = es_setting_int(im->db, "file_max_count", &im->max_count);
-    if (rc == ENGSCHED_OK)
-        rc = imp_store_is_empty(im->db, &empty);
+    engsched_rc rc = imp_prepare(im);
     if (rc != ENGSCHED_OK)
         return rc;
-    im->restore = empty;
     im->version = 2;
     stream st = {im, r, json_array(), json_pack("{s:b, s:b}", "format", 1, "version", 1), -1, 0};
     im->doc = json_object();
