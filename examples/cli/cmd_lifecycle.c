@@ -82,7 +82,13 @@ int cli_apply_details(cli *c, const cmd_spec *cmd, const parsed *p, engsched_inp
 
 /* Print the engagement's status after a change. Read as the actor; if the
  * actor may not read it, only the id is printed. */
-static int report_result(cli *c, engsched_id id, const char *verb)
+static int print_work(cli *c, const engsched_work_list *work, const char *heading, json_t *arr,
+                      int show_user);
+
+/* The engagement after a change; @p overlaps (or NULL) are the overlaps
+ * an edit's new dates gave its operators, printed as warnings. */
+static int report_result(cli *c, engsched_id id, const char *verb,
+                         const engsched_work_list *overlaps)
 {
     engsched_engagement *e = NULL;
     engsched_rc rc = engsched_engagement_get(c->db, c->actor, id, &e);
@@ -95,13 +101,25 @@ static int report_result(cli *c, engsched_id id, const char *verb)
     engsched_status st = engsched_engagement_status(e);
     int64_t version = engsched_engagement_version(e);
     int code = 0;
-    if (c->json)
-        code = out_json(json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)id, "name",
-                                  engsched_engagement_name(e), "status",
-                                  engsched_status_name(st), "version", (json_int_t)version));
-    else
+    if (c->json) {
+        json_t *doc = json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)id, "name",
+                                engsched_engagement_name(e), "status",
+                                engsched_status_name(st), "version", (json_int_t)version);
+        json_t *arr = overlaps != NULL ? json_array() : NULL;
+        if (arr != NULL && (code = print_work(c, overlaps, NULL, arr, 1)) == 0)
+            json_object_set_new(doc, "conflicts", arr);
+        else
+            json_decref(arr);
+        if (code != 0)
+            json_decref(doc);
+        else
+            code = out_json(doc);
+    } else {
         printf("engagement %lld %s: %s (version %lld)\n", (long long)id, verb,
                engsched_status_label(st), (long long)version);
+        code = print_work(c, overlaps,
+                          "warning: the new dates overlap the operators' existing work:", NULL, 1);
+    }
     engsched_engagement_free(e);
     return code;
 }
@@ -131,6 +149,7 @@ static int with_input(cli *c, const cmd_spec *cmd, const parsed *p, op_kind kind
         engsched_engagement_free(e);
     }
     engsched_input *in = NULL;
+    engsched_work_list *overlaps = NULL;
     cli_blob blobs[ARGS_MAX_REPEAT];
     memset(blobs, 0, sizeof blobs);
     engsched_rc rc = engsched_input_new(c->db, &in);
@@ -149,7 +168,7 @@ static int with_input(cli *c, const cmd_spec *cmd, const parsed *p, op_kind kind
             rc = engsched_approve(c->db, c->actor, id, version, in);
             break;
         case OP_EDIT:
-            rc = engsched_edit(c->db, c->actor, id, version, in);
+            rc = engsched_edit_ex(c->db, c->actor, id, version, in, &overlaps);
             break;
         }
         if (rc != ENGSCHED_OK)
@@ -160,10 +179,12 @@ static int with_input(cli *c, const cmd_spec *cmd, const parsed *p, op_kind kind
     engsched_input_free(in);
     for (int i = 0; i < ARGS_MAX_REPEAT; i++)
         cli_blob_unmap(&blobs[i]);
-    if (code != 0)
-        return code;
-    static const char *const verbs[] = {"requested", "created", "approved", "edited"};
-    return report_result(c, id, verbs[kind]);
+    if (code == 0) {
+        static const char *const verbs[] = {"requested", "created", "approved", "edited"};
+        code = report_result(c, id, verbs[kind], overlaps);
+    }
+    engsched_work_list_free(overlaps);
+    return code;
 }
 
 int cmd_request(cli *c, const cmd_spec *cmd, const parsed *p)
@@ -198,7 +219,7 @@ int cmd_cancel(cli *c, const cmd_spec *cmd, const parsed *p)
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
     cli_note_write(c);
-    return report_result(c, id, "canceled");
+    return report_result(c, id, "canceled", NULL);
 }
 
 int cmd_report_status(cli *c, const cmd_spec *cmd, const parsed *p)
@@ -223,10 +244,11 @@ int cmd_report_status(cli *c, const cmd_spec *cmd, const parsed *p)
     cli_note_write(c);
     char verb[64];
     snprintf(verb, sizeof verb, "report %s", engsched_report_status_name(target));
-    return report_result(c, id, verb);
+    return report_result(c, id, verb, NULL);
 }
 
-static int print_work(cli *c, const engsched_work_list *work, const char *heading, json_t *arr)
+static int print_work(cli *c, const engsched_work_list *work, const char *heading, json_t *arr,
+                      int show_user)
 {
     size_t n = engsched_work_list_count(work);
     if (arr == NULL && n > 0 && heading != NULL)
@@ -247,9 +269,16 @@ static int print_work(cli *c, const engsched_work_list *work, const char *headin
                                      start, "end", end, "status",
                                      unavailable ? json_null()
                                                  : json_string(engsched_status_name(status)));
+            if (item != NULL && show_user)
+                json_object_set_new(item, "user",
+                                    json_integer(engsched_work_list_item_user(work, i)));
             if (item == NULL || json_array_append_new(arr, item) != 0)
                 return cli_error(EXIT_OTHER, "out of memory");
-        } else if (unavailable) {
+            continue;
+        }
+        if (show_user)
+            printf("  user %lld:", (long long)engsched_work_list_item_user(work, i));
+        if (unavailable) {
             printf("  %s .. %s  unavailable  %s (id %lld)\n", start, end, label, (long long)id);
         } else if (id != 0) {
             printf("  %s .. %s  %-11s  #%lld %s\n", start, end, engsched_status_label(status),
@@ -285,7 +314,7 @@ int cmd_assign(cli *c, const cmd_spec *cmd, const parsed *p)
     if (!c->json)
         printf("%s assigned to engagement %lld as %s\n", p->pos[1], (long long)id,
                cli_operator_role_name(role));
-    code = print_work(c, conflicts, "warning: existing work in those dates:", arr);
+    code = print_work(c, conflicts, "warning: existing work in those dates:", arr, 0);
     engsched_work_list_free(conflicts);
     if (arr != NULL) {
         if (code != 0) {
@@ -378,7 +407,7 @@ int cmd_unavailability(cli *c, const cmd_spec *cmd, const parsed *p)
     if (!c->json)
         printf("%s is unavailable (%s .. %s):%s\n", p->pos[1], start, end,
                engsched_work_list_count(list) ? "" : " never");
-    code = print_work(c, list, NULL, arr);
+    code = print_work(c, list, NULL, arr, 0);
     engsched_work_list_free(list);
     if (arr != NULL)
         return code == 0 ? out_json(arr) : (json_decref(arr), code);

@@ -710,6 +710,10 @@ ENGSCHED_API engsched_rc engsched_setting_get(engsched *db, const char *key, cha
 /** @brief Opaque builder of engagement fields. */
 typedef struct engsched_input engsched_input;
 
+/** @brief Opaque list of operators' existing work overlapping some dates
+ *         (conflicts, Availability rows, unavailability). */
+typedef struct engsched_work_list engsched_work_list;
+
 /** @brief Role of an operator on one engagement. Stable values. */
 typedef enum engsched_operator_role {
     ENGSCHED_OPROLE_NONE = 0,     /**< no particular role */
@@ -847,6 +851,11 @@ ENGSCHED_API engsched_rc engsched_input_add_file(engsched_input *in, const char 
  *  operation changes nothing. Checks run in this order: arguments
  *  (EINVAL/EMISUSE), the actor and the engagement's client access
  *  (ENOTFOUND), permission (EDENIED), version (ECONFLICT), status (ESTATE).
+ *  An operation that puts operators' work on days (create and approve
+ *  with operators, and any change of an engagement's dates, by approve or
+ *  edit) checks those days as engsched_assign() does: under the strict
+ *  conflict policy overlapping work or unavailability is ::ENGSCHED_ECONFLICT
+ *  too.
  *  @{ */
 
 /**
@@ -898,6 +907,31 @@ ENGSCHED_API engsched_rc engsched_approve(engsched *db, engsched_id actor, engsc
  */
 ENGSCHED_API engsched_rc engsched_edit(engsched *db, engsched_id actor, engsched_id engagement,
                                        int64_t version, const engsched_input *in);
+
+/**
+ * @brief engsched_edit(), also reporting the overlaps a change of dates
+ *        gives the engagement's operators.
+ *
+ * When the dates change, every assigned operator's other work (not
+ * Canceled or Complete) and unavailability on the new dates is checked:
+ * under the strict conflict policy any is ::ENGSCHED_ECONFLICT and nothing
+ * changes; under warn the edit is made and the overlaps returned, each
+ * naming its operator (engsched_work_list_item_user()), as out-of-sight
+ * work only dates (engsched_work_list_item()). An edit that keeps the
+ * dates checks nothing and returns an empty list.
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param version the version the caller saw (required, ≥ 1)
+ * @param in the fields to change, as for engsched_edit()
+ * @param[out] out_conflicts the overlaps (possibly empty), to
+ *        engsched_work_list_free(); or NULL. Left unset on failure.
+ * @return as engsched_edit(); ::ENGSCHED_ECONFLICT also for the strict policy
+ */
+ENGSCHED_API engsched_rc engsched_edit_ex(engsched *db, engsched_id actor,
+                                          engsched_id engagement, int64_t version,
+                                          const engsched_input *in,
+                                          engsched_work_list **out_conflicts);
 
 /**
  * @brief Cancel an engagement, for good (CANCEL).
@@ -1288,8 +1322,6 @@ typedef enum engsched_work_kind {
     ENGSCHED_WORK_UNAVAILABLE = 2    /**< leave, training, holiday */
 } engsched_work_kind;
 
-/** @brief Opaque list of an operator's existing work overlapping some dates. */
-typedef struct engsched_work_list engsched_work_list;
 
 /**
  * @brief Assign an operator to an engagement (ASSIGN); not on Complete or
@@ -1382,6 +1414,18 @@ ENGSCHED_API engsched_rc engsched_work_list_item(const engsched_work_list *list,
                                                  engsched_id *out_id, const char **out_label,
                                                  const char **out_start, const char **out_end,
                                                  engsched_status *out_status);
+
+/**
+ * @brief Whose work the item at @p index is: the operator a conflict,
+ *        Availability row or unavailability list is about. Lists that
+ *        gather several operators (engsched_edit_ex()) tell them apart
+ *        by it.
+ * @param list the list
+ * @param index 0 … count-1
+ * @return the user id; 0 for a NULL list or an index out of range
+ */
+ENGSCHED_API engsched_id engsched_work_list_item_user(const engsched_work_list *list,
+                                                      size_t index);
 
 /**
  * @brief Record dates a user cannot work. A user sets their own; ASSIGN

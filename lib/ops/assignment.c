@@ -67,6 +67,30 @@ static engsched_rc check_operator(engsched *db, const es_actor *actor, const es_
                    (long long)user, (long long)e->rec.client);
 }
 
+/* The strict policy's refusal of an operator's overlapping work. */
+static engsched_rc refuse_overlap(engsched *db, engsched_id user,
+                                  const engsched_work_list *conflicts)
+{
+    /* Sorted by start; the latest end can be anywhere in the list. */
+    const es_work_item *last = &conflicts->items[0];
+    for (size_t i = 1; i < conflicts->count; i++) {
+        if (conflicts->items[i].end_day > last->end_day)
+            last = &conflicts->items[i];
+    }
+    return es_fail(db, ENGSCHED_ECONFLICT,
+                   "operator: user %lld has %zu overlapping engagement(s) or absence(s) "
+                   "from %s to %s (strict conflict policy)",
+                   (long long)user, conflicts->count, conflicts->items[0].start, last->end);
+}
+
+/* The operator's other busy work and unavailability on e's dates. */
+static engsched_rc collect_overlaps(engsched *db, const es_actor *actor, const es_engagement *e,
+                                    engsched_id user, engsched_work_list *conflicts)
+{
+    return es_collect_work(db, actor, user, BUSY_STATUSES, e->rec.id, e->rec.start_day,
+                           e->rec.end_day, conflicts);
+}
+
 /* Check, collect conflicts, apply the policy, insert, announce. */
 static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_engagement *e,
                               engsched_id user, engsched_operator_role role, int64_t now,
@@ -77,8 +101,7 @@ static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_enga
     if (rc == ENGSCHED_OK)
         rc = strict_policy(db, &strict);
     if (rc == ENGSCHED_OK)
-        rc = es_collect_work(db, actor, user, BUSY_STATUSES, e->rec.id, e->rec.start_day,
-                             e->rec.end_day, conflicts);
+        rc = collect_overlaps(db, actor, e, user, conflicts);
     if (rc != ENGSCHED_OK)
         return rc;
     /* Insert before applying the policy: an operator already on the
@@ -91,23 +114,65 @@ static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_enga
                        (long long)user, (long long)e->rec.id);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "assigning an operator");
-    if (strict && conflicts->count > 0) {
-        /* Sorted by start; the latest end can be anywhere in the list. */
-        const es_work_item *last = &conflicts->items[0];
-        for (size_t i = 1; i < conflicts->count; i++) {
-            if (conflicts->items[i].end_day > last->end_day)
-                last = &conflicts->items[i];
-        }
-        return es_fail(db, ENGSCHED_ECONFLICT,
-                       "operator: user %lld has %zu overlapping engagement(s) or absence(s) "
-                       "from %s to %s (strict conflict policy)",
-                       (long long)user, conflicts->count, conflicts->items[0].start, last->end);
-    }
+    if (strict && conflicts->count > 0)
+        return refuse_overlap(db, user, conflicts);
     if ((rc = es_invitation_touch(db, e->rec.id, user, 0)) != ENGSCHED_OK)
         return rc;
     return es_emit(db, actor->id, e->rec.id, "operator.assigned", e->rec.status, e->rec.status,
                    json_pack("{s:I, s:s, s:I}", "user", (json_int_t)user, "role",
                              es_oprole_name((int)role), "conflicts", (json_int_t)conflicts->count));
+}
+
+/* The engagement's operators, in assignment order; read before checking
+ * them, as a backend is not called from inside its own row callback. */
+typedef struct operator_ids {
+    engsched_id *ids;
+    size_t count;
+    size_t cap;
+} operator_ids;
+
+static engsched_rc collect_operator_id(void *ctx, const engsched_rec_assignment *row)
+{
+    operator_ids *ops = ctx;
+    engsched_id *grown = es_grow(ops->ids, &ops->cap, ops->count, sizeof *grown);
+    if (grown == NULL)
+        return ENGSCHED_ENOMEM;
+    ops->ids = grown;
+    ops->ids[ops->count++] = row->user;
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_recheck_operators(engsched *db, const es_actor *actor, const es_engagement *e,
+                                 engsched_work_list *out)
+{
+    operator_ids ops = {NULL, 0, 0};
+    engsched_work_list *overlaps = NULL;
+    int strict = 0;
+    engsched_rc rc = strict_policy(db, &strict);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    rc = db->storage->assignment_list(db->storage, e->rec.id, collect_operator_id, &ops);
+    if (rc != ENGSCHED_OK) {
+        rc = rc == ENGSCHED_ENOMEM ? es_fail(db, rc, "out of memory checking operators")
+                                   : es_storage_fail(db, rc, "listing operators");
+        goto out;
+    }
+    if ((overlaps = es_work_list_new()) == NULL) {
+        rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory checking operators");
+        goto out;
+    }
+    for (size_t i = 0; rc == ENGSCHED_OK && i < ops.count; i++) {
+        es_work_list_clear(overlaps);
+        rc = collect_overlaps(db, actor, e, ops.ids[i], overlaps);
+        if (rc == ENGSCHED_OK && strict && overlaps->count > 0)
+            rc = refuse_overlap(db, ops.ids[i], overlaps);
+        if (rc == ENGSCHED_OK && out != NULL && es_work_list_append(out, overlaps) != ENGSCHED_OK)
+            rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory checking operators");
+    }
+out:
+    engsched_work_list_free(overlaps);
+    es_free(ops.ids);
+    return rc;
 }
 
 engsched_rc es_assign_input_operators(engsched *db, const es_actor *actor,

@@ -6,6 +6,7 @@
 #include "core/engagement_store.h"
 #include "core/events.h"
 #include "core/invitation_state.h"
+#include "views/work_list.h"
 #include "delivery/delivery.h"
 #include "ops/ops.h"
 
@@ -35,24 +36,17 @@ static json_t *changed_fields(const engsched_input *in)
     return list;
 }
 
-engsched_rc engsched_edit(engsched *db, engsched_id actor, engsched_id engagement,
-                          int64_t version, const engsched_input *in)
+/* The edit itself, in the open write transaction; @p overlaps (or NULL)
+ * receives the operators' overlaps on moved dates. */
+static engsched_rc edit_in(engsched *db, engsched_id actor, engsched_id engagement,
+                           int64_t version, const engsched_input *in,
+                           engsched_work_list *overlaps)
 {
-    ES_CHECK_DB(db);
-    engsched_rc rc = es_input_check_owner(db, in);
-    if (rc != ENGSCHED_OK || (rc = es_input_only(db, in, EDIT_FIELDS, "edit")) != ENGSCHED_OK)
-        return rc;
-    if (in->fields == 0)
-        return es_fail(db, ENGSCHED_EINVAL, "input: sets no field to change");
-    if (version < 1)
-        return es_fail(db, ENGSCHED_EINVAL, "version: an edit needs the version the caller saw");
-    if ((rc = es_begin(db, 1)) != ENGSCHED_OK)
-        return rc;
     es_actor who;
     es_engagement e;
-    rc = es_engagement_open(db, actor, engagement, ES_OP_EDIT, 0, version, &who, &e);
+    engsched_rc rc = es_engagement_open(db, actor, engagement, ES_OP_EDIT, 0, version, &who, &e);
     if (rc != ENGSCHED_OK)
-        return es_finish_and_deliver(db, rc);
+        return rc;
     int before = e.rec.status;
     /* What an invitation shows: a change re-sends it with a higher SEQUENCE. */
     int32_t old_start = e.rec.start_day, old_end = e.rec.end_day;
@@ -66,10 +60,12 @@ engsched_rc engsched_edit(engsched *db, engsched_id actor, engsched_id engagemen
                      (long long)engagement);
     if (rc == ENGSCHED_OK)
         rc = es_engagement_apply_input(db, &e, in);
+    int moved = old_start != e.rec.start_day || old_end != e.rec.end_day;
+    if (rc == ENGSCHED_OK && moved)
+        rc = es_recheck_operators(db, &who, &e, overlaps);
     if (rc == ENGSCHED_OK)
         rc = es_engagement_save(db, &e, es_now(db));
-    if (rc == ENGSCHED_OK && (old_start != e.rec.start_day || old_end != e.rec.end_day ||
-                              strcmp(old_name, e.rec.name) != 0))
+    if (rc == ENGSCHED_OK && (moved || strcmp(old_name, e.rec.name) != 0))
         rc = es_invitation_touch_all(db, engagement, 0);
     es_free(old_name);
     if (rc == ENGSCHED_OK) {
@@ -81,5 +77,38 @@ engsched_rc engsched_edit(engsched *db, engsched_id actor, engsched_id engagemen
                                e.rec.name, "start", start, "end", end));
     }
     es_engagement_release(&e);
-    return es_finish_and_deliver(db, rc);
+    return rc;
+}
+
+engsched_rc engsched_edit_ex(engsched *db, engsched_id actor, engsched_id engagement,
+                             int64_t version, const engsched_input *in,
+                             engsched_work_list **out_conflicts)
+{
+    ES_CHECK_DB(db);
+    engsched_rc rc = es_input_check_owner(db, in);
+    if (rc != ENGSCHED_OK || (rc = es_input_only(db, in, EDIT_FIELDS, "edit")) != ENGSCHED_OK)
+        return rc;
+    if (in->fields == 0)
+        return es_fail(db, ENGSCHED_EINVAL, "input: sets no field to change");
+    if (version < 1)
+        return es_fail(db, ENGSCHED_EINVAL, "version: an edit needs the version the caller saw");
+    engsched_work_list *overlaps = NULL;
+    if (out_conflicts != NULL && (overlaps = es_work_list_new()) == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory editing engagement %lld",
+                       (long long)engagement);
+    if ((rc = es_begin(db, 1)) == ENGSCHED_OK)
+        rc = es_finish_and_deliver(db, edit_in(db, actor, engagement, version, in, overlaps));
+    if (rc != ENGSCHED_OK) {
+        engsched_work_list_free(overlaps);
+        return rc;
+    }
+    if (out_conflicts != NULL)
+        *out_conflicts = overlaps;
+    return ENGSCHED_OK;
+}
+
+engsched_rc engsched_edit(engsched *db, engsched_id actor, engsched_id engagement,
+                          int64_t version, const engsched_input *in)
+{
+    return engsched_edit_ex(db, actor, engagement, version, in, NULL);
 }

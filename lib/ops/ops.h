@@ -20,6 +20,11 @@ engsched_rc es_input_require(engsched *db, const engsched_input *in, unsigned in
  * operator with access to the engagement's client. */
 engsched_rc es_assign_input_operators(engsched *db, const es_actor *actor, const es_engagement *e,
                                       const engsched_input *in, int64_t now);
+/* After a change of e's dates: every assigned operator's other work and
+ * unavailability on the new dates, checked as an assignment is (the
+ * strict policy refuses any), appended to @p out (NULL: not kept). */
+engsched_rc es_recheck_operators(engsched *db, const es_actor *actor, const es_engagement *e,
+                                 engsched_work_list *out);
 /* Store the input's files (request, create), within the size and count
  * limits. */
 engsched_rc es_attach_input_files(engsched *db, const es_actor *actor, const es_engagement *e,

@@ -54,6 +54,22 @@ engsched_rc es_work_list_add(engsched_work_list *list, engsched_work_kind kind, 
     return ENGSCHED_OK;
 }
 
+engsched_rc es_work_list_append(engsched_work_list *dst, const engsched_work_list *src)
+{
+    for (size_t i = 0; i < src->count; i++) {
+        const es_work_item *from = &src->items[i];
+        engsched_rc rc = es_work_list_add(dst, from->kind, from->id, from->label,
+                                          from->start_day, from->end_day, from->status);
+        if (rc != ENGSCHED_OK)
+            return rc;
+        es_work_item *to = &dst->items[dst->count - 1];
+        to->client = from->client;
+        to->response = from->response;
+        to->user = from->user;
+    }
+    return ENGSCHED_OK;
+}
+
 static int compare_items(const void *pa, const void *pb)
 {
     const es_work_item *a = pa, *b = pb;
@@ -127,6 +143,13 @@ static engsched_rc add_unavailability(void *ctx, const engsched_rec_unavailabili
                             row->start_day, row->end_day, (engsched_status)0);
 }
 
+engsched_id engsched_work_list_item_user(const engsched_work_list *list, size_t index)
+{
+    if (list == NULL || index >= list->count)
+        return 0;
+    return list->items[index].user;
+}
+
 engsched_response engsched_work_list_item_response(const engsched_work_list *list, size_t index)
 {
     if (list == NULL || index >= list->count)
@@ -186,6 +209,7 @@ engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id us
                             int32_t end_day, engsched_work_list *list)
 {
     work_ctx w = {skip, list};
+    size_t first = list->count;
     engsched_rc rc = ENGSCHED_OK;
     if (statuses != 0)
         rc = db->storage->operator_work(db->storage, user, statuses, start_day, end_day,
@@ -200,6 +224,8 @@ engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id us
     if ((rc = load_responses(db, user, list)) != ENGSCHED_OK ||
         (rc = anonymise(db, viewer, list)) != ENGSCHED_OK)
         return rc;
+    for (size_t i = first; i < list->count; i++)
+        list->items[i].user = user;
     es_work_list_sort(list);
     return ENGSCHED_OK;
 }

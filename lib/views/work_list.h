@@ -17,6 +17,7 @@ typedef struct es_work_item {
     char start[ES_DATE_LEN];
     char end[ES_DATE_LEN];
     engsched_response response; /* engagements: the operator's answer to their invitation */
+    engsched_id user;           /* whose work it is */
 } es_work_item;
 
 struct engsched_work_list {
@@ -31,10 +32,12 @@ void es_work_list_clear(engsched_work_list *list);
 engsched_rc es_work_list_add(engsched_work_list *list, engsched_work_kind kind, engsched_id id,
                              const char *label, int32_t start_day, int32_t end_day,
                              engsched_status status);
+/* Append copies of every item of @p src to @p dst (labels copied). */
+engsched_rc es_work_list_append(engsched_work_list *dst, const engsched_work_list *src);
 /* Stable order by start date, then kind, then id. */
 void es_work_list_sort(engsched_work_list *list);
 
-/* Fill list with user's work overlapping [start_day, end_day] as viewer
+/* Append to list user's work overlapping [start_day, end_day] as viewer
  * may see it: engagements with a status in statuses other than skip (0
  * for none), anonymous when viewer lacks the client, and unavailability. */
 engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id user,

@@ -198,6 +198,13 @@ expect 3 --as carol show 2
 expect 3 --as carol assign 2 alice
 expect 0 --as morgan edit 2 --location "Globex HQ" && has 'edited: Scheduled'
 expect 6 --as morgan edit 2 --version 1 --location "Stale"
+# New dates are checked against the operators' other work: warned, or refused under strict.
+expect 0 --as morgan edit 2 --start 2026-03-16 --end 2026-03-26 &&
+    has 'warning: the new dates overlap' && has 'user [0-9]+: +2026-03-23 .. 2026-03-27 +unavailable +Annual leave'
+expect 0 --as morgan --json edit 2 --start 2026-03-16 --end 2026-03-27 && has '"conflicts"' && has '"user": ?[0-9]+'
+expect 0 settings set conflict_policy strict
+expect 6 --as morgan edit 2 --start 2026-03-17 --end 2026-03-27 && err_has 'strict'
+expect 0 settings set conflict_policy warn
 expect 2 --as morgan edit 2 --name ""
 expect 0 --as morgan unassign 2 bob && has 'bob unassigned'
 expect 3 --as morgan unassign 2 bob

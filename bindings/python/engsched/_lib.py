@@ -339,6 +339,7 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_create", c_rc, (HandleP, c_id, InputP, P(c_id))),
     ("engsched_approve", c_rc, (HandleP, c_id, c_id, c_int64, InputP)),
     ("engsched_edit", c_rc, (HandleP, c_id, c_id, c_int64, InputP)),
+    ("engsched_edit_ex", c_rc, (HandleP, c_id, c_id, c_int64, InputP, P(WorkListP))),
     ("engsched_cancel", c_rc, (HandleP, c_id, c_id, c_int64, _S)),
     ("engsched_report_set_status", c_rc, (HandleP, c_id, c_id, c_int64, c_int)),
     ("engsched_tick", c_rc, (HandleP, c_int64, P(c_uint))),
@@ -406,6 +407,7 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_operator_conflicts", c_rc, (HandleP, c_id, c_id, c_id, P(WorkListP))),
     ("engsched_work_list_free", None, (WorkListP,)),
     ("engsched_work_list_count", c_size_t, (WorkListP,)),
+    ("engsched_work_list_item_user", c_id, (WorkListP, c_size_t)),
     (
         "engsched_work_list_item",
         c_rc,

@@ -105,7 +105,9 @@ class WorkItem:
 
     For an engagement of a client the viewer cannot access, ``id`` is 0,
     ``label`` is ``"Busy"`` and ``status`` is None: its dates only.
-    ``status`` is None for unavailability too.
+    ``status`` is None for unavailability too. ``user`` is whose work it
+    is: the operator a conflict or Availability row is about (lists from
+    ``Scheduler.edit`` gather several operators).
     """
 
     kind: WorkKind
@@ -114,6 +116,7 @@ class WorkItem:
     start: datetime.date
     end: datetime.date
     status: Optional[Status]
+    user: int = 0
 
     @property
     def anonymous(self) -> bool:

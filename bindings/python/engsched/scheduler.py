@@ -725,15 +725,27 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
         location: Optional[str] = None,
         contacts: Optional[str] = None,
         custom_fields: Union[None, str, Mapping[str, Any]] = None,
-    ) -> None:
-        """Edit details, dates or custom fields; ``version`` is the one you saw."""
+    ) -> List[WorkItem]:
+        """Edit details, dates or custom fields; ``version`` is the one you saw.
+
+        Returns the overlaps that new dates give the engagement's operators
+        (each item's ``user`` names one; empty when the dates stay). Under
+        the strict conflict policy any overlap raises ConflictError and
+        nothing changes."""
         actor, engagement = _int(actor, "actor"), _int(engagement, "engagement")
         version = _int(version, "version")
-        self._with_input(
-            lambda db, b: self._lib.engsched_edit(db, actor, engagement, version, b),
-            dict(name=name, start=start, end=end, description=description, type=type,
-                 location=location, contacts=contacts, custom_fields=custom_fields),
-        )
+        lib = self._lib
+        lst = _lib.WorkListP()
+        try:
+            self._with_input(
+                lambda db, b: lib.engsched_edit_ex(db, actor, engagement, version, b,
+                                                   ctypes.byref(lst)),
+                dict(name=name, start=start, end=end, description=description, type=type,
+                     location=location, contacts=contacts, custom_fields=custom_fields),
+            )
+            return _copy_work(lib, lst)
+        finally:
+            lib.engsched_work_list_free(lst)
 
     def cancel(
         self, actor: int, engagement: int, *, version: int = 0, reason: Optional[str] = None
@@ -1253,6 +1265,7 @@ def _copy_work(lib: Any, lst: Any) -> List[WorkItem]:
             start=_day(start.value),
             end=_day(end.value),
             status=_enum(Status, status.value) if status.value else None,
+            user=lib.engsched_work_list_item_user(lst, i),
         ))
     return items
 

@@ -175,6 +175,22 @@ class StaffingTest(FixtureTestCase):
         self.assertEqual(s.engagement(SYSTEM, self.b), before)
         self.assertEqual(s.assign(f.manager, self.b, f.operator2), [])
 
+    def test_moving_dates_checks_the_operators(self) -> None:
+        f, s = self.f, self.s
+        c = s.create(f.manager, name="C", client=f.acme, start="2026-05-18", end="2026-05-22",
+                     operators=[(f.operator1, OperatorRole.LEAD)])
+        s.setting_set("conflict_policy", "strict", actor=SYSTEM)
+        before = s.engagement(SYSTEM, c)
+        with self.assertRaises(ConflictError) as cm:
+            s.edit(f.manager, c, f.version(c), start="2026-05-07", end="2026-05-09")
+        self.assertIn("strict", cm.exception.message)
+        self.assertEqual(s.engagement(SYSTEM, c), before)
+        self.assertEqual(s.edit(f.manager, c, f.version(c), name="C, renamed"), [])
+        s.setting_set("conflict_policy", "warn", actor=SYSTEM)
+        overlaps = s.edit(f.manager, c, f.version(c), start="2026-05-07", end="2026-05-09")
+        self.assertEqual([(w.id, w.user) for w in overlaps], [(self.a, f.operator1)])
+        self.assertEqual(s.engagement(SYSTEM, c).start, datetime.date(2026, 5, 7))
+
     def test_stale_version_is_a_conflict(self) -> None:
         f, s = self.f, self.s
         with self.assertRaises(ConflictError):
