@@ -181,13 +181,18 @@ static void name_cache_free(name_cache *nc)
         engsched_free(nc->names[i]);
 }
 
-static int parse_tab(const char *text, unsigned int *out)
+/* --tab TEXT as the tab (@p out_tab) and its statuses (@p out_mask);
+ * either may be NULL. */
+static int parse_tab(const char *text, engsched_tab *out_tab, unsigned int *out_mask)
 {
     static const char *const tabs[] = {"all",       "pending",  "scheduled", "in_progress",
                                        "in_review", "complete", "canceled"};
     for (int i = 0; i < 7; i++) {
         if (strcmp(text, tabs[i]) == 0) {
-            *out = engsched_tab_statuses((engsched_tab)i);
+            if (out_tab != NULL)
+                *out_tab = (engsched_tab)i;
+            if (out_mask != NULL)
+                *out_mask = engsched_tab_statuses((engsched_tab)i);
             return 0;
         }
     }
@@ -246,7 +251,7 @@ static int list_query(cli *c, const cmd_spec *cmd, const parsed *p, engsched_que
         return cli_usage(cmd, "give --tab or --status, not both");
     if ((from == NULL) != (to == NULL))
         return cli_error(EXIT_INVALID, "dates: --from and --to go together");
-    if ((tab && (code = parse_tab(tab, &mask)) != 0) ||
+    if ((tab && (code = parse_tab(tab, NULL, &mask)) != 0) ||
         (status && (code = parse_statuses(status, &mask)) != 0) ||
         (sort && (code = parse_sort(sort, &key)) != 0))
         return code;
@@ -435,8 +440,11 @@ static int rows_add(rows *r, const engsched_cursor *cur)
 
 int cmd_calendar(cli *c, const cmd_spec *cmd, const parsed *p)
 {
-    int year = 0, month = 0, code = cli_open(c);
-    if (code != 0 || (code = month_arg(c, arg_get(cmd, p, "month"), &year, &month)) != 0)
+    const char *tab = arg_get(cmd, p, "tab");
+    unsigned int mask = engsched_tab_statuses(ENGSCHED_TAB_ALL);
+    int year = 0, month = 0, code = tab != NULL ? parse_tab(tab, NULL, &mask) : 0;
+    if (code != 0 || (code = cli_open(c)) != 0 ||
+        (code = month_arg(c, arg_get(cmd, p, "month"), &year, &month)) != 0)
         return code;
     char first[11], last[11];
     ex_grid_range(year, month, first, last);
@@ -447,6 +455,8 @@ int cmd_calendar(cli *c, const cmd_spec *cmd, const parsed *p)
     engsched_rc rc = engsched_query_new(c->db, &q);
     if (rc == ENGSCHED_OK)
         rc = engsched_query_set_range(q, first, last);
+    if (rc == ENGSCHED_OK)
+        rc = engsched_query_set_statuses(q, mask);
     if (rc == ENGSCHED_OK)
         rc = engsched_calendar(c->db, c->actor, q, &cur);
     while (rc == ENGSCHED_OK && (rc = engsched_cursor_next(cur, &has)) == ENGSCHED_OK && has) {
@@ -484,9 +494,12 @@ int cmd_calendar(cli *c, const cmd_spec *cmd, const parsed *p)
 int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p)
 {
     const char *from = arg_get(cmd, p, "from"), *to = arg_get(cmd, p, "to");
-    const char *month_text = arg_get(cmd, p, "month");
+    const char *month_text = arg_get(cmd, p, "month"), *tab = arg_get(cmd, p, "tab");
+    engsched_availability_options opts = ENGSCHED_AVAILABILITY_OPTIONS_INIT;
     char first[11], last[11];
     int code;
+    if (tab != NULL && (code = parse_tab(tab, &opts.tab, NULL)) != 0)
+        return code;
     if ((from == NULL) != (to == NULL))
         return cli_error(EXIT_INVALID, "dates: --from and --to go together");
     if (from != NULL && month_text != NULL)
@@ -503,7 +516,7 @@ int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p)
         to = last;
     }
     engsched_availability *av = NULL;
-    engsched_rc rc = engsched_availability_open(c->db, c->actor, from, to, &av);
+    engsched_rc rc = engsched_availability_open_ex(c->db, c->actor, from, to, &opts, &av);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
     json_t *arr = c->json ? json_array() : NULL;

@@ -98,12 +98,16 @@ static const opt_spec list_opts[] = {
 
 static const opt_spec month_opts[] = {
     {"month", "YYYY-MM", "the month (default: this month in the tenant time zone)", 0},
+    {"tab", "TAB", "all (default), pending, scheduled, in_progress, in_review, complete, canceled",
+     0},
     {NULL, NULL, NULL, 0}};
 
 static const opt_spec availability_opts[] = {
     {"month", "YYYY-MM", "the month (default: this month)", 0},
     {"from", "DATE", "first day of the range instead of a month (with --to)", 0},
     {"to", "DATE", "last day of the range", 0},
+    {"tab", "TAB", "the engagements shown: all (default), pending, scheduled, in_progress,\n"
+                   "in_review, complete, canceled (utilisation counts all work)", 0},
     {NULL, NULL, NULL, 0}};
 
 static const opt_spec files_opts[] = {
@@ -203,11 +207,11 @@ static const cmd_spec commands[] = {
      "The List view: a page of engagements you may see.",
      "Prints 'next page: TOKEN' when more rows follow; pass it back with --page.", list_opts, 0,
      0, cmd_list},
-    {"calendar", "[--month YYYY-MM]",
+    {"calendar", "[--month YYYY-MM] [--tab TAB]",
      "The Calendar view: a month grid, colour-coded by status on a terminal.",
      "Colour is used when standard output is a terminal and NO_COLOR is not set.", month_opts,
      0, 0, cmd_calendar},
-    {"availability", "[--month YYYY-MM | --from DATE --to DATE]",
+    {"availability", "[--month YYYY-MM | --from DATE --to DATE] [--tab TAB]",
      "The Availability view: operators, utilisation and their work (VIEW_AVAILABILITY).", NULL,
      availability_opts, 0, 0, cmd_availability},
     {"files", "attach ID PATH [--name NAME] [--type MEDIA]\nlist ID\nget FILE [--output PATH]\n"

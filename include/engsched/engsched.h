@@ -1710,6 +1710,55 @@ ENGSCHED_API engsched_rc engsched_availability_open(engsched *db, engsched_id ac
                                                     const char *start, const char *end,
                                                     engsched_availability **out);
 
+/** @brief Options of engsched_availability_open_ex()
+ *         (::ENGSCHED_AVAILABILITY_OPTIONS_VERSION). */
+typedef struct engsched_availability_options {
+    /** ::ENGSCHED_AVAILABILITY_OPTIONS_VERSION as the caller was compiled with */
+    unsigned int version;
+    /** The status tab (the List's, engsched_tab_statuses()): the operators'
+     *  engagements shown. ::ENGSCHED_TAB_ALL (the default) shows every
+     *  status but Canceled. Anonymous "Busy" blocks are shown on every tab
+     *  while their engagement occupies the operator (not Canceled), so a
+     *  tab never tells their status; utilisation counts all the work,
+     *  whatever the tab. */
+    engsched_tab tab;
+    /* version 1: every member above. Later versions append theirs here. */
+} engsched_availability_options;
+
+/** @brief The current version of ::engsched_availability_options: 1. */
+#define ENGSCHED_AVAILABILITY_OPTIONS_VERSION 1
+
+/** @brief Static initialiser for ::engsched_availability_options with the
+ *         defaults: the All tab. */
+#define ENGSCHED_AVAILABILITY_OPTIONS_INIT { ENGSCHED_AVAILABILITY_OPTIONS_VERSION, ENGSCHED_TAB_ALL }
+
+/**
+ * @brief Fill @p opts with the defaults of structure version @p version.
+ * @param opts the options
+ * @param version ::ENGSCHED_AVAILABILITY_OPTIONS_VERSION as the caller was
+ *        compiled with
+ * @return ::ENGSCHED_OK, or ::ENGSCHED_EMISUSE for NULL or an unknown version
+ */
+ENGSCHED_API engsched_rc engsched_availability_options_init(engsched_availability_options *opts,
+                                                            unsigned int version);
+
+/**
+ * @brief engsched_availability_open() with options: the status tab
+ *        ("Visible engagements can be filtered by clicking a status value").
+ * @param db the handle
+ * @param actor the acting user
+ * @param start the first day
+ * @param end the last day (at most ::ENGSCHED_RANGE_MAX_DAYS days on)
+ * @param opts the options, or NULL for the defaults
+ * @param[out] out the stream, to engsched_availability_free()
+ * @return as engsched_availability_open(); ::ENGSCHED_EINVAL also for an
+ *         unknown tab, ::ENGSCHED_EMISUSE for an unknown options version
+ */
+ENGSCHED_API engsched_rc engsched_availability_open_ex(engsched *db, engsched_id actor,
+                                                       const char *start, const char *end,
+                                                       const engsched_availability_options *opts,
+                                                       engsched_availability **out);
+
 /**
  * @brief Advance to the next operator.
  * @param av the stream

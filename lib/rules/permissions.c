@@ -191,3 +191,9 @@ es_assignee es_assignee_check(int exists, int in_sight, int is_operator, int has
         return ES_ASSIGNEE_NOT_OPERATOR;
     return has_access ? ES_ASSIGNEE_OK : ES_ASSIGNEE_NO_ACCESS;
 }
+
+int es_availability_shows(int anonymous, unsigned int status_bit, unsigned int shown,
+                          unsigned int occupying)
+{
+    return (status_bit & (anonymous ? occupying : shown)) != 0;
+}

@@ -81,6 +81,13 @@ typedef enum es_assignee {
     ES_ASSIGNEE_NO_ACCESS
 } es_assignee;
 es_assignee es_assignee_check(int exists, int in_sight, int is_operator, int has_access);
+/* Whether the Availability view shows an engagement of an operator with
+ * status bit @p status_bit: one in the viewer's sight when the bit is in
+ * the tab's @p shown set; an anonymous "Busy" block whenever its status
+ * still @p occupying the operator, on every tab, because filtering it by
+ * a status the viewer may not learn would tell that status. */
+int es_availability_shows(int anonymous, unsigned int status_bit, unsigned int shown,
+                          unsigned int occupying);
 /* transitions.c: whether an operation may run on an engagement in this
  * state (ESTATE otherwise). */
 int es_op_allowed_in(es_op op, engsched_status status, engsched_report_status report);

@@ -5,6 +5,7 @@
 
 #include "core/settings.h"
 #include "core/view_scope.h"
+#include "rules/rules.h"
 #include "views/work_list.h"
 
 #define OPERATOR_CHUNK 64
@@ -27,6 +28,7 @@ struct engsched_availability {
     engsched *db;
     es_actor viewer;
     engsched_id scope;
+    unsigned int shown; /* the tab's statuses */
     int32_t start_day;
     int32_t end_day;
     unsigned char working[ENGSCHED_RANGE_MAX_DAYS]; /* 1 = a working day of the range */
@@ -87,13 +89,45 @@ static engsched_rc load_working_days(engsched_availability *av)
     return rc;
 }
 
+engsched_rc engsched_availability_options_init(engsched_availability_options *opts,
+                                               unsigned int version)
+{
+    if (opts == NULL || version != ENGSCHED_AVAILABILITY_OPTIONS_VERSION)
+        return ENGSCHED_EMISUSE;
+    *opts = (engsched_availability_options)ENGSCHED_AVAILABILITY_OPTIONS_INIT;
+    return ENGSCHED_OK;
+}
+
+static engsched_rc check_options(engsched *db, const engsched_availability_options *opts)
+{
+    if (opts == NULL)
+        return ENGSCHED_OK;
+    if (opts->version != ENGSCHED_AVAILABILITY_OPTIONS_VERSION)
+        return es_fail(db, ENGSCHED_EMISUSE, "opts: version %u is not %d", opts->version,
+                       ENGSCHED_AVAILABILITY_OPTIONS_VERSION);
+    if (engsched_tab_statuses(opts->tab) == 0)
+        return es_fail(db, ENGSCHED_EINVAL, "tab: unknown tab %d", (int)opts->tab);
+    return ENGSCHED_OK;
+}
+
 engsched_rc engsched_availability_open(engsched *db, engsched_id actor, const char *start,
                                        const char *end, engsched_availability **out)
+{
+    return engsched_availability_open_ex(db, actor, start, end, NULL, out);
+}
+
+engsched_rc engsched_availability_open_ex(engsched *db, engsched_id actor, const char *start,
+                                          const char *end,
+                                          const engsched_availability_options *opts,
+                                          engsched_availability **out)
 {
     ES_CHECK_DB(db);
     int32_t first, last;
     if (out == NULL)
         return es_fail(db, ENGSCHED_EINVAL, "out: must not be NULL");
+    engsched_rc rc = check_options(db, opts);
+    if (rc != ENGSCHED_OK)
+        return rc;
     if (!es_date_parse(start, &first))
         return es_fail(db, ENGSCHED_EINVAL, "start: \"%s\" is not a date (YYYY-MM-DD)",
                        start ? start : "(null)");
@@ -111,9 +145,10 @@ engsched_rc engsched_availability_open(engsched *db, engsched_id actor, const ch
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory opening availability");
     }
     av->db = db;
+    av->shown = engsched_tab_statuses(opts != NULL ? opts->tab : ENGSCHED_TAB_ALL);
     av->start_day = first;
     av->end_day = last;
-    engsched_rc rc = es_begin(db, 0);
+    rc = es_begin(db, 0);
     if (rc == ENGSCHED_OK) {
         rc = es_view_scope(db, actor, ES_OP_VIEW_AVAILABILITY, &av->viewer, &av->scope);
         if (rc == ENGSCHED_OK)
@@ -171,13 +206,22 @@ static engsched_rc refill(engsched_availability *av)
     return ENGSCHED_OK;
 }
 
-/* Working days covered by an engagement ÷ working days not unavailable. */
+static engsched_status real_status(const es_work_item *item)
+{
+    return item->anonymous ? item->hidden_status : item->status;
+}
+
+/* Working days covered by an engagement ÷ working days not unavailable:
+ * all the operator's work, whatever the tab shows. */
 static double utilisation_of(const engsched_availability *av)
 {
     unsigned char state[ENGSCHED_RANGE_MAX_DAYS] = {0}; /* bit 0 busy, bit 1 away */
     int32_t span = av->end_day - av->start_day + 1;
     for (size_t i = 0; i < av->work->count; i++) {
         const es_work_item *item = &av->work->items[i];
+        if (item->kind == ENGSCHED_WORK_ENGAGEMENT &&
+            !(ENGSCHED_STATUS_BIT(real_status(item)) & WORK_STATUSES))
+            continue;
         unsigned char bit = item->kind == ENGSCHED_WORK_UNAVAILABLE ? 2 : 1;
         int32_t from = item->start_day > av->start_day ? item->start_day : av->start_day;
         int32_t to = item->end_day < av->end_day ? item->end_day : av->end_day;
@@ -192,6 +236,24 @@ static double utilisation_of(const engsched_availability *av)
         busy += state[i] & 1;
     }
     return available == 0 ? 0.0 : (double)busy / available;
+}
+
+/* Drop the engagements the tab does not show, keeping the order. */
+static void apply_tab(engsched_availability *av)
+{
+    engsched_work_list *work = av->work;
+    size_t kept = 0;
+    for (size_t i = 0; i < work->count; i++) {
+        es_work_item *item = &work->items[i];
+        if (item->kind == ENGSCHED_WORK_ENGAGEMENT &&
+            !es_availability_shows(item->anonymous, ENGSCHED_STATUS_BIT(real_status(item)),
+                                   av->shown, WORK_STATUSES)) {
+            es_free(item->label);
+            continue;
+        }
+        work->items[kept++] = *item;
+    }
+    work->count = kept;
 }
 
 engsched_rc engsched_availability_next(engsched_availability *av, int *out_has_row)
@@ -214,12 +276,14 @@ engsched_rc engsched_availability_next(engsched_availability *av, int *out_has_r
     const operator_row *row = &av->rows[av->pos++];
     engsched_rc rc = es_begin(av->db, 0);
     if (rc == ENGSCHED_OK)
-        rc = es_finish(av->db, es_collect_work(av->db, &av->viewer, row->id, WORK_STATUSES, 0,
-                                               av->start_day, av->end_day, av->work));
+        rc = es_finish(av->db,
+                       es_collect_work(av->db, &av->viewer, row->id, WORK_STATUSES | av->shown,
+                                       0, av->start_day, av->end_day, av->work));
     if (rc != ENGSCHED_OK)
         return rc;
     av->current = row;
     av->utilisation = utilisation_of(av);
+    apply_tab(av);
     *out_has_row = 1;
     return ENGSCHED_OK;
 }

@@ -66,6 +66,8 @@ engsched_rc es_work_list_append(engsched_work_list *dst, const engsched_work_lis
         to->client = from->client;
         to->response = from->response;
         to->user = from->user;
+        to->anonymous = from->anonymous;
+        to->hidden_status = from->hidden_status;
     }
     return ENGSCHED_OK;
 }
@@ -198,6 +200,8 @@ static engsched_rc anonymise(engsched *db, const es_actor *viewer, engsched_work
         /* Nothing of a Busy item but its dates: its status (and the colour
          * a UI draws from it) would tell a pending request from work under
          * review on a client the viewer may not know of. */
+        item->hidden_status = item->status;
+        item->anonymous = 1;
         item->status = (engsched_status)0;
         item->response = ENGSCHED_RESPONSE_NONE;
     }

@@ -18,6 +18,8 @@ typedef struct es_work_item {
     char end[ES_DATE_LEN];
     engsched_response response; /* engagements: the operator's answer to their invitation */
     engsched_id user;           /* whose work it is */
+    int anonymous;              /* a "Busy" block: status is 0 to the viewer */
+    engsched_status hidden_status; /* a Busy block's real status, for filters, never shown */
 } es_work_item;
 
 struct engsched_work_list {

@@ -262,6 +262,13 @@ expect 0 --as morgan --json calendar --month 2026-03 && has '"colour": ?"#'
 expect 0 --as morgan availability --month 2026-03 && has '^Alice Operator +utilisation +[0-9]+%' &&
     has 'Unavailable +Annual leave'
 expect 4 --as carol availability --month 2026-03
+# The status tabs filter the Calendar and Availability as they do the List.
+expect 0 --as morgan calendar --month 2026-03 --tab complete && has '#1 Acme ext'
+if grep -q 'Globex internal' "$OUT"; then fail "calendar --tab complete shows In Progress work"; else passed=$((passed + 1)); fi
+expect 0 --as morgan availability --month 2026-03 --tab in_progress && has 'Globex internal network' &&
+    has 'Unavailable +Annual leave'
+if grep -q 'Acme external' "$OUT"; then fail "availability --tab in_progress shows Complete work"; else passed=$((passed + 1)); fi
+expect 2 --as morgan availability --month 2026-03 --tab nonsense
 expect 2 --as morgan availability --from 2026-03-01 --to 2028-03-01
 expect 0 --as morgan events 1 && has 'engagement.requested' && has 'engagement.completed' &&
     has 'scheduled -> in_progress'

@@ -103,12 +103,35 @@ static void test_assignee_check_exhaustive(void **state)
     }
 }
 
+/* Availability's status filter, over every status × every tab (and
+ * every mask of tabs) × anonymity: a visible item follows the tab; an
+ * anonymous one is shown exactly when its status occupies the operator,
+ * the same on every tab, so no tab tells its status. */
+static void test_availability_shows_exhaustive(void **state)
+{
+    (void)state;
+    const unsigned int occupying = 0x3e; /* Pending … Complete, the library's bits 1-5 */
+    for (int status = 1; status <= 6; status++) {
+        unsigned int bit = 1u << status;
+        for (unsigned int shown = 0; shown < 128; shown++) {
+            int visible = es_availability_shows(0, bit, shown, occupying);
+            if (visible != ((shown & bit) != 0))
+                fail_msg("visible status %d, tabs 0x%x: %d", status, shown, visible);
+            int busy = es_availability_shows(1, bit, shown, occupying);
+            if (busy != ((occupying & bit) != 0) ||
+                busy != es_availability_shows(1, bit, 0, occupying))
+                fail_msg("anonymous status %d, tabs 0x%x: %d", status, shown, busy);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_needs_view_table),
         cmocka_unit_test(test_view_required_exhaustive),
         cmocka_unit_test(test_assignee_check_exhaustive),
+        cmocka_unit_test(test_availability_shows_exhaustive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -259,6 +259,18 @@ class ExportOptions(ctypes.Structure):
 
 
 EXPORT_OPTIONS_VERSION = 1
+
+
+class AvailabilityOptions(ctypes.Structure):
+    """``engsched_availability_options`` (version 1, engsched.h)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("tab", c_int),
+    ]
+
+
+AVAILABILITY_OPTIONS_VERSION = 1
 EXPORT_SECRETS = 1 << 0
 WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
 READ_FN = ctypes.CFUNCTYPE(ctypes.c_long, c_void_p, c_void_p, c_size_t)
@@ -443,6 +455,12 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_cursor_updated_at", c_int64, (CursorP,)),
     # Availability
     ("engsched_availability_open", c_rc, (HandleP, c_id, _S, _S, P(AvailabilityP))),
+    ("engsched_availability_options_init", c_rc, (P(AvailabilityOptions), c_uint)),
+    (
+        "engsched_availability_open_ex",
+        c_rc,
+        (HandleP, c_id, _S, _S, P(AvailabilityOptions), P(AvailabilityP)),
+    ),
     ("engsched_availability_next", c_rc, (AvailabilityP, P(c_int))),
     ("engsched_availability_user", c_id, (AvailabilityP,)),
     ("engsched_availability_name", _S, (AvailabilityP,)),

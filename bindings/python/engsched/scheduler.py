@@ -58,6 +58,7 @@ from .enums import (
     ReportStatus,
     Sort,
     Status,
+    Tab,
     WorkKind,
 )
 from .errors import EngschedError, MisuseError, error_for
@@ -1154,13 +1155,24 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
                 lib.engsched_query_free(q)
             return RowIterator(self, self._own(cur, lib.engsched_cursor_free))
 
-    def availability(self, actor: int, start: DateLike, end: DateLike) -> "AvailabilityIterator":
-        """The Availability view: operators with their work in the range, streamed."""
+    def availability(self, actor: int, start: DateLike, end: DateLike, *,
+                     tab: int = Tab.ALL) -> "AvailabilityIterator":
+        """The Availability view: operators with their work in the range, streamed.
+
+        ``tab`` filters the engagements shown as the List's tabs do; out-of-sight
+        "Busy" blocks show on every tab, and utilisation counts all work."""
         args = (_int(actor, "actor"), _date(start, "start"), _date(end, "end"))
         lib = self._lib
+        opts = _lib.AvailabilityOptions()
+        rc = lib.engsched_availability_options_init(ctypes.byref(opts),
+                                                     _lib.AVAILABILITY_OPTIONS_VERSION)
+        if rc != 0:
+            raise error_for(rc, "availability options: unsupported version")
+        opts.tab = _int(tab, "tab", -(1 << 31), (1 << 31) - 1)
         av = _lib.AvailabilityP()
         with self._handle() as db:
-            self._check(db, lib.engsched_availability_open(db, *args, ctypes.byref(av)))
+            self._check(db, lib.engsched_availability_open_ex(db, *args, ctypes.byref(opts),
+                                                              ctypes.byref(av)))
             return AvailabilityIterator(self, self._own(av, lib.engsched_availability_free))
 
     # --- invitations, feeds, JSON ----------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import unittest
+from typing import List
 
 from _fixture import Fixture, FixtureTestCase
 
@@ -266,6 +267,26 @@ class AvailabilityTest(FixtureTestCase):
                                                "2026-07-31"), [])
         with self.assertRaises(NotFoundError):
             s.unavailability_remove(f.operator1, uid)
+
+    def test_availability_tabs(self) -> None:
+        f, s = self.f, self.s
+        a = s.create(f.manager, name="A", client=f.acme, start="2026-05-04", end="2026-05-08",
+                     operators=[f.operator1])
+        pending = s.request(f.manager, name="P", client=f.acme, start="2026-05-18",
+                            end="2026-05-19")
+        s.assign(f.manager, pending, f.operator1)
+
+        def shown(tab: int) -> List[int]:
+            rows = [r for r in s.availability(f.manager, "2026-05-01", "2026-05-31", tab=tab)
+                    if r.user == f.operator1]
+            return sorted(w.id for w in rows[0].work if w.kind == WorkKind.ENGAGEMENT)
+
+        self.assertEqual(shown(Tab.ALL), sorted([a, pending]))
+        self.assertEqual(shown(Tab.PENDING), [pending])
+        self.assertEqual(shown(Tab.SCHEDULED), [a])
+        self.assertEqual(shown(Tab.COMPLETE), [])
+        with self.assertRaises(InvalidError):
+            list(s.availability(f.manager, "2026-05-01", "2026-05-31", tab=42))
 
 
 if __name__ == "__main__":
