@@ -29,8 +29,7 @@ static int teardown(void **state)
     return 0;
 }
 
-static engsched_id create(fx *f, int client, const char *name, const char *start,
-                          const char *end)
+static engsched_id create(fx *f, int client, const char *name, const char *start, const char *end)
 {
     engsched_input *in = NULL;
     engsched_id id = 0;
@@ -56,8 +55,8 @@ static scene stage(fx *f)
 {
     scene s;
     s.pending = fx_request(f, f->manager, f->client[0], "Pending", "2026-03-09", "2026-03-10");
-    fx_ok(f, engsched_assign(f->db, f->manager, s.pending, 0, f->operator1,
-                             ENGSCHED_OPROLE_LEAD, NULL));
+    fx_ok(f, engsched_assign(f->db, f->manager, s.pending, 0, f->operator1, ENGSCHED_OPROLE_LEAD,
+                             NULL));
     s.scheduled = create(f, 0, "Scheduled", "2026-03-16", "2026-03-17");
     s.in_progress = create(f, 0, "In progress", "2026-02-26", "2026-03-03");
     s.complete = create(f, 0, "Complete", "2026-02-23", "2026-02-24");
@@ -84,15 +83,14 @@ static scene stage(fx *f)
 /* Operator 1's row on @p tab as @p actor: the engagement ids shown (0 for
  * a Busy block) in @p ids, how many, whether the leave was there, and the
  * utilisation. */
-static size_t row_of(fx *f, engsched_id actor, engsched_tab tab, engsched_id *ids,
-                     int *leave, double *utilisation)
+static size_t row_of(fx *f, engsched_id actor, engsched_tab tab, engsched_id *ids, int *leave,
+                     double *utilisation)
 {
     engsched_availability_options opts;
     fx_ok(f, engsched_availability_options_init(&opts, ENGSCHED_AVAILABILITY_OPTIONS_VERSION));
     opts.tab = tab;
     engsched_availability *av = NULL;
-    fx_ok(f, engsched_availability_open_ex(f->db, actor, "2026-02-01", "2026-03-31", &opts,
-                                           &av));
+    fx_ok(f, engsched_availability_open_ex(f->db, actor, "2026-02-01", "2026-03-31", &opts, &av));
     size_t n = 0;
     int has = 0, found = 0;
     *leave = 0;
@@ -191,20 +189,20 @@ static void test_bad_options(void **state)
     assert_int_equal(opts.tab, ENGSCHED_TAB_ALL);
     engsched_availability *av = NULL;
     opts.tab = (engsched_tab)7;
-    fx_rc(f, ENGSCHED_EINVAL, engsched_availability_open_ex(f->db, f->manager, "2026-03-01",
-                                                            "2026-03-31", &opts, &av));
+    fx_rc(f, ENGSCHED_EINVAL,
+          engsched_availability_open_ex(f->db, f->manager, "2026-03-01", "2026-03-31", &opts, &av));
     assert_non_null(strstr(engsched_errmsg(f->db), "tab"));
     assert_null(av);
     opts.tab = (engsched_tab)-1;
-    fx_rc(f, ENGSCHED_EINVAL, engsched_availability_open_ex(f->db, f->manager, "2026-03-01",
-                                                            "2026-03-31", &opts, &av));
+    fx_rc(f, ENGSCHED_EINVAL,
+          engsched_availability_open_ex(f->db, f->manager, "2026-03-01", "2026-03-31", &opts, &av));
     opts.tab = ENGSCHED_TAB_ALL;
     opts.version = 9;
-    fx_rc(f, ENGSCHED_EMISUSE, engsched_availability_open_ex(f->db, f->manager, "2026-03-01",
-                                                             "2026-03-31", &opts, &av));
+    fx_rc(f, ENGSCHED_EMISUSE,
+          engsched_availability_open_ex(f->db, f->manager, "2026-03-01", "2026-03-31", &opts, &av));
     assert_null(av);
-    fx_ok(f, engsched_availability_open_ex(f->db, f->manager, "2026-03-01", "2026-03-31", NULL,
-                                           &av));
+    fx_ok(f,
+          engsched_availability_open_ex(f->db, f->manager, "2026-03-01", "2026-03-31", NULL, &av));
     engsched_availability_free(av);
 }
 

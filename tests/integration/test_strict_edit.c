@@ -64,8 +64,8 @@ static scene stage(fx *f)
     scene s;
     s.busy = create(f, "Busy week", "2026-04-06", "2026-04-10", f->operator1);
     s.target = create(f, "Target", "2026-04-20", "2026-04-24", f->operator1);
-    fx_ok(f, engsched_assign(f->db, f->manager, s.target, 0, f->operator2,
-                             ENGSCHED_OPROLE_TESTER, NULL));
+    fx_ok(f, engsched_assign(f->db, f->manager, s.target, 0, f->operator2, ENGSCHED_OPROLE_TESTER,
+                             NULL));
     fx_ok(f, engsched_unavailability_add(f->db, f->manager, f->operator1, "2026-04-27",
                                          "2026-04-28", "Leave", NULL));
     return s;
@@ -77,12 +77,12 @@ static void refused_unchanged(fx *f, engsched_id target, const char *start, cons
     int64_t seq = 0, seq_after = 0;
     fx_ok(f, engsched_events_last_seq(f->db, &seq));
     engsched_input *in = dates(f, start, end);
-    fx_rc(f, ENGSCHED_ECONFLICT, engsched_edit(f->db, f->manager, target,
-                                               fx_version(f, target), in));
+    fx_rc(f, ENGSCHED_ECONFLICT,
+          engsched_edit(f->db, f->manager, target, fx_version(f, target), in));
     assert_non_null(strstr(engsched_errmsg(f->db), "strict"));
     engsched_work_list *list = NULL;
-    fx_rc(f, ENGSCHED_ECONFLICT, engsched_edit_ex(f->db, f->manager, target,
-                                                  fx_version(f, target), in, &list));
+    fx_rc(f, ENGSCHED_ECONFLICT,
+          engsched_edit_ex(f->db, f->manager, target, fx_version(f, target), in, &list));
     assert_null(list);
     engsched_input_free(in);
     char *after = fx_digest(f);
@@ -127,8 +127,8 @@ static void test_strict_refuses_an_approval_that_moves_dates(void **state)
     create(f, "Busy week", "2026-04-06", "2026-04-10", f->operator1);
     engsched_id pending =
         fx_request(f, f->client_user, f->client[0], "Asked for", "2026-04-20", "2026-04-24");
-    fx_ok(f, engsched_assign(f->db, f->manager, pending, 0, f->operator1, ENGSCHED_OPROLE_LEAD,
-                             NULL));
+    fx_ok(f,
+          engsched_assign(f->db, f->manager, pending, 0, f->operator1, ENGSCHED_OPROLE_LEAD, NULL));
     char *before = fx_digest(f);
     engsched_input *in = dates(f, "2026-04-09", "2026-04-13");
     fx_rc(f, ENGSCHED_ECONFLICT, engsched_approve(f->db, f->manager, pending, 0, in));
