@@ -326,8 +326,12 @@ engsched_rc mem_assignment_list(engsched_storage *s, engsched_id engagement,
         const mem_assignment *a = (const mem_assignment *)st->assignments.items + i;
         if (a->engagement != engagement)
             continue;
-        engsched_rec_assignment rec = {a->engagement, a->user, a->role, a->assigned_by,
-                                       a->assigned_at};
+        /* A version 1 table: the library reads no later member of the row. */
+        engsched_rec_assignment rec = {.engagement = a->engagement,
+                                       .user = a->user,
+                                       .role = a->role,
+                                       .assigned_by = a->assigned_by,
+                                       .assigned_at = a->assigned_at};
         engsched_rc rc = row(ctx, &rec);
         if (rc != ENGSCHED_OK)
             return rc;

@@ -1152,6 +1152,25 @@ ENGSCHED_API engsched_rc engsched_engagement_operator(const engsched_engagement 
                                                       engsched_operator_role *out_role,
                                                       engsched_id *out_assigned_by,
                                                       int64_t *out_assigned_at);
+
+/**
+ * @brief One assigned operator's allocation (engsched_assign_ex()).
+ * @param e the snapshot
+ * @param index 0 … count-1, in assignment order
+ * @param[out] out_start first day of their window `YYYY-MM-DD` (the
+ *             engagement's first day when they cover it all), or NULL; the
+ *             text lives as long as the snapshot
+ * @param[out] out_end last day of their window, or NULL
+ * @param[out] out_percent share of the day, 1 to 100, or NULL
+ * @param[out] out_tentative nonzero for a tentative hold, or NULL
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL for an index out of range
+ */
+ENGSCHED_API engsched_rc engsched_engagement_operator_allocation(const engsched_engagement *e,
+                                                                 size_t index,
+                                                                 const char **out_start,
+                                                                 const char **out_end,
+                                                                 int *out_percent,
+                                                                 int *out_tentative);
 /** @} */
 
 /** @name Capabilities
@@ -1351,6 +1370,121 @@ ENGSCHED_API engsched_rc engsched_assign(engsched *db, engsched_id actor, engsch
                                          engsched_operator_role role,
                                          engsched_work_list **out_conflicts);
 
+/** @brief How an operator is assigned (::ENGSCHED_ASSIGN_OPTIONS_VERSION):
+ *         a window of the engagement's dates, a share of the day, firm or
+ *         a tentative hold (docs/design.md §4). */
+typedef struct engsched_assign_options {
+    /** ::ENGSCHED_ASSIGN_OPTIONS_VERSION as the caller was compiled with */
+    unsigned int version;
+    /** First day of the window `YYYY-MM-DD`, with @ref end; NULL (the
+     *  default) for the whole engagement. The window lies inside the
+     *  engagement's dates and follows them when they change: a move (same
+     *  length) shifts it by as many days; a change of length keeps its days
+     *  and clamps them to the new dates, and a window with nothing left,
+     *  or covering all the new dates, becomes the whole engagement. */
+    const char *start;
+    /** Last day of the window (inclusive), with @ref start; or NULL. */
+    const char *end;
+    /** Share of the operator's day, 1 to 100; 0 (the default) means 100. A
+     *  day conflicts only when the operator's firm work (absences count as
+     *  100) and this share pass 100. */
+    int percent;
+    /** Nonzero: a tentative hold, shown apart and never a conflict under
+     *  the strict policy; its invitation says STATUS:TENTATIVE until
+     *  engsched_hold_confirm(). 0 (the default): firm. */
+    int tentative;
+    /* version 1: every member above. Later versions append theirs here. */
+} engsched_assign_options;
+
+/** @brief The current version of ::engsched_assign_options: 1. */
+#define ENGSCHED_ASSIGN_OPTIONS_VERSION 1
+
+/** @brief Static initialiser for ::engsched_assign_options with the
+ *         defaults: the whole engagement, the whole day, firm. */
+#define ENGSCHED_ASSIGN_OPTIONS_INIT { ENGSCHED_ASSIGN_OPTIONS_VERSION, NULL, NULL, 0, 0 }
+
+/**
+ * @brief Fill @p opts with the defaults of structure version @p version.
+ * @param opts the options
+ * @param version ::ENGSCHED_ASSIGN_OPTIONS_VERSION as the caller was
+ *        compiled with
+ * @return ::ENGSCHED_OK, or ::ENGSCHED_EMISUSE for NULL or an unknown version
+ */
+ENGSCHED_API engsched_rc engsched_assign_options_init(engsched_assign_options *opts,
+                                                      unsigned int version);
+
+/**
+ * @brief engsched_assign() with a window, a share of the day and a hold.
+ *
+ * The conflicts are the operator's firm work and absences on the days of
+ * the window that the share would take past 100 % (holds never count);
+ * under the strict policy any is ::ENGSCHED_ECONFLICT for a firm
+ * assignment, while a hold is made and its conflicts returned as those
+ * it would have once confirmed. Emits "operator.assigned" with the
+ * allocation.
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param version the version the caller saw, or 0 to skip the check
+ * @param user the operator's user id
+ * @param role their role on the engagement
+ * @param opts the allocation, or NULL for the defaults (as engsched_assign())
+ * @param[out] out_conflicts the conflicts (possibly empty), to
+ *        engsched_work_list_free(); or NULL
+ * @return as engsched_assign(); ::ENGSCHED_EINVAL also for a window outside
+ *         the dates or a share outside 1 to 100; ::ENGSCHED_EMISUSE for an
+ *         unknown options version; ::ENGSCHED_EUNSUPPORTED for a window,
+ *         share or hold on a backend without allocations (table version 5
+ *         or older)
+ */
+ENGSCHED_API engsched_rc engsched_assign_ex(engsched *db, engsched_id actor,
+                                            engsched_id engagement, int64_t version,
+                                            engsched_id user, engsched_operator_role role,
+                                            const engsched_assign_options *opts,
+                                            engsched_work_list **out_conflicts);
+
+/**
+ * @brief Change an assigned operator's window, share or hold (ASSIGN); not
+ *        on Complete or Canceled engagements.
+ *
+ * Checked as engsched_assign_ex() checks a new assignment; the invitation
+ * is sent again when what it shows changes. Emits "assignment.changed".
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param version the version the caller saw, or 0 to skip the check
+ * @param user the operator's user id
+ * @param opts the new allocation (NULL: the whole engagement, whole day, firm)
+ * @param[out] out_conflicts as for engsched_assign_ex(), or NULL
+ * @return as engsched_assign_ex(); ::ENGSCHED_ENOTFOUND also when @p user
+ *         is not assigned
+ */
+ENGSCHED_API engsched_rc engsched_assignment_update(engsched *db, engsched_id actor,
+                                                    engsched_id engagement, int64_t version,
+                                                    engsched_id user,
+                                                    const engsched_assign_options *opts,
+                                                    engsched_work_list **out_conflicts);
+
+/**
+ * @brief Confirm a tentative hold (ASSIGN): the assignment becomes firm,
+ *        its conflicts are checked again (the strict policy refuses them
+ *        with ::ENGSCHED_ECONFLICT, nothing changed) and the invitation is
+ *        sent again without STATUS:TENTATIVE. Emits "assignment.confirmed".
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param version the version the caller saw, or 0 to skip the check
+ * @param user the operator's user id
+ * @param[out] out_conflicts the conflicts under warn, or NULL
+ * @return ::ENGSCHED_OK, ::ENGSCHED_ENOTFOUND (also: not assigned),
+ *         ::ENGSCHED_ESTATE (not a hold, or a closed engagement),
+ *         ::ENGSCHED_ECONFLICT, ::ENGSCHED_EDENIED, ::ENGSCHED_EUNSUPPORTED
+ */
+ENGSCHED_API engsched_rc engsched_hold_confirm(engsched *db, engsched_id actor,
+                                               engsched_id engagement, int64_t version,
+                                               engsched_id user,
+                                               engsched_work_list **out_conflicts);
+
 /**
  * @brief Remove an operator from an engagement (ASSIGN); not on Complete or
  *        Canceled engagements.
@@ -1414,6 +1548,21 @@ ENGSCHED_API engsched_rc engsched_work_list_item(const engsched_work_list *list,
                                                  engsched_id *out_id, const char **out_label,
                                                  const char **out_start, const char **out_end,
                                                  engsched_status *out_status);
+
+/**
+ * @brief The allocation of the engagement at @p index of a work list: its
+ *        item's dates are the assignment's window.
+ * @param list the list
+ * @param index 0 … count-1
+ * @param[out] out_percent the share of the day, 1 to 100; 0 for
+ *             unavailability and anonymous "Busy" blocks (only their dates
+ *             are told); or NULL
+ * @param[out] out_tentative nonzero for a tentative hold; or NULL
+ * @return ::ENGSCHED_OK or ::ENGSCHED_EINVAL for an index out of range
+ */
+ENGSCHED_API engsched_rc engsched_work_list_item_allocation(const engsched_work_list *list,
+                                                            size_t index, int *out_percent,
+                                                            int *out_tentative);
 
 /**
  * @brief Whose work the item at @p index is: the operator a conflict,
@@ -1773,12 +1922,28 @@ ENGSCHED_API engsched_id engsched_availability_user(const engsched_availability 
 ENGSCHED_API const char *engsched_availability_name(const engsched_availability *av);
 
 /**
- * @brief The current operator's utilisation: working days covered by an
- *        engagement ÷ working days in the range they are not unavailable.
+ * @brief The current operator's utilisation: the firm share of their
+ *        working days in the range they are not unavailable (each day
+ *        counts the shares of its engagements, at most a whole day).
  * @param av the stream
  * @return a fraction from 0 to 1 (0 when no working day remains)
  */
 ENGSCHED_API double engsched_availability_utilisation(const engsched_availability *av);
+
+/**
+ * @brief The current operator's load over the working days of the range
+ *        they are available: firm work alone, and with tentative holds.
+ *
+ * Each day counts its share of the day (capped at a whole day), so an
+ * operator on two half-day engagements is fully loaded.
+ * engsched_availability_utilisation() is the firm figure.
+ * @param av the stream
+ * @param[out] out_firm firm load, 0 to 1; or NULL
+ * @param[out] out_with_holds firm and held load, 0 to 1; or NULL
+ * @return ::ENGSCHED_OK, or ::ENGSCHED_EINVAL when no operator is current
+ */
+ENGSCHED_API engsched_rc engsched_availability_load(const engsched_availability *av,
+                                                    double *out_firm, double *out_with_holds);
 
 /**
  * @brief The current operator's work in the range (engagements, anonymous

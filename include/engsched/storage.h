@@ -102,7 +102,7 @@ extern "C" {
  * version 1 table, engsched_backup() below version 5). See @ref
  * storage_versions for the rule.
  */
-#define ENGSCHED_STORAGE_VERSION 5
+#define ENGSCHED_STORAGE_VERSION 6
 
 /** @brief A client record. */
 typedef struct engsched_rec_client {
@@ -169,6 +169,20 @@ typedef struct engsched_rec_assignment {
     int64_t assigned_at;     /**< UTC seconds */
     /* version 1: every member above. Later versions append theirs here,
      * after "version N adds: ...", each with a default for older backends. */
+    /* version 6 adds: the allocation (docs/design.md §4). */
+    /** Nonzero: the assignment covers only [window_start, window_end] of
+     *  its engagement's dates. 0 (the default): all of them, and the
+     *  backend keeps the window equal to the engagement's dates. */
+    int windowed;
+    /** First day of the window; on rows the backend returns, the
+     *  engagement's first day when not @ref windowed. */
+    int32_t window_start;
+    /** Last day of the window (inclusive), as @ref window_start. */
+    int32_t window_end;
+    /** Share of the operator's day, 1 to 100; 0 (the default) means 100. */
+    int percent;
+    /** Nonzero: a tentative hold; 0 (the default): firm. */
+    int tentative;
 } engsched_rec_assignment;
 
 /** @brief Support-file metadata. */
@@ -337,6 +351,12 @@ typedef engsched_rc (*engsched_storage_engagement_fn)(void *ctx,
 /** @brief Receives one assignment row. */
 typedef engsched_rc (*engsched_storage_assignment_fn)(void *ctx,
                                                       const engsched_rec_assignment *row);
+/** @brief Receives one allocation of an operator: the assignment (with its
+ *         version 6 members) and its engagement (the fields of
+ *         engsched_storage::operator_work rows). */
+typedef engsched_rc (*engsched_storage_allocation_fn)(void *ctx,
+                                                      const engsched_rec_assignment *assignment,
+                                                      const engsched_rec_engagement *engagement);
 /** @brief Receives one file row. */
 typedef engsched_rc (*engsched_storage_file_fn)(void *ctx, const engsched_rec_file *row);
 /** @brief Receives one user row. */
@@ -707,9 +727,40 @@ struct engsched_storage {
     engsched_rc (*backup)(engsched_storage *s, const char *dest_path,
                           const engsched_backup_options *opts);
 
+    /* version 6 adds: assignment_update, operator_allocations (optional,
+     * both or neither). Without them assignments cover their whole
+     * engagement at 100 %, firm, and engsched_assign_ex() with a window,
+     * a share or a hold returns ::ENGSCHED_EUNSUPPORTED. The version 6
+     * members of ::engsched_rec_assignment are stored by assignment_insert
+     * and returned by assignment_list of a version 6 backend. */
+
+    /**
+     * @brief Optional (version 6): change the role, window, share and hold
+     *        of the assignment (@p rec's engagement and user) to @p rec's;
+     *        ::ENGSCHED_ENOTFOUND when there is none. assigned_by and
+     *        assigned_at are kept. A window that is not @ref
+     *        engsched_rec_assignment::windowed follows the engagement's
+     *        dates again.
+     */
+    engsched_rc (*assignment_update)(engsched_storage *s, const engsched_rec_assignment *rec);
+
+    /**
+     * @brief Optional (version 6): like operator_work, the assignments of
+     *        @p user on engagements with a status in the mask @p statuses
+     *        whose window overlaps [@p range_start, @p range_end], ordered
+     *        by (window start, engagement id), each with its engagement.
+     *
+     * The window, not the engagement's dates, decides the overlap; the
+     * engagement carries what operator_work rows carry.
+     */
+    engsched_rc (*operator_allocations)(engsched_storage *s, engsched_id user,
+                                        unsigned int statuses, int32_t range_start,
+                                        int32_t range_end, engsched_storage_allocation_fn row,
+                                        void *ctx);
+
     /*
-     * The members above are versions 1 to 5. A new version appends its
-     * members here, after "version 6 adds: ...", raises
+     * The members above are versions 1 to 6. A new version appends its
+     * members here, after "version 7 adds: ...", raises
      * ENGSCHED_STORAGE_VERSION, and adds a NULL per member to
      * ENGSCHED_STORAGE_INIT and the version's size to
      * engsched_storage_init() (lib/storage/storage.c).
@@ -746,7 +797,9 @@ struct engsched_storage {
       /* version 4 adds: invitation_find ... feed_token_delete */                       \
       NULL, NULL, NULL, NULL, NULL,                                                     \
       /* version 5 adds: backup */                                                      \
-      NULL }
+      NULL,                                                                             \
+      /* version 6 adds: assignment_update, operator_allocations */                     \
+      NULL, NULL }
 
 /**
  * @brief Initialise a callback table of version @p version: `version`

@@ -8,6 +8,7 @@
 
 #include "calendar/ics.h"
 #include "calendar/imip.h"
+#include "core/assignment_record.h"
 #include "core/invitation_state.h"
 #include "core/settings.h"
 #include "delivery/delivery.h"
@@ -36,6 +37,7 @@ typedef struct invitation_data {
     char *store_id;
     char *engagement_url;
     char *report_url;
+    engsched_rec_assignment allocation; /* the operator's window, share and hold */
 } invitation_data;
 
 static void data_release(invitation_data *d)
@@ -58,6 +60,31 @@ static engsched_rc copy_text(engsched *db, char **slot, const char *value)
     if ((*slot = es_strdup(value ? value : "")) == NULL)
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory building an invitation");
     return ENGSCHED_OK;
+}
+
+typedef struct allocation_find {
+    const engsched *db;
+    const es_engagement *e;
+    engsched_rec_assignment *out;
+} allocation_find;
+
+static engsched_rc find_allocation(void *ctx, const engsched_rec_assignment *row)
+{
+    allocation_find *f = ctx;
+    if (row->user == f->out->user)
+        es_assignment_read(f->db, row, f->e->rec.start_day, f->e->rec.end_day, f->out);
+    return ENGSCHED_OK;
+}
+
+/* The operator's allocation; an operator no longer assigned (a cancel)
+ * had the whole engagement, firm, as far as the message says. */
+static engsched_rc load_allocation(engsched *db, engsched_id user, invitation_data *d)
+{
+    d->allocation = (engsched_rec_assignment){d->e.rec.id, user, 0, 0, 0, 0, d->e.rec.start_day,
+                                              d->e.rec.end_day, 100, 0};
+    allocation_find f = {db, &d->e, &d->allocation};
+    engsched_rc rc = db->storage->assignment_list(db->storage, d->e.rec.id, find_allocation, &f);
+    return rc == ENGSCHED_OK ? rc : es_storage_fail(db, rc, "reading the operator's assignment");
 }
 
 static engsched_rc load_people(engsched *db, engsched_id user, invitation_data *d)
@@ -132,7 +159,8 @@ static engsched_rc load_data(engsched *db, engsched_id engagement, engsched_id u
     } else if ((rc = es_engagement_read(db, engagement, &d->e)) != ENGSCHED_OK) {
         return rc;
     }
-    if ((rc = load_people(db, user, d)) == ENGSCHED_OK)
+    if ((rc = load_people(db, user, d)) == ENGSCHED_OK &&
+        (rc = load_allocation(db, user, d)) == ENGSCHED_OK)
         rc = load_settings(db, d);
     return rc;
 }
@@ -166,13 +194,16 @@ static char *expand_url(const char *pattern, engsched_id id)
 static char *describe(const invitation_data *d, const char *engagement_link,
                       const char *report_link)
 {
-    char start[ES_DATE_LEN], end[ES_DATE_LEN];
-    es_date_format(d->e.rec.start_day, start);
-    es_date_format(d->e.rec.end_day, end);
+    char start[ES_DATE_LEN], end[ES_DATE_LEN], share[40] = "";
+    es_date_format(d->allocation.window_start, start);
+    es_date_format(d->allocation.window_end, end);
+    if (d->allocation.percent != 100)
+        snprintf(share, sizeof share, " (%d %% of each day)", d->allocation.percent);
     /* The operator's name exactly, which a CN may only approximate
      * (es_ics_display_name). */
-    return es_asprintf("%s for %s, %s to %s.\nOperator: %s%s%s%s%s%s", d->e.rec.name,
-                       d->client_name, start, end, d->display_name,
+    return es_asprintf("%s for %s, %s to %s%s.\nOperator: %s%s%s%s%s%s%s", d->e.rec.name,
+                       d->client_name, start, end, share, d->display_name,
+                       d->allocation.tentative ? "\nThis is a tentative hold." : "",
                        d->state.canceled ? "\nThis invitation is canceled." : "",
                        engagement_link[0] ? "\nEngagement: " : "", engagement_link,
                        report_link[0] ? "\nReport: " : "", report_link);
@@ -223,13 +254,15 @@ static engsched_rc render(engsched *db, const invitation_data *d, engsched_id us
         goto out;
     }
     int64_t now = es_now(db);
-    /* Pending work is TENTATIVE, never CONFIRMED (rules/calendar_rules.c). */
-    es_cal_status shown = es_calendar_status(d->e.rec.status, d->state.canceled);
+    /* Pending work and holds are TENTATIVE, never CONFIRMED
+     * (rules/calendar_rules.c); the operator's days are their window. */
+    es_cal_status shown =
+        es_assignment_calendar_status(d->e.rec.status, d->state.canceled, d->allocation.tentative);
     es_ics_event ev = {.uid = uid,
                        .sequence = d->state.sequence,
                        .dtstamp = now,
-                       .start_day = d->e.rec.start_day,
-                       .end_day = d->e.rec.end_day,
+                       .start_day = d->allocation.window_start,
+                       .end_day = d->allocation.window_end,
                        .summary = summary,
                        .description = text,
                        .url = engagement_link[0] ? engagement_link : NULL,

@@ -35,7 +35,7 @@ engsched_rc engsched_approve(engsched *db, engsched_id actor, engsched_id engage
         rc = es_engagement_apply_input(db, &e, in);
     /* New dates move the operators assigned while it was pending. */
     if (rc == ENGSCHED_OK && (old_start != e.rec.start_day || old_end != e.rec.end_day))
-        rc = es_recheck_operators(db, &who, &e, NULL);
+        rc = es_recheck_operators(db, &who, &e, old_start, old_end, NULL);
     if (rc == ENGSCHED_OK && (in == NULL || !(in->fields & ES_F_REPORT_TITLE)))
         rc = es_engagement_set_text(db, &e.rec.report_title, e.rec.name);
     e.rec.report_status = ENGSCHED_REPORT_DRAFT;

@@ -8,6 +8,8 @@
 #include "core/events.h"
 #include "core/invitation_state.h"
 #include "core/settings.h"
+#include "util/dates.h"
+#include "rules/allocation.h"
 #include "views/work_list.h"
 #include "delivery/delivery.h"
 #include "ops/ops.h"
@@ -19,7 +21,7 @@
      ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_PROGRESS) |                                      \
      ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_REVIEW))
 
-static engsched_rc strict_policy(engsched *db, int *out_strict)
+engsched_rc es_strict_policy(engsched *db, int *out_strict)
 {
     if (db->opts.conflict_policy != ENGSCHED_CONFLICTS_TENANT) {
         *out_strict = db->opts.conflict_policy == ENGSCHED_CONFLICTS_STRICT;
@@ -83,96 +85,127 @@ static engsched_rc refuse_overlap(engsched *db, engsched_id user,
                    (long long)user, conflicts->count, conflicts->items[0].start, last->end);
 }
 
-/* The operator's other busy work and unavailability on e's dates. */
-static engsched_rc collect_overlaps(engsched *db, const es_actor *actor, const es_engagement *e,
-                                    engsched_id user, engsched_work_list *conflicts)
+engsched_rc es_allocation_check(engsched *db, const es_actor *actor, const es_engagement *e,
+                                const engsched_rec_assignment *a, int strict,
+                                engsched_work_list *conflicts)
 {
-    return es_collect_work(db, actor, user, BUSY_STATUSES, e->rec.id, e->rec.start_day,
-                           e->rec.end_day, conflicts);
+    engsched_rc rc = es_collect_work(db, actor, a->user, BUSY_STATUSES, e->rec.id,
+                                     a->window_start, a->window_end, conflicts);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (es_work_list_keep_conflicts(conflicts, a->window_start, a->window_end, a->percent) !=
+        ENGSCHED_OK)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory checking conflicts");
+    /* A hold is never a conflict: it is made, with what confirming it
+     * would meet. */
+    if (strict && !a->tentative && conflicts->count > 0)
+        return refuse_overlap(db, a->user, conflicts);
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_allocation_of(engsched *db, const es_engagement *e,
+                             const engsched_assign_options *opts, engsched_rec_assignment *a)
+{
+    a->windowed = 0;
+    a->window_start = e->rec.start_day;
+    a->window_end = e->rec.end_day;
+    a->percent = 100;
+    a->tentative = 0;
+    if (opts == NULL)
+        return ENGSCHED_OK;
+    if (opts->version != ENGSCHED_ASSIGN_OPTIONS_VERSION)
+        return es_fail(db, ENGSCHED_EMISUSE, "opts: version %u is not %d", opts->version,
+                       ENGSCHED_ASSIGN_OPTIONS_VERSION);
+    if ((opts->start == NULL) != (opts->end == NULL))
+        return es_fail(db, ENGSCHED_EINVAL, "window: give both start and end, or neither");
+    if (opts->start != NULL) {
+        int32_t from, to;
+        if (!es_date_parse(opts->start, &from))
+            return es_fail(db, ENGSCHED_EINVAL, "start: \"%s\" is not a date (YYYY-MM-DD)",
+                           opts->start);
+        if (!es_date_parse(opts->end, &to))
+            return es_fail(db, ENGSCHED_EINVAL, "end: \"%s\" is not a date (YYYY-MM-DD)",
+                           opts->end);
+        if (!es_alloc_window_valid(e->rec.start_day, e->rec.end_day, from, to)) {
+            char first[ES_DATE_LEN], last[ES_DATE_LEN];
+            es_date_format(e->rec.start_day, first);
+            es_date_format(e->rec.end_day, last);
+            return es_fail(db, ENGSCHED_EINVAL,
+                           "window: %s to %s is not a window of the engagement's dates %s to %s",
+                           opts->start, opts->end, first, last);
+        }
+        a->windowed = from != e->rec.start_day || to != e->rec.end_day;
+        a->window_start = from;
+        a->window_end = to;
+    }
+    if (opts->percent != 0 && !es_alloc_percent_valid(opts->percent))
+        return es_fail(db, ENGSCHED_EINVAL, "percent: %d is not a share of a day (1 to 100)",
+                       opts->percent);
+    a->percent = opts->percent != 0 ? opts->percent : 100;
+    a->tentative = opts->tentative != 0;
+    if (!db->allocations && (a->windowed || a->percent != 100 || a->tentative))
+        return es_fail(db, ENGSCHED_EUNSUPPORTED,
+                       "allocation: this backend (table version %u) stores no windows, shares "
+                       "or holds",
+                       db->storage->version);
+    return ENGSCHED_OK;
+}
+
+json_t *es_allocation_details(json_t *details, const engsched_rec_assignment *a)
+{
+    if (details == NULL)
+        return NULL;
+    char start[ES_DATE_LEN], end[ES_DATE_LEN];
+    es_date_format(a->window_start, start);
+    es_date_format(a->window_end, end);
+    int failed = 0;
+    if (a->windowed)
+        failed |= json_object_set_new(details, "start", json_string(start)) != 0 ||
+                  json_object_set_new(details, "end", json_string(end)) != 0;
+    if (a->percent != 100)
+        failed |= json_object_set_new(details, "percent", json_integer(a->percent)) != 0;
+    if (a->tentative)
+        failed |= json_object_set_new(details, "tentative", json_true()) != 0;
+    if (failed) {
+        json_decref(details);
+        return NULL;
+    }
+    return details;
 }
 
 /* Check, collect conflicts, apply the policy, insert, announce. */
 static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_engagement *e,
-                              engsched_id user, engsched_operator_role role, int64_t now,
+                              engsched_id user, engsched_operator_role role,
+                              const engsched_assign_options *opts, int64_t now,
                               engsched_work_list *conflicts)
 {
     int strict = 0;
+    engsched_rec_assignment rec = {e->rec.id, user, (int)role, actor->id, now, 0, 0, 0, 100, 0};
     engsched_rc rc = check_operator(db, actor, e, user);
     if (rc == ENGSCHED_OK)
-        rc = strict_policy(db, &strict);
+        rc = es_allocation_of(db, e, opts, &rec);
     if (rc == ENGSCHED_OK)
-        rc = collect_overlaps(db, actor, e, user, conflicts);
+        rc = es_strict_policy(db, &strict);
     if (rc != ENGSCHED_OK)
         return rc;
     /* Insert before applying the policy: an operator already on the
      * engagement is EEXISTS whatever their other work. Every caller runs
      * in a write transaction that a failure rolls back, insert included. */
-    engsched_rec_assignment rec = {e->rec.id, user, (int)role, actor->id, now};
     rc = db->storage->assignment_insert(db->storage, &rec);
     if (rc == ENGSCHED_EEXISTS)
         return es_fail(db, rc, "operator: user %lld is already assigned to engagement %lld",
                        (long long)user, (long long)e->rec.id);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "assigning an operator");
-    if (strict && conflicts->count > 0)
-        return refuse_overlap(db, user, conflicts);
+    if ((rc = es_allocation_check(db, actor, e, &rec, strict, conflicts)) != ENGSCHED_OK)
+        return rc;
     if ((rc = es_invitation_touch(db, e->rec.id, user, 0)) != ENGSCHED_OK)
         return rc;
     return es_emit(db, actor->id, e->rec.id, "operator.assigned", e->rec.status, e->rec.status,
-                   json_pack("{s:I, s:s, s:I}", "user", (json_int_t)user, "role",
-                             es_oprole_name((int)role), "conflicts", (json_int_t)conflicts->count));
-}
-
-/* The engagement's operators, in assignment order; read before checking
- * them, as a backend is not called from inside its own row callback. */
-typedef struct operator_ids {
-    engsched_id *ids;
-    size_t count;
-    size_t cap;
-} operator_ids;
-
-static engsched_rc collect_operator_id(void *ctx, const engsched_rec_assignment *row)
-{
-    operator_ids *ops = ctx;
-    engsched_id *grown = es_grow(ops->ids, &ops->cap, ops->count, sizeof *grown);
-    if (grown == NULL)
-        return ENGSCHED_ENOMEM;
-    ops->ids = grown;
-    ops->ids[ops->count++] = row->user;
-    return ENGSCHED_OK;
-}
-
-engsched_rc es_recheck_operators(engsched *db, const es_actor *actor, const es_engagement *e,
-                                 engsched_work_list *out)
-{
-    operator_ids ops = {NULL, 0, 0};
-    engsched_work_list *overlaps = NULL;
-    int strict = 0;
-    engsched_rc rc = strict_policy(db, &strict);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    rc = db->storage->assignment_list(db->storage, e->rec.id, collect_operator_id, &ops);
-    if (rc != ENGSCHED_OK) {
-        rc = rc == ENGSCHED_ENOMEM ? es_fail(db, rc, "out of memory checking operators")
-                                   : es_storage_fail(db, rc, "listing operators");
-        goto out;
-    }
-    if ((overlaps = es_work_list_new()) == NULL) {
-        rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory checking operators");
-        goto out;
-    }
-    for (size_t i = 0; rc == ENGSCHED_OK && i < ops.count; i++) {
-        es_work_list_clear(overlaps);
-        rc = collect_overlaps(db, actor, e, ops.ids[i], overlaps);
-        if (rc == ENGSCHED_OK && strict && overlaps->count > 0)
-            rc = refuse_overlap(db, ops.ids[i], overlaps);
-        if (rc == ENGSCHED_OK && out != NULL && es_work_list_append(out, overlaps) != ENGSCHED_OK)
-            rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory checking operators");
-    }
-out:
-    engsched_work_list_free(overlaps);
-    es_free(ops.ids);
-    return rc;
+                   es_allocation_details(json_pack("{s:I, s:s, s:I}", "user", (json_int_t)user,
+                                                   "role", es_oprole_name((int)role),
+                                                   "conflicts", (json_int_t)conflicts->count),
+                                         &rec));
 }
 
 engsched_rc es_assign_input_operators(engsched *db, const es_actor *actor,
@@ -187,16 +220,25 @@ engsched_rc es_assign_input_operators(engsched *db, const es_actor *actor,
     engsched_rc rc = ENGSCHED_OK;
     for (size_t i = 0; rc == ENGSCHED_OK && i < in->operator_count; i++) {
         es_work_list_clear(conflicts);
-        rc = assign_one(db, actor, e, in->operators[i].user, in->operators[i].role, now,
+        rc = assign_one(db, actor, e, in->operators[i].user, in->operators[i].role, NULL, now,
                         conflicts);
     }
     engsched_work_list_free(conflicts);
     return rc;
 }
 
-engsched_rc engsched_assign(engsched *db, engsched_id actor, engsched_id engagement,
-                            int64_t version, engsched_id user, engsched_operator_role role,
-                            engsched_work_list **out_conflicts)
+engsched_rc engsched_assign_options_init(engsched_assign_options *opts, unsigned int version)
+{
+    if (opts == NULL || version != ENGSCHED_ASSIGN_OPTIONS_VERSION)
+        return ENGSCHED_EMISUSE;
+    *opts = (engsched_assign_options)ENGSCHED_ASSIGN_OPTIONS_INIT;
+    return ENGSCHED_OK;
+}
+
+engsched_rc engsched_assign_ex(engsched *db, engsched_id actor, engsched_id engagement,
+                               int64_t version, engsched_id user, engsched_operator_role role,
+                               const engsched_assign_options *opts,
+                               engsched_work_list **out_conflicts)
 {
     ES_CHECK_DB(db);
     if ((int)role < ENGSCHED_OPROLE_NONE || (int)role > ENGSCHED_OPROLE_REVIEWER)
@@ -212,7 +254,7 @@ engsched_rc engsched_assign(engsched *db, engsched_id actor, engsched_id engagem
         es_engagement e;
         rc = es_engagement_open(db, actor, engagement, ES_OP_ASSIGN, 0, version, &who, &e);
         if (rc == ENGSCHED_OK) {
-            rc = assign_one(db, &who, &e, user, role, es_now(db), conflicts);
+            rc = assign_one(db, &who, &e, user, role, opts, es_now(db), conflicts);
             es_engagement_release(&e);
         }
         rc = es_finish_and_deliver(db, rc);
@@ -223,6 +265,13 @@ engsched_rc engsched_assign(engsched *db, engsched_id actor, engsched_id engagem
     }
     engsched_work_list_free(conflicts);
     return rc;
+}
+
+engsched_rc engsched_assign(engsched *db, engsched_id actor, engsched_id engagement,
+                            int64_t version, engsched_id user, engsched_operator_role role,
+                            engsched_work_list **out_conflicts)
+{
+    return engsched_assign_ex(db, actor, engagement, version, user, role, NULL, out_conflicts);
 }
 
 engsched_rc engsched_unassign(engsched *db, engsched_id actor, engsched_id engagement,
@@ -267,10 +316,11 @@ engsched_rc engsched_operator_conflicts(engsched *db, engsched_id actor, engsche
         es_engagement e;
         rc = es_engagement_open(db, actor, engagement, ES_OP_ASSIGN, 0, 0, &who, &e);
         if (rc == ENGSCHED_OK) {
+            engsched_rec_assignment a = {engagement, user, 0, 0, 0, 0, e.rec.start_day,
+                                         e.rec.end_day, 100, 0};
             rc = check_operator(db, &who, &e, user);
             if (rc == ENGSCHED_OK)
-                rc = es_collect_work(db, &who, user, BUSY_STATUSES, engagement, e.rec.start_day,
-                                     e.rec.end_day, conflicts);
+                rc = es_allocation_check(db, &who, &e, &a, 0, conflicts);
             es_engagement_release(&e);
         }
         rc = es_finish_and_deliver(db, rc);

@@ -62,7 +62,7 @@ static engsched_rc edit_in(engsched *db, engsched_id actor, engsched_id engageme
         rc = es_engagement_apply_input(db, &e, in);
     int moved = old_start != e.rec.start_day || old_end != e.rec.end_day;
     if (rc == ENGSCHED_OK && moved)
-        rc = es_recheck_operators(db, &who, &e, overlaps);
+        rc = es_recheck_operators(db, &who, &e, old_start, old_end, overlaps);
     if (rc == ENGSCHED_OK)
         rc = es_engagement_save(db, &e, es_now(db));
     if (rc == ENGSCHED_OK && (moved || strcmp(old_name, e.rec.name) != 0))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util/dates.h"
+#include "core/assignment_record.h"
 #include "core/engagement_store.h"
 #include "core/invitation_state.h"
 #include "delivery/delivery.h"
@@ -14,6 +15,10 @@ typedef struct snapshot_operator {
     int64_t assigned_at;
     engsched_response response;
     int64_t responded_at;
+    char window_start[ES_DATE_LEN];
+    char window_end[ES_DATE_LEN];
+    int percent;
+    int tentative;
 } snapshot_operator;
 
 struct engsched_engagement {
@@ -23,6 +28,7 @@ struct engsched_engagement {
     snapshot_operator *operators;
     size_t operator_count;
     size_t operator_cap;
+    const engsched *db; /* while the operators are read */
 };
 
 static engsched_rc collect_operator(void *ctx, const engsched_rec_assignment *row)
@@ -33,13 +39,20 @@ static engsched_rc collect_operator(void *ctx, const engsched_rec_assignment *ro
     if (grown == NULL)
         return ENGSCHED_ENOMEM;
     snap->operators = grown;
+    engsched_rec_assignment a;
+    es_assignment_read(snap->db, row, snap->e.rec.start_day, snap->e.rec.end_day, &a);
     /* No answer until load_responses() reads the series. */
-    snap->operators[snap->operator_count++] = (snapshot_operator){
-        .user = row->user,
-        .role = (engsched_operator_role)row->role,
-        .assigned_by = row->assigned_by,
-        .assigned_at = row->assigned_at,
+    snapshot_operator *op = &snap->operators[snap->operator_count++];
+    *op = (snapshot_operator){
+        .user = a.user,
+        .role = (engsched_operator_role)a.role,
+        .assigned_by = a.assigned_by,
+        .assigned_at = a.assigned_at,
+        .percent = a.percent,
+        .tentative = a.tentative,
     };
+    es_date_format(a.window_start, op->window_start);
+    es_date_format(a.window_end, op->window_end);
     return ENGSCHED_OK;
 }
 
@@ -81,6 +94,7 @@ engsched_rc engsched_engagement_get(engsched *db, engsched_id actor, engsched_id
     es_actor who;
     rc = es_engagement_open(db, actor, engagement, ES_OP_VIEW, 0, 0, &who, &snap->e);
     if (rc == ENGSCHED_OK) {
+        snap->db = db;
         rc = db->storage->assignment_list(db->storage, engagement, collect_operator, snap);
         if (rc == ENGSCHED_ENOMEM)
             es_fail(db, rc, "out of memory reading operators");
@@ -209,5 +223,25 @@ engsched_rc engsched_engagement_operator_response(const engsched_engagement *e, 
         *out = e->operators[index].response;
     if (out_at)
         *out_at = e->operators[index].responded_at;
+    return ENGSCHED_OK;
+}
+
+engsched_rc engsched_engagement_operator_allocation(const engsched_engagement *e, size_t index,
+                                                    const char **out_start, const char **out_end,
+                                                    int *out_percent, int *out_tentative)
+{
+    if (e == NULL)
+        return ENGSCHED_EMISUSE;
+    if (index >= e->operator_count)
+        return ENGSCHED_EINVAL;
+    const snapshot_operator *op = &e->operators[index];
+    if (out_start)
+        *out_start = op->window_start;
+    if (out_end)
+        *out_end = op->window_end;
+    if (out_percent)
+        *out_percent = op->percent;
+    if (out_tentative)
+        *out_tentative = op->tentative;
     return ENGSCHED_OK;
 }

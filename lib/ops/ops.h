@@ -7,6 +7,7 @@
 
 #include "core/engagement_store.h"
 #include "core/input.h"
+#include "core/events.h"
 
 /* The input builder's fields: only @p allowed may be set, every bit of
  * @p required must be (EINVAL naming the first field that breaks it). */
@@ -20,11 +21,29 @@ engsched_rc es_input_require(engsched *db, const engsched_input *in, unsigned in
  * operator with access to the engagement's client. */
 engsched_rc es_assign_input_operators(engsched *db, const es_actor *actor, const es_engagement *e,
                                       const engsched_input *in, int64_t now);
-/* After a change of e's dates: every assigned operator's other work and
- * unavailability on the new dates, checked as an assignment is (the
- * strict policy refuses any), appended to @p out (NULL: not kept). */
+/* Whether the strict conflict policy holds (the handle's option, else the
+ * tenant setting). */
+engsched_rc es_strict_policy(engsched *db, int *out_strict);
+/* The allocation @p opts asks of an assignment to e (NULL: the defaults),
+ * checked (window inside the dates, share 1..100, EUNSUPPORTED without a
+ * backend that stores them), into a's version 6 members. */
+engsched_rc es_allocation_of(engsched *db, const es_engagement *e,
+                             const engsched_assign_options *opts, engsched_rec_assignment *a);
+/* a's conflicts on e (its operator's firm work and absences that its
+ * window and share overload) into @p conflicts; ECONFLICT when @p strict
+ * and a is firm. */
+engsched_rc es_allocation_check(engsched *db, const es_actor *actor, const es_engagement *e,
+                                const engsched_rec_assignment *a, int strict,
+                                engsched_work_list *conflicts);
+/* Add a's window, share and hold to an event's details where they differ
+ * from the defaults; takes @p details (NULL on failure). */
+json_t *es_allocation_details(json_t *details, const engsched_rec_assignment *a);
+/* After e's dates changed from [old_start, old_end]: windows follow them
+ * (es_alloc_window_follow()) and every assigned operator is checked as an
+ * assignment is (the strict policy refuses), the conflicts appended to
+ * @p out (NULL: not kept). */
 engsched_rc es_recheck_operators(engsched *db, const es_actor *actor, const es_engagement *e,
-                                 engsched_work_list *out);
+                                 int32_t old_start, int32_t old_end, engsched_work_list *out);
 /* Store the input's files (request, create), within the size and count
  * limits. */
 engsched_rc es_attach_input_files(engsched *db, const es_actor *actor, const es_engagement *e,

@@ -21,6 +21,13 @@ es_cal_status es_calendar_status(int engagement_status, int invitation_canceled)
     }
 }
 
+es_cal_status es_assignment_calendar_status(int engagement_status, int invitation_canceled,
+                                            int hold)
+{
+    es_cal_status shown = es_calendar_status(engagement_status, invitation_canceled);
+    return shown == ES_CAL_CONFIRMED && hold ? ES_CAL_TENTATIVE : shown;
+}
+
 int es_calendar_transparent(int engagement_status)
 {
     /* Only approved work blocks an operator's time; the Canceled entry is

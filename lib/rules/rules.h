@@ -136,6 +136,10 @@ typedef enum es_cal_status {
  * withdrawn invitation CANCELLED. An unknown status is TENTATIVE: the
  * calendar must never claim confirmed what the library does not know. */
 es_cal_status es_calendar_status(int engagement_status, int invitation_canceled);
+/* The STATUS of one operator's invitation: the engagement's, but a
+ * tentative hold (@p hold) on approved work is TENTATIVE until confirmed. */
+es_cal_status es_assignment_calendar_status(int engagement_status, int invitation_canceled,
+                                            int hold);
 /* 1 for TRANSP:TRANSPARENT (the time is not blocked: Pending, or an
  * unknown status), 0 for OPAQUE. */
 int es_calendar_transparent(int engagement_status);

@@ -5,6 +5,7 @@
 
 #include "core/settings.h"
 #include "core/view_scope.h"
+#include "rules/allocation.h"
 #include "rules/rules.h"
 #include "views/work_list.h"
 
@@ -40,7 +41,8 @@ struct engsched_availability {
     engsched_id after_id;
     const operator_row *current;
     engsched_work_list *work;
-    double utilisation;
+    double utilisation; /* firm */
+    double with_holds;
 };
 
 static void clear_rows(engsched_availability *av)
@@ -211,31 +213,33 @@ static engsched_status real_status(const es_work_item *item)
     return item->anonymous ? item->hidden_status : item->status;
 }
 
-/* Working days covered by an engagement ÷ working days not unavailable:
- * all the operator's work, whatever the tab shows. */
-static double utilisation_of(const engsched_availability *av)
+/* The firm and the held load of the operator's working days in the range
+ * that they are available (es_alloc_day_busy()), as fractions of those
+ * days: all the operator's work, whatever the tab shows. */
+static void load_of(engsched_availability *av)
 {
-    unsigned char state[ENGSCHED_RANGE_MAX_DAYS] = {0}; /* bit 0 busy, bit 1 away */
+    es_day_load days[ENGSCHED_RANGE_MAX_DAYS];
     int32_t span = av->end_day - av->start_day + 1;
+    memset(days, 0, sizeof days);
     for (size_t i = 0; i < av->work->count; i++) {
         const es_work_item *item = &av->work->items[i];
         if (item->kind == ENGSCHED_WORK_ENGAGEMENT &&
             !(ENGSCHED_STATUS_BIT(real_status(item)) & WORK_STATUSES))
             continue;
-        unsigned char bit = item->kind == ENGSCHED_WORK_UNAVAILABLE ? 2 : 1;
-        int32_t from = item->start_day > av->start_day ? item->start_day : av->start_day;
-        int32_t to = item->end_day < av->end_day ? item->end_day : av->end_day;
-        for (int32_t d = from; d <= to; d++)
-            state[d - av->start_day] |= bit;
+        es_alloc_item one = {item->start_day, item->end_day, item->percent, item->tentative,
+                             item->kind == ENGSCHED_WORK_UNAVAILABLE};
+        es_alloc_accumulate(&one, 1, av->start_day, span, days);
     }
-    int available = 0, busy = 0;
+    long available = 0, firm = 0, held = 0;
     for (int32_t i = 0; i < span; i++) {
-        if (!av->working[i] || (state[i] & 2))
+        if (!av->working[i] || days[i].absent)
             continue;
-        available++;
-        busy += state[i] & 1;
+        available += ES_ALLOC_FULL;
+        firm += es_alloc_day_busy(&days[i], 0);
+        held += es_alloc_day_busy(&days[i], 1);
     }
-    return available == 0 ? 0.0 : (double)busy / available;
+    av->utilisation = available == 0 ? 0.0 : (double)firm / (double)available;
+    av->with_holds = available == 0 ? 0.0 : (double)held / (double)available;
 }
 
 /* Drop the engagements the tab does not show, keeping the order. */
@@ -282,7 +286,7 @@ engsched_rc engsched_availability_next(engsched_availability *av, int *out_has_r
     if (rc != ENGSCHED_OK)
         return rc;
     av->current = row;
-    av->utilisation = utilisation_of(av);
+    load_of(av);
     apply_tab(av);
     *out_has_row = 1;
     return ENGSCHED_OK;
@@ -306,4 +310,16 @@ double engsched_availability_utilisation(const engsched_availability *av)
 const engsched_work_list *engsched_availability_work(const engsched_availability *av)
 {
     return av && av->current ? av->work : NULL;
+}
+
+engsched_rc engsched_availability_load(const engsched_availability *av, double *out_firm,
+                                       double *out_with_holds)
+{
+    if (av == NULL || av->current == NULL)
+        return ENGSCHED_EINVAL;
+    if (out_firm)
+        *out_firm = av->utilisation;
+    if (out_with_holds)
+        *out_with_holds = av->with_holds;
+    return ENGSCHED_OK;
 }

@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/assignment_record.h"
 #include "core/invitation_state.h"
+#include "rules/allocation.h"
 #include "rules/rules.h"
 #include "views/work_list.h"
 
@@ -48,7 +50,8 @@ engsched_rc es_work_list_add(engsched_work_list *list, engsched_work_kind kind, 
                            .start_day = start_day,
                            .end_day = end_day,
                            .status = status,
-                           .response = ENGSCHED_RESPONSE_NONE};
+                           .response = ENGSCHED_RESPONSE_NONE,
+                           .percent = 100};
     es_date_format(start_day, item->start);
     es_date_format(end_day, item->end);
     return ENGSCHED_OK;
@@ -67,8 +70,59 @@ engsched_rc es_work_list_append(engsched_work_list *dst, const engsched_work_lis
         to->response = from->response;
         to->user = from->user;
         to->anonymous = from->anonymous;
+        to->percent = from->percent;
+        to->tentative = from->tentative;
         to->hidden_status = from->hidden_status;
     }
+    return ENGSCHED_OK;
+}
+
+/* The firm load of the list's work on each day of [start_day, end_day]. */
+static void load_days(const engsched_work_list *list, int32_t start_day, int32_t span,
+                      es_day_load *days)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        const es_work_item *item = &list->items[i];
+        es_alloc_item one = {item->start_day, item->end_day, item->percent, item->tentative,
+                             item->kind == ENGSCHED_WORK_UNAVAILABLE};
+        es_alloc_accumulate(&one, 1, start_day, span, days);
+    }
+}
+
+static int touches_overload(const es_work_item *item, const es_day_load *days, int32_t start_day,
+                            int32_t end_day, int percent)
+{
+    if (item->kind == ENGSCHED_WORK_ENGAGEMENT && item->tentative)
+        return 0;
+    int32_t from = item->start_day > start_day ? item->start_day : start_day;
+    int32_t to = item->end_day < end_day ? item->end_day : end_day;
+    for (int32_t d = from; d <= to; d++)
+        if (es_alloc_day_overloaded(&days[d - start_day], percent))
+            return 1;
+    return 0;
+}
+
+engsched_rc es_work_list_keep_conflicts(engsched_work_list *list, int32_t start_day,
+                                        int32_t end_day, int percent)
+{
+    if (list->count == 0)
+        return ENGSCHED_OK;
+    int32_t span = end_day - start_day + 1;
+    es_day_load *days = es_calloc((size_t)span, sizeof *days);
+    if (days == NULL)
+        return ENGSCHED_ENOMEM;
+    load_days(list, start_day, span, days);
+    size_t kept = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        es_work_item *item = &list->items[i];
+        if (!touches_overload(item, days, start_day, end_day, percent)) {
+            es_free(item->label);
+            continue;
+        }
+        list->items[kept++] = *item;
+    }
+    list->count = kept;
+    es_free(days);
     return ENGSCHED_OK;
 }
 
@@ -121,6 +175,7 @@ engsched_rc engsched_work_list_item(const engsched_work_list *list, size_t index
 }
 
 typedef struct work_ctx {
+    const engsched *db;
     engsched_id skip;
     engsched_work_list *list;
 } work_ctx;
@@ -138,11 +193,45 @@ static engsched_rc add_engagement(void *ctx, const engsched_rec_engagement *row)
     return rc;
 }
 
+static engsched_rc add_allocation(void *ctx, const engsched_rec_assignment *row,
+                                  const engsched_rec_engagement *e)
+{
+    work_ctx *w = ctx;
+    if (e->id == w->skip)
+        return ENGSCHED_OK;
+    engsched_rec_assignment a;
+    es_assignment_read(w->db, row, e->start_day, e->end_day, &a);
+    engsched_rc rc = es_work_list_add(w->list, ENGSCHED_WORK_ENGAGEMENT, e->id, e->name,
+                                      a.window_start, a.window_end, (engsched_status)e->status);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    es_work_item *item = &w->list->items[w->list->count - 1];
+    item->client = e->client;
+    item->percent = a.percent;
+    item->tentative = a.tentative;
+    return ENGSCHED_OK;
+}
+
 static engsched_rc add_unavailability(void *ctx, const engsched_rec_unavailability *row)
 {
     work_ctx *w = ctx;
     return es_work_list_add(w->list, ENGSCHED_WORK_UNAVAILABLE, row->id, row->reason,
                             row->start_day, row->end_day, (engsched_status)0);
+}
+
+engsched_rc engsched_work_list_item_allocation(const engsched_work_list *list, size_t index,
+                                               int *out_percent, int *out_tentative)
+{
+    if (list == NULL || index >= list->count)
+        return ENGSCHED_EINVAL;
+    const es_work_item *item = &list->items[index];
+    /* Of a Busy block, only its dates; unavailability is no allocation. */
+    int shown = item->kind == ENGSCHED_WORK_ENGAGEMENT && !item->anonymous;
+    if (out_percent)
+        *out_percent = shown ? item->percent : 0;
+    if (out_tentative)
+        *out_tentative = shown ? item->tentative : 0;
+    return ENGSCHED_OK;
 }
 
 engsched_id engsched_work_list_item_user(const engsched_work_list *list, size_t index)
@@ -212,10 +301,13 @@ engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id us
                             unsigned int statuses, engsched_id skip, int32_t start_day,
                             int32_t end_day, engsched_work_list *list)
 {
-    work_ctx w = {skip, list};
+    work_ctx w = {db, skip, list};
     size_t first = list->count;
     engsched_rc rc = ENGSCHED_OK;
-    if (statuses != 0)
+    if (statuses != 0 && db->allocations)
+        rc = db->storage->operator_allocations(db->storage, user, statuses, start_day, end_day,
+                                               add_allocation, &w);
+    else if (statuses != 0)
         rc = db->storage->operator_work(db->storage, user, statuses, start_day, end_day,
                                         add_engagement, &w);
     if (rc == ENGSCHED_OK)

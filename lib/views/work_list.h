@@ -19,6 +19,8 @@ typedef struct es_work_item {
     engsched_response response; /* engagements: the operator's answer to their invitation */
     engsched_id user;           /* whose work it is */
     int anonymous;              /* a "Busy" block: status is 0 to the viewer */
+    int percent;                /* engagements: the share of the day, 1..100 (else 100) */
+    int tentative;              /* engagements: a hold */
     engsched_status hidden_status; /* a Busy block's real status, for filters, never shown */
 } es_work_item;
 
@@ -36,12 +38,21 @@ engsched_rc es_work_list_add(engsched_work_list *list, engsched_work_kind kind, 
                              engsched_status status);
 /* Append copies of every item of @p src to @p dst (labels copied). */
 engsched_rc es_work_list_append(engsched_work_list *dst, const engsched_work_list *src);
+/* Keep only the conflicts of a firm assignment of @p percent on
+ * [start_day, end_day]: the firm work and absences of the list that touch
+ * a day their load and the share would take past 100 % (holds never
+ * conflict). ENGSCHED_ENOMEM, the list unchanged, when the day map cannot
+ * be had. */
+engsched_rc es_work_list_keep_conflicts(engsched_work_list *list, int32_t start_day,
+                                        int32_t end_day, int percent);
 /* Stable order by start date, then kind, then id. */
 void es_work_list_sort(engsched_work_list *list);
 
 /* Append to list user's work overlapping [start_day, end_day] as viewer
  * may see it: engagements with a status in statuses other than skip (0
- * for none), anonymous when viewer lacks the client, and unavailability. */
+ * for none), anonymous when viewer lacks the client, and unavailability.
+ * An engagement's item is the assignment's window at its share, firm or
+ * held (the whole engagement, firm, on a backend without allocations). */
 engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id user,
                             unsigned int statuses, engsched_id skip, int32_t start_day,
                             int32_t end_day, engsched_work_list *list);

@@ -874,9 +874,9 @@ static void test_assignments(void **state)
     engsched_id other = insert_at(s, d.client, "other", ENGSCHED_STATUS_SCHEDULED, 10);
     /* Assigned in an order that is neither id order nor reverse id order. */
     engsched_rec_assignment as[3] = {
-        {e, d.op[2], ENGSCHED_OPROLE_LEAD, d.admin, 30},
-        {e, d.op[0], ENGSCHED_OPROLE_TESTER, 0, 10},
-        {e, d.op[1], ENGSCHED_OPROLE_REVIEWER, d.admin, 20},
+        {e, d.op[2], ENGSCHED_OPROLE_LEAD, d.admin, 30, 0, 0, 0, 0, 0},
+        {e, d.op[0], ENGSCHED_OPROLE_TESTER, 0, 10, 0, 0, 0, 0, 0},
+        {e, d.op[1], ENGSCHED_OPROLE_REVIEWER, d.admin, 20, 0, 0, 0, 0, 0},
     };
     for (int i = 0; i < 3; i++)
         EXPECT_OK(s, s->assignment_insert(s, &as[i]));
@@ -1128,7 +1128,7 @@ static void test_optional_references(void **state)
     EXPECT_OK(s, s->begin(s, 1));
     add_directory(s, &d);
     engsched_id e = insert_at(s, d.client, "e", ENGSCHED_STATUS_PENDING, 10);
-    engsched_rec_assignment a = {e, d.op[0], ENGSCHED_OPROLE_LEAD, 0, 5};
+    engsched_rec_assignment a = {e, d.op[0], ENGSCHED_OPROLE_LEAD, 0, 5, 0, 0, 0, 0, 0};
     EXPECT_OK(s, s->assignment_insert(s, &a));
     engsched_rec_file meta = {0, e, "x", "text/plain", 1, 0, 6};
     EXPECT_OK(s, s->file_insert(s, &meta, "x", &file));
@@ -1176,7 +1176,7 @@ static void test_row_callback_stops(void **state)
         EXPECT_OK(s, s->event_append(s, &ev, &seq));
     }
     for (int i = 0; i < 3; i++) {
-        engsched_rec_assignment a = {e, d.op[i], ENGSCHED_OPROLE_TESTER, 0, 1};
+        engsched_rec_assignment a = {e, d.op[i], ENGSCHED_OPROLE_TESTER, 0, 1, 0, 0, 0, 0, 0};
         EXPECT_OK(s, s->assignment_insert(s, &a));
         engsched_rec_file meta = {0, e, "f", "text/plain", 1, 0, 1};
         EXPECT_OK(s, s->file_insert(s, &meta, "f", &file));
@@ -1278,7 +1278,7 @@ static void model_load(engsched_storage *s, model *m)
         e.updated_at = r->updated_at;
         r->id = insert_engagement(s, &e);
         if (r->op0_assigned) {
-            engsched_rec_assignment a = {r->id, m->d.op[0], ENGSCHED_OPROLE_TESTER, 0, 1};
+            engsched_rec_assignment a = {r->id, m->d.op[0], ENGSCHED_OPROLE_TESTER, 0, 1, 0, 0, 0, 0, 0};
             EXPECT_OK(s, s->assignment_insert(s, &a));
         }
     }
@@ -1455,8 +1455,8 @@ static void test_operator_work(void **state)
     EXPECT_OK(s, s->begin(s, 1));
     /* op0 also gets the canceled one and one that starts on day 25. */
     engsched_rec_assignment more[2] = {
-        {m.rows[3].id, m.d.op[0], ENGSCHED_OPROLE_LEAD, 0, 1},
-        {m.rows[5].id, m.d.op[0], ENGSCHED_OPROLE_LEAD, 0, 1},
+        {m.rows[3].id, m.d.op[0], ENGSCHED_OPROLE_LEAD, 0, 1, 0, 0, 0, 0, 0},
+        {m.rows[5].id, m.d.op[0], ENGSCHED_OPROLE_LEAD, 0, 1, 0, 0, 0, 0, 0},
     };
     EXPECT_OK(s, s->assignment_insert(s, &more[0]));
     EXPECT_OK(s, s->assignment_insert(s, &more[1]));

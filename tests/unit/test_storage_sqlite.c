@@ -486,7 +486,7 @@ static void test_layout_2_dates_assignments(void **state)
                                 NULL, NULL));
     engsched_id u8 = 0;
     EXPECT_OK(s, s->user_find(s, "u8", &u8));
-    EXPECT_OK(s, s->assignment_insert(s, &(engsched_rec_assignment){10, u8, 0, 0, 0}));
+    EXPECT_OK(s, s->assignment_insert(s, &(engsched_rec_assignment){10, u8, 0, 0, 0, 0, 0, 0, 0, 0}));
     EXPECT_OK(s, s->commit(s));
     w = work_of(s, u8, 104, 104);
     assert_int_equal(w.count, 1);

@@ -271,6 +271,21 @@ class AvailabilityOptions(ctypes.Structure):
 
 
 AVAILABILITY_OPTIONS_VERSION = 1
+
+
+class AssignOptions(ctypes.Structure):
+    """``engsched_assign_options`` (version 1, engsched.h)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("start", ctypes.c_char_p),
+        ("end", ctypes.c_char_p),
+        ("percent", c_int),
+        ("tentative", c_int),
+    ]
+
+
+ASSIGN_OPTIONS_VERSION = 1
 EXPORT_SECRETS = 1 << 0
 WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
 READ_FN = ctypes.CFUNCTYPE(ctypes.c_long, c_void_p, c_void_p, c_size_t)
@@ -388,6 +403,11 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
         c_rc,
         (SnapshotP, c_size_t, P(c_id), P(c_int), P(c_id), P(c_int64)),
     ),
+    (
+        "engsched_engagement_operator_allocation",
+        c_rc,
+        (SnapshotP, c_size_t, P(c_char_p), P(c_char_p), P(c_int), P(c_int)),
+    ),
     # capabilities
     ("engsched_capabilities", c_rc, (HandleP, c_id, c_id, P(c_uint))),
     # support files
@@ -416,6 +436,19 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     # operators and unavailability
     ("engsched_assign", c_rc, (HandleP, c_id, c_id, c_int64, c_id, c_int, P(WorkListP))),
     ("engsched_unassign", c_rc, (HandleP, c_id, c_id, c_int64, c_id)),
+    ("engsched_assign_options_init", c_rc, (P(AssignOptions), c_uint)),
+    (
+        "engsched_assign_ex",
+        c_rc,
+        (HandleP, c_id, c_id, c_int64, c_id, c_int, P(AssignOptions), P(WorkListP)),
+    ),
+    (
+        "engsched_assignment_update",
+        c_rc,
+        (HandleP, c_id, c_id, c_int64, c_id, P(AssignOptions), P(WorkListP)),
+    ),
+    ("engsched_hold_confirm", c_rc, (HandleP, c_id, c_id, c_int64, c_id, P(WorkListP))),
+    ("engsched_work_list_item_allocation", c_rc, (WorkListP, c_size_t, P(c_int), P(c_int))),
     ("engsched_operator_conflicts", c_rc, (HandleP, c_id, c_id, c_id, P(WorkListP))),
     ("engsched_work_list_free", None, (WorkListP,)),
     ("engsched_work_list_count", c_size_t, (WorkListP,)),
@@ -465,6 +498,7 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_availability_user", c_id, (AvailabilityP,)),
     ("engsched_availability_name", _S, (AvailabilityP,)),
     ("engsched_availability_utilisation", c_double, (AvailabilityP,)),
+    ("engsched_availability_load", c_rc, (AvailabilityP, P(c_double), P(c_double))),
     ("engsched_availability_work", WorkListP, (AvailabilityP,)),
     ("engsched_availability_free", None, (AvailabilityP,)),
     # invitations, feeds, JSON

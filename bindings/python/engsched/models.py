@@ -45,6 +45,13 @@ class Assignment:
     role: OperatorRole
     assigned_by: int
     assigned_at: int
+    #: their window of the engagement's dates (all of them unless narrowed)
+    window_start: Optional[datetime.date] = None
+    window_end: Optional[datetime.date] = None
+    #: share of the day, 1 to 100
+    percent: int = 100
+    #: a tentative hold, not yet confirmed
+    tentative: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,10 @@ class WorkItem:
     end: datetime.date
     status: Optional[Status]
     user: int = 0
+    #: engagements: the share of the day (0 for unavailability and Busy blocks)
+    percent: int = 0
+    #: engagements: a tentative hold
+    tentative: bool = False
 
     @property
     def anonymous(self) -> bool:
@@ -161,6 +172,8 @@ class OperatorAvailability:
     name: str
     utilisation: float
     work: Tuple[WorkItem, ...] = field(default_factory=tuple)
+    #: the load with tentative holds (``utilisation`` is the firm load)
+    load_with_holds: float = 0.0
 
 
 @dataclass(frozen=True)

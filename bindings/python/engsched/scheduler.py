@@ -935,6 +935,19 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
         finally:
             lib.engsched_work_list_free(lst)
 
+    def _assign_options(self, start: Optional[DateLike], end: Optional[DateLike],
+                        percent: int, tentative: bool) -> Any:
+        opts = _lib.AssignOptions()
+        rc = self._lib.engsched_assign_options_init(ctypes.byref(opts),
+                                                    _lib.ASSIGN_OPTIONS_VERSION)
+        if rc != 0:
+            raise error_for(rc, "assign options: unsupported version")
+        opts.start = None if start is None else _date(start, "start")
+        opts.end = None if end is None else _date(end, "end")
+        opts.percent = _int(percent, "percent", -(1 << 31), (1 << 31) - 1)
+        opts.tentative = 1 if tentative else 0
+        return opts
+
     def assign(
         self,
         actor: int,
@@ -943,12 +956,52 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
         role: int = OperatorRole.NONE,
         *,
         version: int = 0,
+        start: Optional[DateLike] = None,
+        end: Optional[DateLike] = None,
+        percent: int = 0,
+        tentative: bool = False,
     ) -> List[WorkItem]:
-        """Assign an operator; returns the overlapping work (warn policy)."""
+        """Assign an operator; returns the conflicts (warn policy).
+
+        ``start``/``end`` narrow it to a window of the engagement's dates,
+        ``percent`` (1-100, 0 for the whole day) is the share of each day and
+        ``tentative`` makes it a hold (never a conflict; confirm it with
+        :meth:`hold_confirm`). A day conflicts only when the operator's firm
+        load passes 100 %."""
         args = (_int(actor, "actor"), _int(engagement, "engagement"), _int(version, "version"),
                 _int(user, "user"), _int(role, "role", -(1 << 31), (1 << 31) - 1))
+        opts = self._assign_options(start, end, percent, tentative)
         with self._handle() as db:
-            return self._work_list(db, "engsched_assign", *args)
+            return self._work_list(db, "engsched_assign_ex", *args, ctypes.byref(opts))
+
+    def assignment_update(
+        self,
+        actor: int,
+        engagement: int,
+        user: int,
+        *,
+        version: int = 0,
+        start: Optional[DateLike] = None,
+        end: Optional[DateLike] = None,
+        percent: int = 0,
+        tentative: bool = False,
+    ) -> List[WorkItem]:
+        """Change an assigned operator's window, share or hold (checked as
+        :meth:`assign` checks); returns the conflicts."""
+        args = (_int(actor, "actor"), _int(engagement, "engagement"), _int(version, "version"),
+                _int(user, "user"))
+        opts = self._assign_options(start, end, percent, tentative)
+        with self._handle() as db:
+            return self._work_list(db, "engsched_assignment_update", *args, ctypes.byref(opts))
+
+    def hold_confirm(self, actor: int, engagement: int, user: int, *,
+                     version: int = 0) -> List[WorkItem]:
+        """Confirm a tentative hold: checked again (ConflictError under the
+        strict policy) and the invitation sent again; returns the conflicts."""
+        args = (_int(actor, "actor"), _int(engagement, "engagement"), _int(version, "version"),
+                _int(user, "user"))
+        with self._handle() as db:
+            return self._work_list(db, "engsched_hold_confirm", *args)
 
     def unassign(self, actor: int, engagement: int, user: int, *, version: int = 0) -> None:
         """Remove an operator from an engagement."""
@@ -1232,8 +1285,16 @@ def _copy_engagement(lib: Any, e: Any) -> Engagement:
         )
         if rc != 0:
             raise error_for(rc, f"operator {i} of the snapshot: {_str(lib.engsched_rc_describe(rc))}")
+        ws, we = ctypes.c_char_p(), ctypes.c_char_p()
+        percent, tentative = ctypes.c_int(), ctypes.c_int()
+        rc = lib.engsched_engagement_operator_allocation(
+            e, i, ctypes.byref(ws), ctypes.byref(we), ctypes.byref(percent),
+            ctypes.byref(tentative))
+        if rc != 0:
+            raise error_for(rc, f"operator {i} of the snapshot: {_str(lib.engsched_rc_describe(rc))}")
         operators.append(Assignment(user.value, _enum(OperatorRole, role.value), by.value,
-                                    at.value))
+                                    at.value, _day(ws.value), _day(we.value), percent.value,
+                                    bool(tentative.value)))
     report = lib.engsched_engagement_report(e)
     return Engagement(
         id=lib.engsched_engagement_id(e),
@@ -1268,6 +1329,10 @@ def _copy_work(lib: Any, lst: Any) -> List[WorkItem]:
             lst, i, ctypes.byref(kind), ctypes.byref(wid), ctypes.byref(label),
             ctypes.byref(start), ctypes.byref(end), ctypes.byref(status),
         )
+        percent, tentative = ctypes.c_int(), ctypes.c_int()
+        if rc == 0:
+            rc = lib.engsched_work_list_item_allocation(lst, i, ctypes.byref(percent),
+                                                        ctypes.byref(tentative))
         if rc != 0:
             raise error_for(rc, f"work item {i}: {_str(lib.engsched_rc_describe(rc))}")
         items.append(WorkItem(
@@ -1278,6 +1343,8 @@ def _copy_work(lib: Any, lst: Any) -> List[WorkItem]:
             end=_day(end.value),
             status=_enum(Status, status.value) if status.value else None,
             user=lib.engsched_work_list_item_user(lst, i),
+            percent=percent.value,
+            tentative=bool(tentative.value),
         ))
     return items
 
@@ -1384,7 +1451,16 @@ class AvailabilityIterator(_Stream):
             name=_str(lib.engsched_availability_name(ptr)),
             utilisation=lib.engsched_availability_utilisation(ptr),
             work=tuple(_copy_work(lib, lib.engsched_availability_work(ptr))),
+            load_with_holds=_held_load(lib, ptr),
         )
+
+
+def _held_load(lib: Any, ptr: Any) -> float:
+    firm, held = ctypes.c_double(), ctypes.c_double()
+    rc = lib.engsched_availability_load(ptr, ctypes.byref(firm), ctypes.byref(held))
+    if rc != 0:
+        raise error_for(rc, f"availability load: {_str(lib.engsched_rc_describe(rc))}")
+    return held.value
 
 
 class FileReader(io.RawIOBase):

@@ -192,6 +192,31 @@ class StaffingTest(FixtureTestCase):
         self.assertEqual([(w.id, w.user) for w in overlaps], [(self.a, f.operator1)])
         self.assertEqual(s.engagement(SYSTEM, c).start, datetime.date(2026, 5, 7))
 
+    def test_partial_allocation_and_holds(self) -> None:
+        f, s = self.f, self.s
+        s.setting_set("conflict_policy", "strict", actor=SYSTEM)
+        # A (4-8 May) has operator1 full-time: half of B fits only as a hold.
+        self.assertEqual(s.assignment_update(f.manager, self.a, f.operator1, percent=50), [])
+        conflicts = s.assign(f.manager, self.b, f.operator1, start="2026-05-06",
+                             end="2026-05-08", percent=60, tentative=True)
+        self.assertEqual([(w.id, w.percent, w.tentative) for w in conflicts],
+                         [(self.a, 50, False)])
+        op = s.engagement(f.manager, self.b).operators[0]
+        self.assertEqual((op.window_start, op.window_end, op.percent, op.tentative),
+                         (datetime.date(2026, 5, 6), datetime.date(2026, 5, 8), 60, True))
+        with self.assertRaises(ConflictError):
+            s.hold_confirm(f.manager, self.b, f.operator1)
+        s.assignment_update(f.manager, self.b, f.operator1, start="2026-05-06",
+                            end="2026-05-08", percent=50, tentative=True)
+        self.assertEqual(s.hold_confirm(f.manager, self.b, f.operator1), [])
+        self.assertFalse(s.engagement(f.manager, self.b).operators[0].tentative)
+        with self.assertRaises(InvalidError):
+            s.assign(f.manager, self.b, f.operator2, percent=150)
+        rows = {r.user: r for r in s.availability(f.manager, "2026-05-04", "2026-05-08")}
+        self.assertAlmostEqual(rows[f.operator1].utilisation, (5 * 50 + 3 * 50) / 500)
+        self.assertAlmostEqual(rows[f.operator1].load_with_holds,
+                               rows[f.operator1].utilisation)
+
     def test_stale_version_is_a_conflict(self) -> None:
         f, s = self.f, self.s
         with self.assertRaises(ConflictError):

@@ -268,6 +268,34 @@ static const char migration_4[] =
     " created_at bigint NOT NULL"
     ");";
 
+/* Version 5: allocations, as in the SQLite backend's migration 5 (its
+ * comment says why): the window in start_day and end_day, kept by the
+ * triggers unless windowed, and the share and hold with defaults that
+ * keep what rows meant. */
+static const char migration_5[] =
+    "ALTER TABLE assignments"
+    " ADD COLUMN windowed integer NOT NULL DEFAULT 0,"
+    " ADD COLUMN percent integer NOT NULL DEFAULT 100,"
+    " ADD COLUMN tentative integer NOT NULL DEFAULT 0;"
+    "CREATE OR REPLACE FUNCTION engsched_assignment_take_dates() RETURNS trigger"
+    " LANGUAGE plpgsql SET search_path FROM CURRENT AS $$"
+    " BEGIN"
+    " IF NEW.windowed = 0 THEN"
+    " NEW.start_day := coalesce((SELECT start_day FROM engagements"
+    " WHERE id = NEW.engagement), 0);"
+    " NEW.end_day := coalesce((SELECT end_day FROM engagements"
+    " WHERE id = NEW.engagement), 0);"
+    " END IF;"
+    " RETURN NEW;"
+    " END $$;"
+    "CREATE OR REPLACE FUNCTION engsched_engagement_move_assignments() RETURNS trigger"
+    " LANGUAGE plpgsql SET search_path FROM CURRENT AS $$"
+    " BEGIN"
+    " UPDATE assignments SET start_day = NEW.start_day, end_day = NEW.end_day"
+    " WHERE engagement = NEW.id AND windowed = 0;"
+    " RETURN NULL;"
+    " END $$;";
+
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
 static const es_migration migrations[] = {
@@ -275,6 +303,7 @@ static const es_migration migrations[] = {
     {migration_2, 1}, /* layout only */
     {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
     {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
+    {migration_5, 1}, /* allocations: table version 6, defaults keep rows */
 };
 
 static const es_migrations list = {migrations, (int)(sizeof migrations / sizeof migrations[0])};

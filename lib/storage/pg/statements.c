@@ -40,6 +40,13 @@
     " AND claimed_until <= $5::bigint))"                                                    \
     " AND ($6::bigint = 0 OR engagement = $6::bigint) ORDER BY id LIMIT $7::bigint"
 
+/* An operator's work in a range, through assignments_dates. */
+#define OPERATOR_WORK_FROM                                                                  \
+    "JOIN assignments AS a ON a.engagement = e.id"                                         \
+    " WHERE a.user_id = $1::bigint AND a.start_day <= $4::integer"                         \
+    " AND a.end_day >= $3::integer AND (($2::bigint >> e.status) & 1) = 1"                 \
+    " ORDER BY a.start_day, e.id"
+
 const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
     /* Run as constant text, never prepared (driver.c): in a transaction
      * an error aborted, only these still run. */
@@ -94,13 +101,24 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
                          " WHERE id = $1::bigint AND engagement = $2::bigint",
     [ES_SQL_REPORT_ENGAGEMENT] = "SELECT engagement FROM reports WHERE id = $1::bigint",
     [ES_SQL_ASSIGNMENT_INSERT] = "INSERT INTO assignments(engagement, user_id, role, assigned_by,"
-                             " assigned_at) VALUES($1::bigint, $2::bigint, $3::integer,"
-                             " $4::bigint, $5::bigint)"
+                             " assigned_at, windowed, start_day, end_day, percent, tentative)"
+                             " VALUES($1::bigint, $2::bigint, $3::integer,"
+                             " $4::bigint, $5::bigint, $6::integer, $7::integer, $8::integer,"
+                             " $9::integer, $10::integer)"
                              " ON CONFLICT(engagement, user_id) DO NOTHING RETURNING ord",
     [ES_SQL_ASSIGNMENT_DELETE] = "DELETE FROM assignments"
                              " WHERE engagement = $1::bigint AND user_id = $2::bigint",
-    [ES_SQL_ASSIGNMENT_LIST] = "SELECT engagement, user_id, role, assigned_by, assigned_at"
-                           " FROM assignments WHERE engagement = $1::bigint ORDER BY ord",
+    [ES_SQL_ASSIGNMENT_LIST] = "SELECT " ES_SQL_ASSIGNMENT_COLUMNS_OF("user_id")
+                           " FROM assignments AS a WHERE engagement = $1::bigint ORDER BY ord",
+    /* Not windowed: the engagement's dates again (as the insert trigger). */
+    [ES_SQL_ASSIGNMENT_UPDATE] =
+        "UPDATE assignments SET role = $3::integer, windowed = $4::integer,"
+        " start_day = CASE WHEN $4::integer <> 0 THEN $5::integer"
+        " ELSE (SELECT start_day FROM engagements WHERE id = $1::bigint) END,"
+        " end_day = CASE WHEN $4::integer <> 0 THEN $6::integer"
+        " ELSE (SELECT end_day FROM engagements WHERE id = $1::bigint) END,"
+        " percent = $7::integer, tentative = $8::integer"
+        " WHERE engagement = $1::bigint AND user_id = $2::bigint",
     [ES_SQL_FILE_INSERT] = "INSERT INTO files(engagement, name, media_type, size, uploaded_by,"
                        " uploaded_at) VALUES($1::bigint, $2::text, $3::text, $4::bigint,"
                        " $5::bigint, $6::bigint) RETURNING id",
@@ -138,11 +156,15 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
         " WHERE mine.user_id = $2::bigint AND theirs.user_id = u.id))"
         " AND ($3::text IS NULL OR (u.display_name, u.id) > ($3::text, $4::bigint))"
         " ORDER BY u.display_name, u.id LIMIT $5::bigint",
-    [ES_SQL_OPERATOR_WORK] = ES_SQL_ENGAGEMENT_SELECT
-        "JOIN assignments AS a ON a.engagement = e.id"
-        " WHERE a.user_id = $1::bigint AND a.start_day <= $4::integer"
-        " AND a.end_day >= $3::integer AND (($2::bigint >> e.status) & 1) = 1"
-        " ORDER BY a.start_day, e.id",
+    [ES_SQL_OPERATOR_WORK] = ES_SQL_ENGAGEMENT_SELECT OPERATOR_WORK_FROM,
+    /* The same rows, each with its assignment after the engagement's columns. */
+    [ES_SQL_OPERATOR_ALLOCATIONS] =
+        "SELECT e.id, e.client, e.requested_by, e.name, e.description, e.type, e.location,"
+        " e.contacts, e.custom_fields, e.cancel_reason, e.start_day, e.end_day, e.status,"
+        " e.version, e.created_at, e.updated_at, r.id, r.status, r.title, "
+        ES_SQL_ASSIGNMENT_COLUMNS_OF("user_id")
+        " FROM engagements AS e LEFT JOIN reports AS r ON r.engagement = e.id "
+        OPERATOR_WORK_FROM,
     [ES_SQL_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user_id, start_day, end_day,"
                                  " reason, created_by, created_at) VALUES($1::bigint,"
                                  " $2::integer, $3::integer, $4::text, $5::bigint, $6::bigint)"

@@ -175,6 +175,9 @@ struct engagement_cb {
 struct assignment_cb {
     engsched_storage_assignment_fn fn;
 };
+struct allocation_cb {
+    engsched_storage_allocation_fn fn;
+};
 struct file_cb {
     engsched_storage_file_fn fn;
 };
@@ -201,16 +204,38 @@ static engsched_rc engagement_row(const es_sql_cur *c, void *fn, void *ctx)
     return ((struct engagement_cb *)fn)->fn(ctx, &rec);
 }
 
+/* ES_SQL_ASSIGNMENT_COLUMNS_OF from column @p at on. */
+static void fill_assignment(const es_sql_cur *c, int at, engsched_rec_assignment *out)
+{
+    *out = (engsched_rec_assignment){
+        .engagement = es_sql_col_int(c, at),
+        .user = es_sql_col_int(c, at + 1),
+        .role = (int)es_sql_col_int(c, at + 2),
+        .assigned_by = es_sql_col_int(c, at + 3),
+        .assigned_at = es_sql_col_int(c, at + 4),
+        .windowed = (int)es_sql_col_int(c, at + 5),
+        .window_start = (int32_t)es_sql_col_int(c, at + 6),
+        .window_end = (int32_t)es_sql_col_int(c, at + 7),
+        .percent = (int)es_sql_col_int(c, at + 8),
+        .tentative = (int)es_sql_col_int(c, at + 9),
+    };
+}
+
 static engsched_rc assignment_row(const es_sql_cur *c, void *fn, void *ctx)
 {
-    engsched_rec_assignment rec = {
-        .engagement = es_sql_col_int(c, 0),
-        .user = es_sql_col_int(c, 1),
-        .role = (int)es_sql_col_int(c, 2),
-        .assigned_by = es_sql_col_int(c, 3),
-        .assigned_at = es_sql_col_int(c, 4),
-    };
+    engsched_rec_assignment rec;
+    fill_assignment(c, 0, &rec);
     return ((struct assignment_cb *)fn)->fn(ctx, &rec);
+}
+
+/* The engagement's 19 columns, then its assignment's. */
+static engsched_rc allocation_row(const es_sql_cur *c, void *fn, void *ctx)
+{
+    engsched_rec_engagement e;
+    engsched_rec_assignment a;
+    es_sql_fill_engagement(c, &e);
+    fill_assignment(c, 19, &a);
+    return ((struct allocation_cb *)fn)->fn(ctx, &a, &e);
 }
 
 static engsched_rc file_row(const es_sql_cur *c, void *fn, void *ctx)
@@ -333,6 +358,16 @@ static engsched_rc sql_operator_work(engsched_storage *s, engsched_id user, unsi
                 range_start, range_end, engagement_row, &cb, ctx);
 }
 
+static engsched_rc sql_operator_allocations(engsched_storage *s, engsched_id user,
+                                            unsigned int statuses, int32_t range_start,
+                                            int32_t range_end, engsched_storage_allocation_fn row,
+                                            void *ctx)
+{
+    struct allocation_cb cb = {row};
+    return list(s, ES_SQL_OPERATOR_ALLOCATIONS, "listing an operator's allocations", 4, user,
+                statuses, range_start, range_end, allocation_row, &cb, ctx);
+}
+
 static engsched_rc sql_assignment_list(engsched_storage *s, engsched_id engagement,
                                        engsched_storage_assignment_fn row, void *ctx)
 {
@@ -426,6 +461,7 @@ void es_sql_fill_queries(engsched_storage *t)
     t->engagement_query = sql_engagement_query;
     t->engagements_due = sql_engagements_due;
     t->operator_work = sql_operator_work;
+    t->operator_allocations = sql_operator_allocations;
     t->assignment_list = sql_assignment_list;
     t->file_list = sql_file_list;
     t->event_list = sql_event_list;
@@ -439,8 +475,8 @@ void es_sql_fill_queries(engsched_storage *t)
 
 /* The built-in backends implement every member of the current version;
  * a header that raises it must not make them claim members they lack. */
-_Static_assert(ENGSCHED_STORAGE_VERSION == 5,
-               "the SQL core fills the members of table version 5 (backup is optional and "
+_Static_assert(ENGSCHED_STORAGE_VERSION == 6,
+               "the SQL core fills the members of table version 6 (backup is optional and "
                "per backend): implement the new version's "
                "members before the built-in backends claim it");
 

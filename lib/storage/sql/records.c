@@ -478,6 +478,17 @@ static engsched_rc sql_report_engagement(engsched_storage *s, engsched_id report
 
 /* --- assignments ------------------------------------------------------- */
 
+/* The version 6 members: a window only when windowed (the triggers give
+ * the others the engagement's dates), a share of 0 as the whole day. */
+static void bind_allocation(es_sql_cur *c, const engsched_rec_assignment *rec)
+{
+    es_sql_int(c, rec->windowed != 0);
+    es_sql_int(c, rec->windowed ? rec->window_start : 0);
+    es_sql_int(c, rec->windowed ? rec->window_end : 0);
+    es_sql_int(c, rec->percent != 0 ? rec->percent : 100);
+    es_sql_int(c, rec->tentative != 0);
+}
+
 /* A second assignment of one operator is EEXISTS however the dialect
  * reports it (see sql_role_insert()). */
 static engsched_rc sql_assignment_insert(engsched_storage *s, const engsched_rec_assignment *rec)
@@ -494,11 +505,33 @@ static engsched_rc sql_assignment_insert(engsched_storage *s, const engsched_rec
     es_sql_int(&c, rec->role);
     es_sql_opt(&c, rec->assigned_by);
     es_sql_int(&c, rec->assigned_at);
+    bind_allocation(&c, rec);
     rc = es_sql_insert(&c, &ord, &inserted);
     if (rc == ENGSCHED_EEXISTS || (rc == ENGSCHED_OK && !inserted)) {
         es_sql_error(b, "user %lld is already assigned to engagement %lld",
                      (long long)rec->user, (long long)rec->engagement);
         return ENGSCHED_EEXISTS;
+    }
+    return rc;
+}
+
+static engsched_rc sql_assignment_update(engsched_storage *s, const engsched_rec_assignment *rec)
+{
+    es_sql *b = es_sql_of(s);
+    int64_t changed = 0;
+    engsched_rc rc = enter(b);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    es_sql_cur c = es_sql_cur_on(b, ES_SQL_ASSIGNMENT_UPDATE, "updating an assignment");
+    es_sql_int(&c, rec->engagement);
+    es_sql_int(&c, rec->user);
+    es_sql_int(&c, rec->role);
+    bind_allocation(&c, rec);
+    rc = es_sql_exec_changes(&c, &changed);
+    if (rc == ENGSCHED_OK && changed == 0) {
+        es_sql_error(b, "user %lld is not assigned to engagement %lld", (long long)rec->user,
+                     (long long)rec->engagement);
+        return ENGSCHED_ENOTFOUND;
     }
     return rc;
 }
@@ -698,6 +731,7 @@ void es_sql_fill_records(engsched_storage *t)
     t->report_engagement = sql_report_engagement;
     t->assignment_insert = sql_assignment_insert;
     t->assignment_delete = sql_assignment_delete;
+    t->assignment_update = sql_assignment_update;
     t->file_get = sql_file_get;
     t->event_append = sql_event_append;
     t->event_last_seq = sql_event_last_seq;

@@ -76,6 +76,8 @@ enum es_sql_stmt {
     ES_SQL_ASSIGNMENT_INSERT,
     ES_SQL_ASSIGNMENT_DELETE,
     ES_SQL_ASSIGNMENT_LIST,
+    ES_SQL_ASSIGNMENT_UPDATE,
+    ES_SQL_OPERATOR_ALLOCATIONS,
     ES_SQL_FILE_INSERT,
     ES_SQL_FILE_GET,
     ES_SQL_FILE_LIST,
@@ -121,6 +123,14 @@ enum es_sql_stmt {
     " e.contacts, e.custom_fields, e.cancel_reason, e.start_day, e.end_day, e.status,"     \
     " e.version, e.created_at, e.updated_at, r.id, r.status, r.title"                      \
     " FROM engagements AS e LEFT JOIN reports AS r ON r.engagement = e.id "
+
+/* The assignment columns the SQL core reads (assignments a, the user
+ * column `user` in SQLite and `user_id` in PostgreSQL, given as @p u), in
+ * its order; start_day and end_day are the window, the engagement's dates
+ * when not windowed. */
+#define ES_SQL_ASSIGNMENT_COLUMNS_OF(u)                                                     \
+    "a.engagement, a." u ", a.role, a.assigned_by, a.assigned_at, a.windowed, a.start_day," \
+    " a.end_day, a.percent, a.tentative"
 
 /* The engagement columns the SQL core binds, in its order. */
 #define ES_SQL_ENGAGEMENT_COLUMNS                                                           \

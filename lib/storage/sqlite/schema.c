@@ -278,6 +278,36 @@ static const char migration_4[] =
     " created_at INTEGER NOT NULL"
     ") STRICT;";
 
+/* Version 5: allocations (storage table version 6; docs/design.md §4).
+ *
+ * - start_day and end_day of an assignment become its window: still the
+ *   engagement's dates, kept by the triggers, unless windowed, when the
+ *   core sets them and moves them with the engagement's dates
+ *   (es_alloc_window_follow()), which the triggers then leave alone. So
+ *   assignments_dates finds windows as it found dates, and the operator
+ *   work queries need no change of plan.
+ * - percent and tentative default to what a row meant before them: the
+ *   whole day, firm. */
+static const char migration_5[] =
+    "ALTER TABLE assignments ADD COLUMN windowed INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE assignments ADD COLUMN percent INTEGER NOT NULL DEFAULT 100;"
+    "ALTER TABLE assignments ADD COLUMN tentative INTEGER NOT NULL DEFAULT 0;"
+    "DROP TRIGGER assignments_take_dates;"
+    "CREATE TRIGGER assignments_take_dates AFTER INSERT ON assignments"
+    " WHEN NEW.windowed = 0 BEGIN"
+    " UPDATE assignments SET"
+    " start_day = coalesce((SELECT start_day FROM engagements WHERE id = NEW.engagement), 0),"
+    " end_day = coalesce((SELECT end_day FROM engagements WHERE id = NEW.engagement), 0)"
+    " WHERE ord = NEW.ord;"
+    " END;"
+    "DROP TRIGGER engagements_move_assignments;"
+    "CREATE TRIGGER engagements_move_assignments AFTER UPDATE OF start_day, end_day"
+    " ON engagements"
+    " WHEN NEW.start_day != OLD.start_day OR NEW.end_day != OLD.end_day BEGIN"
+    " UPDATE assignments SET start_day = NEW.start_day, end_day = NEW.end_day"
+    " WHERE engagement = NEW.id AND windowed = 0;"
+    " END;";
+
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
 static const es_migration migrations[] = {
@@ -285,6 +315,7 @@ static const es_migration migrations[] = {
     {migration_2, 1}, /* layout only */
     {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
     {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
+    {migration_5, 1}, /* allocations: table version 6, defaults keep rows */
 };
 
 const es_migrations es_sqlite_migrations = {migrations,

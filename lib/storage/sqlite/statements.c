@@ -31,6 +31,14 @@
     " AND (?5 = 0 OR (next_attempt_at <= ?5 AND claimed_until <= ?5))"                      \
     " AND (?6 = 0 OR engagement = ?6) ORDER BY id LIMIT ?7"
 
+/* Where an operator's work is: assignments_dates (migration 2) finds the
+ * range; the lower bound on start_day keeps the seek near it. */
+#define OPERATOR_WORK_FROM                                                                  \
+    " FROM assignments AS a JOIN engagements AS e ON e.id = a.engagement"                  \
+    " WHERE a.user = ?1 AND a.start_day <= ?4 AND a.end_day >= ?3"                         \
+    " AND a.start_day >= ?3 - (SELECT max(end_day - start_day) FROM engagements)"          \
+    " AND ((?2 >> e.status) & 1) = 1 ORDER BY a.start_day, e.id"
+
 const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     [ES_SQLITE_BEGIN_READ] = "BEGIN DEFERRED",
     [ES_SQLITE_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -90,10 +98,19 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
                          " WHERE id = ?1 AND engagement = ?2",
     [ES_SQL_REPORT_ENGAGEMENT] = "SELECT engagement FROM reports WHERE id = ?1",
     [ES_SQL_ASSIGNMENT_INSERT] = "INSERT INTO assignments(engagement, user, role, assigned_by,"
-                             " assigned_at) VALUES(?1, ?2, ?3, ?4, ?5)",
+                             " assigned_at, windowed, start_day, end_day, percent, tentative)"
+                             " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [ES_SQL_ASSIGNMENT_DELETE] = "DELETE FROM assignments WHERE engagement = ?1 AND user = ?2",
-    [ES_SQL_ASSIGNMENT_LIST] = "SELECT engagement, user, role, assigned_by, assigned_at"
-                           " FROM assignments WHERE engagement = ?1 ORDER BY ord",
+    [ES_SQL_ASSIGNMENT_LIST] = "SELECT " ES_SQL_ASSIGNMENT_COLUMNS_OF("user")
+                           " FROM assignments AS a WHERE engagement = ?1 ORDER BY ord",
+    /* Not windowed: the engagement's dates again (as the insert trigger). */
+    [ES_SQL_ASSIGNMENT_UPDATE] =
+        "UPDATE assignments SET role = ?3, windowed = ?4,"
+        " start_day = CASE WHEN ?4 <> 0 THEN ?5"
+        " ELSE (SELECT start_day FROM engagements WHERE id = ?1) END,"
+        " end_day = CASE WHEN ?4 <> 0 THEN ?6"
+        " ELSE (SELECT end_day FROM engagements WHERE id = ?1) END,"
+        " percent = ?7, tentative = ?8 WHERE engagement = ?1 AND user = ?2",
     [ES_SQL_FILE_INSERT] = "INSERT INTO files(engagement, name, media_type, size, uploaded_by,"
                        " uploaded_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [ES_SQLITE_FILE_DATA_INSERT] = "INSERT INTO file_data(file, data) VALUES(?1, zeroblob(?2))",
@@ -126,11 +143,14 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
      * fields storage.h asks of work rows are read: no report lookup. */
     [ES_SQL_OPERATOR_WORK] =
         "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', e.start_day, e.end_day,"
-        " e.status, e.version, e.created_at, e.updated_at, 0, 0, ''"
-        " FROM assignments AS a JOIN engagements AS e ON e.id = a.engagement"
-        " WHERE a.user = ?1 AND a.start_day <= ?4 AND a.end_day >= ?3"
-        " AND a.start_day >= ?3 - (SELECT max(end_day - start_day) FROM engagements)"
-        " AND ((?2 >> e.status) & 1) = 1 ORDER BY a.start_day, e.id",
+        " e.status, e.version, e.created_at, e.updated_at, 0, 0, ''" OPERATOR_WORK_FROM,
+    /* The same rows, each with its assignment after the engagement's
+     * columns. A window lies inside its engagement's dates, so the bound on
+     * start_day holds for windows too. */
+    [ES_SQL_OPERATOR_ALLOCATIONS] =
+        "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', e.start_day, e.end_day,"
+        " e.status, e.version, e.created_at, e.updated_at, 0, 0, '', "
+        ES_SQL_ASSIGNMENT_COLUMNS_OF("user") OPERATOR_WORK_FROM,
     [ES_SQL_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user, start_day, end_day, reason,"
                                  " created_by, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [ES_SQL_UNAVAILABILITY_GET] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
@@ -238,6 +258,7 @@ const es_sql_dialect es_sqlite_dialect = {
 static const int explained_stmts[] = {
     ES_SQL_USERS_WITH_PERMISSIONS, ES_SQL_OPERATOR_WORK,   ES_SQL_UNAVAILABILITY_LIST,
     ES_SQL_ENGAGEMENTS_DUE,        ES_SQL_ASSIGNMENT_LIST, ES_SQL_FILE_LIST,
+    ES_SQL_OPERATOR_ALLOCATIONS,
     ES_SQL_ENGAGEMENT_GET,         ES_SQL_EVENT_LIST_ONE,  ES_SQL_OUTBOX_LIST_ONE,
     ES_SQL_OUTBOX_LIST_ANY,        ES_SQL_OUTBOX_COUNT,    ES_SQL_OUTBOX_PURGE,
 };
