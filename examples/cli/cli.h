@@ -194,6 +194,8 @@ int cmd_edit(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_cancel(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_assign(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_unassign(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_allocation(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_confirm(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_unavailability(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_report_status(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_tick(cli *c, const cmd_spec *cmd, const parsed *p);

@@ -290,42 +290,130 @@ static int print_work(cli *c, const engsched_work_list *work, const char *headin
     return 0;
 }
 
-int cmd_assign(cli *c, const cmd_spec *cmd, const parsed *p)
+/* --from, --to, --percent and --tentative as an allocation. */
+static int allocation_args(const cmd_spec *cmd, const parsed *p, engsched_assign_options *o)
+{
+    *o = (engsched_assign_options)ENGSCHED_ASSIGN_OPTIONS_INIT;
+    o->start = arg_get(cmd, p, "from");
+    o->end = arg_get(cmd, p, "to");
+    o->tentative = arg_flag(cmd, p, "tentative");
+    const char *percent = arg_get(cmd, p, "percent");
+    int code;
+    if ((o->start == NULL) != (o->end == NULL))
+        return cli_error(EXIT_INVALID, "dates: --from and --to go together");
+    if (o->start != NULL && ((code = cli_date_arg(o->start, "--from")) != 0 ||
+                             (code = cli_date_arg(o->end, "--to")) != 0))
+        return code;
+    if (percent != NULL) {
+        char *end = NULL;
+        long v = strtol(percent, &end, 10);
+        if (end == percent || *end != '\0' || v < 1 || v > 100)
+            return cli_error(EXIT_INVALID, "--percent: '%s' is not a share of a day (1 to 100)",
+                             percent);
+        o->percent = (int)v;
+    }
+    return 0;
+}
+
+/* " (from .. to, N %, tentative)" of an allocation, or "" for the default. */
+static void allocation_text(const engsched_assign_options *o, char *out, size_t size)
+{
+    char window[40] = "", share[16] = "";
+    if (o->start != NULL)
+        snprintf(window, sizeof window, "%s .. %s", o->start, o->end);
+    if (o->percent != 0 && o->percent != 100)
+        snprintf(share, sizeof share, "%d %%", o->percent);
+    if (!window[0] && !share[0] && !o->tentative) {
+        out[0] = '\0';
+        return;
+    }
+    snprintf(out, size, " (%s%s%s%s%s)", window, window[0] && share[0] ? ", " : "", share,
+             (window[0] || share[0]) && o->tentative ? ", " : "", o->tentative ? "tentative" : "");
+}
+
+typedef enum { ALLOC_ASSIGN, ALLOC_CHANGE, ALLOC_CONFIRM } alloc_kind;
+
+static engsched_rc run_allocation(cli *c, alloc_kind kind, engsched_id id, int64_t version,
+                                  engsched_id user, engsched_operator_role role,
+                                  const engsched_assign_options *o, engsched_work_list **out)
+{
+    switch (kind) {
+    case ALLOC_ASSIGN:
+        return engsched_assign_ex(c->db, c->actor, id, version, user, role, o, out);
+    case ALLOC_CHANGE:
+        return engsched_assignment_update(c->db, c->actor, id, version, user, o, out);
+    case ALLOC_CONFIRM:
+        break;
+    }
+    return engsched_hold_confirm(c->db, c->actor, id, version, user, out);
+}
+
+/* assign, allocation and confirm: run, then the conflicts as warnings. */
+static int allocate(cli *c, const cmd_spec *cmd, const parsed *p, alloc_kind kind)
 {
     engsched_id id = 0, user = 0;
     int64_t version = 0;
     engsched_operator_role role = ENGSCHED_OPROLE_NONE;
-    const char *role_text = arg_get(cmd, p, "role");
+    engsched_assign_options o = ENGSCHED_ASSIGN_OPTIONS_INIT;
+    const char *role_text = kind == ALLOC_ASSIGN ? arg_get(cmd, p, "role") : NULL;
     int code;
     if ((code = cli_engagement_id(p->pos[0], "ID", &id)) != 0 ||
         (code = cli_version_arg(cmd, p, &version)) != 0 ||
-        (role_text != NULL && (code = cli_operator_role(role_text, &role)) != 0))
+        (role_text != NULL && (code = cli_operator_role(role_text, &role)) != 0) ||
+        (kind != ALLOC_CONFIRM && (code = allocation_args(cmd, p, &o)) != 0))
         return code;
     if (arg_flag(cmd, p, "strict"))
         c->conflict_policy = ENGSCHED_CONFLICTS_STRICT;
     if ((code = cli_open(c)) != 0 || (code = cli_user(c, p->pos[1], &user)) != 0)
         return code;
     engsched_work_list *conflicts = NULL;
-    engsched_rc rc = engsched_assign(c->db, c->actor, id, version, user, role, &conflicts);
+    engsched_rc rc = run_allocation(c, kind, id, version, user, role, &o, &conflicts);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
     cli_note_write(c);
     json_t *arr = c->json ? json_array() : NULL;
-    if (!c->json)
-        printf("%s assigned to engagement %lld as %s\n", p->pos[1], (long long)id,
-               cli_operator_role_name(role));
+    char alloc[96];
+    allocation_text(&o, alloc, sizeof alloc);
+    if (!c->json && kind == ALLOC_ASSIGN)
+        printf("%s assigned to engagement %lld as %s%s\n", p->pos[1], (long long)id,
+               cli_operator_role_name(role), alloc);
+    else if (!c->json)
+        printf("%s on engagement %lld: %s%s\n", p->pos[1], (long long)id,
+               kind == ALLOC_CONFIRM ? "hold confirmed" : "allocation changed", alloc);
     code = print_work(c, conflicts, "warning: existing work in those dates:", arr, 0);
     engsched_work_list_free(conflicts);
-    if (arr != NULL) {
-        if (code != 0) {
-            json_decref(arr);
-            return code;
-        }
-        return out_json(json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)id, "user",
-                                  p->pos[1], "role", cli_operator_role_name(role), "conflicts",
-                                  arr));
+    if (arr == NULL)
+        return code;
+    if (code != 0) {
+        json_decref(arr);
+        return code;
     }
-    return code;
+    json_t *doc = json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "user", p->pos[1],
+                            "conflicts", arr);
+    if (doc != NULL && kind == ALLOC_ASSIGN)
+        json_object_set_new(doc, "role", json_string(cli_operator_role_name(role)));
+    if (doc != NULL && kind != ALLOC_CONFIRM) {
+        json_object_set_new(doc, "from", o.start ? json_string(o.start) : json_null());
+        json_object_set_new(doc, "to", o.end ? json_string(o.end) : json_null());
+        json_object_set_new(doc, "percent", json_integer(o.percent ? o.percent : 100));
+        json_object_set_new(doc, "tentative", json_boolean(o.tentative));
+    }
+    return out_json(doc);
+}
+
+int cmd_assign(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    return allocate(c, cmd, p, ALLOC_ASSIGN);
+}
+
+int cmd_allocation(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    return allocate(c, cmd, p, ALLOC_CHANGE);
+}
+
+int cmd_confirm(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    return allocate(c, cmd, p, ALLOC_CONFIRM);
 }
 
 int cmd_unassign(cli *c, const cmd_spec *cmd, const parsed *p)

@@ -34,6 +34,27 @@ static void field(const char *label, const char *value)
         printf("  %-13s %s\n", label, value);
 }
 
+/* ", FROM .. TO, N %, tentative" of an operator whose allocation is not
+ * the default (all the dates, the whole day, firm); "" otherwise. */
+static void operator_allocation_text(const engsched_engagement *e, size_t i, char *out,
+                                     size_t size)
+{
+    const char *from = NULL, *to = NULL;
+    int percent = 100, tentative = 0;
+    out[0] = '\0';
+    if (engsched_engagement_operator_allocation(e, i, &from, &to, &percent, &tentative) !=
+        ENGSCHED_OK)
+        return;
+    size_t n = 0;
+    if (strcmp(from, engsched_engagement_start(e)) != 0 ||
+        strcmp(to, engsched_engagement_end(e)) != 0)
+        n += (size_t)snprintf(out + n, size - n, ", %s .. %s", from, to);
+    if (percent != 100 && n < size)
+        n += (size_t)snprintf(out + n, size - n, ", %d %%", percent);
+    if (tentative && n < size)
+        snprintf(out + n, size - n, ", tentative");
+}
+
 static int show_text(cli *c, const engsched_engagement *e)
 {
     engsched_id id = engsched_engagement_id(e);
@@ -88,11 +109,13 @@ static int show_text(cli *c, const engsched_engagement *e)
             return cli_fail(c, rc);
         }
         const char *key = json_string_value(json_object_get(json_array_get(ops, i), "user"));
+        char alloc[64] = "";
+        operator_allocation_text(e, i, alloc, sizeof alloc);
         if (key != NULL)
-            snprintf(buf, sizeof buf, "%s (%s)", key, cli_operator_role_name(role));
+            snprintf(buf, sizeof buf, "%s (%s%s)", key, cli_operator_role_name(role), alloc);
         else
-            snprintf(buf, sizeof buf, "user %lld (%s)", (long long)user,
-                     cli_operator_role_name(role));
+            snprintf(buf, sizeof buf, "user %lld (%s%s)", (long long)user,
+                     cli_operator_role_name(role), alloc);
         printf("  %-13s %s\n", i == 0 ? "operators" : "", buf);
     }
     json_decref(people);
@@ -526,11 +549,15 @@ int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p)
     while (code == 0 && (rc = engsched_availability_next(av, &has)) == ENGSCHED_OK && has) {
         const engsched_work_list *work = engsched_availability_work(av);
         size_t n = engsched_work_list_count(work);
-        double util = engsched_availability_utilisation(av);
+        double util = 0, held = 0;
+        engsched_availability_load(av, &util, &held);
         json_t *blocks = arr != NULL ? json_array() : NULL;
+        char holds[40] = "";
+        if (held > util)
+            snprintf(holds, sizeof holds, " (%.0f%% with holds)", held * 100.0);
         if (arr == NULL)
-            printf("%-20s utilisation %3.0f%%  %zu block%s\n", engsched_availability_name(av),
-                   util * 100.0, n, n == 1 ? "" : "s");
+            printf("%-20s utilisation %3.0f%%%s  %zu block%s\n", engsched_availability_name(av),
+                   util * 100.0, holds, n, n == 1 ? "" : "s");
         for (size_t i = 0; i < n; i++) {
             engsched_work_kind kind;
             engsched_id id;
@@ -540,14 +567,17 @@ int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p)
                 ENGSCHED_OK)
                 break;
             int unavailable = kind == ENGSCHED_WORK_UNAVAILABLE;
+            int percent = 0, tentative = 0;
+            engsched_work_list_item_allocation(work, i, &percent, &tentative);
             if (blocks != NULL) {
                 json_array_append_new(
-                    blocks, json_pack("{s:s, s:o, s:s, s:s, s:s, s:o}", "kind",
+                    blocks, json_pack("{s:s, s:o, s:s, s:s, s:s, s:o, s:i, s:b}", "kind",
                                       unavailable ? "unavailable" : "engagement", "id",
                                       id && !unavailable ? json_integer(id) : json_null(),
                                       "label", label, "start", s, "end", e, "status",
                                       unavailable ? json_null()
-                                                  : json_string(engsched_status_name(st))));
+                                                  : json_string(engsched_status_name(st)),
+                                      "percent", percent, "tentative", tentative));
                 continue;
             }
             printf("    %s .. %s  ", s, e);
@@ -556,17 +586,20 @@ int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p)
             ex_print_cell(stdout, unavailable ? "Unavailable" : engsched_status_label(st), 12);
             if (colour && !unavailable)
                 ex_colour_off(stdout);
+            char share[32] = "";
+            if (percent != 0 && (percent != 100 || tentative))
+                snprintf(share, sizeof share, " (%d %%%s)", percent, tentative ? ", tentative" : "");
             if (id != 0 && !unavailable)
-                printf(" #%lld %s\n", (long long)id, label);
+                printf(" #%lld %s%s\n", (long long)id, label, share);
             else
                 printf(" %s\n", label);
         }
         if (arr != NULL)
-            json_array_append_new(arr, json_pack("{s:I, s:s, s:f, s:o}", "user",
+            json_array_append_new(arr, json_pack("{s:I, s:s, s:f, s:f, s:o}", "user",
                                                  (json_int_t)engsched_availability_user(av),
                                                  "name", engsched_availability_name(av),
-                                                 "utilisation", util, "blocks",
-                                                 blocks ? blocks : json_array()));
+                                                 "utilisation", util, "load_with_holds", held,
+                                                 "blocks", blocks ? blocks : json_array()));
         if (rc != ENGSCHED_OK)
             break;
     }

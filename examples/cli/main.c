@@ -66,6 +66,24 @@ static const opt_spec cancel_opts[] = {
 
 static const opt_spec assign_opts[] = {
     {"role", "ROLE", "lead, tester, reviewer or none (default none)", 0},
+    {"from", "DATE", "first day of their window of the dates (with --to; default: all)", 0},
+    {"to", "DATE", "last day of their window", 0},
+    {"percent", "N", "share of each day, 1 to 100 (default 100)", 0},
+    {"tentative", NULL, "a tentative hold: never a conflict, confirmed with 'confirm'", 0},
+    {"version", "N", "the version you saw", 0},
+    {"strict", NULL, "refuse (exit 6) instead of warning about overlapping work", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec allocation_opts[] = {
+    {"from", "DATE", "first day of their window of the dates (with --to; default: all)", 0},
+    {"to", "DATE", "last day of their window", 0},
+    {"percent", "N", "share of each day, 1 to 100 (default 100)", 0},
+    {"tentative", NULL, "a tentative hold (default: firm)", 0},
+    {"version", "N", "the version you saw", 0},
+    {"strict", NULL, "refuse (exit 6) instead of warning about overlapping work", 0},
+    {NULL, NULL, NULL, 0}};
+
+static const opt_spec confirm_opts[] = {
     {"version", "N", "the version you saw", 0},
     {"strict", NULL, "refuse (exit 6) instead of warning about overlapping work", 0},
     {NULL, NULL, NULL, 0}};
@@ -185,12 +203,20 @@ static const cmd_spec commands[] = {
      edit_opts, 1, 1, cmd_edit},
     {"cancel", "ID [--version N] [--reason TEXT]", "Cancel an engagement for good (CANCEL).",
      NULL, cancel_opts, 1, 1, cmd_cancel},
-    {"assign", "ID USER [--role ROLE] [--version N] [--strict]",
+    {"assign", "ID USER [--role ROLE] [--from DATE --to DATE] [--percent N] [--tentative] [--version N] [--strict]",
      "Assign an operator (ASSIGN); overlapping work is printed as warnings.",
      "With --strict, overlapping work refuses the assignment with exit 6.", assign_opts, 2, 2,
      cmd_assign},
     {"unassign", "ID USER [--version N]", "Remove an operator (ASSIGN).", NULL, version_opts, 2,
      2, cmd_unassign},
+    {"allocation", "ID USER [--from DATE --to DATE] [--percent N] [--tentative] [--version N] [--strict]",
+     "Change an assigned operator's window, share of the day or hold (ASSIGN).",
+     "What is not given goes back to the default: all the dates, the whole day, firm.\n"
+     "A day conflicts when the operator's firm shares (leave counts 100) pass 100.",
+     allocation_opts, 2, 2, cmd_allocation},
+    {"confirm", "ID USER [--version N] [--strict]",
+     "Confirm a tentative hold (ASSIGN): checked again, the invitation sent again.", NULL,
+     confirm_opts, 2, 2, cmd_confirm},
     {"unavailability",
      "add USER --start DATE --end DATE --reason TEXT\nlist USER [--start DATE --end DATE]\n"
      "remove ID",

@@ -6,6 +6,7 @@
 #include "util/base64.h"
 #include "util/dates.h"
 #include "json/engagement_json.h"
+#include "core/assignment_record.h"
 #include "core/engagement_store.h"
 #include "core/events.h"
 #include "core/invitation_state.h"
@@ -249,6 +250,8 @@ static json_t *jb_int(jb *b, int64_t v)
  * inside a storage iteration) --- */
 
 typedef struct op_rows {
+    const engsched *db;
+    const engsched_rec_engagement *e;
     engsched_rec_assignment *v;
     size_t count, cap;
 } op_rows;
@@ -260,7 +263,7 @@ static engsched_rc collect_op(void *ctx, const engsched_rec_assignment *row)
     if (grown == NULL)
         return ENGSCHED_ENOMEM;
     ops->v = grown;
-    ops->v[ops->count++] = *row;
+    es_assignment_read(ops->db, row, ops->e->start_day, ops->e->end_day, &ops->v[ops->count++]);
     return ENGSCHED_OK;
 }
 
@@ -429,10 +432,27 @@ static engsched_rc render_response(engsched *db, jb *b, const engsched_rec_assig
     return ENGSCHED_OK;
 }
 
+/* What differs from the defaults (the whole engagement, the whole day,
+ * firm), so that a store without allocations exports as it always did. */
+static void render_allocation(jb *b, const engsched_rec_assignment *a, json_t *op)
+{
+    char start[ES_DATE_LEN], end[ES_DATE_LEN];
+    es_date_format(a->window_start, start);
+    es_date_format(a->window_end, end);
+    if (a->windowed) {
+        put(b, op, "window_start", jb_str(b, start));
+        put(b, op, "window_end", jb_str(b, end));
+    }
+    if (a->percent != 100)
+        put(b, op, "percent", jb_int(b, a->percent));
+    if (a->tentative)
+        put(b, op, "tentative", jb_new(b, json_true()));
+}
+
 static engsched_rc render_operators(engsched *db, es_refs *refs, const engsched_rec_engagement *rec,
                                     jb *b, json_t *array)
 {
-    op_rows ops = {0};
+    op_rows ops = {db, rec, NULL, 0, 0};
     engsched_rc rc = db->storage->assignment_list(db->storage, rec->id, collect_op, &ops);
     if (rc == ENGSCHED_ENOMEM)
         es_fail(db, rc, "out of memory reading operators");
@@ -455,6 +475,7 @@ static engsched_rc render_operators(engsched *db, es_refs *refs, const engsched_
         put(b, op, "role", jb_str(b, role));
         put(b, op, "assigned_by", jb_key(b, by));
         put(b, op, "assigned_at", jb_int(b, a->assigned_at));
+        render_allocation(b, a, op);
         append(b, array, op); /* op is the array's from here: nothing to free on failure */
         if ((rc = render_response(db, b, a, op)) != ENGSCHED_OK)
             break;

@@ -470,7 +470,8 @@ static engsched_rc read_operator(imp *im, const imp_engagement *ie, const char *
     if (rc != ENGSCHED_OK)
         return rc;
     out->rec.assigned_at = when;
-    if ((rc = read_series(im, op, base, out)) != ENGSCHED_OK)
+    if ((rc = imp_read_allocation(im, op, base, &ie->rec, &out->rec)) != ENGSCHED_OK ||
+        (rc = read_series(im, op, base, out)) != ENGSCHED_OK)
         return rc;
     for (size_t j = 0; j < k; j++) {
         const char *other =

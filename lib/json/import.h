@@ -122,6 +122,11 @@ engsched_rc imp_get_int(imp *im, const json_t *obj, const char *base, const char
 engsched_rc imp_get_array(imp *im, const json_t *obj, const char *base, const char *key, int how,
                           json_t **out);
 engsched_rc imp_get_object(imp *im, const json_t *array, size_t i, const char *base, json_t **out);
+/* An operator's window_start/window_end, percent and tentative (each
+ * optional: the whole engagement, the whole day, firm), checked against
+ * the engagement @p e, into rec's version 6 members. */
+engsched_rc imp_read_allocation(imp *im, const json_t *op, const char *base,
+                                const engsched_rec_engagement *e, engsched_rec_assignment *rec);
 /* An array item that must be an object. */
 engsched_rc imp_item_object(imp *im, const json_t *item, const char *base, json_t **out);
 

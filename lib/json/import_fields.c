@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "json/import.h"
+#include "rules/allocation.h"
+#include "util/dates.h"
 #include "core/events.h"
 
 /* --- messages: "<path>: <what is wrong>" --- */
@@ -290,5 +292,61 @@ engsched_rc imp_item_object(imp *im, const json_t *item, const char *base, json_
     *out = (json_t *)item; /* jansson's getters take no const */
     if (!json_is_object(*out))
         return imp_bad(im->db, base, "must be an object");
+    return ENGSCHED_OK;
+}
+
+/* An optional date member as a day number; @p *present says whether given. */
+static engsched_rc get_day(imp *im, const json_t *op, const char *base, const char *key,
+                           int32_t *out, int *present)
+{
+    char p[PATH_LEN];
+    const char *text = NULL;
+    engsched_rc rc = imp_get_string(im, op, base, key, OPTIONAL, &text);
+    *present = text != NULL;
+    if (rc == ENGSCHED_OK && text != NULL && !es_date_parse(text, out))
+        return imp_bad(im->db, imp_at(p, base, key), "\"%s\" is not a date (YYYY-MM-DD)", text);
+    return rc;
+}
+
+engsched_rc imp_read_allocation(imp *im, const json_t *op, const char *base,
+                                const engsched_rec_engagement *e, engsched_rec_assignment *rec)
+{
+    char p[PATH_LEN];
+    int has_start = 0, has_end = 0;
+    json_t *percent = NULL, *tentative = NULL;
+    rec->windowed = 0;
+    rec->window_start = e->start_day;
+    rec->window_end = e->end_day;
+    rec->percent = 100;
+    rec->tentative = 0;
+    engsched_rc rc = get_day(im, op, base, "window_start", &rec->window_start, &has_start);
+    if (rc == ENGSCHED_OK)
+        rc = get_day(im, op, base, "window_end", &rec->window_end, &has_end);
+    if (rc == ENGSCHED_OK && has_start != has_end)
+        rc = imp_bad(im->db, imp_at(p, base, has_start ? "window_end" : "window_start"),
+                     "missing (window_start and window_end go together)");
+    if (rc == ENGSCHED_OK &&
+        !es_alloc_window_valid(e->start_day, e->end_day, rec->window_start, rec->window_end))
+        rc = imp_bad(im->db, imp_at(p, base, "window_start"),
+                     "the window is not inside the engagement's dates");
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_member(im, op, base, "percent", OPTIONAL, &percent);
+    if (rc == ENGSCHED_OK && percent != NULL &&
+        (!json_is_integer(percent) || json_integer_value(percent) < 1 ||
+         json_integer_value(percent) > 100))
+        rc = imp_bad(im->db, imp_at(p, base, "percent"), "must be an integer from 1 to 100");
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_member(im, op, base, "tentative", OPTIONAL, &tentative);
+    if (rc == ENGSCHED_OK && tentative != NULL && !json_is_boolean(tentative))
+        rc = imp_bad(im->db, imp_at(p, base, "tentative"), "must be true or false");
+    if (rc != ENGSCHED_OK)
+        return rc;
+    rec->windowed = has_start && (rec->window_start != e->start_day || rec->window_end != e->end_day);
+    rec->percent = percent != NULL ? (int)json_integer_value(percent) : 100;
+    rec->tentative = tentative != NULL && json_is_true(tentative);
+    if (!im->db->allocations && (rec->windowed || rec->percent != 100 || rec->tentative))
+        return es_fail(im->db, ENGSCHED_EUNSUPPORTED,
+                       "%s: this backend (table version %u) stores no windows, shares or holds",
+                       base, im->db->storage->version);
     return ENGSCHED_OK;
 }

@@ -205,6 +205,19 @@ expect 0 --as morgan --json edit 2 --start 2026-03-16 --end 2026-03-27 && has '"
 expect 0 settings set conflict_policy strict
 expect 6 --as morgan edit 2 --start 2026-03-17 --end 2026-03-27 && err_has 'strict'
 expect 0 settings set conflict_policy warn
+# Allocations: a share of the day, a window, a hold confirmed with a check.
+expect 0 --as morgan allocation 2 alice --percent 50 --tentative &&
+    has 'alice on engagement 2: allocation changed \(50 %, tentative\)'
+expect 0 --as morgan show 2 && has 'alice \(lead, 50 %, tentative\)'
+expect 0 --as morgan confirm 2 alice && has 'hold confirmed'
+expect 5 --as morgan confirm 2 alice && err_has 'tentative'
+expect 2 --as morgan allocation 2 alice --percent 0
+expect 2 --as morgan allocation 2 alice --from 2026-03-16
+expect 2 --as morgan allocation 2 alice --from 2026-03-01 --to 2026-03-20 && err_has 'window'
+expect 0 --as morgan --json allocation 2 alice --from 2026-03-16 --to 2026-03-20 &&
+    has '"from": ?"2026-03-16"' && has '"percent": ?100' && has '"tentative": ?false'
+expect 0 --as morgan allocation 2 alice && has 'allocation changed$'
+expect 3 --as morgan confirm 2 carol
 expect 2 --as morgan edit 2 --name ""
 expect 0 --as morgan unassign 2 bob && has 'bob unassigned'
 expect 3 --as morgan unassign 2 bob

@@ -288,6 +288,66 @@ static void test_availability_firm_and_with_holds(void **state)
     assert_true(held > 0.75 - 1e-9 && held < 0.75 + 1e-9);
 }
 
+/* Replace the first @p from in @p text by @p to (a new string). */
+static char *replaced(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    assert_non_null(at);
+    size_t head = (size_t)(at - text), len = strlen(text) - strlen(from) + strlen(to);
+    char *out = malloc(len + 1);
+    assert_non_null(out);
+    memcpy(out, text, head);
+    strcpy(out + head, to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
+static void test_export_import_keeps_allocations(void **state)
+{
+    fx *f = *state;
+    NEEDS_ALLOCATIONS();
+    engsched_id a = create(f, "A", "2026-04-06", "2026-04-17");
+    assert_int_equal(assign(f, a, alloc("2026-04-08", "2026-04-10", 50, 1), ENGSCHED_OK), 0);
+    fx_ok(f, engsched_assign(f->db, f->manager, a, 0, f->operator2, ENGSCHED_OPROLE_LEAD, NULL));
+    char *doc = NULL;
+    fx_ok(f, engsched_export_json(f->db, ENGSCHED_SYSTEM, &doc));
+    assert_non_null(strstr(doc, "\"window_start\": \"2026-04-08\""));
+    assert_non_null(strstr(doc, "\"percent\": 50"));
+    assert_non_null(strstr(doc, "\"tentative\": true"));
+    /* Into an empty store: the same document back. */
+    fx other;
+    memset(&other, 0, sizeof other);
+    fx_open_empty(&other, 0);
+    char *bad[] = {
+        replaced(doc, "\"percent\": 50", "\"percent\": 150"),
+        replaced(doc, "\"percent\": 50", "\"percent\": \"half\""),
+        replaced(doc, "\"window_start\": \"2026-04-08\"", "\"window_start\": \"2026-04-01\""),
+        replaced(doc, "\"window_end\": \"2026-04-10\",", ""),
+        replaced(doc, "\"tentative\": true", "\"tentative\": 1"),
+    };
+    const char *paths[] = {"percent", "percent", "window_start", "window_end", "tentative"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *before = fx_digest(&other);
+        unsigned int count = 0;
+        fx_rc(&other, ENGSCHED_EINVAL, engsched_import_json(other.db, ENGSCHED_SYSTEM, bad[i],
+                                                            &count));
+        assert_non_null(strstr(engsched_errmsg(other.db), paths[i]));
+        char *after = fx_digest(&other);
+        assert_string_equal(after, before);
+        free(after);
+        free(before);
+        free(bad[i]);
+    }
+    unsigned int count = 0;
+    fx_ok(&other, engsched_import_json(other.db, ENGSCHED_SYSTEM, doc, &count));
+    char *copy = NULL;
+    fx_ok(&other, engsched_export_json(other.db, ENGSCHED_SYSTEM, &copy));
+    assert_string_equal(copy, doc);
+    engsched_free(copy);
+    engsched_free(doc);
+    fx_close(&other);
+}
+
 /* A backend of table version 5 or older stores no allocation: the whole
  * engagement at 100 %, firm, as before, and anything else is refused
  * with EUNSUPPORTED, nothing changed. */
@@ -332,6 +392,7 @@ int main(void)
         T(test_windows_follow_the_dates),
         T(test_availability_firm_and_with_holds),
         T(test_older_backend_refuses_allocations),
+        T(test_export_import_keeps_allocations),
     };
     return cmocka_run_group_tests_name("allocation", tests, NULL, NULL);
 }
