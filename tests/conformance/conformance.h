@@ -65,4 +65,10 @@ void conf_series_rollback(void **state);
 void conf_feed_tokens(void **state);
 void conf_feed_token_unique(void **state);
 
+/* The allocation cases (allocations.c, table version 6), skipped on a
+ * backend without those callbacks. */
+void conf_allocations_round_trip(void **state);
+void conf_allocations_follow_dates(void **state);
+void conf_operator_allocations(void **state);
+
 #endif

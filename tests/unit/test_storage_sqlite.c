@@ -397,6 +397,75 @@ static void test_migrations_forward_only(void **state)
     assert_int_equal(es_sqlite_layout_for(0), 0);
 }
 
+static engsched_rc keep_assignment(void *ctx, const engsched_rec_assignment *row)
+{
+    *(engsched_rec_assignment *)ctx = *row;
+    return ENGSCHED_OK;
+}
+
+/* A store of layout 4 (before allocations) with an assignment, written as
+ * that layout's SQL wrote it, migrates to layout 5 without a rewrite: the
+ * assignment covers its engagement, whole days, firm, and still follows
+ * the engagement's dates. */
+static void test_layout_4_assignments_migrate(void **state)
+{
+    (void)state;
+    char path[PATH_MAX_LEN];
+    tmp_path(path, sizeof path, "layout4");
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL), SQLITE_OK);
+    for (int v = 1; v <= 4; v++)
+        assert_int_equal(sqlite3_exec(db, es_sqlite_migration(v), NULL, NULL, NULL), SQLITE_OK);
+    char pragmas[96];
+    snprintf(pragmas, sizeof pragmas, "PRAGMA application_id = %d; PRAGMA user_version = 4",
+             (int)ES_SQLITE_APPLICATION_ID);
+    static const char rows[] =
+        "INSERT INTO roles(id, name, permissions) VALUES(3, 'Operator', 1);"
+        "INSERT INTO clients(id, host_key, name) VALUES(1, 'acme', 'Acme');"
+        "INSERT INTO users(id, host_key, display_name, role, flags) VALUES(1, 'op', 'Op', 3, 0);"
+        "INSERT INTO engagements(id, client, requested_by, name, description, type, location,"
+        " contacts, custom_fields, cancel_reason, start_day, end_day, status, version,"
+        " created_at, updated_at) VALUES(1, 1, 1, 'e', '', '', '', '', '{}', '', 100, 104, 2,"
+        " 1, 0, 0);"
+        "INSERT INTO assignments(engagement, user, role, assigned_by, assigned_at)"
+        " VALUES(1, 1, 1, NULL, 7);";
+    assert_int_equal(sqlite3_exec(db, pragmas, NULL, NULL, NULL), SQLITE_OK);
+    char *err = NULL;
+    if (sqlite3_exec(db, rows, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("layout 4 rows: %s", err);
+    sqlite3_close(db);
+
+    engsched_storage *s = NULL;
+    int version = 0;
+    EXPECT_OK(NULL, engsched_storage_sqlite_new(path, 0, &s));
+    EXPECT_OK(s, s->prepare(s, 1, &version));
+    assert_int_equal(pragma_int(es_sqlite_connection(s), "PRAGMA user_version"),
+                     es_sqlite_schema_latest());
+    engsched_rec_assignment a;
+    memset(&a, 0xff, sizeof a);
+    EXPECT_OK(s, s->begin(s, 1));
+    EXPECT_OK(s, s->assignment_list(s, 1, keep_assignment, &a));
+    assert_int_equal(a.assigned_at, 7);
+    assert_int_equal(a.windowed, 0);
+    assert_int_equal(a.window_start, 100);
+    assert_int_equal(a.window_end, 104);
+    assert_int_equal(a.percent, 100);
+    assert_int_equal(a.tentative, 0);
+    engsched_rec_engagement e;
+    EXPECT_OK(s, s->engagement_get(s, 1, &e));
+    e.start_day = 110;
+    e.end_day = 111;
+    engsched_id report = 0;
+    EXPECT_OK(s, s->engagement_update(s, &e, &report));
+    EXPECT_OK(s, s->assignment_list(s, 1, keep_assignment, &a));
+    assert_int_equal(a.window_start, 110);
+    assert_int_equal(a.window_end, 111);
+    EXPECT_OK(s, s->commit(s));
+    s->free(s);
+    remove_store(path);
+}
+
 /* Work rows of operator_work(): the ids, in the order they came. */
 typedef struct work_ids {
     engsched_id ids[8];
@@ -837,6 +906,7 @@ int main(void)
         cmocka_unit_test(test_newer_schema_refused),
         cmocka_unit_test(test_prepare_idempotent),
         cmocka_unit_test(test_migrations_forward_only),
+        cmocka_unit_test(test_layout_4_assignments_migrate),
         cmocka_unit_test(test_layout_2_dates_assignments),
         cmocka_unit_test(test_layout_3_adds_outbox),
         cmocka_unit_test(test_unknown_version_removes_new_file),

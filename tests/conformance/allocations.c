@@ -1,0 +1,199 @@
+/* The allocation cases of the storage conformance suite (table version
+ * 6: assignment_update(), operator_allocations() and the version 6
+ * members of engsched_rec_assignment). A backend without them skips
+ * every case here. */
+#include "conformance.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define EXPECT_RC(s, want, expr) \
+    engsched_conformance_check_rc((s), (expr), (want), #expr, __FILE__, __LINE__)
+#define EXPECT_OK(s, expr) EXPECT_RC((s), ENGSCHED_OK, (expr))
+
+#define ALL_STATUSES 0x7eu
+
+/* The backend of the case, or a skip when it stores no allocations. */
+static engsched_storage *allocation_backend(void **state)
+{
+    engsched_storage *s = engsched_conformance_backend(state);
+    if (s->version < 6 || s->assignment_update == NULL) {
+        print_message("the backend stores no allocations (table version %u): case skipped\n",
+                      s->version);
+        skip();
+    }
+    assert_non_null(s->operator_allocations);
+    return s;
+}
+
+typedef struct seen {
+    engsched_rec_assignment a[8];
+    engsched_id engagement[8];
+    int32_t engagement_start[8];
+    size_t count;
+} seen;
+
+static engsched_rc on_assignment(void *ctx, const engsched_rec_assignment *row)
+{
+    seen *r = ctx;
+    assert_true(r->count < 8);
+    r->a[r->count++] = *row;
+    return ENGSCHED_OK;
+}
+
+static engsched_rc on_allocation(void *ctx, const engsched_rec_assignment *a,
+                                 const engsched_rec_engagement *e)
+{
+    seen *r = ctx;
+    assert_true(r->count < 8);
+    r->engagement[r->count] = e->id;
+    r->engagement_start[r->count] = e->start_day;
+    r->a[r->count++] = *a;
+    return ENGSCHED_OK;
+}
+
+static engsched_rec_assignment allocation(engsched_id e, engsched_id user, int windowed,
+                                          int32_t from, int32_t to, int percent, int tentative)
+{
+    engsched_rec_assignment a = {
+        e, user, ENGSCHED_OPROLE_TESTER, 0, 1700000000, windowed, from, to, percent, tentative};
+    return a;
+}
+
+static void assert_window(const engsched_rec_assignment *a, int windowed, int32_t from, int32_t to,
+                          int percent, int tentative)
+{
+    assert_int_equal(a->windowed != 0, windowed);
+    assert_int_equal(a->window_start, from);
+    assert_int_equal(a->window_end, to);
+    assert_int_equal(a->percent, percent);
+    assert_int_equal(a->tentative != 0, tentative);
+}
+
+static seen list_of(engsched_storage *s, engsched_id e)
+{
+    seen r;
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->assignment_list(s, e, on_assignment, &r));
+    return r;
+}
+
+/* Days 100-104 are both engagements' dates (conf_add_owners). */
+void conf_allocations_round_trip(void **state)
+{
+    engsched_storage *s = allocation_backend(state);
+    conf_owners o = conf_add_owners(s);
+    EXPECT_OK(s, s->begin(s, 1));
+    engsched_rec_assignment held = allocation(o.eng[0], o.user, 1, 101, 102, 40, 1);
+    EXPECT_OK(s, s->assignment_insert(s, &held));
+    /* Not windowed: the engagement's dates, whatever the window members say;
+     * a share of 0 is the whole day. */
+    engsched_rec_assignment whole = allocation(o.eng[1], o.user, 0, 7, 8, 0, 0);
+    EXPECT_OK(s, s->assignment_insert(s, &whole));
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 0));
+    seen r = list_of(s, o.eng[0]);
+    assert_int_equal(r.count, 1);
+    assert_window(&r.a[0], 1, 101, 102, 40, 1);
+    r = list_of(s, o.eng[1]);
+    assert_window(&r.a[0], 0, 100, 104, 100, 0);
+    EXPECT_OK(s, s->commit(s));
+
+    EXPECT_OK(s, s->begin(s, 1));
+    engsched_rec_assignment firm = allocation(o.eng[0], o.user, 0, 0, 0, 75, 0);
+    firm.role = ENGSCHED_OPROLE_LEAD;
+    firm.assigned_at = 5; /* kept: not the update's to change */
+    EXPECT_OK(s, s->assignment_update(s, &firm));
+    engsched_rec_assignment missing = allocation(o.eng[1], o.user + 1000, 0, 0, 0, 100, 0);
+    EXPECT_RC(s, ENGSCHED_ENOTFOUND, s->assignment_update(s, &missing));
+    r = list_of(s, o.eng[0]);
+    assert_window(&r.a[0], 0, 100, 104, 75, 0);
+    assert_int_equal(r.a[0].role, ENGSCHED_OPROLE_LEAD);
+    assert_int_equal(r.a[0].assigned_at, 1700000000);
+    EXPECT_OK(s, s->rollback(s));
+
+    /* Rolled back: the hold again. */
+    EXPECT_OK(s, s->begin(s, 0));
+    r = list_of(s, o.eng[0]);
+    assert_window(&r.a[0], 1, 101, 102, 40, 1);
+    EXPECT_OK(s, s->commit(s));
+}
+
+/* A change of the engagement's dates moves windows that are not
+ * windowed, and leaves the others to the core. */
+void conf_allocations_follow_dates(void **state)
+{
+    engsched_storage *s = allocation_backend(state);
+    conf_owners o = conf_add_owners(s);
+    EXPECT_OK(s, s->begin(s, 1));
+    engsched_rec_assignment narrow = allocation(o.eng[0], o.user, 1, 101, 101, 100, 0);
+    EXPECT_OK(s, s->assignment_insert(s, &narrow));
+    engsched_rec_engagement e;
+    EXPECT_OK(s, s->engagement_get(s, o.eng[1], &e));
+    engsched_rec_assignment whole = allocation(o.eng[1], o.user, 0, 0, 0, 100, 0);
+    EXPECT_OK(s, s->assignment_insert(s, &whole));
+    e.start_day = 200;
+    e.end_day = 210;
+    engsched_id report = 0;
+    EXPECT_OK(s, s->engagement_update(s, &e, &report));
+    EXPECT_OK(s, s->engagement_get(s, o.eng[0], &e));
+    e.start_day = 300;
+    e.end_day = 304;
+    EXPECT_OK(s, s->engagement_update(s, &e, &report));
+    seen r = list_of(s, o.eng[1]);
+    assert_window(&r.a[0], 0, 200, 210, 100, 0);
+    r = list_of(s, o.eng[0]);
+    assert_window(&r.a[0], 1, 101, 101, 100, 0);
+    /* Made whole again: the engagement's dates at once. */
+    engsched_rec_assignment again = allocation(o.eng[0], o.user, 0, 0, 0, 100, 0);
+    EXPECT_OK(s, s->assignment_update(s, &again));
+    r = list_of(s, o.eng[0]);
+    assert_window(&r.a[0], 0, 300, 304, 100, 0);
+    EXPECT_OK(s, s->commit(s));
+}
+
+/* The window decides the overlap, the mask the statuses; rows come by
+ * (window start, engagement id), each with its engagement. */
+void conf_operator_allocations(void **state)
+{
+    engsched_storage *s = allocation_backend(state);
+    conf_owners o = conf_add_owners(s);
+    EXPECT_OK(s, s->begin(s, 1));
+    engsched_rec_assignment late = allocation(o.eng[0], o.user, 1, 103, 104, 50, 0);
+    engsched_rec_assignment early = allocation(o.eng[1], o.user, 1, 100, 101, 25, 1);
+    EXPECT_OK(s, s->assignment_insert(s, &late));
+    EXPECT_OK(s, s->assignment_insert(s, &early));
+    seen r;
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->operator_allocations(s, o.user, ALL_STATUSES, 90, 120, on_allocation, &r));
+    assert_int_equal(r.count, 2);
+    assert_int_equal(r.engagement[0], o.eng[1]);
+    assert_int_equal(r.engagement_start[0], 100);
+    assert_window(&r.a[0], 1, 100, 101, 25, 1);
+    assert_int_equal(r.engagement[1], o.eng[0]);
+    assert_window(&r.a[1], 1, 103, 104, 50, 0);
+    /* Day 102 is inside both engagements and neither window. */
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->operator_allocations(s, o.user, ALL_STATUSES, 102, 102, on_allocation, &r));
+    assert_int_equal(r.count, 0);
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->operator_allocations(s, o.user, ALL_STATUSES, 104, 130, on_allocation, &r));
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.engagement[0], o.eng[0]);
+    /* Scheduled is not in the mask: nothing. */
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->operator_allocations(s, o.user, 1u << ENGSCHED_STATUS_PENDING, 90, 120,
+                                         on_allocation, &r));
+    assert_int_equal(r.count, 0);
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s,
+              s->operator_allocations(s, o.user + 1000, ALL_STATUSES, 90, 120, on_allocation, &r));
+    assert_int_equal(r.count, 0);
+    EXPECT_OK(s, s->commit(s));
+}
