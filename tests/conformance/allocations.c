@@ -125,6 +125,23 @@ void conf_allocations_round_trip(void **state)
     EXPECT_OK(s, s->commit(s));
 }
 
+/* Give engagement @p id (of conf_add_owners(), named @p name) new dates.
+ * A record's strings last only until the next call, so the text fields are
+ * the ones conf_add_owners() wrote rather than the read record's. */
+static void move_dates(engsched_storage *s, engsched_id id, const char *name, int32_t start,
+                       int32_t end)
+{
+    engsched_rec_engagement e;
+    EXPECT_OK(s, s->engagement_get(s, id, &e));
+    e.name = name;
+    e.description = e.type = e.location = e.contacts = e.cancel_reason = e.report_title = "";
+    e.custom_fields = "{}";
+    e.start_day = start;
+    e.end_day = end;
+    engsched_id report = 0;
+    EXPECT_OK(s, s->engagement_update(s, &e, &report));
+}
+
 /* A change of the engagement's dates moves windows that are not
  * windowed, and leaves the others to the core. */
 void conf_allocations_follow_dates(void **state)
@@ -134,18 +151,10 @@ void conf_allocations_follow_dates(void **state)
     EXPECT_OK(s, s->begin(s, 1));
     engsched_rec_assignment narrow = allocation(o.eng[0], o.user, 1, 101, 101, 100, 0);
     EXPECT_OK(s, s->assignment_insert(s, &narrow));
-    engsched_rec_engagement e;
-    EXPECT_OK(s, s->engagement_get(s, o.eng[1], &e));
     engsched_rec_assignment whole = allocation(o.eng[1], o.user, 0, 0, 0, 100, 0);
     EXPECT_OK(s, s->assignment_insert(s, &whole));
-    e.start_day = 200;
-    e.end_day = 210;
-    engsched_id report = 0;
-    EXPECT_OK(s, s->engagement_update(s, &e, &report));
-    EXPECT_OK(s, s->engagement_get(s, o.eng[0], &e));
-    e.start_day = 300;
-    e.end_day = 304;
-    EXPECT_OK(s, s->engagement_update(s, &e, &report));
+    move_dates(s, o.eng[1], "second", 200, 210);
+    move_dates(s, o.eng[0], "first", 300, 304);
     seen r = list_of(s, o.eng[1]);
     assert_window(&r.a[0], 0, 200, 210, 100, 0);
     r = list_of(s, o.eng[0]);

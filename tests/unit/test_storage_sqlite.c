@@ -454,6 +454,10 @@ static void test_layout_4_assignments_migrate(void **state)
     assert_int_equal(a.tentative, 0);
     engsched_rec_engagement e;
     EXPECT_OK(s, s->engagement_get(s, 1, &e));
+    /* Its strings last only until the next call: the ones the rows hold. */
+    e.name = "e";
+    e.description = e.type = e.location = e.contacts = e.cancel_reason = e.report_title = "";
+    e.custom_fields = "{}";
     e.start_day = 110;
     e.end_day = 111;
     engsched_id report = 0;
