@@ -102,7 +102,7 @@ extern "C" {
  * version 1 table, engsched_backup() below version 5). See @ref
  * storage_versions for the rule.
  */
-#define ENGSCHED_STORAGE_VERSION 5
+#define ENGSCHED_STORAGE_VERSION 6
 
 /** @brief A client record. */
 typedef struct engsched_rec_client {
@@ -346,6 +346,11 @@ typedef engsched_rc (*engsched_storage_unavailability_fn)(void *ctx,
                                                           const engsched_rec_unavailability *row);
 /** @brief Receives one client row. */
 typedef engsched_rc (*engsched_storage_client_fn)(void *ctx, const engsched_rec_client *row);
+/**
+ * @brief Receives one tag (version 6: skills); the string is valid for
+ *        the call only.
+ */
+typedef engsched_rc (*engsched_storage_tag_fn)(void *ctx, const char *tag);
 /** @brief Receives one role row. */
 typedef engsched_rc (*engsched_storage_role_fn)(void *ctx, const engsched_rec_role *row);
 /** @brief Receives one event row. */
@@ -707,9 +712,35 @@ struct engsched_storage {
     engsched_rc (*backup)(engsched_storage *s, const char *dest_path,
                           const engsched_backup_options *opts);
 
+    /* version 6 adds: user_skills_set, user_skills_list,
+     * engagement_skills_set, engagement_skills_list (optional: all four
+     * or none). Without them users and engagements have no skills, and
+     * the skills calls return ::ENGSCHED_EUNSUPPORTED; candidates are
+     * ranked as if no skill were required. */
+
+    /**
+     * @brief Optional (version 6): replace the skills of @p user by the
+     *        @p count distinct, valid @p tags (the core checks and folds
+     *        them; 0 clears the set). The user exists.
+     */
+    engsched_rc (*user_skills_set)(engsched_storage *s, engsched_id user,
+                                   const char *const *tags, size_t count);
+    /** @brief Optional (version 6): the skills of @p user, bytewise order. */
+    engsched_rc (*user_skills_list)(engsched_storage *s, engsched_id user,
+                                    engsched_storage_tag_fn row, void *ctx);
+    /**
+     * @brief Optional (version 6): replace the skills @p engagement
+     *        requires, as user_skills_set(). The engagement exists.
+     */
+    engsched_rc (*engagement_skills_set)(engsched_storage *s, engsched_id engagement,
+                                         const char *const *tags, size_t count);
+    /** @brief Optional (version 6): the skills @p engagement requires, bytewise order. */
+    engsched_rc (*engagement_skills_list)(engsched_storage *s, engsched_id engagement,
+                                          engsched_storage_tag_fn row, void *ctx);
+
     /*
-     * The members above are versions 1 to 5. A new version appends its
-     * members here, after "version 6 adds: ...", raises
+     * The members above are versions 1 to 6. A new version appends its
+     * members here, after "version 7 adds: ...", raises
      * ENGSCHED_STORAGE_VERSION, and adds a NULL per member to
      * ENGSCHED_STORAGE_INIT and the version's size to
      * engsched_storage_init() (lib/storage/storage.c).
@@ -746,7 +777,9 @@ struct engsched_storage {
       /* version 4 adds: invitation_find ... feed_token_delete */                       \
       NULL, NULL, NULL, NULL, NULL,                                                     \
       /* version 5 adds: backup */                                                      \
-      NULL }
+      NULL,                                                                             \
+      /* version 6 adds: user_skills_set ... engagement_skills_list */                  \
+      NULL, NULL, NULL, NULL }
 
 /**
  * @brief Initialise a callback table of version @p version: `version`

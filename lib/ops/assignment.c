@@ -43,14 +43,11 @@ static engsched_rc check_operator(engsched *db, const es_actor *actor, const es_
     if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
         return rc;
     /* A user the actor may not see is answered as one that does not exist. */
-    int exists = rc == ENGSCHED_OK, seen = 0, access = 0;
-    if (exists && (rc = es_actor_sees_user(db, actor, &op, &seen)) != ENGSCHED_OK)
+    es_assignee verdict;
+    rc = es_assignee_of(db, actor, e->rec.client, rc == ENGSCHED_OK ? &op : NULL, &verdict);
+    if (rc != ENGSCHED_OK)
         return rc;
-    if (exists && seen &&
-        (rc = es_actor_has_access(db, &op, e->rec.client, &access)) != ENGSCHED_OK)
-        return rc;
-    switch (es_assignee_check(exists, seen, engsched_permissions_are_operator(op.permissions),
-                              access)) {
+    switch (verdict) {
     case ES_ASSIGNEE_OK:
         return ENGSCHED_OK;
     case ES_ASSIGNEE_NOT_FOUND:

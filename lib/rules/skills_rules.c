@@ -6,8 +6,8 @@
 
 static int tag_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-           c == '.' || c == '+';
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+           c == '+';
 }
 
 es_tag_check es_tag_check_one(const char *tag)
@@ -62,8 +62,8 @@ size_t es_tags_fold(const char **tags, size_t count)
     return kept;
 }
 
-void es_tags_compare(const char *const *have, size_t nhave, const char *const *want,
-                     size_t nwant, size_t *out_matched, size_t *out_missing)
+void es_tags_compare(const char *const *have, size_t nhave, const char *const *want, size_t nwant,
+                     size_t *out_matched, size_t *out_missing)
 {
     size_t i = 0, matched = 0;
     /* A merge of two sorted sets: each want is found or passed once. */

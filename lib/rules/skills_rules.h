@@ -30,8 +30,8 @@ size_t es_tags_fold(const char **tags, size_t count);
 
 /* How many of the @p nwant tags of @p want are in @p have (matched) and
  * not (missing). Both sets sorted bytewise and without duplicates. */
-void es_tags_compare(const char *const *have, size_t nhave, const char *const *want,
-                     size_t nwant, size_t *out_matched, size_t *out_missing);
+void es_tags_compare(const char *const *have, size_t nhave, const char *const *want, size_t nwant,
+                     size_t *out_matched, size_t *out_missing);
 
 /* What ranks one candidate (docs/design.md, "Candidates"). */
 typedef struct es_candidate_key {

@@ -268,6 +268,20 @@ static const char migration_4[] =
     " created_at bigint NOT NULL"
     ");";
 
+/* Version 5: skills, as in the SQLite backend's migration 5 (its comment
+ * says why); tags in byte order, as every text key here. */
+static const char migration_5[] =
+    "CREATE TABLE user_skills("
+    " user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " tag text COLLATE \"C\" NOT NULL,"
+    " PRIMARY KEY(user_id, tag)"
+    ");"
+    "CREATE TABLE engagement_skills("
+    " engagement_id bigint NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,"
+    " tag text COLLATE \"C\" NOT NULL,"
+    " PRIMARY KEY(engagement_id, tag)"
+    ");";
+
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
 static const es_migration migrations[] = {
@@ -275,6 +289,7 @@ static const es_migration migrations[] = {
     {migration_2, 1}, /* layout only */
     {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
     {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
+    {migration_5, 1}, /* skills: table version 6, new tables only */
 };
 
 static const es_migrations list = {migrations, (int)(sizeof migrations / sizeof migrations[0])};

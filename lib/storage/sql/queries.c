@@ -439,8 +439,8 @@ void es_sql_fill_queries(engsched_storage *t)
 
 /* The built-in backends implement every member of the current version;
  * a header that raises it must not make them claim members they lack. */
-_Static_assert(ENGSCHED_STORAGE_VERSION == 5,
-               "the SQL core fills the members of table version 5 (backup is optional and "
+_Static_assert(ENGSCHED_STORAGE_VERSION == 6,
+               "the SQL core fills the members of table version 6 (backup is optional and "
                "per backend): implement the new version's "
                "members before the built-in backends claim it");
 
@@ -451,4 +451,5 @@ void es_sql_fill_table(engsched_storage *t)
     es_sql_fill_queries(t);
     es_sql_fill_outbox(t);
     es_sql_fill_invitations(t);
+    es_sql_fill_skills(t);
 }

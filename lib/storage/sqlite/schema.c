@@ -278,6 +278,23 @@ static const char migration_4[] =
     " created_at INTEGER NOT NULL"
     ") STRICT;";
 
+/* Version 5: skills (storage table version 6; sql/skills.c). A user's
+ * tags and an engagement's required tags, one row per tag; the primary
+ * key folds duplicates and serves the per-owner read in tag order (WITHOUT
+ * ROWID: the key is the row). Rows go with their owner, as file_data
+ * does with its file. */
+static const char migration_5[] =
+    "CREATE TABLE user_skills("
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " tag TEXT NOT NULL,"
+    " PRIMARY KEY(user_id, tag)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE engagement_skills("
+    " engagement_id INTEGER NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,"
+    " tag TEXT NOT NULL,"
+    " PRIMARY KEY(engagement_id, tag)"
+    ") STRICT, WITHOUT ROWID;";
+
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
 static const es_migration migrations[] = {
@@ -285,6 +302,7 @@ static const es_migration migrations[] = {
     {migration_2, 1}, /* layout only */
     {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
     {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
+    {migration_5, 1}, /* skills: table version 6, new tables only */
 };
 
 const es_migrations es_sqlite_migrations = {migrations,
