@@ -12,13 +12,6 @@
 #include "delivery/delivery.h"
 #include "ops/ops.h"
 
-/* Work that competes for the operator's days. */
-#define BUSY_STATUSES                                                                      \
-    (ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_PENDING) |                                          \
-     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_SCHEDULED) |                                        \
-     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_PROGRESS) |                                      \
-     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_REVIEW))
-
 static engsched_rc strict_policy(engsched *db, int *out_strict)
 {
     if (db->opts.conflict_policy != ENGSCHED_CONFLICTS_TENANT) {
@@ -74,7 +67,7 @@ static engsched_rc assign_one(engsched *db, const es_actor *actor, const es_enga
     if (rc == ENGSCHED_OK)
         rc = strict_policy(db, &strict);
     if (rc == ENGSCHED_OK)
-        rc = es_collect_work(db, actor, user, BUSY_STATUSES, e->rec.id, e->rec.start_day,
+        rc = es_collect_work(db, actor, user, ES_BUSY_STATUSES, e->rec.id, e->rec.start_day,
                              e->rec.end_day, conflicts);
     if (rc != ENGSCHED_OK)
         return rc;
@@ -201,8 +194,8 @@ engsched_rc engsched_operator_conflicts(engsched *db, engsched_id actor, engsche
         if (rc == ENGSCHED_OK) {
             rc = check_operator(db, &who, &e, user);
             if (rc == ENGSCHED_OK)
-                rc = es_collect_work(db, &who, user, BUSY_STATUSES, engagement, e.rec.start_day,
-                                     e.rec.end_day, conflicts);
+                rc = es_collect_work(db, &who, user, ES_BUSY_STATUSES, engagement,
+                                     e.rec.start_day, e.rec.end_day, conflicts);
             es_engagement_release(&e);
         }
         rc = es_finish_and_deliver(db, rc);

@@ -122,8 +122,8 @@ static void compare_every_pair(void **state)
 static void rank_each_key(void **state)
 {
     (void)state;
-    es_candidate_key base = {.id = 5, .name = "m", .missing = 1, .free_days = 3,
-                             .conflict_days = 2};
+    es_candidate_key base = {
+        .id = 5, .name = "m", .missing = 1, .free_days = 3, .conflict_days = 2};
     es_candidate_key k = base;
     k.missing = 0;
     assert_true(es_candidate_cmp(&k, &base) < 0); /* fewer missing first */
@@ -200,9 +200,9 @@ static void rank_is_a_total_order(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_single_byte),    cmocka_unit_test(every_length),
-        cmocka_unit_test(fold_every_multiset),  cmocka_unit_test(compare_every_pair),
-        cmocka_unit_test(rank_each_key),        cmocka_unit_test(rank_is_a_total_order),
+        cmocka_unit_test(every_single_byte),   cmocka_unit_test(every_length),
+        cmocka_unit_test(fold_every_multiset), cmocka_unit_test(compare_every_pair),
+        cmocka_unit_test(rank_each_key),       cmocka_unit_test(rank_is_a_total_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
