@@ -2,8 +2,11 @@
  * would accept, with their free working days in its dates, their
  * conflicts and the skills it requires, ranked (rules/skills_rules.c).
  * Ranking needs every row before the first, so open() reads them all in
- * one read transaction into a flat array of small records; a row's work
- * list and missing tags are read only when it becomes current. */
+ * one read transaction into a flat array of small records, each with its
+ * work list (the few items overlapping the dates, which also give its
+ * days) and its missing skills as a bit set over the required ones: next()
+ * then reads nothing, and memory grows with operators and their work in
+ * the dates only. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,14 +17,20 @@
 #include "views/work_list.h"
 #include "views/working_days.h"
 
-#define OPERATOR_CHUNK 64
+/* Larger than the Availability view's 64: every operator is read before
+ * the first row anyway, and each chunk is one sort of the users by name. */
+#define OPERATOR_CHUNK 512
 #define OPERATOR_PERMISSIONS (ENGSCHED_PERM_REPORT_VIEW | ENGSCHED_PERM_REPORT_EDIT)
 
 typedef struct cand_row {
     es_candidate_key key; /* key.name is owned */
     unsigned matched;
     int assigned;
+    uint64_t missing; /* bit i: lacks required tag i (ENGSCHED_TAGS_MAX is 64) */
+    engsched_work_list *work;
 } cand_row;
+
+_Static_assert(ENGSCHED_TAGS_MAX <= 64, "missing skills are a 64-bit set");
 
 struct engsched_candidates {
     engsched *db;
@@ -34,7 +43,6 @@ struct engsched_candidates {
     size_t cap;
     size_t pos;
     const cand_row *current;
-    engsched_work_list *work;
     engsched_tag_list *required;
     engsched_tag_list *missing;
 };
@@ -47,8 +55,8 @@ typedef struct reading {
     unsigned char *state;   /* per day: bit 0 busy, bit 1 away */
     es_ids assigned;
     engsched_tag_list *skills; /* the current operator's, reused */
-    engsched_rec_user chunk[OPERATOR_CHUNK];
-    char *names[OPERATOR_CHUNK];
+    engsched_rec_user *chunk; /* OPERATOR_CHUNK of them */
+    char **names;
     unsigned chunk_count;
 } reading;
 
@@ -56,10 +64,11 @@ void engsched_candidates_free(engsched_candidates *c)
 {
     if (c == NULL)
         return;
-    for (size_t i = 0; i < c->count; i++)
+    for (size_t i = 0; i < c->count; i++) {
         es_free((char *)c->rows[i].key.name);
+        engsched_work_list_free(c->rows[i].work);
+    }
     es_free(c->rows);
-    engsched_work_list_free(c->work);
     engsched_tag_list_free(c->required);
     engsched_tag_list_free(c->missing);
     es_free(c);
@@ -102,34 +111,21 @@ static void mark(reading *r, int32_t from, int32_t to, unsigned char bit)
         r->state[d - c->start_day] |= bit;
 }
 
-static engsched_rc mark_work(void *ctx, const engsched_rec_engagement *row)
-{
-    reading *r = ctx;
-    if (row->id != r->c->engagement)
-        mark(r, row->start_day, row->end_day, 1);
-    return ENGSCHED_OK;
-}
-
-static engsched_rc mark_absence(void *ctx, const engsched_rec_unavailability *row)
-{
-    mark(ctx, row->start_day, row->end_day, 2);
-    return ENGSCHED_OK;
-}
-
-/* The operator's days: free working days and days with any conflict. */
+/* The operator's work in the dates, as the row will show it, and from it
+ * their days: free working days and days with any conflict. */
 static engsched_rc count_days(reading *r, engsched_id user, cand_row *row)
 {
     engsched_candidates *c = r->c;
-    engsched *db = c->db;
     size_t span = (size_t)(c->end_day - c->start_day) + 1;
-    memset(r->state, 0, span);
-    engsched_rc rc = db->storage->operator_work(db->storage, user, ES_BUSY_STATUSES, c->start_day,
-                                                c->end_day, mark_work, r);
-    if (rc == ENGSCHED_OK)
-        rc = db->storage->unavailability_list(db->storage, user, c->start_day, c->end_day,
-                                              mark_absence, r);
+    engsched_rc rc = es_collect_work(c->db, &c->viewer, user, ES_BUSY_STATUSES, c->engagement,
+                                     c->start_day, c->end_day, row->work);
     if (rc != ENGSCHED_OK)
-        return es_storage_fail(db, rc, "reading operator work");
+        return rc;
+    memset(r->state, 0, span);
+    for (size_t i = 0; i < row->work->count; i++) {
+        const es_work_item *item = &row->work->items[i];
+        mark(r, item->start_day, item->end_day, item->kind == ENGSCHED_WORK_UNAVAILABLE ? 2 : 1);
+    }
     for (size_t i = 0; i < span; i++) {
         row->key.free_days += r->working[i] && r->state[i] == 0;
         row->key.conflict_days += r->state[i] != 0;
@@ -151,6 +147,16 @@ static engsched_rc count_skills(reading *r, engsched_id user, cand_row *row)
                     (const char *const *)want->tags, want->count, &matched, &missing);
     row->matched = (unsigned)matched;
     row->key.missing = (unsigned)missing;
+    /* Which ones, for missing_tags(): a merge of the two sorted sets. */
+    const engsched_tag_list *have = r->skills;
+    size_t i = 0;
+    for (size_t j = 0; j < want->count; j++) {
+        int cmp = 1;
+        while (i < have->count && (cmp = strcmp(have->tags[i], want->tags[j])) < 0)
+            i++;
+        if (i >= have->count || cmp != 0)
+            row->missing |= UINT64_C(1) << j;
+    }
     return ENGSCHED_OK;
 }
 
@@ -174,21 +180,25 @@ static engsched_rc consider(reading *r, const engsched_rec_user *user)
     engsched_rc rc = es_assignee_of(c->db, &c->viewer, r->client, &op, &verdict);
     if (rc != ENGSCHED_OK || verdict != ES_ASSIGNEE_OK)
         return rc;
-    cand_row row = {.key = {.id = user->id}, .assigned = is_assigned(&r->assigned, user->id)};
-    if ((rc = count_days(r, user->id, &row)) != ENGSCHED_OK ||
-        (rc = count_skills(r, user->id, &row)) != ENGSCHED_OK)
-        return rc;
-    cand_row *grown = es_grow(c->rows, &c->cap, c->count, sizeof *grown);
+    cand_row row = {.key = {.id = user->id},
+                    .assigned = is_assigned(&r->assigned, user->id),
+                    .work = es_work_list_new()};
     char *name = es_strdup(user->display_name);
+    cand_row *grown = es_grow(c->rows, &c->cap, c->count, sizeof *grown);
     if (grown != NULL)
         c->rows = grown;
-    if (grown == NULL || name == NULL) {
+    if (grown == NULL || name == NULL || row.work == NULL) {
         es_free(name);
+        engsched_work_list_free(row.work);
         return es_fail(c->db, ENGSCHED_ENOMEM, "out of memory listing candidates");
     }
+    /* Owned by the array from here, freed with it whatever follows. */
     row.key.name = name;
-    c->rows[c->count++] = row;
-    return ENGSCHED_OK;
+    c->rows[c->count] = row;
+    cand_row *kept = &c->rows[c->count++];
+    if ((rc = count_days(r, user->id, kept)) == ENGSCHED_OK)
+        rc = count_skills(r, user->id, kept);
+    return rc;
 }
 
 /* Operators in (display name, id) chunks, as the Availability view reads
@@ -251,7 +261,10 @@ static engsched_rc read_all(engsched_candidates *c, engsched_id actor)
     r.working = es_malloc(span);
     r.state = es_malloc(span);
     r.skills = es_tag_list_new();
-    if (r.working == NULL || r.state == NULL || r.skills == NULL) {
+    r.chunk = es_malloc(OPERATOR_CHUNK * sizeof *r.chunk);
+    r.names = es_malloc(OPERATOR_CHUNK * sizeof *r.names);
+    if (r.working == NULL || r.state == NULL || r.skills == NULL || r.chunk == NULL ||
+        r.names == NULL) {
         rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory listing candidates");
         goto out;
     }
@@ -270,6 +283,8 @@ out:
     es_free(r.working);
     es_free(r.state);
     engsched_tag_list_free(r.skills);
+    es_free(r.chunk);
+    es_free(r.names);
     es_ids_release(&r.assigned);
     return rc;
 }
@@ -281,8 +296,8 @@ engsched_rc engsched_candidates_open(engsched *db, engsched_id actor, engsched_i
     if (out == NULL)
         return es_fail(db, ENGSCHED_EINVAL, "out: must not be NULL");
     engsched_candidates *c = es_calloc(1, sizeof *c);
-    if (c == NULL || (c->work = es_work_list_new()) == NULL ||
-        (c->required = es_tag_list_new()) == NULL || (c->missing = es_tag_list_new()) == NULL) {
+    if (c == NULL || (c->required = es_tag_list_new()) == NULL ||
+        (c->missing = es_tag_list_new()) == NULL) {
         engsched_candidates_free(c);
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory opening candidates");
     }
@@ -299,27 +314,6 @@ engsched_rc engsched_candidates_open(engsched *db, engsched_id actor, engsched_i
     return ENGSCHED_OK;
 }
 
-/* The required tags the operator lacks, in order. */
-static engsched_rc missing_of(engsched_candidates *c, engsched_id user)
-{
-    engsched_tag_list *have = es_tag_list_new();
-    if (have == NULL)
-        return es_fail(c->db, ENGSCHED_ENOMEM, "out of memory listing candidates");
-    engsched_rc rc = es_user_skills_read(c->db, user, have);
-    size_t i = 0;
-    for (size_t j = 0; rc == ENGSCHED_OK && j < c->required->count; j++) {
-        const char *want = c->required->tags[j];
-        while (i < have->count && strcmp(have->tags[i], want) < 0)
-            i++;
-        if (i < have->count && strcmp(have->tags[i], want) == 0)
-            continue;
-        if (es_tag_list_add(c->missing, want) != ENGSCHED_OK)
-            rc = es_fail(c->db, ENGSCHED_ENOMEM, "out of memory listing candidates");
-    }
-    engsched_tag_list_free(have);
-    return rc;
-}
-
 engsched_rc engsched_candidates_next(engsched_candidates *c, int *out_has_row)
 {
     if (c == NULL)
@@ -327,23 +321,16 @@ engsched_rc engsched_candidates_next(engsched_candidates *c, int *out_has_row)
     if (out_has_row == NULL)
         return es_fail(c->db, ENGSCHED_EINVAL, "out_has_row: must not be NULL");
     c->current = NULL;
-    es_work_list_clear(c->work);
     es_tag_list_clear(c->missing);
     if (c->pos >= c->count) {
         *out_has_row = 0;
         return ENGSCHED_OK;
     }
     const cand_row *row = &c->rows[c->pos++];
-    engsched_rc rc = es_begin(c->db, 0);
-    if (rc == ENGSCHED_OK) {
-        rc = es_collect_work(c->db, &c->viewer, row->key.id, ES_BUSY_STATUSES, c->engagement,
-                             c->start_day, c->end_day, c->work);
-        if (rc == ENGSCHED_OK && c->required->count > 0)
-            rc = missing_of(c, row->key.id);
-        rc = es_finish(c->db, rc);
+    for (size_t j = 0; j < c->required->count; j++) {
+        if ((row->missing >> j & 1) && es_tag_list_add(c->missing, c->required->tags[j]) != 0)
+            return es_fail(c->db, ENGSCHED_ENOMEM, "out of memory listing candidates");
     }
-    if (rc != ENGSCHED_OK)
-        return rc;
     c->current = row;
     *out_has_row = 1;
     return ENGSCHED_OK;
@@ -391,7 +378,7 @@ const engsched_tag_list *engsched_candidates_missing_tags(const engsched_candida
 
 const engsched_work_list *engsched_candidates_work(const engsched_candidates *c)
 {
-    return c && c->current ? c->work : NULL;
+    return c && c->current ? c->current->work : NULL;
 }
 
 int engsched_candidates_assigned(const engsched_candidates *c)
