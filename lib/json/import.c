@@ -741,6 +741,7 @@ static engsched_rc read_top(imp *im, json_t *doc)
     if ((rc = imp_read_store(im)) != ENGSCHED_OK || (rc = imp_read_settings(im)) != ENGSCHED_OK ||
         (rc = imp_get_array(im, doc, "", "unavailability", OPTIONAL, &im->unavailability)) !=
             ENGSCHED_OK ||
+        (rc = imp_get_array(im, doc, "", "skills", OPTIONAL, &im->skills)) != ENGSCHED_OK ||
         (rc = imp_get_array(im, doc, "", "events", OPTIONAL, &im->events)) != ENGSCHED_OK ||
         (rc = imp_get_array(im, doc, "", "feed_tokens", OPTIONAL, &im->feed_tokens)) != ENGSCHED_OK)
         return rc;
@@ -777,6 +778,8 @@ engsched_rc imp_section_item(imp *im, imp_section section, const json_t *item, s
             rc = imp_write_period(im, &rec);
         return rc;
     }
+    case IMP_SKILLS:
+        return imp_user_skills(im, item, i);
     case IMP_ENGAGEMENTS: {
         imp_engagement ie;
         if ((rc = read_engagement(im, item, i, &ie)) == ENGSCHED_OK && im->writing)
@@ -810,8 +813,9 @@ engsched_rc imp_section_item(imp *im, imp_section section, const json_t *item, s
 /* One pass over the document: validate (im->writing 0) or write. */
 static engsched_rc pass(imp *im)
 {
-    json_t *const sections[] = {im->roles,       im->clients, im->users,      im->unavailability,
-                                im->engagements, im->events,  im->feed_tokens};
+    json_t *const sections[] = {im->roles,       im->clients, im->users,
+                                im->unavailability, im->skills, im->engagements,
+                                im->events,      im->feed_tokens};
     engsched_rc rc = ENGSCHED_OK;
     if (im->writing && im->restore)
         rc = imp_write_store(im);

@@ -409,6 +409,74 @@ static void test_permission_refusals(void **state)
     free(after);
 }
 
+/* The skills of users go with a full export and come back from it, by
+ * the whole-document and the streaming import alike. */
+typedef struct source {
+    const char *text;
+    size_t pos, len;
+} source;
+
+static long source_read(void *ctx, char *buf, size_t size)
+{
+    source *src = ctx;
+    size_t n = src->len - src->pos < size ? src->len - src->pos : size;
+    if (n > 7)
+        n = 7; /* small pieces: items cross reads */
+    memcpy(buf, src->text + src->pos, n);
+    src->pos += n;
+    return (long)n;
+}
+
+static void test_json_round_trip(void **state)
+{
+    world *w = *state;
+    fx *f = &w->f;
+    const char *tags[] = {"web.app", "linux"};
+    fx_ok(f, engsched_user_skills_set(f->db, f->manager, f->operator1, tags, 2));
+    char *first = NULL;
+    fx_ok(f, engsched_export_json(f->db, ENGSCHED_SYSTEM, &first));
+    assert_non_null(strstr(first, "\"skills\""));
+    for (int streaming = 0; streaming <= 1; streaming++) {
+        fx t;
+        fx_open_empty(&t, 1);
+        unsigned int count = 0;
+        if (streaming) {
+            source src = {first, 0, strlen(first)};
+            fx_ok(&t, engsched_import(t.db, ENGSCHED_SYSTEM, source_read, &src, &count));
+        } else {
+            fx_ok(&t, engsched_import_json(t.db, ENGSCHED_SYSTEM, first, &count));
+        }
+        char *second = NULL;
+        fx_ok(&t, engsched_export_json(t.db, ENGSCHED_SYSTEM, &second));
+        assert_string_equal(first, second);
+        engsched_free(second);
+        fx_close(&t);
+    }
+    /* A bad tag in the document: EINVAL, and the store stays empty. */
+    char *bad = malloc(strlen(first) + 1);
+    assert_non_null(bad);
+    strcpy(bad, first);
+    char *at = strstr(bad, "\"web.app\"");
+    assert_non_null(at);
+    memcpy(at + 1, "Web.app", 7);
+    fx t;
+    fx_open_empty(&t, 1);
+    char *empty = NULL, *after = NULL;
+    fx_ok(&t, engsched_export_json(t.db, ENGSCHED_SYSTEM, &empty));
+    unsigned int count = 0;
+    fx_rc(&t, ENGSCHED_EINVAL, engsched_import_json(t.db, ENGSCHED_SYSTEM, bad, &count));
+    assert_non_null(strstr(engsched_errmsg(t.db), "skills"));
+    source src = {bad, 0, strlen(bad)};
+    fx_rc(&t, ENGSCHED_EINVAL, engsched_import(t.db, ENGSCHED_SYSTEM, source_read, &src, &count));
+    fx_ok(&t, engsched_export_json(t.db, ENGSCHED_SYSTEM, &after));
+    assert_string_equal(empty, after);
+    engsched_free(empty);
+    engsched_free(after);
+    fx_close(&t);
+    free(bad);
+    engsched_free(first);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +488,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_requirement_bumps_version_and_emits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_permission_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_round_trip, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
