@@ -1,8 +1,9 @@
 /* The candidates of one engagement among the 1,000 operators (issue 17):
  * engsched_candidates_open() and every row with its work list, against
  * hand-written SQL that reads the same facts (the operators who may be
- * assigned, their busy work and absences in the dates, their skills and
- * the engagement's) and ranks them the same way in C.
+ * assigned, their busy work with their answer to each invitation, their
+ * absences in the dates, their skills and the engagement's) and ranks
+ * them the same way in C.
  *
  * Before measuring, the engagement is given two required skills and the
  * operators some of them through the public API, so that the skills join
@@ -216,8 +217,9 @@ void bench_measure_candidates(bench_ctx *c)
              " WHERE (r.permissions & 3072) = 3072 AND ((u.flags & 1) = 1 OR EXISTS"
              " (SELECT 1 FROM client_access AS ca WHERE ca.user = u.id AND ca.client = ?1))");
     v.work = bench_raw_prepare(
-        raw, "SELECT a.start_day, a.end_day, e.name FROM assignments AS a"
-             " JOIN engagements AS e ON e.id = a.engagement"
+        raw, "SELECT a.start_day, a.end_day, e.name, coalesce(i.response, 0)"
+             " FROM assignments AS a JOIN engagements AS e ON e.id = a.engagement"
+             " LEFT JOIN invitations AS i ON i.engagement = e.id AND i.user = a.user"
              " WHERE a.user = ?1 AND e.status IN (1, 2, 3, 4) AND a.engagement <> ?4"
              " AND a.start_day <= ?3 AND a.end_day >= ?2"
              " AND a.start_day >= ?2 - (SELECT max(end_day - start_day) FROM engagements)");
