@@ -148,6 +148,10 @@ engsched_rc imp_write_period(imp *im, const engsched_rec_unavailability *rec);
 /* One item of "skills": {"user": key, "tags": [tag, ...]}, checked as
  * engsched_user_skills_set() checks them, and stored when im->writing. */
 engsched_rc imp_user_skills(imp *im, const json_t *item, size_t i);
+/* The tags of the array @p tags (member @p key of @p base), checked and
+ * folded: a copy of the pointers to es_free() (NULL when there are none). */
+engsched_rc imp_tags(imp *im, const json_t *tags, const char *base, const char *key,
+                     const char ***out, size_t *out_count);
 engsched_rc imp_read_event(imp *im, const json_t *item, size_t i, imp_event *out);
 engsched_rc imp_write_event(imp *im, imp_event *ev);
 engsched_rc imp_read_token(imp *im, const json_t *item, size_t i, engsched_rec_feed_token *out);

@@ -433,9 +433,12 @@ static void test_json_round_trip(void **state)
     fx *f = &w->f;
     const char *tags[] = {"web.app", "linux"};
     fx_ok(f, engsched_user_skills_set(f->db, f->manager, f->operator1, tags, 2));
+    const char *need[] = {"pentest"};
+    fx_ok(f, engsched_required_skills_set(f->db, f->manager, w->target, 0, need, 1));
     char *first = NULL;
     fx_ok(f, engsched_export_json(f->db, ENGSCHED_SYSTEM, &first));
     assert_non_null(strstr(first, "\"skills\""));
+    assert_non_null(strstr(first, "\"required_skills\""));
     for (int streaming = 0; streaming <= 1; streaming++) {
         fx t;
         fx_open_empty(&t, 1);
@@ -468,6 +471,16 @@ static void test_json_round_trip(void **state)
     assert_non_null(strstr(engsched_errmsg(t.db), "skills"));
     source src = {bad, 0, strlen(bad)};
     fx_rc(&t, ENGSCHED_EINVAL, engsched_import(t.db, ENGSCHED_SYSTEM, source_read, &src, &count));
+    fx_ok(&t, engsched_export_json(t.db, ENGSCHED_SYSTEM, &after));
+    assert_string_equal(empty, after);
+    /* A bad required tag too. */
+    strcpy(bad, first);
+    at = strstr(bad, "\"pentest\"");
+    assert_non_null(at);
+    memcpy(at + 1, "pen/est", 7);
+    fx_rc(&t, ENGSCHED_EINVAL, engsched_import_json(t.db, ENGSCHED_SYSTEM, bad, &count));
+    assert_non_null(strstr(engsched_errmsg(t.db), "required_skills"));
+    engsched_free(after);
     fx_ok(&t, engsched_export_json(t.db, ENGSCHED_SYSTEM, &after));
     assert_string_equal(empty, after);
     engsched_free(empty);
