@@ -44,7 +44,7 @@ enum {
 
 #define ARGS_MAX_OPTS 24
 #define ARGS_MAX_REPEAT 32
-#define ARGS_MAX_POS 8
+#define ARGS_MAX_POS 72 /* skills USER TAG...: past ENGSCHED_TAGS_MAX, for the library to refuse */
 
 typedef struct opt_spec {
     const char *name;    /* long name without the dashes; NULL ends a table */
@@ -204,6 +204,9 @@ int cmd_show(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_list(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_calendar(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_skills(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_require(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_candidates(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_events(cli *c, const cmd_spec *cmd, const parsed *p);
 
 int cmd_files(cli *c, const cmd_spec *cmd, const parsed *p);

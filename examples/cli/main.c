@@ -88,6 +88,10 @@ static const opt_spec confirm_opts[] = {
     {"strict", NULL, "refuse (exit 6) instead of warning about overlapping work", 0},
     {NULL, NULL, NULL, 0}};
 
+static const opt_spec clear_opts[] = {
+    {"clear", NULL, "remove every tag", 0},
+    {NULL, NULL, NULL, 0}};
+
 static const opt_spec version_opts[] = {
     {"version", "N", "the version you saw", 0},
     {NULL, NULL, NULL, 0}};
@@ -240,6 +244,17 @@ static const cmd_spec commands[] = {
     {"availability", "[--month YYYY-MM | --from DATE --to DATE] [--tab TAB]",
      "The Availability view: operators, utilisation and their work (VIEW_AVAILABILITY).", NULL,
      availability_opts, 0, 0, cmd_availability},
+    {"skills", "USER [TAG...]\nUSER --clear",
+     "Print a user's skills, or replace them with TAGs (own, or anyone's with ASSIGN).",
+     "A tag is 1-64 bytes of a-z, 0-9, '-', '_', '.', '+'; at most 64 per user.",
+     clear_opts, 1, 71, cmd_skills},
+    {"require", "ENGAGEMENT [TAG...]\nENGAGEMENT --clear",
+     "Print the skills an engagement requires, or replace them (EDIT or ASSIGN).", NULL,
+     clear_opts, 1, 71, cmd_require},
+    {"candidates", "ENGAGEMENT",
+     "The operators who may be assigned, best first, with free days and conflicts (ASSIGN).",
+     "Ranked by missing required skills, then free working days, then conflict days.",
+     no_opts, 1, 1, cmd_candidates},
     {"files", "attach ID PATH [--name NAME] [--type MEDIA]\nlist ID\nget FILE [--output PATH]\n"
               "delete FILE",
      "Support files: attach (FILES_UPLOAD), list, get (FILES_DOWNLOAD), delete (EDIT).", NULL,

@@ -253,6 +253,7 @@ static void state_free(mem_state *st)
     mem_directory_free(st);
     mem_engagements_free(st);
     mem_files_events_free(st);
+    mem_skills_free(st);
     memset(st, 0, sizeof *st);
 }
 
@@ -272,10 +273,11 @@ static int state_copy(mem_state *dst, const mem_state *src)
     dst->settings = dst->clients = dst->users = dst->roles = dst->access = (mem_table){0};
     dst->engagements = dst->assignments = dst->files = dst->events = (mem_table){0};
     dst->unavailability = dst->invitations = (mem_table){0};
+    dst->user_skills = dst->engagement_skills = (mem_table){0};
     if (mem_table_copy(&dst->settings, &src->settings, sizeof(mem_setting), setting_copy,
                        setting_release) != 0 ||
         mem_directory_copy(dst, src) != 0 || mem_engagements_copy(dst, src) != 0 ||
-        mem_files_events_copy(dst, src) != 0) {
+        mem_files_events_copy(dst, src) != 0 || mem_skills_copy(dst, src) != 0) {
         state_free(dst);
         return -1;
     }
@@ -414,13 +416,12 @@ static void mem_free(engsched_storage *s)
     free(b);
 }
 
-/* The table version this backend implements. Version 1 on purpose, not
- * ENGSCHED_STORAGE_VERSION: savepoints (version 2, for batches) would cost
- * this backend another copy of the whole state per operation, and a
- * version 1 table is what a backend written before version 2 looks like.
- * The library takes it as such: it never reads the savepoint members, and
+/* The table version this backend implements: version 6, for skills, with
+ * none of the optional members of versions 2 to 5. Savepoints (version 2,
+ * for batches) would cost this backend another copy of the whole state
+ * per operation; the library never calls the members left NULL, and
  * engsched_batch_begin() returns ENGSCHED_EUNSUPPORTED. */
-#define MEM_TABLE_VERSION 1
+#define MEM_TABLE_VERSION 6
 
 /* engsched_storage_init() sets the version and makes every member of that
  * version NULL (it fails only for a version the library does not know: a
@@ -482,6 +483,11 @@ static engsched_rc mem_table_init(engsched_storage *t)
     t->user_list = mem_user_list;
     t->role_list = mem_role_list;
     t->access_list = mem_access_list;
+    /* version 6: skills */
+    t->user_skills_set = mem_user_skills_set;
+    t->user_skills_list = mem_user_skills_list;
+    t->engagement_skills_set = mem_engagement_skills_set;
+    t->engagement_skills_list = mem_engagement_skills_list;
     return ENGSCHED_OK;
 }
 

@@ -10,6 +10,7 @@
  *   memory_engagements.c  engagements with their reports, assignments,
  *                         invitations and the view queries
  *   memory_files_events.c support files and the event log
+ *   memory_skills.c       user skills and required skills (version 6)
  */
 #ifndef ENGSCHED_EXAMPLE_MEMORY_INTERNAL_H
 #define ENGSCHED_EXAMPLE_MEMORY_INTERNAL_H
@@ -173,6 +174,13 @@ typedef struct mem_invitation {
     int64_t updated_at;
 } mem_invitation;
 
+/* One tag of a user (owner: the user id) or one skill an engagement
+ * requires (owner: the engagement id). */
+typedef struct mem_tag {
+    engsched_id owner;
+    char *tag;
+} mem_tag;
+
 /* --- the store --------------------------------------------------------- */
 
 /* Everything the store holds. A transaction's rollback copy is another
@@ -190,6 +198,8 @@ typedef struct mem_state {
     mem_table events;         /* mem_event, seq order */
     mem_table unavailability; /* mem_unavailability, id order */
     mem_table invitations;    /* mem_invitation, no order */
+    mem_table user_skills;       /* mem_tag, (user, tag) order */
+    mem_table engagement_skills; /* mem_tag, (engagement, tag) order */
     /* The next id of each kind. Ids are never reused, even after a
      * delete, so an old link can never point at a new record. */
     engsched_id next_client, next_user, next_engagement, next_report, next_file,
@@ -276,6 +286,8 @@ int mem_engagements_copy(mem_state *dst, const mem_state *src);
 void mem_engagements_free(mem_state *st);
 int mem_files_events_copy(mem_state *dst, const mem_state *src);
 void mem_files_events_free(mem_state *st);
+int mem_skills_copy(mem_state *dst, const mem_state *src);
+void mem_skills_free(mem_state *st);
 
 /* --- the callbacks of each file ---------------------------------------- */
 
@@ -358,5 +370,17 @@ engsched_rc mem_event_append(engsched_storage *s, const engsched_rec_event *rec,
 engsched_rc mem_event_list(engsched_storage *s, engsched_id engagement, int64_t after_seq,
                            unsigned int limit, engsched_storage_event_fn row, void *ctx);
 engsched_rc mem_event_last_seq(engsched_storage *s, int64_t *out_seq);
+
+/* memory_skills.c */
+engsched_rc mem_user_skills_set(engsched_storage *s, engsched_id user, const char *const *tags,
+                                size_t count);
+engsched_rc mem_user_skills_list(engsched_storage *s, engsched_id user,
+                                 engsched_storage_tag_fn row, void *ctx);
+engsched_rc mem_engagement_skills_set(engsched_storage *s, engsched_id engagement,
+                                      const char *const *tags, size_t count);
+engsched_rc mem_engagement_skills_list(engsched_storage *s, engsched_id engagement,
+                                       engsched_storage_tag_fn row, void *ctx);
+/* Sort rows by tag, bytewise. */
+void mem_sort_tags(mem_tag *rows, size_t n);
 
 #endif

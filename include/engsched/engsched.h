@@ -2101,5 +2101,7 @@ ENGSCHED_API engsched_rc engsched_date_in_zone(const char *zone, int64_t instant
 #include "export.h"
 /* An online backup of a store, and restoring one. */
 #include "backup.h"
+/* Skills, and the candidates of an engagement. */
+#include "candidates.h"
 
 #endif /* ENGSCHED_ENGSCHED_H */

@@ -366,6 +366,11 @@ typedef engsched_rc (*engsched_storage_unavailability_fn)(void *ctx,
                                                           const engsched_rec_unavailability *row);
 /** @brief Receives one client row. */
 typedef engsched_rc (*engsched_storage_client_fn)(void *ctx, const engsched_rec_client *row);
+/**
+ * @brief Receives one tag (version 6: skills); the string is valid for
+ *        the call only.
+ */
+typedef engsched_rc (*engsched_storage_tag_fn)(void *ctx, const char *tag);
 /** @brief Receives one role row. */
 typedef engsched_rc (*engsched_storage_role_fn)(void *ctx, const engsched_rec_role *row);
 /** @brief Receives one event row. */
@@ -758,6 +763,32 @@ struct engsched_storage {
                                         int32_t range_end, engsched_storage_allocation_fn row,
                                         void *ctx);
 
+    /* version 6 also adds: user_skills_set, user_skills_list,
+     * engagement_skills_set, engagement_skills_list (optional: all four
+     * or none). Without them users and engagements have no skills, and
+     * the skills calls return ::ENGSCHED_EUNSUPPORTED; candidates are
+     * ranked as if no skill were required. */
+
+    /**
+     * @brief Optional (version 6): replace the skills of @p user by the
+     *        @p count distinct, valid @p tags (the core checks and folds
+     *        them; 0 clears the set). The user exists.
+     */
+    engsched_rc (*user_skills_set)(engsched_storage *s, engsched_id user,
+                                   const char *const *tags, size_t count);
+    /** @brief Optional (version 6): the skills of @p user, bytewise order. */
+    engsched_rc (*user_skills_list)(engsched_storage *s, engsched_id user,
+                                    engsched_storage_tag_fn row, void *ctx);
+    /**
+     * @brief Optional (version 6): replace the skills @p engagement
+     *        requires, as user_skills_set(). The engagement exists.
+     */
+    engsched_rc (*engagement_skills_set)(engsched_storage *s, engsched_id engagement,
+                                         const char *const *tags, size_t count);
+    /** @brief Optional (version 6): the skills @p engagement requires, bytewise order. */
+    engsched_rc (*engagement_skills_list)(engsched_storage *s, engsched_id engagement,
+                                          engsched_storage_tag_fn row, void *ctx);
+
     /*
      * The members above are versions 1 to 6. A new version appends its
      * members here, after "version 7 adds: ...", raises
@@ -798,8 +829,9 @@ struct engsched_storage {
       NULL, NULL, NULL, NULL, NULL,                                                     \
       /* version 5 adds: backup */                                                      \
       NULL,                                                                             \
-      /* version 6 adds: assignment_update, operator_allocations */                     \
-      NULL, NULL }
+      /* version 6 adds: assignment_update, operator_allocations, */                    \
+      /* user_skills_set ... engagement_skills_list */                                  \
+      NULL, NULL, NULL, NULL, NULL, NULL }
 
 /**
  * @brief Initialise a callback table of version @p version: `version`

@@ -74,3 +74,20 @@ engsched_rc es_actor_sees_user(engsched *db, const es_actor *actor, const es_act
     *out = es_user_in_sight(actor->is_system, same, actor->flags, user->flags, shares);
     return rc;
 }
+
+engsched_rc es_assignee_of(engsched *db, const es_actor *actor, engsched_id client,
+                           const es_actor *user, es_assignee *out)
+{
+    int seen = 0, access = 0;
+    engsched_rc rc = ENGSCHED_OK;
+    if (user != NULL)
+        rc = es_actor_sees_user(db, actor, user, &seen);
+    if (rc == ENGSCHED_OK && user != NULL && seen)
+        rc = es_actor_has_access(db, user, client, &access);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    *out = es_assignee_check(user != NULL, seen,
+                             user != NULL && engsched_permissions_are_operator(user->permissions),
+                             access);
+    return ENGSCHED_OK;
+}

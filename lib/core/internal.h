@@ -13,6 +13,7 @@
 #include <engsched/storage.h>
 
 #include "storage/dispatch.h" /* the thread-local backend message */
+#include "rules/rules.h"       /* es_assignee */
 #include "util/alloc.h"
 #include "util/crypto.h"
 
@@ -108,6 +109,7 @@ struct engsched {
     int series;      /* invitation series, replies, feed tokens (table version 4) */
     int backup;      /* the backend can copy itself: engsched_backup() (table version 5) */
     int allocations; /* windows, shares and holds of assignments (table version 6) */
+    int skills;      /* user and engagement skills (table version 6) */
     int64_t claim_token;       /* this handle's claims on outbox items */
     /* Page tokens' key when the store has none (a read-only handle of an
      * older store): random, made on first use, for this handle only. */
@@ -225,6 +227,12 @@ engsched_rc es_require_admin(engsched *db, engsched_id actor_id, es_actor *out);
  * share a client with them); *out 1 or 0. */
 engsched_rc es_actor_sees_user(engsched *db, const es_actor *actor, const es_actor *user,
                                int *out);
+/* What is told of @p user (NULL: no such user) named as an operator of an
+ * engagement of @p client by @p actor: the one decision that assigning
+ * and the candidates view share (es_assignee_check, with the facts it
+ * needs read here). */
+engsched_rc es_assignee_of(engsched *db, const es_actor *actor, engsched_id client,
+                           const es_actor *user, es_assignee *out);
 
 /* --- host callbacks --- */
 /* Around every call of a host callback: while one runs, the handle is

@@ -103,6 +103,19 @@ static int backend_allocations(const engsched_storage *s, int *out)
     return given == 0 || given == 2;
 }
 
+/* The skills callbacks: members of version 6 tables only, optional, all
+ * four or none. */
+static int backend_skills(const engsched_storage *s, int *out)
+{
+    *out = 0;
+    if (s->version < 6)
+        return 1;
+    int given = (s->user_skills_set != NULL) + (s->user_skills_list != NULL) +
+                (s->engagement_skills_set != NULL) + (s->engagement_skills_list != NULL);
+    *out = given == 4;
+    return given == 0 || given == 4;
+}
+
 /* What a backend's table offers beyond version 1. */
 typedef struct backend_caps {
     int savepoints;
@@ -110,6 +123,7 @@ typedef struct backend_caps {
     int series;
     int backup;
     int allocations;
+    int skills;
 } backend_caps;
 
 /* Every version this library knows, back to 1 (like libcurl, an old
@@ -118,7 +132,8 @@ static int backend_usable(const engsched_storage *s, backend_caps *caps)
 {
     if (!(s->version >= 1 && s->version <= ENGSCHED_STORAGE_VERSION && backend_complete(s) &&
           backend_savepoints(s, &caps->savepoints) && backend_outbox(s, &caps->outbox) &&
-          backend_series(s, &caps->series) && backend_allocations(s, &caps->allocations)))
+          backend_series(s, &caps->series) && backend_allocations(s, &caps->allocations) &&
+          backend_skills(s, &caps->skills)))
         return 0;
     caps->backup = backend_backup(s);
     return 1;
@@ -207,13 +222,14 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     }
     if (!options_valid(opts))
         return ENGSCHED_EMISUSE;
-    backend_caps caps = {0, 0, 0, 0, 0};
+    backend_caps caps = {0, 0, 0, 0, 0, 0};
     if (!backend_usable(backend, &caps)) {
         es_open_fail_message("backend: version %u or a missing callback (this library takes "
                              "versions 1 to %u with every required callback, with all "
                              "three savepoint callbacks or none, all six outbox "
                              "callbacks or none, all five invitation series "
-                             "callbacks or none, and both allocation callbacks or none)",
+                             "callbacks or none, both allocation callbacks or none, "
+                             "and all four skills callbacks or none)",
                              backend->version, ENGSCHED_STORAGE_VERSION);
         return ENGSCHED_EMISUSE;
     }
@@ -234,6 +250,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     db->series = caps.series;
     db->backup = caps.backup;
     db->allocations = caps.allocations;
+    db->skills = caps.skills;
     db->claim_token = token;
     db->txn_events_outbox = -1;
     if (db->opts.busy_timeout_ms < 0)

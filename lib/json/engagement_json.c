@@ -13,6 +13,7 @@
 #include "rules/rules.h"
 #include "core/validate.h"
 #include "delivery/delivery.h"
+#include "views/tag_list.h"
 
 /* Bytes read from the store per file_read call when inlining a file: a
  * multiple of 3, so each chunk encodes to whole base64 quanta. */
@@ -523,6 +524,27 @@ static engsched_rc render_files(engsched *db, es_refs *refs, const engsched_rec_
     return rc;
 }
 
+/* "required_skills", only when the engagement requires some: documents
+ * of stores without skills stay as they were. */
+static engsched_rc render_required_skills(engsched *db, engsched_id id, jb *b, json_t *doc)
+{
+    engsched_tag_list *tags = es_tag_list_new();
+    if (tags == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory rendering engagement %lld",
+                       (long long)id);
+    engsched_rc rc = es_required_skills_read(db, id, tags);
+    if (rc == ENGSCHED_OK && tags->count > 0) {
+        json_t *arr = jb_new(b, json_array());
+        for (size_t i = 0; arr != NULL && i < tags->count; i++)
+            json_array_append_new(arr, jb_str(b, tags->tags[i]));
+        put(b, doc, "required_skills", arr);
+        if (b->rc != ENGSCHED_OK)
+            rc = engagement_fail(db, b, id);
+    }
+    engsched_tag_list_free(tags);
+    return rc;
+}
+
 engsched_rc es_engagement_to_json(engsched *db, es_refs *refs, const engsched_rec_engagement *rec,
                                   es_ejson_mode mode, json_t **out)
 {
@@ -601,6 +623,8 @@ engsched_rc es_engagement_to_json(engsched *db, es_refs *refs, const engsched_re
         rc = render_operators(db, refs, rec, &b, operators);
     if (rc == ENGSCHED_OK)
         rc = render_files(db, refs, rec, mode, &b, files);
+    if (rc == ENGSCHED_OK)
+        rc = render_required_skills(db, rec->id, &b, doc);
     json_decref(operators);
     json_decref(files);
     if (rc != ENGSCHED_OK) {

@@ -497,6 +497,8 @@ static engsched_rc write_document(export_ctx *x, const es_actor *who, engsched_i
         return rc;
     if (full && (rc = es_export_unavailability(&x->sink, &x->refs)) != ENGSCHED_OK)
         return rc;
+    if (full && (rc = es_export_skills(&x->sink, &x->refs)) != ENGSCHED_OK)
+        return rc;
     if ((rc = es_sink_array_open(&x->sink, "engagements")) != ENGSCHED_OK ||
         (rc = full ? write_by_id(x, mode) : walk_engagements(x, scope, mode, 1)) != ENGSCHED_OK ||
         (rc = es_sink_array_close(&x->sink)) != ENGSCHED_OK)

@@ -56,6 +56,9 @@ engsched_rc es_export_store(engsched *db, json_t **out);
 engsched_rc es_export_settings(engsched *db, int secrets, json_t **out);
 /* "unavailability": every user's, by user key, then start day and id. */
 engsched_rc es_export_unavailability(es_sink *s, es_refs *refs);
+/* Every user's skills, by user key, as "skills"; no member at all when no
+ * user has any (or the backend keeps none). */
+engsched_rc es_export_skills(es_sink *s, es_refs *refs);
 /* "feed_tokens": with the secrets, from a store that keeps tokens. */
 engsched_rc es_export_feed_tokens(es_sink *s, es_refs *refs);
 /* "events": the whole audit trail, oldest first. */

@@ -9,6 +9,7 @@
 #include "core/events.h"
 #include "core/settings.h"
 #include "util/dates.h"
+#include "views/tag_list.h"
 
 /* Rows read from the store per listing call. */
 #define PAGE 256u
@@ -212,6 +213,47 @@ engsched_rc es_export_unavailability(es_sink *s, es_refs *refs)
         rc = es_sink_array_close(s);
     periods_clear(&p);
     es_free(p.v);
+    user_order_release(&users);
+    return rc;
+}
+
+/* --- skills --- */
+
+/* Read first, one user's tags at a time: the member is written only when
+ * some user has skills, so a store without any exports as before. */
+engsched_rc es_export_skills(es_sink *s, es_refs *refs)
+{
+    engsched *db = s->db;
+    if (!db->skills)
+        return ENGSCHED_OK;
+    user_order users = {0};
+    engsched_tag_list *tags = es_tag_list_new();
+    int opened = 0;
+    engsched_rc rc = tags == NULL ? oom(db) : user_order_make(db, refs, &users);
+    for (size_t i = 0; rc == ENGSCHED_OK && i < users.count; i++) {
+        es_tag_list_clear(tags);
+        if ((rc = es_user_skills_read(db, users.ids[i], tags)) != ENGSCHED_OK ||
+            tags->count == 0)
+            continue;
+        if (!opened && (rc = es_sink_array_open(s, "skills")) != ENGSCHED_OK)
+            break;
+        opened = 1;
+        json_t *item = json_object(), *array = json_array();
+        for (size_t k = 0; array != NULL && k < tags->count; k++)
+            if (json_array_append_new(array, json_string(tags->tags[k])) != 0) {
+                json_decref(array);
+                array = NULL;
+            }
+        if (set_new(item, "user", json_string(users.keys[i])) | set_new(item, "tags", array)) {
+            json_decref(item);
+            rc = oom(db);
+            break;
+        }
+        rc = es_sink_item(s, item);
+    }
+    if (rc == ENGSCHED_OK && opened)
+        rc = es_sink_array_close(s);
+    engsched_tag_list_free(tags);
     user_order_release(&users);
     return rc;
 }

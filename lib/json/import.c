@@ -290,6 +290,7 @@ typedef struct imp_engagement {
     json_t *custom;
     json_t *operators;
     json_t *files;
+    json_t *required_skills; /* NULL: none */
 } imp_engagement;
 
 /* Custom fields: an object whose canonical text fits the setter's limit. */
@@ -602,6 +603,14 @@ static engsched_rc read_engagement(imp *im, const json_t *item, size_t i, imp_en
         rc = imp_get_array(im, e, base, "operators", OPTIONAL, &ie->operators);
     if (rc == ENGSCHED_OK)
         rc = imp_get_array(im, e, base, "files", OPTIONAL, &ie->files);
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_array(im, e, base, "required_skills", OPTIONAL, &ie->required_skills);
+    if (rc == ENGSCHED_OK && !im->writing) {
+        const char **set = NULL;
+        size_t n = 0;
+        rc = imp_tags(im, ie->required_skills, base, "required_skills", &set, &n);
+        es_free(set);
+    }
     if (rc != ENGSCHED_OK)
         return rc;
     size_t files = json_array_size(ie->files);
@@ -640,6 +649,22 @@ static engsched_rc note_engagement(imp *im, size_t i, engsched_id id)
     return ENGSCHED_OK;
 }
 
+/* Checked by the first pass already. */
+static engsched_rc write_required_skills(imp *im, const char *base, engsched_id id,
+                                         const json_t *tags)
+{
+    if (json_array_size(tags) == 0)
+        return ENGSCHED_OK;
+    const char **set = NULL;
+    size_t n = 0;
+    engsched_rc rc = imp_tags(im, tags, base, "required_skills", &set, &n);
+    if (rc == ENGSCHED_OK &&
+        (rc = im->db->storage->engagement_skills_set(im->db->storage, id, set, n)) != ENGSCHED_OK)
+        es_storage_fail(im->db, rc, "storing required skills");
+    es_free(set);
+    return rc;
+}
+
 static engsched_rc write_engagement(imp *im, size_t i, imp_engagement *ie)
 {
     engsched *db = im->db;
@@ -657,7 +682,8 @@ static engsched_rc write_engagement(imp *im, size_t i, imp_engagement *ie)
     rec->custom_fields = NULL;
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "inserting an engagement");
-    if ((rc = note_engagement(im, i, id)) != ENGSCHED_OK)
+    if ((rc = note_engagement(im, i, id)) != ENGSCHED_OK ||
+        (rc = write_required_skills(im, base, id, ie->required_skills)) != ENGSCHED_OK)
         return rc;
     size_t operators = json_array_size(ie->operators), files = json_array_size(ie->files);
     for (size_t k = 0; rc == ENGSCHED_OK && k < operators; k++) {
@@ -742,6 +768,7 @@ static engsched_rc read_top(imp *im, json_t *doc)
     if ((rc = imp_read_store(im)) != ENGSCHED_OK || (rc = imp_read_settings(im)) != ENGSCHED_OK ||
         (rc = imp_get_array(im, doc, "", "unavailability", OPTIONAL, &im->unavailability)) !=
             ENGSCHED_OK ||
+        (rc = imp_get_array(im, doc, "", "skills", OPTIONAL, &im->skills)) != ENGSCHED_OK ||
         (rc = imp_get_array(im, doc, "", "events", OPTIONAL, &im->events)) != ENGSCHED_OK ||
         (rc = imp_get_array(im, doc, "", "feed_tokens", OPTIONAL, &im->feed_tokens)) != ENGSCHED_OK)
         return rc;
@@ -778,6 +805,8 @@ engsched_rc imp_section_item(imp *im, imp_section section, const json_t *item, s
             rc = imp_write_period(im, &rec);
         return rc;
     }
+    case IMP_SKILLS:
+        return imp_user_skills(im, item, i);
     case IMP_ENGAGEMENTS: {
         imp_engagement ie;
         if ((rc = read_engagement(im, item, i, &ie)) == ENGSCHED_OK && im->writing)
@@ -811,8 +840,9 @@ engsched_rc imp_section_item(imp *im, imp_section section, const json_t *item, s
 /* One pass over the document: validate (im->writing 0) or write. */
 static engsched_rc pass(imp *im)
 {
-    json_t *const sections[] = {im->roles,       im->clients, im->users,      im->unavailability,
-                                im->engagements, im->events,  im->feed_tokens};
+    json_t *const sections[] = {im->roles,       im->clients, im->users,
+                                im->unavailability, im->skills, im->engagements,
+                                im->events,      im->feed_tokens};
     engsched_rc rc = ENGSCHED_OK;
     if (im->writing && im->restore)
         rc = imp_write_store(im);

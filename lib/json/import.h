@@ -45,7 +45,8 @@ typedef struct imp {
      * and the import adds no events of its own. */
     int restore;
     json_t *doc; /* the document; the members below are borrowed from it */
-    json_t *roles, *clients, *users, *unavailability, *engagements, *events, *feed_tokens;
+    json_t *roles, *clients, *users, *unavailability, *skills, *engagements, *events,
+        *feed_tokens;
     json_t *settings;     /* NULL: none */
     const char *store_id; /* NULL: none */
     ref_map role_map, client_map, user_map;
@@ -61,6 +62,7 @@ typedef enum imp_section {
     IMP_CLIENTS,
     IMP_USERS,
     IMP_UNAVAILABILITY,
+    IMP_SKILLS, /* users' skills (version 2, optional) */
     IMP_ENGAGEMENTS,
     IMP_EVENTS,
     IMP_FEED_TOKENS
@@ -148,6 +150,13 @@ engsched_rc imp_write_store(imp *im);
 engsched_rc imp_read_period(imp *im, const json_t *item, size_t i,
                             engsched_rec_unavailability *out);
 engsched_rc imp_write_period(imp *im, const engsched_rec_unavailability *rec);
+/* One item of "skills": {"user": key, "tags": [tag, ...]}, checked as
+ * engsched_user_skills_set() checks them, and stored when im->writing. */
+engsched_rc imp_user_skills(imp *im, const json_t *item, size_t i);
+/* The tags of the array @p tags (member @p key of @p base), checked and
+ * folded: a copy of the pointers to es_free() (NULL when there are none). */
+engsched_rc imp_tags(imp *im, const json_t *tags, const char *base, const char *key,
+                     const char ***out, size_t *out_count);
 engsched_rc imp_read_event(imp *im, const json_t *item, size_t i, imp_event *out);
 engsched_rc imp_write_event(imp *im, imp_event *ev);
 engsched_rc imp_read_token(imp *im, const json_t *item, size_t i, engsched_rec_feed_token *out);

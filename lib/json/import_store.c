@@ -10,6 +10,7 @@
 #include "core/events.h"
 #include "core/settings.h"
 #include "util/dates.h"
+#include "views/tag_list.h"
 
 /* --- restore or merge --- */
 
@@ -205,6 +206,55 @@ engsched_rc imp_write_period(imp *im, const engsched_rec_unavailability *rec)
                     json_pack("{s:I, s:I, s:s, s:s, s:s}", "unavailability", (json_int_t)id, "user",
                               (json_int_t)rec->user, "start", start, "end", end, "reason",
                               rec->reason));
+}
+
+/* --- skills --- */
+
+engsched_rc imp_tags(imp *im, const json_t *tags, const char *base, const char *key,
+                     const char ***out, size_t *out_count)
+{
+    char p[PATH_LEN];
+    size_t n = json_array_size(tags);
+    const char **given = es_calloc(n ? n : 1, sizeof *given);
+    if (given == NULL)
+        return imp_oom(im->db);
+    engsched_rc rc = ENGSCHED_OK;
+    for (size_t k = 0; rc == ENGSCHED_OK && k < n; k++) {
+        given[k] = json_string_value(json_array_get(tags, k));
+        if (given[k] == NULL)
+            rc = imp_bad(im->db, imp_item(p, base, key, k), "is not a string");
+    }
+    if (rc == ENGSCHED_OK)
+        rc = es_tags_checked(im->db, imp_at(p, base, key), given, n, out, out_count);
+    if (rc == ENGSCHED_OK && n > 0)
+        rc = es_skills_supported(im->db);
+    es_free(given);
+    if (rc != ENGSCHED_OK) {
+        es_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+engsched_rc imp_user_skills(imp *im, const json_t *item, size_t i)
+{
+    char base[PATH_LEN];
+    engsched_id user = 0;
+    json_t *tags = NULL;
+    const char **set = NULL;
+    size_t kept = 0;
+    engsched_rc rc = imp_item_of_user(im, item, "skills", i, base, &user);
+    if (rc == ENGSCHED_OK)
+        rc = imp_get_array(im, item, base, "tags", REQUIRED, &tags);
+    if (rc == ENGSCHED_OK)
+        rc = imp_tags(im, tags, base, "tags", &set, &kept);
+    if (rc == ENGSCHED_OK && im->writing) {
+        rc = im->db->storage->user_skills_set(im->db->storage, user, set, kept);
+        if (rc != ENGSCHED_OK)
+            es_storage_fail(im->db, rc, "storing skills");
+    }
+    es_free(set);
+    return rc;
 }
 
 /* --- the audit trail --- */

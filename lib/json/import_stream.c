@@ -218,7 +218,8 @@ static engsched_rc import_whole(reader *r, es_buf *text, engsched_id actor, unsi
 /* The members after the header, in the order the export writes them. */
 static const char *const members[] = {"store",       "settings", "roles",
                                       "clients",     "users",    "unavailability",
-                                      "engagements", "events",   "feed_tokens"};
+                                      "skills",      "engagements", "events",
+                                      "feed_tokens"};
 #define MEMBERS (sizeof members / sizeof members[0])
 #define FIRST_SECTION 2 /* "roles": members from here on are arrays */
 

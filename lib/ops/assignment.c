@@ -14,13 +14,6 @@
 #include "delivery/delivery.h"
 #include "ops/ops.h"
 
-/* Work that competes for the operator's days. */
-#define BUSY_STATUSES                                                                      \
-    (ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_PENDING) |                                          \
-     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_SCHEDULED) |                                        \
-     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_PROGRESS) |                                      \
-     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_REVIEW))
-
 engsched_rc es_strict_policy(engsched *db, int *out_strict)
 {
     if (db->opts.conflict_policy != ENGSCHED_CONFLICTS_TENANT) {
@@ -45,14 +38,11 @@ static engsched_rc check_operator(engsched *db, const es_actor *actor, const es_
     if (rc != ENGSCHED_OK && rc != ENGSCHED_ENOTFOUND)
         return rc;
     /* A user the actor may not see is answered as one that does not exist. */
-    int exists = rc == ENGSCHED_OK, seen = 0, access = 0;
-    if (exists && (rc = es_actor_sees_user(db, actor, &op, &seen)) != ENGSCHED_OK)
+    es_assignee verdict;
+    rc = es_assignee_of(db, actor, e->rec.client, rc == ENGSCHED_OK ? &op : NULL, &verdict);
+    if (rc != ENGSCHED_OK)
         return rc;
-    if (exists && seen &&
-        (rc = es_actor_has_access(db, &op, e->rec.client, &access)) != ENGSCHED_OK)
-        return rc;
-    switch (es_assignee_check(exists, seen, engsched_permissions_are_operator(op.permissions),
-                              access)) {
+    switch (verdict) {
     case ES_ASSIGNEE_OK:
         return ENGSCHED_OK;
     case ES_ASSIGNEE_NOT_FOUND:
@@ -89,7 +79,7 @@ engsched_rc es_allocation_check(engsched *db, const es_actor *actor, const es_en
                                 const engsched_rec_assignment *a, int strict,
                                 engsched_work_list *conflicts)
 {
-    engsched_rc rc = es_collect_work(db, actor, a->user, BUSY_STATUSES, e->rec.id,
+    engsched_rc rc = es_collect_work(db, actor, a->user, ES_BUSY_STATUSES, e->rec.id,
                                      a->window_start, a->window_end, conflicts);
     if (rc != ENGSCHED_OK)
         return rc;

@@ -56,6 +56,14 @@ engsched_rc es_attach_input_files(engsched *db, const es_actor *actor, const es_
 engsched_rc es_engagement_new(engsched *db, engsched_id actor, const engsched_input *in, es_op op,
                               unsigned int allowed_fields, engsched_id *out_id);
 
+/* The access rule of a user's personal records (unavailability, skills):
+ * their own always; with any bit of @p permissions, those of anyone the
+ * actor may see; anyone else is ENOTFOUND. @p what ("record the
+ * unavailability") is for the EDENIED message. */
+engsched_rc es_authorize_personal_for(engsched *db, engsched_id actor_id, engsched_id user,
+                                      unsigned int permissions, const char *what,
+                                      es_actor *actor);
+
 /* A builder made on another handle is a programming error. */
 engsched_rc es_input_check_owner(engsched *db, const engsched_input *in);
 

@@ -7,6 +7,7 @@
 #include "core/validate.h"
 #include "views/work_list.h"
 #include "delivery/delivery.h"
+#include "ops/ops.h"
 
 /* Own time always; with the permission of the operation, the time of
  * anyone the actor may see (docs/design.md §4: the operators of Availability).
@@ -40,8 +41,9 @@ static engsched_rc authorize_record(engsched *db, engsched_id actor_id, engsched
     return ENGSCHED_OK;
 }
 
-static engsched_rc authorize_for(engsched *db, engsched_id actor_id, engsched_id user,
-                                 unsigned int permissions, const char *what, es_actor *actor)
+engsched_rc es_authorize_personal_for(engsched *db, engsched_id actor_id, engsched_id user,
+                                      unsigned int permissions, const char *what,
+                                      es_actor *actor)
 {
     return authorize_record(db, actor_id, user, 0, permissions, what, actor);
 }
@@ -77,7 +79,8 @@ engsched_rc engsched_unavailability_add(engsched *db, engsched_id actor, engsche
         return rc;
     es_actor who;
     engsched_id id = 0;
-    rc = authorize_for(db, actor, user, ENGSCHED_PERM_ASSIGN, "record the unavailability", &who);
+    rc = es_authorize_personal_for(db, actor, user, ENGSCHED_PERM_ASSIGN,
+                                   "record the unavailability", &who);
     if (rc == ENGSCHED_OK) {
         engsched_rec_unavailability rec = {0, user, first, last, reason, who.id, es_now(db)};
         rc = db->storage->unavailability_insert(db->storage, &rec, &id);
@@ -141,8 +144,9 @@ engsched_rc engsched_unavailability_list(engsched *db, engsched_id actor, engsch
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory listing unavailability");
     if ((rc = es_begin(db, 0)) == ENGSCHED_OK) {
         es_actor who;
-        rc = authorize_for(db, actor, user, ENGSCHED_PERM_ASSIGN | ENGSCHED_PERM_VIEW_AVAILABILITY,
-                           "see the unavailability", &who);
+        rc = es_authorize_personal_for(db, actor, user,
+                                       ENGSCHED_PERM_ASSIGN | ENGSCHED_PERM_VIEW_AVAILABILITY,
+                                       "see the unavailability", &who);
         /* No engagement status is asked for: only unavailability comes back. */
         if (rc == ENGSCHED_OK)
             rc = es_collect_work(db, &who, user, 0, 0, first, last, list);

@@ -8,6 +8,7 @@
 #include "rules/allocation.h"
 #include "rules/rules.h"
 #include "views/work_list.h"
+#include "views/working_days.h"
 
 #define OPERATOR_CHUNK 64
 #define OPERATOR_PERMISSIONS (ENGSCHED_PERM_REPORT_VIEW | ENGSCHED_PERM_REPORT_EDIT)
@@ -62,33 +63,10 @@ void engsched_availability_free(engsched_availability *av)
     es_free(av);
 }
 
-static int holiday_in(const char *holidays, int32_t day)
-{
-    char date[ES_DATE_LEN];
-    es_date_format(day, date);
-    size_t len = strlen(holidays);
-    for (size_t i = 0; i + 10 <= len; i += 11) {
-        if (memcmp(holidays + i, date, 10) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /* The tenant's working week and holidays, as a day map of the range. */
 static engsched_rc load_working_days(engsched_availability *av)
 {
-    char *week = NULL, *holidays = NULL;
-    engsched_rc rc = es_setting_read(av->db, "working_week", &week);
-    if (rc == ENGSCHED_OK)
-        rc = es_setting_read(av->db, "holidays", &holidays);
-    for (int32_t d = av->start_day; rc == ENGSCHED_OK && d <= av->end_day; d++) {
-        char weekday = (char)('0' + es_date_weekday(d));
-        av->working[d - av->start_day] =
-            strchr(week, weekday) != NULL && !holiday_in(holidays, d);
-    }
-    es_free(week);
-    es_free(holidays);
-    return rc;
+    return es_working_days(av->db, av->start_day, av->end_day, av->working);
 }
 
 engsched_rc engsched_availability_options_init(engsched_availability_options *opts,

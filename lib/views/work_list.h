@@ -6,6 +6,14 @@
 #include "util/dates.h"
 #include "core/internal.h"
 
+/* Work that competes for an operator's days: what assigning reports as
+ * conflicts and the candidates count as busy. */
+#define ES_BUSY_STATUSES                                                                    \
+    (ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_PENDING) |                                          \
+     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_SCHEDULED) |                                        \
+     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_PROGRESS) |                                      \
+     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_REVIEW))
+
 typedef struct es_work_item {
     engsched_work_kind kind;
     engsched_id id;

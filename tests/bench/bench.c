@@ -31,7 +31,8 @@ static void usage(FILE *f)
           "  --keep            keep the store at the end (default with --db)\n"
           "  --generate-only   write the data set to --db and stop\n"
           "  --only GROUPS     measure only these, comma-separated: list, calendar,\n"
-          "                    availability, invitations, writes, delivery, exchange, tick\n"
+          "                    availability, invitations, candidates, writes, delivery,\n"
+          "                    exchange, tick\n"
           "  --quiet           no progress lines on stderr\n",
           f);
 }
@@ -208,6 +209,10 @@ int main(int argc, char **argv)
 
     bench_measure_reads(&c);
     report->rss_after_reads_kib = bench_peak_rss_kib();
+    if (bench_wanted(&cfg, "candidates")) {
+        bench_log(&cfg, "measuring candidates");
+        bench_measure_candidates(&c);
+    }
     if (bench_wanted(&cfg, "writes"))
         bench_measure_writes(&c);
     if (bench_wanted(&cfg, "delivery"))

@@ -35,7 +35,7 @@ pc=$(find "$prefix" -name engsched.pc -path '*/pkgconfig/*' | head -n1)
 pcdir=$(dirname "$pc")
 libdir=$(dirname "$pcdir")
 [ -f "$prefix/include/engsched/engsched.h" ] || fail "include/engsched/engsched.h not installed"
-for h in common.h storage.h backends.h backup.h export.h; do
+for h in common.h storage.h backends.h backup.h export.h candidates.h; do
     [ -f "$prefix/include/engsched/$h" ] || fail "include/engsched/$h not installed"
 done
 real=$libdir/libengsched.so.$version

@@ -52,6 +52,7 @@ from .errors import (
 )
 from .models import (
     Assignment,
+    Candidate,
     DeliveryResult,
     Engagement,
     FileInfo,
@@ -68,6 +69,7 @@ from .scheduler import (
     RANGE_MAX_DAYS,
     SYSTEM,
     AvailabilityIterator,
+    CandidatesIterator,
     FileReader,
     RowIterator,
     Scheduler,
@@ -91,6 +93,8 @@ __all__ = [
     "restore",
     "RowIterator",
     "AvailabilityIterator",
+    "CandidatesIterator",
+    "Candidate",
     "FileReader",
     "Action",
     "BuiltinRole",

@@ -131,6 +131,14 @@ class OutboxList(_Opaque):
     """struct engsched_outbox_list"""
 
 
+class TagList(_Opaque):
+    """struct engsched_tag_list"""
+
+
+class Candidates(_Opaque):
+    """struct engsched_candidates"""
+
+
 HandleP = P(Handle)
 InputP = P(Input)
 SnapshotP = P(Snapshot)
@@ -139,6 +147,8 @@ WorkListP = P(WorkList)
 QueryP = P(Query)
 CursorP = P(Cursor)
 AvailabilityP = P(Availability)
+TagListP = P(TagList)
+CandidatesP = P(Candidates)
 OutboxListP = P(OutboxList)
 
 # Callbacks of engsched_options.
@@ -501,6 +511,31 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_availability_load", c_rc, (AvailabilityP, P(c_double), P(c_double))),
     ("engsched_availability_work", WorkListP, (AvailabilityP,)),
     ("engsched_availability_free", None, (AvailabilityP,)),
+    # skills and candidates (candidates.h)
+    ("engsched_tag_list_count", c_size_t, (TagListP,)),
+    ("engsched_tag_list_item", _S, (TagListP, c_size_t)),
+    ("engsched_tag_list_free", None, (TagListP,)),
+    ("engsched_user_skills_set", c_rc, (HandleP, c_id, c_id, P(c_char_p), c_size_t)),
+    ("engsched_user_skills", c_rc, (HandleP, c_id, c_id, P(TagListP))),
+    (
+        "engsched_required_skills_set",
+        c_rc,
+        (HandleP, c_id, c_id, c_int64, P(c_char_p), c_size_t),
+    ),
+    ("engsched_required_skills", c_rc, (HandleP, c_id, c_id, P(TagListP))),
+    ("engsched_candidates_open", c_rc, (HandleP, c_id, c_id, P(CandidatesP))),
+    ("engsched_candidates_next", c_rc, (CandidatesP, P(c_int))),
+    ("engsched_candidates_user", c_id, (CandidatesP,)),
+    ("engsched_candidates_name", _S, (CandidatesP,)),
+    ("engsched_candidates_rank", c_uint, (CandidatesP,)),
+    ("engsched_candidates_free_days", c_uint, (CandidatesP,)),
+    ("engsched_candidates_conflict_days", c_uint, (CandidatesP,)),
+    ("engsched_candidates_matched", c_uint, (CandidatesP,)),
+    ("engsched_candidates_missing", c_uint, (CandidatesP,)),
+    ("engsched_candidates_missing_tags", TagListP, (CandidatesP,)),
+    ("engsched_candidates_work", WorkListP, (CandidatesP,)),
+    ("engsched_candidates_assigned", c_int, (CandidatesP,)),
+    ("engsched_candidates_free", None, (CandidatesP,)),
     # invitations, feeds, JSON
     ("engsched_invitation_ics", c_rc, (HandleP, c_id, c_id, c_id, _OUT_STR)),
     ("engsched_invitation_mail", c_rc, (HandleP, c_id, c_id, c_id, _OUT_STR)),

@@ -177,6 +177,23 @@ class OperatorAvailability:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """One operator who may be assigned to an engagement, best first
+    (:meth:`Scheduler.candidates`)."""
+
+    user: int
+    name: str
+    rank: int  #: 1 for the best
+    free_days: int  #: working days of the dates with no work and no absence
+    conflict_days: int  #: days of the dates with overlapping work or absence
+    matched: int  #: required skills they have
+    missing: int  #: required skills they lack
+    missing_tags: Tuple[str, ...] = field(default_factory=tuple)
+    work: Tuple[WorkItem, ...] = field(default_factory=tuple)
+    assigned: bool = False
+
+
+@dataclass(frozen=True)
 class DeliveryResult:
     """What one :meth:`Scheduler.deliver` call did."""
 

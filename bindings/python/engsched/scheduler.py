@@ -64,6 +64,7 @@ from .enums import (
 from .errors import EngschedError, MisuseError, error_for
 from .models import (
     Assignment,
+    Candidate,
     UserInfo,
     Engagement,
     FileInfo,
@@ -83,6 +84,7 @@ __all__ = [
     "Scheduler",
     "RowIterator",
     "AvailabilityIterator",
+    "CandidatesIterator",
     "FileReader",
     "DateLike",
     "FileData",
@@ -1228,6 +1230,59 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
                                                               ctypes.byref(av)))
             return AvailabilityIterator(self, self._own(av, lib.engsched_availability_free))
 
+    # --- skills and candidates -------------------------------------------
+
+    def _tags_in(self, tags: Iterable[str]) -> Tuple[Any, int]:
+        if isinstance(tags, (str, bytes)):
+            raise TypeError("tags: expected an iterable of str, not one string")
+        encoded = [_text(t, "tags") for t in tags]
+        array = (ctypes.c_char_p * max(len(encoded), 1))(*encoded)
+        return array, len(encoded)
+
+    def _tags_out(self, name: str, *args: Any) -> Tuple[str, ...]:
+        lib = self._lib
+        lst = _lib.TagListP()
+        with self._handle() as db:
+            self._check(db, getattr(lib, name)(db, *args, ctypes.byref(lst)))
+            try:
+                return _copy_tags(lib, lst)
+            finally:
+                lib.engsched_tag_list_free(lst)
+
+    def user_skills_set(self, actor: int, user: int, tags: Iterable[str]) -> None:
+        """Replace a user's skills (their own, or anyone's in sight with ASSIGN)."""
+        array, n = self._tags_in(tags)
+        self._call("engsched_user_skills_set", _int(actor, "actor"), _int(user, "user"), array, n)
+
+    def user_skills(self, actor: int, user: int) -> Tuple[str, ...]:
+        """A user's skills, sorted."""
+        return self._tags_out("engsched_user_skills", _int(actor, "actor"), _int(user, "user"))
+
+    def required_skills_set(
+        self, actor: int, engagement: int, tags: Iterable[str], *, version: int = 0
+    ) -> None:
+        """Replace the skills an engagement requires (EDIT or ASSIGN); raises its version."""
+        array, n = self._tags_in(tags)
+        self._call(
+            "engsched_required_skills_set", _int(actor, "actor"),
+            _int(engagement, "engagement"), _int(version, "version"), array, n,
+        )
+
+    def required_skills(self, actor: int, engagement: int) -> Tuple[str, ...]:
+        """The skills an engagement requires, sorted."""
+        return self._tags_out(
+            "engsched_required_skills", _int(actor, "actor"), _int(engagement, "engagement")
+        )
+
+    def candidates(self, actor: int, engagement: int) -> "CandidatesIterator":
+        """Every operator who may be assigned to ``engagement``, best first (ASSIGN)."""
+        args = (_int(actor, "actor"), _int(engagement, "engagement"))
+        lib = self._lib
+        c = _lib.CandidatesP()
+        with self._handle() as db:
+            self._check(db, lib.engsched_candidates_open(db, *args, ctypes.byref(c)))
+            return CandidatesIterator(self, self._own(c, lib.engsched_candidates_free))
+
     # --- invitations, feeds, JSON ----------------------------------------
 
     def invitation_ics(self, actor: int, engagement: int, user: int) -> str:
@@ -1317,6 +1372,12 @@ def _copy_engagement(lib: Any, e: Any) -> Engagement:
         report_status=_enum(ReportStatus, lib.engsched_engagement_report_status(e)),
         report_title=_str(lib.engsched_engagement_report_title(e)),
         operators=tuple(operators),
+    )
+
+
+def _copy_tags(lib: Any, lst: Any) -> Tuple[str, ...]:
+    return tuple(
+        _str(lib.engsched_tag_list_item(lst, i)) for i in range(lib.engsched_tag_list_count(lst))
     )
 
 
@@ -1461,6 +1522,32 @@ def _held_load(lib: Any, ptr: Any) -> float:
     if rc != 0:
         raise error_for(rc, f"availability load: {_str(lib.engsched_rc_describe(rc))}")
     return held.value
+
+
+class CandidatesIterator(_Stream):
+    """The candidates of one engagement, best first, each with their work."""
+
+    _next_fn = "engsched_candidates_next"
+
+    def __next__(self) -> Candidate:
+        return self._advance()  # type: ignore[no-any-return]
+
+    def __enter__(self) -> "CandidatesIterator":
+        return self
+
+    def _copy(self, lib: Any, ptr: Any) -> Candidate:
+        return Candidate(
+            user=lib.engsched_candidates_user(ptr),
+            name=_str(lib.engsched_candidates_name(ptr)),
+            rank=lib.engsched_candidates_rank(ptr),
+            free_days=lib.engsched_candidates_free_days(ptr),
+            conflict_days=lib.engsched_candidates_conflict_days(ptr),
+            matched=lib.engsched_candidates_matched(ptr),
+            missing=lib.engsched_candidates_missing(ptr),
+            missing_tags=_copy_tags(lib, lib.engsched_candidates_missing_tags(ptr)),
+            work=tuple(_copy_work(lib, lib.engsched_candidates_work(ptr))),
+            assigned=bool(lib.engsched_candidates_assigned(ptr)),
+        )
 
 
 class FileReader(io.RawIOBase):

@@ -295,6 +295,19 @@ static const char migration_5[] =
     " WHERE engagement = NEW.id AND windowed = 0;"
     " RETURN NULL;"
     " END $$;";
+/* Version 6: skills, as in the SQLite backend's migration 6 (its comment
+ * says why); tags in byte order, as every text key here. */
+static const char migration_6[] =
+    "CREATE TABLE user_skills("
+    " user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " tag text COLLATE \"C\" NOT NULL,"
+    " PRIMARY KEY(user_id, tag)"
+    ");"
+    "CREATE TABLE engagement_skills("
+    " engagement_id bigint NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,"
+    " tag text COLLATE \"C\" NOT NULL,"
+    " PRIMARY KEY(engagement_id, tag)"
+    ");";
 
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
@@ -304,6 +317,7 @@ static const es_migration migrations[] = {
     {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
     {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
     {migration_5, 1}, /* allocations: table version 6, defaults keep rows */
+    {migration_6, 1}, /* skills: table version 6, new tables only */
 };
 
 static const es_migrations list = {migrations, (int)(sizeof migrations / sizeof migrations[0])};

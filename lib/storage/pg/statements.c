@@ -232,6 +232,16 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
                         " WHERE state IN ($1::bigint, $2::bigint, $3::bigint, $4::bigint)",
     [ES_SQL_OUTBOX_PURGE] = "DELETE FROM outbox WHERE state = $1::bigint"
                         " AND updated_at < $2::bigint",
+    [ES_SQL_USER_SKILLS_CLEAR] = "DELETE FROM user_skills WHERE user_id = $1::bigint",
+    [ES_SQL_USER_SKILL_ADD] = "INSERT INTO user_skills(user_id, tag) VALUES($1::bigint, $2)",
+    [ES_SQL_USER_SKILLS_LIST] = "SELECT tag FROM user_skills WHERE user_id = $1::bigint"
+                            " ORDER BY tag",
+    [ES_SQL_ENGAGEMENT_SKILLS_CLEAR] = "DELETE FROM engagement_skills"
+                                   " WHERE engagement_id = $1::bigint",
+    [ES_SQL_ENGAGEMENT_SKILL_ADD] = "INSERT INTO engagement_skills(engagement_id, tag)"
+                                " VALUES($1::bigint, $2)",
+    [ES_SQL_ENGAGEMENT_SKILLS_LIST] = "SELECT tag FROM engagement_skills"
+                                  " WHERE engagement_id = $1::bigint ORDER BY tag",
 };
 
 const es_sql_dialect es_pg_dialect = {

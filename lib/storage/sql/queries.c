@@ -487,4 +487,5 @@ void es_sql_fill_table(engsched_storage *t)
     es_sql_fill_queries(t);
     es_sql_fill_outbox(t);
     es_sql_fill_invitations(t);
+    es_sql_fill_skills(t);
 }

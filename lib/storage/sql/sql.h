@@ -110,6 +110,13 @@ enum es_sql_stmt {
     ES_SQL_OUTBOX_LIST_ANY, /* several states: walks the ids */
     ES_SQL_OUTBOX_COUNT,
     ES_SQL_OUTBOX_PURGE,
+    /* version 6: skills (sql/skills.c) */
+    ES_SQL_USER_SKILLS_CLEAR,
+    ES_SQL_USER_SKILL_ADD,
+    ES_SQL_USER_SKILLS_LIST,
+    ES_SQL_ENGAGEMENT_SKILLS_CLEAR,
+    ES_SQL_ENGAGEMENT_SKILL_ADD,
+    ES_SQL_ENGAGEMENT_SKILLS_LIST,
     ES_SQL_COMMON
 };
 
@@ -320,6 +327,7 @@ void es_sql_fill_records(engsched_storage *t); /* sql/records.c's part */
 void es_sql_fill_queries(engsched_storage *t); /* sql/queries.c's part */
 void es_sql_fill_outbox(engsched_storage *t);  /* sql/outbox.c's part (version 3) */
 void es_sql_fill_invitations(engsched_storage *t); /* sql/invitations.c's part (1 and 4) */
+void es_sql_fill_skills(engsched_storage *t);      /* sql/skills.c's part (version 6) */
 
 /* Read the current row into a record, in the column order of the
  * dialect's SELECTs (the engagement one has 19 columns, report last). */

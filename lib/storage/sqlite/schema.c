@@ -307,6 +307,22 @@ static const char migration_5[] =
     " UPDATE assignments SET start_day = NEW.start_day, end_day = NEW.end_day"
     " WHERE engagement = NEW.id AND windowed = 0;"
     " END;";
+/* Version 6: skills (storage table version 6; sql/skills.c). A user's
+ * tags and an engagement's required tags, one row per tag; the primary
+ * key folds duplicates and serves the per-owner read in tag order (WITHOUT
+ * ROWID: the key is the row). Rows go with their owner, as file_data
+ * does with its file. */
+static const char migration_6[] =
+    "CREATE TABLE user_skills("
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " tag TEXT NOT NULL,"
+    " PRIMARY KEY(user_id, tag)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE engagement_skills("
+    " engagement_id INTEGER NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,"
+    " tag TEXT NOT NULL,"
+    " PRIMARY KEY(engagement_id, tag)"
+    ") STRICT, WITHOUT ROWID;";
 
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
@@ -316,6 +332,7 @@ static const es_migration migrations[] = {
     {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
     {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
     {migration_5, 1}, /* allocations: table version 6, defaults keep rows */
+    {migration_6, 1}, /* skills: table version 6, new tables only */
 };
 
 const es_migrations es_sqlite_migrations = {migrations,

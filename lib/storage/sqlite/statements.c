@@ -215,6 +215,14 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
      * so that the count is a few seeks of outbox_state and no row read. */
     [ES_SQL_OUTBOX_COUNT] = "SELECT count(*) FROM outbox WHERE state IN (?1, ?2, ?3, ?4)",
     [ES_SQL_OUTBOX_PURGE] = "DELETE FROM outbox WHERE state = ?1 AND updated_at < ?2",
+    [ES_SQL_USER_SKILLS_CLEAR] = "DELETE FROM user_skills WHERE user_id = ?1",
+    [ES_SQL_USER_SKILL_ADD] = "INSERT INTO user_skills(user_id, tag) VALUES(?1, ?2)",
+    [ES_SQL_USER_SKILLS_LIST] = "SELECT tag FROM user_skills WHERE user_id = ?1 ORDER BY tag",
+    [ES_SQL_ENGAGEMENT_SKILLS_CLEAR] = "DELETE FROM engagement_skills WHERE engagement_id = ?1",
+    [ES_SQL_ENGAGEMENT_SKILL_ADD] = "INSERT INTO engagement_skills(engagement_id, tag)"
+                                " VALUES(?1, ?2)",
+    [ES_SQL_ENGAGEMENT_SKILLS_LIST] = "SELECT tag FROM engagement_skills"
+                                  " WHERE engagement_id = ?1 ORDER BY tag",
 };
 
 /* Overlap, plus a lower bound on start_day that overlap implies: no
