@@ -177,6 +177,19 @@ static engsched_rc change_in(engsched *db, const es_actor *who, const es_engagem
                                          &now));
 }
 
+typedef struct change_args {
+    engsched_id user;
+    change_kind kind;
+    const engsched_assign_options *opts;
+} change_args;
+
+static engsched_rc change_step(engsched *db, const es_actor *who, const es_engagement *e,
+                               void *ctx, engsched_work_list *conflicts)
+{
+    const change_args *a = ctx;
+    return change_in(db, who, e, a->user, a->kind, a->opts, conflicts);
+}
+
 static engsched_rc change(engsched *db, engsched_id actor, engsched_id engagement, int64_t version,
                           engsched_id user, change_kind kind, const engsched_assign_options *opts,
                           engsched_work_list **out_conflicts)
@@ -184,26 +197,9 @@ static engsched_rc change(engsched *db, engsched_id actor, engsched_id engagemen
     ES_CHECK_DB(db);
     if (version < 0)
         return es_fail(db, ENGSCHED_EINVAL, "version: %lld is negative", (long long)version);
-    engsched_work_list *conflicts = es_work_list_new();
-    if (conflicts == NULL)
-        return es_fail(db, ENGSCHED_ENOMEM, "out of memory changing an assignment");
-    engsched_rc rc = es_begin(db, 1);
-    if (rc == ENGSCHED_OK) {
-        es_actor who;
-        es_engagement e;
-        rc = es_engagement_open(db, actor, engagement, ES_OP_ASSIGN, 0, version, &who, &e);
-        if (rc == ENGSCHED_OK) {
-            rc = change_in(db, &who, &e, user, kind, opts, conflicts);
-            es_engagement_release(&e);
-        }
-        rc = es_finish_and_deliver(db, rc);
-    }
-    if (rc == ENGSCHED_OK && out_conflicts != NULL) {
-        *out_conflicts = conflicts;
-        return ENGSCHED_OK;
-    }
-    engsched_work_list_free(conflicts);
-    return rc;
+    change_args args = {user, kind, opts};
+    return es_assignment_run(db, actor, engagement, version, 1, change_step, &args,
+                             out_conflicts);
 }
 
 engsched_rc engsched_assignment_update(engsched *db, engsched_id actor, engsched_id engagement,

@@ -225,26 +225,20 @@ engsched_rc engsched_assign_options_init(engsched_assign_options *opts, unsigned
     return ENGSCHED_OK;
 }
 
-engsched_rc engsched_assign_ex(engsched *db, engsched_id actor, engsched_id engagement,
-                               int64_t version, engsched_id user, engsched_operator_role role,
-                               const engsched_assign_options *opts,
-                               engsched_work_list **out_conflicts)
+engsched_rc es_assignment_run(engsched *db, engsched_id actor, engsched_id engagement,
+                              int64_t version, int write, es_assignment_step step, void *ctx,
+                              engsched_work_list **out_conflicts)
 {
-    ES_CHECK_DB(db);
-    if ((int)role < ENGSCHED_OPROLE_NONE || (int)role > ENGSCHED_OPROLE_REVIEWER)
-        return es_fail(db, ENGSCHED_EINVAL, "role: unknown operator role %d", (int)role);
-    if (version < 0)
-        return es_fail(db, ENGSCHED_EINVAL, "version: %lld is negative", (long long)version);
     engsched_work_list *conflicts = es_work_list_new();
     if (conflicts == NULL)
-        return es_fail(db, ENGSCHED_ENOMEM, "out of memory assigning an operator");
-    engsched_rc rc = es_begin(db, 1);
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory checking an operator's work");
+    engsched_rc rc = es_begin(db, write);
     if (rc == ENGSCHED_OK) {
         es_actor who;
         es_engagement e;
         rc = es_engagement_open(db, actor, engagement, ES_OP_ASSIGN, 0, version, &who, &e);
         if (rc == ENGSCHED_OK) {
-            rc = assign_one(db, &who, &e, user, role, opts, es_now(db), conflicts);
+            rc = step(db, &who, &e, ctx, conflicts);
             es_engagement_release(&e);
         }
         rc = es_finish_and_deliver(db, rc);
@@ -255,6 +249,34 @@ engsched_rc engsched_assign_ex(engsched *db, engsched_id actor, engsched_id enga
     }
     engsched_work_list_free(conflicts);
     return rc;
+}
+
+typedef struct assign_args {
+    engsched_id user;
+    engsched_operator_role role;
+    const engsched_assign_options *opts;
+} assign_args;
+
+static engsched_rc assign_step(engsched *db, const es_actor *who, const es_engagement *e,
+                               void *ctx, engsched_work_list *conflicts)
+{
+    const assign_args *a = ctx;
+    return assign_one(db, who, e, a->user, a->role, a->opts, es_now(db), conflicts);
+}
+
+engsched_rc engsched_assign_ex(engsched *db, engsched_id actor, engsched_id engagement,
+                               int64_t version, engsched_id user, engsched_operator_role role,
+                               const engsched_assign_options *opts,
+                               engsched_work_list **out_conflicts)
+{
+    ES_CHECK_DB(db);
+    if ((int)role < ENGSCHED_OPROLE_NONE || (int)role > ENGSCHED_OPROLE_REVIEWER)
+        return es_fail(db, ENGSCHED_EINVAL, "role: unknown operator role %d", (int)role);
+    if (version < 0)
+        return es_fail(db, ENGSCHED_EINVAL, "version: %lld is negative", (long long)version);
+    assign_args args = {user, role, opts};
+    return es_assignment_run(db, actor, engagement, version, 1, assign_step, &args,
+                             out_conflicts);
 }
 
 engsched_rc engsched_assign(engsched *db, engsched_id actor, engsched_id engagement,
@@ -291,34 +313,22 @@ engsched_rc engsched_unassign(engsched *db, engsched_id actor, engsched_id engag
     return es_finish_and_deliver(db, rc);
 }
 
+/* The conflicts a whole-engagement, whole-day, firm assignment would have. */
+static engsched_rc preview_step(engsched *db, const es_actor *who, const es_engagement *e,
+                                void *ctx, engsched_work_list *conflicts)
+{
+    engsched_id user = *(const engsched_id *)ctx;
+    engsched_rec_assignment a = {e->rec.id, user, 0, 0, 0, 0, e->rec.start_day,
+                                 e->rec.end_day, 100, 0};
+    engsched_rc rc = check_operator(db, who, e, user);
+    return rc == ENGSCHED_OK ? es_allocation_check(db, who, e, &a, 0, conflicts) : rc;
+}
+
 engsched_rc engsched_operator_conflicts(engsched *db, engsched_id actor, engsched_id engagement,
                                         engsched_id user, engsched_work_list **out)
 {
     ES_CHECK_DB(db);
     if (out == NULL)
         return es_fail(db, ENGSCHED_EINVAL, "out: must not be NULL");
-    engsched_work_list *conflicts = es_work_list_new();
-    if (conflicts == NULL)
-        return es_fail(db, ENGSCHED_ENOMEM, "out of memory listing conflicts");
-    engsched_rc rc = es_begin(db, 0);
-    if (rc == ENGSCHED_OK) {
-        es_actor who;
-        es_engagement e;
-        rc = es_engagement_open(db, actor, engagement, ES_OP_ASSIGN, 0, 0, &who, &e);
-        if (rc == ENGSCHED_OK) {
-            engsched_rec_assignment a = {engagement, user, 0, 0, 0, 0, e.rec.start_day,
-                                         e.rec.end_day, 100, 0};
-            rc = check_operator(db, &who, &e, user);
-            if (rc == ENGSCHED_OK)
-                rc = es_allocation_check(db, &who, &e, &a, 0, conflicts);
-            es_engagement_release(&e);
-        }
-        rc = es_finish_and_deliver(db, rc);
-    }
-    if (rc != ENGSCHED_OK) {
-        engsched_work_list_free(conflicts);
-        return rc;
-    }
-    *out = conflicts;
-    return ENGSCHED_OK;
+    return es_assignment_run(db, actor, engagement, 0, 0, preview_step, &user, out);
 }

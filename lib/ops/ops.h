@@ -38,6 +38,15 @@ engsched_rc es_allocation_check(engsched *db, const es_actor *actor, const es_en
 /* Add a's window, share and hold to an event's details where they differ
  * from the defaults; takes @p details (NULL on failure). */
 json_t *es_allocation_details(json_t *details, const engsched_rec_assignment *a);
+/* One step on an engagement the actor may ASSIGN on (@p version 0: any),
+ * in a transaction (@p write: a write one), with a conflict list it fills;
+ * the list goes to @p out_conflicts (or is freed) when the step succeeds. */
+typedef engsched_rc (*es_assignment_step)(engsched *db, const es_actor *who,
+                                          const es_engagement *e, void *ctx,
+                                          engsched_work_list *conflicts);
+engsched_rc es_assignment_run(engsched *db, engsched_id actor, engsched_id engagement,
+                              int64_t version, int write, es_assignment_step step, void *ctx,
+                              engsched_work_list **out_conflicts);
 /* After e's dates changed from [old_start, old_end]: windows follow them
  * (es_alloc_window_follow()) and every assigned operator is checked as an
  * assignment is (the strict policy refuses), the conflicts appended to
