@@ -414,13 +414,14 @@ static void mem_free(engsched_storage *s)
     free(b);
 }
 
-/* The table version this backend implements. Version 1 on purpose, not
- * ENGSCHED_STORAGE_VERSION: savepoints (version 2, for batches) would cost
- * this backend another copy of the whole state per operation, and a
- * version 1 table is what a backend written before version 2 looks like.
- * The library takes it as such: it never reads the savepoint members, and
- * engsched_batch_begin() returns ENGSCHED_EUNSUPPORTED. */
-#define MEM_TABLE_VERSION 1
+/* The table version this backend implements: 6, for recurring series
+ * (recurring_due() and the version 6 engagement members), with none of
+ * the optional members of versions 2 to 5. Savepoints (version 2, for
+ * batches) would cost this backend another copy of the whole state per
+ * operation; the library never calls the NULL members, and
+ * engsched_batch_begin() returns ENGSCHED_EUNSUPPORTED, as it did when
+ * this backend was version 1. */
+#define MEM_TABLE_VERSION 6
 
 /* engsched_storage_init() sets the version and makes every member of that
  * version NULL (it fails only for a version the library does not know: a
@@ -458,6 +459,7 @@ static engsched_rc mem_table_init(engsched_storage *t)
     t->engagement_get = mem_engagement_get;
     t->report_engagement = mem_report_engagement;
     t->engagements_due = mem_engagements_due;
+    t->recurring_due = mem_recurring_due;
     t->assignment_insert = mem_assignment_insert;
     t->assignment_delete = mem_assignment_delete;
     t->assignment_list = mem_assignment_list;

@@ -107,6 +107,7 @@ struct engsched {
     int outbox;      /* the backend keeps an outbox (table version 3) */
     int series;      /* invitation series, replies, feed tokens (table version 4) */
     int backup;      /* the backend can copy itself: engsched_backup() (table version 5) */
+    int recurrence;  /* recurring series: recurring_due() and the v6 record members (6) */
     int64_t claim_token;       /* this handle's claims on outbox items */
     /* Page tokens' key when the store has none (a read-only handle of an
      * older store): random, made on first use, for this handle only. */

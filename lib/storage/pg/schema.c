@@ -268,6 +268,17 @@ static const char migration_4[] =
     " created_at bigint NOT NULL"
     ");";
 
+/* Version 5: recurring series, as in the SQLite backend's migration 5
+ * (its comment says why the defaults and the two partial indexes). */
+static const char migration_5[] =
+    "ALTER TABLE engagements ADD COLUMN recurrence text NOT NULL DEFAULT '',"
+    " ADD COLUMN origin bigint NOT NULL DEFAULT 0,"
+    " ADD COLUMN recurrence_next_day integer NOT NULL DEFAULT 0;"
+    "CREATE UNIQUE INDEX engagements_occurrence ON engagements(origin, start_day)"
+    " WHERE origin <> 0;"
+    "CREATE INDEX engagements_recurring ON engagements(recurrence_next_day, id)"
+    " WHERE recurrence <> '';";
+
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
 static const es_migration migrations[] = {
@@ -275,6 +286,7 @@ static const es_migration migrations[] = {
     {migration_2, 1}, /* layout only */
     {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
     {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
+    {migration_5, 1}, /* recurring series: table version 6, defaults keep rows */
 };
 
 static const es_migrations list = {migrations, (int)(sizeof migrations / sizeof migrations[0])};

@@ -9,11 +9,11 @@
 #define ENGAGEMENT_PARAMS_1                                                                 \
     "$1::bigint, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,"  \
     " $9::text, $10::integer, $11::integer, $12::integer, $13::bigint, $14::bigint,"       \
-    " $15::bigint"
+    " $15::bigint, $16::text, $17::bigint, $18::integer"
 #define ENGAGEMENT_PARAMS_2                                                                 \
     "$2::bigint, $3::bigint, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text,"  \
     " $10::text, $11::integer, $12::integer, $13::integer, $14::bigint, $15::bigint,"      \
-    " $16::bigint"
+    " $16::bigint, $17::text, $18::bigint, $19::integer"
 
 #define UNAVAILABILITY_COLUMNS                                                              \
     "id, user_id, start_day, end_day, reason, created_by, created_at"
@@ -87,6 +87,12 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
     [ES_SQL_ENGAGEMENT_GET] = ES_SQL_ENGAGEMENT_SELECT "WHERE e.id = $1::bigint",
     [ES_SQL_ENGAGEMENTS_DUE] = ES_SQL_ENGAGEMENT_SELECT
     "WHERE e.status = $1::integer AND e.start_day <= $2::integer AND e.id > $3::bigint"
+    " ORDER BY e.id LIMIT $4::bigint",
+    /* engagements_recurring is partial (recurring rows only): a tick with
+     * nothing due reads one index entry. */
+    [ES_SQL_RECURRING_DUE] = ES_SQL_ENGAGEMENT_SELECT
+    "WHERE e.recurrence <> '' AND e.recurrence_next_day <= $1::integer"
+    " AND (($2::bigint >> e.status) & 1) = 1 AND e.id > $3::bigint"
     " ORDER BY e.id LIMIT $4::bigint",
     [ES_SQL_REPORT_INSERT] = "INSERT INTO reports(engagement, title, status)"
                          " VALUES($1::bigint, $2::text, $3::integer) RETURNING id",

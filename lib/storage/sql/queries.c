@@ -324,6 +324,15 @@ static engsched_rc sql_engagements_due(engsched_storage *s, int32_t day, engsche
                 ENGSCHED_STATUS_SCHEDULED, day, after_id, limit, engagement_row, &cb, ctx);
 }
 
+static engsched_rc sql_recurring_due(engsched_storage *s, int32_t until_day, unsigned int statuses,
+                                     engsched_id after_id, unsigned int limit,
+                                     engsched_storage_engagement_fn row, void *ctx)
+{
+    struct engagement_cb cb = {row};
+    return list(s, ES_SQL_RECURRING_DUE, "listing due recurring series", 4, until_day, statuses,
+                after_id, limit, engagement_row, &cb, ctx);
+}
+
 static engsched_rc sql_operator_work(engsched_storage *s, engsched_id user, unsigned int statuses,
                                      int32_t range_start, int32_t range_end,
                                      engsched_storage_engagement_fn row, void *ctx)
@@ -425,6 +434,7 @@ void es_sql_fill_queries(engsched_storage *t)
 {
     t->engagement_query = sql_engagement_query;
     t->engagements_due = sql_engagements_due;
+    t->recurring_due = sql_recurring_due;
     t->operator_work = sql_operator_work;
     t->assignment_list = sql_assignment_list;
     t->file_list = sql_file_list;
@@ -439,8 +449,8 @@ void es_sql_fill_queries(engsched_storage *t)
 
 /* The built-in backends implement every member of the current version;
  * a header that raises it must not make them claim members they lack. */
-_Static_assert(ENGSCHED_STORAGE_VERSION == 5,
-               "the SQL core fills the members of table version 5 (backup is optional and "
+_Static_assert(ENGSCHED_STORAGE_VERSION == 6,
+               "the SQL core fills the members of table version 6 (backup is optional and "
                "per backend): implement the new version's "
                "members before the built-in backends claim it");
 

@@ -278,6 +278,25 @@ static const char migration_4[] =
     " created_at INTEGER NOT NULL"
     ") STRICT;";
 
+/* Version 5: recurring series (storage table version 6).
+ *
+ * - The columns default to what a row meant before them: no rule, no
+ *   series (origin 0), so a store migrates without rewriting a row.
+ * - engagements_occurrence is the guard against two tickers creating one
+ *   occurrence: unique (origin, start_day) among occurrences only, so
+ *   the 0 of every other row does not collide.
+ * - engagements_recurring is partial over the recurring rows: the tick's
+ *   due query costs one index seek when nothing is due, however many
+ *   engagements the store holds. */
+static const char migration_5[] =
+    "ALTER TABLE engagements ADD COLUMN recurrence TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE engagements ADD COLUMN origin INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE engagements ADD COLUMN recurrence_next_day INTEGER NOT NULL DEFAULT 0;"
+    "CREATE UNIQUE INDEX engagements_occurrence ON engagements(origin, start_day)"
+    " WHERE origin <> 0;"
+    "CREATE INDEX engagements_recurring ON engagements(recurrence_next_day, id)"
+    " WHERE recurrence <> '';";
+
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
 static const es_migration migrations[] = {
@@ -285,6 +304,7 @@ static const es_migration migrations[] = {
     {migration_2, 1}, /* layout only */
     {migration_3, 1}, /* the outbox: a capability of table version 3, not a model change */
     {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
+    {migration_5, 1}, /* recurring series: table version 6, defaults keep rows */
 };
 
 const es_migrations es_sqlite_migrations = {migrations,
