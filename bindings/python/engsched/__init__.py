@@ -60,6 +60,7 @@ from .models import (
     Page,
     Row,
     StreamEvent,
+    TickReport,
     WorkItem,
 )
 from .backup import restore
@@ -118,6 +119,7 @@ __all__ = [
     "DeliveryResult",
     "OutboxItem",
     "StreamEvent",
+    "TickReport",
     "ResultCode",
     "EngschedError",
     "InvalidError",
