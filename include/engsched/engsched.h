@@ -1022,6 +1022,70 @@ ENGSCHED_API engsched_rc engsched_recurrence_set(engsched *db, engsched_id actor
                                                  engsched_id engagement, int64_t version,
                                                  const char *rrule);
 
+/** @brief engsched_clone() flag: copy the source's dates. */
+#define ENGSCHED_CLONE_DATES (1u << 0)
+/** @brief engsched_clone() flag: copy the source's operators (checked as
+ *         engsched_create() checks them). */
+#define ENGSCHED_CLONE_OPERATORS (1u << 1)
+/** @brief engsched_clone() flag: copy the source's recurrence rule. */
+#define ENGSCHED_CLONE_RECURRENCE (1u << 2)
+
+/** @brief How to clone (::ENGSCHED_CLONE_OPTIONS_VERSION). */
+typedef struct engsched_clone_options {
+    /** ::ENGSCHED_CLONE_OPTIONS_VERSION as the caller was compiled with */
+    unsigned int version;
+    /** ::ENGSCHED_CLONE_DATES, ::ENGSCHED_CLONE_OPERATORS,
+     *  ::ENGSCHED_CLONE_RECURRENCE, or 0 (the default) */
+    unsigned int flags;
+    /** the clone's first day, `YYYY-MM-DD`, with @ref end; NULL (the
+     *  default) with ::ENGSCHED_CLONE_DATES */
+    const char *start;
+    /** the clone's last day, `YYYY-MM-DD`; NULL (the default) */
+    const char *end;
+} engsched_clone_options;
+
+/** @brief The current version of ::engsched_clone_options: 1. */
+#define ENGSCHED_CLONE_OPTIONS_VERSION 1
+
+/** @brief Static initialiser for ::engsched_clone_options: no flags, no dates. */
+#define ENGSCHED_CLONE_OPTIONS_INIT { ENGSCHED_CLONE_OPTIONS_VERSION, 0, NULL, NULL }
+
+/**
+ * @brief Fill @p opts with the defaults of structure version @p version.
+ * @param opts the structure to fill
+ * @param version ::ENGSCHED_CLONE_OPTIONS_VERSION as the caller was compiled with
+ * @return ::ENGSCHED_OK, or ::ENGSCHED_EMISUSE for NULL or an unknown version
+ */
+ENGSCHED_API engsched_rc engsched_clone_options_init(engsched_clone_options *opts,
+                                                     unsigned int version);
+
+/**
+ * @brief Copy an engagement's details into a new request.
+ *
+ * The clone has the source's client, name, description, type, location,
+ * contacts and custom fields; its dates are @p opts start/end, or the
+ * source's with ::ENGSCHED_CLONE_DATES; its operators and rule only with
+ * ::ENGSCHED_CLONE_OPERATORS and ::ENGSCHED_CLONE_RECURRENCE. Never the
+ * report, files or events. It is created the way engsched_create()
+ * creates one when the actor has the create permission, else the way
+ * engsched_request() requests one (Pending; operators are then refused),
+ * with the same checks, and an engagement.cloned event (details: from)
+ * after the creation's own event, in one transaction.
+ * @param db the handle
+ * @param actor the acting user; must see the source (VIEW)
+ * @param engagement the source engagement
+ * @param opts the options, or NULL for the defaults (then the call is
+ *        ::ENGSCHED_EINVAL: a clone needs dates)
+ * @param[out] out_id the new engagement's id, or NULL
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EINVAL (no dates, bad dates, unknown
+ *         flags, operators a request cannot take); ::ENGSCHED_EMISUSE (an
+ *         unknown options version); the codes of engsched_engagement_get()
+ *         for the source and of engsched_request() / engsched_create()
+ */
+ENGSCHED_API engsched_rc engsched_clone(engsched *db, engsched_id actor, engsched_id engagement,
+                                        const engsched_clone_options *opts,
+                                        engsched_id *out_id);
+
 /**
  * @brief Find the engagement a report belongs to.
  * @param db the handle
