@@ -167,13 +167,13 @@ typedef struct engsched_rec_engagement {
      *  "RRULE:"); "" (the default) if it does not recur. */
     const char *recurrence;
     /** The series this engagement is an occurrence of; 0 (the default) if
-     *  none. Unique with @ref start_day among rows whose origin is not 0:
+     *  none. Unique with `start_day` among rows whose origin is not 0:
      *  engagement_insert() returns ::ENGSCHED_EEXISTS for a second
      *  occurrence of one series on one day, and changes nothing. */
     engsched_id origin;
-    /** With a @ref recurrence: the first day of the next occurrence the
+    /** With a `recurrence`: the first day of the next occurrence the
      *  tick creates, INT32_MAX once the rule has no more; kept by the
-     *  core. 0 (the default) when @ref recurrence is "". */
+     *  core. 0 (the default) when `recurrence` is "". */
     int32_t recurrence_next_day;
 } engsched_rec_engagement;
 

@@ -580,6 +580,8 @@ static engsched_rc read_engagement(imp *im, const json_t *item, size_t i, imp_en
     if (rc == ENGSCHED_OK)
         rc = read_status(im, e, base, rec);
     if (rc == ENGSCHED_OK)
+        rc = imp_read_recurrence(im, e, base, i, rec);
+    if (rc == ENGSCHED_OK)
         rc = imp_get_text(im, e, base, "cancel_reason", OPTIONAL, 0, ES_REASON_MAX,
                           ES_TEXT_MULTILINE, "", &rec->cancel_reason);
     if (rc == ENGSCHED_OK && rec->cancel_reason[0] != '\0' &&

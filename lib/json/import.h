@@ -125,6 +125,12 @@ engsched_rc imp_get_object(imp *im, const json_t *array, size_t i, const char *b
 /* An array item that must be an object. */
 engsched_rc imp_item_object(imp *im, const json_t *item, const char *base, json_t **out);
 
+/* json/import_recurrence.c: "recurrence" and "origin" of engagement
+ * @p index (read after its dates), into @p rec; origin is an earlier
+ * engagement's index, its id once written. */
+engsched_rc imp_read_recurrence(imp *im, const json_t *e, const char *base, size_t index,
+                                engsched_rec_engagement *rec);
+
 /* json/import_store.c: the parts of a version 2 document beyond the
  * directory and the engagements. */
 /* Whether the store holds no client, user or engagement: an import of a

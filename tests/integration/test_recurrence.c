@@ -189,6 +189,48 @@ static void test_tick_report_version(void **state)
     fx_ok(f, engsched_tick_ex(f->db, FX_T0, NULL));
 }
 
+/* Export and import keep the rule and the series of an occurrence; a bad
+ * rule in a document is EINVAL and imports nothing; a document without the
+ * two members gives the defaults. */
+static void test_json_round_trip(void **state)
+{
+    fx *f = *state;
+    engsched_id id = series(f, "2026-03-15", "2026-03-16", "FREQ=YEARLY");
+    assert_int_equal(tick_range(f, FX_T0 + 360 * FX_DAY, FX_T0 + 361 * FX_DAY, HOUR), 1);
+    char *doc = NULL;
+    fx_ok(f, engsched_export_json(f->db, ENGSCHED_SYSTEM, &doc));
+    assert_non_null(strstr(doc, "FREQ=YEARLY"));
+
+    fx t;
+    fx_open_empty(&t, 0);
+    fx_ok(&t, engsched_import_json(t.db, ENGSCHED_SYSTEM, doc, NULL));
+    engsched_engagement *e = NULL;
+    fx_ok(&t, engsched_engagement_get(t.db, ENGSCHED_SYSTEM, id, &e));
+    assert_string_equal(engsched_engagement_recurrence(e), "FREQ=YEARLY");
+    assert_int_equal(engsched_engagement_origin(e), 0);
+    engsched_engagement_free(e);
+    fx_ok(&t, engsched_engagement_get(t.db, ENGSCHED_SYSTEM, id + 1, &e));
+    assert_int_equal(engsched_engagement_origin(e), id);
+    assert_string_equal(engsched_engagement_start(e), "2027-03-15");
+    engsched_engagement_free(e);
+    fx_close(&t);
+
+    /* A bad rule: EINVAL naming the member, nothing imported. */
+    char *bad = malloc(strlen(doc) + 16);
+    assert_non_null(bad);
+    char *at = strstr(doc, "FREQ=YEARLY");
+    memcpy(bad, doc, (size_t)(at - doc));
+    strcpy(bad + (at - doc), "FREQ=HOURLY");
+    strcat(bad, at + strlen("FREQ=YEARLY"));
+    fx_open_empty(&t, 0);
+    fx_rc(&t, ENGSCHED_EINVAL, engsched_import_json(t.db, ENGSCHED_SYSTEM, bad, NULL));
+    assert_non_null(strstr(engsched_errmsg(t.db), "recurrence"));
+    assert_int_equal(engsched_engagement_get(t.db, ENGSCHED_SYSTEM, id, &e), ENGSCHED_ENOTFOUND);
+    fx_close(&t);
+    free(bad);
+    engsched_free(doc);
+}
+
 /* --- four processes on one file --------------------------------------- */
 
 #define TICKERS 4
@@ -258,6 +300,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_rules_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clearing_and_cancel_stop_a_series, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tick_report_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_four_processes_create_each_occurrence_once, setup_file,
                                         teardown),
     };
