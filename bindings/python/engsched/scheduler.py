@@ -780,6 +780,34 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
         self._call("engsched_tick_ex", _instant(now, "now"), ctypes.byref(out))
         return TickReport(moved=out.moved, occurrences_created=out.occurrences_created)
 
+    def clone(
+        self,
+        actor: int,
+        engagement: int,
+        *,
+        start: Optional[DateLike] = None,
+        end: Optional[DateLike] = None,
+        dates: bool = False,
+        operators: bool = False,
+        recurrence: bool = False,
+    ) -> int:
+        """Copy an engagement's details into a new request; returns its id.
+
+        Give ``start`` and ``end``, or ``dates=True`` to copy the source's.
+        ``operators`` and ``recurrence`` copy those too. Never the report or files.
+        """
+        opts = _lib.CloneOptions()
+        opts.version = _lib.CLONE_OPTIONS_VERSION
+        opts.flags = ((_lib.CLONE_DATES if dates else 0)
+                      | (_lib.CLONE_OPERATORS if operators else 0)
+                      | (_lib.CLONE_RECURRENCE if recurrence else 0))
+        opts.start = None if start is None else _date(start, "start")
+        opts.end = None if end is None else _date(end, "end")
+        out = _lib.c_id()
+        self._call("engsched_clone", _int(actor, "actor"), _int(engagement, "engagement"),
+                   ctypes.byref(opts), ctypes.byref(out))
+        return out.value
+
     def recurrence_set(
         self, actor: int, engagement: int, rrule: Optional[str], *, version: int = 0
     ) -> None:

@@ -53,5 +53,29 @@ class RecurrenceTest(FixtureTestCase):
         self.assertEqual(s.tick(T0 + 101 * DAY), 0)
 
 
+class CloneTest(FixtureTestCase):
+    def test_clone_copies_details_not_report(self) -> None:
+        f, s = self.f, self.s
+        eid = f.request("Web test", "2026-03-10", "2026-03-12")
+        s.recurrence_set(f.manager, eid, "FREQ=YEARLY")
+        new = s.clone(f.client_user, eid, start="2026-06-01", end="2026-06-02")
+        e = s.engagement(SYSTEM, new)
+        self.assertEqual(e.name, "Web test")
+        self.assertEqual(e.start, datetime.date(2026, 6, 1))
+        self.assertEqual(e.status, Status.PENDING)
+        self.assertEqual(e.recurrence, "")
+        self.assertIsNone(e.report)
+        both = s.clone(f.manager, eid, dates=True, recurrence=True)
+        e = s.engagement(SYSTEM, both)
+        self.assertEqual(e.start, datetime.date(2026, 3, 10))
+        self.assertEqual(e.recurrence, "FREQ=YEARLY")
+
+    def test_clone_needs_dates(self) -> None:
+        f, s = self.f, self.s
+        eid = f.request("Web test", "2026-03-10", "2026-03-12")
+        with self.assertRaises(InvalidError):
+            s.clone(f.manager, eid)
+
+
 if __name__ == "__main__":
     unittest.main()
