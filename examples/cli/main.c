@@ -64,6 +64,14 @@ static const opt_spec cancel_opts[] = {
     {"reason", "TEXT", "why", 0},
     {NULL, NULL, NULL, 0}};
 
+static const opt_spec clone_opts[] = {
+    {"start", "DATE", "the clone's first day (with --end)", 0},
+    {"end", "DATE", "the clone's last day", 0},
+    {"dates", NULL, "copy the dates instead", 0},
+    {"operators", NULL, "copy the operators", 0},
+    {"recurrence", NULL, "copy the recurrence rule", 0},
+    {NULL, NULL, NULL, 0}};
+
 static const opt_spec assign_opts[] = {
     {"role", "ROLE", "lead, tester, reviewer or none (default none)", 0},
     {"version", "N", "the version you saw", 0},
@@ -181,6 +189,14 @@ static const cmd_spec commands[] = {
      edit_opts, 1, 1, cmd_edit},
     {"cancel", "ID [--version N] [--reason TEXT]", "Cancel an engagement for good (CANCEL).",
      NULL, cancel_opts, 1, 1, cmd_cancel},
+    {"recur", "ID RRULE|none [--version N]",
+     "Give an engagement an RFC 5545 recurrence rule, or clear it with 'none' (EDIT).",
+     "E.g. FREQ=YEARLY or FREQ=MONTHLY;BYDAY=1MO;COUNT=6; the tick creates each\n"
+     "occurrence as a Pending request recurrence_lead_days (setting) ahead.",
+     version_opts, 2, 2, cmd_recur},
+    {"clone", "ID [--dates | --start DATE --end DATE] [--operators] [--recurrence]",
+     "Copy an engagement's details into a new request (never its report or files).", NULL,
+     clone_opts, 1, 1, cmd_clone},
     {"assign", "ID USER [--role ROLE] [--version N] [--strict]",
      "Assign an operator (ASSIGN); overlapping work is printed as warnings.",
      "With --strict, overlapping work refuses the assignment with exit 6.", assign_opts, 2, 2,
