@@ -163,9 +163,10 @@ static engsched_rc insert_occurrence(engsched *db, es_engagement *o, int *out_cr
 {
     engsched_storage *s = db->storage;
     *out_created = 0;
-    if (db->savepoints && s->savepoint(s) != ENGSCHED_OK)
-        return es_storage_fail(db, ENGSCHED_ESTORAGE, "opening a savepoint");
-    engsched_rc rc = s->engagement_insert(s, &o->rec, &o->rec.id, &o->rec.report);
+    engsched_rc rc = db->savepoints ? s->savepoint(s) : ENGSCHED_OK;
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "opening a savepoint");
+    rc = s->engagement_insert(s, &o->rec, &o->rec.id, &o->rec.report);
     engsched_rc end = ENGSCHED_OK;
     if (db->savepoints && rc == ENGSCHED_EEXISTS)
         end = s->rollback_to(s);

@@ -213,6 +213,14 @@ static void test_json_round_trip(void **state)
     assert_int_equal(engsched_engagement_origin(e), id);
     assert_string_equal(engsched_engagement_start(e), "2027-03-15");
     engsched_engagement_free(e);
+    /* The imported series owes 2027-03-15 again, which the document
+     * already holds: the unique index refuses the second insert and the
+     * tick goes on (in a savepoint where the backend has them). */
+    assert_int_equal(tick_range(&t, FX_T0 + 360 * FX_DAY, FX_T0 + 361 * FX_DAY, HOUR), 0);
+    assert_int_equal(tick_range(&t, FX_T0 + 725 * FX_DAY, FX_T0 + 726 * FX_DAY, HOUR), 1);
+    fx_ok(&t, engsched_engagement_get(t.db, ENGSCHED_SYSTEM, id + 2, &e));
+    assert_string_equal(engsched_engagement_start(e), "2028-03-15");
+    engsched_engagement_free(e);
     fx_close(&t);
 
     /* A bad rule: EINVAL naming the member, nothing imported. */
