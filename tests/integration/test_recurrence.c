@@ -218,8 +218,14 @@ static void test_json_round_trip(void **state)
      * tick goes on (in a savepoint where the backend has them). */
     assert_int_equal(tick_range(&t, FX_T0 + 360 * FX_DAY, FX_T0 + 361 * FX_DAY, HOUR), 0);
     assert_int_equal(tick_range(&t, FX_T0 + 725 * FX_DAY, FX_T0 + 726 * FX_DAY, HOUR), 1);
-    fx_ok(&t, engsched_engagement_get(t.db, ENGSCHED_SYSTEM, id + 2, &e));
+    /* PostgreSQL's identity spent a value on the refused insert. */
+    engsched_id next = id + 2;
+    while (next < id + 4 &&
+           engsched_engagement_get(t.db, ENGSCHED_SYSTEM, next, &e) == ENGSCHED_ENOTFOUND)
+        next++;
+    fx_ok(&t, engsched_engagement_get(t.db, ENGSCHED_SYSTEM, next, &e));
     assert_string_equal(engsched_engagement_start(e), "2028-03-15");
+    assert_int_equal(engsched_engagement_origin(e), id);
     engsched_engagement_free(e);
     fx_close(&t);
 
