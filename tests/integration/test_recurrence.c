@@ -220,9 +220,11 @@ static void test_json_round_trip(void **state)
     assert_int_equal(tick_range(&t, FX_T0 + 725 * FX_DAY, FX_T0 + 726 * FX_DAY, HOUR), 1);
     /* PostgreSQL's identity spent a value on the refused insert. */
     engsched_id next = id + 2;
+    e = NULL;
     while (next < id + 4 &&
            engsched_engagement_get(t.db, ENGSCHED_SYSTEM, next, &e) == ENGSCHED_ENOTFOUND)
         next++;
+    engsched_engagement_free(e);
     fx_ok(&t, engsched_engagement_get(t.db, ENGSCHED_SYSTEM, next, &e));
     assert_string_equal(engsched_engagement_start(e), "2028-03-15");
     assert_int_equal(engsched_engagement_origin(e), id);
