@@ -158,7 +158,7 @@ static const cmd_spec commands[] = {
      "report_url, working_week, holidays, file_max_bytes, file_max_count, conflict_policy,\n"
      "delivery_retry_seconds, delivery_max_attempts, delivery_lease_seconds (the outbox's\n"
      "retries), outbox_events (on/off), webhook_secret (signs event documents;\n"
-     "write-only, not listed).",
+     "write-only, not listed), recurrence_lead_days (0-366).",
      no_opts, 1, 3, cmd_settings},
     {"clients", "add KEY NAME\nshow KEY", "Mirror a client (ADMIN) or show one.",
      "KEY is the host's own identifier; 'add' creates or renames.", no_opts, 2, 3, cmd_clients},
