@@ -65,4 +65,9 @@ void conf_series_rollback(void **state);
 void conf_feed_tokens(void **state);
 void conf_feed_token_unique(void **state);
 
+/* The recurring-series cases (recurrence.c, table version 6), skipped on
+ * a backend without recurring_due(). */
+void conf_recurring_due(void **state);
+void conf_occurrence_unique(void **state);
+
 #endif
