@@ -199,6 +199,8 @@ int cmd_confirm(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_unavailability(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_report_status(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_tick(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_recur(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_clone(cli *c, const cmd_spec *cmd, const parsed *p);
 
 int cmd_show(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_list(cli *c, const cmd_spec *cmd, const parsed *p);

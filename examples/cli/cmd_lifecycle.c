@@ -509,16 +509,20 @@ int cmd_tick(cli *c, const cmd_spec *cmd, const parsed *p)
     int code = cli_open(c);
     if (code != 0)
         return code;
-    unsigned int moved = 0;
-    engsched_rc rc = engsched_tick(c->db, cli_now(c), &moved);
+    engsched_tick_report report = ENGSCHED_TICK_REPORT_INIT;
+    engsched_rc rc = engsched_tick_ex(c->db, cli_now(c), &report);
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
     cli_note_write(c);
+    unsigned int moved = report.moved, made = report.occurrences_created;
     char when[21];
     ex_instant_format(cli_now(c), when);
     if (c->json)
-        return out_json(json_pack("{s:s, s:i}", "now", when, "moved", (int)moved));
+        return out_json(json_pack("{s:s, s:i, s:i}", "now", when, "moved", (int)moved,
+                                  "occurrences_created", (int)made));
     printf("tick at %s: %u engagement%s moved to In Progress\n", when, moved,
            moved == 1 ? "" : "s");
+    if (made > 0)
+        printf("%u occurrence%s of recurring engagements created\n", made, made == 1 ? "" : "s");
     return 0;
 }

@@ -64,6 +64,14 @@ static const opt_spec cancel_opts[] = {
     {"reason", "TEXT", "why", 0},
     {NULL, NULL, NULL, 0}};
 
+static const opt_spec clone_opts[] = {
+    {"start", "DATE", "the clone's first day (with --end)", 0},
+    {"end", "DATE", "the clone's last day", 0},
+    {"dates", NULL, "copy the dates instead", 0},
+    {"operators", NULL, "copy the operators", 0},
+    {"recurrence", NULL, "copy the recurrence rule", 0},
+    {NULL, NULL, NULL, 0}};
+
 static const opt_spec assign_opts[] = {
     {"role", "ROLE", "lead, tester, reviewer or none (default none)", 0},
     {"from", "DATE", "first day of their window of the dates (with --to; default: all)", 0},
@@ -176,7 +184,7 @@ static const cmd_spec commands[] = {
      "report_url, working_week, holidays, file_max_bytes, file_max_count, conflict_policy,\n"
      "delivery_retry_seconds, delivery_max_attempts, delivery_lease_seconds (the outbox's\n"
      "retries), outbox_events (on/off), webhook_secret (signs event documents;\n"
-     "write-only, not listed).",
+     "write-only, not listed), recurrence_lead_days (0-366).",
      no_opts, 1, 3, cmd_settings},
     {"clients", "add KEY NAME\nshow KEY", "Mirror a client (ADMIN) or show one.",
      "KEY is the host's own identifier; 'add' creates or renames.", no_opts, 2, 3, cmd_clients},
@@ -207,6 +215,14 @@ static const cmd_spec commands[] = {
      edit_opts, 1, 1, cmd_edit},
     {"cancel", "ID [--version N] [--reason TEXT]", "Cancel an engagement for good (CANCEL).",
      NULL, cancel_opts, 1, 1, cmd_cancel},
+    {"recur", "ID RRULE|none [--version N]",
+     "Give an engagement an RFC 5545 recurrence rule, or clear it with 'none' (EDIT).",
+     "E.g. FREQ=YEARLY or FREQ=MONTHLY;BYDAY=1MO;COUNT=6; the tick creates each\n"
+     "occurrence as a Pending request recurrence_lead_days (setting) ahead.",
+     version_opts, 2, 2, cmd_recur},
+    {"clone", "ID [--dates | --start DATE --end DATE] [--operators] [--recurrence]",
+     "Copy an engagement's details into a new request (never its report or files).", NULL,
+     clone_opts, 1, 1, cmd_clone},
     {"assign", "ID USER [--role ROLE] [--from DATE --to DATE] [--percent N] [--tentative] [--version N] [--strict]",
      "Assign an operator (ASSIGN); overlapping work is printed as warnings.",
      "With --strict, overlapping work refuses the assignment with exit 6.", assign_opts, 2, 2,

@@ -416,11 +416,14 @@ static void mem_free(engsched_storage *s)
     free(b);
 }
 
-/* The table version this backend implements: version 6, for skills, with
- * none of the optional members of versions 2 to 5. Savepoints (version 2,
- * for batches) would cost this backend another copy of the whole state
- * per operation; the library never calls the members left NULL, and
- * engsched_batch_begin() returns ENGSCHED_EUNSUPPORTED. */
+/* The table version this backend implements: 6, for skills and recurring
+ * series (recurring_due() and the version 6 engagement members), with none
+ * of the optional members of versions 2 to 5 and no allocations (an
+ * example of optional members left out: the library then treats every
+ * assignment as the whole engagement, whole days, firm). Savepoints
+ * (version 2, for batches) would cost this backend another copy of the
+ * whole state per operation; the library never calls the NULL members,
+ * and engsched_batch_begin() returns ENGSCHED_EUNSUPPORTED. */
 #define MEM_TABLE_VERSION 6
 
 /* engsched_storage_init() sets the version and makes every member of that
@@ -459,6 +462,7 @@ static engsched_rc mem_table_init(engsched_storage *t)
     t->engagement_get = mem_engagement_get;
     t->report_engagement = mem_report_engagement;
     t->engagements_due = mem_engagements_due;
+    t->recurring_due = mem_recurring_due;
     t->assignment_insert = mem_assignment_insert;
     t->assignment_delete = mem_assignment_delete;
     t->assignment_list = mem_assignment_list;

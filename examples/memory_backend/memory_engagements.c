@@ -24,6 +24,7 @@ static void engagement_release(void *item)
     free(x->custom_fields);
     free(x->cancel_reason);
     free(x->report_title);
+    free(x->recurrence);
 }
 
 /* A record from an interface row, with our id and report id. Fields
@@ -52,9 +53,12 @@ static int engagement_make(mem_engagement *out, engsched_id id, engsched_id repo
         .report = report,
         .report_status = report != 0 ? rec->report_status : ENGSCHED_REPORT_NONE,
         .report_title = mem_strdup_or(report != 0 ? rec->report_title : NULL, ""),
+        .recurrence = mem_strdup_or(rec->recurrence, ""),
+        .origin = rec->origin,
+        .recurrence_next_day = rec->recurrence_next_day,
     };
     if (!out->name || !out->description || !out->type || !out->location || !out->contacts ||
-        !out->custom_fields || !out->cancel_reason || !out->report_title) {
+        !out->custom_fields || !out->cancel_reason || !out->report_title || !out->recurrence) {
         engagement_release(out);
         return -1;
     }
@@ -85,6 +89,9 @@ static engsched_rec_engagement engagement_to_rec(const mem_engagement *e)
         .report = e->report,
         .report_status = e->report_status,
         .report_title = e->report_title,
+        .recurrence = e->recurrence,
+        .origin = e->origin,
+        .recurrence_next_day = e->recurrence_next_day,
     };
 }
 
@@ -104,6 +111,23 @@ static mem_engagement *engagement_by_id(const mem_state *st, engsched_id id)
     return NULL;
 }
 
+/* Whether another engagement than @p self is the occurrence of series
+ * @p origin on @p day (storage.h: unique among occurrences). */
+static int occurrence_taken(const mem_state *st, engsched_id self, engsched_id origin, int32_t day)
+{
+    const mem_engagement *all = st->engagements.items;
+    for (size_t i = 0; origin != 0 && i < st->engagements.count; i++)
+        if (all[i].id != self && all[i].origin == origin && all[i].start_day == day)
+            return 1;
+    return 0;
+}
+
+static engsched_rc occurrence_refuse(mem_backend *b, const engsched_rec_engagement *rec)
+{
+    return mem_fail(b, ENGSCHED_EEXISTS, "series %lld already has an occurrence on day %ld",
+                    (long long)rec->origin, (long)rec->start_day);
+}
+
 /* Insert an engagement (rec->id ignored) and, unless rec->report_status
  * is NONE, its report; both ids come back (report 0 when none). */
 engsched_rc mem_engagement_insert(engsched_storage *s, const engsched_rec_engagement *rec,
@@ -116,6 +140,8 @@ engsched_rc mem_engagement_insert(engsched_storage *s, const engsched_rec_engage
         return rc;
     if (rec->name == NULL)
         return mem_null_string(b, "engagement name");
+    if (occurrence_taken(st, 0, rec->origin, rec->start_day))
+        return occurrence_refuse(b, rec);
     engsched_id id = st->next_engagement;
     engsched_id report = rec->report_status != ENGSCHED_REPORT_NONE ? st->next_report : 0;
     mem_engagement fresh;
@@ -161,6 +187,8 @@ engsched_rc mem_engagement_update(engsched_storage *s, const engsched_rec_engage
     mem_engagement *e = engagement_by_id(st, rec->id);
     if (e == NULL)
         return mem_not_found(b, "engagement", rec->id);
+    if (occurrence_taken(st, rec->id, rec->origin, rec->start_day))
+        return occurrence_refuse(b, rec);
 
     int has_status = rec->report_status != ENGSCHED_REPORT_NONE;
     engsched_id report = rec->report;
@@ -253,6 +281,33 @@ engsched_rc mem_engagements_due(engsched_storage *s, int32_t day, engsched_id af
         engsched_rc rc = row(ctx, &rec);
         if (rc != ENGSCHED_OK)
             return rc; /* the row callback stopped us: its code is ours */
+        sent++;
+    }
+    return ENGSCHED_OK;
+}
+
+/* For the tick (table version 6): recurring series whose next occurrence
+ * starts by @p until_day and whose status is in @p statuses, in id order
+ * after @p after_id, at most @p limit. */
+engsched_rc mem_recurring_due(engsched_storage *s, int32_t until_day, unsigned int statuses,
+                              engsched_id after_id, unsigned int limit,
+                              engsched_storage_engagement_fn row, void *ctx)
+{
+    mem_backend *b = mem_of(s);
+    mem_state *st = mem_read(b, "listing due recurring series");
+    if (st == NULL)
+        return ENGSCHED_EMISUSE;
+    unsigned int sent = 0;
+    for (size_t i = 0; i < st->engagements.count && sent < limit; i++) {
+        const mem_engagement *e = (const mem_engagement *)st->engagements.items + i;
+        if (e->recurrence[0] == '\0' || e->recurrence_next_day > until_day ||
+            e->id <= after_id || e->status < 0 || e->status > 31 ||
+            !(statuses & (1u << (unsigned int)e->status)))
+            continue;
+        engsched_rec_engagement rec = engagement_to_rec(e);
+        engsched_rc rc = row(ctx, &rec);
+        if (rc != ENGSCHED_OK)
+            return rc;
         sent++;
     }
     return ENGSCHED_OK;

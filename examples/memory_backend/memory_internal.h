@@ -115,6 +115,9 @@ typedef struct mem_engagement {
     engsched_id report;
     int report_status;
     char *report_title;
+    char *recurrence;            /* table version 6: "" if none */
+    engsched_id origin;          /* the series of an occurrence, 0 if none */
+    int32_t recurrence_next_day; /* kept by the core */
 } mem_engagement;
 
 /* Assignments are one table in the order they were made: that order is
@@ -339,6 +342,9 @@ engsched_rc mem_engagement_get(engsched_storage *s, engsched_id id,
                                engsched_rec_engagement *out);
 engsched_rc mem_report_engagement(engsched_storage *s, engsched_id report,
                                   engsched_id *out_engagement);
+engsched_rc mem_recurring_due(engsched_storage *s, int32_t until_day, unsigned int statuses,
+                              engsched_id after_id, unsigned int limit,
+                              engsched_storage_engagement_fn row, void *ctx);
 engsched_rc mem_engagements_due(engsched_storage *s, int32_t day, engsched_id after_id,
                                 unsigned int limit, engsched_storage_engagement_fn row,
                                 void *ctx);

@@ -982,6 +982,144 @@ ENGSCHED_API engsched_rc engsched_report_set_status(engsched *db, engsched_id ac
  */
 ENGSCHED_API engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *out_moved);
 
+/** @brief What one tick did (::ENGSCHED_TICK_REPORT_VERSION). */
+typedef struct engsched_tick_report {
+    /** ::ENGSCHED_TICK_REPORT_VERSION as the caller was compiled with */
+    unsigned int version;
+    /** how many Scheduled engagements moved to In Progress */
+    unsigned int moved;
+    /** how many occurrences of recurring series were created */
+    unsigned int occurrences_created;
+} engsched_tick_report;
+
+/** @brief The current version of ::engsched_tick_report: 1. */
+#define ENGSCHED_TICK_REPORT_VERSION 1
+
+/** @brief Static initialiser for ::engsched_tick_report: every count 0. */
+#define ENGSCHED_TICK_REPORT_INIT { ENGSCHED_TICK_REPORT_VERSION, 0, 0 }
+
+/**
+ * @brief Fill @p report with the empty report of structure version @p version.
+ * @param report the structure to fill
+ * @param version ::ENGSCHED_TICK_REPORT_VERSION as the caller was compiled with
+ * @return ::ENGSCHED_OK, or ::ENGSCHED_EMISUSE for NULL or an unknown version
+ */
+ENGSCHED_API engsched_rc engsched_tick_report_init(engsched_tick_report *report,
+                                                   unsigned int version);
+
+/**
+ * @brief The hourly job with its full report: what engsched_tick() does,
+ *        and the occurrences of recurring series (engsched_recurrence_set()).
+ *
+ * Every series not Canceled whose next occurrence starts at most the
+ * setting `recurrence_lead_days` (default 30) days after today gets it as
+ * a new Pending request: the series' client, requester, name,
+ * description, type, location, contacts and custom fields, its length,
+ * and engsched_engagement_origin() the series; no operators, files or
+ * report. Each with an engagement.occurrence_created event (details:
+ * origin, start), in the tick's transaction. Each occurrence is created
+ * once, also when several processes tick at once; a rule that has ended
+ * (COUNT, UNTIL) creates nothing more.
+ * @param db the handle
+ * @param now the current instant, UTC seconds, as for engsched_tick()
+ * @param[out] out the report (its version set by the caller, e.g. with
+ *        ::ENGSCHED_TICK_REPORT_INIT), or NULL
+ * @return as engsched_tick(); ::ENGSCHED_EMISUSE for a report of an
+ *         unknown version (nothing done)
+ */
+ENGSCHED_API engsched_rc engsched_tick_ex(engsched *db, int64_t now, engsched_tick_report *out);
+
+/**
+ * @brief Give an engagement a recurrence rule, or clear it (EDIT, as
+ *        engsched_edit()).
+ *
+ * The rule is an RFC 5545 RRULE value without "RRULE:", e.g.
+ * "FREQ=YEARLY" or "FREQ=MONTHLY;BYDAY=1MO;COUNT=6", expanded by libical
+ * from the engagement's first day (its occurrence 1). Rules that recur
+ * more often than daily (FREQ=HOURLY, MINUTELY, SECONDLY), name hours,
+ * minutes or seconds (BYHOUR, BYMINUTE, BYSECOND) or a calendar scale
+ * (RSCALE) are refused: engagements are whole days. The tick
+ * (engsched_tick_ex()) creates the occurrences that start today or
+ * later, never those already past. Raises the version and emits
+ * engagement.recurrence_changed (details: recurrence, next: the next
+ * occurrence's first day or null).
+ * @param db the handle
+ * @param actor the acting user
+ * @param engagement the engagement id
+ * @param version the version the caller saw, or 0 to skip the check
+ * @param rrule the rule; NULL or "" clears it
+ * @return ::ENGSCHED_OK, ::ENGSCHED_EINVAL (a rule refused, with libical's
+ *         reason), ::ENGSCHED_EUNSUPPORTED (a storage backend without
+ *         recurring series), or a code of engsched_edit()
+ */
+ENGSCHED_API engsched_rc engsched_recurrence_set(engsched *db, engsched_id actor,
+                                                 engsched_id engagement, int64_t version,
+                                                 const char *rrule);
+
+/** @brief engsched_clone() flag: copy the source's dates. */
+#define ENGSCHED_CLONE_DATES (1u << 0)
+/** @brief engsched_clone() flag: copy the source's operators (checked as
+ *         engsched_create() checks them). */
+#define ENGSCHED_CLONE_OPERATORS (1u << 1)
+/** @brief engsched_clone() flag: copy the source's recurrence rule. */
+#define ENGSCHED_CLONE_RECURRENCE (1u << 2)
+
+/** @brief How to clone (::ENGSCHED_CLONE_OPTIONS_VERSION). */
+typedef struct engsched_clone_options {
+    /** ::ENGSCHED_CLONE_OPTIONS_VERSION as the caller was compiled with */
+    unsigned int version;
+    /** ::ENGSCHED_CLONE_DATES, ::ENGSCHED_CLONE_OPERATORS,
+     *  ::ENGSCHED_CLONE_RECURRENCE, or 0 (the default) */
+    unsigned int flags;
+    /** the clone's first day, `YYYY-MM-DD`, with @ref end; NULL (the
+     *  default) with ::ENGSCHED_CLONE_DATES */
+    const char *start;
+    /** the clone's last day, `YYYY-MM-DD`; NULL (the default) */
+    const char *end;
+} engsched_clone_options;
+
+/** @brief The current version of ::engsched_clone_options: 1. */
+#define ENGSCHED_CLONE_OPTIONS_VERSION 1
+
+/** @brief Static initialiser for ::engsched_clone_options: no flags, no dates. */
+#define ENGSCHED_CLONE_OPTIONS_INIT { ENGSCHED_CLONE_OPTIONS_VERSION, 0, NULL, NULL }
+
+/**
+ * @brief Fill @p opts with the defaults of structure version @p version.
+ * @param opts the structure to fill
+ * @param version ::ENGSCHED_CLONE_OPTIONS_VERSION as the caller was compiled with
+ * @return ::ENGSCHED_OK, or ::ENGSCHED_EMISUSE for NULL or an unknown version
+ */
+ENGSCHED_API engsched_rc engsched_clone_options_init(engsched_clone_options *opts,
+                                                     unsigned int version);
+
+/**
+ * @brief Copy an engagement's details into a new request.
+ *
+ * The clone has the source's client, name, description, type, location,
+ * contacts and custom fields; its dates are @p opts start/end, or the
+ * source's with ::ENGSCHED_CLONE_DATES; its operators and rule only with
+ * ::ENGSCHED_CLONE_OPERATORS and ::ENGSCHED_CLONE_RECURRENCE. Never the
+ * report, files or events. It is created the way engsched_create()
+ * creates one when the actor has the create permission, else the way
+ * engsched_request() requests one (Pending; operators are then refused),
+ * with the same checks, and an engagement.cloned event (details: from)
+ * after the creation's own event, in one transaction.
+ * @param db the handle
+ * @param actor the acting user; must see the source (VIEW)
+ * @param engagement the source engagement
+ * @param opts the options, or NULL for the defaults (then the call is
+ *        ::ENGSCHED_EINVAL: a clone needs dates)
+ * @param[out] out_id the new engagement's id, or NULL
+ * @return ::ENGSCHED_OK; ::ENGSCHED_EINVAL (no dates, bad dates, unknown
+ *         flags, operators a request cannot take); ::ENGSCHED_EMISUSE (an
+ *         unknown options version); the codes of engsched_engagement_get()
+ *         for the source and of engsched_request() / engsched_create()
+ */
+ENGSCHED_API engsched_rc engsched_clone(engsched *db, engsched_id actor, engsched_id engagement,
+                                        const engsched_clone_options *opts,
+                                        engsched_id *out_id);
+
 /**
  * @brief Find the engagement a report belongs to.
  * @param db the handle
@@ -1134,6 +1272,14 @@ ENGSCHED_API engsched_id engsched_engagement_report(const engsched_engagement *e
 ENGSCHED_API engsched_report_status engsched_engagement_report_status(const engsched_engagement *e);
 /** @brief The report title, "" if none. @param e the snapshot @return the title */
 ENGSCHED_API const char *engsched_engagement_report_title(const engsched_engagement *e);
+/** @brief The recurrence rule (RRULE value), "" if none. @param e the snapshot @return the rule */
+ENGSCHED_API const char *engsched_engagement_recurrence(const engsched_engagement *e);
+/**
+ * @brief The series this engagement is an occurrence of, 0 if none.
+ * @param e the snapshot
+ * @return the series' engagement id
+ */
+ENGSCHED_API engsched_id engsched_engagement_origin(const engsched_engagement *e);
 /** @brief How many operators are assigned. @param e the snapshot @return the count */
 ENGSCHED_API size_t engsched_engagement_operator_count(const engsched_engagement *e);
 

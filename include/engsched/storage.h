@@ -76,6 +76,10 @@
  *   operators' replies and calendar feed tokens.
  * - 5: backup(), optional: engsched_backup() (::ENGSCHED_EUNSUPPORTED
  *   without it, as on PostgreSQL, whose tool is `pg_dump`).
+ * - 6: recurring_due() and the version 6 members of
+ *   ::engsched_rec_engagement, optional: recurring series
+ *   (engsched_recurrence_set() returns ::ENGSCHED_EUNSUPPORTED without
+ *   them, and the tick creates no occurrences).
  */
 #ifndef ENGSCHED_STORAGE_H
 #define ENGSCHED_STORAGE_H
@@ -95,7 +99,7 @@ extern "C" {
  *
  * Version 2 appended the optional savepoint callbacks (savepoint, release,
  * rollback_to) that batches need; versions 3 to 5 appended the outbox,
- * the invitation series and backup(). The library accepts tables of every
+ * the invitation series and backup(); version 6 recurring series. The library accepts tables of every
  * version from 1 to this one: an older table (built against an older
  * header, so shorter) is never read past its last member, and what it
  * lacks returns ::ENGSCHED_EUNSUPPORTED (engsched_batch_begin() on a
@@ -158,6 +162,19 @@ typedef struct engsched_rec_engagement {
     const char *report_title;    /**< "" if no report */
     /* version 1: every member above. Later versions append theirs here,
      * after "version N adds: ...", each with a default for older backends. */
+    /* version 6 adds: */
+    /** The RFC 5545 RRULE value the engagement recurs by (without
+     *  "RRULE:"); "" (the default) if it does not recur. */
+    const char *recurrence;
+    /** The series this engagement is an occurrence of; 0 (the default) if
+     *  none. Unique with `start_day` among rows whose origin is not 0:
+     *  engagement_insert() returns ::ENGSCHED_EEXISTS for a second
+     *  occurrence of one series on one day, and changes nothing. */
+    engsched_id origin;
+    /** With a `recurrence`: the first day of the next occurrence the
+     *  tick creates, INT32_MAX once the rule has no more; kept by the
+     *  core. 0 (the default) when `recurrence` is "". */
+    int32_t recurrence_next_day;
 } engsched_rec_engagement;
 
 /** @brief An assignment of an operator to an engagement. */
@@ -788,6 +805,28 @@ struct engsched_storage {
     /** @brief Optional (version 6): the skills @p engagement requires, bytewise order. */
     engsched_rc (*engagement_skills_list)(engsched_storage *s, engsched_id engagement,
                                           engsched_storage_tag_fn row, void *ctx);
+    /* version 6 also adds: recurring_due (optional), and the members of
+     * ::engsched_rec_engagement after its "version 6 adds". Without it
+     * engsched_recurrence_set() returns ::ENGSCHED_EUNSUPPORTED and the
+     * tick creates no occurrences; the record's version 6 members are
+     * then never read from the backend's rows and always their defaults. */
+
+    /**
+     * @brief Optional (version 6): the recurring series whose next
+     *        occurrence is due: rows with a @ref
+     *        engsched_rec_engagement::recurrence other than "", a @ref
+     *        engsched_rec_engagement::recurrence_next_day at most
+     *        @p until_day, a status in the mask @p statuses (of
+     *        ::ENGSCHED_STATUS_BIT values) and id > @p after_id; in id
+     *        order, at most @p limit.
+     *
+     * The hourly tick runs it on every tick, so it should cost nothing
+     * much when no series is due (the SQL backends walk a partial index
+     * over the recurring rows alone).
+     */
+    engsched_rc (*recurring_due)(engsched_storage *s, int32_t until_day, unsigned int statuses,
+                                 engsched_id after_id, unsigned int limit,
+                                 engsched_storage_engagement_fn row, void *ctx);
 
     /*
      * The members above are versions 1 to 6. A new version appends its
@@ -830,8 +869,8 @@ struct engsched_storage {
       /* version 5 adds: backup */                                                      \
       NULL,                                                                             \
       /* version 6 adds: assignment_update, operator_allocations, */                    \
-      /* user_skills_set ... engagement_skills_list */                                  \
-      NULL, NULL, NULL, NULL, NULL, NULL }
+      /* user_skills_set ... engagement_skills_list, recurring_due */                   \
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /**
  * @brief Initialise a callback table of version @p version: `version`

@@ -10,7 +10,7 @@
  * release can never disagree about which ones there are. */
 #define ES_REC_STRINGS(X)                                                                  \
     X(name) X(description) X(type) X(location) X(contacts) X(custom_fields)                \
-        X(cancel_reason) X(report_title)
+        X(cancel_reason) X(report_title) X(recurrence)
 
 void es_engagement_release(es_engagement *e)
 {
@@ -22,10 +22,16 @@ void es_engagement_release(es_engagement *e)
     memset(e, 0, sizeof *e);
 }
 
-static engsched_rc copy_record(es_engagement *out, const engsched_rec_engagement *src)
+/* A backend without recurring series (before table version 6) fills a
+ * record of version 1 only: nothing past report_title is read from it,
+ * and the version 6 members take their defaults. */
+static engsched_rc copy_record(es_engagement *out, const engsched_rec_engagement *src, int v6)
 {
     memset(out, 0, sizeof *out);
-    out->rec = *src;
+    if (v6)
+        out->rec = *src;
+    else
+        memcpy(&out->rec, src, offsetof(engsched_rec_engagement, recurrence));
 #define NULLIFY(f) out->rec.f = NULL;
     ES_REC_STRINGS(NULLIFY)
 #undef NULLIFY
@@ -45,20 +51,21 @@ static engsched_rc copy_record(es_engagement *out, const engsched_rec_engagement
 engsched_rc es_engagement_adopt(engsched *db, es_engagement *out,
                                 const engsched_rec_engagement *rec)
 {
-    if (copy_record(out, rec) != ENGSCHED_OK)
+    if (copy_record(out, rec, db->recurrence) != ENGSCHED_OK)
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory copying an engagement");
     return ENGSCHED_OK;
 }
 
 engsched_rc es_engagement_read(engsched *db, engsched_id id, es_engagement *out)
 {
-    engsched_rec_engagement rec;
+    engsched_rec_engagement rec = {0};
+    rec.recurrence = "";
     engsched_rc rc = db->storage->engagement_get(db->storage, id, &rec);
     if (rc == ENGSCHED_ENOTFOUND)
         return es_fail(db, rc, "engagement %lld not found", (long long)id);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "reading an engagement");
-    if (copy_record(out, &rec) != ENGSCHED_OK)
+    if (copy_record(out, &rec, db->recurrence) != ENGSCHED_OK)
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory reading engagement %lld",
                        (long long)id);
     return ENGSCHED_OK;

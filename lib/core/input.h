@@ -47,6 +47,11 @@ struct engsched_input {
     size_t operator_count;
     es_input_file *files;
     size_t file_count;
+    /* Set by engsched_clone() alone, never by a setter (no field bit):
+     * the rule the new engagement recurs by (NULL: none) and the
+     * engagement it was cloned from (0: none, no engagement.cloned). */
+    char *recurrence;
+    engsched_id cloned_from;
 };
 
 /* Refuse fields an operation does not take, naming the first one. */

@@ -110,6 +110,7 @@ struct engsched {
     int backup;      /* the backend can copy itself: engsched_backup() (table version 5) */
     int allocations; /* windows, shares and holds of assignments (table version 6) */
     int skills;      /* user and engagement skills (table version 6) */
+    int recurrence;  /* recurring series: recurring_due() and the v6 record members (6) */
     int64_t claim_token;       /* this handle's claims on outbox items */
     /* Page tokens' key when the store has none (a read-only handle of an
      * older store): random, made on first use, for this handle only. */

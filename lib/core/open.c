@@ -116,6 +116,12 @@ static int backend_skills(const engsched_storage *s, int *out)
     return given == 0 || given == 4;
 }
 
+/* Recurring series: a member of version 6 tables only, optional. */
+static int backend_recurrence(const engsched_storage *s)
+{
+    return s->version >= 6 && s->recurring_due != NULL;
+}
+
 /* What a backend's table offers beyond version 1. */
 typedef struct backend_caps {
     int savepoints;
@@ -124,6 +130,7 @@ typedef struct backend_caps {
     int backup;
     int allocations;
     int skills;
+    int recurrence;
 } backend_caps;
 
 /* Every version this library knows, back to 1 (like libcurl, an old
@@ -136,6 +143,7 @@ static int backend_usable(const engsched_storage *s, backend_caps *caps)
           backend_skills(s, &caps->skills)))
         return 0;
     caps->backup = backend_backup(s);
+    caps->recurrence = backend_recurrence(s);
     return 1;
 }
 
@@ -222,7 +230,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     }
     if (!options_valid(opts))
         return ENGSCHED_EMISUSE;
-    backend_caps caps = {0, 0, 0, 0, 0, 0};
+    backend_caps caps = {0, 0, 0, 0, 0, 0, 0};
     if (!backend_usable(backend, &caps)) {
         es_open_fail_message("backend: version %u or a missing callback (this library takes "
                              "versions 1 to %u with every required callback, with all "
@@ -251,6 +259,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     db->backup = caps.backup;
     db->allocations = caps.allocations;
     db->skills = caps.skills;
+    db->recurrence = caps.recurrence;
     db->claim_token = token;
     db->txn_events_outbox = -1;
     if (db->opts.busy_timeout_ms < 0)

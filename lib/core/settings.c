@@ -8,6 +8,7 @@
 #include "core/settings.h"
 #include "util/crypto.h"
 #include "core/validate.h"
+#include "rules/rules.h"
 
 typedef engsched_rc (*setting_check_fn)(engsched *db, const char *key, const char *value);
 
@@ -145,6 +146,20 @@ static engsched_rc check_refresh(engsched *db, const char *key, const char *valu
     return rc;
 }
 
+/* How many days ahead the tick creates an occurrence: at most a year
+ * and a day (rules/rules.h ES_RECURRENCE_LEAD_MAX). */
+static engsched_rc check_lead(engsched *db, const char *key, const char *value)
+{
+    int64_t v;
+    if (strcmp(value, "0") == 0) /* on the day itself */
+        return ENGSCHED_OK;
+    engsched_rc rc = parse_count(db, key, value, ES_RECURRENCE_LEAD_MAX, &v);
+    if (rc != ENGSCHED_OK)
+        return es_fail(db, rc, "%s: expected a whole number from 0 to %d", key,
+                       ES_RECURRENCE_LEAD_MAX);
+    return rc;
+}
+
 /* Any text a person can type as a secret; it is a key, not shown. */
 static engsched_rc check_secret(engsched *db, const char *key, const char *value)
 {
@@ -205,6 +220,7 @@ static const setting_def settings[] = {
     {"webhook_secret", "", check_secret, 1},
     {"outbox_events", "on", check_on_off, 0},
     {"feed_refresh_seconds", "3600", check_refresh, 0},
+    {"recurrence_lead_days", "30", check_lead, 0},
     /* Written once by the library (es_store_identity_seed), never by a host. */
     {"store_id", "", check_store_id, 0},
     /* The key that seals page tokens (views/cursor_token.c): made by the
@@ -245,7 +261,11 @@ engsched_rc es_setting_int(engsched *db, const char *key, int64_t *out)
     engsched_rc rc = es_setting_read(db, key, &value);
     if (rc != ENGSCHED_OK)
         return rc;
-    rc = parse_count(db, key, value, INT64_MAX, out);
+    /* 0 is a count only where a setting takes it (recurrence_lead_days). */
+    if (strcmp(value, "0") == 0)
+        *out = 0;
+    else
+        rc = parse_count(db, key, value, INT64_MAX, out);
     if (rc != ENGSCHED_OK)
         rc = es_fail(db, ENGSCHED_ECORRUPT, "setting %s holds \"%s\", not a number", key, value);
     es_free(value);

@@ -599,6 +599,11 @@ engsched_rc es_engagement_to_json(engsched *db, es_refs *refs, const engsched_re
     put(&b, doc, "updated_at", jb_int(&b, rec->updated_at));
     put(&b, doc, "requested_by", jb_key(&b, requested_by));
     put(&b, doc, "cancel_reason", jb_str(&b, rec->cancel_reason));
+    put(&b, doc, "recurrence", jb_str(&b, rec->recurrence != NULL ? rec->recurrence : ""));
+    /* An export names the series by its index (export.c adds it). */
+    if (mode == ES_EJSON_API)
+        put(&b, doc, "origin",
+            rec->origin != 0 ? jb_int(&b, rec->origin) : jb_new(&b, json_null()));
     if (rec->report_status == ENGSCHED_REPORT_NONE) {
         put(&b, doc, "report", jb_new(&b, json_null()));
     } else {

@@ -398,6 +398,19 @@ static engsched_rc walk_engagements(export_ctx *x, engsched_id scope, es_ejson_m
     return rc;
 }
 
+/* An occurrence names its series by the series' index in the document
+ * (the trail's way); a series outside the export (never, in a full one)
+ * or none is null. */
+static engsched_rc put_origin(engsched *db, const es_index_map *index,
+                              const engsched_rec_engagement *rec, json_t *doc)
+{
+    long at = rec->origin != 0 ? es_index_map_find(index, rec->origin) : -1;
+    json_t *v = at >= 0 ? json_integer(at) : json_null();
+    if (v == NULL || json_object_set_new(doc, "origin", v) != 0)
+        return oom(db);
+    return ENGSCHED_OK;
+}
+
 /* A full export's engagements in creation order, one record at a time. */
 static engsched_rc write_by_id(export_ctx *x, es_ejson_mode mode)
 {
@@ -414,6 +427,8 @@ static engsched_rc write_by_id(export_ctx *x, es_ejson_mode mode)
             return rc;
         json_t *doc = NULL;
         rc = es_engagement_to_json(db, &x->refs, &e.rec, mode, &doc);
+        if (rc == ENGSCHED_OK)
+            rc = put_origin(db, &x->index, &e.rec, doc);
         es_engagement_release(&e);
         if (rc == ENGSCHED_OK)
             rc = es_sink_item(&x->sink, doc);

@@ -293,28 +293,6 @@ typedef struct imp_engagement {
     json_t *required_skills; /* NULL: none */
 } imp_engagement;
 
-/* Custom fields: an object whose canonical text fits the setter's limit. */
-static engsched_rc read_custom(imp *im, const json_t *e, const char *base, json_t **out)
-{
-    char p[PATH_LEN];
-    engsched_rc rc = imp_get_member(im, e, base, "custom_fields", OPTIONAL, out);
-    if (rc != ENGSCHED_OK || *out == NULL)
-        return rc;
-    imp_at(p, base, "custom_fields");
-    if (!json_is_object(*out))
-        return imp_bad(im->db, p, "must be a JSON object");
-    if (im->writing)
-        return ENGSCHED_OK;
-    char *text = es_json_dump_canonical(*out);
-    if (text == NULL)
-        return imp_oom(im->db);
-    size_t len = strlen(text);
-    es_free(text);
-    if (len > ES_TEXT_MAX)
-        return imp_bad(im->db, p, "%zu bytes is longer than the limit of %d", len, ES_TEXT_MAX);
-    return ENGSCHED_OK;
-}
-
 static engsched_rc read_dates(imp *im, const json_t *e, const char *base,
                               engsched_rec_engagement *rec)
 {
@@ -576,11 +554,13 @@ static engsched_rc read_engagement(imp *im, const json_t *item, size_t i, imp_en
         rc = imp_get_text(im, e, base, "contacts", OPTIONAL, 0, ES_CONTACTS_MAX, ES_TEXT_MULTILINE,
                           "", &rec->contacts);
     if (rc == ENGSCHED_OK)
-        rc = read_custom(im, e, base, &ie->custom);
+        rc = imp_read_custom(im, e, base, &ie->custom);
     if (rc == ENGSCHED_OK)
         rc = read_dates(im, e, base, rec);
     if (rc == ENGSCHED_OK)
         rc = read_status(im, e, base, rec);
+    if (rc == ENGSCHED_OK)
+        rc = imp_read_recurrence(im, e, base, i, rec);
     if (rc == ENGSCHED_OK)
         rc = imp_get_text(im, e, base, "cancel_reason", OPTIONAL, 0, ES_REASON_MAX,
                           ES_TEXT_MULTILINE, "", &rec->cancel_reason);

@@ -124,6 +124,8 @@ engsched_rc imp_get_int(imp *im, const json_t *obj, const char *base, const char
 engsched_rc imp_get_array(imp *im, const json_t *obj, const char *base, const char *key, int how,
                           json_t **out);
 engsched_rc imp_get_object(imp *im, const json_t *array, size_t i, const char *base, json_t **out);
+/* Custom fields: an object whose canonical text fits the setter's limit. */
+engsched_rc imp_read_custom(imp *im, const json_t *e, const char *base, json_t **out);
 /* An operator's window_start/window_end, percent and tentative (each
  * optional: the whole engagement, the whole day, firm), checked against
  * the engagement @p e, into rec's version 6 members. */
@@ -131,6 +133,12 @@ engsched_rc imp_read_allocation(imp *im, const json_t *op, const char *base,
                                 const engsched_rec_engagement *e, engsched_rec_assignment *rec);
 /* An array item that must be an object. */
 engsched_rc imp_item_object(imp *im, const json_t *item, const char *base, json_t **out);
+
+/* json/import_recurrence.c: "recurrence" and "origin" of engagement
+ * @p index (read after its dates), into @p rec; origin is an earlier
+ * engagement's index, its id once written. */
+engsched_rc imp_read_recurrence(imp *im, const json_t *e, const char *base, size_t index,
+                                engsched_rec_engagement *rec);
 
 /* json/import_store.c: the parts of a version 2 document beyond the
  * directory and the engagements. */

@@ -350,3 +350,25 @@ engsched_rc imp_read_allocation(imp *im, const json_t *op, const char *base,
                        base, im->db->storage->version);
     return ENGSCHED_OK;
 }
+
+/* Custom fields: an object whose canonical text fits the setter's limit. */
+engsched_rc imp_read_custom(imp *im, const json_t *e, const char *base, json_t **out)
+{
+    char p[PATH_LEN];
+    engsched_rc rc = imp_get_member(im, e, base, "custom_fields", OPTIONAL, out);
+    if (rc != ENGSCHED_OK || *out == NULL)
+        return rc;
+    imp_at(p, base, "custom_fields");
+    if (!json_is_object(*out))
+        return imp_bad(im->db, p, "must be a JSON object");
+    if (im->writing)
+        return ENGSCHED_OK;
+    char *text = es_json_dump_canonical(*out);
+    if (text == NULL)
+        return imp_oom(im->db);
+    size_t len = strlen(text);
+    es_free(text);
+    if (len > ES_TEXT_MAX)
+        return imp_bad(im->db, p, "%zu bytes is longer than the limit of %d", len, ES_TEXT_MAX);
+    return ENGSCHED_OK;
+}

@@ -187,6 +187,16 @@ const char *engsched_engagement_report_title(const engsched_engagement *e)
 {
     return e ? REC(e).report_title : NULL;
 }
+
+const char *engsched_engagement_recurrence(const engsched_engagement *e)
+{
+    return e ? REC(e).recurrence : NULL;
+}
+
+engsched_id engsched_engagement_origin(const engsched_engagement *e)
+{
+    return e ? REC(e).origin : 0;
+}
 size_t engsched_engagement_operator_count(const engsched_engagement *e)
 {
     return e ? e->operator_count : 0;

@@ -2,8 +2,10 @@
 #include <string.h>
 
 #include "util/dates.h"
+#include "calendar/recurrence.h"
 #include "core/engagement_store.h"
 #include "core/events.h"
+#include "core/settings.h"
 #include "delivery/delivery.h"
 #include "ops/ops.h"
 
@@ -41,6 +43,37 @@ static json_t *creation_details(const engsched_rec_engagement *r)
                      (json_int_t)r->report);
 }
 
+/* A clone's rule (engsched_clone() with ENGSCHED_CLONE_RECURRENCE): its
+ * next occurrence as engsched_recurrence_set() finds it, from the new
+ * dates and today. */
+static engsched_rc apply_recurrence(engsched *db, const engsched_input *in, int64_t now,
+                                    es_engagement *e)
+{
+    int32_t today = 0;
+    if (in->recurrence == NULL || in->recurrence[0] == '\0')
+        return ENGSCHED_OK;
+    engsched_rc rc = es_engagement_set_text(db, &e->rec.recurrence, in->recurrence);
+    if (rc == ENGSCHED_OK)
+        rc = es_today(db, now, &today);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    int32_t after = e->rec.start_day > today - 1 ? e->rec.start_day : today - 1;
+    rc = es_recurrence_next_after(in->recurrence, e->rec.start_day, after,
+                                  &e->rec.recurrence_next_day);
+    if (rc != ENGSCHED_OK)
+        return es_fail(db, rc, "recurrence: cannot expand '%s'", in->recurrence);
+    return ENGSCHED_OK;
+}
+
+static engsched_rc emit_cloned(engsched *db, const es_actor *actor, const engsched_input *in,
+                               const es_engagement *e)
+{
+    if (in->cloned_from == 0)
+        return ENGSCHED_OK;
+    return es_emit(db, actor->id, e->rec.id, "engagement.cloned", 0, e->rec.status,
+                   json_pack("{s:I}", "from", (json_int_t)in->cloned_from));
+}
+
 static engsched_rc insert_new(engsched *db, engsched_id actor_id, const engsched_input *in,
                               es_op op, int64_t now, es_actor *actor, es_engagement *out)
 {
@@ -69,6 +102,7 @@ static engsched_rc insert_new(engsched *db, engsched_id actor_id, const engsched
     if ((rc = es_engagement_adopt(db, out, &blank)) != ENGSCHED_OK)
         return rc;
     if ((rc = es_engagement_apply_input(db, out, in)) != ENGSCHED_OK ||
+        (rc = apply_recurrence(db, in, now, out)) != ENGSCHED_OK ||
         (rc = es_engagement_derive(db, out, now)) != ENGSCHED_OK)
         goto fail;
     rc = db->storage->engagement_insert(db->storage, &out->rec, &out->rec.id, &out->rec.report);
@@ -79,6 +113,8 @@ static engsched_rc insert_new(engsched *db, engsched_id actor_id, const engsched
     rc = es_emit(db, actor->id, out->rec.id,
                  with_report ? "engagement.created" : "engagement.requested", 0, out->rec.status,
                  creation_details(&out->rec));
+    if (rc == ENGSCHED_OK)
+        rc = emit_cloned(db, actor, in, out);
     if (rc == ENGSCHED_OK)
         return ENGSCHED_OK;
 fail:

@@ -75,6 +75,7 @@ void engsched_input_free(engsched_input *in)
     es_free(in->contacts);
     es_free(in->custom_fields);
     es_free(in->report_title);
+    es_free(in->recurrence);
     es_free(in->operators);
     for (size_t i = 0; i < in->file_count; i++) {
         es_free(in->files[i].name);

@@ -1,12 +1,13 @@
 /* The hourly job: Scheduled engagements whose first day has come (in the
- * tenant's time zone) move to In Progress. Idempotent: a second run finds
- * nothing due. */
+ * tenant's time zone) move to In Progress, and recurring series get their
+ * due occurrences. Idempotent: a second run finds nothing due. */
 #include <stdio.h>
 
 #include "core/engagement_store.h"
 #include "core/events.h"
 #include "core/settings.h"
 #include "delivery/delivery.h"
+#include "ops/recurrence.h"
 
 /* Due engagements are read in batches. Each batch asks the store for the
  * first due rows after the last id, which costs a pass over the due
@@ -79,7 +80,9 @@ static engsched_rc start_batch(engsched *db, due_batch *batch, int32_t today, in
     return rc;
 }
 
-engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *out_moved)
+/* Both passes in one write transaction: the Scheduled engagements that
+ * start, then the occurrences of recurring series (ops/recurrence.c). */
+static engsched_rc tick_run(engsched *db, int64_t now, engsched_tick_report *out)
 {
     ES_CHECK_DB(db);
     /* The system's job, not a host's operation: it moves every due
@@ -90,7 +93,7 @@ engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *out_moved)
     if (rc != ENGSCHED_OK || (rc = es_begin(db, 1)) != ENGSCHED_OK)
         return rc;
     int32_t today;
-    unsigned int moved = 0;
+    unsigned int moved = 0, created = 0;
     engsched_id after = 0;
     int more = 1;
     due_batch *batch = es_malloc(sizeof *batch);
@@ -105,8 +108,38 @@ engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *out_moved)
     while (rc == ENGSCHED_OK && more)
         rc = start_batch(db, batch, today, now, &after, &moved, &more);
     es_free(batch);
+    if (rc == ENGSCHED_OK)
+        rc = es_tick_occurrences(db, today, now, &created);
     rc = es_finish_and_deliver(db, rc);
-    if (rc == ENGSCHED_OK && out_moved != NULL)
-        *out_moved = moved;
+    if (rc == ENGSCHED_OK && out != NULL) {
+        out->moved = moved;
+        out->occurrences_created = created;
+    }
     return rc;
+}
+
+engsched_rc engsched_tick(engsched *db, int64_t now, unsigned int *out_moved)
+{
+    engsched_tick_report report = ENGSCHED_TICK_REPORT_INIT;
+    engsched_rc rc = tick_run(db, now, &report);
+    if (rc == ENGSCHED_OK && out_moved != NULL)
+        *out_moved = report.moved;
+    return rc;
+}
+
+engsched_rc engsched_tick_report_init(engsched_tick_report *report, unsigned int version)
+{
+    if (report == NULL || version != ENGSCHED_TICK_REPORT_VERSION)
+        return ENGSCHED_EMISUSE;
+    *report = (engsched_tick_report)ENGSCHED_TICK_REPORT_INIT;
+    return ENGSCHED_OK;
+}
+
+engsched_rc engsched_tick_ex(engsched *db, int64_t now, engsched_tick_report *out)
+{
+    ES_CHECK_DB(db);
+    if (out != NULL && out->version != ENGSCHED_TICK_REPORT_VERSION)
+        return es_fail(db, ENGSCHED_EMISUSE, "out: version %u is not %d", out->version,
+                       ENGSCHED_TICK_REPORT_VERSION);
+    return tick_run(db, now, out);
 }

@@ -155,4 +155,21 @@ typedef enum es_partstat {
 /* "none", "accepted", "declined", "tentative"; NULL for any other value. */
 const char *es_partstat_name(int partstat);
 
+/* recurrence_rules.c: when a recurring series owes its next occurrence. */
+
+/* The next start of a series whose rule has no more occurrences. */
+#define ES_RECURRENCE_ENDED INT32_MAX
+/* The setting recurrence_lead_days: 0 to this many days. */
+#define ES_RECURRENCE_LEAD_MAX 366
+
+/* Whether the occurrence starting on @p next_start is due on @p today with
+ * @p lead_days of lead: it starts at most that many days ahead (or has
+ * started). Never for ES_RECURRENCE_ENDED; a lead outside 0 to
+ * ES_RECURRENCE_LEAD_MAX counts as 0. */
+int es_recurrence_due(int32_t next_start, int lead_days, int32_t today);
+/* The last next start that is due on @p today (the due query's bound):
+ * es_recurrence_due(d, lead, today) == (d <= es_recurrence_due_until(lead,
+ * today)) for every d. */
+int32_t es_recurrence_due_until(int lead_days, int32_t today);
+
 #endif

@@ -71,4 +71,9 @@ void conf_allocations_round_trip(void **state);
 void conf_allocations_follow_dates(void **state);
 void conf_operator_allocations(void **state);
 
+/* The recurring-series cases (recurrence.c, table version 6), skipped on
+ * a backend without recurring_due(). */
+void conf_recurring_due(void **state);
+void conf_occurrence_unique(void **state);
+
 #endif

@@ -269,7 +269,7 @@ static void test_engagement_json_fields(void **state)
         "id",      "client",     "name",          "description",  "type",   "location",
         "contacts", "custom_fields", "start",     "end",          "status", "status_label",
         "colour",  "version",    "created_at",    "updated_at",   "requested_by",
-        "report",  "cancel_reason", "operators",  "files"};
+        "report",  "cancel_reason", "operators",  "files", "recurrence", "origin"};
     assert_int_equal(json_object_size(e), sizeof keys / sizeof keys[0]);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         assert_non_null(json_object_get(e, keys[i]));

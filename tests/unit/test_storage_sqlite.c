@@ -540,7 +540,7 @@ static void test_layout_2_dates_assignments(void **state)
     /* The row as inserted above, with new dates (a record from
      * engagement_get() holds strings only until the next call). */
     engsched_rec_engagement rec = {11, 1, 0, "B", "", "", "", "", "{}", "", 150, 151, 2, 2, 0,
-                                   0, 0, ENGSCHED_REPORT_NONE, ""};
+                                   0, 0, ENGSCHED_REPORT_NONE, "", "", 0, 0};
     EXPECT_OK(s, s->begin(s, 1));
     EXPECT_OK(s, s->engagement_update(s, &rec, NULL));
     EXPECT_OK(s, s->commit(s));

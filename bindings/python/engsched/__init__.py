@@ -61,6 +61,7 @@ from .models import (
     Page,
     Row,
     StreamEvent,
+    TickReport,
     WorkItem,
 )
 from .backup import restore
@@ -122,6 +123,7 @@ __all__ = [
     "DeliveryResult",
     "OutboxItem",
     "StreamEvent",
+    "TickReport",
     "ResultCode",
     "EngschedError",
     "InvalidError",

@@ -296,6 +296,36 @@ class AssignOptions(ctypes.Structure):
 
 
 ASSIGN_OPTIONS_VERSION = 1
+
+
+class TickReport(ctypes.Structure):
+    """``engsched_tick_report`` (version 1, engsched.h)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("moved", c_uint),
+        ("occurrences_created", c_uint),
+    ]
+
+
+TICK_REPORT_VERSION = 1
+
+
+class CloneOptions(ctypes.Structure):
+    """``engsched_clone_options`` (version 1, engsched.h)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("flags", c_uint),
+        ("start", c_char_p),
+        ("end", c_char_p),
+    ]
+
+
+CLONE_OPTIONS_VERSION = 1
+CLONE_DATES = 1 << 0
+CLONE_OPERATORS = 1 << 1
+CLONE_RECURRENCE = 1 << 2
 EXPORT_SECRETS = 1 << 0
 WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
 READ_FN = ctypes.CFUNCTYPE(ctypes.c_long, c_void_p, c_void_p, c_size_t)
@@ -380,6 +410,11 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_cancel", c_rc, (HandleP, c_id, c_id, c_int64, _S)),
     ("engsched_report_set_status", c_rc, (HandleP, c_id, c_id, c_int64, c_int)),
     ("engsched_tick", c_rc, (HandleP, c_int64, P(c_uint))),
+    ("engsched_tick_ex", c_rc, (HandleP, c_int64, P(TickReport))),
+    ("engsched_tick_report_init", c_rc, (P(TickReport), c_uint)),
+    ("engsched_recurrence_set", c_rc, (HandleP, c_id, c_id, c_int64, _S)),
+    ("engsched_clone_options_init", c_rc, (P(CloneOptions), c_uint)),
+    ("engsched_clone", c_rc, (HandleP, c_id, c_id, P(CloneOptions), P(c_id))),
     ("engsched_report_engagement", c_rc, (HandleP, c_id, c_id, P(c_id))),
     # batches
     ("engsched_batch_begin", c_rc, (HandleP,)),
@@ -407,6 +442,8 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_engagement_report", c_id, (SnapshotP,)),
     ("engsched_engagement_report_status", c_int, (SnapshotP,)),
     ("engsched_engagement_report_title", _S, (SnapshotP,)),
+    ("engsched_engagement_recurrence", _S, (SnapshotP,)),
+    ("engsched_engagement_origin", c_id, (SnapshotP,)),
     ("engsched_engagement_operator_count", c_size_t, (SnapshotP,)),
     (
         "engsched_engagement_operator",

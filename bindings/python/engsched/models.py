@@ -81,6 +81,10 @@ class Engagement:
     report_status: ReportStatus
     report_title: str
     operators: Tuple[Assignment, ...] = ()
+    #: the RRULE value the engagement recurs by, "" if none
+    recurrence: str = ""
+    #: the series this engagement is an occurrence of, None if none
+    origin: Optional[int] = None
 
     @property
     def custom_fields(self) -> Dict[str, Any]:
@@ -239,3 +243,13 @@ class StreamEvent:
     document: Dict[str, Any] = field(compare=False, hash=False, repr=False)
     text: str
     signature: Optional[str]
+
+
+@dataclass(frozen=True)
+class TickReport:
+    """What one tick did (``engsched_tick_ex``)."""
+
+    #: Scheduled engagements moved to In Progress
+    moved: int
+    #: occurrences of recurring series created
+    occurrences_created: int

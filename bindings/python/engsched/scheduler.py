@@ -71,6 +71,7 @@ from .models import (
     OperatorAvailability,
     Page,
     Row,
+    TickReport,
     WorkItem,
 )
 from .backup import BackupMixin
@@ -785,6 +786,55 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
         self._call("engsched_tick", _instant(now, "now"), ctypes.byref(out))
         return out.value
 
+    def tick_ex(self, now: Union[None, int, float, datetime.datetime] = None) -> TickReport:
+        """The hourly job with its report: moves and occurrences of recurring series."""
+        if now is None:
+            now = self._clock() if self._clock is not None else time.time()
+        out = _lib.TickReport()
+        out.version = _lib.TICK_REPORT_VERSION
+        self._call("engsched_tick_ex", _instant(now, "now"), ctypes.byref(out))
+        return TickReport(moved=out.moved, occurrences_created=out.occurrences_created)
+
+    def clone(
+        self,
+        actor: int,
+        engagement: int,
+        *,
+        start: Optional[DateLike] = None,
+        end: Optional[DateLike] = None,
+        dates: bool = False,
+        operators: bool = False,
+        recurrence: bool = False,
+    ) -> int:
+        """Copy an engagement's details into a new request; returns its id.
+
+        Give ``start`` and ``end``, or ``dates=True`` to copy the source's.
+        ``operators`` and ``recurrence`` copy those too. Never the report or files.
+        """
+        opts = _lib.CloneOptions()
+        opts.version = _lib.CLONE_OPTIONS_VERSION
+        opts.flags = ((_lib.CLONE_DATES if dates else 0)
+                      | (_lib.CLONE_OPERATORS if operators else 0)
+                      | (_lib.CLONE_RECURRENCE if recurrence else 0))
+        opts.start = None if start is None else _date(start, "start")
+        opts.end = None if end is None else _date(end, "end")
+        out = _lib.c_id()
+        self._call("engsched_clone", _int(actor, "actor"), _int(engagement, "engagement"),
+                   ctypes.byref(opts), ctypes.byref(out))
+        return out.value
+
+    def recurrence_set(
+        self, actor: int, engagement: int, rrule: Optional[str], *, version: int = 0
+    ) -> None:
+        """Give an engagement an RFC 5545 RRULE value ("FREQ=YEARLY"); None or "" clears it."""
+        self._call(
+            "engsched_recurrence_set",
+            _int(actor, "actor"),
+            _int(engagement, "engagement"),
+            _int(version, "version"),
+            _opt_text(rrule, "rrule"),
+        )
+
     # --- batches --------------------------------------------------------------
 
     def batch_begin(self) -> None:
@@ -1372,6 +1422,8 @@ def _copy_engagement(lib: Any, e: Any) -> Engagement:
         report_status=_enum(ReportStatus, lib.engsched_engagement_report_status(e)),
         report_title=_str(lib.engsched_engagement_report_title(e)),
         operators=tuple(operators),
+        recurrence=_str(lib.engsched_engagement_recurrence(e)),
+        origin=lib.engsched_engagement_origin(e) or None,
     )
 
 

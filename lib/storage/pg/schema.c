@@ -308,6 +308,16 @@ static const char migration_6[] =
     " tag text COLLATE \"C\" NOT NULL,"
     " PRIMARY KEY(engagement_id, tag)"
     ");";
+/* Version 7: recurring series, as in the SQLite backend's migration 7
+ * (its comment says why the defaults and the two partial indexes). */
+static const char migration_7[] =
+    "ALTER TABLE engagements ADD COLUMN recurrence text NOT NULL DEFAULT '',"
+    " ADD COLUMN origin bigint NOT NULL DEFAULT 0,"
+    " ADD COLUMN recurrence_next_day integer NOT NULL DEFAULT 0;"
+    "CREATE UNIQUE INDEX engagements_occurrence ON engagements(origin, start_day)"
+    " WHERE origin <> 0;"
+    "CREATE INDEX engagements_recurring ON engagements(recurrence_next_day, id)"
+    " WHERE recurrence <> '';";
 
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
@@ -318,6 +328,7 @@ static const es_migration migrations[] = {
     {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
     {migration_5, 1}, /* allocations: table version 6, defaults keep rows */
     {migration_6, 1}, /* skills: table version 6, new tables only */
+    {migration_7, 1}, /* recurring series: table version 6, defaults keep rows */
 };
 
 static const es_migrations list = {migrations, (int)(sizeof migrations / sizeof migrations[0])};

@@ -9,11 +9,11 @@
 #define ENGAGEMENT_PARAMS_1                                                                 \
     "$1::bigint, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,"  \
     " $9::text, $10::integer, $11::integer, $12::integer, $13::bigint, $14::bigint,"       \
-    " $15::bigint"
+    " $15::bigint, $16::text, $17::bigint, $18::integer"
 #define ENGAGEMENT_PARAMS_2                                                                 \
     "$2::bigint, $3::bigint, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text,"  \
     " $10::text, $11::integer, $12::integer, $13::integer, $14::bigint, $15::bigint,"      \
-    " $16::bigint"
+    " $16::bigint, $17::text, $18::bigint, $19::integer"
 
 #define UNAVAILABILITY_COLUMNS                                                              \
     "id, user_id, start_day, end_day, reason, created_by, created_at"
@@ -95,6 +95,12 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
     [ES_SQL_ENGAGEMENTS_DUE] = ES_SQL_ENGAGEMENT_SELECT
     "WHERE e.status = $1::integer AND e.start_day <= $2::integer AND e.id > $3::bigint"
     " ORDER BY e.id LIMIT $4::bigint",
+    /* engagements_recurring is partial (recurring rows only): a tick with
+     * nothing due reads one index entry. */
+    [ES_SQL_RECURRING_DUE] = ES_SQL_ENGAGEMENT_SELECT
+    "WHERE e.recurrence <> '' AND e.recurrence_next_day <= $1::integer"
+    " AND (($2::bigint >> e.status) & 1) = 1 AND e.id > $3::bigint"
+    " ORDER BY e.id LIMIT $4::bigint",
     [ES_SQL_REPORT_INSERT] = "INSERT INTO reports(engagement, title, status)"
                          " VALUES($1::bigint, $2::text, $3::integer) RETURNING id",
     [ES_SQL_REPORT_UPDATE] = "UPDATE reports SET title = $3::text, status = $4::integer"
@@ -161,8 +167,8 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
     [ES_SQL_OPERATOR_ALLOCATIONS] =
         "SELECT e.id, e.client, e.requested_by, e.name, e.description, e.type, e.location,"
         " e.contacts, e.custom_fields, e.cancel_reason, e.start_day, e.end_day, e.status,"
-        " e.version, e.created_at, e.updated_at, r.id, r.status, r.title, "
-        ES_SQL_ASSIGNMENT_COLUMNS_OF("user_id")
+        " e.version, e.created_at, e.updated_at, r.id, r.status, r.title, e.recurrence,"
+        " e.origin, e.recurrence_next_day, " ES_SQL_ASSIGNMENT_COLUMNS_OF("user_id")
         " FROM engagements AS e LEFT JOIN reports AS r ON r.engagement = e.id "
         OPERATOR_WORK_FROM,
     [ES_SQL_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user_id, start_day, end_day,"

@@ -10,7 +10,7 @@ es_sql_cur es_sql_cur_on(es_sql *b, int id, const char *what)
     return c;
 }
 
-/* The statements of the interface have at most 16 parameters; a 17th
+/* The statements of the interface have at most 19 parameters; a 21st
  * would be a bug of this library: it is counted but not kept, and the
  * drivers refuse to run a cursor with too many (es_sql_params_ok()). */
 static void param_add(es_sql_cur *c, int type, int64_t i, const void *data, int len)

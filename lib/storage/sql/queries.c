@@ -228,13 +228,13 @@ static engsched_rc assignment_row(const es_sql_cur *c, void *fn, void *ctx)
     return ((struct assignment_cb *)fn)->fn(ctx, &rec);
 }
 
-/* The engagement's 19 columns, then its assignment's. */
+/* The engagement's columns, then its assignment's. */
 static engsched_rc allocation_row(const es_sql_cur *c, void *fn, void *ctx)
 {
     engsched_rec_engagement e;
     engsched_rec_assignment a;
     es_sql_fill_engagement(c, &e);
-    fill_assignment(c, 19, &a);
+    fill_assignment(c, ES_SQL_ENGAGEMENT_SELECT_COLUMNS, &a);
     return ((struct allocation_cb *)fn)->fn(ctx, &a, &e);
 }
 
@@ -349,6 +349,15 @@ static engsched_rc sql_engagements_due(engsched_storage *s, int32_t day, engsche
                 ENGSCHED_STATUS_SCHEDULED, day, after_id, limit, engagement_row, &cb, ctx);
 }
 
+static engsched_rc sql_recurring_due(engsched_storage *s, int32_t until_day, unsigned int statuses,
+                                     engsched_id after_id, unsigned int limit,
+                                     engsched_storage_engagement_fn row, void *ctx)
+{
+    struct engagement_cb cb = {row};
+    return list(s, ES_SQL_RECURRING_DUE, "listing due recurring series", 4, until_day, statuses,
+                after_id, limit, engagement_row, &cb, ctx);
+}
+
 static engsched_rc sql_operator_work(engsched_storage *s, engsched_id user, unsigned int statuses,
                                      int32_t range_start, int32_t range_end,
                                      engsched_storage_engagement_fn row, void *ctx)
@@ -460,6 +469,7 @@ void es_sql_fill_queries(engsched_storage *t)
 {
     t->engagement_query = sql_engagement_query;
     t->engagements_due = sql_engagements_due;
+    t->recurring_due = sql_recurring_due;
     t->operator_work = sql_operator_work;
     t->operator_allocations = sql_operator_allocations;
     t->assignment_list = sql_assignment_list;

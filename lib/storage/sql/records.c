@@ -289,6 +289,9 @@ static void bind_engagement(es_sql_cur *c, const engsched_rec_engagement *rec)
     es_sql_int(c, rec->version);
     es_sql_int(c, rec->created_at);
     es_sql_int(c, rec->updated_at);
+    es_sql_text_or(c, rec->recurrence, "");
+    es_sql_int(c, rec->origin);
+    es_sql_int(c, rec->recurrence_next_day);
 }
 
 /* A report is optional: the LEFT JOIN gives NULLs, read back as id 0,
@@ -314,6 +317,9 @@ void es_sql_fill_engagement(const es_sql_cur *c, engsched_rec_engagement *out)
     out->report = es_sql_col_int(c, 16);
     out->report_status = (int)es_sql_col_int(c, 17);
     out->report_title = es_sql_col_text(c, 18);
+    out->recurrence = es_sql_col_text(c, 19);
+    out->origin = es_sql_col_int(c, 20);
+    out->recurrence_next_day = (int32_t)es_sql_col_int(c, 21);
 }
 
 static engsched_rc report_insert(es_sql *b, engsched_id engagement,
@@ -420,7 +426,9 @@ static engsched_rc only_state_changes(es_sql *b, const engsched_rec_engagement *
                 same_text(&c, 8, rec->cancel_reason, "") &&
                 es_sql_col_int(&c, 9) == rec->start_day &&
                 es_sql_col_int(&c, 10) == rec->end_day &&
-                es_sql_col_int(&c, 11) == rec->created_at;
+                es_sql_col_int(&c, 11) == rec->created_at &&
+                same_text(&c, 12, rec->recurrence, "") && es_sql_col_int(&c, 13) == rec->origin &&
+                es_sql_col_int(&c, 14) == rec->recurrence_next_day;
     es_sql_close(&c);
     return ENGSCHED_OK;
 }

@@ -117,6 +117,7 @@ enum es_sql_stmt {
     ES_SQL_ENGAGEMENT_SKILLS_CLEAR,
     ES_SQL_ENGAGEMENT_SKILL_ADD,
     ES_SQL_ENGAGEMENT_SKILLS_LIST,
+    ES_SQL_RECURRING_DUE,
     ES_SQL_COMMON
 };
 
@@ -128,7 +129,8 @@ enum es_sql_stmt {
 #define ES_SQL_ENGAGEMENT_SELECT                                                            \
     "SELECT e.id, e.client, e.requested_by, e.name, e.description, e.type, e.location,"    \
     " e.contacts, e.custom_fields, e.cancel_reason, e.start_day, e.end_day, e.status,"     \
-    " e.version, e.created_at, e.updated_at, r.id, r.status, r.title"                      \
+    " e.version, e.created_at, e.updated_at, r.id, r.status, r.title, e.recurrence,"       \
+    " e.origin, e.recurrence_next_day"                                                     \
     " FROM engagements AS e LEFT JOIN reports AS r ON r.engagement = e.id "
 
 /* The assignment columns the SQL core reads (assignments a, the user
@@ -139,10 +141,15 @@ enum es_sql_stmt {
     "a.engagement, a." u ", a.role, a.assigned_by, a.assigned_at, a.windowed, a.start_day," \
     " a.end_day, a.percent, a.tentative"
 
+/* How many columns es_sql_fill_engagement() reads: a row with more
+ * (operator_allocations) carries them after these. */
+#define ES_SQL_ENGAGEMENT_SELECT_COLUMNS 22
+
 /* The engagement columns the SQL core binds, in its order. */
 #define ES_SQL_ENGAGEMENT_COLUMNS                                                           \
     "client, requested_by, name, description, type, location, contacts, custom_fields,"    \
-    " cancel_reason, start_day, end_day, status, version, created_at, updated_at"
+    " cancel_reason, start_day, end_day, status, version, created_at, updated_at,"         \
+    " recurrence, origin, recurrence_next_day"
 
 /* The columns es_sql_fill_user() reads, in its order (users u, roles r). */
 #define ES_SQL_USER_SELECT                                                                  \
@@ -167,7 +174,7 @@ typedef struct es_sql_param {
     int len;           /* ES_SQL_BYTES, ES_SQL_TEXT_N */
 } es_sql_param;
 
-#define ES_SQL_MAX_PARAMS 16
+#define ES_SQL_MAX_PARAMS 20
 
 typedef struct es_sql es_sql;
 
@@ -330,7 +337,7 @@ void es_sql_fill_invitations(engsched_storage *t); /* sql/invitations.c's part (
 void es_sql_fill_skills(engsched_storage *t);      /* sql/skills.c's part (version 6) */
 
 /* Read the current row into a record, in the column order of the
- * dialect's SELECTs (the engagement one has 19 columns, report last). */
+ * dialect's SELECTs (the engagement one has 22 columns: the report, then the version 6 ones). */
 void es_sql_fill_engagement(const es_sql_cur *c, engsched_rec_engagement *out);
 void es_sql_fill_file(const es_sql_cur *c, engsched_rec_file *out);
 void es_sql_fill_client(const es_sql_cur *c, engsched_rec_client *out);

@@ -323,6 +323,24 @@ static const char migration_6[] =
     " tag TEXT NOT NULL,"
     " PRIMARY KEY(engagement_id, tag)"
     ") STRICT, WITHOUT ROWID;";
+/* Version 7: recurring series (storage table version 6).
+ *
+ * - The columns default to what a row meant before them: no rule, no
+ *   series (origin 0), so a store migrates without rewriting a row.
+ * - engagements_occurrence is the guard against two tickers creating one
+ *   occurrence: unique (origin, start_day) among occurrences only, so
+ *   the 0 of every other row does not collide.
+ * - engagements_recurring is partial over the recurring rows: the tick's
+ *   due query costs one index seek when nothing is due, however many
+ *   engagements the store holds. */
+static const char migration_7[] =
+    "ALTER TABLE engagements ADD COLUMN recurrence TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE engagements ADD COLUMN origin INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE engagements ADD COLUMN recurrence_next_day INTEGER NOT NULL DEFAULT 0;"
+    "CREATE UNIQUE INDEX engagements_occurrence ON engagements(origin, start_day)"
+    " WHERE origin <> 0;"
+    "CREATE INDEX engagements_recurring ON engagements(recurrence_next_day, id)"
+    " WHERE recurrence <> '';";
 
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
@@ -333,6 +351,7 @@ static const es_migration migrations[] = {
     {migration_4, 1}, /* invitation series, feed tokens: table version 4, defaults keep rows */
     {migration_5, 1}, /* allocations: table version 6, defaults keep rows */
     {migration_6, 1}, /* skills: table version 6, new tables only */
+    {migration_7, 1}, /* recurring series: table version 6, defaults keep rows */
 };
 
 const es_migrations es_sqlite_migrations = {migrations,

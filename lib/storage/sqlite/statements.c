@@ -74,17 +74,18 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     [ES_SQL_ACCESS_CHECK] = "SELECT 1 FROM client_access WHERE user = ?1 AND client = ?2",
     [ES_SQL_ENGAGEMENT_INSERT] = "INSERT INTO engagements(" ES_SQL_ENGAGEMENT_COLUMNS ")"
                              " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-                             " ?14, ?15)",
+                             " ?14, ?15, ?16, ?17, ?18)",
     /* The columns an update of the state alone (status, version,
      * updated_at) keeps, in the order of the engagement columns but the three. */
     [ES_SQL_ENGAGEMENT_KEPT] = "SELECT client, requested_by, name, description, type, location,"
                            " contacts, custom_fields, cancel_reason, start_day, end_day,"
-                           " created_at FROM engagements WHERE id = ?1",
+                           " created_at, recurrence, origin, recurrence_next_day"
+                           " FROM engagements WHERE id = ?1",
     [ES_SQL_ENGAGEMENT_UPDATE_STATE] = "UPDATE engagements SET status = ?2, version = ?3,"
                                    " updated_at = ?4 WHERE id = ?1",
     [ES_SQL_ENGAGEMENT_UPDATE] = "UPDATE engagements SET (" ES_SQL_ENGAGEMENT_COLUMNS ")"
                              " = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-                             " ?15, ?16) WHERE id = ?1",
+                             " ?15, ?16, ?17, ?18, ?19) WHERE id = ?1",
     [ES_SQL_ENGAGEMENT_GET] = ES_SQL_ENGAGEMENT_SELECT "WHERE e.id = ?1",
     /* The ids first, from engagements_due alone (covering), then the rows
      * of just those: "ORDER BY e.id LIMIT" on the rows themselves reads and
@@ -93,6 +94,13 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     [ES_SQL_ENGAGEMENTS_DUE] = ES_SQL_ENGAGEMENT_SELECT
     "WHERE e.id IN (SELECT id FROM engagements WHERE status = ?1 AND start_day <= ?2"
     " AND id > ?3 ORDER BY id LIMIT ?4) ORDER BY e.id",
+    /* The ids first from engagements_recurring (partial: recurring rows
+     * only), as for the due query: a tick with nothing due reads one
+     * index entry. ?1 until day, ?2 status mask, ?3 after id, ?4 limit. */
+    [ES_SQL_RECURRING_DUE] = ES_SQL_ENGAGEMENT_SELECT
+    "WHERE e.id IN (SELECT id FROM engagements WHERE recurrence <> ''"
+    " AND recurrence_next_day <= ?1 AND ((?2 >> status) & 1) = 1 AND id > ?3"
+    " ORDER BY id LIMIT ?4) ORDER BY e.id",
     [ES_SQL_REPORT_INSERT] = "INSERT INTO reports(engagement, title, status) VALUES(?1, ?2, ?3)",
     [ES_SQL_REPORT_UPDATE] = "UPDATE reports SET title = ?3, status = ?4"
                          " WHERE id = ?1 AND engagement = ?2",
@@ -143,13 +151,13 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
      * fields storage.h asks of work rows are read: no report lookup. */
     [ES_SQL_OPERATOR_WORK] =
         "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', e.start_day, e.end_day,"
-        " e.status, e.version, e.created_at, e.updated_at, 0, 0, ''" OPERATOR_WORK_FROM,
+        " e.status, e.version, e.created_at, e.updated_at, 0, 0, '', '', 0, 0" OPERATOR_WORK_FROM,
     /* The same rows, each with its assignment after the engagement's
      * columns. A window lies inside its engagement's dates, so the bound on
      * start_day holds for windows too. */
     [ES_SQL_OPERATOR_ALLOCATIONS] =
         "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', e.start_day, e.end_day,"
-        " e.status, e.version, e.created_at, e.updated_at, 0, 0, '', "
+        " e.status, e.version, e.created_at, e.updated_at, 0, 0, '', '', 0, 0, "
         ES_SQL_ASSIGNMENT_COLUMNS_OF("user") OPERATOR_WORK_FROM,
     [ES_SQL_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user, start_day, end_day, reason,"
                                  " created_by, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
