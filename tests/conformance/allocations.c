@@ -136,6 +136,7 @@ static void move_dates(engsched_storage *s, engsched_id id, const char *name, in
     e.name = name;
     e.description = e.type = e.location = e.contacts = e.cancel_reason = e.report_title = "";
     e.custom_fields = "{}";
+    e.recurrence = "";
     e.start_day = start;
     e.end_day = end;
     engsched_id report = 0;

@@ -1488,10 +1488,11 @@ static void test_operator_work(void **state)
     EXPECT_OK(s, s->begin(s, 1));
     EXPECT_OK(s, s->engagement_get(s, m.rows[0].id, &moved));
     /* The record's strings last until the next call: keep copies. */
-    char *text[8] = {strdup(moved.name),          strdup(moved.description),
+    char *text[9] = {strdup(moved.name),          strdup(moved.description),
                      strdup(moved.type),          strdup(moved.location),
                      strdup(moved.contacts),      strdup(moved.custom_fields),
-                     strdup(moved.cancel_reason), strdup(moved.report_title)};
+                     strdup(moved.cancel_reason), strdup(moved.report_title),
+                     strdup(moved.recurrence ? moved.recurrence : "")};
     moved.name = text[0];
     moved.description = text[1];
     moved.type = text[2];
@@ -1500,6 +1501,7 @@ static void test_operator_work(void **state)
     moved.custom_fields = text[5];
     moved.cancel_reason = text[6];
     moved.report_title = text[7];
+    moved.recurrence = text[8];
     moved.start_day = 40;
     moved.end_day = 400;
     EXPECT_OK(s, s->engagement_update(s, &moved, NULL));

@@ -458,6 +458,7 @@ static void test_layout_4_assignments_migrate(void **state)
     e.name = "e";
     e.description = e.type = e.location = e.contacts = e.cancel_reason = e.report_title = "";
     e.custom_fields = "{}";
+    e.recurrence = "";
     e.start_day = 110;
     e.end_day = 111;
     engsched_id report = 0;
