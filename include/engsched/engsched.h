@@ -2249,5 +2249,7 @@ ENGSCHED_API engsched_rc engsched_date_in_zone(const char *zone, int64_t instant
 #include "backup.h"
 /* Skills, and the candidates of an engagement. */
 #include "candidates.h"
+/* Capacity in week or month buckets. */
+#include "capacity.h"
 
 #endif /* ENGSCHED_ENGSCHED_H */

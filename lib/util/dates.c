@@ -94,6 +94,11 @@ int es_date_weekday(int32_t day)
     return (int)w + 1;
 }
 
+void es_date_civil(int32_t day, int *year, int *month, int *mday)
+{
+    civil_from_days(day, year, month, mday);
+}
+
 engsched_rc engsched_date_validate(const char *date)
 {
     int32_t day;

@@ -20,5 +20,7 @@ void es_date_format(int32_t day, char out[ES_DATE_LEN]);
 int es_date_has_next(int32_t day);
 /* ISO weekday of a day number: 1 = Monday … 7 = Sunday. */
 int es_date_weekday(int32_t day);
+/* The year, month (1-12) and day of the month of a day number. */
+void es_date_civil(int32_t day, int *year, int *month, int *mday);
 
 #endif
