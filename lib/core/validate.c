@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/validate.h"
+#include "util/dates.h"
 
 engsched_rc es_check_text(engsched *db, const char *field, const char *value, size_t min_len,
                           size_t max_len, es_text_kind kind)
@@ -64,5 +65,25 @@ engsched_rc es_check_cn_name(engsched *db, const char *field, const char *name)
     const char *why = es_cn_name_problem(name);
     if (why != NULL)
         return es_fail(db, ENGSCHED_EINVAL, "%s: %s", field, why);
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_check_view_range(engsched *db, const char *start, const char *end,
+                                int32_t *out_first, int32_t *out_last)
+{
+    int32_t first, last;
+    if (!es_date_parse(start, &first))
+        return es_fail(db, ENGSCHED_EINVAL, "start: \"%s\" is not a date (YYYY-MM-DD)",
+                       start ? start : "(null)");
+    if (!es_date_parse(end, &last))
+        return es_fail(db, ENGSCHED_EINVAL, "end: \"%s\" is not a date (YYYY-MM-DD)",
+                       end ? end : "(null)");
+    if (last < first)
+        return es_fail(db, ENGSCHED_EINVAL, "end: %s is before the start %s", end, start);
+    if (last - first + 1 > ENGSCHED_RANGE_MAX_DAYS)
+        return es_fail(db, ENGSCHED_EINVAL, "range: %d days is longer than the limit of %d",
+                       (int)(last - first + 1), ENGSCHED_RANGE_MAX_DAYS);
+    *out_first = first;
+    *out_last = last;
     return ENGSCHED_OK;
 }

@@ -5,6 +5,7 @@
 #define ENGSCHED_VALIDATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/internal.h"
 #include "util/text.h"
@@ -17,6 +18,11 @@ engsched_rc es_check_email(engsched *db, const char *field, const char *email);
 
 /* es_cn_name_problem for a setter: EINVAL naming @field in the handle. */
 engsched_rc es_check_cn_name(engsched *db, const char *field, const char *name);
+
+/* The dates of a view's range: both valid, in order, and at most
+ * ENGSCHED_RANGE_MAX_DAYS days; EINVAL naming the one at fault. */
+engsched_rc es_check_view_range(engsched *db, const char *start, const char *end,
+                                int32_t *out_first, int32_t *out_last);
 
 #define ES_NAME_MAX 255
 #define ES_TEXT_MAX 65536

@@ -1,30 +1,20 @@
 /* The Availability view: every operator the viewer may see, their work in
  * a range and their utilisation over working days. Operators come from
- * the backend in chunks, so memory does not grow with their number. */
+ * views/operators.c in chunks, so memory does not grow with their number. */
 #include <string.h>
 
 #include "core/settings.h"
+#include "core/validate.h"
 #include "core/view_scope.h"
 #include "rules/allocation.h"
 #include "rules/rules.h"
+#include "views/operators.h"
 #include "views/work_list.h"
 #include "views/working_days.h"
 
-#define OPERATOR_CHUNK 64
-#define OPERATOR_PERMISSIONS (ENGSCHED_PERM_REPORT_VIEW | ENGSCHED_PERM_REPORT_EDIT)
 /* Everything that occupies, occupied or may occupy the operator (pending
  * work counts as in conflict checks); canceled work never did. */
-#define WORK_STATUSES                                                                      \
-    (ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_PENDING) |                                          \
-     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_SCHEDULED) |                                        \
-     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_PROGRESS) |                                      \
-     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_REVIEW) |                                        \
-     ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_COMPLETE))
-
-typedef struct operator_row {
-    engsched_id id;
-    char *name;
-} operator_row;
+#define WORK_STATUSES ES_LOAD_STATUSES
 
 struct engsched_availability {
     engsched *db;
@@ -34,31 +24,18 @@ struct engsched_availability {
     int32_t start_day;
     int32_t end_day;
     unsigned char working[ENGSCHED_RANGE_MAX_DAYS]; /* 1 = a working day of the range */
-    operator_row rows[OPERATOR_CHUNK];
-    unsigned int count;
-    unsigned int pos;
-    int source_done;
-    char *after_name;
-    engsched_id after_id;
-    const operator_row *current;
+    es_operator_source operators;
+    const es_operator *current;
     engsched_work_list *work;
     double utilisation; /* firm */
     double with_holds;
 };
 
-static void clear_rows(engsched_availability *av)
-{
-    for (unsigned int i = 0; i < av->count; i++)
-        es_free(av->rows[i].name);
-    av->count = av->pos = 0;
-}
-
 void engsched_availability_free(engsched_availability *av)
 {
     if (av == NULL)
         return;
-    clear_rows(av);
-    es_free(av->after_name);
+    es_operator_source_clear(&av->operators);
     engsched_work_list_free(av->work);
     es_free(av);
 }
@@ -108,17 +85,8 @@ engsched_rc engsched_availability_open_ex(engsched *db, engsched_id actor, const
     engsched_rc rc = check_options(db, opts);
     if (rc != ENGSCHED_OK)
         return rc;
-    if (!es_date_parse(start, &first))
-        return es_fail(db, ENGSCHED_EINVAL, "start: \"%s\" is not a date (YYYY-MM-DD)",
-                       start ? start : "(null)");
-    if (!es_date_parse(end, &last))
-        return es_fail(db, ENGSCHED_EINVAL, "end: \"%s\" is not a date (YYYY-MM-DD)",
-                       end ? end : "(null)");
-    if (last < first)
-        return es_fail(db, ENGSCHED_EINVAL, "end: %s is before the start %s", end, start);
-    if (last - first + 1 > ENGSCHED_RANGE_MAX_DAYS)
-        return es_fail(db, ENGSCHED_EINVAL, "range: %d days is longer than the limit of %d",
-                       (int)(last - first + 1), ENGSCHED_RANGE_MAX_DAYS);
+    if ((rc = es_check_view_range(db, start, end, &first, &last)) != ENGSCHED_OK)
+        return rc;
     engsched_availability *av = es_calloc(1, sizeof *av);
     if (av == NULL || (av->work = es_work_list_new()) == NULL) {
         engsched_availability_free(av);
@@ -135,54 +103,12 @@ engsched_rc engsched_availability_open_ex(engsched *db, engsched_id actor, const
             rc = load_working_days(av);
         rc = es_finish(db, rc);
     }
+    es_operator_source_init(&av->operators, db, av->scope);
     if (rc != ENGSCHED_OK) {
         engsched_availability_free(av);
         return rc;
     }
     *out = av;
-    return ENGSCHED_OK;
-}
-
-static engsched_rc collect_operator(void *ctx, const engsched_rec_user *row)
-{
-    engsched_availability *av = ctx;
-    if (av->count == OPERATOR_CHUNK)
-        return ENGSCHED_OK;
-    char *name = es_strdup(row->display_name);
-    if (name == NULL)
-        return ENGSCHED_ENOMEM;
-    av->rows[av->count++] = (operator_row){row->id, name};
-    return ENGSCHED_OK;
-}
-
-static engsched_rc refill(engsched_availability *av)
-{
-    engsched *db = av->db;
-    if (av->count > 0) {
-        char *name = es_strdup(av->rows[av->count - 1].name);
-        if (name == NULL)
-            return es_fail(db, ENGSCHED_ENOMEM, "out of memory reading operators");
-        es_free(av->after_name);
-        av->after_name = name;
-        av->after_id = av->rows[av->count - 1].id;
-    }
-    clear_rows(av);
-    engsched_rc rc = es_begin(db, 0);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    rc = db->storage->users_with_permissions(db->storage, OPERATOR_PERMISSIONS, av->scope,
-                                             av->after_name, av->after_id, OPERATOR_CHUNK,
-                                             collect_operator, av);
-    if (rc == ENGSCHED_ENOMEM)
-        es_fail(db, rc, "out of memory reading operators");
-    else if (rc != ENGSCHED_OK)
-        es_storage_fail(db, rc, "reading operators");
-    rc = es_finish(db, rc);
-    if (rc != ENGSCHED_OK) {
-        clear_rows(av);
-        return rc;
-    }
-    av->source_done = av->count < OPERATOR_CHUNK;
     return ENGSCHED_OK;
 }
 
@@ -246,17 +172,15 @@ engsched_rc engsched_availability_next(engsched_availability *av, int *out_has_r
         return es_fail(av->db, ENGSCHED_EINVAL, "out_has_row: must not be NULL");
     av->current = NULL;
     es_work_list_clear(av->work);
-    if (av->pos >= av->count) {
-        engsched_rc rc = av->source_done ? ENGSCHED_OK : refill(av);
-        if (rc != ENGSCHED_OK)
-            return rc;
-        if (av->count == 0 || av->pos >= av->count) {
-            *out_has_row = 0;
-            return ENGSCHED_OK;
-        }
+    const es_operator *row = NULL;
+    engsched_rc rc = es_operator_source_next(&av->operators, &row);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    if (row == NULL) {
+        *out_has_row = 0;
+        return ENGSCHED_OK;
     }
-    const operator_row *row = &av->rows[av->pos++];
-    engsched_rc rc = es_begin(av->db, 0);
+    rc = es_begin(av->db, 0);
     if (rc == ENGSCHED_OK)
         rc = es_finish(av->db,
                        es_collect_work(av->db, &av->viewer, row->id, WORK_STATUSES | av->shown,

@@ -1,15 +1,19 @@
 /* Capacity in week or month buckets (include/engsched/capacity.h): the
- * operators come from the Availability view, one at a time, and their
- * days are folded into per-bucket figures at once; the demand comes from
+ * operators are the Availability view's (views/operators.c), one at a
+ * time, with the rows of their work alone (es_collect_load(): capacity
+ * names nothing, so it needs neither anonymity nor answers), folded into
+ * per-bucket figures at once; the demand comes from
  * the Pending and Scheduled engagements of the range, read in chunks with
  * their assignments. Everything held is sized by the range, never by the
  * store. */
 #include <string.h>
 
 #include "core/assignment_record.h"
+#include "core/validate.h"
 #include "core/view_scope.h"
 #include "rules/capacity.h"
 #include "rules/rules.h"
+#include "views/operators.h"
 #include "views/work_list.h"
 #include "views/working_days.h"
 
@@ -27,7 +31,8 @@ typedef struct demand_row {
 
 struct engsched_capacity {
     engsched *db;
-    engsched_availability *operators;
+    es_operator_source operators;
+    engsched_work_list *work; /* the current operator's */
     engsched_id scope;
     int32_t first;
     int32_t last;
@@ -42,7 +47,7 @@ struct engsched_capacity {
     int64_t total[ES_CAPACITY_MAX_BUCKETS][ES_CAPACITY_MEASURES];
     size_t pos; /* the next bucket to return of the operator or of the totals */
     engsched_id user;
-    const char *name; /* the Availability view's, valid until its next() */
+    const char *name; /* the operator source's, valid until its next() */
     const int64_t *current;
     char bucket_start[ES_DATE_LEN];
     char bucket_end[ES_DATE_LEN];
@@ -66,7 +71,8 @@ void engsched_capacity_free(engsched_capacity *c)
 {
     if (c == NULL)
         return;
-    engsched_availability_free(c->operators);
+    es_operator_source_clear(&c->operators);
+    engsched_work_list_free(c->work);
     es_free(c);
 }
 
@@ -118,19 +124,21 @@ engsched_rc engsched_capacity_open(engsched *db, engsched_id actor, const char *
     engsched_capacity_options o = ENGSCHED_CAPACITY_OPTIONS_INIT;
     if (opts != NULL)
         o = *opts;
+    int32_t first, last;
+    if ((rc = es_check_view_range(db, start, end, &first, &last)) != ENGSCHED_OK)
+        return rc;
     engsched_capacity *c = es_calloc(1, sizeof *c);
-    if (c == NULL)
+    if (c == NULL || (c->work = es_work_list_new()) == NULL) {
+        engsched_capacity_free(c);
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory opening capacity");
+    }
     c->db = db;
     c->per_operator = o.per_operator != 0;
-    /* The Availability view checks the dates, the range and the actor. */
-    rc = engsched_availability_open(db, actor, start, end, &c->operators);
-    if (rc == ENGSCHED_OK) {
-        (void)es_date_parse(start, &c->first);
-        (void)es_date_parse(end, &c->last);
-        split_range(c, o.bucket);
-        rc = read_calendar(c, actor);
-    }
+    c->first = first;
+    c->last = last;
+    split_range(c, o.bucket);
+    rc = read_calendar(c, actor);
+    es_operator_source_init(&c->operators, db, c->scope);
     if (rc != ENGSCHED_OK) {
         engsched_capacity_free(c);
         return rc;
@@ -139,12 +147,18 @@ engsched_rc engsched_capacity_open(engsched *db, engsched_id actor, const char *
     return ENGSCHED_OK;
 }
 
-/* Fold the current operator's work into their buckets and the totals: the
- * Availability view's All tab, which is every status but Canceled, as its
- * utilisation counts. */
-static void fold_operator(engsched_capacity *c)
+/* Fold the operator's work into their buckets and the totals: every
+ * status but Canceled, as the Availability view's utilisation counts. */
+static engsched_rc fold_operator(engsched_capacity *c, engsched_id user)
 {
-    const engsched_work_list *work = engsched_availability_work(c->operators);
+    engsched_work_list *work = c->work;
+    es_work_list_clear(work);
+    engsched_rc rc = es_begin(c->db, 0);
+    if (rc == ENGSCHED_OK)
+        rc = es_finish(c->db,
+                       es_collect_load(c->db, user, ES_LOAD_STATUSES, c->first, c->last, work));
+    if (rc != ENGSCHED_OK)
+        return rc;
     int32_t span = c->last - c->first + 1;
     es_day_load days[ENGSCHED_RANGE_MAX_DAYS];
     memset(days, 0, sizeof days);
@@ -160,6 +174,7 @@ static void fold_operator(engsched_capacity *c)
     for (size_t b = 0; b < c->bucket_count; b++)
         for (int m = 0; m < ES_CAPACITY_MEASURES; m++)
             c->total[b][m] += c->mine[b][m];
+    return ENGSCHED_OK;
 }
 
 static engsched_rc collect_engagement(void *ctx, const engsched_rec_engagement *row)
@@ -256,16 +271,17 @@ static void show_bucket(engsched_capacity *c, const int64_t (*figures)[ES_CAPACI
 static engsched_rc next_operator(engsched_capacity *c)
 {
     for (;;) {
-        int has = 0;
-        engsched_rc rc = engsched_availability_next(c->operators, &has);
+        const es_operator *op = NULL;
+        engsched_rc rc = es_operator_source_next(&c->operators, &op);
+        if (rc == ENGSCHED_OK && op != NULL)
+            rc = fold_operator(c, op->id);
         if (rc != ENGSCHED_OK)
             return rc;
-        if (!has)
+        if (op == NULL)
             break;
-        fold_operator(c);
         if (c->per_operator) {
-            c->user = engsched_availability_user(c->operators);
-            c->name = engsched_availability_name(c->operators);
+            c->user = op->id;
+            c->name = op->name;
             c->pos = 0;
             return ENGSCHED_OK;
         }

@@ -297,9 +297,9 @@ static engsched_rc anonymise(engsched *db, const es_actor *viewer, engsched_work
     return ENGSCHED_OK;
 }
 
-engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id user,
-                            unsigned int statuses, engsched_id skip, int32_t start_day,
-                            int32_t end_day, engsched_work_list *list)
+static engsched_rc collect_rows(engsched *db, engsched_id user, unsigned int statuses,
+                                engsched_id skip, int32_t start_day, int32_t end_day,
+                                engsched_work_list *list)
 {
     work_ctx w = {db, skip, list};
     size_t first = list->count;
@@ -317,11 +317,25 @@ engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id us
         return es_fail(db, rc, "out of memory listing work");
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "listing work");
-    if ((rc = load_responses(db, user, list)) != ENGSCHED_OK ||
-        (rc = anonymise(db, viewer, list)) != ENGSCHED_OK)
-        return rc;
     for (size_t i = first; i < list->count; i++)
         list->items[i].user = user;
+    return ENGSCHED_OK;
+}
+
+engsched_rc es_collect_load(engsched *db, engsched_id user, unsigned int statuses,
+                            int32_t start_day, int32_t end_day, engsched_work_list *list)
+{
+    return collect_rows(db, user, statuses, 0, start_day, end_day, list);
+}
+
+engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id user,
+                            unsigned int statuses, engsched_id skip, int32_t start_day,
+                            int32_t end_day, engsched_work_list *list)
+{
+    engsched_rc rc = collect_rows(db, user, statuses, skip, start_day, end_day, list);
+    if (rc != ENGSCHED_OK || (rc = load_responses(db, user, list)) != ENGSCHED_OK ||
+        (rc = anonymise(db, viewer, list)) != ENGSCHED_OK)
+        return rc;
     es_work_list_sort(list);
     return ENGSCHED_OK;
 }

@@ -14,6 +14,10 @@
      ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_PROGRESS) |                                      \
      ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_IN_REVIEW))
 
+/* Work that loads an operator's days in utilisation and capacity: all
+ * but Canceled, which never occupied anyone. */
+#define ES_LOAD_STATUSES (ES_BUSY_STATUSES | ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_COMPLETE))
+
 typedef struct es_work_item {
     engsched_work_kind kind;
     engsched_id id;
@@ -64,5 +68,11 @@ void es_work_list_sort(engsched_work_list *list);
 engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id user,
                             unsigned int statuses, engsched_id skip, int32_t start_day,
                             int32_t end_day, engsched_work_list *list);
+
+/* The rows alone of es_collect_work(), for figures that name nothing:
+ * every engagement of @p statuses and every absence of @p user in the
+ * range, with neither the answers to invitations nor anonymity, unsorted. */
+engsched_rc es_collect_load(engsched *db, engsched_id user, unsigned int statuses,
+                            int32_t start_day, int32_t end_day, engsched_work_list *list);
 
 #endif
