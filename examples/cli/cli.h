@@ -8,7 +8,7 @@
  *   cmd_directory.c  init, settings, clients, users, roles
  *   cmd_lifecycle.c  request, create, approve, edit, cancel, assign, unassign,
  *                    unavailability, report-status, tick
- *   cmd_views.c      show, list, calendar, availability, events
+ *   cmd_views.c      show, list, calendar, availability, capacity, events
  *   cmd_files.c      files attach|list|get|delete
  *   cmd_exchange.c   ics, feed, feed-token, export, import, reply
  *   cmd_backup.c     backup, restore
@@ -206,6 +206,7 @@ int cmd_show(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_list(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_calendar(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p);
+int cmd_capacity(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_skills(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_require(cli *c, const cmd_spec *cmd, const parsed *p);
 int cmd_candidates(cli *c, const cmd_spec *cmd, const parsed *p);

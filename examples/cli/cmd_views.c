@@ -1,4 +1,4 @@
-/* View commands: show, list, calendar, availability, events. */
+/* View commands: show, list, calendar, availability, capacity, events. */
 #include "cli.h"
 
 #include <stdlib.h>
@@ -514,15 +514,15 @@ int cmd_calendar(cli *c, const cmd_spec *cmd, const parsed *p)
     return code;
 }
 
-int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p)
+/* The range of availability and capacity: --from/--to, or the days of
+ * --month (default: this month in the tenant time zone), which go to
+ * @p first and @p last. Opens the store. 0 or a reported exit code. */
+static int range_args(cli *c, const cmd_spec *cmd, const parsed *p, char first[11],
+                      char last[11], const char **out_from, const char **out_to)
 {
     const char *from = arg_get(cmd, p, "from"), *to = arg_get(cmd, p, "to");
-    const char *month_text = arg_get(cmd, p, "month"), *tab = arg_get(cmd, p, "tab");
-    engsched_availability_options opts = ENGSCHED_AVAILABILITY_OPTIONS_INIT;
-    char first[11], last[11];
+    const char *month_text = arg_get(cmd, p, "month");
     int code;
-    if (tab != NULL && (code = parse_tab(tab, &opts.tab, NULL)) != 0)
-        return code;
     if ((from == NULL) != (to == NULL))
         return cli_error(EXIT_INVALID, "dates: --from and --to go together");
     if (from != NULL && month_text != NULL)
@@ -538,6 +538,21 @@ int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p)
         from = first;
         to = last;
     }
+    *out_from = from;
+    *out_to = to;
+    return 0;
+}
+
+int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    const char *from = NULL, *to = NULL, *tab = arg_get(cmd, p, "tab");
+    engsched_availability_options opts = ENGSCHED_AVAILABILITY_OPTIONS_INIT;
+    char first[11], last[11];
+    int code;
+    if (tab != NULL && (code = parse_tab(tab, &opts.tab, NULL)) != 0)
+        return code;
+    if ((code = range_args(c, cmd, p, first, last, &from, &to)) != 0)
+        return code;
     engsched_availability *av = NULL;
     engsched_rc rc = engsched_availability_open_ex(c->db, c->actor, from, to, &opts, &av);
     if (rc != ENGSCHED_OK)
@@ -614,6 +629,101 @@ int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p)
         return out_json(json_pack("{s:s, s:s, s:o}", "from", from, "to", to, "operators", arr));
     }
     return code;
+}
+
+/* --- capacity ---------------------------------------------------------------- */
+
+/* The figures of a capacity row, in the order of engsched_capacity_measure:
+ * their JSON names, and the text labels of those the text output prints
+ * (NULL: JSON only; the last three on total rows only). */
+static const struct {
+    const char *json;
+    const char *text;
+} capacity_figures[] = {
+    {"working", "working"},
+    {"absent", "absent"},
+    {"available", NULL},
+    {"firm", "firm"},
+    {"tentative", "tentative"},
+    {"free", "free"},
+    {"overbooked", "overbooked"},
+    {"demand", "demand"},
+    {"unstaffed", "unstaffed"},
+    {"unstaffed_with_holds", "unstaffed with holds"},
+};
+
+#define CAPACITY_FIGURES (sizeof capacity_figures / sizeof capacity_figures[0])
+
+static json_t *capacity_json(const engsched_capacity *cap)
+{
+    engsched_id user = engsched_capacity_user(cap);
+    json_t *row = json_pack("{s:s, s:s, s:o, s:o, s:b}", "start",
+                            engsched_capacity_bucket_start(cap), "end",
+                            engsched_capacity_bucket_end(cap), "user",
+                            user != 0 ? json_integer(user) : json_null(), "name",
+                            out_str_or_null(engsched_capacity_name(cap)), "total", user == 0);
+    for (size_t m = 0; row != NULL && m < CAPACITY_FIGURES; m++)
+        json_object_set_new(row, capacity_figures[m].json,
+                            json_integer(engsched_capacity_value(
+                                cap, (engsched_capacity_measure)m)));
+    return row;
+}
+
+/* One row as text: the bucket, who, and the figures in days (two decimals,
+ * exact: the library counts hundredths of a day). */
+static void capacity_print(const engsched_capacity *cap)
+{
+    const char *name = engsched_capacity_name(cap);
+    int total = engsched_capacity_user(cap) == 0;
+    printf("%s .. %s  %-20s", engsched_capacity_bucket_start(cap),
+           engsched_capacity_bucket_end(cap), total || name == NULL ? "Total" : name);
+    for (size_t m = 0; m < CAPACITY_FIGURES; m++) {
+        if (capacity_figures[m].text == NULL ||
+            (!total && m >= (size_t)ENGSCHED_CAPACITY_DEMAND))
+            continue;
+        long long v = (long long)engsched_capacity_value(cap, (engsched_capacity_measure)m);
+        printf("  %s %lld.%02lld", capacity_figures[m].text, v / ENGSCHED_CAPACITY_UNIT,
+               v % ENGSCHED_CAPACITY_UNIT);
+    }
+    printf("\n");
+}
+
+int cmd_capacity(cli *c, const cmd_spec *cmd, const parsed *p)
+{
+    const char *from = NULL, *to = NULL, *by = arg_get(cmd, p, "by");
+    engsched_capacity_options opts = ENGSCHED_CAPACITY_OPTIONS_INIT;
+    char first[11], last[11];
+    int code;
+    if (by == NULL || strcmp(by, "week") == 0)
+        opts.bucket = ENGSCHED_BUCKET_WEEK;
+    else if (strcmp(by, "month") == 0)
+        opts.bucket = ENGSCHED_BUCKET_MONTH;
+    else
+        return cli_error(EXIT_INVALID, "--by: '%s' is not week or month", by);
+    opts.per_operator = !arg_flag(cmd, p, "totals");
+    if ((code = range_args(c, cmd, p, first, last, &from, &to)) != 0)
+        return code;
+    engsched_capacity *cap = NULL;
+    engsched_rc rc = engsched_capacity_open(c->db, c->actor, from, to, &opts, &cap);
+    if (rc != ENGSCHED_OK)
+        return cli_fail(c, rc);
+    json_t *arr = c->json ? json_array() : NULL;
+    int has = 0;
+    if (arr == NULL)
+        printf("Capacity %s .. %s by %s, in days\n", from, to,
+               opts.bucket == ENGSCHED_BUCKET_MONTH ? "month" : "week");
+    while ((rc = engsched_capacity_next(cap, &has)) == ENGSCHED_OK && has) {
+        if (arr != NULL)
+            json_array_append_new(arr, capacity_json(cap));
+        else
+            capacity_print(cap);
+    }
+    engsched_capacity_free(cap);
+    if (rc != ENGSCHED_OK) {
+        json_decref(arr);
+        return cli_fail(c, rc);
+    }
+    return arr != NULL ? out_json(arr) : 0;
 }
 
 /* --- events ------------------------------------------------------------------ */

@@ -140,6 +140,14 @@ static const opt_spec availability_opts[] = {
                    "in_review, complete, canceled (utilisation counts all work)", 0},
     {NULL, NULL, NULL, 0}};
 
+static const opt_spec capacity_opts[] = {
+    {"month", "YYYY-MM", "the month (default: this month)", 0},
+    {"from", "DATE", "first day of the range instead of a month (with --to)", 0},
+    {"to", "DATE", "last day of the range (at most 366 days on)", 0},
+    {"by", "BUCKET", "week (ISO weeks, the default) or month", 0},
+    {"totals", NULL, "only the total of each bucket, no row per operator", 0},
+    {NULL, NULL, NULL, 0}};
+
 static const opt_spec files_opts[] = {
     {"name", "NAME", "file name to store (attach; default: the path's last part)", 0},
     {"type", "MEDIA", "media type (attach; default: guessed from the name)", 0},
@@ -260,6 +268,15 @@ static const cmd_spec commands[] = {
     {"availability", "[--month YYYY-MM | --from DATE --to DATE] [--tab TAB]",
      "The Availability view: operators, utilisation and their work (VIEW_AVAILABILITY).", NULL,
      availability_opts, 0, 0, cmd_availability},
+    {"capacity", "[--month YYYY-MM | --from DATE --to DATE] [--by week|month] [--totals]",
+     "Capacity in week or month buckets: booked, held, free, unstaffed days (VIEW_AVAILABILITY).",
+     "One row per operator and bucket, then one total row per bucket ('Total'), in days\n"
+     "over the tenant's working days: working, absent, firm (booked work), tentative\n"
+     "(what holds add), free, overbooked (firm load past a whole day, leave counting a\n"
+     "whole day); a total also has the demand of Pending and Scheduled engagements (a\n"
+     "day per engagement and working day), what their firm assignments leave unstaffed,\n"
+     "and unstaffed with holds. --json prints the figures in hundredths of a day.",
+     capacity_opts, 0, 0, cmd_capacity},
     {"skills", "USER [TAG...]\nUSER --clear",
      "Print a user's skills, or replace them with TAGs (own, or anyone's with ASSIGN).",
      "A tag is 1-64 bytes of a-z, 0-9, '-', '_', '.', '+'; at most 64 per user.",

@@ -139,6 +139,10 @@ class Candidates(_Opaque):
     """struct engsched_candidates"""
 
 
+class Capacity(_Opaque):
+    """struct engsched_capacity"""
+
+
 HandleP = P(Handle)
 InputP = P(Input)
 SnapshotP = P(Snapshot)
@@ -149,6 +153,7 @@ CursorP = P(Cursor)
 AvailabilityP = P(Availability)
 TagListP = P(TagList)
 CandidatesP = P(Candidates)
+CapacityP = P(Capacity)
 OutboxListP = P(OutboxList)
 
 # Callbacks of engsched_options.
@@ -281,6 +286,19 @@ class AvailabilityOptions(ctypes.Structure):
 
 
 AVAILABILITY_OPTIONS_VERSION = 1
+
+
+class CapacityOptions(ctypes.Structure):
+    """``engsched_capacity_options`` (version 1, capacity.h)."""
+
+    _fields_ = [
+        ("version", c_uint),
+        ("bucket", c_int),
+        ("per_operator", c_int),
+    ]
+
+
+CAPACITY_OPTIONS_VERSION = 1
 
 
 class AssignOptions(ctypes.Structure):
@@ -573,6 +591,20 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_candidates_work", WorkListP, (CandidatesP,)),
     ("engsched_candidates_assigned", c_int, (CandidatesP,)),
     ("engsched_candidates_free", None, (CandidatesP,)),
+    # capacity (capacity.h)
+    ("engsched_capacity_options_init", c_rc, (P(CapacityOptions), c_uint)),
+    (
+        "engsched_capacity_open",
+        c_rc,
+        (HandleP, c_id, _S, _S, P(CapacityOptions), P(CapacityP)),
+    ),
+    ("engsched_capacity_next", c_rc, (CapacityP, P(c_int))),
+    ("engsched_capacity_user", c_id, (CapacityP,)),
+    ("engsched_capacity_name", _S, (CapacityP,)),
+    ("engsched_capacity_bucket_start", _S, (CapacityP,)),
+    ("engsched_capacity_bucket_end", _S, (CapacityP,)),
+    ("engsched_capacity_value", c_int64, (CapacityP, c_int)),
+    ("engsched_capacity_free", None, (CapacityP,)),
     # invitations, feeds, JSON
     ("engsched_invitation_ics", c_rc, (HandleP, c_id, c_id, c_id, _OUT_STR)),
     ("engsched_invitation_mail", c_rc, (HandleP, c_id, c_id, c_id, _OUT_STR)),

@@ -27,6 +27,8 @@ __all__ = [
     "OutboxState",
     "DeliveryMode",
     "OUTBOX_ALL",
+    "Bucket",
+    "CapacityMeasure",
 ]
 
 
@@ -298,3 +300,28 @@ class DeliveryMode(enum.IntEnum):
 
     ON_COMMIT = 0  #: after each commit, what it wrote (the default)
     EXPLICIT = 1  #: only in :meth:`Scheduler.deliver`: a worker delivers
+
+
+class Bucket(enum.IntEnum):
+    """How :meth:`Scheduler.capacity` groups the days of its range
+    (engsched_bucket). The first and the last bucket are cut to the range."""
+
+    WEEK = 0  #: ISO weeks, Monday to Sunday (the default)
+    MONTH = 1  #: calendar months
+
+
+class CapacityMeasure(enum.IntEnum):
+    """The figures of a capacity row (engsched_capacity_measure), each in
+    hundredths of a person-day, counted over the tenant's working days only.
+    The last three are on total rows only (0 on an operator's)."""
+
+    WORKING = 0  #: a whole day per operator and working day
+    ABSENT = 1  #: working days an absence covers
+    AVAILABLE = 2  #: working less absent
+    FIRM = 3  #: firm load (Pending to Complete) on available days, at most a day each
+    TENTATIVE = 4  #: what tentative holds add to the firm load, the sum at most a day
+    FREE = 5  #: available less firm and tentative
+    OVERBOOKED = 6  #: firm load past a whole day, an absence counting as a whole day
+    DEMAND = 7  #: a day per Pending or Scheduled engagement covering the working day
+    UNSTAFFED = 8  #: the demand the engagements' firm assignments leave uncovered
+    UNSTAFFED_WITH_HOLDS = 9  #: the same with tentative holds counted as staff

@@ -8,7 +8,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from .enums import OperatorRole, OutboxKind, OutboxState, ReportStatus, Status, WorkKind
+from .enums import (
+    CapacityMeasure,
+    OperatorRole,
+    OutboxKind,
+    OutboxState,
+    ReportStatus,
+    Status,
+    WorkKind,
+)
 
 __all__ = [
     "Assignment",
@@ -19,6 +27,7 @@ __all__ = [
     "Row",
     "Page",
     "OperatorAvailability",
+    "CapacityRow",
     "DeliveryResult",
     "OutboxItem",
     "StreamEvent",
@@ -195,6 +204,55 @@ class Candidate:
     missing_tags: Tuple[str, ...] = field(default_factory=tuple)
     work: Tuple[WorkItem, ...] = field(default_factory=tuple)
     assigned: bool = False
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    """One row of :meth:`Scheduler.capacity`: an operator's bucket, or the
+    total of a bucket (``user`` 0, ``name`` None).
+
+    Every figure is a count of person-days in hundredths (100 is one whole
+    day, :data:`~engsched.CAPACITY_UNIT`), over the tenant's working days
+    only (its working week less its holidays), so rows add up exactly.
+    ``start`` and ``end`` are the bucket's first and last day (inclusive),
+    cut to the range. A total row sums the operator rows of its bucket
+    (whether or not they were streamed) and alone carries ``demand``,
+    ``unstaffed`` and ``unstaffed_with_holds`` (0 on an operator's row).
+    """
+
+    user: int  #: the operator; 0 on a total row
+    name: Optional[str]  #: the operator's display name; None on a total row
+    start: datetime.date
+    end: datetime.date
+    #: a whole day per working day
+    working: int
+    #: working days an absence covers
+    absent: int
+    #: working less absent
+    available: int
+    #: on available days, the shares of firm work (Pending to Complete), at most a day each
+    firm: int
+    #: on available days, what tentative holds add to the firm load (the sum at most a day)
+    tentative: int
+    #: available less firm less tentative
+    free: int
+    #: the firm load past a whole day, an absence counting as a whole day
+    overbooked: int
+    #: totals: a whole day for every Pending or Scheduled engagement covering a working day
+    demand: int = 0
+    #: totals: of the demand, what the engagements' firm assignments leave uncovered
+    unstaffed: int = 0
+    #: totals: the same with tentative holds counted as staff
+    unstaffed_with_holds: int = 0
+
+    @property
+    def is_total(self) -> bool:
+        """Whether this is a bucket's total row (no operator)."""
+        return self.user == 0
+
+    def figure(self, measure: CapacityMeasure) -> int:
+        """The figure of ``measure`` (engsched_capacity_value())."""
+        return int(getattr(self, CapacityMeasure(measure).name.lower()))
 
 
 @dataclass(frozen=True)

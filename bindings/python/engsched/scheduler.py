@@ -51,6 +51,8 @@ from ._args import (
 )
 from .enums import (
     Action,
+    Bucket,
+    CapacityMeasure,
     ConflictPolicy,
     LogLevel,
     OperatorRole,
@@ -65,6 +67,7 @@ from .errors import EngschedError, MisuseError, error_for
 from .models import (
     Assignment,
     Candidate,
+    CapacityRow,
     UserInfo,
     Engagement,
     FileInfo,
@@ -86,6 +89,7 @@ __all__ = [
     "RowIterator",
     "AvailabilityIterator",
     "CandidatesIterator",
+    "CapacityIterator",
     "FileReader",
     "DateLike",
     "FileData",
@@ -99,8 +103,11 @@ SYSTEM = 0
 #: The largest page the List view returns (ENGSCHED_PAGE_MAX).
 PAGE_MAX = 500
 
-#: The longest Calendar or Availability range in days (ENGSCHED_RANGE_MAX_DAYS).
+#: The longest Calendar, Availability or capacity range in days (ENGSCHED_RANGE_MAX_DAYS).
 RANGE_MAX_DAYS = 366
+
+#: One whole person-day in the figures of a :class:`CapacityRow` (ENGSCHED_CAPACITY_UNIT).
+CAPACITY_UNIT = 100
 
 _READ_CHUNK = 64 * 1024
 
@@ -1280,6 +1287,37 @@ class Scheduler(OutboxMixin, FeedTokenMixin, RepliesMixin, BackupMixin, Exchange
                                                               ctypes.byref(av)))
             return AvailabilityIterator(self, self._own(av, lib.engsched_availability_free))
 
+    def capacity(self, actor: int, start: DateLike, end: DateLike, *,
+                 bucket: int = Bucket.WEEK, per_operator: bool = True) -> "CapacityIterator":
+        """Capacity over the range (VIEW_AVAILABILITY) in week or month buckets,
+        streamed as :class:`CapacityRow` records.
+
+        The operators are those of the Availability view (every operator
+        sharing a client with the actor), with all their work; the demand is
+        that of the Pending and Scheduled engagements of the clients the actor
+        can access. Rows come one per operator and bucket (operators by display
+        name and id, buckets in date order), then one total row per bucket;
+        with ``per_operator=False`` the total rows alone. ``bucket`` is
+        :attr:`Bucket.WEEK` (ISO weeks, the default) or :attr:`Bucket.MONTH`;
+        the first and the last bucket are cut to the range. Work on clients the
+        actor cannot access loads its operator but is never named: capacity
+        shows no engagement at all. InvalidError for a bad date, range (at most
+        :data:`RANGE_MAX_DAYS` days) or bucket, DeniedError without
+        VIEW_AVAILABILITY, NotFoundError for no such actor."""
+        args = (_int(actor, "actor"), _date(start, "start"), _date(end, "end"))
+        lib = self._lib
+        opts = _lib.CapacityOptions()
+        rc = lib.engsched_capacity_options_init(ctypes.byref(opts), _lib.CAPACITY_OPTIONS_VERSION)
+        if rc != 0:
+            raise error_for(rc, "capacity options: unsupported version")
+        opts.bucket = _int(bucket, "bucket", -(1 << 31), (1 << 31) - 1)
+        opts.per_operator = 1 if per_operator else 0
+        cap = _lib.CapacityP()
+        with self._handle() as db:
+            self._check(db, lib.engsched_capacity_open(db, *args, ctypes.byref(opts),
+                                                       ctypes.byref(cap)))
+            return CapacityIterator(self, self._own(cap, lib.engsched_capacity_free))
+
     # --- skills and candidates -------------------------------------------
 
     def _tags_in(self, tags: Iterable[str]) -> Tuple[Any, int]:
@@ -1574,6 +1612,42 @@ def _held_load(lib: Any, ptr: Any) -> float:
     if rc != 0:
         raise error_for(rc, f"availability load: {_str(lib.engsched_rc_describe(rc))}")
     return held.value
+
+
+class CapacityIterator(_Stream):
+    """The rows of :meth:`Scheduler.capacity`: each operator's buckets, then
+    the total of each bucket."""
+
+    _next_fn = "engsched_capacity_next"
+
+    def __next__(self) -> CapacityRow:
+        return self._advance()  # type: ignore[no-any-return]
+
+    def __enter__(self) -> "CapacityIterator":
+        return self
+
+    def _copy(self, lib: Any, ptr: Any) -> CapacityRow:
+        name = lib.engsched_capacity_name(ptr)
+
+        def value(measure: CapacityMeasure) -> int:
+            return int(lib.engsched_capacity_value(ptr, measure))
+
+        return CapacityRow(
+            user=lib.engsched_capacity_user(ptr),
+            name=None if name is None else _str(name),
+            start=_day(lib.engsched_capacity_bucket_start(ptr)),
+            end=_day(lib.engsched_capacity_bucket_end(ptr)),
+            working=value(CapacityMeasure.WORKING),
+            absent=value(CapacityMeasure.ABSENT),
+            available=value(CapacityMeasure.AVAILABLE),
+            firm=value(CapacityMeasure.FIRM),
+            tentative=value(CapacityMeasure.TENTATIVE),
+            free=value(CapacityMeasure.FREE),
+            overbooked=value(CapacityMeasure.OVERBOOKED),
+            demand=value(CapacityMeasure.DEMAND),
+            unstaffed=value(CapacityMeasure.UNSTAFFED),
+            unstaffed_with_holds=value(CapacityMeasure.UNSTAFFED_WITH_HOLDS),
+        )
 
 
 class CandidatesIterator(_Stream):

@@ -351,7 +351,8 @@ class LibraryTest(unittest.TestCase):
     @unittest.skipUnless(HEADER.is_file(), "the C header is not next to this checkout")
     def test_every_public_function_has_a_prototype(self) -> None:
         text = "".join((HEADER.parent / name).read_text()
-                       for name in ("engsched.h", "common.h", "delivery.h"))
+                       for name in ("engsched.h", "common.h", "delivery.h", "candidates.h",
+                                    "capacity.h"))
         declared = set(re.findall(r"ENGSCHED_API\s[^;(]*?\b(engsched_\w+)\s*\(", text))
         self.assertGreater(len(declared), 100)
         self.assertEqual(declared - set(_lib.functions()), set())
