@@ -113,25 +113,25 @@ static engsched_rc parse_count(engsched *db, const char *key, const char *value,
 
 static engsched_rc check_bytes(engsched *db, const char *key, const char *value)
 {
-    int64_t v;
+    int64_t v = 0;
     return parse_count(db, key, value, INT64_C(1) << 40, &v);
 }
 
 static engsched_rc check_count(engsched *db, const char *key, const char *value)
 {
-    int64_t v;
+    int64_t v = 0;
     return parse_count(db, key, value, 100000, &v);
 }
 
 static engsched_rc check_seconds(engsched *db, const char *key, const char *value)
 {
-    int64_t v;
+    int64_t v = 0;
     return parse_count(db, key, value, 86400, &v);
 }
 
 static engsched_rc check_attempts(engsched *db, const char *key, const char *value)
 {
-    int64_t v;
+    int64_t v = 0;
     return parse_count(db, key, value, 100, &v);
 }
 
@@ -139,7 +139,7 @@ static engsched_rc check_attempts(engsched *db, const char *key, const char *val
  * five minutes (each fetch reads the whole feed), at least once a day. */
 static engsched_rc check_refresh(engsched *db, const char *key, const char *value)
 {
-    int64_t v;
+    int64_t v = 0;
     engsched_rc rc = parse_count(db, key, value, 86400, &v);
     if (rc == ENGSCHED_OK && v < 300)
         return es_fail(db, ENGSCHED_EINVAL, "%s: expected a whole number from 300 to 86400", key);
@@ -150,7 +150,7 @@ static engsched_rc check_refresh(engsched *db, const char *key, const char *valu
  * and a day (rules/rules.h ES_RECURRENCE_LEAD_MAX). */
 static engsched_rc check_lead(engsched *db, const char *key, const char *value)
 {
-    int64_t v;
+    int64_t v = 0;
     if (strcmp(value, "0") == 0) /* on the day itself */
         return ENGSCHED_OK;
     engsched_rc rc = parse_count(db, key, value, ES_RECURRENCE_LEAD_MAX, &v);
