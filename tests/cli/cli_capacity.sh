@@ -9,76 +9,8 @@ set -u
 
 E=${1:?usage: cli_capacity.sh ENGSCHED TMPDIR}
 T=${2:?usage: cli_capacity.sh ENGSCHED TMPDIR}
-rm -rf "$T"
-mkdir -p "$T"
-export ENGSCHED_DB=$T/capacity.db
-export ENGSCHED_NOW=2026-03-02T09:00:00Z
-export NO_COLOR=1
-unset ENGSCHED_AS ENGSCHED_OUTBOX
-
-passed=0
-failed=0
-OUT=$T/out
-ERR=$T/err
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-    echo "  stdout: $(head -c 600 "$OUT")"
-    echo "  stderr: $(head -c 600 "$ERR")"
-}
-
-# expect RC [ENGSCHED ARGS...]: run, check the exit code, and that a failure
-# says one line on stderr and nothing more.
-expect() {
-    local want=$1
-    shift
-    "$E" "$@" >"$OUT" 2>"$ERR"
-    local rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        fail "engsched $* exited $rc, expected $want"
-        return 1
-    fi
-    if [ "$want" -ne 0 ]; then
-        local lines
-        lines=$(wc -l <"$ERR")
-        if [ "$lines" -ne 1 ] || ! grep -q '^engsched' "$ERR"; then
-            fail "engsched $*: expected one 'engsched...' line on stderr, got $lines"
-            return 1
-        fi
-    fi
-    passed=$((passed + 1))
-    return 0
-}
-
-has() {
-    if grep -Eq -- "$1" "$OUT"; then passed=$((passed + 1)); else fail "stdout does not match /$1/"; fi
-}
-
-hasnt() {
-    if grep -Eq -- "$1" "$OUT"; then fail "stdout matches /$1/"; else passed=$((passed + 1)); fi
-}
-
-err_has() {
-    if grep -Eq -- "$1" "$ERR"; then passed=$((passed + 1)); else fail "stderr does not match /$1/"; fi
-}
-
-count() {
-    local n
-    n=$(grep -Ec -- "$1" "$OUT")
-    if [ "$n" -eq "$2" ]; then passed=$((passed + 1)); else fail "/$1/ matches $n lines, expected $2"; fi
-}
-
-# py CODE: python3 CODE over the last stdout parsed as JSON (as `doc`).
-py() {
-    if python3 -c "import json,sys; doc = json.load(sys.stdin); $1" <"$OUT" 2>/dev/null; then
-        passed=$((passed + 1))
-    else
-        fail "python check failed: $1"
-    fi
-}
-
-line_of() { grep -n -- "$1" "$OUT" | head -1 | cut -d: -f1; }
+# shellcheck source=tests/cli/harness.sh
+. "$(dirname "$0")/harness.sh" capacity
 
 expect 0 --help && has '^  capacity +Capacity'
 expect 0 capacity --help && has '^usage: engsched \[GLOBAL OPTIONS\] capacity' && has '^  --by BUCKET'
@@ -154,5 +86,4 @@ expect 2 --as morgan capacity --from 2026-01-01 --to 2027-06-01
 expect 1 --as morgan capacity --month 2026-06 --from 2026-06-01 --to 2026-06-02
 expect 1 --as morgan capacity --bogus
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -7,47 +7,8 @@ set -u
 
 E=${1:?usage: cli_skills.sh ENGSCHED TMPDIR}
 T=${2:?usage: cli_skills.sh ENGSCHED TMPDIR}
-rm -rf "$T"
-mkdir -p "$T"
-export ENGSCHED_DB=$T/skills.db
-export ENGSCHED_NOW=2026-03-02T09:00:00Z
-export NO_COLOR=1
-unset ENGSCHED_AS ENGSCHED_OUTBOX
-
-passed=0
-failed=0
-OUT=$T/out
-ERR=$T/err
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-    echo "  stdout: $(head -c 600 "$OUT")"
-    echo "  stderr: $(head -c 600 "$ERR")"
-}
-
-expect() {
-    local want=$1
-    shift
-    "$E" "$@" >"$OUT" 2>"$ERR"
-    local rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        fail "engsched $* exited $rc, expected $want"
-        return 1
-    fi
-    passed=$((passed + 1))
-    return 0
-}
-
-has() {
-    if grep -Eq -- "$1" "$OUT"; then passed=$((passed + 1)); else fail "stdout does not match /$1/"; fi
-}
-
-hasnt() {
-    if grep -Eq -- "$1" "$OUT"; then fail "stdout matches /$1/"; else passed=$((passed + 1)); fi
-}
-
-line_of() { grep -n -- "$1" "$OUT" | head -1 | cut -d: -f1; }
+# shellcheck source=tests/cli/harness.sh
+. "$(dirname "$0")/harness.sh" skills
 
 for c in skills require candidates; do
     expect 0 "$c" --help && has "^usage: engsched \\[GLOBAL OPTIONS\\] $c"
@@ -103,5 +64,4 @@ expect 3 --as morgan candidates 999
 expect 2 --as morgan require $target NOT-A-TAG
 expect 0 --as morgan require $target --clear && has '^$'
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -13,74 +13,8 @@ set -u
 
 E=${1:?usage: cli_story.sh ENGSCHED TMPDIR}
 T=${2:?usage: cli_story.sh ENGSCHED TMPDIR}
-rm -rf "$T"
-mkdir -p "$T"
-export ENGSCHED_DB=$T/story.db
-export ENGSCHED_NOW=2026-03-02T09:00:00Z
-export NO_COLOR=1
-unset ENGSCHED_AS ENGSCHED_OUTBOX
-
-passed=0
-failed=0
-OUT=$T/out
-ERR=$T/err
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-    echo "  stdout: $(head -c 600 "$OUT")"
-    echo "  stderr: $(head -c 600 "$ERR")"
-}
-
-# expect RC [ENGSCHED ARGS...]: run, check the exit code, and that a failure
-# says one line on stderr and nothing more.
-expect() {
-    local want=$1
-    shift
-    "$E" "$@" >"$OUT" 2>"$ERR"
-    local rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        fail "engsched $* exited $rc, expected $want"
-        return 1
-    fi
-    if [ "$want" -ne 0 ]; then
-        local lines
-        lines=$(wc -l <"$ERR")
-        if [ "$lines" -ne 1 ] || ! grep -q '^engsched' "$ERR"; then
-            fail "engsched $*: expected one 'engsched...' line on stderr, got $lines"
-            return 1
-        fi
-    fi
-    passed=$((passed + 1))
-    return 0
-}
-
-# has REGEX: the last stdout matches (extended regex)
-has() {
-    if grep -Eq -- "$1" "$OUT"; then
-        passed=$((passed + 1))
-    else
-        fail "stdout does not match /$1/"
-    fi
-}
-
-# err_has REGEX: the last stderr matches
-err_has() {
-    if grep -Eq -- "$1" "$ERR"; then
-        passed=$((passed + 1))
-    else
-        fail "stderr does not match /$1/"
-    fi
-}
-
-# py CODE: python3 CODE over the last stdout parsed as JSON (as `doc`).
-py() {
-    if python3 -c "import json,sys; doc = json.load(sys.stdin); $1" <"$OUT" 2>/dev/null; then
-        passed=$((passed + 1))
-    else
-        fail "python check failed: $1"
-    fi
-}
+# shellcheck source=tests/cli/harness.sh
+. "$(dirname "$0")/harness.sh" story
 
 commands="init settings clients users roles request create approve edit cancel assign unassign
 unavailability report-status show list calendar availability files events tick ics feed
@@ -493,5 +427,4 @@ expect 0 --as admin --json outbox purge --before 2030-01-01 && json_ok && py 'as
 expect 0 --as admin outbox list --state delivered && has '^no outbox items$'
 expect 0 --as admin --json outbox list --state delivered && has '^\[\]$'
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
