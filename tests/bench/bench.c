@@ -31,8 +31,8 @@ static void usage(FILE *f)
           "  --keep            keep the store at the end (default with --db)\n"
           "  --generate-only   write the data set to --db and stop\n"
           "  --only GROUPS     measure only these, comma-separated: list, calendar,\n"
-          "                    availability, invitations, candidates, writes, delivery,\n"
-          "                    exchange, tick\n"
+          "                    availability, invitations, candidates, capacity, writes,\n"
+          "                    delivery, exchange, tick\n"
           "  --quiet           no progress lines on stderr\n",
           f);
 }
@@ -212,6 +212,10 @@ int main(int argc, char **argv)
     if (bench_wanted(&cfg, "candidates")) {
         bench_log(&cfg, "measuring candidates");
         bench_measure_candidates(&c);
+    }
+    if (bench_wanted(&cfg, "capacity")) {
+        bench_log(&cfg, "measuring capacity");
+        bench_measure_capacity(&c);
     }
     if (bench_wanted(&cfg, "writes"))
         bench_measure_writes(&c);

@@ -7,6 +7,7 @@
  *   delivery.c  the outbox: delivery throughput, and the handle without it
  *   exchange.c  export and import of the whole store: time and peak memory
  *   candidates.c the candidates of one engagement, and the same by SQL
+ *   capacity.c  capacity over a quarter in weeks, and the same by SQL
  *   baseline.c  the same results by minimal hand-written SQL and bare libical
  *   report.c    timing series, percentiles, the table and the JSON
  *
@@ -188,6 +189,8 @@ typedef struct bench_ctx {
 engsched *bench_open_library(bench_ctx *c, const char *path);
 /* The candidates of one engagement against hand-written SQL (candidates.c). */
 void bench_measure_candidates(bench_ctx *c);
+/* Capacity over a quarter in weeks against hand-written SQL (capacity.c). */
+void bench_measure_capacity(bench_ctx *c);
 /* Export → import → export of the whole store (exchange.c). */
 void bench_measure_exchange(bench_ctx *c);
 void bench_measure_reads(bench_ctx *c);
