@@ -99,14 +99,16 @@ extern "C" {
  *
  * Version 2 appended the optional savepoint callbacks (savepoint, release,
  * rollback_to) that batches need; versions 3 to 5 appended the outbox,
- * the invitation series and backup(); version 6 recurring series. The library accepts tables of every
+ * the invitation series and backup(); version 6 allocations, skills and
+ * recurring series; version 7 range_staffing() and range_unavailability().
+ * The library accepts tables of every
  * version from 1 to this one: an older table (built against an older
  * header, so shorter) is never read past its last member, and what it
  * lacks returns ::ENGSCHED_EUNSUPPORTED (engsched_batch_begin() on a
  * version 1 table, engsched_backup() below version 5). See @ref
  * storage_versions for the rule.
  */
-#define ENGSCHED_STORAGE_VERSION 6
+#define ENGSCHED_STORAGE_VERSION 7
 
 /** @brief A client record. */
 typedef struct engsched_rec_client {
@@ -370,7 +372,8 @@ typedef engsched_rc (*engsched_storage_assignment_fn)(void *ctx,
                                                       const engsched_rec_assignment *row);
 /** @brief Receives one allocation of an operator: the assignment (with its
  *         version 6 members) and its engagement (the fields of
- *         engsched_storage::operator_work rows). */
+ *         engsched_storage::operator_work rows). From range_staffing()
+ *         the assignment is NULL for an engagement without one. */
 typedef engsched_rc (*engsched_storage_allocation_fn)(void *ctx,
                                                       const engsched_rec_assignment *assignment,
                                                       const engsched_rec_engagement *engagement);
@@ -828,9 +831,43 @@ struct engsched_storage {
                                  engsched_id after_id, unsigned int limit,
                                  engsched_storage_engagement_fn row, void *ctx);
 
+    /* version 7 adds: range_staffing and range_unavailability (optional,
+     * both or neither). Without them capacity reads each operator's work
+     * and each engagement's assignments with the version 1 and 6
+     * callbacks, one query each. */
+
+    /**
+     * @brief Optional (version 7): every engagement with a status in the
+     *        mask @p statuses whose dates overlap [@p range_start,
+     *        @p range_end], each once per assignment (the rows of one
+     *        engagement consecutive), or once with @p assignment NULL when
+     *        it has none; engagements in (start_day, id) order.
+     *
+     * One set-based read for what capacity needs of a range: the load of
+     * every operator and the staffing of every engagement. The core reads
+     * only id, client, start_day, end_day and status of the engagement (a
+     * backend may leave the rest "" and 0, custom_fields "{}"); the
+     * assignment carries its version 6 members, with a
+     * window anywhere in the engagement's dates (the core clips it to the
+     * range). Client access is not applied: the core decides what a
+     * viewer may see.
+     */
+    engsched_rc (*range_staffing)(engsched_storage *s, unsigned int statuses, int32_t range_start,
+                                  int32_t range_end, engsched_storage_allocation_fn row,
+                                  void *ctx);
+
+    /**
+     * @brief Optional (version 7, with range_staffing): the unavailability
+     *        of every user overlapping [@p range_start, @p range_end], in
+     *        any order.
+     */
+    engsched_rc (*range_unavailability)(engsched_storage *s, int32_t range_start,
+                                        int32_t range_end,
+                                        engsched_storage_unavailability_fn row, void *ctx);
+
     /*
-     * The members above are versions 1 to 6. A new version appends its
-     * members here, after "version 7 adds: ...", raises
+     * The members above are versions 1 to 7. A new version appends its
+     * members here, after "version 8 adds: ...", raises
      * ENGSCHED_STORAGE_VERSION, and adds a NULL per member to
      * ENGSCHED_STORAGE_INIT and the version's size to
      * engsched_storage_init() (lib/storage/storage.c).
@@ -870,7 +907,9 @@ struct engsched_storage {
       NULL,                                                                             \
       /* version 6 adds: assignment_update, operator_allocations, */                    \
       /* user_skills_set ... engagement_skills_list, recurring_due */                   \
-      NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL,                                         \
+      /* version 7 adds: range_staffing, range_unavailability */                        \
+      NULL, NULL }
 
 /**
  * @brief Initialise a callback table of version @p version: `version`

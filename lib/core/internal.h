@@ -111,6 +111,7 @@ struct engsched {
     int allocations; /* windows, shares and holds of assignments (table version 6) */
     int skills;      /* user and engagement skills (table version 6) */
     int recurrence;  /* recurring series: recurring_due() and the v6 record members (6) */
+    int range_staffing; /* a range's engagements with their assignments in one read (7) */
     int64_t claim_token;       /* this handle's claims on outbox items */
     /* Page tokens' key when the store has none (a read-only handle of an
      * older store): random, made on first use, for this handle only. */

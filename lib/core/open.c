@@ -122,6 +122,18 @@ static int backend_recurrence(const engsched_storage *s)
     return s->version >= 6 && s->recurring_due != NULL;
 }
 
+/* The staffing of a range in one read: members of version 7 tables only,
+ * optional, both or neither. */
+static int backend_range_staffing(const engsched_storage *s, int *out)
+{
+    *out = 0;
+    if (s->version < 7)
+        return 1;
+    int given = (s->range_staffing != NULL) + (s->range_unavailability != NULL);
+    *out = given == 2;
+    return given == 0 || given == 2;
+}
+
 /* What a backend's table offers beyond version 1. */
 typedef struct backend_caps {
     int savepoints;
@@ -131,6 +143,7 @@ typedef struct backend_caps {
     int allocations;
     int skills;
     int recurrence;
+    int range_staffing;
 } backend_caps;
 
 /* Every version this library knows, back to 1 (like libcurl, an old
@@ -140,7 +153,7 @@ static int backend_usable(const engsched_storage *s, backend_caps *caps)
     if (!(s->version >= 1 && s->version <= ENGSCHED_STORAGE_VERSION && backend_complete(s) &&
           backend_savepoints(s, &caps->savepoints) && backend_outbox(s, &caps->outbox) &&
           backend_series(s, &caps->series) && backend_allocations(s, &caps->allocations) &&
-          backend_skills(s, &caps->skills)))
+          backend_skills(s, &caps->skills) && backend_range_staffing(s, &caps->range_staffing)))
         return 0;
     caps->backup = backend_backup(s);
     caps->recurrence = backend_recurrence(s);
@@ -230,14 +243,15 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     }
     if (!options_valid(opts))
         return ENGSCHED_EMISUSE;
-    backend_caps caps = {0, 0, 0, 0, 0, 0, 0};
+    backend_caps caps = {0, 0, 0, 0, 0, 0, 0, 0};
     if (!backend_usable(backend, &caps)) {
         es_open_fail_message("backend: version %u or a missing callback (this library takes "
                              "versions 1 to %u with every required callback, with all "
                              "three savepoint callbacks or none, all six outbox "
                              "callbacks or none, all five invitation series "
                              "callbacks or none, both allocation callbacks or none, "
-                             "and all four skills callbacks or none)",
+                             "all four skills callbacks or none, and both range "
+                             "callbacks or none)",
                              backend->version, ENGSCHED_STORAGE_VERSION);
         return ENGSCHED_EMISUSE;
     }
@@ -259,6 +273,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     db->backup = caps.backup;
     db->allocations = caps.allocations;
     db->skills = caps.skills;
+    db->range_staffing = caps.range_staffing;
     db->recurrence = caps.recurrence;
     db->claim_token = token;
     db->txn_events_outbox = -1;

@@ -39,7 +39,7 @@ void es_storage_message_clear(void) { storage_message[0] = '\0'; }
  * members begin. 0 for a version this library does not know. */
 static size_t storage_table_size(unsigned int version)
 {
-    _Static_assert(ENGSCHED_STORAGE_VERSION == 6,
+    _Static_assert(ENGSCHED_STORAGE_VERSION == 7,
                    "a new table version: give its size here and extend ENGSCHED_STORAGE_INIT");
     switch (version) {
     case 1:
@@ -53,6 +53,8 @@ static size_t storage_table_size(unsigned int version)
     case 5:
         return offsetof(engsched_storage, assignment_update);
     case 6:
+        return offsetof(engsched_storage, range_staffing);
+    case 7:
         return sizeof(engsched_storage);
     default:
         return 0;

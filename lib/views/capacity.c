@@ -1,39 +1,26 @@
 /* Capacity in week or month buckets (include/engsched/capacity.h): the
- * operators are the Availability view's (views/operators.c), one at a
- * time, with the rows of their work alone (es_collect_load(): capacity
- * names nothing, so it needs neither anonymity nor answers), folded into
- * per-bucket figures at once; the demand comes from
- * the Pending and Scheduled engagements of the range, read in chunks with
- * their assignments. Everything held is sized by the range, never by the
- * store. */
+ * operators are the Availability view's (views/operators.c), read in
+ * groups with their day loads by views/capacity_load.c, and folded into
+ * per-bucket figures one operator at a time; the demand of the range goes
+ * straight into the totals. Everything held is sized by the range and the
+ * group, never by the store. */
 #include <string.h>
 
-#include "core/assignment_record.h"
 #include "core/validate.h"
 #include "core/view_scope.h"
 #include "rules/capacity.h"
 #include "rules/rules.h"
+#include "views/capacity_load.h"
 #include "views/operators.h"
-#include "views/work_list.h"
 #include "views/working_days.h"
 
-#define ENGAGEMENT_CHUNK 256
-#define DEMAND_STATUSES \
-    (ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_PENDING) | ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_SCHEDULED))
-
 typedef enum phase { PHASE_OPERATORS, PHASE_TOTALS, PHASE_DONE } phase;
-
-typedef struct demand_row {
-    engsched_id id;
-    int32_t start_day;
-    int32_t end_day;
-} demand_row;
 
 struct engsched_capacity {
     engsched *db;
     es_operator_source operators;
-    engsched_work_list *work; /* the current operator's */
-    engsched_id scope;
+    es_capacity_load load;
+    size_t member; /* the next operator of the loaded group */
     int32_t first;
     int32_t last;
     int per_operator;
@@ -47,16 +34,10 @@ struct engsched_capacity {
     int64_t total[ES_CAPACITY_MAX_BUCKETS][ES_CAPACITY_MEASURES];
     size_t pos; /* the next bucket to return of the operator or of the totals */
     engsched_id user;
-    const char *name; /* the operator source's, valid until its next() */
+    const char *name; /* the group's, valid until the next group is read */
     const int64_t *current;
     char bucket_start[ES_DATE_LEN];
     char bucket_end[ES_DATE_LEN];
-    /* demand: one chunk of engagements, and the staffing of one of them */
-    demand_row chunk[ENGAGEMENT_CHUNK];
-    unsigned int chunk_count;
-    const demand_row *staffing; /* the engagement whose assignments are being read */
-    int firm[ENGSCHED_RANGE_MAX_DAYS];
-    int held[ENGSCHED_RANGE_MAX_DAYS];
 };
 
 engsched_rc engsched_capacity_options_init(engsched_capacity_options *opts, unsigned int version)
@@ -72,7 +53,7 @@ void engsched_capacity_free(engsched_capacity *c)
     if (c == NULL)
         return;
     es_operator_source_clear(&c->operators);
-    engsched_work_list_free(c->work);
+    es_capacity_load_clear(&c->load);
     es_free(c);
 }
 
@@ -99,16 +80,31 @@ static void split_range(engsched_capacity *c, engsched_bucket kind)
 }
 
 /* The working days and the actor's client scope, in one read transaction. */
-static engsched_rc read_calendar(engsched_capacity *c, engsched_id actor)
+static engsched_rc read_calendar(engsched_capacity *c, engsched_id actor, engsched_id *scope)
 {
     es_actor viewer;
     engsched_rc rc = es_begin(c->db, 0);
     if (rc != ENGSCHED_OK)
         return rc;
-    rc = es_view_scope(c->db, actor, ES_OP_VIEW_AVAILABILITY, &viewer, &c->scope);
+    rc = es_view_scope(c->db, actor, ES_OP_VIEW_AVAILABILITY, &viewer, scope);
     if (rc == ENGSCHED_OK)
         rc = es_working_days(c->db, c->first, c->last, c->working);
     return es_finish(c->db, rc);
+}
+
+static engsched_rc prepare(engsched_capacity *c, engsched_id actor)
+{
+    engsched_id scope = 0;
+    engsched_rc rc = read_calendar(c, actor, &scope);
+    es_operator_source_init(&c->operators, c->db, scope);
+    c->load.db = c->db;
+    c->load.scope = scope;
+    c->load.first = c->first;
+    c->load.last = c->last;
+    c->load.working = c->working;
+    c->load.bucket_of = c->bucket_of;
+    c->load.total = c->total;
+    return rc == ENGSCHED_OK ? es_capacity_load_init(&c->load) : rc;
 }
 
 engsched_rc engsched_capacity_open(engsched *db, engsched_id actor, const char *start,
@@ -128,18 +124,14 @@ engsched_rc engsched_capacity_open(engsched *db, engsched_id actor, const char *
     if ((rc = es_check_view_range(db, start, end, &first, &last)) != ENGSCHED_OK)
         return rc;
     engsched_capacity *c = es_calloc(1, sizeof *c);
-    if (c == NULL || (c->work = es_work_list_new()) == NULL) {
-        engsched_capacity_free(c);
+    if (c == NULL)
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory opening capacity");
-    }
     c->db = db;
     c->per_operator = o.per_operator != 0;
     c->first = first;
     c->last = last;
     split_range(c, o.bucket);
-    rc = read_calendar(c, actor);
-    es_operator_source_init(&c->operators, db, c->scope);
-    if (rc != ENGSCHED_OK) {
+    if ((rc = prepare(c, actor)) != ENGSCHED_OK) {
         engsched_capacity_free(c);
         return rc;
     }
@@ -147,114 +139,18 @@ engsched_rc engsched_capacity_open(engsched *db, engsched_id actor, const char *
     return ENGSCHED_OK;
 }
 
-/* Fold the operator's work into their buckets and the totals: every
- * status but Canceled, as the Availability view's utilisation counts. */
-static engsched_rc fold_operator(engsched_capacity *c, engsched_id user)
+/* Fold operator @p i of the loaded group into their buckets and the
+ * totals. */
+static void fold_operator(engsched_capacity *c, size_t i)
 {
-    engsched_work_list *work = c->work;
-    es_work_list_clear(work);
-    engsched_rc rc = es_begin(c->db, 0);
-    if (rc == ENGSCHED_OK)
-        rc = es_finish(c->db,
-                       es_collect_load(c->db, user, ES_LOAD_STATUSES, c->first, c->last, work));
-    if (rc != ENGSCHED_OK)
-        return rc;
+    const es_day_load *days = es_capacity_load_days(&c->load, i);
     int32_t span = c->last - c->first + 1;
-    es_day_load days[ENGSCHED_RANGE_MAX_DAYS];
-    memset(days, 0, sizeof days);
-    for (size_t i = 0; i < work->count; i++) {
-        const es_work_item *item = &work->items[i];
-        es_alloc_item one = {item->start_day, item->end_day, item->percent, item->tentative,
-                             item->kind == ENGSCHED_WORK_UNAVAILABLE};
-        es_alloc_accumulate(&one, 1, c->first, span, days);
-    }
     memset(c->mine, 0, sizeof c->mine);
     for (int32_t d = 0; d < span; d++)
         es_capacity_add_operator_day(c->working[d], &days[d], c->mine[c->bucket_of[d]]);
     for (size_t b = 0; b < c->bucket_count; b++)
         for (int m = 0; m < ES_CAPACITY_MEASURES; m++)
             c->total[b][m] += c->mine[b][m];
-    return ENGSCHED_OK;
-}
-
-static engsched_rc collect_engagement(void *ctx, const engsched_rec_engagement *row)
-{
-    engsched_capacity *c = ctx;
-    if (c->chunk_count < ENGAGEMENT_CHUNK)
-        c->chunk[c->chunk_count++] = (demand_row){row->id, row->start_day, row->end_day};
-    return ENGSCHED_OK;
-}
-
-/* Add one assignment's share to the days of its window in the range. */
-static engsched_rc add_staff(void *ctx, const engsched_rec_assignment *row)
-{
-    engsched_capacity *c = ctx;
-    engsched_rec_assignment a;
-    es_assignment_read(c->db, row, c->staffing->start_day, c->staffing->end_day, &a);
-    int32_t from = a.window_start > c->first ? a.window_start : c->first;
-    int32_t to = a.window_end < c->last ? a.window_end : c->last;
-    int *share = a.tentative ? c->held : c->firm;
-    for (int32_t d = from; d <= to; d++)
-        share[d - c->first] += a.percent;
-    return ENGSCHED_OK;
-}
-
-/* The demand of one engagement's days in the range, less its staff. */
-static engsched_rc add_demand_of(engsched_capacity *c, const demand_row *e)
-{
-    engsched *db = c->db;
-    int32_t from = e->start_day > c->first ? e->start_day : c->first;
-    int32_t to = e->end_day < c->last ? e->end_day : c->last;
-    for (int32_t d = from; d <= to; d++)
-        c->firm[d - c->first] = c->held[d - c->first] = 0;
-    c->staffing = e;
-    engsched_rc rc = db->storage->assignment_list(db->storage, e->id, add_staff, c);
-    if (rc != ENGSCHED_OK)
-        return es_storage_fail(db, rc, "reading the operators of an engagement");
-    for (int32_t d = from; d <= to; d++) {
-        int i = d - c->first;
-        es_capacity_add_demand_day(c->working[i], c->firm[i], c->held[i],
-                                   c->total[c->bucket_of[i]]);
-    }
-    return ENGSCHED_OK;
-}
-
-/* One chunk of the engagements that ask for staff, after @p q's key. */
-static engsched_rc add_demand_chunk(engsched_capacity *c, engsched_storage_query *q)
-{
-    engsched *db = c->db;
-    c->chunk_count = 0;
-    engsched_rc rc = es_begin(db, 0);
-    if (rc != ENGSCHED_OK)
-        return rc;
-    rc = db->storage->engagement_query(db->storage, q, collect_engagement, c);
-    if (rc != ENGSCHED_OK)
-        rc = es_storage_fail(db, rc, "reading the engagements of the range");
-    for (unsigned int i = 0; rc == ENGSCHED_OK && i < c->chunk_count; i++)
-        rc = add_demand_of(c, &c->chunk[i]);
-    return es_finish(db, rc);
-}
-
-static engsched_rc add_demand(engsched_capacity *c)
-{
-    engsched_storage_query q;
-    memset(&q, 0, sizeof q);
-    q.statuses = DEMAND_STATUSES;
-    q.scope_user = c->scope;
-    q.has_range = 1;
-    q.range_start = c->first;
-    q.range_end = c->last;
-    q.sort = ENGSCHED_SORT_START;
-    q.limit = ENGAGEMENT_CHUNK;
-    for (;;) {
-        engsched_rc rc = add_demand_chunk(c, &q);
-        if (rc != ENGSCHED_OK || c->chunk_count < ENGAGEMENT_CHUNK)
-            return rc;
-        const demand_row *last = &c->chunk[c->chunk_count - 1];
-        q.has_after = 1;
-        q.after_int = last->start_day;
-        q.after_id = last->id;
-    }
 }
 
 /* Make bucket c->pos of @p figures the current row. */
@@ -271,22 +167,24 @@ static void show_bucket(engsched_capacity *c, const int64_t (*figures)[ES_CAPACI
 static engsched_rc next_operator(engsched_capacity *c)
 {
     for (;;) {
-        const es_operator *op = NULL;
-        engsched_rc rc = es_operator_source_next(&c->operators, &op);
-        if (rc == ENGSCHED_OK && op != NULL)
-            rc = fold_operator(c, op->id);
-        if (rc != ENGSCHED_OK)
-            return rc;
-        if (op == NULL)
-            break;
+        if (c->member >= c->load.count) {
+            engsched_rc rc = es_capacity_load_group(&c->load, &c->operators);
+            if (rc != ENGSCHED_OK)
+                return rc;
+            c->member = 0;
+            if (c->load.count == 0)
+                break;
+        }
+        size_t i = c->member++;
+        fold_operator(c, i);
         if (c->per_operator) {
-            c->user = op->id;
-            c->name = op->name;
+            c->user = c->load.ops[i].id;
+            c->name = c->load.ops[i].name;
             c->pos = 0;
             return ENGSCHED_OK;
         }
     }
-    engsched_rc rc = add_demand(c);
+    engsched_rc rc = es_capacity_load_demand(&c->load);
     if (rc != ENGSCHED_OK)
         return rc;
     c->phase = PHASE_TOTALS;

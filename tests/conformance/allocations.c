@@ -1,7 +1,7 @@
 /* The allocation cases of the storage conformance suite (table version
  * 6: assignment_update(), operator_allocations() and the version 6
- * members of engsched_rec_assignment). A backend without them skips
- * every case here. */
+ * members of engsched_rec_assignment; version 7: range_staffing() and
+ * range_unavailability()). A backend without them skips the cases. */
 #include "conformance.h"
 
 #include <setjmp.h>
@@ -205,5 +205,145 @@ void conf_operator_allocations(void **state)
     EXPECT_OK(s,
               s->operator_allocations(s, o.user + 1000, ALL_STATUSES, 90, 120, on_allocation, &r));
     assert_int_equal(r.count, 0);
+    EXPECT_OK(s, s->commit(s));
+}
+
+typedef struct staffing_seen {
+    engsched_id engagement[8];
+    int32_t start[8];
+    int has_assignment[8];
+    engsched_rec_assignment a[8];
+    size_t count;
+} staffing_seen;
+
+static engsched_rc on_staffing(void *ctx, const engsched_rec_assignment *a,
+                               const engsched_rec_engagement *e)
+{
+    staffing_seen *r = ctx;
+    assert_true(r->count < 8);
+    r->engagement[r->count] = e->id;
+    r->start[r->count] = e->start_day;
+    r->has_assignment[r->count] = a != NULL;
+    if (a != NULL)
+        r->a[r->count] = *a;
+    r->count++;
+    return ENGSCHED_OK;
+}
+
+static staffing_seen staffing_of(engsched_storage *s, unsigned int statuses, int32_t from,
+                                 int32_t to)
+{
+    staffing_seen r;
+    memset(&r, 0, sizeof r);
+    EXPECT_OK(s, s->range_staffing(s, statuses, from, to, on_staffing, &r));
+    return r;
+}
+
+/* Version 7: every engagement whose dates overlap the range, once per
+ * assignment (consecutive) or once without one, by (start_day, id); the
+ * window does not decide, the dates and the mask do. */
+void conf_range_staffing(void **state)
+{
+    engsched_storage *s = allocation_backend(state);
+    if (s->version < 7 || s->range_staffing == NULL) {
+        print_message("the backend has no range_staffing (table version %u): case skipped\n",
+                      s->version);
+        skip();
+    }
+    conf_owners o = conf_add_owners(s);
+    EXPECT_OK(s, s->begin(s, 1));
+    engsched_rec_user other = {0, "op2", "op2@example.com", "Op 2", 0, 0, 0};
+    engsched_rec_user me;
+    int created = 0;
+    EXPECT_OK(s, s->user_get(s, o.user, &me));
+    other.role = me.role;
+    engsched_id second_user = 0;
+    EXPECT_OK(s, s->user_upsert(s, &other, &second_user, &created));
+    engsched_rec_assignment held = allocation(o.eng[0], o.user, 1, 101, 102, 50, 1);
+    engsched_rec_assignment whole = allocation(o.eng[0], second_user, 0, 0, 0, 100, 0);
+    EXPECT_OK(s, s->assignment_insert(s, &held));
+    EXPECT_OK(s, s->assignment_insert(s, &whole));
+    move_dates(s, o.eng[1], "second", 110, 112);
+
+    staffing_seen r = staffing_of(s, ALL_STATUSES, 90, 120);
+    assert_int_equal(r.count, 3);
+    assert_int_equal(r.engagement[0], o.eng[0]);
+    assert_int_equal(r.engagement[1], o.eng[0]);
+    assert_true(r.has_assignment[0] && r.has_assignment[1]);
+    int held_first = r.a[0].user == o.user;
+    const engsched_rec_assignment *h = &r.a[held_first ? 0 : 1], *w = &r.a[held_first ? 1 : 0];
+    assert_window(h, 1, 101, 102, 50, 1);
+    assert_int_equal(w->user, second_user);
+    assert_window(w, 0, 100, 104, 100, 0);
+    assert_int_equal(r.engagement[2], o.eng[1]);
+    assert_int_equal(r.start[2], 110);
+    assert_false(r.has_assignment[2]);
+    /* The dates decide: day 104 is outside the hold's window. */
+    r = staffing_of(s, ALL_STATUSES, 104, 104);
+    assert_int_equal(r.count, 2);
+    assert_int_equal(r.engagement[0], o.eng[0]);
+    r = staffing_of(s, ALL_STATUSES, 105, 109);
+    assert_int_equal(r.count, 0);
+    r = staffing_of(s, 1u << ENGSCHED_STATUS_PENDING, 90, 120);
+    assert_int_equal(r.count, 0);
+    /* By start date: the first engagement moved after the second. */
+    move_dates(s, o.eng[0], "first", 130, 131);
+    r = staffing_of(s, ALL_STATUSES, 90, 140);
+    assert_int_equal(r.count, 3);
+    assert_int_equal(r.engagement[0], o.eng[1]);
+    assert_int_equal(r.engagement[1], o.eng[0]);
+    assert_int_equal(r.engagement[2], o.eng[0]);
+    EXPECT_OK(s, s->commit(s));
+}
+
+static engsched_rc on_absence(void *ctx, const engsched_rec_unavailability *row)
+{
+    staffing_seen *r = ctx;
+    assert_true(r->count < 8);
+    r->engagement[r->count] = row->user;
+    r->start[r->count++] = row->start_day;
+    return ENGSCHED_OK;
+}
+
+static size_t absences_of(engsched_storage *s, int32_t from, int32_t to, staffing_seen *r)
+{
+    memset(r, 0, sizeof *r);
+    EXPECT_OK(s, s->range_unavailability(s, from, to, on_absence, r));
+    return r->count;
+}
+
+/* Version 7: every user's unavailability overlapping the range, with its
+ * user, in any order. */
+void conf_range_unavailability(void **state)
+{
+    engsched_storage *s = allocation_backend(state);
+    if (s->version < 7 || s->range_unavailability == NULL) {
+        print_message("the backend has no range_unavailability (table version %u): skipped\n",
+                      s->version);
+        skip();
+    }
+    conf_owners o = conf_add_owners(s);
+    EXPECT_OK(s, s->begin(s, 1));
+    engsched_rec_user other = {0, "op2", "op2@example.com", "Op 2", 0, 0, 0};
+    engsched_rec_user me;
+    int created = 0;
+    EXPECT_OK(s, s->user_get(s, o.user, &me));
+    other.role = me.role;
+    engsched_id second_user = 0, id = 0;
+    EXPECT_OK(s, s->user_upsert(s, &other, &second_user, &created));
+    engsched_rec_unavailability mine = {0, o.user, 100, 102, "Leave", 0, 1700000000};
+    engsched_rec_unavailability theirs = {0, second_user, 105, 105, "Training", 0, 1700000000};
+    EXPECT_OK(s, s->unavailability_insert(s, &mine, &id));
+    EXPECT_OK(s, s->unavailability_insert(s, &theirs, &id));
+    staffing_seen r;
+    assert_int_equal(absences_of(s, 90, 120, &r), 2);
+    int mine_first = r.engagement[0] == o.user;
+    assert_int_equal(r.engagement[mine_first ? 1 : 0], second_user);
+    assert_int_equal(r.start[mine_first ? 0 : 1], 100);
+    assert_int_equal(absences_of(s, 102, 104, &r), 1);
+    assert_int_equal(r.engagement[0], o.user);
+    assert_int_equal(absences_of(s, 105, 200, &r), 1);
+    assert_int_equal(r.engagement[0], second_user);
+    assert_int_equal(absences_of(s, 103, 104, &r), 0);
     EXPECT_OK(s, s->commit(s));
 }

@@ -70,6 +70,8 @@ void conf_feed_token_unique(void **state);
 void conf_allocations_round_trip(void **state);
 void conf_allocations_follow_dates(void **state);
 void conf_operator_allocations(void **state);
+void conf_range_staffing(void **state);
+void conf_range_unavailability(void **state);
 
 /* The recurring-series cases (recurrence.c, table version 6), skipped on
  * a backend without recurring_due(). */

@@ -171,6 +171,14 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
         " e.origin, e.recurrence_next_day, " ES_SQL_ASSIGNMENT_COLUMNS_OF("user_id")
         " FROM engagements AS e LEFT JOIN reports AS r ON r.engagement = e.id "
         OPERATOR_WORK_FROM,
+    /* Every engagement of the range with each of its assignments. */
+    [ES_SQL_RANGE_STAFFING] =
+        "SELECT e.id, e.client, 0, '', '', '', '', '', '{}', '', e.start_day, e.end_day,"
+        " e.status, 0, 0, 0, 0, 0, '', '', 0, 0, "
+        ES_SQL_ASSIGNMENT_COLUMNS_OF("user_id")
+        " FROM engagements AS e LEFT JOIN assignments AS a ON a.engagement = e.id"
+        " WHERE e.start_day <= $3::integer AND e.end_day >= $2::integer"
+        " AND (($1::bigint >> e.status) & 1) = 1 ORDER BY e.start_day, e.id",
     [ES_SQL_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user_id, start_day, end_day,"
                                  " reason, created_by, created_at) VALUES($1::bigint,"
                                  " $2::integer, $3::integer, $4::text, $5::bigint, $6::bigint)"
@@ -181,6 +189,8 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
     [ES_SQL_UNAVAILABILITY_LIST] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
                                " WHERE user_id = $1::bigint AND start_day <= $3::integer"
                                " AND end_day >= $2::integer ORDER BY start_day, id",
+    [ES_SQL_RANGE_UNAVAILABILITY] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
+                                    " WHERE start_day <= $2::integer AND end_day >= $1::integer",
     [ES_SQL_INVITATION_GET] = "SELECT " INVITATION_COLUMNS " FROM invitations"
                           " WHERE engagement = $1::bigint AND user_id = $2::bigint",
     [ES_SQL_INVITATION_FIND] = "SELECT " INVITATION_COLUMNS " FROM invitations"

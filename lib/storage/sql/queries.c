@@ -238,6 +238,18 @@ static engsched_rc allocation_row(const es_sql_cur *c, void *fn, void *ctx)
     return ((struct allocation_cb *)fn)->fn(ctx, &a, &e);
 }
 
+/* An allocation row of a LEFT JOIN: no assignment when its user is NULL. */
+static engsched_rc staffing_row(const es_sql_cur *c, void *fn, void *ctx)
+{
+    engsched_rec_engagement e;
+    engsched_rec_assignment a;
+    es_sql_fill_engagement(c, &e);
+    if (c->b->drv->col_null(c, ES_SQL_ENGAGEMENT_SELECT_COLUMNS + 1))
+        return ((struct allocation_cb *)fn)->fn(ctx, NULL, &e);
+    fill_assignment(c, ES_SQL_ENGAGEMENT_SELECT_COLUMNS, &a);
+    return ((struct allocation_cb *)fn)->fn(ctx, &a, &e);
+}
+
 static engsched_rc file_row(const es_sql_cur *c, void *fn, void *ctx)
 {
     engsched_rec_file rec;
@@ -377,6 +389,15 @@ static engsched_rc sql_operator_allocations(engsched_storage *s, engsched_id use
                 statuses, range_start, range_end, allocation_row, &cb, ctx);
 }
 
+static engsched_rc sql_range_staffing(engsched_storage *s, unsigned int statuses,
+                                      int32_t range_start, int32_t range_end,
+                                      engsched_storage_allocation_fn row, void *ctx)
+{
+    struct allocation_cb cb = {row};
+    return list(s, ES_SQL_RANGE_STAFFING, "listing the staffing of a range", 3, statuses,
+                range_start, range_end, 0, staffing_row, &cb, ctx);
+}
+
 static engsched_rc sql_assignment_list(engsched_storage *s, engsched_id engagement,
                                        engsched_storage_assignment_fn row, void *ctx)
 {
@@ -435,6 +456,15 @@ static engsched_rc sql_unavailability_list(engsched_storage *s, engsched_id user
                 range_end, 0, unavailability_row, &cb, ctx);
 }
 
+static engsched_rc sql_range_unavailability(engsched_storage *s, int32_t range_start,
+                                            int32_t range_end,
+                                            engsched_storage_unavailability_fn row, void *ctx)
+{
+    struct unavailability_cb cb = {row};
+    return list(s, ES_SQL_RANGE_UNAVAILABILITY, "listing the unavailability of a range", 2,
+                range_start, range_end, 0, 0, unavailability_row, &cb, ctx);
+}
+
 static engsched_rc sql_client_list(engsched_storage *s, engsched_id after_id, unsigned int limit,
                                    engsched_storage_client_fn row, void *ctx)
 {
@@ -472,6 +502,8 @@ void es_sql_fill_queries(engsched_storage *t)
     t->recurring_due = sql_recurring_due;
     t->operator_work = sql_operator_work;
     t->operator_allocations = sql_operator_allocations;
+    t->range_staffing = sql_range_staffing;
+    t->range_unavailability = sql_range_unavailability;
     t->assignment_list = sql_assignment_list;
     t->file_list = sql_file_list;
     t->event_list = sql_event_list;
@@ -485,8 +517,8 @@ void es_sql_fill_queries(engsched_storage *t)
 
 /* The built-in backends implement every member of the current version;
  * a header that raises it must not make them claim members they lack. */
-_Static_assert(ENGSCHED_STORAGE_VERSION == 6,
-               "the SQL core fills the members of table version 6 (backup is optional and "
+_Static_assert(ENGSCHED_STORAGE_VERSION == 7,
+               "the SQL core fills the members of table version 7 (backup is optional and "
                "per backend): implement the new version's "
                "members before the built-in backends claim it");
 

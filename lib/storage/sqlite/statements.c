@@ -159,6 +159,17 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
         "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', e.start_day, e.end_day,"
         " e.status, e.version, e.created_at, e.updated_at, 0, 0, '', '', 0, 0, "
         ES_SQL_ASSIGNMENT_COLUMNS_OF("user") OPERATOR_WORK_FROM,
+    /* Every engagement of the range with each of its assignments, through
+     * engagements_start in (start_day, id) order: the bound on start_day
+     * by the longest engagement keeps the walk to the range. */
+    [ES_SQL_RANGE_STAFFING] =
+        "SELECT e.id, e.client, 0, '', '', '', '', '', '{}', '', e.start_day, e.end_day,"
+        " e.status, 0, 0, 0, 0, 0, '', '', 0, 0, " ES_SQL_ASSIGNMENT_COLUMNS_OF("user")
+        " FROM engagements AS e INDEXED BY engagements_start"
+        " LEFT JOIN assignments AS a ON a.engagement = e.id"
+        " WHERE e.start_day <= ?3 AND e.end_day >= ?2"
+        " AND e.start_day >= ?2 - (SELECT max(end_day - start_day) FROM engagements)"
+        " AND ((?1 >> e.status) & 1) = 1 ORDER BY e.start_day, e.id",
     [ES_SQL_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user, start_day, end_day, reason,"
                                  " created_by, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [ES_SQL_UNAVAILABILITY_GET] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
@@ -167,6 +178,8 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     [ES_SQL_UNAVAILABILITY_LIST] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
                                " WHERE user = ?1 AND start_day <= ?3 AND end_day >= ?2"
                                " ORDER BY start_day, id",
+    [ES_SQL_RANGE_UNAVAILABILITY] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
+                                    " WHERE start_day <= ?2 AND end_day >= ?1",
     [ES_SQL_INVITATION_GET] = "SELECT " INVITATION_COLUMNS " FROM invitations"
                           " WHERE engagement = ?1 AND user = ?2",
     [ES_SQL_INVITATION_FIND] = "SELECT " INVITATION_COLUMNS " FROM invitations"
@@ -274,7 +287,7 @@ const es_sql_dialect es_sqlite_dialect = {
 static const int explained_stmts[] = {
     ES_SQL_USERS_WITH_PERMISSIONS, ES_SQL_OPERATOR_WORK,   ES_SQL_UNAVAILABILITY_LIST,
     ES_SQL_ENGAGEMENTS_DUE,        ES_SQL_ASSIGNMENT_LIST, ES_SQL_FILE_LIST,
-    ES_SQL_OPERATOR_ALLOCATIONS,
+    ES_SQL_OPERATOR_ALLOCATIONS,   ES_SQL_RANGE_STAFFING,  ES_SQL_RANGE_UNAVAILABILITY,
     ES_SQL_ENGAGEMENT_GET,         ES_SQL_EVENT_LIST_ONE,  ES_SQL_OUTBOX_LIST_ONE,
     ES_SQL_OUTBOX_LIST_ANY,        ES_SQL_OUTBOX_COUNT,    ES_SQL_OUTBOX_PURGE,
 };
