@@ -844,9 +844,11 @@ struct engsched_storage {
      *        it has none; engagements in (start_day, id) order.
      *
      * One set-based read for what capacity needs of a range: the load of
-     * every operator and the staffing of every engagement. The core reads
-     * only id, client, start_day, end_day and status of the engagement (a
-     * backend may leave the rest "" and 0, custom_fields "{}"); the
+     * every operator and the staffing of every engagement (capacity), and
+     * every operator's work in an engagement's dates (candidates). The
+     * core reads only id, client, name, start_day, end_day and status of
+     * the engagement (a backend may leave the rest "" and 0, custom_fields
+     * "{}"); the
      * assignment carries its version 6 members, with a
      * window anywhere in the engagement's dates (the core clips it to the
      * range). Client access is not applied: the core decides what a

@@ -12,6 +12,7 @@
 
 #include "util/ids.h"
 #include "rules/skills_rules.h"
+#include "core/assignment_record.h"
 #include "core/engagement_store.h"
 #include "views/tag_list.h"
 #include "views/work_list.h"
@@ -111,16 +112,12 @@ static void mark(reading *r, int32_t from, int32_t to, unsigned char bit)
         r->state[d - c->start_day] |= bit;
 }
 
-/* The operator's work in the dates, as the row will show it, and from it
- * their days: free working days and days with any conflict. */
-static engsched_rc count_days(reading *r, engsched_id user, cand_row *row)
+/* From the operator's work in the dates, their days: free working days
+ * and days with any conflict. */
+static void count_days(reading *r, cand_row *row)
 {
     engsched_candidates *c = r->c;
     size_t span = (size_t)(c->end_day - c->start_day) + 1;
-    engsched_rc rc = es_collect_work(c->db, &c->viewer, user, ES_BUSY_STATUSES, c->engagement,
-                                     c->start_day, c->end_day, row->work);
-    if (rc != ENGSCHED_OK)
-        return rc;
     memset(r->state, 0, span);
     /* Bits: 1 firm work, 2 absence, 4 a tentative hold (never a conflict,
      * but the day is not free either). */
@@ -133,7 +130,18 @@ static engsched_rc count_days(reading *r, engsched_id user, cand_row *row)
         row->key.free_days += r->working[i] && r->state[i] == 0;
         row->key.conflict_days += (r->state[i] & 3) != 0;
     }
-    return ENGSCHED_OK;
+}
+
+/* The operator's work in the dates, as the row will show it, one
+ * operator at a time (a backend without range_staffing()). */
+static engsched_rc read_work_of(reading *r, engsched_id user, cand_row *row)
+{
+    engsched_candidates *c = r->c;
+    engsched_rc rc = es_collect_work(c->db, &c->viewer, user, ES_BUSY_STATUSES, c->engagement,
+                                     c->start_day, c->end_day, row->work);
+    if (rc == ENGSCHED_OK)
+        count_days(r, row);
+    return rc;
 }
 
 static engsched_rc count_skills(reading *r, engsched_id user, cand_row *row)
@@ -199,9 +207,9 @@ static engsched_rc consider(reading *r, const engsched_rec_user *user)
     row.key.name = name;
     c->rows[c->count] = row;
     cand_row *kept = &c->rows[c->count++];
-    if ((rc = count_days(r, user->id, kept)) == ENGSCHED_OK)
-        rc = count_skills(r, user->id, kept);
-    return rc;
+    if (!c->db->range_staffing && (rc = read_work_of(r, user->id, kept)) != ENGSCHED_OK)
+        return rc;
+    return count_skills(r, user->id, kept);
 }
 
 /* Operators in (display name, id) chunks, as the Availability view reads
@@ -239,6 +247,100 @@ static engsched_rc read_operators(reading *r)
     }
     clear_chunk(r);
     es_free(after_name);
+    return rc;
+}
+
+/* --- every candidate's work in one read of the dates ---------------------- */
+
+typedef struct by_user {
+    engsched_id user;
+    size_t row;
+} by_user;
+
+static int compare_users(const void *pa, const void *pb)
+{
+    const by_user *a = pa, *b = pb;
+    return (a->user > b->user) - (a->user < b->user);
+}
+
+typedef struct work_index {
+    engsched_candidates *c;
+    by_user *users; /* the candidates' rows, by user id */
+} work_index;
+
+static cand_row *row_of(const work_index *w, engsched_id user)
+{
+    by_user key = {user, 0};
+    const by_user *hit = bsearch(&key, w->users, w->c->count, sizeof key, compare_users);
+    return hit == NULL ? NULL : &w->c->rows[hit->row];
+}
+
+/* A row of range_staffing(): work of a candidate overlapping the dates, as
+ * operator_allocations() would give it. */
+static engsched_rc add_engagement_work(void *ctx, const engsched_rec_assignment *row,
+                                       const engsched_rec_engagement *e)
+{
+    work_index *w = ctx;
+    const engsched_candidates *c = w->c;
+    if (row == NULL || e->id == c->engagement)
+        return ENGSCHED_OK;
+    engsched_rec_assignment a;
+    es_assignment_read(c->db, row, e->start_day, e->end_day, &a);
+    cand_row *cand = row_of(w, a.user);
+    if (cand == NULL || a.window_end < c->start_day || a.window_start > c->end_day)
+        return ENGSCHED_OK;
+    engsched_rc rc = es_work_list_add(cand->work, ENGSCHED_WORK_ENGAGEMENT, e->id, e->name,
+                                      a.window_start, a.window_end, (engsched_status)e->status);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    es_work_item *item = &cand->work->items[cand->work->count - 1];
+    item->client = e->client;
+    item->percent = a.percent;
+    item->tentative = a.tentative;
+    item->user = a.user;
+    return ENGSCHED_OK;
+}
+
+static engsched_rc add_absence(void *ctx, const engsched_rec_unavailability *row)
+{
+    work_index *w = ctx;
+    cand_row *cand = row_of(w, row->user);
+    if (cand == NULL)
+        return ENGSCHED_OK;
+    engsched_rc rc = es_work_list_add(cand->work, ENGSCHED_WORK_UNAVAILABLE, row->id, row->reason,
+                                      row->start_day, row->end_day, (engsched_status)0);
+    if (rc == ENGSCHED_OK)
+        cand->work->items[cand->work->count - 1].user = row->user;
+    return rc;
+}
+
+/* Every candidate's work in the dates with two reads of the backend, then
+ * each list finished as es_collect_work() finishes its own. */
+static engsched_rc read_work_in_one(reading *r)
+{
+    engsched_candidates *c = r->c;
+    engsched *db = c->db;
+    work_index w = {c, es_malloc((c->count ? c->count : 1) * sizeof *w.users)};
+    if (w.users == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory listing candidates");
+    for (size_t i = 0; i < c->count; i++)
+        w.users[i] = (by_user){c->rows[i].key.id, i};
+    qsort(w.users, c->count, sizeof *w.users, compare_users);
+    engsched_rc rc = db->storage->range_staffing(db->storage, ES_BUSY_STATUSES, c->start_day,
+                                                 c->end_day, add_engagement_work, &w);
+    if (rc == ENGSCHED_OK)
+        rc = db->storage->range_unavailability(db->storage, c->start_day, c->end_day,
+                                               add_absence, &w);
+    if (rc == ENGSCHED_ENOMEM)
+        rc = es_fail(db, rc, "out of memory listing work");
+    else if (rc != ENGSCHED_OK)
+        rc = es_storage_fail(db, rc, "listing work");
+    for (size_t i = 0; rc == ENGSCHED_OK && i < c->count; i++) {
+        cand_row *row = &c->rows[i];
+        if ((rc = es_work_list_finish(db, &c->viewer, row->key.id, row->work)) == ENGSCHED_OK)
+            count_days(r, row);
+    }
+    es_free(w.users);
     return rc;
 }
 
@@ -280,6 +382,8 @@ static engsched_rc read_all(engsched_candidates *c, engsched_id actor)
         goto out;
     }
     rc = read_operators(&r);
+    if (rc == ENGSCHED_OK && db->range_staffing)
+        rc = read_work_in_one(&r);
     if (rc == ENGSCHED_OK && c->count > 1)
         qsort(c->rows, c->count, sizeof c->rows[0], compare_rows);
 out:

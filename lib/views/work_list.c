@@ -328,14 +328,21 @@ engsched_rc es_collect_load(engsched *db, engsched_id user, unsigned int statuse
     return collect_rows(db, user, statuses, 0, start_day, end_day, list);
 }
 
+engsched_rc es_work_list_finish(engsched *db, const es_actor *viewer, engsched_id user,
+                                engsched_work_list *list)
+{
+    engsched_rc rc;
+    if ((rc = load_responses(db, user, list)) != ENGSCHED_OK ||
+        (rc = anonymise(db, viewer, list)) != ENGSCHED_OK)
+        return rc;
+    es_work_list_sort(list);
+    return ENGSCHED_OK;
+}
+
 engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id user,
                             unsigned int statuses, engsched_id skip, int32_t start_day,
                             int32_t end_day, engsched_work_list *list)
 {
     engsched_rc rc = collect_rows(db, user, statuses, skip, start_day, end_day, list);
-    if (rc != ENGSCHED_OK || (rc = load_responses(db, user, list)) != ENGSCHED_OK ||
-        (rc = anonymise(db, viewer, list)) != ENGSCHED_OK)
-        return rc;
-    es_work_list_sort(list);
-    return ENGSCHED_OK;
+    return rc != ENGSCHED_OK ? rc : es_work_list_finish(db, viewer, user, list);
 }

@@ -69,6 +69,12 @@ engsched_rc es_collect_work(engsched *db, const es_actor *viewer, engsched_id us
                             unsigned int statuses, engsched_id skip, int32_t start_day,
                             int32_t end_day, engsched_work_list *list);
 
+/* What es_collect_work() does to the rows of @p user it read: each
+ * engagement's answer to its invitation, anonymity where @p viewer lacks
+ * the client, and the order; for lists built from other reads. */
+engsched_rc es_work_list_finish(engsched *db, const es_actor *viewer, engsched_id user,
+                                engsched_work_list *list);
+
 /* The rows alone of es_collect_work(), for figures that name nothing:
  * every engagement of @p statuses and every absence of @p user in the
  * range, with neither the answers to invitations nor anonymity, unsorted. */

@@ -173,7 +173,7 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
         OPERATOR_WORK_FROM,
     /* Every engagement of the range with each of its assignments. */
     [ES_SQL_RANGE_STAFFING] =
-        "SELECT e.id, e.client, 0, '', '', '', '', '', '{}', '', e.start_day, e.end_day,"
+        "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', e.start_day, e.end_day,"
         " e.status, 0, 0, 0, 0, 0, '', '', 0, 0, "
         ES_SQL_ASSIGNMENT_COLUMNS_OF("user_id")
         " FROM engagements AS e LEFT JOIN assignments AS a ON a.engagement = e.id"

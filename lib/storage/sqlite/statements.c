@@ -163,7 +163,7 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
      * engagements_start in (start_day, id) order: the bound on start_day
      * by the longest engagement keeps the walk to the range. */
     [ES_SQL_RANGE_STAFFING] =
-        "SELECT e.id, e.client, 0, '', '', '', '', '', '{}', '', e.start_day, e.end_day,"
+        "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', e.start_day, e.end_day,"
         " e.status, 0, 0, 0, 0, 0, '', '', 0, 0, " ES_SQL_ASSIGNMENT_COLUMNS_OF("user")
         " FROM engagements AS e INDEXED BY engagements_start"
         " LEFT JOIN assignments AS a ON a.engagement = e.id"
