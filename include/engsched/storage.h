@@ -846,17 +846,18 @@ struct engsched_storage {
      * One set-based read for what capacity needs of a range: the load of
      * every operator and the staffing of every engagement (capacity), and
      * every operator's work in an engagement's dates (candidates). The
-     * core reads only id, client, name, start_day, end_day and status of
-     * the engagement (a backend may leave the rest "" and 0, custom_fields
-     * "{}"); the
+     * core reads only id, client, start_day, end_day and status of the
+     * engagement, and its name when @p names is nonzero (a backend may
+     * leave the rest "" and 0, custom_fields "{}": without names the SQL
+     * backends read their date index alone); the
      * assignment carries its version 6 members, with a
      * window anywhere in the engagement's dates (the core clips it to the
      * range). Client access is not applied: the core decides what a
      * viewer may see.
      */
     engsched_rc (*range_staffing)(engsched_storage *s, unsigned int statuses, int32_t range_start,
-                                  int32_t range_end, engsched_storage_allocation_fn row,
-                                  void *ctx);
+                                  int32_t range_end, int names,
+                                  engsched_storage_allocation_fn row, void *ctx);
 
     /**
      * @brief Optional (version 7, with range_staffing): the unavailability

@@ -327,7 +327,7 @@ static engsched_rc read_work_in_one(reading *r)
         w.users[i] = (by_user){c->rows[i].key.id, i};
     qsort(w.users, c->count, sizeof *w.users, compare_users);
     engsched_rc rc = db->storage->range_staffing(db->storage, ES_BUSY_STATUSES, c->start_day,
-                                                 c->end_day, add_engagement_work, &w);
+                                                 c->end_day, 1, add_engagement_work, &w);
     if (rc == ENGSCHED_OK)
         rc = db->storage->range_unavailability(db->storage, c->start_day, c->end_day,
                                                add_absence, &w);

@@ -322,7 +322,7 @@ static engsched_rc read_in_one(es_capacity_load *l)
 {
     engsched *db = l->db;
     engsched_rc rc = db->storage->range_staffing(db->storage, ES_LOAD_STATUSES, l->first, l->last,
-                                                 staffing_row, l);
+                                                 0, staffing_row, l);
     if (rc != ENGSCHED_OK)
         return es_storage_fail(db, rc, "reading the staffing of the range");
     staffing_end(l);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -212,6 +213,7 @@ typedef struct staffing_seen {
     engsched_id engagement[8];
     int32_t start[8];
     int has_assignment[8];
+    char name[8][16];
     engsched_rec_assignment a[8];
     size_t count;
 } staffing_seen;
@@ -224,6 +226,7 @@ static engsched_rc on_staffing(void *ctx, const engsched_rec_assignment *a,
     r->engagement[r->count] = e->id;
     r->start[r->count] = e->start_day;
     r->has_assignment[r->count] = a != NULL;
+    snprintf(r->name[r->count], sizeof r->name[0], "%s", e->name != NULL ? e->name : "");
     if (a != NULL)
         r->a[r->count] = *a;
     r->count++;
@@ -233,9 +236,18 @@ static engsched_rc on_staffing(void *ctx, const engsched_rec_assignment *a,
 static staffing_seen staffing_of(engsched_storage *s, unsigned int statuses, int32_t from,
                                  int32_t to)
 {
-    staffing_seen r;
+    staffing_seen r, named;
     memset(&r, 0, sizeof r);
-    EXPECT_OK(s, s->range_staffing(s, statuses, from, to, on_staffing, &r));
+    memset(&named, 0, sizeof named);
+    EXPECT_OK(s, s->range_staffing(s, statuses, from, to, 0, on_staffing, &r));
+    /* With names: the same rows, each with its engagement's name. */
+    EXPECT_OK(s, s->range_staffing(s, statuses, from, to, 1, on_staffing, &named));
+    assert_int_equal(named.count, r.count);
+    for (size_t i = 0; i < r.count; i++) {
+        assert_int_equal(named.engagement[i], r.engagement[i]);
+        assert_int_equal(named.has_assignment[i], r.has_assignment[i]);
+        assert_true(strcmp(named.name[i], "first") == 0 || strcmp(named.name[i], "second") == 0);
+    }
     return r;
 }
 

@@ -319,6 +319,13 @@ static const char migration_7[] =
     "CREATE INDEX engagements_recurring ON engagements(recurrence_next_day, id)"
     " WHERE recurrence <> '';";
 
+/* Migration 8: engagements_start carries client, end_day and status, so
+ * that a date range read can be answered from the index alone. */
+static const char migration_8[] =
+    "DROP INDEX engagements_start;"
+    "CREATE INDEX engagements_start ON engagements(start_day, id)"
+    " INCLUDE (client, end_day, status);";
+
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
 static const es_migration migrations[] = {
@@ -329,6 +336,7 @@ static const es_migration migrations[] = {
     {migration_5, 1}, /* allocations: table version 6, defaults keep rows */
     {migration_6, 1}, /* skills: table version 6, new tables only */
     {migration_7, 1}, /* recurring series: table version 6, defaults keep rows */
+    {migration_8, 1}, /* layout only: a covering date index */
 };
 
 static const es_migrations list = {migrations, (int)(sizeof migrations / sizeof migrations[0])};

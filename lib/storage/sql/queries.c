@@ -390,12 +390,13 @@ static engsched_rc sql_operator_allocations(engsched_storage *s, engsched_id use
 }
 
 static engsched_rc sql_range_staffing(engsched_storage *s, unsigned int statuses,
-                                      int32_t range_start, int32_t range_end,
+                                      int32_t range_start, int32_t range_end, int names,
                                       engsched_storage_allocation_fn row, void *ctx)
 {
     struct allocation_cb cb = {row};
-    return list(s, ES_SQL_RANGE_STAFFING, "listing the staffing of a range", 3, statuses,
-                range_start, range_end, 0, staffing_row, &cb, ctx);
+    return list(s, names ? ES_SQL_RANGE_STAFFING_NAMED : ES_SQL_RANGE_STAFFING,
+                "listing the staffing of a range", 3, statuses, range_start, range_end, 0,
+                staffing_row, &cb, ctx);
 }
 
 static engsched_rc sql_assignment_list(engsched_storage *s, engsched_id engagement,

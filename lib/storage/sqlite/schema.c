@@ -342,6 +342,14 @@ static const char migration_7[] =
     "CREATE INDEX engagements_recurring ON engagements(recurrence_next_day, id)"
     " WHERE recurrence <> '';";
 
+/* Migration 8: engagements_start also holds end_day and status, so that
+ * a date range read (capacity, candidates, the Calendar) finds in the
+ * index whether a row overlaps and counts, and reads no table row for
+ * what it does not show. A change of status now rewrites its entry too. */
+static const char migration_8[] =
+    "DROP INDEX engagements_start;"
+    "CREATE INDEX engagements_start ON engagements(start_day, id, client, end_day, status);";
+
 /* Index i holds the script producing layout i + 1, and the data model
  * version that layout has (migrations.h). Append only. */
 static const es_migration migrations[] = {
@@ -352,6 +360,7 @@ static const es_migration migrations[] = {
     {migration_5, 1}, /* allocations: table version 6, defaults keep rows */
     {migration_6, 1}, /* skills: table version 6, new tables only */
     {migration_7, 1}, /* recurring series: table version 6, defaults keep rows */
+    {migration_8, 1}, /* layout only: a covering date index */
 };
 
 const es_migrations es_sqlite_migrations = {migrations,

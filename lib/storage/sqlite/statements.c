@@ -39,6 +39,15 @@
     " AND a.start_day >= ?3 - (SELECT max(end_day - start_day) FROM engagements)"          \
     " AND ((?2 >> e.status) & 1) = 1 ORDER BY a.start_day, e.id"
 
+#define RANGE_STAFFING_REST                                                                 \
+    "e.start_day, e.end_day, e.status, 0, 0, 0, 0, 0, '', '', 0, 0, "                        \
+    ES_SQL_ASSIGNMENT_COLUMNS_OF("user")                                                    \
+    " FROM engagements AS e INDEXED BY engagements_start"                                   \
+    " LEFT JOIN assignments AS a ON a.engagement = e.id"                                    \
+    " WHERE e.start_day <= ?3 AND e.end_day >= ?2"                                          \
+    " AND e.start_day >= ?2 - (SELECT max(end_day - start_day) FROM engagements)"           \
+    " AND ((?1 >> e.status) & 1) = 1 ORDER BY e.start_day, e.id"
+
 const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     [ES_SQLITE_BEGIN_READ] = "BEGIN DEFERRED",
     [ES_SQLITE_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -160,16 +169,13 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
         " e.status, e.version, e.created_at, e.updated_at, 0, 0, '', '', 0, 0, "
         ES_SQL_ASSIGNMENT_COLUMNS_OF("user") OPERATOR_WORK_FROM,
     /* Every engagement of the range with each of its assignments, through
-     * engagements_start in (start_day, id) order: the bound on start_day
-     * by the longest engagement keeps the walk to the range. */
+     * engagements_start in (start_day, id) order, which holds every column
+     * of the unnamed variant: the bound on start_day by the longest
+     * engagement keeps the walk to the range. */
     [ES_SQL_RANGE_STAFFING] =
-        "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', e.start_day, e.end_day,"
-        " e.status, 0, 0, 0, 0, 0, '', '', 0, 0, " ES_SQL_ASSIGNMENT_COLUMNS_OF("user")
-        " FROM engagements AS e INDEXED BY engagements_start"
-        " LEFT JOIN assignments AS a ON a.engagement = e.id"
-        " WHERE e.start_day <= ?3 AND e.end_day >= ?2"
-        " AND e.start_day >= ?2 - (SELECT max(end_day - start_day) FROM engagements)"
-        " AND ((?1 >> e.status) & 1) = 1 ORDER BY e.start_day, e.id",
+        "SELECT e.id, e.client, 0, '', '', '', '', '', '{}', '', " RANGE_STAFFING_REST,
+    [ES_SQL_RANGE_STAFFING_NAMED] =
+        "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', " RANGE_STAFFING_REST,
     [ES_SQL_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user, start_day, end_day, reason,"
                                  " created_by, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [ES_SQL_UNAVAILABILITY_GET] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
@@ -287,7 +293,7 @@ const es_sql_dialect es_sqlite_dialect = {
 static const int explained_stmts[] = {
     ES_SQL_USERS_WITH_PERMISSIONS, ES_SQL_OPERATOR_WORK,   ES_SQL_UNAVAILABILITY_LIST,
     ES_SQL_ENGAGEMENTS_DUE,        ES_SQL_ASSIGNMENT_LIST, ES_SQL_FILE_LIST,
-    ES_SQL_OPERATOR_ALLOCATIONS,   ES_SQL_RANGE_STAFFING,  ES_SQL_RANGE_UNAVAILABILITY,
+    ES_SQL_OPERATOR_ALLOCATIONS,   ES_SQL_RANGE_STAFFING,  ES_SQL_RANGE_STAFFING_NAMED, ES_SQL_RANGE_UNAVAILABILITY,
     ES_SQL_ENGAGEMENT_GET,         ES_SQL_EVENT_LIST_ONE,  ES_SQL_OUTBOX_LIST_ONE,
     ES_SQL_OUTBOX_LIST_ANY,        ES_SQL_OUTBOX_COUNT,    ES_SQL_OUTBOX_PURGE,
 };
