@@ -209,6 +209,27 @@ void conf_operator_allocations(void **state)
     EXPECT_OK(s, s->commit(s));
 }
 
+/* The backend of a version 7 case with conf_add_owners()'s owners and a
+ * second operator (in *out_second), in a write transaction; or a skip. */
+static engsched_storage *range_backend(void **state, conf_owners *o, engsched_id *out_second)
+{
+    engsched_storage *s = allocation_backend(state);
+    if (s->version < 7 || s->range_staffing == NULL || s->range_unavailability == NULL) {
+        print_message("the backend has no range callbacks (table version %u): case skipped\n",
+                      s->version);
+        skip();
+    }
+    *o = conf_add_owners(s);
+    EXPECT_OK(s, s->begin(s, 1));
+    engsched_rec_user other = {0, "op2", "op2@example.com", "Op 2", 0, 0, 0};
+    engsched_rec_user me;
+    int created = 0;
+    EXPECT_OK(s, s->user_get(s, o->user, &me));
+    other.role = me.role;
+    EXPECT_OK(s, s->user_upsert(s, &other, out_second, &created));
+    return s;
+}
+
 typedef struct staffing_seen {
     engsched_id engagement[8];
     int32_t start[8];
@@ -256,21 +277,9 @@ static staffing_seen staffing_of(engsched_storage *s, unsigned int statuses, int
  * window does not decide, the dates and the mask do. */
 void conf_range_staffing(void **state)
 {
-    engsched_storage *s = allocation_backend(state);
-    if (s->version < 7 || s->range_staffing == NULL) {
-        print_message("the backend has no range_staffing (table version %u): case skipped\n",
-                      s->version);
-        skip();
-    }
-    conf_owners o = conf_add_owners(s);
-    EXPECT_OK(s, s->begin(s, 1));
-    engsched_rec_user other = {0, "op2", "op2@example.com", "Op 2", 0, 0, 0};
-    engsched_rec_user me;
-    int created = 0;
-    EXPECT_OK(s, s->user_get(s, o.user, &me));
-    other.role = me.role;
+    conf_owners o;
     engsched_id second_user = 0;
-    EXPECT_OK(s, s->user_upsert(s, &other, &second_user, &created));
+    engsched_storage *s = range_backend(state, &o, &second_user);
     engsched_rec_assignment held = allocation(o.eng[0], o.user, 1, 101, 102, 50, 1);
     engsched_rec_assignment whole = allocation(o.eng[0], second_user, 0, 0, 0, 100, 0);
     EXPECT_OK(s, s->assignment_insert(s, &held));
@@ -328,21 +337,9 @@ static size_t absences_of(engsched_storage *s, int32_t from, int32_t to, staffin
  * user, in any order. */
 void conf_range_unavailability(void **state)
 {
-    engsched_storage *s = allocation_backend(state);
-    if (s->version < 7 || s->range_unavailability == NULL) {
-        print_message("the backend has no range_unavailability (table version %u): skipped\n",
-                      s->version);
-        skip();
-    }
-    conf_owners o = conf_add_owners(s);
-    EXPECT_OK(s, s->begin(s, 1));
-    engsched_rec_user other = {0, "op2", "op2@example.com", "Op 2", 0, 0, 0};
-    engsched_rec_user me;
-    int created = 0;
-    EXPECT_OK(s, s->user_get(s, o.user, &me));
-    other.role = me.role;
+    conf_owners o;
     engsched_id second_user = 0, id = 0;
-    EXPECT_OK(s, s->user_upsert(s, &other, &second_user, &created));
+    engsched_storage *s = range_backend(state, &o, &second_user);
     engsched_rec_unavailability mine = {0, o.user, 100, 102, "Leave", 0, 1700000000};
     engsched_rec_unavailability theirs = {0, second_user, 105, 105, "Training", 0, 1700000000};
     EXPECT_OK(s, s->unavailability_insert(s, &mine, &id));
