@@ -40,7 +40,9 @@ static engsched_rc add_client(void *ctx, const engsched_rec_client *row)
  * engsched_storage_query::scope_user). */
 static int sees_client(const es_capacity_load *l, engsched_id client)
 {
-    return l->scope == 0 ||
+    if (l->scope == 0)
+        return 1;
+    return l->client_count > 0 &&
            bsearch(&client, l->clients, l->client_count, sizeof client, cmp_id) != NULL;
 }
 
