@@ -36,8 +36,9 @@ struct engsched_capacity {
     engsched_id user;
     const char *name; /* the group's, valid until the next group is read */
     const int64_t *current;
-    char bucket_start[ES_DATE_LEN];
-    char bucket_end[ES_DATE_LEN];
+    char dates[ES_CAPACITY_MAX_BUCKETS][2][ES_DATE_LEN]; /* each bucket's first and last */
+    const char *bucket_start;
+    const char *bucket_end;
 };
 
 engsched_rc engsched_capacity_options_init(engsched_capacity_options *opts, unsigned int version)
@@ -74,9 +75,12 @@ static void split_range(engsched_capacity *c, engsched_bucket kind)
 {
     c->bucket_count =
         es_capacity_buckets((int)kind, c->first, c->last, c->buckets, ES_CAPACITY_MAX_BUCKETS);
-    for (size_t b = 0; b < c->bucket_count; b++)
+    for (size_t b = 0; b < c->bucket_count; b++) {
         for (int32_t d = c->buckets[b].first; d <= c->buckets[b].last; d++)
             c->bucket_of[d - c->first] = (unsigned char)b;
+        es_date_format(c->buckets[b].first, c->dates[b][0]);
+        es_date_format(c->buckets[b].last, c->dates[b][1]);
+    }
 }
 
 /* The working days and the actor's client scope, in one read transaction. */
@@ -156,9 +160,8 @@ static void fold_operator(engsched_capacity *c, size_t i)
 /* Make bucket c->pos of @p figures the current row. */
 static void show_bucket(engsched_capacity *c, const int64_t (*figures)[ES_CAPACITY_MEASURES])
 {
-    const es_capacity_bucket *b = &c->buckets[c->pos];
-    es_date_format(b->first, c->bucket_start);
-    es_date_format(b->last, c->bucket_end);
+    c->bucket_start = c->dates[c->pos][0];
+    c->bucket_end = c->dates[c->pos][1];
     c->current = figures[c->pos++];
 }
 

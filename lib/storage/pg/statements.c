@@ -48,8 +48,7 @@
     " ORDER BY a.start_day, e.id"
 
 #define RANGE_STAFFING_REST                                                                 \
-    "e.start_day, e.end_day, e.status, 0, 0, 0, 0, 0, '', '', 0, 0, "                        \
-    ES_SQL_ASSIGNMENT_COLUMNS_OF("user_id")                                                 \
+    "e.start_day, e.end_day, e.status, " ES_SQL_ASSIGNMENT_COLUMNS_OF("user_id")            \
     " FROM engagements AS e LEFT JOIN assignments AS a ON a.engagement = e.id"              \
     " WHERE e.start_day <= $3::integer AND e.end_day >= $2::integer"                        \
     " AND (($1::bigint >> e.status) & 1) = 1 ORDER BY e.start_day, e.id"
@@ -180,10 +179,8 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
         OPERATOR_WORK_FROM,
     /* Every engagement of the range with each of its assignments; the
      * unnamed variant's engagement columns are all in engagements_start. */
-    [ES_SQL_RANGE_STAFFING] =
-        "SELECT e.id, e.client, 0, '', '', '', '', '', '{}', '', " RANGE_STAFFING_REST,
-    [ES_SQL_RANGE_STAFFING_NAMED] =
-        "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', " RANGE_STAFFING_REST,
+    [ES_SQL_RANGE_STAFFING] = "SELECT e.id, e.client, '', " RANGE_STAFFING_REST,
+    [ES_SQL_RANGE_STAFFING_NAMED] = "SELECT e.id, e.client, e.name, " RANGE_STAFFING_REST,
     [ES_SQL_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user_id, start_day, end_day,"
                                  " reason, created_by, created_at) VALUES($1::bigint,"
                                  " $2::integer, $3::integer, $4::text, $5::bigint, $6::bigint)"

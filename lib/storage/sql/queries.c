@@ -238,15 +238,31 @@ static engsched_rc allocation_row(const es_sql_cur *c, void *fn, void *ctx)
     return ((struct allocation_cb *)fn)->fn(ctx, &a, &e);
 }
 
-/* An allocation row of a LEFT JOIN: no assignment when its user is NULL. */
+/* A row of range_staffing(): the ES_SQL_RANGE_COLUMNS engagement columns
+ * it reads (id, client, name, start_day, end_day, status), then its
+ * assignment, none when the user is NULL (a LEFT JOIN without a match). */
 static engsched_rc staffing_row(const es_sql_cur *c, void *fn, void *ctx)
 {
-    engsched_rec_engagement e;
+    engsched_rec_engagement e = {
+        .id = es_sql_col_int(c, 0),
+        .client = es_sql_col_int(c, 1),
+        .name = es_sql_col_text(c, 2),
+        .description = "",
+        .type = "",
+        .location = "",
+        .contacts = "",
+        .custom_fields = "{}",
+        .cancel_reason = "",
+        .start_day = (int32_t)es_sql_col_int(c, 3),
+        .end_day = (int32_t)es_sql_col_int(c, 4),
+        .status = (int)es_sql_col_int(c, 5),
+        .report_title = "",
+        .recurrence = "",
+    };
     engsched_rec_assignment a;
-    es_sql_fill_engagement(c, &e);
-    if (c->b->drv->col_null(c, ES_SQL_ENGAGEMENT_SELECT_COLUMNS + 1))
+    if (c->b->drv->col_null(c, ES_SQL_RANGE_COLUMNS + 1))
         return ((struct allocation_cb *)fn)->fn(ctx, NULL, &e);
-    fill_assignment(c, ES_SQL_ENGAGEMENT_SELECT_COLUMNS, &a);
+    fill_assignment(c, ES_SQL_RANGE_COLUMNS, &a);
     return ((struct allocation_cb *)fn)->fn(ctx, &a, &e);
 }
 

@@ -144,6 +144,11 @@ enum es_sql_stmt {
     "a.engagement, a." u ", a.role, a.assigned_by, a.assigned_at, a.windowed, a.start_day," \
     " a.end_day, a.percent, a.tentative"
 
+/* The engagement columns of a range_staffing() row, before its
+ * assignment's: id, client, name ('' unless asked), start_day, end_day,
+ * status. */
+#define ES_SQL_RANGE_COLUMNS 6
+
 /* How many columns es_sql_fill_engagement() reads: a row with more
  * (operator_allocations) carries them after these. */
 #define ES_SQL_ENGAGEMENT_SELECT_COLUMNS 22

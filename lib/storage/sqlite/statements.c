@@ -40,8 +40,7 @@
     " AND ((?2 >> e.status) & 1) = 1 ORDER BY a.start_day, e.id"
 
 #define RANGE_STAFFING_REST                                                                 \
-    "e.start_day, e.end_day, e.status, 0, 0, 0, 0, 0, '', '', 0, 0, "                        \
-    ES_SQL_ASSIGNMENT_COLUMNS_OF("user")                                                    \
+    "e.start_day, e.end_day, e.status, " ES_SQL_ASSIGNMENT_COLUMNS_OF("user")               \
     " FROM engagements AS e INDEXED BY engagements_start"                                   \
     " LEFT JOIN assignments AS a ON a.engagement = e.id"                                    \
     " WHERE e.start_day <= ?3 AND e.end_day >= ?2"                                          \
@@ -172,10 +171,8 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
      * engagements_start in (start_day, id) order, which holds every column
      * of the unnamed variant: the bound on start_day by the longest
      * engagement keeps the walk to the range. */
-    [ES_SQL_RANGE_STAFFING] =
-        "SELECT e.id, e.client, 0, '', '', '', '', '', '{}', '', " RANGE_STAFFING_REST,
-    [ES_SQL_RANGE_STAFFING_NAMED] =
-        "SELECT e.id, e.client, 0, e.name, '', '', '', '', '{}', '', " RANGE_STAFFING_REST,
+    [ES_SQL_RANGE_STAFFING] = "SELECT e.id, e.client, '', " RANGE_STAFFING_REST,
+    [ES_SQL_RANGE_STAFFING_NAMED] = "SELECT e.id, e.client, e.name, " RANGE_STAFFING_REST,
     [ES_SQL_UNAVAILABILITY_INSERT] = "INSERT INTO unavailability(user, start_day, end_day, reason,"
                                  " created_by, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [ES_SQL_UNAVAILABILITY_GET] = "SELECT " UNAVAILABILITY_COLUMNS " FROM unavailability"
