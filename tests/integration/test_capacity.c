@@ -386,6 +386,60 @@ static void test_capacity_matches_the_oracle(void **state)
             fail_msg("the scenes hold no instance of feature %d", k);
 }
 
+/* More operators than one group holds (views/capacity_load.h reads 1,024
+ * at a time): every operator once, their loads in the right rows, and the
+ * demand counted once, not once per group. */
+static void test_capacity_many_operators(void **state)
+{
+    (void)state;
+    fx f;
+    fx_open(&f, 0);
+    enum { BULK = 1030 };
+    engsched_id bulk[BULK];
+    for (int i = 0; i < BULK; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "bulk%04d", i);
+        bulk[i] = fx_user(&f, key, ENGSCHED_ROLE_OPERATOR, 0);
+        fx_ok(&f, engsched_access_grant(f.db, ENGSCHED_SYSTEM, bulk[i], f.client[0]));
+    }
+    /* By name: admin, bulk0000 … bulk1029, manager, operator1, operator2,
+     * outsider; the first group ends inside the bulk users. */
+    engsched_id e = fx_request(&f, f.manager, f.client[0], "E", "2026-03-09", "2026-03-13");
+    engsched_id g = fx_request(&f, f.manager, f.client[0], "G", "2026-03-09", "2026-03-13");
+    engsched_id on[3] = {bulk[1], bulk[1027], f.operator2};
+    for (int i = 0; i < 3; i++)
+        fx_ok(&f, engsched_assign(f.db, f.manager, i < 2 ? e : g, 0, on[i],
+                                  ENGSCHED_OPROLE_TESTER, NULL));
+    engsched_capacity *c = NULL;
+    fx_ok(&f, engsched_capacity_open(f.db, f.manager, "2026-03-09", "2026-03-15", NULL, &c));
+    int has = 0, rows = 0, totals = 0;
+    int64_t firm = 0;
+    while (engsched_capacity_next(c, &has) == ENGSCHED_OK && has) {
+        engsched_id user = engsched_capacity_user(c);
+        int64_t mine = engsched_capacity_value(c, ENGSCHED_CAPACITY_FIRM);
+        if (user == 0) {
+            totals++;
+            assert_int_equal(engsched_capacity_value(c, ENGSCHED_CAPACITY_WORKING),
+                             (BULK + 5) * 500);
+            assert_int_equal(mine, 1500);
+            assert_int_equal(engsched_capacity_value(c, ENGSCHED_CAPACITY_DEMAND), 1000);
+            assert_int_equal(engsched_capacity_value(c, ENGSCHED_CAPACITY_UNSTAFFED), 0);
+            continue;
+        }
+        rows++;
+        int staffed = user == on[0] || user == on[1] || user == on[2];
+        if (mine != (staffed ? 500 : 0))
+            fail_msg("%s: firm %lld", engsched_capacity_name(c), (long long)mine);
+        firm += mine;
+    }
+    assert_int_equal(has, 0);
+    assert_int_equal(rows, BULK + 5);
+    assert_int_equal(totals, 1);
+    assert_int_equal(firm, 1500);
+    engsched_capacity_free(c);
+    fx_close(&f);
+}
+
 static void test_capacity_refuses_bad_input(void **state)
 {
     (void)state;
@@ -441,6 +495,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_capacity_matches_the_oracle),
+        cmocka_unit_test(test_capacity_many_operators),
         cmocka_unit_test(test_capacity_refuses_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
