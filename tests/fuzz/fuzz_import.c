@@ -60,9 +60,23 @@ static int same_export(engsched *a, engsched *b)
     return same;
 }
 
+/* One fixed instant for every store: an import stamps the events it
+ * writes (a document without an audit trail gets the directory's) with
+ * the handle's clock, and two imports a second apart must still export
+ * the same bytes. */
+static int64_t fixed_clock(void *ctx)
+{
+    (void)ctx;
+    return INT64_C(1772366400); /* 2026-03-01T12:00:00Z */
+}
+
 static void fresh_store(engsched **out)
 {
-    if (engsched_open(":memory:", NULL, out) != ENGSCHED_OK)
+    engsched_options opts;
+    if (engsched_options_init(&opts, ENGSCHED_OPTIONS_VERSION) != ENGSCHED_OK)
+        abort();
+    opts.clock = fixed_clock;
+    if (engsched_open(":memory:", &opts, out) != ENGSCHED_OK)
         abort();
 }
 
