@@ -25,6 +25,11 @@ typedef struct es_capacity_bucket {
     int32_t last;
 } es_capacity_bucket;
 
+/* The statuses whose engagements ask for staff: requested or approved,
+ * not yet started. */
+#define ES_CAPACITY_DEMAND_STATUSES                                                             \
+    (ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_PENDING) | ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_SCHEDULED))
+
 /* Whether @p kind is a bucket kind (engsched_bucket). */
 int es_capacity_bucket_valid(int kind);
 

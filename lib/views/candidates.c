@@ -252,27 +252,15 @@ static engsched_rc read_operators(reading *r)
 
 /* --- every candidate's work in one read of the dates ---------------------- */
 
-typedef struct by_user {
-    engsched_id user;
-    size_t row;
-} by_user;
-
-static int compare_users(const void *pa, const void *pb)
-{
-    const by_user *a = pa, *b = pb;
-    return (a->user > b->user) - (a->user < b->user);
-}
-
 typedef struct work_index {
     engsched_candidates *c;
-    by_user *users; /* the candidates' rows, by user id */
+    es_id_slot *users; /* the candidates' rows, by user id */
 } work_index;
 
 static cand_row *row_of(const work_index *w, engsched_id user)
 {
-    by_user key = {user, 0};
-    const by_user *hit = bsearch(&key, w->users, w->c->count, sizeof key, compare_users);
-    return hit == NULL ? NULL : &w->c->rows[hit->row];
+    const es_id_slot *hit = es_id_slots_find(w->users, w->c->count, user);
+    return hit == NULL ? NULL : &w->c->rows[hit->at];
 }
 
 /* A row of range_staffing(): work of a candidate overlapping the dates, as
@@ -324,8 +312,8 @@ static engsched_rc read_work_in_one(reading *r)
     if (w.users == NULL)
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory listing candidates");
     for (size_t i = 0; i < c->count; i++)
-        w.users[i] = (by_user){c->rows[i].key.id, i};
-    qsort(w.users, c->count, sizeof *w.users, compare_users);
+        w.users[i] = (es_id_slot){c->rows[i].key.id, i};
+    es_id_slots_sort(w.users, c->count);
     engsched_rc rc = db->storage->range_staffing(db->storage, ES_BUSY_STATUSES, c->start_day,
                                                  c->end_day, 1, add_engagement_work, &w);
     if (rc == ENGSCHED_OK)

@@ -1,49 +1,25 @@
 /* What capacity reads, by groups of operators: see views/capacity_load.h. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/assignment_record.h"
 #include "views/capacity_load.h"
 
 #define ENGAGEMENT_CHUNK 256
-#define DEMAND_STATUSES \
-    (ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_PENDING) | ENGSCHED_STATUS_BIT(ENGSCHED_STATUS_SCHEDULED))
 
 static int32_t span_of(const es_capacity_load *l) { return l->last - l->first + 1; }
 
-static int cmp_id(const void *a, const void *b)
-{
-    engsched_id x = *(const engsched_id *)a, y = *(const engsched_id *)b;
-    return (x > y) - (x < y);
-}
-
 /* --- the viewer's clients ------------------------------------------------ */
-
-typedef struct client_set {
-    es_capacity_load *load;
-    size_t cap;
-} client_set;
 
 static engsched_rc add_client(void *ctx, const engsched_rec_client *row)
 {
-    client_set *set = ctx;
-    es_capacity_load *l = set->load;
-    engsched_id *grown = es_grow(l->clients, &set->cap, l->client_count, sizeof *grown);
-    if (grown == NULL)
-        return ENGSCHED_ENOMEM;
-    l->clients = grown;
-    l->clients[l->client_count++] = row->id;
-    return ENGSCHED_OK;
+    return es_ids_push(ctx, row->id) ? ENGSCHED_OK : ENGSCHED_ENOMEM;
 }
 
 /* Whether the viewer may see engagements of @p client (the scope rule of
  * engsched_storage_query::scope_user). */
 static int sees_client(const es_capacity_load *l, engsched_id client)
 {
-    if (l->scope == 0)
-        return 1;
-    return l->client_count > 0 &&
-           bsearch(&client, l->clients, l->client_count, sizeof client, cmp_id) != NULL;
+    return l->scope == 0 || es_ids_has(&l->clients, client);
 }
 
 engsched_rc es_capacity_load_init(es_capacity_load *l)
@@ -53,18 +29,16 @@ engsched_rc es_capacity_load_init(es_capacity_load *l)
         return es_fail(db, ENGSCHED_ENOMEM, "out of memory opening capacity");
     if (l->scope == 0 || !db->range_staffing)
         return ENGSCHED_OK;
-    client_set set = {l, 0};
     engsched_rc rc = es_begin(db, 0);
     if (rc != ENGSCHED_OK)
         return rc;
-    rc = db->storage->access_list(db->storage, l->scope, add_client, &set);
+    rc = db->storage->access_list(db->storage, l->scope, add_client, &l->clients);
     if (rc == ENGSCHED_ENOMEM)
         es_fail(db, rc, "out of memory reading client access");
     else if (rc != ENGSCHED_OK)
         es_storage_fail(db, rc, "reading client access");
     rc = es_finish(db, rc);
-    if (rc == ENGSCHED_OK && l->client_count > 1)
-        qsort(l->clients, l->client_count, sizeof *l->clients, cmp_id);
+    es_ids_sort(&l->clients);
     return rc;
 }
 
@@ -80,22 +54,22 @@ void es_capacity_load_clear(es_capacity_load *l)
     clear_group(l);
     es_free(l->ops);
     es_free(l->days);
-    es_free(l->sorted);
-    es_free(l->index_of);
-    es_free(l->clients);
+    es_free(l->slots);
+    es_ids_release(&l->clients);
     engsched_work_list_free(l->work);
 }
 
 /* --- demand ---------------------------------------------------------------- */
 
-/* Start counting the staffing of engagement @p e. */
-static void staffing_begin(es_capacity_load *l, const engsched_rec_engagement *e)
+/* Start counting the staffing of engagement @p id on [start, end]; its
+ * demand goes into the totals at staffing_end() when @p counts. */
+static void staffing_begin(es_capacity_load *l, engsched_id id, int32_t start, int32_t end,
+                           int counts)
 {
-    l->staffing_id = e->id;
-    l->staffing_start = e->start_day > l->first ? e->start_day : l->first;
-    l->staffing_end = e->end_day < l->last ? e->end_day : l->last;
-    l->staffing_counts = !l->demand_done && (ENGSCHED_STATUS_BIT(e->status) & DEMAND_STATUSES) &&
-                         sees_client(l, e->client);
+    l->staffing_id = id;
+    l->staffing_start = start > l->first ? start : l->first;
+    l->staffing_end = end < l->last ? end : l->last;
+    l->staffing_counts = counts;
     for (int32_t d = l->staffing_start; d <= l->staffing_end; d++)
         l->firm[d - l->first] = l->held[d - l->first] = 0;
 }
@@ -123,10 +97,8 @@ static void staffing_end(es_capacity_load *l)
 
 typedef struct demand_row {
     engsched_id id;
-    engsched_id client;
     int32_t start_day;
     int32_t end_day;
-    int status;
 } demand_row;
 
 typedef struct demand_chunk {
@@ -140,8 +112,7 @@ static engsched_rc collect_engagement(void *ctx, const engsched_rec_engagement *
 {
     demand_chunk *ch = ctx;
     if (ch->count < ENGAGEMENT_CHUNK)
-        ch->rows[ch->count++] =
-            (demand_row){row->id, row->client, row->start_day, row->end_day, row->status};
+        ch->rows[ch->count++] = (demand_row){row->id, row->start_day, row->end_day};
     return ENGSCHED_OK;
 }
 
@@ -158,15 +129,8 @@ static engsched_rc add_staff(void *ctx, const engsched_rec_assignment *row)
 static engsched_rc demand_of(demand_chunk *ch, const demand_row *r)
 {
     es_capacity_load *l = ch->load;
-    engsched_rec_engagement e;
-    memset(&e, 0, sizeof e);
-    e.id = r->id;
-    e.client = r->client;
-    e.start_day = r->start_day;
-    e.end_day = r->end_day;
-    e.status = r->status;
-    staffing_begin(l, &e);
-    l->staffing_counts = 1; /* the query applied the statuses and the scope */
+    /* It counts: the query applied the statuses and the scope. */
+    staffing_begin(l, r->id, r->start_day, r->end_day, 1);
     ch->current = r;
     engsched_rc rc = l->db->storage->assignment_list(l->db->storage, r->id, add_staff, ch);
     if (rc != ENGSCHED_OK)
@@ -200,7 +164,7 @@ engsched_rc es_capacity_load_demand(es_capacity_load *l)
     ch->load = l;
     engsched_storage_query q;
     memset(&q, 0, sizeof q);
-    q.statuses = DEMAND_STATUSES;
+    q.statuses = ES_CAPACITY_DEMAND_STATUSES;
     q.scope_user = l->scope;
     q.has_range = 1;
     q.range_start = l->first;
@@ -234,8 +198,8 @@ const es_day_load *es_capacity_load_days(const es_capacity_load *l, size_t i)
 /* The group's index of @p user, or -1 when it is not in the group. */
 static long index_of_user(const es_capacity_load *l, engsched_id user)
 {
-    const engsched_id *hit = bsearch(&user, l->sorted, l->count, sizeof user, cmp_id);
-    return hit == NULL ? -1 : (long)l->index_of[hit - l->sorted];
+    const es_id_slot *hit = es_id_slots_find(l->slots, l->count, user);
+    return hit == NULL ? -1 : (long)hit->at;
 }
 
 static engsched_rc allocate_group(es_capacity_load *l)
@@ -244,9 +208,8 @@ static engsched_rc allocate_group(es_capacity_load *l)
         return ENGSCHED_OK;
     l->ops = es_calloc(ES_CAPACITY_GROUP, sizeof *l->ops);
     l->days = es_calloc((size_t)ES_CAPACITY_GROUP * (size_t)span_of(l), sizeof *l->days);
-    l->sorted = es_calloc(ES_CAPACITY_GROUP, sizeof *l->sorted);
-    l->index_of = es_calloc(ES_CAPACITY_GROUP, sizeof *l->index_of);
-    if (l->ops == NULL || l->days == NULL || l->sorted == NULL || l->index_of == NULL)
+    l->slots = es_calloc(ES_CAPACITY_GROUP, sizeof *l->slots);
+    if (l->ops == NULL || l->days == NULL || l->slots == NULL)
         return es_fail(l->db, ENGSCHED_ENOMEM, "out of memory reading operators");
     return ENGSCHED_OK;
 }
@@ -267,14 +230,9 @@ static engsched_rc take_operators(es_capacity_load *l, es_operator_source *src)
             return es_fail(l->db, ENGSCHED_ENOMEM, "out of memory reading operators");
         l->ops[l->count++] = (es_operator){op->id, name};
     }
-    /* Sort the ids, and keep where each came from. */
     for (size_t i = 0; i < l->count; i++)
-        l->sorted[i] = l->ops[i].id;
-    qsort(l->sorted, l->count, sizeof *l->sorted, cmp_id);
-    for (size_t i = 0; i < l->count; i++) {
-        engsched_id *at = bsearch(&l->ops[i].id, l->sorted, l->count, sizeof *at, cmp_id);
-        l->index_of[at - l->sorted] = i;
-    }
+        l->slots[i] = (es_id_slot){l->ops[i].id, i};
+    es_id_slots_sort(l->slots, l->count);
     memset(l->days, 0, l->count * (size_t)span_of(l) * sizeof *l->days);
     return ENGSCHED_OK;
 }
@@ -292,7 +250,10 @@ static engsched_rc staffing_row(void *ctx, const engsched_rec_assignment *row,
     es_capacity_load *l = ctx;
     if (e->id != l->staffing_id) {
         staffing_end(l);
-        staffing_begin(l, e);
+        staffing_begin(l, e->id, e->start_day, e->end_day,
+                       !l->demand_done &&
+                           (ENGSCHED_STATUS_BIT(e->status) & ES_CAPACITY_DEMAND_STATUSES) &&
+                           sees_client(l, e->client));
     }
     if (row == NULL)
         return ENGSCHED_OK;

@@ -6,6 +6,7 @@
 #ifndef ES_VIEWS_CAPACITY_LOAD_H
 #define ES_VIEWS_CAPACITY_LOAD_H
 
+#include "util/ids.h"
 #include "core/internal.h"
 #include "rules/capacity.h"
 #include "views/operators.h"
@@ -18,10 +19,9 @@
 
 typedef struct es_capacity_load {
     engsched *db;
-    engsched_id scope;    /* 0: the viewer sees every client */
-    engsched_id *clients; /* else the clients they may access, sorted */
-    size_t client_count;
-    int32_t first; /* the range */
+    engsched_id scope; /* 0: the viewer sees every client */
+    es_ids clients;    /* else the clients they may access, sorted */
+    int32_t first;     /* the range */
     int32_t last;
     const unsigned char *working;           /* a day map of the range */
     const unsigned char *bucket_of;         /* the bucket of each day */
@@ -31,8 +31,7 @@ typedef struct es_capacity_load {
     es_operator *ops;
     es_day_load *days; /* count rows of (last - first + 1) days */
     size_t count;
-    engsched_id *sorted; /* the group's ids, sorted, with their index */
-    size_t *index_of;
+    es_id_slot *slots;        /* the group's ids, sorted, each with its index */
     engsched_work_list *work; /* scratch of the one-by-one path */
     /* the staffing of the engagement being read */
     engsched_id staffing_id;
