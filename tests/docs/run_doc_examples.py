@@ -135,6 +135,7 @@ def check_file(args, path, workdir):
         ran += 1
         if ok:
             print("PASS %s" % label)
+            sys.stdout.write("".join("    | " + l + "\n" for l in out.splitlines()))
         else:
             failed += 1
             print("FAIL %s: %s" % (label, out))
