@@ -190,7 +190,7 @@ def is_valid_date(text: str) -> bool:
 def date_in_zone(zone: str, instant: Union[int, float, datetime.datetime]) -> datetime.date:
     """The calendar date of an instant (UTC seconds or an aware datetime) in
     an IANA time zone, as the library computes it."""
-    from .scheduler import _instant, _text
+    from ._args import _instant, _text
 
     raw_zone = _text(zone, "zone")
     seconds = _instant(instant, "instant")

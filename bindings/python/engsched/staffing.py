@@ -1,0 +1,205 @@
+"""Staffing: operators on engagements, unavailability, skills and candidates.
+
+:class:`~engsched.Scheduler` derives from the mixin here; scheduler.py
+holds the handle itself.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import (
+    Any,
+    Iterable,
+    List,
+    Optional,
+    Tuple,
+)
+
+from . import _lib
+from ._args import _date, _int, _text
+from .enums import OperatorRole
+from .errors import error_for
+from .models import WorkItem
+from ._core import _Core, DateLike
+from ._copy import _copy_tags, _copy_work
+from .iterators import CandidatesIterator
+
+__all__ = ["StaffingMixin"]
+
+
+class StaffingMixin(_Core):
+    """Staffing operations; part of :class:`~engsched.Scheduler`."""
+
+    # --- operators and unavailability -------------------------------------
+
+    def _work_list(self, db: Any, name: str, *args: Any) -> List[WorkItem]:
+        lib = self._lib
+        lst = _lib.WorkListP()
+        self._check(db, getattr(lib, name)(db, *args, ctypes.byref(lst)))
+        try:
+            return _copy_work(lib, lst)
+        finally:
+            lib.engsched_work_list_free(lst)
+
+    def _assign_options(self, start: Optional[DateLike], end: Optional[DateLike],
+                        percent: int, tentative: bool) -> Any:
+        opts = _lib.AssignOptions()
+        rc = self._lib.engsched_assign_options_init(ctypes.byref(opts),
+                                                    _lib.ASSIGN_OPTIONS_VERSION)
+        if rc != 0:
+            raise error_for(rc, "assign options: unsupported version")
+        opts.start = None if start is None else _date(start, "start")
+        opts.end = None if end is None else _date(end, "end")
+        opts.percent = _int(percent, "percent", -(1 << 31), (1 << 31) - 1)
+        opts.tentative = 1 if tentative else 0
+        return opts
+
+    def assign(
+        self,
+        actor: int,
+        engagement: int,
+        user: int,
+        role: int = OperatorRole.NONE,
+        *,
+        version: int = 0,
+        start: Optional[DateLike] = None,
+        end: Optional[DateLike] = None,
+        percent: int = 0,
+        tentative: bool = False,
+    ) -> List[WorkItem]:
+        """Assign an operator; returns the conflicts (warn policy).
+
+        ``start``/``end`` narrow it to a window of the engagement's dates,
+        ``percent`` (1-100, 0 for the whole day) is the share of each day and
+        ``tentative`` makes it a hold (never a conflict; confirm it with
+        :meth:`hold_confirm`). A day conflicts only when the operator's firm
+        load passes 100 %."""
+        args = (_int(actor, "actor"), _int(engagement, "engagement"), _int(version, "version"),
+                _int(user, "user"), _int(role, "role", -(1 << 31), (1 << 31) - 1))
+        opts = self._assign_options(start, end, percent, tentative)
+        with self._handle() as db:
+            return self._work_list(db, "engsched_assign_ex", *args, ctypes.byref(opts))
+
+    def assignment_update(
+        self,
+        actor: int,
+        engagement: int,
+        user: int,
+        *,
+        version: int = 0,
+        start: Optional[DateLike] = None,
+        end: Optional[DateLike] = None,
+        percent: int = 0,
+        tentative: bool = False,
+    ) -> List[WorkItem]:
+        """Change an assigned operator's window, share or hold (checked as
+        :meth:`assign` checks); returns the conflicts."""
+        args = (_int(actor, "actor"), _int(engagement, "engagement"), _int(version, "version"),
+                _int(user, "user"))
+        opts = self._assign_options(start, end, percent, tentative)
+        with self._handle() as db:
+            return self._work_list(db, "engsched_assignment_update", *args, ctypes.byref(opts))
+
+    def hold_confirm(self, actor: int, engagement: int, user: int, *,
+                     version: int = 0) -> List[WorkItem]:
+        """Confirm a tentative hold: checked again (ConflictError under the
+        strict policy) and the invitation sent again; returns the conflicts."""
+        args = (_int(actor, "actor"), _int(engagement, "engagement"), _int(version, "version"),
+                _int(user, "user"))
+        with self._handle() as db:
+            return self._work_list(db, "engsched_hold_confirm", *args)
+
+    def unassign(self, actor: int, engagement: int, user: int, *, version: int = 0) -> None:
+        """Remove an operator from an engagement."""
+        self._call(
+            "engsched_unassign", _int(actor, "actor"), _int(engagement, "engagement"),
+            _int(version, "version"), _int(user, "user"),
+        )
+
+    def operator_conflicts(self, actor: int, engagement: int, user: int) -> List[WorkItem]:
+        """The work assigning ``user`` would overlap, without assigning."""
+        args = (_int(actor, "actor"), _int(engagement, "engagement"), _int(user, "user"))
+        with self._handle() as db:
+            return self._work_list(db, "engsched_operator_conflicts", *args)
+
+    def unavailability_add(
+        self, actor: int, user: int, start: DateLike, end: DateLike, reason: str
+    ) -> int:
+        """Record dates a user cannot work; returns the id."""
+        return self._call_id(
+            "engsched_unavailability_add",
+            _int(actor, "actor"),
+            _int(user, "user"),
+            _date(start, "start"),
+            _date(end, "end"),
+            _text(reason, "reason"),
+        )
+
+    def unavailability_list(
+        self, actor: int, user: int, start: DateLike, end: DateLike
+    ) -> List[WorkItem]:
+        """A user's unavailability overlapping a range."""
+        args = (_int(actor, "actor"), _int(user, "user"), _date(start, "start"),
+                _date(end, "end"))
+        with self._handle() as db:
+            return self._work_list(db, "engsched_unavailability_list", *args)
+
+    def unavailability_remove(self, actor: int, unavailability: int) -> None:
+        """Remove recorded unavailability."""
+        self._call(
+            "engsched_unavailability_remove", _int(actor, "actor"),
+            _int(unavailability, "unavailability"),
+        )
+
+    # --- skills and candidates -------------------------------------------
+
+    def _tags_in(self, tags: Iterable[str]) -> Tuple[Any, int]:
+        if isinstance(tags, (str, bytes)):
+            raise TypeError("tags: expected an iterable of str, not one string")
+        encoded = [_text(t, "tags") for t in tags]
+        array = (ctypes.c_char_p * max(len(encoded), 1))(*encoded)
+        return array, len(encoded)
+
+    def _tags_out(self, name: str, *args: Any) -> Tuple[str, ...]:
+        lib = self._lib
+        lst = _lib.TagListP()
+        with self._handle() as db:
+            self._check(db, getattr(lib, name)(db, *args, ctypes.byref(lst)))
+            try:
+                return _copy_tags(lib, lst)
+            finally:
+                lib.engsched_tag_list_free(lst)
+
+    def user_skills_set(self, actor: int, user: int, tags: Iterable[str]) -> None:
+        """Replace a user's skills (their own, or anyone's in sight with ASSIGN)."""
+        array, n = self._tags_in(tags)
+        self._call("engsched_user_skills_set", _int(actor, "actor"), _int(user, "user"), array, n)
+
+    def user_skills(self, actor: int, user: int) -> Tuple[str, ...]:
+        """A user's skills, sorted."""
+        return self._tags_out("engsched_user_skills", _int(actor, "actor"), _int(user, "user"))
+
+    def required_skills_set(
+        self, actor: int, engagement: int, tags: Iterable[str], *, version: int = 0
+    ) -> None:
+        """Replace the skills an engagement requires (EDIT or ASSIGN); raises its version."""
+        array, n = self._tags_in(tags)
+        self._call(
+            "engsched_required_skills_set", _int(actor, "actor"),
+            _int(engagement, "engagement"), _int(version, "version"), array, n,
+        )
+
+    def required_skills(self, actor: int, engagement: int) -> Tuple[str, ...]:
+        """The skills an engagement requires, sorted."""
+        return self._tags_out(
+            "engsched_required_skills", _int(actor, "actor"), _int(engagement, "engagement")
+        )
+
+    def candidates(self, actor: int, engagement: int) -> "CandidatesIterator":
+        """Every operator who may be assigned to ``engagement``, best first (ASSIGN)."""
+        args = (_int(actor, "actor"), _int(engagement, "engagement"))
+        lib = self._lib
+        c = _lib.CandidatesP()
+        with self._handle() as db:
+            self._check(db, lib.engsched_candidates_open(db, *args, ctypes.byref(c)))
+            return CandidatesIterator(self, self._own(c, lib.engsched_candidates_free))
