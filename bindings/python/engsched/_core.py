@@ -15,12 +15,16 @@ from typing import IO, Any, Callable, Dict, Iterator, List, Optional, Tuple, Uni
 
 from . import _lib
 from ._args import _str
+from .enums import OperatorRole
 from .errors import EngschedError, MisuseError, error_for
+from .ids import UserId
 
-DateLike = Union[str, datetime.date]
 FileData = Union[bytes, bytearray, memoryview, IO[bytes]]
 FileSpec = Union[Tuple[str, Optional[str], FileData], Tuple[str, FileData]]
-OperatorSpec = Union[int, Tuple[int, int]]
+#: An operator to assign: a user, or (user, :class:`OperatorRole`).
+OperatorSpec = Union[UserId, Tuple[UserId, OperatorRole]]
+#: ``clock() -> datetime``: the library's "now", a timezone-aware datetime.
+Clock = Callable[[], datetime.datetime]
 
 
 class _Resource:
@@ -43,6 +47,7 @@ class _Core:
     _res_lock: "threading.RLock"
     _callbacks: List[Any]
     _lib: Any
+    _clock: Optional[Clock]
 
     def _keep(self, cfunc: Any) -> Any:
         self._callbacks.append(cfunc)  # C keeps a pointer; Python must keep the object
@@ -92,7 +97,7 @@ class _Core:
     def _call_id(self, name: str, *args: Any) -> int:
         out = _lib.c_id()
         self._call(name, *args, ctypes.byref(out))
-        return out.value
+        return int(out.value)
 
     def _call_string(self, name: str, *args: Any) -> str:
         return self._call_bytes(name, *args).decode("utf-8", "replace")

@@ -14,8 +14,9 @@ import os
 from typing import TYPE_CHECKING, Any, ContextManager, Optional, Union
 
 from . import _lib
-from ._args import _int, _uint
+from ._args import _id, _uint
 from .errors import error_for
+from .ids import UserId
 
 __all__ = ["BackupMixin", "restore"]
 
@@ -73,7 +74,7 @@ class BackupMixin:
 
         def _check(self, db: Any, rc: int) -> None: ...
 
-    def backup(self, dest: PathLike, actor: int, *, pages_per_step: Optional[int] = None,
+    def backup(self, dest: PathLike, actor: UserId, *, pages_per_step: Optional[int] = None,
                sleep_ms: Optional[int] = None) -> None:
         """Copy the store into the new file ``dest`` (``actor``: an ADMIN, or
         SYSTEM, named explicitly: a host that forgets it gets an error, not
@@ -86,7 +87,7 @@ class BackupMixin:
         PostgreSQL (use ``pg_dump -Fc``).
         """
         raw_dest = _path(dest, "dest")
-        who = _int(actor, "actor")
+        who = _id(actor, "actor")
         opts = _options(self._lib, pages_per_step, sleep_ms)
         with self._handle() as db:
             self._check(db, self._lib.engsched_backup(db, who, raw_dest, ctypes.byref(opts)))

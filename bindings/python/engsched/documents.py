@@ -11,8 +11,9 @@ import ctypes
 import json
 from typing import Any, Mapping, Union
 
-from ._args import _int, _text
+from ._args import _id, _text
 from ._core import _Core
+from .ids import EngagementId, UserId
 
 __all__ = ["DocumentsMixin"]
 
@@ -22,36 +23,36 @@ class DocumentsMixin(_Core):
 
     # --- invitations, feeds, JSON ----------------------------------------
 
-    def invitation_ics(self, actor: int, engagement: int, user: int) -> str:
+    def invitation_ics(self, actor: UserId, engagement: EngagementId, user: UserId) -> str:
         """The operator's invitation as iCalendar text (REQUEST or CANCEL)."""
         return self._call_string(
-            "engsched_invitation_ics", _int(actor, "actor"), _int(engagement, "engagement"),
-            _int(user, "user"),
+            "engsched_invitation_ics", _id(actor, "actor"), _id(engagement, "engagement"),
+            _id(user, "user"),
         )
 
-    def invitation_mail(self, actor: int, engagement: int, user: int) -> bytes:
+    def invitation_mail(self, actor: UserId, engagement: EngagementId, user: UserId) -> bytes:
         """The invitation's iMIP message as last sent (RFC 5322, CRLF)."""
         return self._call_bytes(
-            "engsched_invitation_mail", _int(actor, "actor"), _int(engagement, "engagement"),
-            _int(user, "user"),
+            "engsched_invitation_mail", _id(actor, "actor"), _id(engagement, "engagement"),
+            _id(user, "user"),
         )
 
-    def feed_ics(self, actor: int, user: int) -> str:
+    def feed_ics(self, actor: UserId, user: UserId) -> str:
         """A calendar feed (METHOD:PUBLISH) of what ``user`` may see."""
-        return self._call_string("engsched_feed_ics", _int(actor, "actor"), _int(user, "user"))
+        return self._call_string("engsched_feed_ics", _id(actor, "actor"), _id(user, "user"))
 
-    def engagement_json(self, actor: int, engagement: int) -> str:
+    def engagement_json(self, actor: UserId, engagement: EngagementId) -> str:
         """One engagement as JSON text (docs/json.md)."""
         return self._call_string(
-            "engsched_engagement_json", _int(actor, "actor"), _int(engagement, "engagement")
+            "engsched_engagement_json", _id(actor, "actor"), _id(engagement, "engagement")
         )
 
-    def export_json(self, actor: int) -> str:
+    def export_json(self, actor: UserId) -> str:
         """Everything ``actor`` may see as one JSON document."""
-        return self._call_string("engsched_export_json", _int(actor, "actor"))
+        return self._call_string("engsched_export_json", _id(actor, "actor"))
 
     def import_json(
-        self, document: Union[str, bytes, Mapping[str, Any]], *, actor: int
+        self, document: Union[str, bytes, Mapping[str, Any]], *, actor: UserId
     ) -> int:
         """Import an export document, all or nothing; returns how many
         engagements were imported."""
@@ -61,5 +62,5 @@ class DocumentsMixin(_Core):
             document = bytes(document).decode("utf-8")
         raw = _text(document, "document")
         out = ctypes.c_uint()
-        self._call("engsched_import_json", _int(actor, "actor"), raw, ctypes.byref(out))
+        self._call("engsched_import_json", _id(actor, "actor"), raw, ctypes.byref(out))
         return out.value

@@ -12,9 +12,10 @@ import io
 from typing import Any, List, Optional
 
 from . import _lib
-from ._args import _file_bytes, _int, _opt_text, _str, _text
+from ._args import _file_bytes, _id, _int, _opt_text, _str, _text, _utc
 from ._core import FileData, _Core
 from .models import FileInfo
+from .ids import EngagementId, FileId, UserId
 
 __all__ = ["FilesMixin", "FileReader"]
 
@@ -26,28 +27,32 @@ class FilesMixin(_Core):
 
     def file_attach(
         self,
-        actor: int,
-        engagement: int,
+        actor: UserId,
+        engagement: EngagementId,
         name: str,
         data: FileData,
         media_type: Optional[str] = None,
-    ) -> int:
-        """Attach a support file (bytes or a binary file object); returns its id."""
-        args = (_int(actor, "actor"), _int(engagement, "engagement"), _text(name, "name"),
+    ) -> FileId:
+        """Attach a support file (bytes or a binary file object) to an
+        engagement (FILES_UPLOAD and access to its client); returns its id.
+        ``media_type`` None leaves it unknown. TooBigError past the tenant's
+        size limit."""
+        args = (_id(actor, "actor"), _id(engagement, "engagement"), _text(name, "name"),
                 _opt_text(media_type, "media_type"))
         content = _file_bytes(data, "data")
-        return self._call_id("engsched_file_attach", *args, content, len(content))
+        return FileId(self._call_id("engsched_file_attach", *args, content, len(content)))
 
-    def files(self, actor: int, engagement: int) -> List[FileInfo]:
-        """The support files of an engagement, oldest first."""
-        actor, engagement = _int(actor, "actor"), _int(engagement, "engagement")
+    def files(self, actor: UserId, engagement: EngagementId) -> List[FileInfo]:
+        """The support files of an engagement, oldest first (metadata only;
+        FILES_DOWNLOAD is checked when reading)."""
+        actor, engagement = _id(actor, "actor"), _id(engagement, "engagement")
         lib = self._lib
         lst = _lib.FileListP()
         with self._handle() as db:
             self._check(db, lib.engsched_file_list_get(db, actor, engagement,
                                                        ctypes.byref(lst)))
             try:
-                result = []
+                result: List[FileInfo] = []
                 for i in range(lib.engsched_file_list_count(lst)):
                     fid, size, by, at = (_lib.c_id(), ctypes.c_int64(), _lib.c_id(),
                                          ctypes.c_int64())
@@ -55,23 +60,25 @@ class FilesMixin(_Core):
                     self._check(db, lib.engsched_file_list_item(
                         lst, i, ctypes.byref(fid), ctypes.byref(name), ctypes.byref(media),
                         ctypes.byref(size), ctypes.byref(by), ctypes.byref(at)))
-                    result.append(FileInfo(fid.value, _str(name.value), _str(media.value),
-                                           size.value, by.value, at.value))
+                    result.append(FileInfo(FileId(fid.value), _str(name.value),
+                                           _str(media.value), size.value, UserId(by.value),
+                                           _utc(at.value)))
                 return result
             finally:
                 lib.engsched_file_list_free(lst)
 
-    def _file_read(self, actor: int, file: int, offset: int, size: int) -> bytes:
+    def _file_read(self, actor: UserId, file: FileId, offset: int, size: int) -> bytes:
         buf = ctypes.create_string_buffer(size)
         got = ctypes.c_size_t()
         self._call("engsched_file_read", actor, file, offset, buf, size, ctypes.byref(got))
         return buf.raw[: got.value]
 
-    def read_file(self, actor: int, file: int, *, chunk_size: int = _READ_CHUNK) -> bytes:
-        """The whole content of a support file, read in chunks."""
-        actor, file = _int(actor, "actor"), _int(file, "file")
+    def read_file(self, actor: UserId, file: FileId, *, chunk_size: int = _READ_CHUNK) -> bytes:
+        """The whole content of a support file (FILES_DOWNLOAD), read in
+        chunks of ``chunk_size`` bytes."""
+        actor, file = _id(actor, "actor"), _id(file, "file")
         chunk_size = _int(chunk_size, "chunk_size", 1, 1 << 30)
-        parts = []
+        parts: List[bytes] = []
         offset = 0
         while True:
             part = self._file_read(actor, file, offset, chunk_size)
@@ -80,13 +87,14 @@ class FilesMixin(_Core):
             parts.append(part)
             offset += len(part)
 
-    def open_file(self, actor: int, file: int) -> "FileReader":
+    def open_file(self, actor: UserId, file: FileId) -> "FileReader":
         """A read-only binary stream over a support file (checked on first read)."""
-        return FileReader(self, _int(actor, "actor"), _int(file, "file"))
+        return FileReader(self, _id(actor, "actor"), _id(file, "file"))
 
-    def file_delete(self, actor: int, file: int) -> None:
-        """Delete a support file."""
-        self._call("engsched_file_delete", _int(actor, "actor"), _int(file, "file"))
+    def file_delete(self, actor: UserId, file: FileId) -> None:
+        """Delete a support file (the FILES_DELETE action of
+        :meth:`capabilities`); NotFoundError if there is none."""
+        self._call("engsched_file_delete", _id(actor, "actor"), _id(file, "file"))
 
 
 class FileReader(io.RawIOBase):
@@ -94,7 +102,7 @@ class FileReader(io.RawIOBase):
     engsched_file_read() as the caller asks; seekable from the start or the
     current position."""
 
-    def __init__(self, scheduler: FilesMixin, actor: int, file: int) -> None:
+    def __init__(self, scheduler: FilesMixin, actor: UserId, file: FileId) -> None:
         super().__init__()
         self._scheduler = scheduler
         self._actor = actor
@@ -102,7 +110,7 @@ class FileReader(io.RawIOBase):
         self._pos = 0
 
     @property
-    def file_id(self) -> int:
+    def file_id(self) -> FileId:
         """The support file's id."""
         return self._file
 
@@ -141,7 +149,7 @@ class FileReader(io.RawIOBase):
         return len(data)
 
     def readall(self) -> bytes:
-        parts = []
+        parts: List[bytes] = []
         while True:
             part = self.read(_READ_CHUNK)
             if not part:

@@ -9,6 +9,7 @@ from typing import Any, Optional
 from ._args import _day, _str
 from .enums import CapacityMeasure
 from .errors import MisuseError, error_for
+from .ids import UserId
 from .models import (
     Candidate,
     CapacityRow,
@@ -102,7 +103,7 @@ class AvailabilityIterator(_Stream):
 
     def _copy(self, lib: Any, ptr: Any) -> OperatorAvailability:
         return OperatorAvailability(
-            user=lib.engsched_availability_user(ptr),
+            user=UserId(lib.engsched_availability_user(ptr)),
             name=_str(lib.engsched_availability_name(ptr)),
             utilisation=lib.engsched_availability_utilisation(ptr),
             work=tuple(_copy_work(lib, lib.engsched_availability_work(ptr))),
@@ -137,7 +138,7 @@ class CapacityIterator(_Stream):
             return int(lib.engsched_capacity_value(ptr, measure))
 
         return CapacityRow(
-            user=lib.engsched_capacity_user(ptr),
+            user=UserId(lib.engsched_capacity_user(ptr)),
             name=None if name is None else _str(name),
             start=_day(lib.engsched_capacity_bucket_start(ptr)),
             end=_day(lib.engsched_capacity_bucket_end(ptr)),
@@ -167,7 +168,7 @@ class CandidatesIterator(_Stream):
 
     def _copy(self, lib: Any, ptr: Any) -> Candidate:
         return Candidate(
-            user=lib.engsched_candidates_user(ptr),
+            user=UserId(lib.engsched_candidates_user(ptr)),
             name=_str(lib.engsched_candidates_name(ptr)),
             rank=lib.engsched_candidates_rank(ptr),
             free_days=lib.engsched_candidates_free_days(ptr),

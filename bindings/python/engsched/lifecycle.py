@@ -11,7 +11,6 @@ import contextlib
 import ctypes
 import datetime
 import json
-import time
 from typing import (
     Any,
     Callable,
@@ -26,23 +25,12 @@ from typing import (
 )
 
 from . import _lib
-from ._args import (
-    _date,
-    _file_bytes,
-    _instant,
-    _int,
-    _opt_text,
-    _text,
-)
-from .enums import OperatorRole
+from ._args import _id, _date, _file_bytes, _instant, _int, _opt_date, _opt_text, _text, _version
+from .enums import OperatorRole, ReportStatus
 from .errors import EngschedError
+from .ids import ClientId, EngagementId, ReportId, UserId
 from .models import TickReport, WorkItem
-from ._core import (
-    _Core,
-    DateLike,
-    FileSpec,
-    OperatorSpec,
-)
+from ._core import _Core, FileSpec, OperatorSpec
 
 from ._copy import _copy_work
 
@@ -66,7 +54,7 @@ class LifecycleMixin(_Core):
             if fields.get(key) is not None:
                 text_fields.append((key, _text(fields[key], key)))
         client = fields.get("client")
-        client = None if client is None else _int(client, "client")
+        client = None if client is None else _id(client, "client")
         start, end = fields.get("start"), fields.get("end")
         if (start is None) != (end is None):
             raise ValueError("start and end: give both or neither")
@@ -117,7 +105,7 @@ class LifecycleMixin(_Core):
             raise
         return builder
 
-    def _with_input(self, call: Callable[[Any, Any], int], fields: Dict[str, Any],
+    def _with_input(self, call: Callable[[Any, Any], Any], fields: Dict[str, Any],
                     always: bool = True) -> None:
         keep: List[bytes] = []
         with self._handle() as db:
@@ -132,21 +120,26 @@ class LifecycleMixin(_Core):
 
     def request(
         self,
-        actor: int,
+        actor: UserId,
         *,
-        name: Optional[str] = None,
-        client: Optional[int] = None,
-        start: Optional[DateLike] = None,
-        end: Optional[DateLike] = None,
+        name: str,
+        client: ClientId,
+        start: datetime.date,
+        end: datetime.date,
         description: Optional[str] = None,
         type: Optional[str] = None,
         location: Optional[str] = None,
         contacts: Optional[str] = None,
         custom_fields: Union[None, str, Mapping[str, Any]] = None,
         files: Sequence[FileSpec] = (),
-    ) -> int:
-        """Request an engagement (Pending); returns its id."""
-        actor = _int(actor, "actor")
+    ) -> EngagementId:
+        """Request an engagement; it starts Pending. Returns its id.
+
+        ``actor`` needs REQUEST on ``client`` (and FILES_UPLOAD for ``files``,
+        each ``(name, media_type, data)`` or ``(name, data)``). ``end`` is the
+        last day, inclusive. InvalidError for a bad field or range,
+        DeniedError, NotFoundError for an unknown client or actor."""
+        actor = _id(actor, "actor")
         out = _lib.c_id()
         self._with_input(
             lambda db, b: self._lib.engsched_request(db, actor, b, ctypes.byref(out)),
@@ -154,16 +147,16 @@ class LifecycleMixin(_Core):
                  type=type, location=location, contacts=contacts,
                  custom_fields=custom_fields, files=files),
         )
-        return out.value
+        return EngagementId(out.value)
 
     def create(
         self,
-        actor: int,
+        actor: UserId,
         *,
-        name: Optional[str] = None,
-        client: Optional[int] = None,
-        start: Optional[DateLike] = None,
-        end: Optional[DateLike] = None,
+        name: str,
+        client: ClientId,
+        start: datetime.date,
+        end: datetime.date,
         description: Optional[str] = None,
         type: Optional[str] = None,
         location: Optional[str] = None,
@@ -172,9 +165,14 @@ class LifecycleMixin(_Core):
         report_title: Optional[str] = None,
         operators: Sequence[OperatorSpec] = (),
         files: Sequence[FileSpec] = (),
-    ) -> int:
-        """Create an engagement directly with its report; returns its id."""
-        actor = _int(actor, "actor")
+    ) -> EngagementId:
+        """Create an engagement directly with its report: Scheduled, or In
+        Progress when its start date is reached (CREATE). Returns its id.
+
+        As :meth:`request`, plus ``report_title`` and ``operators`` (each a
+        user or ``(user, OperatorRole)``); an operator's overlapping work is
+        ConflictError under the strict conflict policy."""
+        actor = _id(actor, "actor")
         out = _lib.c_id()
         self._with_input(
             lambda db, b: self._lib.engsched_create(db, actor, b, ctypes.byref(out)),
@@ -183,17 +181,17 @@ class LifecycleMixin(_Core):
                  custom_fields=custom_fields, report_title=report_title,
                  operators=operators, files=files),
         )
-        return out.value
+        return EngagementId(out.value)
 
     def approve(
         self,
-        actor: int,
-        engagement: int,
+        actor: UserId,
+        engagement: EngagementId,
         *,
-        version: int = 0,
+        version: Optional[int],
         name: Optional[str] = None,
-        start: Optional[DateLike] = None,
-        end: Optional[DateLike] = None,
+        start: Optional[datetime.date] = None,
+        end: Optional[datetime.date] = None,
         description: Optional[str] = None,
         type: Optional[str] = None,
         location: Optional[str] = None,
@@ -202,9 +200,14 @@ class LifecycleMixin(_Core):
         report_title: Optional[str] = None,
         operators: Sequence[OperatorSpec] = (),
     ) -> None:
-        """Approve a pending engagement ("Schedule & create report")."""
-        actor, engagement = _int(actor, "actor"), _int(engagement, "engagement")
-        version = _int(version, "version")
+        """Approve a pending engagement ("Schedule & create report", APPROVE):
+        it gets its report and becomes Scheduled (In Progress if started).
+
+        ``version`` is the one the caller saw (StateError if it changed
+        since), or None to skip that check. The other fields are optional
+        changes made with the approval. StateError if not Pending."""
+        actor, engagement = _id(actor, "actor"), _id(engagement, "engagement")
+        version = _version(version)
         self._with_input(
             lambda db, b: self._lib.engsched_approve(db, actor, engagement, version, b),
             dict(name=name, start=start, end=end, description=description, type=type,
@@ -215,13 +218,13 @@ class LifecycleMixin(_Core):
 
     def edit(
         self,
-        actor: int,
-        engagement: int,
+        actor: UserId,
+        engagement: EngagementId,
         version: int,
         *,
         name: Optional[str] = None,
-        start: Optional[DateLike] = None,
-        end: Optional[DateLike] = None,
+        start: Optional[datetime.date] = None,
+        end: Optional[datetime.date] = None,
         description: Optional[str] = None,
         type: Optional[str] = None,
         location: Optional[str] = None,
@@ -233,9 +236,10 @@ class LifecycleMixin(_Core):
         Returns the overlaps that new dates give the engagement's operators
         (each item's ``user`` names one; empty when the dates stay). Under
         the strict conflict policy any overlap raises ConflictError and
-        nothing changes."""
-        actor, engagement = _int(actor, "actor"), _int(engagement, "engagement")
-        version = _int(version, "version")
+        nothing changes. ``version`` is required (≥ 1): StateError if the
+        engagement changed since; EDIT needed, DeniedError otherwise."""
+        actor, engagement = _id(actor, "actor"), _id(engagement, "engagement")
+        version = _int(version, "version", 1)
         lib = self._lib
         lst = _lib.WorkListP()
         try:
@@ -250,86 +254,125 @@ class LifecycleMixin(_Core):
             lib.engsched_work_list_free(lst)
 
     def cancel(
-        self, actor: int, engagement: int, *, version: int = 0, reason: Optional[str] = None
+        self,
+        actor: UserId,
+        engagement: EngagementId,
+        *,
+        version: Optional[int],
+        reason: Optional[str] = None,
     ) -> None:
-        """Cancel an engagement, for good."""
+        """Cancel an engagement, for good (CANCEL); its operators' invitations
+        are cancelled. ``version``: the one seen, or None not to check;
+        ``reason`` at most 4096 bytes. StateError if already final."""
         self._call(
             "engsched_cancel",
-            _int(actor, "actor"),
-            _int(engagement, "engagement"),
-            _int(version, "version"),
+            _id(actor, "actor"),
+            _id(engagement, "engagement"),
+            _version(version),
             _opt_text(reason, "reason"),
         )
 
     def report_set_status(
-        self, actor: int, engagement: int, status: int, *, version: int = 0
+        self,
+        actor: UserId,
+        engagement: EngagementId,
+        status: ReportStatus,
+        *,
+        version: Optional[int],
     ) -> None:
-        """Move the engagement's report to another status."""
+        """Move the engagement's report to another status; the engagement's
+        status follows (docs/design.md §2).
+
+        One step forward, or back to Draft from any later stage (StateError
+        otherwise). The permission depends on the target: REPORT_EDIT for
+        Draft and Ready for Review, REPORT_REVIEW for In Review and
+        Approved, REPORT_PUBLISH for Published. ``version``: the one seen,
+        or None not to check."""
         self._call(
             "engsched_report_set_status",
-            _int(actor, "actor"),
-            _int(engagement, "engagement"),
-            _int(version, "version"),
+            _id(actor, "actor"),
+            _id(engagement, "engagement"),
+            _version(version),
             _int(status, "status", -(1 << 31), (1 << 31) - 1),
         )
 
-    def tick(self, now: Union[None, int, float, datetime.datetime] = None) -> int:
-        """The hourly job; returns how many engagements moved to In Progress.
-
-        ``now`` defaults to the clock callback, else the system time.
-        """
+    def _now(self, now: Optional[datetime.datetime]) -> int:
         if now is None:
-            now = self._clock() if self._clock is not None else time.time()
+            now = self._clock() if self._clock is not None else datetime.datetime.now(
+                datetime.timezone.utc)
+        return _instant(now, "now")
+
+    def tick(self, now: Optional[datetime.datetime] = None) -> int:
+        """The hourly job, run as the system: every Scheduled engagement whose
+        start date is reached in the tenant time zone moves to In Progress.
+        Returns how many moved. Idempotent; MisuseError inside a batch.
+
+        ``now`` (timezone-aware) defaults to the clock callback, else the
+        system time.
+        """
+        seconds = self._now(now)
         out = ctypes.c_uint()
-        self._call("engsched_tick", _instant(now, "now"), ctypes.byref(out))
+        self._call("engsched_tick", seconds, ctypes.byref(out))
         return out.value
 
-    def tick_ex(self, now: Union[None, int, float, datetime.datetime] = None) -> TickReport:
-        """The hourly job with its report: moves and occurrences of recurring series."""
-        if now is None:
-            now = self._clock() if self._clock is not None else time.time()
+    def tick_ex(self, now: Optional[datetime.datetime] = None) -> TickReport:
+        """:meth:`tick`, which also creates the occurrences of recurring
+        series that start today or later; returns what it did."""
+        seconds = self._now(now)
         out = _lib.TickReport()
         out.version = _lib.TICK_REPORT_VERSION
-        self._call("engsched_tick_ex", _instant(now, "now"), ctypes.byref(out))
+        self._call("engsched_tick_ex", seconds, ctypes.byref(out))
         return TickReport(moved=out.moved, occurrences_created=out.occurrences_created)
 
     def clone(
         self,
-        actor: int,
-        engagement: int,
+        actor: UserId,
+        engagement: EngagementId,
         *,
-        start: Optional[DateLike] = None,
-        end: Optional[DateLike] = None,
+        start: Optional[datetime.date] = None,
+        end: Optional[datetime.date] = None,
         dates: bool = False,
         operators: bool = False,
         recurrence: bool = False,
-    ) -> int:
-        """Copy an engagement's details into a new request; returns its id.
+    ) -> EngagementId:
+        """Copy an engagement's details into a new engagement; returns its id.
 
-        Give ``start`` and ``end``, or ``dates=True`` to copy the source's.
-        ``operators`` and ``recurrence`` copy those too. Never the report or files.
+        Give ``start`` and ``end``, or ``dates=True`` to copy the source's
+        (InvalidError without dates). ``operators`` and ``recurrence`` copy
+        those too; never the report, files or events. Created as
+        :meth:`create` creates when the actor has CREATE, else requested
+        (Pending, and operators are refused). The actor must see the source.
         """
         opts = _lib.CloneOptions()
         opts.version = _lib.CLONE_OPTIONS_VERSION
         opts.flags = ((_lib.CLONE_DATES if dates else 0)
                       | (_lib.CLONE_OPERATORS if operators else 0)
                       | (_lib.CLONE_RECURRENCE if recurrence else 0))
-        opts.start = None if start is None else _date(start, "start")
-        opts.end = None if end is None else _date(end, "end")
+        opts.start = _opt_date(start, "start")
+        opts.end = _opt_date(end, "end")
         out = _lib.c_id()
-        self._call("engsched_clone", _int(actor, "actor"), _int(engagement, "engagement"),
+        self._call("engsched_clone", _id(actor, "actor"), _id(engagement, "engagement"),
                    ctypes.byref(opts), ctypes.byref(out))
-        return out.value
+        return EngagementId(out.value)
 
     def recurrence_set(
-        self, actor: int, engagement: int, rrule: Optional[str], *, version: int = 0
+        self,
+        actor: UserId,
+        engagement: EngagementId,
+        rrule: Optional[str],
+        *,
+        version: Optional[int],
     ) -> None:
-        """Give an engagement an RFC 5545 RRULE value ("FREQ=YEARLY"); None or "" clears it."""
+        """Give an engagement an RFC 5545 RRULE value ("FREQ=YEARLY"); None or
+        "" clears it (EDIT). Engagements are whole days: rules more often
+        than daily, or naming hours, minutes, seconds or RSCALE, are
+        InvalidError. :meth:`tick_ex` creates the occurrences. ``version``:
+        the one seen, or None not to check."""
         self._call(
             "engsched_recurrence_set",
-            _int(actor, "actor"),
-            _int(engagement, "engagement"),
-            _int(version, "version"),
+            _id(actor, "actor"),
+            _id(engagement, "engagement"),
+            _version(version),
             _opt_text(rrule, "rrule"),
         )
 
@@ -368,8 +411,9 @@ class LifecycleMixin(_Core):
             raise
         self.batch_commit()
 
-    def report_engagement(self, actor: int, report: int) -> int:
-        """The id of the engagement a report belongs to."""
-        return self._call_id(
-            "engsched_report_engagement", _int(actor, "actor"), _int(report, "report")
-        )
+    def report_engagement(self, actor: UserId, report: ReportId) -> EngagementId:
+        """The id of the engagement a report belongs to, if ``actor`` may see
+        it (NotFoundError otherwise)."""
+        return EngagementId(self._call_id(
+            "engsched_report_engagement", _id(actor, "actor"), _id(report, "report")
+        ))

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import datetime
 import json
+import logging
 import os
 import threading
 import time
@@ -23,7 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Union
 
 from . import _lib
 from ._args import _enum, _instant, _int, _report_callback_error, _str
-from ._core import DateLike, FileData, FileSpec, OperatorSpec, _Resource
+from ._core import Clock, FileData, FileSpec, OperatorSpec, _Resource
 from .backup import BackupMixin
 from .directory import DirectoryMixin
 from .documents import DocumentsMixin
@@ -32,6 +32,7 @@ from .errors import MisuseError, error_for
 from .exchange import ExchangeMixin
 from .feeds import FeedTokenMixin
 from .files import FileReader, FilesMixin
+from .ids import SYSTEM
 from .iterators import AvailabilityIterator, CandidatesIterator, CapacityIterator, RowIterator
 from .lifecycle import LifecycleMixin
 from .outbox import DeliverySpec, EventDelivery, OutboxMixin, init_options
@@ -41,20 +42,28 @@ from .views import ViewsMixin
 
 __all__ = [
     "SYSTEM",
+    "LOGGER",
     "Scheduler",
     "RowIterator",
     "AvailabilityIterator",
     "CandidatesIterator",
     "CapacityIterator",
     "FileReader",
-    "DateLike",
     "FileData",
     "FileSpec",
     "OperatorSpec",
 ]
 
-#: The actor id of the host's own trusted calls (ENGSCHED_SYSTEM).
-SYSTEM = 0
+#: The logger the library's diagnostics go to unless ``on_log`` is given.
+LOGGER = logging.getLogger("engsched")
+
+# C log levels and logging's, both ways.
+_TO_LOGGING = {
+    LogLevel.DEBUG: logging.DEBUG,
+    LogLevel.INFO: logging.INFO,
+    LogLevel.WARN: logging.WARNING,
+    LogLevel.ERROR: logging.ERROR,
+}
 
 #: The largest page the List view returns (ENGSCHED_PAGE_MAX).
 PAGE_MAX = 500
@@ -66,7 +75,6 @@ RANGE_MAX_DAYS = 366
 CAPACITY_UNIT = 100
 
 
-Clock = Callable[[], Union[int, float, datetime.datetime]]
 # --- callbacks: Python values in, safe C values out, never an exception --
 # The closures hold only the user's callable (not the Scheduler), so no
 # reference cycle keeps an unclosed scheduler alive.
@@ -109,6 +117,22 @@ def _mail_trampoline(
     return trampoline
 
 
+def _to_logger(level: LogLevel, message: str) -> None:
+    """The default ``on_log``: the library's line to :data:`LOGGER` at the
+    matching level (a level a newer library added: ERROR)."""
+    LOGGER.log(_TO_LOGGING.get(level, logging.ERROR), "%s", message)
+
+
+def _level_of_logger() -> LogLevel:
+    """The C level matching LOGGER's effective level now: lines the logger
+    would drop are not even formatted by the library."""
+    effective = LOGGER.getEffectiveLevel()
+    for level in (LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN):
+        if effective <= _TO_LOGGING[level]:
+            return level
+    return LogLevel.ERROR
+
+
 def _log_trampoline(on_log: Callable[[LogLevel, str], None]) -> Callable[[Any, int, Any], None]:
     def trampoline(_ctx: Any, level: int, message: Optional[bytes]) -> None:
         try:
@@ -133,12 +157,21 @@ class Scheduler(
 ):
     """An open libengsched store (``engsched *``).
 
-    Use as a context manager, or call :meth:`close`. Callbacks receive
-    Python values: ``on_event(event: dict)``, ``on_mail(recipient: str,
-    message: bytes) -> bool | None`` (False: not taken), ``on_event_delivery(seq,
-    document, signature) -> bool | None`` (False: not taken; in place of
-    ``on_event``), ``on_log(level, message)``, ``clock() -> int`` (UTC
-    seconds). A callback may not use the scheduler that invoked it
+    ``path`` is a SQLite file, or ``":memory:"`` for a store that is gone on
+    close (named explicitly: no default store). Use as a context manager,
+    or call :meth:`close`. Callbacks receive Python values: ``on_event(event:
+    dict)``, ``on_mail(recipient: str, message: bytes) -> bool | None``
+    (False: not taken), ``on_event_delivery(seq, document, signature) ->
+    bool | None`` (False: not taken; in place of ``on_event``),
+    ``clock() -> datetime`` (timezone-aware: the library's "now").
+
+    The library's diagnostics go to the :mod:`logging` logger ``"engsched"``
+    (:data:`LOGGER`) at the matching level, unless ``on_log(level, message)``
+    takes them instead. ``log_level`` is the least :class:`LogLevel` the
+    library reports; by default the one matching that logger's effective
+    level when the store is opened (WARN under logging's defaults).
+
+    A callback may not use the scheduler that invoked it
     (MisuseError); an exception it raises is reported through
     :func:`sys.unraisablehook` and the library sees a refused delivery or
     the system clock. ``delivery`` is ``"on_commit"`` (default) or
@@ -148,7 +181,7 @@ class Scheduler(
 
     def __init__(
         self,
-        path: Union[str, "os.PathLike[str]"] = ":memory:",
+        path: Union[str, "os.PathLike[str]"],
         *,
         busy_timeout_ms: Optional[int] = None,
         clock: Optional[Clock] = None,
@@ -157,7 +190,7 @@ class Scheduler(
         on_event_delivery: Optional[EventDelivery] = None,
         delivery: DeliverySpec = None,
         on_log: Optional[Callable[[LogLevel, str], None]] = None,
-        log_level: int = LogLevel.WARN,
+        log_level: Optional[LogLevel] = None,
         conflict_policy: Union[None, int, str] = None,
         create: Optional[bool] = None,
         readonly: bool = False,
@@ -186,6 +219,8 @@ class Scheduler(
         opts.flags = (1 if create else 0) | (2 if readonly else 0)
         if busy_timeout_ms is not None:
             opts.busy_timeout_ms = _int(busy_timeout_ms, "busy_timeout_ms", 0, (1 << 31) - 1)
+        if log_level is None:
+            log_level = _level_of_logger()
         opts.log_level = _int(log_level, "log_level", 0, 3)
         if conflict_policy is not None:
             if isinstance(conflict_policy, str):
@@ -206,8 +241,8 @@ class Scheduler(
             opts.on_event = self._keep(_lib.EVENT_FN(_event_trampoline(on_event)))
         if on_mail is not None:
             opts.on_mail = self._keep(_lib.MAIL_FN(_mail_trampoline(on_mail)))
-        if on_log is not None:
-            opts.log = self._keep(_lib.LOG_FN(_log_trampoline(on_log)))
+        # No on_log: the lines go to logging, never nowhere.
+        opts.log = self._keep(_lib.LOG_FN(_log_trampoline(on_log or _to_logger)))
 
         db = _lib.HandleP()
         self._owner = threading.get_ident()  # callbacks during open may not re-enter
@@ -222,7 +257,7 @@ class Scheduler(
     @classmethod
     def open(
         cls,
-        path: Union[str, "os.PathLike[str]"] = ":memory:",
+        path: Union[str, "os.PathLike[str]"],
         *,
         busy_timeout_ms: Optional[int] = None,
         clock: Optional[Clock] = None,
@@ -231,12 +266,14 @@ class Scheduler(
         on_event_delivery: Optional[EventDelivery] = None,
         delivery: DeliverySpec = None,
         on_log: Optional[Callable[[LogLevel, str], None]] = None,
-        log_level: int = LogLevel.WARN,
+        log_level: Optional[LogLevel] = None,
         conflict_policy: Union[None, int, str] = None,
         create: Optional[bool] = None,
         readonly: bool = False,
     ) -> "Scheduler":
-        """Open a store (a SQLite file or ``":memory:"``); see the class."""
+        """Open a store (a SQLite file, or ``":memory:"``); see the class.
+        StorageError or CorruptError when the file cannot be opened as a
+        store, NotFoundError for a missing one with ``create=False``."""
         return cls(
             path,
             busy_timeout_ms=busy_timeout_ms,

@@ -7,6 +7,7 @@ holds the handle itself.
 from __future__ import annotations
 
 import ctypes
+import datetime
 from typing import (
     Any,
     Iterable,
@@ -16,13 +17,14 @@ from typing import (
 )
 
 from . import _lib
-from ._args import _date, _int, _text
+from ._args import _date, _id, _int, _opt_date, _text, _version
 from .enums import OperatorRole
 from .errors import error_for
 from .models import WorkItem
-from ._core import _Core, DateLike
+from ._core import _Core
 from ._copy import _copy_tags, _copy_work
 from .iterators import CandidatesIterator
+from .ids import EngagementId, UnavailabilityId, UserId
 
 __all__ = ["StaffingMixin"]
 
@@ -41,114 +43,131 @@ class StaffingMixin(_Core):
         finally:
             lib.engsched_work_list_free(lst)
 
-    def _assign_options(self, start: Optional[DateLike], end: Optional[DateLike],
+    def _assign_options(self, start: Optional[datetime.date], end: Optional[datetime.date],
                         percent: int, tentative: bool) -> Any:
         opts = _lib.AssignOptions()
         rc = self._lib.engsched_assign_options_init(ctypes.byref(opts),
                                                     _lib.ASSIGN_OPTIONS_VERSION)
         if rc != 0:
             raise error_for(rc, "assign options: unsupported version")
-        opts.start = None if start is None else _date(start, "start")
-        opts.end = None if end is None else _date(end, "end")
+        opts.start = _opt_date(start, "start")
+        opts.end = _opt_date(end, "end")
         opts.percent = _int(percent, "percent", -(1 << 31), (1 << 31) - 1)
         opts.tentative = 1 if tentative else 0
         return opts
 
     def assign(
         self,
-        actor: int,
-        engagement: int,
-        user: int,
-        role: int = OperatorRole.NONE,
+        actor: UserId,
+        engagement: EngagementId,
+        user: UserId,
+        role: OperatorRole = OperatorRole.NONE,
         *,
-        version: int = 0,
-        start: Optional[DateLike] = None,
-        end: Optional[DateLike] = None,
+        version: Optional[int],
+        start: Optional[datetime.date] = None,
+        end: Optional[datetime.date] = None,
         percent: int = 0,
         tentative: bool = False,
     ) -> List[WorkItem]:
-        """Assign an operator; returns the conflicts (warn policy).
+        """Assign an operator (ASSIGN) with their role on the engagement; they
+        are sent an invitation. Returns the overlapping work under the warn
+        policy (ConflictError under strict; nothing changes then).
+        ``version``: the engagement version seen, or None not to check.
 
         ``start``/``end`` narrow it to a window of the engagement's dates,
         ``percent`` (1-100, 0 for the whole day) is the share of each day and
         ``tentative`` makes it a hold (never a conflict; confirm it with
         :meth:`hold_confirm`). A day conflicts only when the operator's firm
         load passes 100 %."""
-        args = (_int(actor, "actor"), _int(engagement, "engagement"), _int(version, "version"),
-                _int(user, "user"), _int(role, "role", -(1 << 31), (1 << 31) - 1))
+        args = (_id(actor, "actor"), _id(engagement, "engagement"), _version(version),
+                _id(user, "user"), _int(role, "role", -(1 << 31), (1 << 31) - 1))
         opts = self._assign_options(start, end, percent, tentative)
         with self._handle() as db:
             return self._work_list(db, "engsched_assign_ex", *args, ctypes.byref(opts))
 
     def assignment_update(
         self,
-        actor: int,
-        engagement: int,
-        user: int,
+        actor: UserId,
+        engagement: EngagementId,
+        user: UserId,
         *,
-        version: int = 0,
-        start: Optional[DateLike] = None,
-        end: Optional[DateLike] = None,
-        percent: int = 0,
-        tentative: bool = False,
+        version: Optional[int],
+        start: Optional[datetime.date],
+        end: Optional[datetime.date],
+        percent: int,
+        tentative: bool,
     ) -> List[WorkItem]:
-        """Change an assigned operator's window, share or hold (checked as
-        :meth:`assign` checks); returns the conflicts."""
-        args = (_int(actor, "actor"), _int(engagement, "engagement"), _int(version, "version"),
-                _int(user, "user"))
+        """Set an assigned operator's window, share and hold (checked as
+        :meth:`assign` checks); returns the conflicts.
+
+        Every field is required: the update replaces all four, so None
+        dates mean the whole engagement, ``percent`` 0 the whole day and
+        ``tentative=False`` a firm assignment."""
+        args = (_id(actor, "actor"), _id(engagement, "engagement"), _version(version),
+                _id(user, "user"))
         opts = self._assign_options(start, end, percent, tentative)
         with self._handle() as db:
             return self._work_list(db, "engsched_assignment_update", *args, ctypes.byref(opts))
 
-    def hold_confirm(self, actor: int, engagement: int, user: int, *,
-                     version: int = 0) -> List[WorkItem]:
+    def hold_confirm(self, actor: UserId, engagement: EngagementId, user: UserId, *,
+                     version: Optional[int]) -> List[WorkItem]:
         """Confirm a tentative hold: checked again (ConflictError under the
-        strict policy) and the invitation sent again; returns the conflicts."""
-        args = (_int(actor, "actor"), _int(engagement, "engagement"), _int(version, "version"),
-                _int(user, "user"))
+        strict policy) and the invitation sent again; returns the conflicts.
+        StateError if the assignment is no hold."""
+        args = (_id(actor, "actor"), _id(engagement, "engagement"), _version(version),
+                _id(user, "user"))
         with self._handle() as db:
             return self._work_list(db, "engsched_hold_confirm", *args)
 
-    def unassign(self, actor: int, engagement: int, user: int, *, version: int = 0) -> None:
-        """Remove an operator from an engagement."""
+    def unassign(
+        self, actor: UserId, engagement: EngagementId, user: UserId, *, version: Optional[int]
+    ) -> None:
+        """Remove an operator from an engagement (ASSIGN); their invitation is
+        cancelled. NotFoundError if they are not assigned."""
         self._call(
-            "engsched_unassign", _int(actor, "actor"), _int(engagement, "engagement"),
-            _int(version, "version"), _int(user, "user"),
+            "engsched_unassign", _id(actor, "actor"), _id(engagement, "engagement"),
+            _version(version), _id(user, "user"),
         )
 
-    def operator_conflicts(self, actor: int, engagement: int, user: int) -> List[WorkItem]:
-        """The work assigning ``user`` would overlap, without assigning."""
-        args = (_int(actor, "actor"), _int(engagement, "engagement"), _int(user, "user"))
+    def operator_conflicts(
+        self, actor: UserId, engagement: EngagementId, user: UserId
+    ) -> List[WorkItem]:
+        """The work assigning ``user`` would overlap, without assigning;
+        work on clients ``actor`` cannot see comes as "Busy" dates only."""
+        args = (_id(actor, "actor"), _id(engagement, "engagement"), _id(user, "user"))
         with self._handle() as db:
             return self._work_list(db, "engsched_operator_conflicts", *args)
 
     def unavailability_add(
-        self, actor: int, user: int, start: DateLike, end: DateLike, reason: str
-    ) -> int:
-        """Record dates a user cannot work; returns the id."""
-        return self._call_id(
+        self, actor: UserId, user: UserId, start: datetime.date, end: datetime.date, reason: str
+    ) -> UnavailabilityId:
+        """Record dates (inclusive) a user cannot work, with a reason shown
+        to those who may see it; returns the id. The user themself, or an
+        actor with ASSIGN over them."""
+        return UnavailabilityId(self._call_id(
             "engsched_unavailability_add",
-            _int(actor, "actor"),
-            _int(user, "user"),
+            _id(actor, "actor"),
+            _id(user, "user"),
             _date(start, "start"),
             _date(end, "end"),
             _text(reason, "reason"),
-        )
+        ))
 
     def unavailability_list(
-        self, actor: int, user: int, start: DateLike, end: DateLike
+        self, actor: UserId, user: UserId, start: datetime.date, end: datetime.date
     ) -> List[WorkItem]:
-        """A user's unavailability overlapping a range."""
-        args = (_int(actor, "actor"), _int(user, "user"), _date(start, "start"),
+        """A user's unavailability overlapping a range (inclusive), as
+        :class:`WorkItem` of kind UNAVAILABLE."""
+        args = (_id(actor, "actor"), _id(user, "user"), _date(start, "start"),
                 _date(end, "end"))
         with self._handle() as db:
             return self._work_list(db, "engsched_unavailability_list", *args)
 
-    def unavailability_remove(self, actor: int, unavailability: int) -> None:
-        """Remove recorded unavailability."""
+    def unavailability_remove(self, actor: UserId, unavailability: UnavailabilityId) -> None:
+        """Remove recorded unavailability; NotFoundError if there is none."""
         self._call(
-            "engsched_unavailability_remove", _int(actor, "actor"),
-            _int(unavailability, "unavailability"),
+            "engsched_unavailability_remove", _id(actor, "actor"),
+            _id(unavailability, "unavailability"),
         )
 
     # --- skills and candidates -------------------------------------------
@@ -170,34 +189,34 @@ class StaffingMixin(_Core):
             finally:
                 lib.engsched_tag_list_free(lst)
 
-    def user_skills_set(self, actor: int, user: int, tags: Iterable[str]) -> None:
+    def user_skills_set(self, actor: UserId, user: UserId, tags: Iterable[str]) -> None:
         """Replace a user's skills (their own, or anyone's in sight with ASSIGN)."""
         array, n = self._tags_in(tags)
-        self._call("engsched_user_skills_set", _int(actor, "actor"), _int(user, "user"), array, n)
+        self._call("engsched_user_skills_set", _id(actor, "actor"), _id(user, "user"), array, n)
 
-    def user_skills(self, actor: int, user: int) -> Tuple[str, ...]:
+    def user_skills(self, actor: UserId, user: UserId) -> Tuple[str, ...]:
         """A user's skills, sorted."""
-        return self._tags_out("engsched_user_skills", _int(actor, "actor"), _int(user, "user"))
+        return self._tags_out("engsched_user_skills", _id(actor, "actor"), _id(user, "user"))
 
     def required_skills_set(
-        self, actor: int, engagement: int, tags: Iterable[str], *, version: int = 0
+        self, actor: UserId, engagement: EngagementId, tags: Iterable[str], *, version: Optional[int]
     ) -> None:
         """Replace the skills an engagement requires (EDIT or ASSIGN); raises its version."""
         array, n = self._tags_in(tags)
         self._call(
-            "engsched_required_skills_set", _int(actor, "actor"),
-            _int(engagement, "engagement"), _int(version, "version"), array, n,
+            "engsched_required_skills_set", _id(actor, "actor"),
+            _id(engagement, "engagement"), _version(version), array, n,
         )
 
-    def required_skills(self, actor: int, engagement: int) -> Tuple[str, ...]:
+    def required_skills(self, actor: UserId, engagement: EngagementId) -> Tuple[str, ...]:
         """The skills an engagement requires, sorted."""
         return self._tags_out(
-            "engsched_required_skills", _int(actor, "actor"), _int(engagement, "engagement")
+            "engsched_required_skills", _id(actor, "actor"), _id(engagement, "engagement")
         )
 
-    def candidates(self, actor: int, engagement: int) -> "CandidatesIterator":
+    def candidates(self, actor: UserId, engagement: EngagementId) -> "CandidatesIterator":
         """Every operator who may be assigned to ``engagement``, best first (ASSIGN)."""
-        args = (_int(actor, "actor"), _int(engagement, "engagement"))
+        args = (_id(actor, "actor"), _id(engagement, "engagement"))
         lib = self._lib
         c = _lib.CandidatesP()
         with self._handle() as db:

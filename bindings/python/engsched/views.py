@@ -8,6 +8,7 @@ holds the handle itself.
 from __future__ import annotations
 
 import ctypes
+import datetime
 import json
 from typing import (
     Any,
@@ -21,6 +22,7 @@ from typing import (
 
 from . import _lib
 from ._args import (
+    _id,
     _date,
     _int,
     _opt_text,
@@ -28,6 +30,7 @@ from ._args import (
     _uint,
 )
 from .enums import (
+    Status,
     Action,
     Bucket,
     Sort,
@@ -39,9 +42,10 @@ from .models import (
     Page,
     Row,
 )
-from ._core import _Core, DateLike
+from ._core import _Core
 from ._copy import _copy_engagement, _copy_row
 from .iterators import AvailabilityIterator, CapacityIterator, RowIterator
+from .ids import ClientId, EngagementId, UserId
 
 __all__ = ["ViewsMixin"]
 
@@ -51,9 +55,12 @@ class ViewsMixin(_Core):
 
     # --- snapshots and capabilities -----------------------------------------
 
-    def engagement(self, actor: int, engagement: int) -> Engagement:
-        """An immutable copy of one engagement as ``actor`` may see it."""
-        actor, engagement = _int(actor, "actor"), _int(engagement, "engagement")
+    def engagement(self, actor: UserId, engagement: EngagementId) -> Engagement:
+        """A snapshot of one engagement as ``actor`` may see it (VIEW and
+        access to its client): an immutable copy, not updated by later
+        changes. NotFoundError when there is none *or* the actor may not
+        see it, so that ids of other clients leak nothing."""
+        actor, engagement = _id(actor, "actor"), _id(engagement, "engagement")
         lib = self._lib
         snap = _lib.SnapshotP()
         with self._handle() as db:
@@ -64,21 +71,23 @@ class ViewsMixin(_Core):
             finally:
                 lib.engsched_engagement_free(snap)
 
-    def capabilities(self, actor: int, engagement: int) -> Action:
-        """The actions ``actor`` may take on the engagement now."""
+    def capabilities(self, actor: UserId, engagement: EngagementId) -> Action:
+        """The actions ``actor`` may take on the engagement now, from their
+        permissions and its status together; ``Action.VIEW`` alone means
+        view only. NotFoundError as :meth:`engagement`."""
         out = ctypes.c_uint()
         self._call(
-            "engsched_capabilities", _int(actor, "actor"), _int(engagement, "engagement"),
+            "engsched_capabilities", _id(actor, "actor"), _id(engagement, "engagement"),
             ctypes.byref(out),
         )
         return Action(out.value)
 
     # --- events ---------------------------------------------------------------
 
-    def events(self, actor: int, engagement: int) -> List[Dict[str, Any]]:
+    def events(self, actor: UserId, engagement: EngagementId) -> List[Dict[str, Any]]:
         """The engagement's audit trail, oldest first (docs/events.md)."""
         text = self._call_string(
-            "engsched_events_json", _int(actor, "actor"), _int(engagement, "engagement")
+            "engsched_events_json", _id(actor, "actor"), _id(engagement, "engagement")
         )
         result = json.loads(text) if text else []
         return list(result)
@@ -89,14 +98,14 @@ class ViewsMixin(_Core):
         self,
         db: Any,
         *,
-        statuses: Union[None, int, Iterable[int]],
-        tab: Optional[int],
-        client: Optional[int],
-        operator: Optional[int],
-        start: Optional[DateLike],
-        end: Optional[DateLike],
+        statuses: Union[None, Status, Iterable[Status]],
+        tab: Optional[Tab],
+        client: Optional[ClientId],
+        operator: Optional[UserId],
+        start: Optional[datetime.date],
+        end: Optional[datetime.date],
         text: Optional[str],
-        sort: int = Sort.START,
+        sort: Sort = Sort.START,
         descending: bool = False,
         limit: Optional[int] = None,
     ) -> Any:
@@ -114,8 +123,8 @@ class ViewsMixin(_Core):
             mask = 0
             for s in items:
                 mask |= 1 << _int(s, "statuses", 0, 31)
-        client_id = None if client is None else _int(client, "client")
-        operator_id = None if operator is None else _int(operator, "operator")
+        client_id = None if client is None else _id(client, "client")
+        operator_id = None if operator is None else _id(operator, "operator")
         if (start is None) != (end is None):
             raise ValueError("start and end: give both or neither")
         dates = None if start is None else (_date(start, "start"), _date(end, "end"))
@@ -146,23 +155,23 @@ class ViewsMixin(_Core):
 
     def list(
         self,
-        actor: int,
+        actor: UserId,
         *,
-        statuses: Union[None, int, Iterable[int]] = None,
-        tab: Optional[int] = None,
-        client: Optional[int] = None,
-        operator: Optional[int] = None,
-        start: Optional[DateLike] = None,
-        end: Optional[DateLike] = None,
+        statuses: Union[None, Status, Iterable[Status]] = None,
+        tab: Optional[Tab] = None,
+        client: Optional[ClientId] = None,
+        operator: Optional[UserId] = None,
+        start: Optional[datetime.date] = None,
+        end: Optional[datetime.date] = None,
         text: Optional[str] = None,
-        sort: int = Sort.START,
+        sort: Sort = Sort.START,
         descending: bool = False,
         limit: Optional[int] = None,
         token: Optional[str] = None,
     ) -> Page:
         """One page of the List view; pass ``page.next_token`` as ``token``
         (with the same filters) for the next one."""
-        actor = _int(actor, "actor")
+        actor = _id(actor, "actor")
         raw_token = _opt_text(token, "token")
         lib = self._lib
         with self._handle() as db:
@@ -189,16 +198,16 @@ class ViewsMixin(_Core):
 
     def iter_list(
         self,
-        actor: int,
+        actor: UserId,
         *,
-        statuses: Union[None, int, Iterable[int]] = None,
-        tab: Optional[int] = None,
-        client: Optional[int] = None,
-        operator: Optional[int] = None,
-        start: Optional[DateLike] = None,
-        end: Optional[DateLike] = None,
+        statuses: Union[None, Status, Iterable[Status]] = None,
+        tab: Optional[Tab] = None,
+        client: Optional[ClientId] = None,
+        operator: Optional[UserId] = None,
+        start: Optional[datetime.date] = None,
+        end: Optional[datetime.date] = None,
         text: Optional[str] = None,
-        sort: int = Sort.START,
+        sort: Sort = Sort.START,
         descending: bool = False,
         limit: Optional[int] = None,
     ) -> Iterator[Row]:
@@ -213,7 +222,7 @@ class ViewsMixin(_Core):
         first = self.list(actor, **kwargs)
         return self._follow_pages(actor, first, kwargs)
 
-    def _follow_pages(self, actor: int, page: Page, kwargs: Dict[str, Any]) -> Iterator[Row]:
+    def _follow_pages(self, actor: UserId, page: Page, kwargs: Dict[str, Any]) -> Iterator[Row]:
         while True:
             yield from page.rows
             if page.next_token is None:
@@ -222,19 +231,19 @@ class ViewsMixin(_Core):
 
     def calendar(
         self,
-        actor: int,
-        start: DateLike,
-        end: DateLike,
+        actor: UserId,
+        start: datetime.date,
+        end: datetime.date,
         *,
-        statuses: Union[None, int, Iterable[int]] = None,
-        tab: Optional[int] = None,
-        client: Optional[int] = None,
-        operator: Optional[int] = None,
+        statuses: Union[None, Status, Iterable[Status]] = None,
+        tab: Optional[Tab] = None,
+        client: Optional[ClientId] = None,
+        operator: Optional[UserId] = None,
         text: Optional[str] = None,
     ) -> "RowIterator":
         """The Calendar view: every visible engagement overlapping the range,
         by start date, streamed."""
-        actor = _int(actor, "actor")
+        actor = _id(actor, "actor")
         lib = self._lib
         with self._handle() as db:
             q = self._query(db, statuses=statuses, tab=tab, client=client, operator=operator,
@@ -246,13 +255,13 @@ class ViewsMixin(_Core):
                 lib.engsched_query_free(q)
             return RowIterator(self, self._own(cur, lib.engsched_cursor_free))
 
-    def availability(self, actor: int, start: DateLike, end: DateLike, *,
-                     tab: int = Tab.ALL) -> "AvailabilityIterator":
+    def availability(self, actor: UserId, start: datetime.date, end: datetime.date, *,
+                     tab: Tab = Tab.ALL) -> "AvailabilityIterator":
         """The Availability view: operators with their work in the range, streamed.
 
         ``tab`` filters the engagements shown as the List's tabs do; out-of-sight
         "Busy" blocks show on every tab, and utilisation counts all work."""
-        args = (_int(actor, "actor"), _date(start, "start"), _date(end, "end"))
+        args = (_id(actor, "actor"), _date(start, "start"), _date(end, "end"))
         lib = self._lib
         opts = _lib.AvailabilityOptions()
         rc = lib.engsched_availability_options_init(ctypes.byref(opts),
@@ -266,8 +275,8 @@ class ViewsMixin(_Core):
                                                               ctypes.byref(av)))
             return AvailabilityIterator(self, self._own(av, lib.engsched_availability_free))
 
-    def capacity(self, actor: int, start: DateLike, end: DateLike, *,
-                 bucket: int = Bucket.WEEK, per_operator: bool = True) -> "CapacityIterator":
+    def capacity(self, actor: UserId, start: datetime.date, end: datetime.date, *,
+                 bucket: Bucket = Bucket.WEEK, per_operator: bool = True) -> "CapacityIterator":
         """Capacity over the range (VIEW_AVAILABILITY) in week or month buckets,
         streamed as :class:`CapacityRow` records.
 
@@ -283,7 +292,7 @@ class ViewsMixin(_Core):
         shows no engagement at all. InvalidError for a bad date, range (at most
         :data:`RANGE_MAX_DAYS` days) or bucket, DeniedError without
         VIEW_AVAILABILITY, NotFoundError for no such actor."""
-        args = (_int(actor, "actor"), _date(start, "start"), _date(end, "end"))
+        args = (_id(actor, "actor"), _date(start, "start"), _date(end, "end"))
         lib = self._lib
         opts = _lib.CapacityOptions()
         rc = lib.engsched_capacity_options_init(ctypes.byref(opts), _lib.CAPACITY_OPTIONS_VERSION)
