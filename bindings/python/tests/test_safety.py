@@ -352,9 +352,10 @@ class ErrorsTest(unittest.TestCase):
 class LibraryTest(unittest.TestCase):
     @unittest.skipUnless(HEADER.is_file(), "the C header is not next to this checkout")
     def test_every_public_function_has_a_prototype(self) -> None:
-        text = "".join((HEADER.parent / name).read_text()
-                       for name in ("engsched.h", "common.h", "delivery.h", "candidates.h",
-                                    "capacity.h"))
+        # Every public header but the storage backend's C vtable (storage.h,
+        # backends.h), which a host implements in C, not calls.
+        text = "".join(h.read_text() for h in sorted(HEADER.parent.glob("*.h"))
+                       if h.name not in ("storage.h", "backends.h"))
         declared = set(re.findall(r"ENGSCHED_API\s[^;(]*?\b(engsched_\w+)\s*\(", text))
         self.assertGreater(len(declared), 100)
         self.assertEqual(declared - set(_lib.functions()), set())
