@@ -143,8 +143,10 @@ class WorkItem:
 
     For an engagement of a client the viewer cannot access, ``id`` is 0,
     ``label`` is ``"Busy"`` and ``status`` is None: its dates only.
-    ``status`` is None for unavailability too. ``user`` is whose work it
-    is: the operator a conflict or Availability row is about (lists from
+    ``status`` is None for unavailability too. ``id`` is an engagement id
+    or an unavailability id as ``kind`` says: :attr:`engagement` and
+    :attr:`unavailability` give it typed. ``user`` is whose work it is: the
+    operator a conflict or Availability row is about (lists from
     ``Scheduler.edit`` gather several operators).
     """
 

@@ -195,13 +195,14 @@ class StaffingMixin(_Core):
         self._call("engsched_user_skills_set", _id(actor, "actor"), _id(user, "user"), array, n)
 
     def user_skills(self, actor: UserId, user: UserId) -> Tuple[str, ...]:
-        """A user's skills, sorted."""
+        """A user's skills (tags), sorted; visible as the user is."""
         return self._tags_out("engsched_user_skills", _id(actor, "actor"), _id(user, "user"))
 
     def required_skills_set(
         self, actor: UserId, engagement: EngagementId, tags: Iterable[str], *, version: Optional[int]
     ) -> None:
-        """Replace the skills an engagement requires (EDIT or ASSIGN); raises its version."""
+        """Replace the skills an engagement requires (EDIT or ASSIGN); raises
+        its version. ``version``: the one seen, or None not to check."""
         array, n = self._tags_in(tags)
         self._call(
             "engsched_required_skills_set", _id(actor, "actor"),
@@ -215,7 +216,10 @@ class StaffingMixin(_Core):
         )
 
     def candidates(self, actor: UserId, engagement: EngagementId) -> "CandidatesIterator":
-        """Every operator who may be assigned to ``engagement``, best first (ASSIGN)."""
+        """Every operator who may be assigned to ``engagement``, best first
+        (ASSIGN): fewer missing required skills first, then more free
+        working days, fewer conflict days, display name and id. Streamed,
+        each with their work on the dates (out-of-sight work as "Busy")."""
         args = (_id(actor, "actor"), _id(engagement, "engagement"))
         lib = self._lib
         c = _lib.CandidatesP()

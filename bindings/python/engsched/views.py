@@ -85,7 +85,8 @@ class ViewsMixin(_Core):
     # --- events ---------------------------------------------------------------
 
     def events(self, actor: UserId, engagement: EngagementId) -> List[Dict[str, Any]]:
-        """The engagement's audit trail, oldest first (docs/events.md)."""
+        """The engagement's audit trail (VIEW): its event documents as
+        dicts, oldest first (docs/events.md; ``time`` in UTC seconds)."""
         text = self._call_string(
             "engsched_events_json", _id(actor, "actor"), _id(engagement, "engagement")
         )
@@ -169,8 +170,13 @@ class ViewsMixin(_Core):
         limit: Optional[int] = None,
         token: Optional[str] = None,
     ) -> Page:
-        """One page of the List view; pass ``page.next_token`` as ``token``
-        (with the same filters) for the next one."""
+        """One page of the List view (VIEW): at most ``limit`` rows (at most
+        :data:`PAGE_MAX`) of what ``actor`` may see, read as one snapshot.
+        Filters: ``statuses`` or ``tab`` (not both), ``client``,
+        ``operator``, a ``start``/``end`` range (both or neither), ``text``.
+        Pass ``page.next_token`` as ``token`` (with the same filters) for
+        the next page; InvalidError for a token of another query, store or
+        user."""
         actor = _id(actor, "actor")
         raw_token = _opt_text(token, "token")
         lib = self._lib
@@ -241,8 +247,11 @@ class ViewsMixin(_Core):
         operator: Optional[UserId] = None,
         text: Optional[str] = None,
     ) -> "RowIterator":
-        """The Calendar view: every visible engagement overlapping the range,
-        by start date, streamed."""
+        """The Calendar view (VIEW): every engagement ``actor`` may see
+        overlapping the range (at most :data:`RANGE_MAX_DAYS` days), by
+        start date, streamed without a page limit. The stream is one
+        snapshot: BusyError from the iterator once a change was committed
+        since it began."""
         actor = _id(actor, "actor")
         lib = self._lib
         with self._handle() as db:
