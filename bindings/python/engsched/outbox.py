@@ -222,12 +222,12 @@ class OutboxMixin:
         actor: UserId,
         states: StatesSpec = OUTBOX_ALL,
         *,
-        after: int = 0,
+        after: OutboxItemId = OutboxItemId(0),
         limit: int = 100,
     ) -> List[OutboxItem]:
         """One page of outbox items in any of ``states``, in id order: those
-        with an id greater than ``after`` (0 from the start), at most
-        ``limit`` (1 to 1000). Needs ADMIN or SYSTEM."""
+        with an id greater than ``after`` (the last id of the previous page;
+        0 from the start), at most ``limit`` (1 to 1000). Needs ADMIN or SYSTEM."""
         args = (_id(actor, "actor"), _states(states), _int(after, "after"),
                 _uint(limit, "limit"))
         lib = self._lib
