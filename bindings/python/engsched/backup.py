@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import ctypes
 import os
-from typing import TYPE_CHECKING, Any, ContextManager, Optional, Union
+from typing import Any, Optional, Union
 
 from . import _lib
 from ._args import _id, _uint
+from ._core import _Core
 from .errors import error_for
 from .ids import UserId
 
@@ -63,16 +64,10 @@ def restore(backup: PathLike, dest: PathLike, *, pages_per_step: Optional[int] =
         raise error_for(rc, message.decode("utf-8", "replace") if message else "")
 
 
-class BackupMixin:
+class BackupMixin(_Core):
     """An online backup of the open store; part of :class:`~engsched.Scheduler`."""
 
-    _lib: Any
 
-    if TYPE_CHECKING:  # provided by Scheduler
-
-        def _handle(self) -> ContextManager[Any]: ...
-
-        def _check(self, db: Any, rc: int) -> None: ...
 
     def backup(self, dest: PathLike, actor: UserId, *, pages_per_step: Optional[int] = None,
                sleep_ms: Optional[int] = None) -> None:

@@ -10,25 +10,20 @@ imported into an empty store restores it exactly (docs/json.md).
 from __future__ import annotations
 
 import ctypes
-from typing import IO, TYPE_CHECKING, Any, ContextManager, List
+from typing import IO, Any, List
 
 from . import _lib
 from ._args import _id
+from ._core import _Core
 from .ids import UserId
 
 __all__ = ["ExchangeMixin"]
 
 
-class ExchangeMixin:
+class ExchangeMixin(_Core):
     """Streamed export and import; part of :class:`~engsched.Scheduler`."""
 
-    _lib: Any
 
-    if TYPE_CHECKING:  # provided by Scheduler
-
-        def _handle(self) -> ContextManager[Any]: ...
-
-        def _check(self, db: Any, rc: int) -> None: ...
 
     def export_to(self, file: IO[bytes], actor: UserId, *, secrets: bool = False) -> None:
         """Write everything ``actor`` may see to the binary file object

@@ -8,22 +8,17 @@ scheduler.py stays the size it is.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 
 from ._args import _id, _text
+from ._core import _Core
 from .ids import UserId
 
 __all__ = ["FeedTokenMixin"]
 
 
-class FeedTokenMixin:
+class FeedTokenMixin(_Core):
     """Issue, revoke and open calendar feed tokens."""
 
-    if TYPE_CHECKING:  # provided by Scheduler
-
-        def _call(self, name: str, *args: Any) -> None: ...
-
-        def _call_string(self, name: str, *args: Any) -> str: ...
 
     def feed_token_issue(self, actor: UserId, user: UserId) -> str:
         """A new feed token for ``user`` (the user, an ADMIN or SYSTEM),

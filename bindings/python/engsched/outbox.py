@@ -21,10 +21,8 @@ import ctypes
 import datetime
 import json
 from typing import (
-    TYPE_CHECKING,
     Any,
     Callable,
-    ContextManager,
     Iterable,
     Iterator,
     List,
@@ -35,6 +33,7 @@ from typing import (
 
 from . import _lib
 from ._args import _enum, _id, _instant, _int, _report_callback_error, _str, _uint, _utc
+from ._core import _Core
 from .enums import OUTBOX_ALL, DeliveryMode, OutboxKind, OutboxState
 from .errors import UnsupportedError, error_for
 from .models import DeliveryResult, OutboxItem, StreamEvent
@@ -169,7 +168,7 @@ def _copy_item(entry: Any) -> OutboxItem:
     )
 
 
-class OutboxMixin:
+class OutboxMixin(_Core):
     """Delivery, the outbox and the event stream of a :class:`~engsched.Scheduler`.
 
     The outbox calls need an ADMIN actor or ``SYSTEM``, the event stream
@@ -177,15 +176,7 @@ class OutboxMixin:
     that keeps no outbox they raise :class:`~engsched.UnsupportedError`.
     """
 
-    _lib: Any
 
-    if TYPE_CHECKING:  # provided by Scheduler
-
-        def _handle(self) -> ContextManager[Any]: ...
-
-        def _check(self, db: Any, rc: int) -> None: ...
-
-        def _call(self, name: str, *args: Any) -> None: ...
 
     # --- delivery -------------------------------------------------------------
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import ctypes
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ContextManager, Optional, Tuple, Union
+from typing import Optional, Tuple, Union
 
 from . import _lib
 from ._args import _enum, _id, _opt_utc
+from ._core import _Core
 from .enums import Response
 from .ids import EngagementId, UserId
 
@@ -37,18 +38,10 @@ class Reply:
     sequence: int  #: the SEQUENCE of the invitation answered
 
 
-class RepliesMixin:
+class RepliesMixin(_Core):
     """Recording and reading answers; part of :class:`~engsched.Scheduler`."""
 
-    _lib: Any
 
-    if TYPE_CHECKING:  # provided by Scheduler
-
-        def _handle(self) -> ContextManager[Any]: ...
-
-        def _check(self, db: Any, rc: int) -> None: ...
-
-        def _call(self, name: str, *args: Any) -> None: ...
 
     def reply(self, actor: UserId, ics: Union[bytes, str]) -> Reply:
         """Record the answer an iTIP REPLY carries; returns what it recorded.
