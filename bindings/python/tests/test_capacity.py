@@ -54,7 +54,8 @@ class CapacityTest(FixtureTestCase):
         f, s = self.f, self.s
         self.job = s.create(f.manager, name="Job", client=f.acme, start=date(2026, 6, 1),
                             end=date(2026, 6, 5))
-        s.assign(f.manager, self.job, f.operator1, start=date(2026, 6, 1), end=date(2026, 6, 3), version=None)
+        s.assign(f.manager, self.job, f.operator1, version=None, start=date(2026, 6, 1),
+                 end=date(2026, 6, 3))
         s.assign(f.manager, self.job, f.operator2, start=date(2026, 6, 3), end=date(2026, 6, 5),
                  percent=50, version=None)
         self.hold = s.create(f.manager, name="Hold", client=f.acme, start=date(2026, 6, 8),
@@ -167,7 +168,8 @@ class CapacityTest(FixtureTestCase):
 
     def test_out_of_sight_work_loads_but_demand_is_in_scope(self) -> None:
         f, s = self.f, self.s
-        globex_manager = s.user_upsert("gm", "GM", BuiltinRole.MANAGER, actor=SYSTEM, email=None, all_clients=False)
+        globex_manager = s.user_upsert("gm", "GM", BuiltinRole.MANAGER, email=None,
+                                       all_clients=False, actor=SYSTEM)
         s.access_grant(globex_manager, f.globex, actor=SYSTEM)
         rows = self.by_user(self.rows(globex_manager))
         self.assertNotIn((f.operator2, WEEK1[0]), rows)  # no client in common

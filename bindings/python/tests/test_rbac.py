@@ -69,7 +69,8 @@ class RbacTest(FixtureTestCase):
         f, s = self.f, self.s
         self.assertDenied(lambda: s.client_upsert("k", "n", actor=f.manager), "admin")
         self.assertDenied(
-            lambda: s.user_upsert("u", "U", BuiltinRole.VIEWER, actor=f.manager, email=None, all_clients=False)
+            lambda: s.user_upsert("u", "U", BuiltinRole.VIEWER, email=None, all_clients=False,
+                                  actor=f.manager)
         )
         self.assertDenied(lambda: s.access_grant(f.viewer, f.globex, actor=f.manager))
         self.assertDenied(lambda: s.access_revoke(f.viewer, f.acme, actor=f.operator1))
@@ -152,7 +153,8 @@ class RbacTest(FixtureTestCase):
             s.role_create("Auditor", Permission.VIEW, actor=SYSTEM)
         with self.assertRaises(InvalidError):
             s.role_create("Too many", 1 << 20, actor=SYSTEM)
-        u = s.user_upsert("aud", "Aud", auditor, email="aud@example.com", actor=SYSTEM, all_clients=False)
+        u = s.user_upsert("aud", "Aud", auditor, email="aud@example.com", all_clients=False,
+                          actor=SYSTEM)
         s.access_grant(u, f.acme, actor=SYSTEM)
         self.assertEqual(s.engagement(u, self.eid).id, self.eid)
         self.assertDenied(lambda: s.cancel(u, self.eid, version=None))

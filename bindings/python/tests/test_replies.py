@@ -34,7 +34,8 @@ class ReplyTest(FixtureTestCase):
         super().setUp()
         self.s.setting_set("organizer_email", "scheduling@example.com", actor=SYSTEM)
         self.eid = self.f.request("Web test", date(2026, 4, 10), date(2026, 4, 12))
-        self.s.approve(self.f.manager, self.eid, operators=[(self.f.operator1, OperatorRole.LEAD)], version=None)
+        self.s.approve(self.f.manager, self.eid, version=None,
+                       operators=[(self.f.operator1, OperatorRole.LEAD)])
 
     def request(self) -> str:
         return self.s.invitation_ics(SYSTEM, self.eid, self.f.operator1)
@@ -69,7 +70,8 @@ class ReplyTest(FixtureTestCase):
         old = reply_to(self.request(), "ACCEPTED")
         with self.assertRaises(DeniedError):
             s.reply(f.operator2, old)
-        s.edit(f.manager, self.eid, f.version(self.eid), start=date(2026, 4, 13), end=date(2026, 4, 15))
+        s.edit(f.manager, self.eid, f.version(self.eid), start=date(2026, 4, 13),
+               end=date(2026, 4, 15))
         with self.assertRaises(ConflictError):
             s.reply(SYSTEM, old)
         self.assertEqual(s.invitation_response(SYSTEM, self.eid, f.operator1)[0], Response.NONE)

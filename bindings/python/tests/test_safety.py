@@ -162,7 +162,8 @@ class WrongTypesTest(FixtureTestCase):
             lambda: s.list(f.manager, limit="10"),  # type: ignore[arg-type]
             lambda: s.list(f.manager, token=123),  # type: ignore[arg-type]
             lambda: s.setting_set("timezone", 1, actor=SYSTEM),  # type: ignore[arg-type]
-            lambda: s.user_upsert("k", "K", "Manager", actor=SYSTEM, email=None, all_clients=False),  # type: ignore[arg-type]
+            lambda: s.user_upsert("k", "K", "Manager",  # type: ignore[arg-type]
+                                  email=None, all_clients=False, actor=SYSTEM),
             lambda: s.tick("now"),  # type: ignore[arg-type]
             lambda: s.read_file(f.manager, [1]),  # type: ignore[arg-type]
             lambda: s.import_json(12, actor=SYSTEM),  # type: ignore[arg-type]

@@ -119,7 +119,8 @@ class ListTest(FixtureTestCase):
             s.calendar(f.manager, date(2026, 1, 1), date(2027, 6, 1))
         self.assertIn("range", cm.exception.message)
         nothing = s.role_create("Nothing", 0, actor=SYSTEM)
-        nobody = s.user_upsert("nobody", "Nobody", nothing, actor=SYSTEM, email=None, all_clients=False)
+        nobody = s.user_upsert("nobody", "Nobody", nothing, email=None, all_clients=False,
+                               actor=SYSTEM)
         with self.assertRaises(DeniedError):
             s.calendar(nobody, date(2026, 4, 1), date(2026, 4, 30))
 
@@ -197,7 +198,9 @@ class StaffingTest(FixtureTestCase):
         f, s = self.f, self.s
         s.setting_set("conflict_policy", "strict", actor=SYSTEM)
         # A (4-8 May) has operator1 full-time: half of B fits only as a hold.
-        self.assertEqual(s.assignment_update(f.manager, self.a, f.operator1, percent=50, version=None, start=None, end=None, tentative=False), [])
+        self.assertEqual(s.assignment_update(f.manager, self.a, f.operator1, version=None,
+                                             start=None, end=None, percent=50, tentative=False),
+                         [])
         conflicts = s.assign(f.manager, self.b, f.operator1, start=date(2026, 5, 6),
                              end=date(2026, 5, 8), percent=60, tentative=True, version=None)
         self.assertEqual([(w.id, w.percent, w.tentative) for w in conflicts],
@@ -262,7 +265,8 @@ class AvailabilityTest(FixtureTestCase):
 
         # A Globex-only manager sees operator1 (they share Globex) but the
         # Acme engagement only as an anonymous Busy block.
-        globex_manager = s.user_upsert("gm", "GM", BuiltinRole.MANAGER, actor=SYSTEM, email=None, all_clients=False)
+        globex_manager = s.user_upsert("gm", "GM", BuiltinRole.MANAGER, email=None,
+                                       all_clients=False, actor=SYSTEM)
         s.access_grant(globex_manager, f.globex, actor=SYSTEM)
         seen = {r.user: r for r in s.availability(globex_manager, date(2026, 6, 1),
                                                   date(2026, 6, 12))}
