@@ -8,6 +8,7 @@ invitations), the hourly job starts it, and the List view is printed.
 """
 
 import sys
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 try:
@@ -19,8 +20,8 @@ except ImportError:  # run from a checkout without installing the package
 from engsched import (SYSTEM, BuiltinRole, OperatorRole, OutboxState, ReportStatus,
                       Scheduler, Tab)
 
-DAY = 86400
-MARCH_9 = 1773057600  # 2026-03-09T12:00:00Z
+DAY = timedelta(days=1)
+MARCH_9 = datetime(2026, 3, 9, 12, tzinfo=timezone.utc)  # instants are aware datetimes
 
 
 def main() -> int:
@@ -42,31 +43,32 @@ def main() -> int:
         manager = s.user_upsert("mia", "Mia Manager", BuiltinRole.MANAGER,
                                 email="mia@example.com", all_clients=True, actor=SYSTEM)
         alice = s.user_upsert("alice", "Alice", BuiltinRole.OPERATOR,
-                              email="alice@example.com", actor=SYSTEM)
+                              email="alice@example.com", actor=SYSTEM, all_clients=False)
         bob = s.user_upsert("bob", "Bob", BuiltinRole.OPERATOR,
-                            email="bob@example.com", actor=SYSTEM)
+                            email="bob@example.com", actor=SYSTEM, all_clients=False)
         client = s.user_upsert("carl", "Carl Client", BuiltinRole.CLIENT,
-                               email="carl@acme.example", actor=SYSTEM)
+                               email="carl@acme.example", actor=SYSTEM, all_clients=False)
         for user in (alice, bob, client):
             s.access_grant(user, acme, actor=SYSTEM)
 
         web = s.request(client, name="Q2 external web test", client=acme,
-                        start="2026-03-10", end="2026-03-20",
+                        start=date(2026, 3, 10), end=date(2026, 3, 20),
                         files=[("scope.txt", "text/plain", b"*.acme.example")])
         s.request(client, name="Phishing exercise", client=acme,
-                  start="2026-04-01", end="2026-04-03")
-        s.approve(manager, web, report_title="Acme Q2 web report",
+                  start=date(2026, 4, 1), end=date(2026, 4, 3))
+        # version=None: approve whatever version it is now (no concurrent-change check).
+        s.approve(manager, web, version=None, report_title="Acme Q2 web report",
                   operators=[(alice, OperatorRole.LEAD), (bob, OperatorRole.TESTER)])
         undeliverable = s.undeliverable_count  # of this approval: read it right after
         print(f"invitations delivered on commit to {', '.join(r for r, _ in mails)}; "
               f"{undeliverable} undeliverable")
         now[0] += DAY  # the hourly job on the first day of the test
         print(f"tick moved {s.tick()} engagement(s) to In Progress")
-        s.report_set_status(alice, web, ReportStatus.READY_FOR_REVIEW)
+        s.report_set_status(alice, web, ReportStatus.READY_FOR_REVIEW, version=None)
 
         print(f"libengsched {engsched.version()}: List view for {s.client_name(acme)}")
         for row in s.iter_list(manager, tab=Tab.ALL, limit=10):
-            print(f"  #{row.id} {row.start} .. {row.end}  {row.status.label:<12} "
+            print(f"  #{row.id} {row.start} .. {row.end}  {row.status!s:<12} "
                   f"{row.status.colour}  {row.name}")
         print(f"{len(events)} events; last: {events[-1]['action']}")
         print(f"files: {[f.name for f in s.files(manager, web)]}")

@@ -24,6 +24,8 @@ PACKAGES=(
     libsqlite3-dev libical-dev libjansson-dev libcmocka-dev libsodium-dev
     doxygen abigail-tools tzdata
     python3 python3-vobject python3-pytest python3-setuptools
+    # mypy --strict on the Python binding (the python_mypy test)
+    python3-mypy
     # a second independent iCalendar parser for the story corpus (tests/corpus)
     python3-icalendar
     clang libfuzzer-14-dev libclang-rt-14-dev valgrind

@@ -1,8 +1,17 @@
 """Python bindings for libengsched, on ctypes over the public C API.
 
 >>> import engsched
+>>> import datetime
 >>> with engsched.Scheduler.open(":memory:") as s:
 ...     acme = s.client_upsert("acme", "Acme Corp", actor=engsched.SYSTEM)
+...     eid = s.request(engsched.SYSTEM, name="Audit", client=acme,
+...                     start=datetime.date(2026, 3, 2), end=datetime.date(2026, 3, 6))
+
+Ids are typed (:mod:`engsched.ids`: a :data:`ClientId` is not a
+:data:`UserId` to mypy), dates are :class:`datetime.date`, instants
+timezone-aware :class:`datetime.datetime` in UTC, and the acting user is
+always named: :data:`SYSTEM` is the host's own trusted actor, never a
+default. The library's diagnostics go to ``logging.getLogger("engsched")``.
 
 The shared library is found through ``ENGSCHED_LIBRARY``, the build tree of
 this checkout, or the installed system (see :mod:`engsched._lib`).
@@ -12,12 +21,11 @@ from __future__ import annotations
 
 import ctypes
 import datetime
-from typing import Union
-
 from . import _lib
 from .enums import (
     PERMISSIONS_ALL,
     Action,
+    Response,
     BuiltinRole,
     Bucket,
     CapacityMeasure,
@@ -68,11 +76,23 @@ from .models import (
     WorkItem,
 )
 from .backup import restore
+from .ids import (
+    SYSTEM,
+    ClientId,
+    EngagementId,
+    FileId,
+    OutboxItemId,
+    ReportId,
+    RoleId,
+    UnavailabilityId,
+    UserId,
+)
+from .replies import Reply
 from .scheduler import (
     CAPACITY_UNIT,
+    LOGGER,
     PAGE_MAX,
     RANGE_MAX_DAYS,
-    SYSTEM,
     AvailabilityIterator,
     CandidatesIterator,
     CapacityIterator,
@@ -93,6 +113,17 @@ __all__ = [
     "is_valid_date",
     "date_in_zone",
     "SYSTEM",
+    "LOGGER",
+    "UserId",
+    "ClientId",
+    "EngagementId",
+    "RoleId",
+    "FileId",
+    "ReportId",
+    "UnavailabilityId",
+    "OutboxItemId",
+    "Response",
+    "Reply",
     "PAGE_MAX",
     "RANGE_MAX_DAYS",
     "CAPACITY_UNIT",
@@ -154,7 +185,7 @@ __all__ = [
 
 def version() -> str:
     """The version of the loaded library, e.g. ``"0.1.0"``."""
-    return _lib.get().engsched_version().decode()
+    return str(_lib.get().engsched_version().decode())
 
 
 def version_number() -> int:
@@ -184,13 +215,14 @@ def is_valid_date(text: str) -> bool:
         raise TypeError(f"text: expected str, got {type(text).__name__}")
     if "\0" in text:
         return False
-    return _lib.get().engsched_date_validate(text.encode("utf-8")) == 0
+    return bool(_lib.get().engsched_date_validate(text.encode("utf-8")) == 0)
 
 
-def date_in_zone(zone: str, instant: Union[int, float, datetime.datetime]) -> datetime.date:
-    """The calendar date of an instant (UTC seconds or an aware datetime) in
-    an IANA time zone, as the library computes it."""
-    from .scheduler import _instant, _text
+def date_in_zone(zone: str, instant: datetime.datetime) -> datetime.date:
+    """The calendar date of an instant (a timezone-aware datetime) in an
+    IANA time zone, as the library computes it; NotFoundError for an
+    unknown zone, ValueError for a naive datetime."""
+    from ._args import _instant, _text
 
     raw_zone = _text(zone, "zone")
     seconds = _instant(instant, "instant")

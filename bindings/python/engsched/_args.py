@@ -14,6 +14,7 @@ _INT64_MAX = (1 << 63) - 1
 _UINT_MAX = (1 << 32) - 1
 
 _E = TypeVar("_E")
+_I = TypeVar("_I", bound=int)
 
 
 # --- argument checks: wrong types are TypeError, never a ctypes guess -----
@@ -26,6 +27,19 @@ def _int(value: Any, what: str, lo: int = _INT64_MIN, hi: int = _INT64_MAX) -> i
     if not lo <= value <= hi:
         raise OverflowError(f"{what}: {value} is out of range")
     return value
+
+
+def _id(value: _I, what: str) -> _I:
+    """An id checked as :func:`_int` checks (a NewType is an int at run
+    time), its kind kept for the type checker."""
+    _int(value, what)
+    return value
+
+
+def _version(value: Any) -> int:
+    """The version the caller saw (≥ 1), or None for "do not check", which
+    C spells 0: a caller skips the concurrent-change check by saying so."""
+    return 0 if value is None else _int(value, "version", 1)
 
 
 def _uint(value: Any, what: str) -> int:
@@ -45,23 +59,42 @@ def _opt_text(value: Any, what: str) -> Optional[bytes]:
 
 
 def _date(value: Any, what: str) -> bytes:
+    """A calendar date for C ("YYYY-MM-DD"). Only a :class:`datetime.date`:
+    a string is refused so that what mypy accepts and what runs agree, and
+    a datetime (a date subclass) is refused because its time would be
+    silently dropped."""
     if isinstance(value, datetime.datetime):
-        raise TypeError(f"{what}: expected a date or 'YYYY-MM-DD', got a datetime (use .date())")
+        raise TypeError(f"{what}: expected a datetime.date, got a datetime (use .date())")
     if isinstance(value, datetime.date):
         return value.isoformat().encode("ascii")
-    if isinstance(value, str):
-        return _text(value, what)
-    raise TypeError(f"{what}: expected a date or 'YYYY-MM-DD', got {type(value).__name__}")
+    raise TypeError(f"{what}: expected a datetime.date, got {type(value).__name__}")
+
+
+def _opt_date(value: Any, what: str) -> Optional[bytes]:
+    return None if value is None else _date(value, what)
 
 
 def _instant(value: Any, what: str) -> int:
+    """UTC seconds for C from a timezone-aware datetime; a naive one is
+    refused (ValueError): it names no instant until it has a zone."""
     if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"{what}: a naive datetime is ambiguous; give it a tzinfo")
-        return int(value.timestamp())
-    if isinstance(value, float):
-        return _int(int(value), what)
-    return _int(value, what)
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(
+                f"{what}: a naive datetime names no instant; give it a tzinfo "
+                "(datetime.timezone.utc)"
+            )
+        return _int(int(value.timestamp()), what)
+    raise TypeError(f"{what}: expected a timezone-aware datetime, got {type(value).__name__}")
+
+
+def _utc(seconds: int) -> datetime.datetime:
+    """The aware UTC datetime of C's UTC seconds."""
+    return datetime.datetime.fromtimestamp(int(seconds), datetime.timezone.utc)
+
+
+def _opt_utc(seconds: int) -> Optional[datetime.datetime]:
+    """As :func:`_utc`; None for 0, C's "none"."""
+    return _utc(seconds) if seconds else None
 
 
 def _str(raw: Optional[bytes]) -> str:

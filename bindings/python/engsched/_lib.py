@@ -20,7 +20,7 @@ import ctypes.util
 import os
 import threading
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 __all__ = ["Library", "get", "reset", "SONAME", "OPTIONAL_FUNCTIONS"]
 
@@ -63,6 +63,8 @@ OPTIONAL_FUNCTIONS = frozenset(
         "engsched_invitation_reply",
         "engsched_invitation_response",
         "engsched_response_name",
+        "engsched_engagement_operator_response",
+        "engsched_work_list_item_response",
         # backup.h (table version 5): backup and restore
         "engsched_backup_options_init",
         "engsched_backup",
@@ -616,6 +618,12 @@ PROTOTYPES: Sequence[Tuple[str, Any, Sequence[Any]]] = (
     ("engsched_invitation_reply", c_rc, (HandleP, c_id, c_void_p, c_size_t, P(ReplyResult))),
     ("engsched_invitation_response", c_rc, (HandleP, c_id, c_id, c_id, P(c_int), P(c_int64))),
     ("engsched_response_name", _S, (c_int,)),
+    (
+        "engsched_engagement_operator_response",
+        c_rc,
+        (SnapshotP, c_size_t, P(c_int), P(c_int64)),
+    ),
+    ("engsched_work_list_item_response", c_int, (WorkListP, c_size_t)),
     ("engsched_export_json", c_rc, (HandleP, c_id, _OUT_STR)),
     ("engsched_import_json", c_rc, (HandleP, c_id, _S, P(c_uint))),
     # dates
@@ -685,6 +693,12 @@ class Library:
                 f"{path} is libengsched {self.engsched_version().decode()}, "
                 f"this binding needs major version {MAJOR}"
             )
+
+    if TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            """The C functions, set per prototype in __init__: Any to a type
+            checker, as ctypes functions are."""
 
     def has(self, name: str) -> bool:
         """Whether the loaded library exports function ``name``."""

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import ctypes
 import os
-from typing import TYPE_CHECKING, Any, ContextManager, Optional, Union
+from typing import Any, Optional, Union
 
 from . import _lib
-from ._args import _int, _uint
+from ._args import _id, _uint
+from ._core import _Core
 from .errors import error_for
+from .ids import UserId
 
 __all__ = ["BackupMixin", "restore"]
 
@@ -62,18 +64,12 @@ def restore(backup: PathLike, dest: PathLike, *, pages_per_step: Optional[int] =
         raise error_for(rc, message.decode("utf-8", "replace") if message else "")
 
 
-class BackupMixin:
+class BackupMixin(_Core):
     """An online backup of the open store; part of :class:`~engsched.Scheduler`."""
 
-    _lib: Any
 
-    if TYPE_CHECKING:  # provided by Scheduler
 
-        def _handle(self) -> ContextManager[Any]: ...
-
-        def _check(self, db: Any, rc: int) -> None: ...
-
-    def backup(self, dest: PathLike, actor: int, *, pages_per_step: Optional[int] = None,
+    def backup(self, dest: PathLike, actor: UserId, *, pages_per_step: Optional[int] = None,
                sleep_ms: Optional[int] = None) -> None:
         """Copy the store into the new file ``dest`` (``actor``: an ADMIN, or
         SYSTEM, named explicitly: a host that forgets it gets an error, not
@@ -86,7 +82,7 @@ class BackupMixin:
         PostgreSQL (use ``pg_dump -Fc``).
         """
         raw_dest = _path(dest, "dest")
-        who = _int(actor, "actor")
+        who = _id(actor, "actor")
         opts = _options(self._lib, pages_per_step, sleep_ms)
         with self._handle() as db:
             self._check(db, self._lib.engsched_backup(db, who, raw_dest, ctypes.byref(opts)))

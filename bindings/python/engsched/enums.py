@@ -29,11 +29,23 @@ __all__ = [
     "OUTBOX_ALL",
     "Bucket",
     "CapacityMeasure",
+    "Response",
 ]
 
 
 def _text(raw: object) -> str:
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
+
+
+def _joined(flags: enum.IntFlag, name_fn: str) -> str:
+    """The machine names of the set bits, joined: ``"view, report_edit"``."""
+    lib = _lib.get()
+    names = []
+    for bit in range(32):
+        if int(flags) & (1 << bit):
+            raw = getattr(lib, name_fn)(1 << bit)
+            names.append(_text(raw) if raw is not None else f"bit{bit}")
+    return ", ".join(names)
 
 
 def _parse(fn_name: str, text: str, what: str) -> int:
@@ -59,6 +71,10 @@ class Status(enum.IntEnum):
     IN_REVIEW = 4
     COMPLETE = 5
     CANCELED = 6
+
+    def __str__(self) -> str:
+        """The display label (:attr:`label`), e.g. ``"In Progress"``."""
+        return self.label
 
     @property
     def label(self) -> str:
@@ -105,6 +121,11 @@ class ReportStatus(enum.IntEnum):
     IN_REVIEW = 3
     APPROVED = 4
     PUBLISHED = 5
+
+    def __str__(self) -> str:
+        """The display label (:attr:`label`), e.g. ``"Ready for Review"``;
+        ``"None"`` for NONE, as the library labels it."""
+        return self.label
 
     @property
     def label(self) -> str:
@@ -183,16 +204,16 @@ class Permission(enum.IntFlag):
     REPORT_PUBLISH = 1 << 13
     ADMIN = 1 << 14
 
+    def __str__(self) -> str:
+        """The machine names of the set bits joined, ``"view, report_edit"``
+        ("" for no permission)."""
+        return _joined(self, "engsched_permission_name")
+
     @property
     def machine_names(self) -> List[str]:
         """Machine names of the set bits, e.g. ``["view", "report_edit"]``."""
-        lib = _lib.get()
-        names = []
-        for bit in range(32):
-            if int(self) & (1 << bit):
-                raw = lib.engsched_permission_name(1 << bit)
-                names.append(_text(raw) if raw is not None else f"bit{bit}")
-        return names
+        text = str(self)
+        return text.split(", ") if text else []
 
     @property
     def is_operator(self) -> bool:
@@ -219,6 +240,11 @@ class Action(enum.IntFlag):
     REPORT_EDIT = 1 << 9
     REPORT_REVIEW = 1 << 10
     REPORT_PUBLISH = 1 << 11
+
+    def __str__(self) -> str:
+        """The machine names of the set bits joined, ``"view, files_upload"``
+        (engsched_action_name(); "" for no action)."""
+        return _joined(self, "engsched_action_name")
 
 
 class BuiltinRole(enum.IntEnum):
@@ -266,6 +292,10 @@ class OutboxKind(enum.IntEnum):
     MAIL = 1
     EVENT = 2
 
+    def __str__(self) -> str:
+        """The machine name, ``"mail"`` or ``"event"``."""
+        return self.machine_name
+
     @property
     def machine_name(self) -> str:
         """``"mail"`` or ``"event"`` (engsched_outbox_kind_name())."""
@@ -280,6 +310,10 @@ class OutboxState(enum.IntFlag):
     DELIVERED = 1 << 1
     DEAD = 1 << 2
     UNDELIVERABLE = 1 << 3
+
+    def __str__(self) -> str:
+        """The machine names of the set bits joined, ``"dead, undeliverable"``."""
+        return _joined(self, "engsched_outbox_state_name")
 
     @property
     def machine_name(self) -> str:
@@ -325,3 +359,23 @@ class CapacityMeasure(enum.IntEnum):
     DEMAND = 7  #: a day per Pending or Scheduled engagement covering the working day
     UNSTAFFED = 8  #: the demand the engagements' firm assignments leave uncovered
     UNSTAFFED_WITH_HOLDS = 9  #: the same with tentative holds counted as staff
+
+
+class Response(enum.IntEnum):
+    """An operator's answer to their invitation (engsched_response, the
+    iCalendar PARTSTAT)."""
+
+    NONE = 0  #: no answer yet (NEEDS-ACTION)
+    ACCEPTED = 1
+    DECLINED = 2
+    TENTATIVE = 3
+
+    def __str__(self) -> str:
+        """The stable name, e.g. ``"accepted"``."""
+        return self.machine_name
+
+    @property
+    def machine_name(self) -> str:
+        """``"none"``, ``"accepted"``, ``"declined"`` or ``"tentative"``
+        (engsched_response_name())."""
+        return _text(_lib.get().engsched_response_name(self.value))

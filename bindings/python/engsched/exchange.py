@@ -10,26 +10,22 @@ imported into an empty store restores it exactly (docs/json.md).
 from __future__ import annotations
 
 import ctypes
-from typing import IO, TYPE_CHECKING, Any, ContextManager, List
+from typing import IO, Any, List
 
 from . import _lib
-from ._args import _int
+from ._args import _id
+from ._core import _Core
+from .ids import UserId
 
 __all__ = ["ExchangeMixin"]
 
 
-class ExchangeMixin:
+class ExchangeMixin(_Core):
     """Streamed export and import; part of :class:`~engsched.Scheduler`."""
 
-    _lib: Any
 
-    if TYPE_CHECKING:  # provided by Scheduler
 
-        def _handle(self) -> ContextManager[Any]: ...
-
-        def _check(self, db: Any, rc: int) -> None: ...
-
-    def export_to(self, file: IO[bytes], actor: int, *, secrets: bool = False) -> None:
+    def export_to(self, file: IO[bytes], actor: UserId, *, secrets: bool = False) -> None:
         """Write everything ``actor`` may see to the binary file object
         ``file`` (anything with ``write(bytes)``), as export_json() gives it.
 
@@ -37,7 +33,7 @@ class ExchangeMixin:
         exception ``file.write`` raises stops the export and is raised
         again here; what was written by then is to be discarded.
         """
-        who = _int(actor, "actor")
+        who = _id(actor, "actor")
         opts = _lib.ExportOptions()
         rc = self._lib.engsched_export_options_init(ctypes.byref(opts), _lib.EXPORT_OPTIONS_VERSION)
         if rc != 0:
@@ -61,12 +57,12 @@ class ExchangeMixin:
                 raise failure[0]
             self._check(db, rc)
 
-    def import_from(self, file: IO[bytes], actor: int) -> int:
+    def import_from(self, file: IO[bytes], actor: UserId) -> int:
         """Import an export document read from the binary file object
         ``file`` (anything with ``read(n)``), all or nothing; returns how
         many engagements were imported. ``actor`` is named explicitly:
         an ADMIN, or ``SYSTEM``."""
-        who = _int(actor, "actor")
+        who = _id(actor, "actor")
         failure: List[BaseException] = []
 
         def read(ctx: Any, buf: int, size: int) -> int:

@@ -8,32 +8,28 @@ scheduler.py stays the size it is.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 
-from ._args import _int, _text
+from ._args import _id, _text
+from ._core import _Core
+from .ids import UserId
 
 __all__ = ["FeedTokenMixin"]
 
 
-class FeedTokenMixin:
+class FeedTokenMixin(_Core):
     """Issue, revoke and open calendar feed tokens."""
 
-    if TYPE_CHECKING:  # provided by Scheduler
 
-        def _call(self, name: str, *args: Any) -> None: ...
-
-        def _call_string(self, name: str, *args: Any) -> str: ...
-
-    def feed_token_issue(self, actor: int, user: int) -> str:
+    def feed_token_issue(self, actor: UserId, user: UserId) -> str:
         """A new feed token for ``user`` (the user, an ADMIN or SYSTEM),
         replacing the one they had; shown once, never stored."""
         return self._call_string(
-            "engsched_feed_token_issue", _int(actor, "actor"), _int(user, "user")
+            "engsched_feed_token_issue", _id(actor, "actor"), _id(user, "user")
         )
 
-    def feed_token_revoke(self, actor: int, user: int) -> None:
+    def feed_token_revoke(self, actor: UserId, user: UserId) -> None:
         """Revoke ``user``'s feed token; NotFoundError when there is none."""
-        self._call("engsched_feed_token_revoke", _int(actor, "actor"), _int(user, "user"))
+        self._call("engsched_feed_token_revoke", _id(actor, "actor"), _id(user, "user"))
 
     def feed_by_token(self, token: str) -> str:
         """The feed a token opens; DeniedError for any token not valid."""

@@ -14,8 +14,19 @@ from .enums import (
     OutboxKind,
     OutboxState,
     ReportStatus,
+    Response,
     Status,
     WorkKind,
+)
+from .ids import (
+    ClientId,
+    EngagementId,
+    FileId,
+    OutboxItemId,
+    ReportId,
+    RoleId,
+    UnavailabilityId,
+    UserId,
 )
 
 __all__ = [
@@ -38,11 +49,11 @@ __all__ = [
 class UserInfo:
     """A user's directory entry."""
 
-    id: int
+    id: UserId
     host_key: str
     email: str
     display_name: str
-    role: int
+    role: RoleId
     all_clients: bool
 
 
@@ -50,10 +61,10 @@ class UserInfo:
 class Assignment:
     """An operator assigned to an engagement."""
 
-    user: int
+    user: UserId
     role: OperatorRole
-    assigned_by: int
-    assigned_at: int
+    assigned_by: UserId
+    assigned_at: datetime.datetime  #: aware, UTC
     #: their window of the engagement's dates (all of them unless narrowed)
     window_start: Optional[datetime.date] = None
     window_end: Optional[datetime.date] = None
@@ -61,18 +72,25 @@ class Assignment:
     percent: int = 100
     #: a tentative hold, not yet confirmed
     tentative: bool = False
+    #: the operator's answer to their invitation (NONE before any)
+    response: Response = Response.NONE
+    #: when they answered (aware, UTC); None before any answer
+    responded_at: Optional[datetime.datetime] = None
 
 
 @dataclass(frozen=True)
 class Engagement:
     """A copy of one engagement as the actor may see it.
 
-    Dates are :class:`datetime.date`; instants (``*_at``) UTC seconds.
+    Dates are :class:`datetime.date`; instants (``*_at``) timezone-aware
+    :class:`datetime.datetime` in UTC. A snapshot: later changes to the
+    store do not change it; ``version`` is what edits pass back to detect
+    a concurrent change.
     """
 
-    id: int
-    client: int
-    requested_by: int
+    id: EngagementId
+    client: ClientId
+    requested_by: UserId
     name: str
     description: str
     type: str
@@ -84,16 +102,16 @@ class Engagement:
     status: Status
     cancel_reason: str
     version: int
-    created_at: int
-    updated_at: int
-    report: Optional[int]
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    report: Optional[ReportId]
     report_status: ReportStatus
     report_title: str
     operators: Tuple[Assignment, ...] = ()
     #: the RRULE value the engagement recurs by, "" if none
     recurrence: str = ""
     #: the series this engagement is an occurrence of, None if none
-    origin: Optional[int] = None
+    origin: Optional[EngagementId] = None
 
     @property
     def custom_fields(self) -> Dict[str, Any]:
@@ -102,7 +120,7 @@ class Engagement:
         return value if isinstance(value, dict) else {}
 
     @property
-    def operator_ids(self) -> List[int]:
+    def operator_ids(self) -> List[UserId]:
         """The assigned operators' user ids, in assignment order."""
         return [a.user for a in self.operators]
 
@@ -111,12 +129,12 @@ class Engagement:
 class FileInfo:
     """Metadata of one support file."""
 
-    id: int
+    id: FileId
     name: str
     media_type: str
-    size: int
-    uploaded_by: int
-    uploaded_at: int
+    size: int  #: bytes
+    uploaded_by: UserId
+    uploaded_at: datetime.datetime  #: aware, UTC
 
 
 @dataclass(frozen=True)
@@ -125,8 +143,10 @@ class WorkItem:
 
     For an engagement of a client the viewer cannot access, ``id`` is 0,
     ``label`` is ``"Busy"`` and ``status`` is None: its dates only.
-    ``status`` is None for unavailability too. ``user`` is whose work it
-    is: the operator a conflict or Availability row is about (lists from
+    ``status`` is None for unavailability too. ``id`` is an engagement id
+    or an unavailability id as ``kind`` says: :attr:`engagement` and
+    :attr:`unavailability` give it typed. ``user`` is whose work it is: the
+    operator a conflict or Availability row is about (lists from
     ``Scheduler.edit`` gather several operators).
     """
 
@@ -136,11 +156,24 @@ class WorkItem:
     start: datetime.date
     end: datetime.date
     status: Optional[Status]
-    user: int = 0
+    user: UserId = UserId(0)
     #: engagements: the share of the day (0 for unavailability and Busy blocks)
     percent: int = 0
     #: engagements: a tentative hold
     tentative: bool = False
+    #: engagements: the operator's answer to their invitation (NONE if none,
+    #: and always for unavailability and Busy blocks)
+    response: Response = Response.NONE
+
+    @property
+    def engagement(self) -> Optional[EngagementId]:
+        """The engagement this item is, None for unavailability and Busy blocks."""
+        return EngagementId(self.id) if self.kind == WorkKind.ENGAGEMENT and self.id else None
+
+    @property
+    def unavailability(self) -> Optional[UnavailabilityId]:
+        """The unavailability this item is, None for an engagement."""
+        return UnavailabilityId(self.id) if self.kind == WorkKind.UNAVAILABLE else None
 
     @property
     def anonymous(self) -> bool:
@@ -152,15 +185,15 @@ class WorkItem:
 class Row:
     """One row of the List or Calendar view."""
 
-    id: int
-    client: int
+    id: EngagementId
+    client: ClientId
     name: str
     start: datetime.date
     end: datetime.date
     status: Status
     report_status: ReportStatus
     version: int
-    updated_at: int
+    updated_at: datetime.datetime  #: aware, UTC
 
 
 @dataclass(frozen=True)
@@ -181,7 +214,7 @@ class Page:
 class OperatorAvailability:
     """One operator of the Availability view with their work in the range."""
 
-    user: int
+    user: UserId
     name: str
     utilisation: float
     work: Tuple[WorkItem, ...] = field(default_factory=tuple)
@@ -194,7 +227,7 @@ class Candidate:
     """One operator who may be assigned to an engagement, best first
     (:meth:`Scheduler.candidates`)."""
 
-    user: int
+    user: UserId
     name: str
     rank: int  #: 1 for the best
     free_days: int  #: working days of the dates with no work and no absence
@@ -220,7 +253,7 @@ class CapacityRow:
     ``unstaffed`` and ``unstaffed_with_holds`` (0 on an operator's row).
     """
 
-    user: int  #: the operator; 0 on a total row
+    user: UserId  #: the operator; 0 on a total row
     name: Optional[str]  #: the operator's display name; None on a total row
     start: datetime.date
     end: datetime.date
@@ -270,19 +303,19 @@ class OutboxItem:
 
     ``engagement``, ``user`` and ``event_seq`` are None where the C entry
     has 0 (an event has no user, an invitation no sequence number).
-    Instants (``*_at``) are UTC seconds.
+    Instants (``*_at``) are timezone-aware datetimes in UTC.
     """
 
-    id: int
+    id: OutboxItemId
     kind: OutboxKind
     state: OutboxState
-    engagement: Optional[int]
-    user: Optional[int]  #: mail: the operator
+    engagement: Optional[EngagementId]
+    user: Optional[UserId]  #: mail: the operator
     event_seq: Optional[int]  #: events: the event's sequence number
     attempts: int  #: refused deliveries so far
-    next_attempt_at: int  #: pending: from when it is due
-    created_at: int
-    updated_at: int
+    next_attempt_at: datetime.datetime  #: pending: from when it is due
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
     recipient: str  #: mail: the address; "" for events
     reason: str  #: why it was refused, is dead or undeliverable; "" if none
 

@@ -21,10 +21,8 @@ import ctypes
 import datetime
 import json
 from typing import (
-    TYPE_CHECKING,
     Any,
     Callable,
-    ContextManager,
     Iterable,
     Iterator,
     List,
@@ -34,10 +32,12 @@ from typing import (
 )
 
 from . import _lib
-from ._args import _enum, _instant, _int, _report_callback_error, _str, _uint
+from ._args import _enum, _id, _instant, _int, _report_callback_error, _str, _uint, _utc
+from ._core import _Core
 from .enums import OUTBOX_ALL, DeliveryMode, OutboxKind, OutboxState
 from .errors import UnsupportedError, error_for
 from .models import DeliveryResult, OutboxItem, StreamEvent
+from .ids import EngagementId, OutboxItemId, UserId
 
 __all__ = ["OutboxMixin", "EventDelivery", "DeliverySpec", "StatesSpec", "init_options"]
 
@@ -153,22 +153,22 @@ def _states(value: Any, what: str = "states") -> int:
 
 def _copy_item(entry: Any) -> OutboxItem:
     return OutboxItem(
-        id=entry.id,
+        id=OutboxItemId(entry.id),
         kind=_enum(OutboxKind, entry.kind),
         state=_enum(OutboxState, entry.state),
-        engagement=entry.engagement or None,
-        user=entry.user or None,
+        engagement=EngagementId(entry.engagement) if entry.engagement else None,
+        user=UserId(entry.user) if entry.user else None,
         event_seq=entry.event_seq or None,
         attempts=entry.attempts,
-        next_attempt_at=entry.next_attempt_at,
-        created_at=entry.created_at,
-        updated_at=entry.updated_at,
+        next_attempt_at=_utc(entry.next_attempt_at),
+        created_at=_utc(entry.created_at),
+        updated_at=_utc(entry.updated_at),
         recipient=_str(entry.recipient),
         reason=_str(entry.reason),
     )
 
 
-class OutboxMixin:
+class OutboxMixin(_Core):
     """Delivery, the outbox and the event stream of a :class:`~engsched.Scheduler`.
 
     The outbox calls need an ADMIN actor or ``SYSTEM``, the event stream
@@ -176,15 +176,7 @@ class OutboxMixin:
     that keeps no outbox they raise :class:`~engsched.UnsupportedError`.
     """
 
-    _lib: Any
 
-    if TYPE_CHECKING:  # provided by Scheduler
-
-        def _handle(self) -> ContextManager[Any]: ...
-
-        def _check(self, db: Any, rc: int) -> None: ...
-
-        def _call(self, name: str, *args: Any) -> None: ...
 
     # --- delivery -------------------------------------------------------------
 
@@ -218,16 +210,16 @@ class OutboxMixin:
 
     def outbox(
         self,
-        actor: int,
+        actor: UserId,
         states: StatesSpec = OUTBOX_ALL,
         *,
-        after: int = 0,
+        after: OutboxItemId = OutboxItemId(0),
         limit: int = 100,
     ) -> List[OutboxItem]:
         """One page of outbox items in any of ``states``, in id order: those
-        with an id greater than ``after`` (0 from the start), at most
-        ``limit`` (1 to 1000). Needs ADMIN or SYSTEM."""
-        args = (_int(actor, "actor"), _states(states), _int(after, "after"),
+        with an id greater than ``after`` (the last id of the previous page;
+        0 from the start), at most ``limit`` (1 to 1000). Needs ADMIN or SYSTEM."""
+        args = (_id(actor, "actor"), _states(states), _int(after, "after"),
                 _uint(limit, "limit"))
         lib = self._lib
         lst = _lib.OutboxListP()
@@ -241,7 +233,7 @@ class OutboxMixin:
 
     def outbox_items(
         self,
-        actor: int,
+        actor: UserId,
         states: StatesSpec = OutboxState.PENDING,
         *,
         page_size: int = 100,
@@ -255,7 +247,7 @@ class OutboxMixin:
         return self._outbox_pages(actor, mask, page_size, first)
 
     def _outbox_pages(
-        self, actor: int, mask: int, page_size: int, page: List[OutboxItem]
+        self, actor: UserId, mask: int, page_size: int, page: List[OutboxItem]
     ) -> Iterator[OutboxItem]:
         while True:
             yield from page
@@ -263,15 +255,15 @@ class OutboxMixin:
                 return
             page = self.outbox(actor, mask, after=page[-1].id, limit=page_size)
 
-    def outbox_count(self, actor: int, states: StatesSpec = OUTBOX_ALL) -> int:
+    def outbox_count(self, actor: UserId, states: StatesSpec = OUTBOX_ALL) -> int:
         """How many items are in any of ``states``. Needs ADMIN or SYSTEM."""
         out = ctypes.c_uint64()
-        self._call("engsched_outbox_count", _int(actor, "actor"), _states(states),
+        self._call("engsched_outbox_count", _id(actor, "actor"), _states(states),
                    ctypes.byref(out))
         return out.value
 
-    def outbox_requeue(self, actor: int, item: Optional[int] = None) -> int:
-        """Put a dead or undeliverable item (None: every one) back to pending,
+    def outbox_requeue(self, actor: UserId, item: Optional[OutboxItemId]) -> int:
+        """Put a dead or undeliverable item (None, given explicitly: every one) back to pending,
         due now, with no attempts; returns how many became pending.
 
         An undeliverable invitation is built again from the engagement as it
@@ -280,24 +272,24 @@ class OutboxMixin:
         for a pending or delivered item, NotFoundError for no such item.
         """
         out = ctypes.c_uint()
-        self._call("engsched_outbox_requeue", _int(actor, "actor"),
-                   0 if item is None else _int(item, "item"), ctypes.byref(out))
+        self._call("engsched_outbox_requeue", _id(actor, "actor"),
+                   0 if item is None else _id(item, "item"), ctypes.byref(out))
         return out.value
 
     def outbox_purge(
-        self, actor: int, before: Union[int, float, datetime.datetime]
+        self, actor: UserId, before: datetime.datetime
     ) -> int:
-        """Delete delivered items last updated before ``before`` (UTC seconds
-        or an aware datetime); pending, dead and undeliverable items are kept.
+        """Delete delivered items last updated before ``before`` (a
+        timezone-aware datetime); pending, dead and undeliverable items are kept.
         Returns how many were deleted. Needs ADMIN or SYSTEM."""
         out = ctypes.c_uint64()
-        self._call("engsched_outbox_purge", _int(actor, "actor"),
+        self._call("engsched_outbox_purge", _id(actor, "actor"),
                    _instant(before, "before"), ctypes.byref(out))
         return out.value
 
     # --- the event stream ---------------------------------------------------
 
-    def event_stream(self, actor: int, *, after: int = 0,
+    def event_stream(self, actor: UserId, *, after: int = 0,
                      batch: int = 256) -> Iterator[StreamEvent]:
         """Every event after sequence number ``after``, oldest first, read
         from the store ``batch`` (1 to 10000) at a time until none is left.
@@ -309,12 +301,12 @@ class OutboxMixin:
         is copied out before it is yielded, so the loop may use the
         scheduler.
         """
-        actor, after = _int(actor, "actor"), _int(after, "after")
+        actor, after = _id(actor, "actor"), _int(after, "after")
         batch = _uint(batch, "batch")
         first, last = self._stream_batch(actor, after, batch)
         return self._stream(actor, batch, first, last)
 
-    def _stream(self, actor: int, batch: int, chunk: List[StreamEvent],
+    def _stream(self, actor: UserId, batch: int, chunk: List[StreamEvent],
                 last: int) -> Iterator[StreamEvent]:
         while True:
             yield from chunk
@@ -322,7 +314,7 @@ class OutboxMixin:
                 return
             chunk, last = self._stream_batch(actor, last, batch)
 
-    def _stream_batch(self, actor: int, after: int,
+    def _stream_batch(self, actor: UserId, after: int,
                       batch: int) -> Tuple[List[StreamEvent], int]:
         """One engsched_event_stream() call. The C callback only copies (it
         may not call back into the handle); documents are parsed after the

@@ -5,6 +5,7 @@ the event documents through on_event_delivery instead of on_event)."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 import tempfile
@@ -18,11 +19,25 @@ if _PACKAGE_ROOT not in sys.path:
     sys.path.insert(0, _PACKAGE_ROOT)
 
 import engsched  # noqa: E402
-from engsched import SYSTEM, BuiltinRole, Scheduler  # noqa: E402
+from engsched import (  # noqa: E402
+    SYSTEM,
+    BuiltinRole,
+    ClientId,
+    EngagementId,
+    Scheduler,
+    UserId,
+)
 
+UTC = datetime.timezone.utc
 #: 2026-03-01T12:00:00Z
-T0 = 1772366400
-DAY = 86400
+T0 = datetime.datetime(2026, 3, 1, 12, tzinfo=UTC)
+DAY = datetime.timedelta(days=1)
+SECOND = datetime.timedelta(seconds=1)
+
+
+def utc(seconds: int) -> datetime.datetime:
+    """The aware datetime of UTC seconds (as events carry them)."""
+    return datetime.datetime.fromtimestamp(seconds, UTC)
 
 
 class Fixture:
@@ -79,7 +94,7 @@ class Fixture:
             raise self.delivery_error
         return self.delivery_result
 
-    def user(self, key: str, role: int, all_clients: bool = False) -> int:
+    def user(self, key: str, role: BuiltinRole, all_clients: bool = False) -> UserId:
         return self.s.user_upsert(
             key,
             key.capitalize(),
@@ -89,16 +104,18 @@ class Fixture:
             actor=SYSTEM,
         )
 
-    def request(self, name: str, start: str, end: str, actor: int = 0, client: int = 0) -> int:
+    def request(self, name: str, start: datetime.date, end: datetime.date,
+                actor: Optional[UserId] = None,
+                client: Optional[ClientId] = None) -> EngagementId:
         return self.s.request(
             actor or self.client_user, name=name, client=client or self.acme, start=start,
             end=end,
         )
 
-    def status(self, engagement: int) -> engsched.Status:
+    def status(self, engagement: EngagementId) -> engsched.Status:
         return self.s.engagement(SYSTEM, engagement).status
 
-    def version(self, engagement: int) -> int:
+    def version(self, engagement: EngagementId) -> int:
         return self.s.engagement(SYSTEM, engagement).version
 
     def close(self) -> None:

@@ -4,6 +4,7 @@ Scheduler.backup, restored with engsched.restore, and the refusals
 
 from __future__ import annotations
 
+from datetime import date
 import os
 import unittest
 
@@ -27,7 +28,7 @@ class BackupTest(unittest.TestCase):
         self.f = Fixture(os.path.join(self.dir, "live.db"))
         self.addCleanup(self.f.close)
         for i in range(10):
-            self.f.request(f"Engagement {i}", "2026-04-01", "2026-04-03")
+            self.f.request(f"Engagement {i}", date(2026, 4, 1), date(2026, 4, 3))
 
     def path(self, name: str) -> str:
         return os.path.join(self.dir, name)

@@ -4,6 +4,7 @@ operator above a busy one, skills in the rank, bad tags refused."""
 
 from __future__ import annotations
 
+from datetime import date
 import unittest
 
 from _fixture import FixtureTestCase
@@ -25,10 +26,10 @@ class CandidatesTest(FixtureTestCase):
         f, s = self.f, self.s
         self.lead = f.user("lead0", BuiltinRole.MANAGER)
         s.access_grant(self.lead, f.acme, actor=SYSTEM)
-        self.target = s.create(f.manager, name="Target", client=f.acme, start="2026-04-06",
-                               end="2026-04-10")
-        self.secret = s.create(f.manager, name="Secret", client=f.globex, start="2026-04-07",
-                               end="2026-04-08", operators=[f.operator1])
+        self.target = s.create(f.manager, name="Target", client=f.acme, start=date(2026, 4, 6),
+                               end=date(2026, 4, 10))
+        self.secret = s.create(f.manager, name="Secret", client=f.globex, start=date(2026, 4, 7),
+                               end=date(2026, 4, 8), operators=[f.operator1])
 
     def rows(self, actor: int) -> list[Candidate]:
         return list(self.s.candidates(actor, self.target))
@@ -59,7 +60,7 @@ class CandidatesTest(FixtureTestCase):
 
     def test_skills_join_the_rank(self) -> None:
         f, s = self.f, self.s
-        s.required_skills_set(f.manager, self.target, ["linux", "web.app", "linux"])
+        s.required_skills_set(f.manager, self.target, ["linux", "web.app", "linux"], version=None)
         self.assertEqual(s.required_skills(f.manager, self.target), ("linux", "web.app"))
         s.user_skills_set(f.manager, f.operator1, ["web.app", "linux"])
         s.user_skills_set(f.operator2, f.operator2, ["linux"])

@@ -6,6 +6,7 @@ range, the tenant's working days only, and bad input and refusals."""
 from __future__ import annotations
 
 import datetime
+from datetime import date
 import unittest
 from typing import Dict, List, Tuple
 
@@ -51,19 +52,20 @@ class CapacityTest(FixtureTestCase):
     def setUp(self) -> None:
         super().setUp()
         f, s = self.f, self.s
-        self.job = s.create(f.manager, name="Job", client=f.acme, start="2026-06-01",
-                            end="2026-06-05")
-        s.assign(f.manager, self.job, f.operator1, start="2026-06-01", end="2026-06-03")
-        s.assign(f.manager, self.job, f.operator2, start="2026-06-03", end="2026-06-05",
-                 percent=50)
-        self.hold = s.create(f.manager, name="Hold", client=f.acme, start="2026-06-08",
-                             end="2026-06-12")
-        s.assign(f.manager, self.hold, f.operator2, tentative=True)
-        s.unavailability_add(f.manager, f.operator1, "2026-06-12", "2026-06-12", "Leave")
-        s.assign(f.manager, self.hold, f.operator1, start="2026-06-11", end="2026-06-12",
-                 percent=50)
+        self.job = s.create(f.manager, name="Job", client=f.acme, start=date(2026, 6, 1),
+                            end=date(2026, 6, 5))
+        s.assign(f.manager, self.job, f.operator1, version=None, start=date(2026, 6, 1),
+                 end=date(2026, 6, 3))
+        s.assign(f.manager, self.job, f.operator2, start=date(2026, 6, 3), end=date(2026, 6, 5),
+                 percent=50, version=None)
+        self.hold = s.create(f.manager, name="Hold", client=f.acme, start=date(2026, 6, 8),
+                             end=date(2026, 6, 12))
+        s.assign(f.manager, self.hold, f.operator2, tentative=True, version=None)
+        s.unavailability_add(f.manager, f.operator1, date(2026, 6, 12), date(2026, 6, 12), "Leave")
+        s.assign(f.manager, self.hold, f.operator1, start=date(2026, 6, 11), end=date(2026, 6, 12),
+                 percent=50, version=None)
 
-    def rows(self, actor: int = 0, start: str = "2026-06-01", end: str = "2026-06-14",
+    def rows(self, actor: int = 0, start: str = date(2026, 6, 1), end: str = date(2026, 6, 14),
              **kwargs: object) -> List[CapacityRow]:
         it = self.s.capacity(actor or self.f.manager, start, end, **kwargs)  # type: ignore[arg-type]
         self.assertIsInstance(it, CapacityIterator)
@@ -132,21 +134,21 @@ class CapacityTest(FixtureTestCase):
 
     def test_month_buckets_and_cut_buckets(self) -> None:
         f = self.f
-        totals = [r for r in self.rows(start="2026-05-25", end="2026-06-14",
+        totals = [r for r in self.rows(start=date(2026, 5, 25), end=date(2026, 6, 14),
                                        bucket=Bucket.MONTH) if r.is_total]
         self.assertEqual([(t.start, t.end) for t in totals],
                          [(D(2026, 5, 25), D(2026, 5, 31)), (D(2026, 6, 1), D(2026, 6, 14))])
         self.assertEqual(totals[0].demand, 0)
         self.assertEqual(figures(totals[1], DEMAND_FIGURES),
                          dict(demand=10 * DAY, unstaffed=5 * DAY, unstaffed_with_holds=DAY))
-        june = {r.user: r for r in self.rows(start="2026-05-25", end="2026-06-14",
+        june = {r.user: r for r in self.rows(start=date(2026, 5, 25), end=date(2026, 6, 14),
                                              bucket=Bucket.MONTH)
                 if r.start == D(2026, 6, 1)}
         self.assertEqual(figures(june[f.operator1]), dict(
             working=10 * DAY, absent=DAY, available=9 * DAY, firm=350, tentative=0,
             free=550, overbooked=50))
         # Weeks are cut to the range too: Wednesday to Tuesday.
-        cut = [r for r in self.rows(start="2026-06-03", end="2026-06-09") if r.is_total]
+        cut = [r for r in self.rows(start=date(2026, 6, 3), end=date(2026, 6, 9)) if r.is_total]
         self.assertEqual([(t.start, t.end) for t in cut],
                          [(D(2026, 6, 3), D(2026, 6, 7)), (D(2026, 6, 8), D(2026, 6, 9))])
         self.assertEqual([t.demand for t in cut], [3 * DAY, 2 * DAY])
@@ -154,19 +156,20 @@ class CapacityTest(FixtureTestCase):
     def test_working_days_only(self) -> None:
         f, s = self.f, self.s
         s.setting_set("holidays", "2026-06-02", actor=SYSTEM)
-        rows = self.by_user(self.rows(start="2026-06-01", end="2026-06-07"))
+        rows = self.by_user(self.rows(start=date(2026, 6, 1), end=date(2026, 6, 7)))
         self.assertEqual(figures(rows[f.operator1, WEEK1[0]]), dict(
             working=4 * DAY, absent=0, available=4 * DAY, firm=2 * DAY, tentative=0,
             free=2 * DAY, overbooked=0))
         self.assertEqual(rows[0, WEEK1[0]].demand, 4 * DAY)
         # A weekend alone counts nothing.
-        for r in self.rows(start="2026-06-06", end="2026-06-07"):
+        for r in self.rows(start=date(2026, 6, 6), end=date(2026, 6, 7)):
             self.assertEqual(figures(r, OPERATOR_FIGURES + DEMAND_FIGURES),
                              dict.fromkeys(OPERATOR_FIGURES + DEMAND_FIGURES, 0))
 
     def test_out_of_sight_work_loads_but_demand_is_in_scope(self) -> None:
         f, s = self.f, self.s
-        globex_manager = s.user_upsert("gm", "GM", BuiltinRole.MANAGER, actor=SYSTEM)
+        globex_manager = s.user_upsert("gm", "GM", BuiltinRole.MANAGER, email=None,
+                                       all_clients=False, actor=SYSTEM)
         s.access_grant(globex_manager, f.globex, actor=SYSTEM)
         rows = self.by_user(self.rows(globex_manager))
         self.assertNotIn((f.operator2, WEEK1[0]), rows)  # no client in common
@@ -176,21 +179,19 @@ class CapacityTest(FixtureTestCase):
     def test_bad_input_and_refusals(self) -> None:
         f, s = self.f, self.s
         with self.assertRaises(InvalidError):
-            s.capacity(f.manager, "2026-06-14", "2026-06-01")
+            s.capacity(f.manager, date(2026, 6, 14), date(2026, 6, 1))
         with self.assertRaises(InvalidError):
-            s.capacity(f.manager, "2026-06-01", "2026-06-14", bucket=2)
+            s.capacity(f.manager, date(2026, 6, 1), date(2026, 6, 14), bucket=2)
         with self.assertRaises(InvalidError):
-            s.capacity(f.manager, "2026-06-01", "2026-06-31")
-        with self.assertRaises(InvalidError):
-            s.capacity(f.manager, "2026-01-01", "2027-01-02")  # past RANGE_MAX_DAYS
+            s.capacity(f.manager, date(2026, 1, 1), date(2027, 1, 2))  # past RANGE_MAX_DAYS
         with self.assertRaises(TypeError):
-            s.capacity(f.manager, "2026-06-01", "2026-06-14", bucket="week")  # type: ignore[arg-type]
+            s.capacity(f.manager, date(2026, 6, 1), date(2026, 6, 14), bucket="week")  # type: ignore[arg-type]
         with self.assertRaises(DeniedError):
-            s.capacity(f.viewer, "2026-06-01", "2026-06-14")
+            s.capacity(f.viewer, date(2026, 6, 1), date(2026, 6, 14))
         with self.assertRaises(DeniedError):
-            s.capacity(f.client_user, "2026-06-01", "2026-06-14", bucket=Bucket.MONTH)
+            s.capacity(f.client_user, date(2026, 6, 1), date(2026, 6, 14), bucket=Bucket.MONTH)
         with self.assertRaises(NotFoundError):
-            s.capacity(987654, "2026-06-01", "2026-06-14")
+            s.capacity(987654, date(2026, 6, 1), date(2026, 6, 14))
 
     def test_stream_closes_and_dates_as_date_objects(self) -> None:
         f, s = self.f, self.s

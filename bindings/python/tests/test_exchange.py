@@ -5,6 +5,7 @@ comes back; secrets only on request and only for an ADMIN."""
 
 from __future__ import annotations
 
+from datetime import date
 import io
 import json
 import unittest
@@ -26,16 +27,16 @@ class Broken(io.RawIOBase):
 class ExchangeTest(FixtureTestCase):
     def test_restore_through_files_is_exact(self) -> None:
         f, s = self.f, self.s
-        eid = s.request(f.client_user, name="Streamed", client=f.acme, start="2026-04-01",
-                        end="2026-04-02", files=[("scope.txt", "text/plain", b"scope")])
-        s.approve(f.manager, eid, operators=[f.operator1])
+        eid = s.request(f.client_user, name="Streamed", client=f.acme, start=date(2026, 4, 1),
+                        end=date(2026, 4, 2), files=[("scope.txt", "text/plain", b"scope")])
+        s.approve(f.manager, eid, operators=[f.operator1], version=None)
         first = io.BytesIO()
         s.export_to(first, SYSTEM)
         self.assertEqual(first.getvalue().decode("utf-8"), s.export_json(SYSTEM))
         doc = json.loads(first.getvalue())
         self.assertEqual(doc["version"], 2)
         self.assertIn("store", doc)
-        with Scheduler.open() as fresh:
+        with Scheduler.open(":memory:") as fresh:
             first.seek(0)
             self.assertEqual(fresh.import_from(first, SYSTEM), 1)
             again = io.BytesIO()
@@ -58,7 +59,7 @@ class ExchangeTest(FixtureTestCase):
         s = self.s
         with self.assertRaises(OSError):
             s.export_to(Broken(), SYSTEM)
-        with Scheduler.open() as fresh:
+        with Scheduler.open(":memory:") as fresh:
             with self.assertRaises(OSError):
                 fresh.import_from(Broken(), SYSTEM)
             with self.assertRaises(InvalidError):

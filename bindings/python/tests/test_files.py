@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 import io
 import os
 import shutil
@@ -26,7 +27,7 @@ BLOB = bytes(range(256)) * 300  # 76800 bytes: more than one 64 KiB chunk
 class FilesTest(FixtureTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.eid = self.f.request("Files", "2026-04-01", "2026-04-03")
+        self.eid = self.f.request("Files", date(2026, 4, 1), date(2026, 4, 3))
 
     def test_every_kind_of_data(self) -> None:
         f, s = self.f, self.s
@@ -35,8 +36,8 @@ class FilesTest(FixtureTestCase):
             fh.write(BLOB)
         with open(path, "rb") as on_disk:
             eid = s.request(
-                f.client_user, name="Kinds", client=f.acme, start="2026-04-01",
-                end="2026-04-02",
+                f.client_user, name="Kinds", client=f.acme, start=date(2026, 4, 1),
+                end=date(2026, 4, 2),
                 files=[
                     ("bytes.bin", "application/octet-stream", b"bytes"),
                     ("bytearray.bin", None, bytearray(b"bytearray")),
@@ -68,8 +69,8 @@ class FilesTest(FixtureTestCase):
         with self.assertRaises(TypeError):
             s.file_attach(f.client_user, self.eid, "a.txt", "text")  # type: ignore[arg-type]
         with self.assertRaises(TypeError):
-            s.request(f.client_user, name="x", client=f.acme, start="2026-04-01",
-                      end="2026-04-02", files=["a.txt"])  # type: ignore[list-item]
+            s.request(f.client_user, name="x", client=f.acme, start=date(2026, 4, 1),
+                      end=date(2026, 4, 2), files=["a.txt"])  # type: ignore[list-item]
         with self.assertRaises(InvalidError) as cm:
             s.file_attach(f.client_user, self.eid, "../etc/passwd", b"x")
         self.assertIn("name", cm.exception.message)
@@ -124,7 +125,7 @@ class FilesTest(FixtureTestCase):
 
     def test_no_files_on_a_canceled_engagement(self) -> None:
         f, s = self.f, self.s
-        s.cancel(f.manager, self.eid)
+        s.cancel(f.manager, self.eid, version=None)
         with self.assertRaises(StateError):
             s.file_attach(f.client_user, self.eid, "late.txt", b"late")
 

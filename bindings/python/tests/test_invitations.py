@@ -4,6 +4,7 @@ does not implement them yet."""
 
 from __future__ import annotations
 
+from datetime import date
 import email
 import email.policy
 import re
@@ -41,7 +42,7 @@ class InvitationTest(FixtureTestCase):
         super().setUp()
         self.s.setting_set("organizer_email", ORGANIZER, actor=SYSTEM)
         self.s.setting_set("organizer_name", "Scheduling desk", actor=SYSTEM)
-        self.eid = self.f.request("Web test", "2026-04-10", "2026-04-12")
+        self.eid = self.f.request("Web test", date(2026, 4, 10), date(2026, 4, 12))
 
     def mails_to(self, user_key: str) -> List[Tuple[str, bytes]]:
         return [m for m in self.f.mails if m[0] == f"{user_key}@example.com"]
@@ -51,7 +52,7 @@ class InvitationTest(FixtureTestCase):
         self.assertEqual(f.mails, [])
         s.approve(f.manager, self.eid,
                   operators=[(f.operator1, OperatorRole.LEAD),
-                             (f.operator2, OperatorRole.TESTER)])
+                             (f.operator2, OperatorRole.TESTER)], version=None)
         self.assertEqual(sorted(r for r, _ in f.mails),
                          ["operator1@example.com", "operator2@example.com"])
         recipient, message = self.mails_to("operator1")[-1]
@@ -75,9 +76,9 @@ class InvitationTest(FixtureTestCase):
 
     def test_unassign_sends_a_cancel_with_a_higher_sequence(self) -> None:
         f, s = self.f, self.s
-        s.approve(f.manager, self.eid, operators=[f.operator1, f.operator2])
+        s.approve(f.manager, self.eid, operators=[f.operator1, f.operator2], version=None)
         first = calendar_part(self.mails_to("operator2")[-1][1])
-        s.unassign(f.manager, self.eid, f.operator2)
+        s.unassign(f.manager, self.eid, f.operator2, version=None)
         cancel = calendar_part(self.mails_to("operator2")[-1][1])
         self.assertIn("METHOD:CANCEL", cancel)
         self.assertEqual(prop(cancel, "UID"), prop(first, "UID"))
@@ -86,7 +87,7 @@ class InvitationTest(FixtureTestCase):
 
     def test_who_may_download_an_invitation(self) -> None:
         f, s = self.f, self.s
-        s.approve(f.manager, self.eid, operators=[f.operator1])
+        s.approve(f.manager, self.eid, operators=[f.operator1], version=None)
         with self.assertRaises(DeniedError):
             s.invitation_ics(f.operator2, self.eid, f.operator1)
         with self.assertRaises(NotFoundError):
@@ -97,14 +98,14 @@ class InvitationTest(FixtureTestCase):
     def test_a_refused_mail_keeps_the_assignment_for_a_retry(self) -> None:
         f, s = self.f, self.s
         f.mail_result = False
-        s.approve(f.manager, self.eid, operators=[f.operator1])
+        s.approve(f.manager, self.eid, operators=[f.operator1], version=None)
         self.assertEqual(len(self.mails_to("operator1")), 1)
         self.assertEqual(s.engagement(f.manager, self.eid).operator_ids, [f.operator1])
         self.assertEqual(s.invitation_mail(f.manager, self.eid, f.operator1),
                          self.mails_to("operator1")[0][1])
 
     def test_a_request_mails_nobody(self) -> None:
-        self.f.request("Another", "2026-05-01", "2026-05-02")
+        self.f.request("Another", date(2026, 5, 1), date(2026, 5, 2))
         self.assertEqual(self.f.mails, [])
 
 
@@ -112,12 +113,12 @@ class InvitationTest(FixtureTestCase):
 class FeedTest(FixtureTestCase):
     def test_feed_of_what_the_user_may_see(self) -> None:
         f, s = self.f, self.s
-        kept = f.request("Kept", "2026-04-10", "2026-04-12")
-        dropped = f.request("Dropped", "2026-04-10", "2026-04-12")
-        s.approve(f.manager, kept, operators=[f.operator1])
-        s.cancel(f.manager, dropped)
-        s.create(f.manager, name="Hidden", client=f.initech, start="2026-04-10",
-                 end="2026-04-12")
+        kept = f.request("Kept", date(2026, 4, 10), date(2026, 4, 12))
+        dropped = f.request("Dropped", date(2026, 4, 10), date(2026, 4, 12))
+        s.approve(f.manager, kept, operators=[f.operator1], version=None)
+        s.cancel(f.manager, dropped, version=None)
+        s.create(f.manager, name="Hidden", client=f.initech, start=date(2026, 4, 10),
+                 end=date(2026, 4, 12))
         feed = unfold(s.feed_ics(f.operator1, f.operator1))
         self.assertIn("METHOD:PUBLISH", feed)
         self.assertIn("Kept", feed)

@@ -3,6 +3,7 @@ the loaded library does not implement them yet."""
 
 from __future__ import annotations
 
+from datetime import date
 import json
 import unittest
 
@@ -15,8 +16,8 @@ from engsched import SYSTEM, BuiltinRole, DeniedError, InvalidError, NotFoundErr
 class EngagementJsonTest(FixtureTestCase):
     def test_one_engagement_as_json(self) -> None:
         f, s = self.f, self.s
-        eid = s.request(f.client_user, name="Json test", client=f.acme, start="2026-04-01",
-                        end="2026-04-02", custom_fields={"po": "4711"})
+        eid = s.request(f.client_user, name="Json test", client=f.acme, start=date(2026, 4, 1),
+                        end=date(2026, 4, 2), custom_fields={"po": "4711"})
         text = s.engagement_json(f.manager, eid)
         self.assertIsInstance(text, str)
         doc = json.loads(text)
@@ -31,20 +32,20 @@ class EngagementJsonTest(FixtureTestCase):
 class ExportImportTest(FixtureTestCase):
     def test_export_imports_into_a_fresh_store(self) -> None:
         f, s = self.f, self.s
-        a = s.request(f.client_user, name="Exported one", client=f.acme, start="2026-04-01",
-                      end="2026-04-02", files=[("scope.txt", "text/plain", b"scope")])
-        s.approve(f.manager, a, operators=[f.operator1])
-        f.request("Exported two", "2026-04-05", "2026-04-06")
+        a = s.request(f.client_user, name="Exported one", client=f.acme, start=date(2026, 4, 1),
+                      end=date(2026, 4, 2), files=[("scope.txt", "text/plain", b"scope")])
+        s.approve(f.manager, a, operators=[f.operator1], version=None)
+        f.request("Exported two", date(2026, 4, 5), date(2026, 4, 6))
         # An administrator's export carries the directory an empty store needs.
         document = s.export_json(f.admin)
         self.assertIsInstance(json.loads(document), dict)
 
-        with Scheduler.open() as fresh:
+        with Scheduler.open(":memory:") as fresh:
             self.assertEqual(fresh.import_json(document, actor=SYSTEM), 2)
             everything = [st for st in Status]
             names = sorted(r.name for r in fresh.iter_list(SYSTEM, statuses=everything))
             self.assertEqual(names, ["Exported one", "Exported two"])
-        with Scheduler.open() as fresh:
+        with Scheduler.open(":memory:") as fresh:
             self.assertEqual(fresh.import_json(json.loads(document), actor=SYSTEM), 2)
 
     def test_import_is_validated_and_all_or_nothing(self) -> None:
@@ -56,11 +57,11 @@ class ExportImportTest(FixtureTestCase):
         self.assertEqual(s.events_last_seq(), before)
         other = Fixture()
         self.addCleanup(other.close)
-        other.request("Theirs", "2026-04-01", "2026-04-02")
+        other.request("Theirs", date(2026, 4, 1), date(2026, 4, 2))
         document = other.s.export_json(other.admin)
-        with Scheduler.open() as fresh:
+        with Scheduler.open(":memory:") as fresh:
             manager = fresh.user_upsert(
-                "m", "M", BuiltinRole.MANAGER, all_clients=True, actor=SYSTEM
+                "m", "M", BuiltinRole.MANAGER, all_clients=True, actor=SYSTEM, email=None
             )
             seq = fresh.events_last_seq()
             with self.assertRaises(DeniedError):

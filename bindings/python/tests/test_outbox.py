@@ -6,6 +6,7 @@ stream, purge, permissions and bad input (include/engsched/delivery.h)."""
 from __future__ import annotations
 
 import datetime
+from datetime import date
 import hashlib
 import hmac
 import json
@@ -13,7 +14,7 @@ import sys
 import unittest
 from typing import Any, Dict, List
 
-from _fixture import DAY, Fixture, FixtureTestCase, requires
+from _fixture import DAY, SECOND, Fixture, FixtureTestCase, requires
 
 import engsched
 from engsched import (
@@ -51,9 +52,9 @@ class OutboxCase(FixtureTestCase):
 
     def approved_with_two(self, name: str = "Web test") -> int:
         f = self.f
-        eid = f.request(name, "2026-04-06", "2026-04-10")
+        eid = f.request(name, date(2026, 4, 6), date(2026, 4, 10))
         self.s.approve(f.manager, eid, operators=[(f.operator1, OperatorRole.LEAD),
-                                                  (f.operator2, OperatorRole.TESTER)])
+                                                  (f.operator2, OperatorRole.TESTER)], version=None)
         return eid
 
     def count(self, states: int) -> int:
@@ -147,7 +148,7 @@ class RefusalTest(OutboxCase):
         eid = self.approved_with_two()
         retrying = dead = 0
         for _ in range(6):
-            f.now += DAY + 1
+            f.now += DAY + SECOND
             result = s.deliver()
             retrying += result.retrying
             dead += result.dead
@@ -166,7 +167,7 @@ class RefusalTest(OutboxCase):
         f.mail_result = None
         self.assertEqual(s.outbox_requeue(f.admin, first.id), 1)
         self.assertEqual(len(f.mails), 7)  # delivered on the re-queue's commit
-        self.assertEqual(s.outbox_requeue(f.admin), 1)  # every dead one: the other
+        self.assertEqual(s.outbox_requeue(f.admin, None), 1)  # every dead one: the other
         self.assertEqual(len(f.mails), 8)
         self.assertEqual(self.count(DEAD), 0)
         with self.assertRaises(StateError):
@@ -177,7 +178,7 @@ class RefusalTest(OutboxCase):
     def test_an_event_callback_returning_false_refuses(self) -> None:
         f, s = self.f, self.s
         f.delivery_result = False
-        f.request("Refused event", "2026-04-06", "2026-04-10")
+        f.request("Refused event", date(2026, 4, 6), date(2026, 4, 10))
         seq = s.events_last_seq()
         pending = s.outbox(f.admin, PENDING)
         self.assertEqual([(i.kind, i.event_seq) for i in pending], [(OutboxKind.EVENT, seq)])
@@ -193,7 +194,7 @@ class RefusalTest(OutboxCase):
         sys.unraisablehook = reported.append
         try:
             f.delivery_error = RuntimeError("webhook down")
-            eid = f.request("Raising receiver", "2026-04-06", "2026-04-10")
+            eid = f.request("Raising receiver", date(2026, 4, 6), date(2026, 4, 10))
         finally:
             sys.unraisablehook = old
         # The change stands; the exception reached the hook, not the caller.
@@ -221,7 +222,7 @@ class RefusalTest(OutboxCase):
                 except MisuseError as exc:
                     errors.append(exc)
 
-        with Scheduler.open(on_event_delivery=on_event_delivery) as s:
+        with Scheduler.open(":memory:", on_event_delivery=on_event_delivery) as s:
             holder["s"] = s
             s.client_upsert("k", "n", actor=SYSTEM)
             self.assertEqual(len(errors), 2)
@@ -251,7 +252,7 @@ class UndeliverableTest(OutboxCase):
         s.events_last_seq()
         self.assertEqual(s.undeliverable_count, 0)
         s.setting_set("organizer_email", ORGANIZER, actor=SYSTEM)
-        self.assertEqual(s.outbox_requeue(f.admin), 2)
+        self.assertEqual(s.outbox_requeue(f.admin, None), 2)
         self.assertEqual(sorted(r for r, _ in f.mails),
                          ["operator1@example.com", "operator2@example.com"])
         self.assertIn(ORGANIZER.encode(), f.mails[0][1])
@@ -264,7 +265,7 @@ class UndeliverableTest(OutboxCase):
         self.approved_with_two()
         self.assertEqual(len(s.outbox(SYSTEM, UNDELIVERABLE)), 2)
         self.assertEqual(s.outbox_count(SYSTEM, [DEAD, UNDELIVERABLE]), 2)
-        self.assertEqual(s.outbox_requeue(SYSTEM), 0)  # still no organizer
+        self.assertEqual(s.outbox_requeue(SYSTEM, None), 0)  # still no organizer
         self.assertEqual(self.count(UNDELIVERABLE), 2)
 
 
@@ -302,13 +303,13 @@ class ExplicitDeliveryTest(OutboxCase):
     def test_delivery_modes(self) -> None:
         for mode in ("on_commit", "ON_COMMIT", "explicit", DeliveryMode.EXPLICIT, 0, 1):
             with self.subTest(mode=mode):
-                Scheduler.open(delivery=mode).close()
+                Scheduler.open(":memory:", delivery=mode).close()
         with self.assertRaises(ValueError):
-            Scheduler.open(delivery="later")
+            Scheduler.open(":memory:", delivery="later")
         with self.assertRaises(ValueError):
-            Scheduler.open(delivery=2)
+            Scheduler.open(":memory:", delivery=2)
         with self.assertRaises(TypeError):
-            Scheduler.open(delivery=1.0)  # type: ignore[arg-type]
+            Scheduler.open(":memory:", delivery=1.0)  # type: ignore[arg-type]
 
 
 @requires("engsched_deliver", "engsched_event_stream")
@@ -382,7 +383,7 @@ class EventStreamTest(OutboxCase):
         # Events written while streaming are picked up by a later batch.
         stream = s.event_stream(SYSTEM, after=last - 1, batch=1)
         self.assertEqual(next(stream).seq, last)
-        f.request("Later", "2026-05-01", "2026-05-02")
+        f.request("Later", date(2026, 5, 1), date(2026, 5, 2))
         self.assertEqual([e.seq for e in stream], [last + 1])
 
     def test_only_the_system_actor_and_valid_bounds(self) -> None:
@@ -408,8 +409,8 @@ class AdministrationTest(OutboxCase):
         self.approved_with_two("Kept")
         delivered, pending = self.count(DELIVERED), self.count(PENDING)
         self.assertEqual(pending, 2)
-        self.assertEqual(s.outbox_purge(f.admin, f.now - 1), 0)
-        when = datetime.datetime.fromtimestamp(f.now + 1, tz=datetime.timezone.utc)
+        self.assertEqual(s.outbox_purge(f.admin, f.now - SECOND), 0)
+        when = f.now + SECOND
         self.assertEqual(s.outbox_purge(f.admin, when), delivered)
         self.assertEqual(self.count(DELIVERED), 0)
         self.assertEqual(self.count(PENDING), pending)
@@ -421,7 +422,7 @@ class AdministrationTest(OutboxCase):
             "outbox": lambda actor: s.outbox(actor, OUTBOX_ALL),
             "outbox_items": lambda actor: s.outbox_items(actor),
             "outbox_count": lambda actor: s.outbox_count(actor, PENDING),
-            "outbox_requeue": lambda actor: s.outbox_requeue(actor),
+            "outbox_requeue": lambda actor: s.outbox_requeue(actor, None),
             "outbox_purge": lambda actor: s.outbox_purge(actor, f.now),
         }
         for name, call in calls.items():
@@ -468,7 +469,7 @@ class AdministrationTest(OutboxCase):
     def test_inside_a_batch_delivery_waits(self) -> None:
         f, s = self.f, self.s
         with s.batch():
-            f.request("In a batch", "2026-04-06", "2026-04-10")
+            f.request("In a batch", date(2026, 4, 6), date(2026, 4, 10))
             with self.assertRaises(MisuseError):
                 s.deliver()
             with self.assertRaises(MisuseError):
@@ -483,8 +484,8 @@ class AdministrationTest(OutboxCase):
             "outbox": lambda: s.outbox(f.admin),
             "outbox_items": lambda: s.outbox_items(f.admin),
             "outbox_count": lambda: s.outbox_count(f.admin),
-            "outbox_requeue": lambda: s.outbox_requeue(f.admin),
-            "outbox_purge": lambda: s.outbox_purge(f.admin, 0),
+            "outbox_requeue": lambda: s.outbox_requeue(f.admin, None),
+            "outbox_purge": lambda: s.outbox_purge(f.admin, f.now),
             "event_stream": lambda: s.event_stream(SYSTEM),
         }
         for name, call in calls.items():
@@ -506,9 +507,9 @@ class OptionsTest(unittest.TestCase):
 
     def test_event_callbacks(self) -> None:
         with self.assertRaises(ValueError):
-            Scheduler.open(on_event=print, on_event_delivery=lambda *a: None)
+            Scheduler.open(":memory:", on_event=print, on_event_delivery=lambda *a: None)
         with self.assertRaises(TypeError):
-            Scheduler.open(on_event_delivery="print")  # type: ignore[arg-type]
+            Scheduler.open(":memory:", on_event_delivery="print")  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

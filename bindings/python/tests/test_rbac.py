@@ -4,6 +4,7 @@ exist on any path."""
 
 from __future__ import annotations
 
+from datetime import date
 import unittest
 
 from _fixture import FixtureTestCase
@@ -25,7 +26,7 @@ from engsched import (
 class RbacTest(FixtureTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.eid = self.f.request("Internal test", "2026-04-01", "2026-04-03")
+        self.eid = self.f.request("Internal test", date(2026, 4, 1), date(2026, 4, 3))
 
     def assertDenied(self, fn, *words: str) -> DeniedError:  # type: ignore[no-untyped-def]
         with self.assertRaises(DeniedError) as cm:
@@ -41,34 +42,35 @@ class RbacTest(FixtureTestCase):
     def test_missing_permission_is_denied_with_a_message(self) -> None:
         f, s = self.f, self.s
         self.assertDenied(
-            lambda: s.request(f.viewer, name="x", client=f.acme, start="2026-04-01",
-                              end="2026-04-02"),
+            lambda: s.request(f.viewer, name="x", client=f.acme, start=date(2026, 4, 1),
+                              end=date(2026, 4, 2)),
             f"user {f.viewer}", "request",
         )
-        self.assertDenied(lambda: s.approve(f.operator1, self.eid), "approve")
-        self.assertDenied(lambda: s.cancel(f.client_user, self.eid), "cancel")
+        self.assertDenied(lambda: s.approve(f.operator1, self.eid, version=None), "approve")
+        self.assertDenied(lambda: s.cancel(f.client_user, self.eid, version=None), "cancel")
         self.assertDenied(
-            lambda: s.create(f.client_user, name="x", client=f.acme, start="2026-04-01",
-                             end="2026-04-02"),
+            lambda: s.create(f.client_user, name="x", client=f.acme, start=date(2026, 4, 1),
+                             end=date(2026, 4, 2)),
         )
         self.assertDenied(lambda: s.edit(f.viewer, self.eid, f.version(self.eid), name="y"))
         self.assertEqual(f.status(self.eid), Status.PENDING)
 
     def test_report_status_needs_the_permission_of_the_target(self) -> None:
         f, s = self.f, self.s
-        s.approve(f.manager, self.eid, operators=[f.operator1])
+        s.approve(f.manager, self.eid, operators=[f.operator1], version=None)
         from engsched import ReportStatus
 
-        s.report_set_status(f.operator1, self.eid, ReportStatus.READY_FOR_REVIEW)
+        s.report_set_status(f.operator1, self.eid, ReportStatus.READY_FOR_REVIEW, version=None)
         self.assertDenied(
-            lambda: s.report_set_status(f.operator1, self.eid, ReportStatus.IN_REVIEW)
+            lambda: s.report_set_status(f.operator1, self.eid, ReportStatus.IN_REVIEW, version=None)
         )
 
     def test_directory_and_settings_need_admin(self) -> None:
         f, s = self.f, self.s
         self.assertDenied(lambda: s.client_upsert("k", "n", actor=f.manager), "admin")
         self.assertDenied(
-            lambda: s.user_upsert("u", "U", BuiltinRole.VIEWER, actor=f.manager)
+            lambda: s.user_upsert("u", "U", BuiltinRole.VIEWER, email=None, all_clients=False,
+                                  actor=f.manager)
         )
         self.assertDenied(lambda: s.access_grant(f.viewer, f.globex, actor=f.manager))
         self.assertDenied(lambda: s.access_revoke(f.viewer, f.acme, actor=f.operator1))
@@ -88,7 +90,7 @@ class RbacTest(FixtureTestCase):
         calls = {
             "client_upsert": lambda: s.client_upsert("k", "n"),  # type: ignore[call-arg]
             "user_upsert": lambda: s.user_upsert(  # type: ignore[call-arg]
-                "u", "U", BuiltinRole.VIEWER
+                "u", "U", BuiltinRole.VIEWER, email=None, all_clients=False
             ),
             "access_grant": lambda: s.access_grant(f.viewer, f.globex),  # type: ignore[call-arg]
             "access_revoke": lambda: s.access_revoke(f.viewer, f.acme),  # type: ignore[call-arg]
@@ -120,14 +122,14 @@ class RbacTest(FixtureTestCase):
 
         assert_not_found(lambda: s.engagement(out, self.eid))
         assert_not_found(lambda: s.capabilities(out, self.eid))
-        assert_not_found(lambda: s.approve(out, self.eid))
-        assert_not_found(lambda: s.cancel(out, self.eid))
+        assert_not_found(lambda: s.approve(out, self.eid, version=None))
+        assert_not_found(lambda: s.cancel(out, self.eid, version=None))
         assert_not_found(lambda: s.files(out, self.eid))
         assert_not_found(lambda: s.events(out, self.eid))
-        assert_not_found(lambda: s.assign(out, self.eid, f.operator1))
+        assert_not_found(lambda: s.assign(out, self.eid, f.operator1, version=None))
         assert_not_found(lambda: s.list(out, client=f.acme))
         self.assertEqual(len(s.list(out)), 0)
-        self.assertEqual(list(s.calendar(out, "2026-04-01", "2026-04-30")), [])
+        self.assertEqual(list(s.calendar(out, date(2026, 4, 1), date(2026, 4, 30))), [])
         # Access granted: now it exists; revoked: gone again.
         s.access_grant(out, f.acme, actor=SYSTEM)
         self.assertEqual(s.engagement(out, self.eid).id, self.eid)
@@ -151,14 +153,15 @@ class RbacTest(FixtureTestCase):
             s.role_create("Auditor", Permission.VIEW, actor=SYSTEM)
         with self.assertRaises(InvalidError):
             s.role_create("Too many", 1 << 20, actor=SYSTEM)
-        u = s.user_upsert("aud", "Aud", auditor, email="aud@example.com", actor=SYSTEM)
+        u = s.user_upsert("aud", "Aud", auditor, email="aud@example.com", all_clients=False,
+                          actor=SYSTEM)
         s.access_grant(u, f.acme, actor=SYSTEM)
         self.assertEqual(s.engagement(u, self.eid).id, self.eid)
-        self.assertDenied(lambda: s.cancel(u, self.eid))
+        self.assertDenied(lambda: s.cancel(u, self.eid, version=None))
         # Built-in roles are editable like custom ones.
         s.role_set_permissions(auditor, Permission.VIEW | Permission.CANCEL, actor=SYSTEM)
         self.assertEqual(s.user_permissions(u), Permission.VIEW | Permission.CANCEL)
-        s.cancel(u, self.eid, reason="by an auditor")
+        s.cancel(u, self.eid, reason="by an auditor", version=None)
         self.assertEqual(f.status(self.eid), Status.CANCELED)
         with self.assertRaises(NotFoundError):
             s.role_set_permissions(9999, Permission.VIEW, actor=SYSTEM)
@@ -169,7 +172,7 @@ class RbacTest(FixtureTestCase):
 
     def test_every_refusal_is_an_engsched_error(self) -> None:
         with self.assertRaises(EngschedError):
-            self.s.approve(self.f.viewer, self.eid)
+            self.s.approve(self.f.viewer, self.eid, version=None)
 
 class DirectoryReadTest(FixtureTestCase):
     def test_user_info_and_role_permissions(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from datetime import date
 import unittest
 
 from _fixture import DAY, T0, FixtureTestCase
@@ -13,7 +14,7 @@ from engsched import SYSTEM, DeniedError, InvalidError, Status, TickReport
 class RecurrenceTest(FixtureTestCase):
     def test_yearly_series_creates_its_occurrence_once(self) -> None:
         f, s = self.f, self.s
-        eid = f.request("Annual audit", "2026-03-15", "2026-03-16")
+        eid = f.request("Annual audit", date(2026, 3, 15), date(2026, 3, 16))
         s.recurrence_set(f.manager, eid, "FREQ=YEARLY", version=f.version(eid))
         series = s.engagement(SYSTEM, eid)
         self.assertEqual(series.recurrence, "FREQ=YEARLY")
@@ -34,20 +35,20 @@ class RecurrenceTest(FixtureTestCase):
 
     def test_bad_rules_and_refusals(self) -> None:
         f, s = self.f, self.s
-        eid = f.request("Audit", "2026-03-15", "2026-03-16")
+        eid = f.request("Audit", date(2026, 3, 15), date(2026, 3, 16))
         with self.assertRaises(InvalidError):
-            s.recurrence_set(f.manager, eid, "FREQ=HOURLY")
+            s.recurrence_set(f.manager, eid, "FREQ=HOURLY", version=None)
         with self.assertRaises(InvalidError):
-            s.recurrence_set(f.manager, eid, "nonsense")
+            s.recurrence_set(f.manager, eid, "nonsense", version=None)
         with self.assertRaises(DeniedError):
-            s.recurrence_set(f.viewer, eid, "FREQ=YEARLY")
+            s.recurrence_set(f.viewer, eid, "FREQ=YEARLY", version=None)
         self.assertEqual(s.engagement(SYSTEM, eid).recurrence, "")
 
     def test_clear(self) -> None:
         f, s = self.f, self.s
-        eid = f.request("Audit", "2026-03-15", "2026-03-16")
-        s.recurrence_set(f.manager, eid, "FREQ=MONTHLY")
-        s.recurrence_set(f.manager, eid, None)
+        eid = f.request("Audit", date(2026, 3, 15), date(2026, 3, 16))
+        s.recurrence_set(f.manager, eid, "FREQ=MONTHLY", version=None)
+        s.recurrence_set(f.manager, eid, None, version=None)
         self.assertEqual(s.engagement(SYSTEM, eid).recurrence, "")
         self.assertEqual(s.tick_ex(T0 + 100 * DAY).occurrences_created, 0)
         self.assertEqual(s.tick(T0 + 101 * DAY), 0)
@@ -56,9 +57,9 @@ class RecurrenceTest(FixtureTestCase):
 class CloneTest(FixtureTestCase):
     def test_clone_copies_details_not_report(self) -> None:
         f, s = self.f, self.s
-        eid = f.request("Web test", "2026-03-10", "2026-03-12")
-        s.recurrence_set(f.manager, eid, "FREQ=YEARLY")
-        new = s.clone(f.client_user, eid, start="2026-06-01", end="2026-06-02")
+        eid = f.request("Web test", date(2026, 3, 10), date(2026, 3, 12))
+        s.recurrence_set(f.manager, eid, "FREQ=YEARLY", version=None)
+        new = s.clone(f.client_user, eid, start=date(2026, 6, 1), end=date(2026, 6, 2))
         e = s.engagement(SYSTEM, new)
         self.assertEqual(e.name, "Web test")
         self.assertEqual(e.start, datetime.date(2026, 6, 1))
@@ -72,7 +73,7 @@ class CloneTest(FixtureTestCase):
 
     def test_clone_needs_dates(self) -> None:
         f, s = self.f, self.s
-        eid = f.request("Web test", "2026-03-10", "2026-03-12")
+        eid = f.request("Web test", date(2026, 3, 10), date(2026, 3, 12))
         with self.assertRaises(InvalidError):
             s.clone(f.manager, eid)
 
