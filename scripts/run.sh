@@ -33,6 +33,9 @@ PACKAGES=(
     scdoc
     man-db
     groff-base
+    # systemd-analyze verify/security, systemd-sysusers and systemd-tmpfiles
+    # judge the hourly job's installed units and snippets (no PID 1 needed)
+    systemd
 )
 
 jobs=$(nproc 2>/dev/null || echo 2)
