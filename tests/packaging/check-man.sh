@@ -4,8 +4,8 @@
 # The man pages rendered by docs/man/CMakeLists.txt into MAN_DIR: each one
 # is formatted with `man -l` (groff -ww: every warning) and any warning
 # fails the test. With ENGSCHED (the CLI), every command its --help lists
-# under "Commands:" must be an entry of engsched(1), so the page cannot
-# fall behind the command table. Exit 77 (skip) without scdoc or man.
+# under "Commands:" and every option under "Global options:" must be an
+# entry of engsched(1), so the page cannot fall behind the code. Exit 77 (skip) without scdoc or man.
 set -euo pipefail
 
 [ $# -ge 2 ] && [ $# -le 3 ] || { echo "usage: $0 SCDOC MAN_DIR [ENGSCHED]" >&2; exit 2; }
@@ -49,6 +49,18 @@ if [ -n "$cli" ]; then
         fi
     done
     echo "checked $n commands of '$(basename "$cli") --help' against engsched(1)"
+
+    # ... and every global option it lists is an entry of GLOBAL OPTIONS.
+    gtext=$(render "$mandir/engsched.1" 2>/dev/null | sed -n '/^GLOBAL OPTIONS$/,/^[A-Z]/p')
+    options=$("$cli" --help | sed -n '/^Global options:/,/^$/{s/^  \(--[a-z][a-z-]*\).*/\1/p}')
+    n=0
+    for o in $options; do
+        n=$((n + 1))
+        if ! grep -Eq "^       (-[a-z], )?$o( |$)" <<<"$gtext"; then
+            fail "engsched(1) does not document the global option '$o'"
+        fi
+    done
+    echo "checked $n global options of '$(basename "$cli") --help' against engsched(1)"
 fi
 
 [ $status -eq 0 ] && echo "OK: man pages"
