@@ -31,6 +31,13 @@ PACKAGES=(
     clang libfuzzer-14-dev libclang-rt-14-dev valgrind
     # the PostgreSQL backend and the throw-away cluster its tests run on
     libpq-dev postgresql
+    # the man pages: rendered from docs/man/*.scd, checked with man -l (groff)
+    scdoc
+    man-db
+    groff-base
+    # systemd-analyze verify/security, systemd-sysusers and systemd-tmpfiles
+    # judge the hourly job's installed units and snippets (no PID 1 needed)
+    systemd
 )
 
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -253,6 +253,11 @@ int main(int argc, char **argv)
                 keep);
         return 1;
     }
+    /* `sh -c ''` may exit 0 without reading a message: it would count as sent. */
+    if (j.sendmail != NULL && j.sendmail[0] == '\0') {
+        fprintf(stderr, "engsched-hourly: --sendmail: the mail command is empty\n");
+        return 1;
+    }
     if (j.sendmail != NULL)
         j.outbox = NULL; /* a refused message waits in the store, not in a directory */
     /* A mail command that exits before reading the whole message (say,

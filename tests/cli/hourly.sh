@@ -178,6 +178,11 @@ check "--keep-days 0 says purged" grep -q 'delivered items\? purged' "$T/out"
 check "--keep-days 0 purged every delivered item" grep -qx '0' "$T/count"
 check "bad --keep-days exits 1" run 1 --keep-days soon
 check "negative --keep-days exits 1" run 1 --keep-days -1
+# An empty mail command (say, ENGSCHED_SENDMAIL= in the service's
+# environment file) would be `sh -c ''`, which may "accept" a message it
+# never reads: a usage error instead, before anything is claimed.
+check "empty --sendmail exits 1" run 1 --sendmail ""
+check "empty --sendmail says why" grep -q -- '--sendmail: the mail command is empty' "$T/out"
 check "--help mentions --keep-days" run 0 --help
 check "--help has exit status 4" grep -q '4 done, but the outbox holds dead or undeliverable' "$T/out"
 

@@ -5,8 +5,10 @@
 # installed layout, then builds and runs tests/packaging/consumer.c twice:
 #   (a) cc $(pkg-config --cflags --libs engsched)
 #   (b) a CMake project doing find_package(engsched CONFIG REQUIRED)
-# Environment: CMAKE_COMMAND, CMAKE_C_COMPILER (default cc), and
-# ENGSCHED_CONSUMER_CFLAGS (sanitizer flags when the build is sanitized).
+# and, when the build installs them, the tools, man pages and systemd files.
+# Environment: CMAKE_COMMAND, CMAKE_C_COMPILER (default cc),
+# ENGSCHED_CONSUMER_CFLAGS (sanitizer flags when the build is sanitized),
+# ENGSCHED_EXPECT_TOOLS and ENGSCHED_EXPECT_MAN (1: installed, so checked).
 set -euo pipefail
 
 [ $# -eq 4 ] || { echo "usage: $0 BUILD_DIR PACKAGING_DIR WORKDIR VERSION" >&2; exit 2; }
@@ -53,6 +55,58 @@ if [ -n "$(find "$prefix" -name 'libengsched_internal*')" ]; then
     fail "the white-box engsched_internal library must not be installed"
 fi
 echo "layout OK: SONAME $soname, namelink, headers, engsched.pc, CMake package"
+
+# --- the tools, their man pages and the hourly job's systemd files ---------
+# ENGSCHED_EXPECT_TOOLS=1 (ENGSCHED_INSTALL_TOOLS) and ENGSCHED_EXPECT_MAN=1
+# (scdoc found) say what the build installs. Run before LD_LIBRARY_PATH is
+# set below: the programs must find the library through their RUNPATH.
+if [ "${ENGSCHED_EXPECT_TOOLS:-0}" = 1 ]; then
+    step "installed tools"
+    for tool in engsched engsched-hourly; do
+        bin=$prefix/bin/$tool
+        [ -x "$bin" ] || fail "bin/$tool not installed"
+        runpath=$(readelf -d "$bin" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')
+        case $runpath in
+        *'$ORIGIN/'*) ;;
+        *) fail "bin/$tool has RUNPATH '$runpath', expected one relative to \$ORIGIN" ;;
+        esac
+        env -u LD_LIBRARY_PATH "$bin" --help >"$work/$tool-help.txt" \
+            || fail "installed $tool --help failed"
+        # ldd prints the RUNPATH's spelling (bin/../lib): compare real paths.
+        deps=$(env -u LD_LIBRARY_PATH ldd "$bin")
+        loaded=$(sed -n "s/^[[:space:]]*libengsched.so.$major => \([^ ]*\) .*/\1/p" <<<"$deps")
+        [ -n "$loaded" ] && [ "$(realpath "$loaded")" = "$(realpath "$real")" ] \
+            || { echo "$deps"; fail "bin/$tool does not load the installed library"; }
+        echo "bin/$tool: RUNPATH $runpath, --help OK, loads $libdir/libengsched.so.$major"
+    done
+    grep -q '^Commands:' "$work/engsched-help.txt" || fail "engsched --help lists no commands"
+    grep -q '^usage: engsched-hourly' "$work/engsched-hourly-help.txt" \
+        || fail "engsched-hourly --help printed no usage"
+    v=$(env -u LD_LIBRARY_PATH "$prefix/bin/engsched" --version)
+    [ "$v" = "engsched (libengsched $version)" ] || fail "engsched --version printed '$v'"
+    for f in lib/systemd/system/engsched-hourly.service lib/systemd/system/engsched-hourly.timer \
+             lib/sysusers.d/engsched.conf lib/tmpfiles.d/engsched.conf; do
+        [ -f "$prefix/$f" ] || fail "$f not installed"
+    done
+    for demo in engsched-demo engsched-memory-demo; do
+        [ ! -e "$prefix/bin/$demo" ] || fail "the example $demo must not be installed"
+    done
+    echo "tools OK: engsched, engsched-hourly, systemd units, sysusers.d, tmpfiles.d"
+fi
+if [ "${ENGSCHED_EXPECT_MAN:-0}" = 1 ]; then
+    [ -s "$prefix/share/man/man3/libengsched.3" ] || fail "share/man/man3/libengsched.3 not installed"
+    grep -q "^\.TH .*\"libengsched $version\"" "$prefix/share/man/man3/libengsched.3" \
+        || fail "libengsched.3 does not carry version $version"
+    echo "man page OK: libengsched(3)"
+fi
+if [ "${ENGSCHED_EXPECT_MAN:-0}" = 1 ] && [ "${ENGSCHED_EXPECT_TOOLS:-0}" = 1 ]; then
+    for f in share/man/man1/engsched.1 share/man/man8/engsched-hourly.8; do
+        [ -s "$prefix/$f" ] || fail "$f not installed"
+    done
+    grep -q "^\.TH .*\"libengsched $version\"" "$prefix/share/man/man1/engsched.1" \
+        || fail "engsched.1 does not carry version $version"
+    echo "man pages OK: engsched(1), engsched-hourly(8)"
+fi
 
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
