@@ -86,7 +86,7 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     if status == 413:
         return error_page(413, "The upload is larger than the schedule's file limit allows.")
-    return error_page(status, error.description or TITLES.get(status, "Error"))
+    return error_page(status, str(error.description or TITLES.get(status, "Error")))
 
 
 def _unexpected(error: Exception) -> ResponseReturnValue:

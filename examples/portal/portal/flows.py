@@ -13,10 +13,11 @@ from engsched import Candidate, Engagement, OperatorRole, Permission
 from . import forms
 from .drawer import load
 from .session import current_user, demo_users, store
+from .streams import drain
 
 bp = Blueprint("flows", __name__)
 
-ROLES = [OperatorRole.LEAD, OperatorRole.TESTER, OperatorRole.REVIEWER, OperatorRole.NONE]
+ROLES = [OperatorRole.TESTER, OperatorRole.LEAD, OperatorRole.REVIEWER, OperatorRole.NONE]
 
 
 def clients() -> List[Tuple[int, str]]:
@@ -88,7 +89,7 @@ def candidates(eid: int) -> List[Candidate]:
     sched, uid = store(), current_user()
     if not sched.user_permissions(uid) & Permission.ASSIGN:
         return []
-    return list(sched.candidates(uid, eid))
+    return drain(sched.candidates(uid, eid))
 
 
 @bp.route("/engagement/<int:eid>/approve", methods=["GET", "POST"])

@@ -8,10 +8,11 @@ from typing import List
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from engsched import OperatorAvailability, Permission, Tab, WorkItem
+from engsched import OperatorAvailability, Tab, WorkItem
 
 from .drawer import drawer_context
-from .session import current_user, permissions, store
+from .session import current_user, store
+from .streams import drain
 from .views_calendar import month_bounds, parse_month, shift_month
 from .views_list import parse_tab
 
@@ -25,25 +26,32 @@ class Block:
     item: WorkItem
     left: float
     width: float
-
-
-def may_view() -> bool:
-    """Whether the acting user sees the tab at all."""
-    return bool(permissions() & Permission.VIEW_AVAILABILITY)
+    lane: int  #: overlapping items stack: 0 is the top line
 
 
 def blocks(row: OperatorAvailability, first: datetime.date, last: datetime.date) -> List[Block]:
-    """The operator's work cut to the month, as positions on its timeline."""
+    """The operator's work cut to the month, as positions on its timeline;
+    overlapping items go to the first lane free on their dates."""
     days = (last - first).days + 1
+    lane_ends: List[datetime.date] = []
     placed = []
-    for item in row.work:
+    for item in sorted(row.work, key=lambda w: (w.start, w.end)):
         start, end = max(item.start, first), min(item.end, last)
         if start > end:
             continue
+        lane = next((i for i, busy in enumerate(lane_ends) if busy < start), len(lane_ends))
+        if lane == len(lane_ends):
+            lane_ends.append(end)
+        lane_ends[lane] = end
         left = (start - first).days * 100.0 / days
         width = ((end - start).days + 1) * 100.0 / days
-        placed.append(Block(item, left, width))
+        placed.append(Block(item, left, width, lane))
     return placed
+
+
+def lanes(placed: List[Block]) -> int:
+    """How many lines the timeline needs."""
+    return max((b.lane for b in placed), default=0) + 1
 
 
 @bp.route("/availability")
@@ -54,7 +62,7 @@ def month() -> ResponseReturnValue:
     first = parse_month(request.args.get("m", ""))
     _, last = month_bounds(first)
     tab = parse_tab(request.args.get("tab", ""))
-    rows = list(store().availability(current_user(), first, last, tab=tab))
+    rows = drain(store().availability(current_user(), first, last, tab=tab))
     days = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
     return render_template(
         "availability.html",
@@ -63,7 +71,8 @@ def month() -> ResponseReturnValue:
         current=tab,
         first=first,
         days=days,
-        rows=[(row, blocks(row, first, last)) for row in rows],
+        rows=[(row, placed, lanes(placed)) for row, placed in
+              ((row, blocks(row, first, last)) for row in rows)],
         prev=shift_month(first, -1),
         next=shift_month(first, 1),
         drawer=drawer_context(),

@@ -2,7 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
@@ -12,6 +12,7 @@ from engsched import Row
 from .drawer import drawer_context
 from .errors import BadInput
 from .session import current_user, store
+from .streams import drain
 
 bp = Blueprint("calendar", __name__)
 
@@ -22,7 +23,7 @@ class Day:
 
     date: datetime.date
     in_month: bool
-    rows: List[Row] = field(default_factory=list)
+    rows: List[Optional[Row]] = field(default_factory=list)
 
 
 def parse_month(text: str) -> datetime.date:
@@ -61,11 +62,32 @@ def month_grid(first: datetime.date) -> List[List[Day]]:
     return weeks
 
 
+def _lanes(week: List[Day], rows: List[Row]) -> List[List[Row]]:
+    """The week's engagements in lanes: one row of the grid each, so a bar
+    keeps its height across the week (greedy, by start date)."""
+    first, last = week[0].date, week[-1].date
+    lanes: List[List[Row]] = []
+    for row in sorted((r for r in rows if r.start <= last and r.end >= first),
+                      key=lambda r: (r.start, r.id)):
+        lane = next((ln for ln in lanes if ln[-1].end < row.start), None)
+        if lane is None:
+            lanes.append([row])
+        else:
+            lane.append(row)
+    return lanes
+
+
 def place(weeks: List[List[Day]], rows: List[Row]) -> None:
-    """Put each engagement on every day of the grid it covers."""
+    """Put each engagement on every day of the grid it covers, in its lane
+    (None: an empty slot keeping the lanes below in line)."""
     for week in weeks:
+        lanes = _lanes(week, rows)
         for day in week:
-            day.rows = [r for r in rows if r.start <= day.date <= r.end]
+            slots = [next((r for r in lane if r.start <= day.date <= r.end), None)
+                     for lane in lanes]
+            while slots and slots[-1] is None:
+                slots.pop()
+            day.rows = slots
 
 
 @bp.route("/")
@@ -73,7 +95,7 @@ def month() -> ResponseReturnValue:
     """The month grid (``?m=YYYY-MM``), with the drawer when ``?e=`` names one."""
     first = parse_month(request.args.get("m", ""))
     weeks = month_grid(first)
-    rows = list(store().calendar(current_user(), weeks[0][0].date, weeks[-1][-1].date))
+    rows = drain(store().calendar(current_user(), weeks[0][0].date, weeks[-1][-1].date))
     place(weeks, rows)
     return render_template(
         "calendar.html",
