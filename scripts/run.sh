@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# run.sh demo|test — one entry point for a fresh Debian bookworm machine.
+# run.sh demo|portal|test — one entry point for a fresh Debian bookworm machine.
 #
 #   scripts/run.sh demo   install missing packages, build (RelWithDebInfo),
 #                         run the demo on demo-out/demo.db
+#   scripts/run.sh portal install missing packages, build, seed a new
+#                         demo-out/portal.db and serve the Schedule portal
+#                         (examples/portal) on http://127.0.0.1:8080/
+#                         (port: ENGSCHED_PORTAL_PORT) until interrupted
 #   scripts/run.sh test   install missing packages, build and run the whole
 #                         ctest suite in build/, run its cmocka tests under
 #                         valgrind memcheck (tests/valgrind/run.sh --quick),
@@ -29,6 +33,10 @@ PACKAGES=(
     clang libfuzzer-14-dev libclang-rt-14-dev valgrind
     # the PostgreSQL backend and the throw-away cluster its tests run on
     libpq-dev postgresql
+    # the Schedule portal (examples/portal) and its type check
+    python3-flask python3-jinja2 python3-mypy
+    # the portal's browser tests (tests/browser): headless Chromium via Selenium
+    chromium chromium-driver python3-selenium
 )
 
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -130,6 +138,18 @@ demo)
     cd "$root/demo-out"
     "$root/build/examples/engsched-demo" demo.db
     ;;
+portal)
+    install_packages
+    configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENGSCHED_NODE_MODULES="$node_modules"
+    log "portal"
+    mkdir -p "$root/demo-out"
+    rm -f "$root/demo-out/portal.db" "$root/demo-out/portal.db-wal" "$root/demo-out/portal.db-shm"
+    export ENGSCHED_LIBRARY=$root/build/lib/libengsched.so.0
+    export PYTHONPATH=$root/bindings/python:$root/examples/portal
+    /usr/bin/python3 "$root/examples/portal/seed.py" "$root/demo-out/portal.db"
+    # __main__ prints the URL; the port comes from ENGSCHED_PORTAL_PORT (8080).
+    exec /usr/bin/python3 -m portal --store "$root/demo-out/portal.db"
+    ;;
 test)
     install_packages
     configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENGSCHED_NODE_MODULES="$node_modules"
@@ -178,7 +198,7 @@ test)
     exit $rc
     ;;
 *)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac
