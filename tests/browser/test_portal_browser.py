@@ -7,6 +7,7 @@ tab and of the drawer goes to $PORTAL_SCREENSHOTS."""
 import datetime
 import os
 import threading
+import urllib.request
 from pathlib import Path
 from typing import Any, Iterator, Tuple
 
@@ -106,6 +107,7 @@ def test_seed_story(portal: Tuple[str, Any], browser: Any, tmp_path: Path) -> No
     assert Status.PENDING.label in d.find_element(By.ID, "drawer").text
     d.find_element(By.ID, "files-tab").click()
     assert "scope.txt" in d.find_element(By.ID, "drawer").text
+    shot(d, "drawer-files")
 
     # (2) the manager finds it Pending, sees the operators' work, staffs two
     act_as(d, base, "Mia Manager")
@@ -151,6 +153,13 @@ def test_seed_story(portal: Tuple[str, Any], browser: Any, tmp_path: Path) -> No
     assert not d.find_elements(By.ID, "tab-availability")
     d.get(base + "/availability")
     assert d.find_element(By.TAG_NAME, "h1").text.startswith("403")
+    d.get(base + "/calendar-feed")
+    d.find_element(By.CSS_SELECTOR, "main form button").click()
+    feed_url = d.find_element(By.ID, "feed-url").text
+    shot(d, "feed")
+    with urllib.request.urlopen(feed_url, timeout=10) as feed:
+        assert feed.headers.get_content_type() == "text/calendar"
+        assert b"BEGIN:VCALENDAR" in feed.read()
     act_as(d, base, "Max Acme-Manager")
     d.get(base + "/availability")
     assert d.find_elements(By.CSS_SELECTOR, ".block.busy")

@@ -212,8 +212,40 @@ def test_feed_url_serves_the_calendar(app: Any) -> None:
     assert app.test_client().get("/feed/forged.ics").status_code == 403
 
 
-def test_no_trace_on_a_500(app: Any) -> None:
-    app.testing = False  # let the error handler answer, as in production
+def test_bad_month_is_400(app: Any) -> None:
+    r = client_as(app, "mia").get("/?m=2026-13")
+    assert r.status_code == 400 and "month" in r.get_data(as_text=True)
+
+
+def test_unexpected_error_is_a_generic_500(app: Any, monkeypatch: Any) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(store(app), "list", broken)
+    r = client_as(app, "mia").get("/list")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 500
+    assert "secret detail" not in body and "Traceback" not in body
+    assert not app.debug
+
+
+def test_new_engagement_with_operators_then_edit_and_cancel(app: Any) -> None:
+    s = store(app)
+    mia, alice = uid(app, "mia"), uid(app, "alice")
     c = client_as(app, "mia")
-    r = c.get("/?m=2026-13")
-    assert r.status_code == 400 and "Traceback" not in r.get_data(as_text=True)
+    data = details(client=str(s.client_find("acme")), name="Direct create",
+                   report_title="Direct report", operator=str(alice), **{f"role_{alice}": "lead"})
+    assert c.post("/new", data=data).status_code == 302
+    eid, version = by_name(app, "Direct create")
+    e = s.engagement(mia, eid)
+    assert e.status == Status.SCHEDULED and e.operator_ids == [alice]
+    assert e.report_title == "Direct report"
+    edited = details(version=str(version), name="Direct create, edited")
+    assert c.post(f"/engagement/{eid}/edit", data=edited).status_code in (200, 302)
+    e = s.engagement(mia, eid)
+    assert e.name == "Direct create, edited"
+    r = c.post(f"/engagement/{eid}/cancel",
+               data={"csrf": CSRF, "version": str(e.version), "reason": "client withdrew"})
+    assert r.status_code == 302
+    e = s.engagement(mia, eid)
+    assert e.status == Status.CANCELED and e.cancel_reason == "client withdrew"
