@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator, Tuple
 
 import pytest
+from markupsafe import escape
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -19,7 +20,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from werkzeug.serving import make_server
 
-from engsched import Status
+from engsched import EngschedError, Status
 
 from portal import create_app
 from portal_support import seeded_store, temp_dir
@@ -180,3 +181,10 @@ def test_seed_story(portal: Tuple[str, Any], browser: Any, tmp_path: Path) -> No
         f"{base}/engagement/{canceled}/edit", csrf)
     assert status == 409, text
     assert 'id="error-message"' in text and "Traceback" not in text
+    try:  # the same forged edit through the bindings: its message is the page's
+        app.extensions["engsched"].edit(app.extensions["engsched"].user_find("mia"), canceled, 1,
+                                        name="forged")
+    except EngschedError as refusal:
+        assert str(escape(refusal.message)) in text  # as Jinja escapes it
+    else:
+        raise AssertionError("the library took an edit of a canceled engagement")

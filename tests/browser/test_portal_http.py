@@ -6,7 +6,7 @@ from typing import Any, Dict, Iterator, Tuple
 
 import pytest
 
-from engsched import Scheduler, Status, Tab
+from engsched import ConflictError, Scheduler, StateError, Status, Tab
 
 from portal import create_app
 from portal_support import seeded_store, temp_dir
@@ -154,10 +154,9 @@ def test_stale_version_is_409_with_the_librarys_message(app: Any) -> None:
     seq = s.events_last_seq()
     r = c.post(f"/engagement/{eid}/edit", data=details(version=str(version), name="Stale"))
     refused(app, r, 409, seq)
-    try:
+    with pytest.raises(ConflictError) as refusal:  # the library's own words must be on the page
         s.edit(uid(app, "mia"), eid, version, name="Stale")
-    except Exception as error:  # the library's own words must be on the page
-        assert getattr(error, "message") in r.get_data(as_text=True)
+    assert refusal.value.message in r.get_data(as_text=True)
     assert s.engagement(uid(app, "mia"), eid).name == "Acme API review"
 
 
@@ -185,6 +184,9 @@ def test_canceled_offers_no_edit_and_refuses_a_forged_one(app: Any) -> None:
     seq = s.events_last_seq()
     r = c.post(f"/engagement/{eid}/edit", data=details(version=str(version)))
     refused(app, r, 409, seq)
+    with pytest.raises(StateError) as refusal:
+        s.edit(uid(app, "mia"), eid, version, name="forged")
+    assert refusal.value.message in r.get_data(as_text=True)
 
 
 def test_request_with_a_file_then_download(app: Any) -> None:

@@ -3,7 +3,7 @@ report, edit and cancel. Each form carries the version the user saw, and
 every refusal comes back as the library's message (errors.py)."""
 
 import datetime
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -42,7 +42,7 @@ def shown(e: Engagement) -> ResponseReturnValue:
     return redirect(url_for("calendar.month", m=e.start.strftime("%Y-%m"), e=e.id))
 
 
-def _details() -> dict:  # type: ignore[type-arg]
+def _details() -> Dict[str, Any]:
     return {
         "name": forms.text("name"),
         "description": forms.text("description"),

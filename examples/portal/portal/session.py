@@ -7,7 +7,7 @@ host's login so the demo can be played as every member of the cast.
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -125,7 +125,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
 
     @app.context_processor
-    def _globals() -> dict:  # type: ignore[type-arg]
+    def _globals() -> Dict[str, Any]:
         return {
             "csrf_token": csrf_token,
             "users": g.get("users", []),
