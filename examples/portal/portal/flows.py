@@ -55,8 +55,10 @@ def _details() -> Dict[str, Any]:
 
 def _blank_form(kind: str) -> ResponseReturnValue:
     today = datetime.date.today()
+    sched = store()
+    limits = (int(sched.setting_get("file_max_count")), int(sched.setting_get("file_max_bytes")))
     return render_template("engagement_form.html", kind=kind, tab="", clients=clients(),
-                           operators=operator_choices(), roles=ROLES,
+                           operators=operator_choices(), roles=ROLES, limits=limits,
                            start=today + datetime.timedelta(days=7),
                            end=today + datetime.timedelta(days=11))
 

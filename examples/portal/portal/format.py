@@ -69,3 +69,12 @@ def operator_role_label(role: OperatorRole) -> str:
 def percent(value: float) -> str:
     """A utilisation (0.0 to 1.0 and beyond) as a whole percentage."""
     return f"{round(value * 100)} %"
+
+
+def size(count: int) -> str:
+    """A byte count for people: 25 MiB, 4.0 KiB, 100 bytes."""
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= scale:
+            value = count / scale
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{count} bytes"
