@@ -1,6 +1,6 @@
 """The List tab: status tabs and keyset pages (the library's opaque tokens)."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from engsched import Tab
@@ -11,6 +11,7 @@ from .session import current_user, store
 
 bp = Blueprint("list", __name__)
 
+#: rows a page unless the app config says PORTAL_PAGE_SIZE
 PAGE_SIZE = 10
 
 
@@ -29,7 +30,8 @@ def rows() -> ResponseReturnValue:
     """One page of the tab (``?tab=``); ``?token=`` resumes where the last page ended."""
     tab = parse_tab(request.args.get("tab", ""))
     token = request.args.get("token") or None
-    page = store().list(current_user(), tab=tab, limit=PAGE_SIZE, token=token)
+    size = int(current_app.config.get("PORTAL_PAGE_SIZE", PAGE_SIZE))
+    page = store().list(current_user(), tab=tab, limit=size, token=token)
     sched = store()
     client_names = {r.client: sched.client_name(r.client) for r in page.rows}
     here = {"tab": tab.name.lower()}
