@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# run.sh demo|test — one entry point for a fresh Debian bookworm machine.
+# run.sh demo|portal|test — one entry point for a fresh Debian bookworm machine.
 #
 #   scripts/run.sh demo   install missing packages, build (RelWithDebInfo),
 #                         run the demo on demo-out/demo.db
+#   scripts/run.sh portal install missing packages, build, seed a new
+#                         demo-out/portal.db and serve the Schedule portal
+#                         (examples/portal) on http://127.0.0.1:8080/
+#                         (port: ENGSCHED_PORTAL_PORT) until interrupted
 #   scripts/run.sh test   install missing packages, build and run the whole
 #                         ctest suite in build/, run its cmocka tests under
 #                         valgrind memcheck (tests/valgrind/run.sh --quick),
@@ -38,6 +42,10 @@ PACKAGES=(
     # systemd-analyze verify/security, systemd-sysusers and systemd-tmpfiles
     # judge the hourly job's installed units and snippets (no PID 1 needed)
     systemd
+    # the Schedule portal (examples/portal) and its type check
+    python3-flask python3-jinja2
+    # the portal's browser tests (tests/browser): headless Chromium via Selenium
+    chromium chromium-driver python3-selenium
 )
 
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -139,6 +147,18 @@ demo)
     cd "$root/demo-out"
     "$root/build/examples/engsched-demo" demo.db
     ;;
+portal)
+    install_packages
+    configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENGSCHED_NODE_MODULES="$node_modules"
+    log "portal"
+    mkdir -p "$root/demo-out"
+    rm -f "$root/demo-out/portal.db" "$root/demo-out/portal.db-wal" "$root/demo-out/portal.db-shm"
+    export ENGSCHED_LIBRARY=$root/build/lib/libengsched.so.0
+    export PYTHONPATH=$root/bindings/python:$root/examples/portal
+    /usr/bin/python3 "$root/examples/portal/seed.py" "$root/demo-out/portal.db"
+    # __main__ prints the URL; the port comes from ENGSCHED_PORTAL_PORT (8080).
+    exec /usr/bin/python3 -m portal --store "$root/demo-out/portal.db"
+    ;;
 test)
     install_packages
     configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENGSCHED_NODE_MODULES="$node_modules"
@@ -187,7 +207,7 @@ test)
     exit $rc
     ;;
 *)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -1,0 +1,122 @@
+"""The side drawer for one engagement (``?e=<id>`` on any tab, ``&dt=files``
+for its Files tab), the file downloads and the report link."""
+
+from dataclasses import dataclass
+from typing import List, Optional
+
+from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
+
+from engsched import Action, Engagement, FileInfo, NotFoundError
+
+from .errors import BadInput
+from .format import operator_role_label
+from .session import current_user, store
+
+bp = Blueprint("drawer", __name__)
+
+
+@dataclass(frozen=True)
+class Operator:
+    """An assigned operator as the drawer lists them."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Drawer:
+    """What the drawer shows: the engagement and what the user may do with it."""
+
+    engagement: Engagement
+    client: str
+    caps: Action
+    operators: List[Operator]
+    files: List[FileInfo]
+    report_url: Optional[str]
+    section: str
+
+    @property
+    def view_only(self) -> bool:
+        """The library's "view only": VIEW and nothing else."""
+        return self.caps == Action.VIEW
+
+    def may(self, action: Action) -> bool:
+        """Whether the library's capabilities allow ``action`` now."""
+        return bool(self.caps & action)
+
+
+def parse_id(text: str, what: str) -> int:
+    """A positive id from a form or URL field."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadInput(f"{what}: {text!r} is not an id") from None
+    if value <= 0:
+        raise BadInput(f"{what}: {text!r} is not an id")
+    return value
+
+
+def _operators(e: Engagement) -> List[Operator]:
+    sched = store()
+    result = []
+    for a in e.operators:
+        try:
+            name = sched.user_info(a.user).display_name
+        except NotFoundError:
+            name = f"user {a.user}"
+        result.append(Operator(name, operator_role_label(a.role)))
+    return result
+
+
+def report_url(e: Engagement) -> Optional[str]:
+    """The tenant's report link for the engagement's report (``{id}`` is the
+    report's id), None when there is no report or no template."""
+    if e.report is None:
+        return None
+    template = store().setting_get("report_url")
+    return template.replace("{id}", str(e.report)) if template else None
+
+
+def load(eid: int, section: str = "details") -> Drawer:
+    """The drawer's content; NotFoundError for an engagement out of scope."""
+    sched, uid = store(), current_user()
+    e = sched.engagement(uid, eid)
+    caps = sched.capabilities(uid, eid)
+    files = sched.files(uid, eid) if caps & Action.FILES_DOWNLOAD else []
+    return Drawer(e, sched.client_name(e.client), caps, _operators(e), files,
+                  report_url(e), section)
+
+
+def drawer_context() -> Optional[Drawer]:
+    """The drawer the current page's ``?e=`` asks for, if any."""
+    text = request.args.get("e")
+    if not text:
+        return None
+    section = "files" if request.args.get("dt") == "files" else "details"
+    return load(parse_id(text, "engagement"), section)
+
+
+@bp.route("/engagement/<int:eid>/files/<int:fid>")
+def download(eid: int, fid: int) -> ResponseReturnValue:
+    """One support file, as an attachment."""
+    sched, uid = store(), current_user()
+    info = next((f for f in sched.files(uid, eid) if f.id == fid), None)
+    if info is None:
+        raise NotFoundError(f"file {fid} not found")
+    data = sched.read_file(uid, fid)
+    response = Response(data, mimetype=info.media_type or "application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_safe(info.name)}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._- " else "_" for c in name) or "file"
+
+
+@bp.route("/engagement/<int:eid>/report")
+def report(eid: int) -> ResponseReturnValue:
+    """The placeholder for the report module when no report_url is set."""
+    d = load(eid)
+    return render_template("report.html", d=d, tab="")
