@@ -1,0 +1,35 @@
+#!/bin/sh
+# check-split.sh LIBRARY MODULE PROBE WORKDIR
+#
+# The PostgreSQL split as a SQLite-only host sees it:
+#   - libengsched.so does not need libpq (no NEEDED entry); the module does;
+#   - the module exports its entry point only;
+#   - libengsched.so.0 copied alone into WORKDIR and run there (the probe
+#     found through LD_LIBRARY_PATH, no module anywhere it looks): opening
+#     a PostgreSQL backend says ENGSCHED_EUNSUPPORTED, naming the module.
+set -eu
+
+[ $# -eq 4 ] || { echo "usage: $0 LIBRARY MODULE PROBE WORKDIR" >&2; exit 2; }
+lib=$1 module=$2 probe=$3 work=$4
+fail() { echo "FAIL: $*"; exit 1; }
+
+command -v readelf >/dev/null 2>&1 || { echo "readelf not found: skipped"; exit 77; }
+
+needed=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+echo "$lib needs: $(echo $needed)"
+case " $(echo $needed) " in *" libpq.so"*) fail "$lib needs libpq" ;; esac
+readelf -d "$module" | grep -q 'NEEDED.*\[libpq\.so' || fail "$module does not need libpq"
+
+exported=$(nm -D --defined-only "$module" | awk '$2 == "T" { print $3 }')
+[ "$exported" = "engsched_postgres_module_init@@ENGSCHED_POSTGRES_0" ] \
+    || fail "$module exports more (or other) than its entry point: $exported"
+
+rm -rf "$work"
+mkdir -p "$work"
+cp "$lib" "$work/libengsched.so.0"
+# Which libengsched.so.0 the probe gets: the copy, ahead of its RUNPATH.
+LD_LIBRARY_PATH=$work ldd "$probe" > "$work/ldd.txt"
+grep -q "libengsched.so.0 => $work/" "$work/ldd.txt" \
+    || { cat "$work/ldd.txt"; fail "the probe does not load the copy in $work"; }
+LD_LIBRARY_PATH=$work "$probe" absent || fail "without the module: $?"
+echo "OK: libengsched.so without libpq; the module alone brings it"
