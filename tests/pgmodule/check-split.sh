@@ -6,7 +6,10 @@
 #   - the module exports its entry point only;
 #   - libengsched.so.0 copied alone into WORKDIR and run there (the probe
 #     found through LD_LIBRARY_PATH, no module anywhere it looks): opening
-#     a PostgreSQL backend says ENGSCHED_EUNSUPPORTED, naming the module.
+#     a PostgreSQL backend says ENGSCHED_EUNSUPPORTED, naming the module;
+#   - a module next to the library that cannot be loaded (an empty file,
+#     as when its libpq is missing) or is not one (no entry point) gives
+#     the same answer with dlerror()'s reason, never a crash.
 set -eu
 
 [ $# -eq 4 ] || { echo "usage: $0 LIBRARY MODULE PROBE WORKDIR" >&2; exit 2; }
@@ -32,4 +35,10 @@ LD_LIBRARY_PATH=$work ldd "$probe" > "$work/ldd.txt"
 grep -q "libengsched.so.0 => $work/" "$work/ldd.txt" \
     || { cat "$work/ldd.txt"; fail "the probe does not load the copy in $work"; }
 LD_LIBRARY_PATH=$work "$probe" absent || fail "without the module: $?"
+
+: > "$work/libengsched-postgres.so.0"
+LD_LIBRARY_PATH=$work "$probe" absent "file too short" || fail "with an empty module: $?"
+cp "$lib" "$work/libengsched-postgres.so.0"
+LD_LIBRARY_PATH=$work "$probe" absent "engsched_postgres_module_init" \
+    || fail "with a module without its entry point: $?"
 echo "OK: libengsched.so without libpq; the module alone brings it"
