@@ -4,13 +4,16 @@
  *           returns ENGSCHED_EUNSUPPORTED, naming the module (or TEXT), twice
  *           (the failed load is remembered, not retried into a crash)
  *   open    connects to $ENGSCHED_TEST_PG through the module (77 when
- *           unset) and checks the module and libpq were loaded
+ *           unset) and checks the module and libpq were loaded, and that
+ *           the backend the module allocated came from, and went back to,
+ *           the allocator given to engsched_set_allocator()
  * Exit 0 on success, 1 on failure, 77 to skip. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <engsched/backends.h>
+#include <engsched/engsched.h>
 #include <engsched/storage.h>
 
 #define MODULE "libengsched-postgres.so.0"
@@ -26,6 +29,32 @@ static int check_absent(const char *expected)
             return 1;
     }
     return 0;
+}
+
+/* A counting allocator: how many blocks it handed out are live. */
+static long live_blocks;
+
+static void *count_malloc(size_t size, void *ctx)
+{
+    (void)ctx;
+    void *p = malloc(size);
+    live_blocks += p != NULL;
+    return p;
+}
+
+static void *count_realloc(void *ptr, size_t size, void *ctx)
+{
+    (void)ctx;
+    void *p = realloc(ptr, size);
+    live_blocks += ptr == NULL && p != NULL;
+    return p;
+}
+
+static void count_free(void *ptr, void *ctx)
+{
+    (void)ctx;
+    live_blocks -= ptr != NULL;
+    free(ptr);
 }
 
 /* Whether /proc/self/maps names @p file. */
@@ -53,12 +82,22 @@ static int check_open(void)
         printf("libpq was loaded before the first postgresql:// store\n");
         return 1;
     }
+    const engsched_allocator counting = {ENGSCHED_ALLOCATOR_VERSION, count_malloc, count_realloc,
+                                         count_free, NULL};
+    if (engsched_set_allocator(&counting) != ENGSCHED_OK)
+        return 1;
     engsched_storage *s = NULL;
     engsched_rc rc = engsched_storage_postgres_new(uri, ENGSCHED_OPEN_READONLY, &s);
     printf("rc %s: %s\n", engsched_rc_name(rc), rc ? engsched_storage_errmsg(NULL) : "");
     if (rc != ENGSCHED_OK || s == NULL)
         return 1;
+    long held = live_blocks;
     s->free(s);
+    printf("blocks from the host's allocator: %ld while open, %ld after free\n", held, live_blocks);
+    if (held <= 0 || live_blocks != 0) {
+        printf("the module's backend did not use the host's allocator\n");
+        return 1;
+    }
     if (!mapped(MODULE) || !mapped("libpq.so")) {
         printf("the store was opened without loading %s and libpq\n", MODULE);
         return 1;
