@@ -65,6 +65,10 @@ if [ -e "$build/lib/libengsched-postgres.so.0" ]; then
     [ -f "$module" ] || fail "$module not installed"
     [ ! -e "$libdir/libengsched-postgres.so" ] || fail "the module must not have a namelink"
     if readelf -d "$real" | grep -q 'NEEDED.*\[libpq'; then fail "$real needs libpq"; fi
+    # The installed library loads the installed module (from its own
+    # directory: nothing else on the path has one).
+    LD_LIBRARY_PATH=$libdir "$build/tests/pg_module_probe" loads \
+        || fail "the installed library does not load $module"
 fi
 echo "layout OK: SONAME $soname, namelink, headers, engsched.pc, CMake package"
 

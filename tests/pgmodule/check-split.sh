@@ -3,7 +3,8 @@
 #
 # The PostgreSQL split as a SQLite-only host sees it:
 #   - libengsched.so does not need libpq (no NEEDED entry); the module does;
-#   - the module exports its entry point only;
+#   - the module exports its entry point only and does not link the core;
+#   - in the build tree the library loads the module next to it;
 #   - libengsched.so.0 copied alone into WORKDIR and run there (the probe
 #     found through LD_LIBRARY_PATH, no module anywhere it looks): opening
 #     a PostgreSQL backend says ENGSCHED_EUNSUPPORTED, naming the module;
@@ -22,10 +23,15 @@ needed=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 echo "$lib needs: $(echo $needed)"
 case " $(echo $needed) " in *" libpq.so"*) fail "$lib needs libpq" ;; esac
 readelf -d "$module" | grep -q 'NEEDED.*\[libpq\.so' || fail "$module does not need libpq"
+# Arrows point down: the module reaches the core only through its table.
+if readelf -d "$module" | grep -q 'NEEDED.*\[libengsched'; then fail "$module links libengsched"; fi
 
 exported=$(nm -D --defined-only "$module" | awk '$2 == "T" { print $3 }')
 [ "$exported" = "engsched_postgres_module_init@@ENGSCHED_POSTGRES_0" ] \
     || fail "$module exports more (or other) than its entry point: $exported"
+
+# In the build tree, the library finds the module next to itself.
+"$probe" loads || fail "the build tree's library does not load its module"
 
 rm -rf "$work"
 mkdir -p "$work"

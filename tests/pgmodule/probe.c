@@ -3,6 +3,9 @@
  *   absent [TEXT]  the module cannot be found: engsched_storage_postgres_new()
  *           returns ENGSCHED_EUNSUPPORTED, naming the module (or TEXT), twice
  *           (the failed load is remembered, not retried into a crash)
+ *   loads   the module loads: a server that cannot be reached (a socket
+ *           directory that does not exist) is ENGSCHED_ESTORAGE, never
+ *           ENGSCHED_EUNSUPPORTED; needs no server
  *   open    connects to $ENGSCHED_TEST_PG through the module (77 when
  *           unset) and checks the module and libpq were loaded, and that
  *           the backend the module allocated came from, and went back to,
@@ -71,6 +74,15 @@ static int mapped(const char *file)
     return found;
 }
 
+static int check_loads(void)
+{
+    engsched_storage *s = NULL;
+    engsched_rc rc = engsched_storage_postgres_new(
+        "postgresql:///none?host=/nonexistent/engsched-probe&connect_timeout=2", 0, &s);
+    printf("rc %s: %s\n", engsched_rc_name(rc), engsched_storage_errmsg(NULL));
+    return rc == ENGSCHED_ESTORAGE && s == NULL && mapped(MODULE) ? 0 : 1;
+}
+
 static int check_open(void)
 {
     const char *uri = getenv("ENGSCHED_TEST_PG");
@@ -110,8 +122,10 @@ int main(int argc, char **argv)
 {
     if ((argc == 2 || argc == 3) && strcmp(argv[1], "absent") == 0)
         return check_absent(argc == 3 ? argv[2] : MODULE);
+    if (argc == 2 && strcmp(argv[1], "loads") == 0)
+        return check_loads();
     if (argc == 2 && strcmp(argv[1], "open") == 0)
         return check_open();
-    fprintf(stderr, "usage: %s absent [TEXT] | open\n", argv[0]);
+    fprintf(stderr, "usage: %s absent [TEXT] | loads | open\n", argv[0]);
     return 2;
 }
