@@ -161,7 +161,9 @@ portal)
     ;;
 test)
     install_packages
-    configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENGSCHED_NODE_MODULES="$node_modules"
+    # ENGSCHED_BUILD_STATIC: so install-consumer also checks libengsched.a.
+    configure_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENGSCHED_NODE_MODULES="$node_modules" \
+        -DENGSCHED_BUILD_STATIC=ON
     run_ctest build
     # Memcheck of the plain build's cmocka tests: about 3 minutes on 2
     # cores; --quick leaves out the few that take many minutes each under

@@ -2,9 +2,15 @@
 # check-install.sh BUILD_DIR PACKAGING_DIR WORKDIR VERSION
 #
 # Installs BUILD_DIR into WORKDIR/prefix with `cmake --install`, checks the
-# installed layout, then builds and runs tests/packaging/consumer.c twice:
-#   (a) cc $(pkg-config --cflags --libs engsched)
+# installed layout, then builds and runs tests/packaging/consumer.c:
+#   (a) cc $(pkg-config --cflags --libs engsched), with every public header
+#       compiled on `pkg-config --cflags engsched` when engsched.pc is the
+#       only .pc file pkg-config can see (no -dev package of a dependency)
 #   (b) a CMake project doing find_package(engsched CONFIG REQUIRED)
+#   (c) when libengsched.a is installed (ENGSCHED_BUILD_STATIC): linked
+#       statically with $(pkg-config --static --libs engsched) from a copy of
+#       the prefix without the shared library, and through
+#       engsched::engsched_static
 # and, when the build installs them, the tools, man pages and systemd files.
 # Environment: CMAKE_COMMAND, CMAKE_C_COMPILER (default cc),
 # ENGSCHED_CONSUMER_CFLAGS (sanitizer flags when the build is sanitized),
@@ -53,6 +59,18 @@ for f in engschedConfig.cmake engschedConfigVersion.cmake engschedTargets.cmake;
 done
 if [ -n "$(find "$prefix" -name 'libengsched_internal*')" ]; then
     fail "the white-box engsched_internal library must not be installed"
+fi
+# The PostgreSQL module (when built): next to the library, loaded by it,
+# never linked by hosts, so without a namelink.
+module=$libdir/libengsched-postgres.so.0
+if [ -e "$build/lib/libengsched-postgres.so.0" ]; then
+    [ -f "$module" ] || fail "$module not installed"
+    [ ! -e "$libdir/libengsched-postgres.so" ] || fail "the module must not have a namelink"
+    if readelf -d "$real" | grep -q 'NEEDED.*\[libpq'; then fail "$real needs libpq"; fi
+    # The installed library loads the installed module (from its own
+    # directory: nothing else on the path has one).
+    LD_LIBRARY_PATH=$libdir "$build/tests/pg_module_probe" loads \
+        || fail "the installed library does not load $module"
 fi
 echo "layout OK: SONAME $soname, namelink, headers, engsched.pc, CMake package"
 
@@ -127,6 +145,24 @@ deps=$(ldd "$work/consumer-pkgconfig")
 grep -q "libengsched.so.$major => $libdir/" <<<"$deps" \
     || { echo "$deps"; fail "(a) consumer is not using the installed library"; }
 
+# engsched.pc alone, nothing of any dependency: the headers include only
+# the C library, so a shared-only host needs no sqlite3.pc, libical.pc, ...
+step "(a) engsched.pc is the only .pc file"
+others=$(find "$pcdir" -name '*.pc' ! -name engsched.pc)
+[ -z "$others" ] || fail "$pcdir holds other .pc files: $others"
+alone_cflags=$(PKG_CONFIG_PATH='' PKG_CONFIG_LIBDIR="$pcdir" pkg-config --cflags engsched) \
+    || fail "pkg-config --cflags engsched needs other .pc files"
+PKG_CONFIG_PATH='' PKG_CONFIG_LIBDIR="$pcdir" pkg-config --libs engsched >/dev/null \
+    || fail "pkg-config --libs engsched needs other .pc files"
+echo "pkg-config --cflags engsched (alone): $alone_cflags"
+for h in "$prefix"/include/engsched/*.h; do
+    printf '#include <engsched/%s>\n' "$(basename "$h")" > "$work/header.c"
+    # shellcheck disable=SC2086  # word splitting of the flags is intended
+    "$cc_cmd" -std=c11 -Wall -Wextra -Wpedantic -Werror $alone_cflags \
+        -fsyntax-only "$work/header.c" \
+        || fail "$(basename "$h") does not compile on pkg-config --cflags engsched alone"
+done
+
 # --- (b) find_package ------------------------------------------------------
 step "(b) find_package(engsched CONFIG REQUIRED)"
 "$cmake_cmd" -S "$pkgdir/consumer" -B "$work/consumer-build" \
@@ -141,6 +177,35 @@ grep -q "engsched_DIR:PATH=$libdir/cmake/engsched" "$work/consumer-build/CMakeCa
     || fail "(b) find_package did not use the temporary prefix: $(grep engsched_DIR "$work/consumer-build/CMakeCache.txt")"
 "$work/consumer-build/c" | tee "$work/out-b.txt"
 grep -q "libengsched $version" "$work/out-b.txt" || fail "(b) consumer did not print version $version"
+
+# --- (c) static ------------------------------------------------------------
+if [ -f "$libdir/libengsched.a" ]; then
+    step "(c) static: pkg-config --static, from a prefix without the shared library"
+    sprefix=$work/static-prefix
+    cp -a "$prefix" "$sprefix"
+    rm -f "$sprefix/${libdir#"$prefix"/}"/libengsched.so*
+    spcdir=$sprefix/${pcdir#"$prefix"/}
+    static_flags=$(PKG_CONFIG_PATH='' PKG_CONFIG_LIBDIR="$spcdir" \
+        pkg-config --static --cflags --libs engsched)
+    echo "pkg-config --static --cflags --libs engsched: $static_flags"
+    # shellcheck disable=SC2086  # word splitting of the flags is intended
+    "$cc_cmd" -std=c11 -Wall -Wextra -Wpedantic -Werror $extra_cflags \
+        -o "$work/consumer-static" "$pkgdir/consumer.c" $static_flags
+    if readelf -d "$work/consumer-static" | grep -q 'NEEDED.*\[libengsched'; then
+        fail "(c) the static consumer needs a shared libengsched"
+    fi
+    env -u LD_LIBRARY_PATH "$work/consumer-static" | tee "$work/out-c.txt"
+    grep -q "libengsched $version" "$work/out-c.txt" || fail "(c) static consumer did not print version $version"
+    grep -q '^engsched::engsched_static$' "$work/consumer-build/targets.txt" \
+        || fail "(c) the CMake package has no engsched::engsched_static"
+    env -u LD_LIBRARY_PATH "$work/consumer-build/c_static" | tee "$work/out-c2.txt"
+    grep -q "libengsched $version" "$work/out-c2.txt" || fail "(c) engsched::engsched_static consumer did not print version $version"
+    if readelf -d "$work/consumer-build/c_static" | grep -q 'NEEDED.*\[libengsched'; then
+        fail "(c) the engsched::engsched_static consumer needs a shared libengsched"
+    fi
+else
+    echo; echo "(c) skipped: libengsched.a not installed (configure with -DENGSCHED_BUILD_STATIC=ON)"
+fi
 
 echo
 echo "OK: installed package usable through pkg-config and find_package"

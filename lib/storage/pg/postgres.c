@@ -1,9 +1,12 @@
 /* The PostgreSQL backend's public entry point, compiled in every build:
  * without libpq it reports ENGSCHED_EUNSUPPORTED, so the exported API does
  * not depend on how the library was configured. The backend itself is
- * the rest of pg/, compiled only when CMake finds libpq. */
+ * the rest of pg/, compiled only when CMake finds libpq; how it is reached
+ * (linked in, or the module loaded at run time) is es_pg_backend_new()'s
+ * business (linked.c, loader.c). */
 #include <string.h>
 
+#include "storage/pg/module.h"
 #include "storage/pg/storage_pg.h"
 
 int es_pg_is_uri(const char *conninfo)
@@ -20,12 +23,5 @@ engsched_rc engsched_storage_postgres_new(const char *conninfo, unsigned int fla
                                    conninfo == NULL ? "conninfo" : "out");
         return ENGSCHED_EMISUSE;
     }
-#ifdef ENGSCHED_HAVE_POSTGRES
-    return es_pg_new(conninfo, flags, out);
-#else
-    (void)flags;
-    engsched_storage_set_error(NULL, "postgresql: this libengsched was built without "
-                                     "PostgreSQL support (libpq was not found)");
-    return ENGSCHED_EUNSUPPORTED;
-#endif
+    return es_pg_backend_new(conninfo, flags, out);
 }
