@@ -127,8 +127,8 @@ int cmd_clients(cli *c, const cmd_spec *cmd, const parsed *p)
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
     if (c->json)
-        code = out_json(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "key", p->pos[1],
-                                  "name", name));
+        code = out_json(json_pack("{s:I, s:o, s:s}", "id", (json_int_t)id, "key",
+                                  out_str_or_null(cli_key_of(p->pos[1])), "name", name));
     else
         printf("client %lld  %s  %s\n", (long long)id, p->pos[1], name);
     engsched_free(name);
@@ -198,8 +198,9 @@ int cmd_users(cli *c, const cmd_spec *cmd, const parsed *p)
         return cli_fail(c, rc);
     cli_note_write(c);
     if (c->json)
-        return out_json(json_pack("{s:s, s:s, s:b}", "user", p->pos[1], "client", p->pos[2],
-                                  "access", is_grant));
+        return out_json(json_pack("{s:I, s:o, s:I, s:b}", "user", (json_int_t)user, "user_key",
+                                  out_user_key(c, user), "client", (json_int_t)client, "access",
+                                  is_grant));
     printf("%s %s access to %s\n", p->pos[1], is_grant ? "has" : "no longer has", p->pos[2]);
     return 0;
 }

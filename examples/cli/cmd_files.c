@@ -74,10 +74,10 @@ static int files_list(cli *c, const cmd_spec *cmd, const parsed *p)
         char when[21];
         ex_instant_format(at, when);
         if (arr != NULL) {
-            json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:I, s:s}", "file",
+            json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:I, s:I}", "file",
                                                  (json_int_t)fid, "name", name, "media_type",
                                                  type, "size", (json_int_t)size, "uploaded_by",
-                                                 (json_int_t)by, "uploaded_at", when));
+                                                 (json_int_t)by, "uploaded_at", (json_int_t)at));
             continue;
         }
         char fs[24], ss[24], bs[32];

@@ -185,19 +185,15 @@ int cmd_deliver(cli *c, const cmd_spec *cmd, const parsed *p)
 
 static json_t *entry_json(const engsched_outbox_entry *e)
 {
-    char next[21], created[21], updated[21];
-    ex_instant_format(e->next_attempt_at, next);
-    ex_instant_format(e->created_at, created);
-    ex_instant_format(e->updated_at, updated);
     int pending = e->state == ENGSCHED_OUTBOX_PENDING;
     return json_pack(
-        "{s:I, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id,
+        "{s:I, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:I, s:I, s:s, s:s}", "id", (json_int_t)e->id,
         "kind", engsched_outbox_kind_name(e->kind), "state", engsched_outbox_state_name(e->state),
         "engagement", e->engagement ? json_integer(e->engagement) : json_null(), "user",
         e->user ? json_integer(e->user) : json_null(), "event_seq",
         e->event_seq ? json_integer(e->event_seq) : json_null(), "attempts", (int)e->attempts,
-        "next_attempt_at", pending ? json_string(next) : json_null(), "created_at", created,
-        "updated_at", updated, "recipient", e->recipient, "reason", e->reason);
+        "next_attempt_at", pending ? json_integer(e->next_attempt_at) : json_null(), "created_at",
+        (json_int_t)e->created_at, "updated_at", (json_int_t)e->updated_at, "recipient", e->recipient, "reason", e->reason);
 }
 
 /* A mail row names its operator by host key when the directory has it. */

@@ -28,6 +28,18 @@ void out_json_text(const char *text)
         fputc('\n', stdout);
 }
 
+json_t *out_user_key(cli *c, engsched_id user)
+{
+    char *key = NULL;
+    if (user == ENGSCHED_SYSTEM)
+        return json_string("system");
+    if (engsched_user_info(c->db, user, &key, NULL, NULL, NULL, NULL) != ENGSCHED_OK)
+        return json_null();
+    json_t *v = json_string(key);
+    engsched_free(key);
+    return v;
+}
+
 json_t *out_str_or_null(const char *s)
 {
     return s != NULL ? json_string(s) : json_null();

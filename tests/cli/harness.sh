@@ -38,7 +38,7 @@ expect() {
     if [ "$want" -ne 0 ]; then
         local lines
         lines=$(wc -l <"$ERR")
-        if [ "$lines" -ne 1 ] || ! grep -q '^engsched' "$ERR"; then
+        if [ "$lines" -ne 1 ] || ! grep -Eq '^(engsched|\{"error": )' "$ERR"; then
             fail "engsched $*: expected one 'engsched...' line on stderr, got $lines"
             return 1
         fi
