@@ -34,13 +34,13 @@ static const opt_spec roles_opts[] = {
     {NULL, NULL, NULL, 0}};
 
 static const opt_spec request_opts[] = {
-    {"client", "KEY", "the client's key (required)", 0},
+    {"client", "CLIENT", "the client, by key or id (required)", 0},
     CLI_DETAIL_OPTS,
     {"file", "PATH", "attach a support file", 1},
     {NULL, NULL, NULL, 0}};
 
 static const opt_spec create_opts[] = {
-    {"client", "KEY", "the client's key (required)", 0},
+    {"client", "CLIENT", "the client, by key or id (required)", 0},
     CLI_DETAIL_OPTS,
     {"report-title", "TEXT", "report title (default: the name)", 0},
     {"operator", "USER[:ROLE]", "assign an operator; ROLE is lead, tester or reviewer", 1},
@@ -114,7 +114,7 @@ static const opt_spec list_opts[] = {
     {"tab", "TAB", "all (default), pending, scheduled, in_progress, in_review, complete, canceled",
      0},
     {"status", "LIST", "comma-separated statuses instead of a tab", 0},
-    {"client", "KEY", "only this client", 0},
+    {"client", "CLIENT", "only this client (key or id)", 0},
     {"operator", "USER", "only engagements this operator is on", 0},
     {"from", "DATE", "only engagements overlapping from this day (with --to)", 0},
     {"to", "DATE", "... to this day", 0},
@@ -374,9 +374,10 @@ static void global_help(FILE *f)
             "\n"
             "Global options (before or after the command; '--' ends the options):\n"
             "  --db PATH        the store (default: $ENGSCHED_DB)\n"
-            "  --as USER        act as the user with this key; 'system' passes every\n"
-            "                   check (default: $ENGSCHED_AS, else system)\n"
-            "  --json           machine-readable output\n"
+            "  --as USER        act as this user; 'system' passes every check\n"
+            "                   (default: $ENGSCHED_AS, else system)\n"
+            "  --json           machine-readable output: one JSON document on stdout,\n"
+            "                   errors as {\"error\": {...}} on stderr\n"
             "  --now WHEN       the clock: epoch seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z\n"
             "                   (default: $ENGSCHED_NOW, else the real time)\n"
             "  --outbox DIR     write invitation mail there as <n>-<recipient>.eml\n"
@@ -384,6 +385,10 @@ static void global_help(FILE *f)
             "                   outbox for 'engsched deliver' or the hourly job)\n"
             "  --version        print the library version\n"
             "  --help           this help; 'engsched COMMAND --help' for a command\n"
+            "\n"
+            "USER and CLIENT arguments and options take the host key (alice, acme) or the\n"
+            "id; all digits is an id: write key:123 for a key that is all digits.\n"
+            "Engagement, file and outbox ids are numbers.\n"
             "\n"
             "Commands:\n",
             engsched_version());
@@ -397,7 +402,8 @@ static void global_help(FILE *f)
                "  3  not found (or not visible) 9  busy (store locked)\n"
                "  4  permission denied          10 storage, corrupt store or other failure\n"
                "  5  not allowed in the current status\n"
-               "Errors are one line on standard error: 'engsched: <message>'.\n"
+               "Errors are one line on standard error: 'engsched: <message>' (with --json,\n"
+               "{\"error\": {\"code\": N, \"name\": ..., \"message\": ...}}).\n"
                "A change whose invitations cannot be built (say, no organizer_email) still\n"
                "stands (exit 0) with a warning: 'engsched: warning: N invitations not sent:\n"
                "<reason>'; 'engsched outbox list --state undeliverable' shows them.\n");
