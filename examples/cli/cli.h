@@ -188,8 +188,11 @@ int cli_read_text(const char *path, char **out); /* 0 or a reported exit code */
 
 /* Print a JSON value (consumed) on stdout. 0 or EXIT_OTHER (out of memory). */
 int out_json(json_t *value);
-/* Print library JSON text as it is, with a final newline. */
-void out_json_text(const char *text);
+/* Print a library JSON document in the same layout as out_json().
+ * 0 or a reported exit code. */
+int out_json_text(const char *text);
+/* The names of the set bits of a permission mask as a JSON array. */
+json_t *out_permission_list(unsigned int mask);
 /* A user's host key as a JSON string ("system" for the system user),
  * or null when the directory has none. */
 json_t *out_user_key(cli *c, engsched_id user);

@@ -269,9 +269,11 @@ static int print_work(cli *c, const engsched_work_list *work, const char *headin
                                      start, "end", end, "status",
                                      unavailable ? json_null()
                                                  : json_string(engsched_status_name(status)));
-            if (item != NULL && show_user)
-                json_object_set_new(item, "user",
-                                    json_integer(engsched_work_list_item_user(work, i)));
+            engsched_id who = engsched_work_list_item_user(work, i);
+            if (item != NULL && show_user) {
+                json_object_set_new(item, "user", json_integer(who));
+                json_object_set_new(item, "user_key", out_user_key(c, who));
+            }
             if (item == NULL || json_array_append_new(arr, item) != 0)
                 return cli_error(EXIT_OTHER, "out of memory");
             continue;
