@@ -68,9 +68,10 @@ count() {
     if [ "$n" -eq "$2" ]; then passed=$((passed + 1)); else fail "/$1/ matches $n lines, expected $2"; fi
 }
 
-# py CODE: python3 CODE over the last stdout parsed as JSON (as `doc`).
+# py CODE [ARG...]: python3 CODE over the last stdout parsed as JSON (as
+# `doc`); the ARGs are sys.argv[1:].
 py() {
-    if python3 -c "import json,sys; doc = json.load(sys.stdin); $1" <"$OUT" 2>/dev/null; then
+    if python3 -c "import json,sys; doc = json.load(sys.stdin); $1" "${@:2}" <"$OUT" 2>/dev/null; then
         passed=$((passed + 1))
     else
         fail "python check failed: $1"
