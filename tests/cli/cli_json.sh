@@ -53,7 +53,7 @@ def walk(v, path):
             if (k.endswith("_at") or k in ("now", "time")) and x is not None and \
                     (not isinstance(x, int) or isinstance(x, bool)):
                 problems.append(p + ": instant not an integer: %r" % (x,))
-            if k in DATES and x is not None and not (isinstance(x, str) and DATE.match(x)):
+            if k in DATES and (own or ".details." not in p) and x is not None and not (isinstance(x, str) and DATE.match(x)):
                 problems.append(p + ": not a YYYY-MM-DD date: %r" % (x,))
             if own and k in ENUMS and x is not None and not (isinstance(x, str) and NAME.match(x)):
                 problems.append(p + ": not a name: %r" % (x,))
