@@ -14,8 +14,8 @@ static const struct {
     size_t offset; /* of the value in args_globals; flags have none */
     int flag;
 } global_opts[] = {
-    {"db", offsetof(args_globals, db), 0},         {"as", offsetof(args_globals, as), 0},
-    {"now", offsetof(args_globals, now), 0},       {"outbox", offsetof(args_globals, outbox), 0},
+    {"db", offsetof(args_globals, db), 0},     {"as", offsetof(args_globals, as), 0},
+    {"now", offsetof(args_globals, now), 0},   {"outbox", offsetof(args_globals, outbox), 0},
     {"json", offsetof(args_globals, json), 1},
 };
 

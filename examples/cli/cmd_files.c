@@ -74,11 +74,10 @@ static int files_list(cli *c, const cmd_spec *cmd, const parsed *p)
         char when[21];
         ex_instant_format(at, when);
         if (arr != NULL) {
-            json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:o, s:I}", "id",
-                                                 (json_int_t)fid, "name", name, "media_type",
-                                                 type, "size", (json_int_t)size, "uploaded_by",
-                                                 by ? json_integer(by) : json_null(),
-                                                 "uploaded_at", (json_int_t)at));
+            json_array_append_new(
+                arr, json_pack("{s:I, s:s, s:s, s:I, s:o, s:I}", "id", (json_int_t)fid, "name",
+                               name, "media_type", type, "size", (json_int_t)size, "uploaded_by",
+                               by ? json_integer(by) : json_null(), "uploaded_at", (json_int_t)at));
             continue;
         }
         char fs[24], ss[24], bs[32];

@@ -390,8 +390,8 @@ static int allocate(cli *c, const cmd_spec *cmd, const parsed *p, alloc_kind kin
         json_decref(arr);
         return code;
     }
-    json_t *doc = json_pack("{s:I, s:I, s:o, s:o}", "id", (json_int_t)id, "user",
-                            (json_int_t)user, "user_key", out_user_key(c, user), "conflicts", arr);
+    json_t *doc = json_pack("{s:I, s:I, s:o, s:o}", "id", (json_int_t)id, "user", (json_int_t)user,
+                            "user_key", out_user_key(c, user), "conflicts", arr);
     if (doc != NULL && kind == ALLOC_ASSIGN)
         json_object_set_new(doc, "role", json_string(cli_operator_role_name(role)));
     if (doc != NULL && kind != ALLOC_CONFIRM) {
@@ -433,8 +433,8 @@ int cmd_unassign(cli *c, const cmd_spec *cmd, const parsed *p)
     cli_note_write(c);
     if (c->json)
         return out_json(json_pack("{s:I, s:I, s:o, s:b}", "id", (json_int_t)id, "user",
-                                  (json_int_t)user, "user_key", out_user_key(c, user),
-                                  "unassigned", 1));
+                                  (json_int_t)user, "user_key", out_user_key(c, user), "unassigned",
+                                  1));
     printf("%s unassigned from engagement %lld\n", p->pos[1], (long long)id);
     return 0;
 }
@@ -469,9 +469,8 @@ int cmd_unavailability(cli *c, const cmd_spec *cmd, const parsed *p)
         cli_note_write(c);
         if (c->json)
             return out_json(json_pack("{s:I, s:I, s:o, s:s, s:s, s:s}", "id", (json_int_t)id,
-                                      "user", (json_int_t)user, "user_key",
-                                      out_user_key(c, user), "start", start, "end", end,
-                                      "reason", reason));
+                                      "user", (json_int_t)user, "user_key", out_user_key(c, user),
+                                      "start", start, "end", end, "reason", reason));
         printf("unavailability %lld: %s %s .. %s (%s)\n", (long long)id, p->pos[1], start, end,
                reason);
         return 0;
@@ -525,8 +524,7 @@ int cmd_tick(cli *c, const cmd_spec *cmd, const parsed *p)
     ex_instant_format(cli_now(c), when);
     if (c->json)
         return out_json(json_pack("{s:I, s:i, s:i}", "now", (json_int_t)cli_now(c), "moved",
-                                  (int)moved,
-                                  "occurrences_created", (int)made));
+                                  (int)moved, "occurrences_created", (int)made));
     printf("tick at %s: %u engagement%s moved to In Progress\n", when, moved,
            moved == 1 ? "" : "s");
     if (made > 0)

@@ -93,10 +93,9 @@ static json_t *candidate_json(cli *c, const engsched_candidates *cand)
     return json_pack(
         "{s:i, s:I, s:o, s:s, s:i, s:i, s:i, s:i, s:o, s:b, s:o}", "rank",
         (int)engsched_candidates_rank(cand), "user", (json_int_t)engsched_candidates_user(cand),
-        "user_key", out_user_key(c, engsched_candidates_user(cand)),
-        "name", engsched_candidates_name(cand), "free_days",
-        (int)engsched_candidates_free_days(cand), "conflict_days",
-        (int)engsched_candidates_conflict_days(cand), "matched",
+        "user_key", out_user_key(c, engsched_candidates_user(cand)), "name",
+        engsched_candidates_name(cand), "free_days", (int)engsched_candidates_free_days(cand),
+        "conflict_days", (int)engsched_candidates_conflict_days(cand), "matched",
         (int)engsched_candidates_matched(cand), "missing", (int)engsched_candidates_missing(cand),
         "missing_tags", tags_json(engsched_candidates_missing_tags(cand)), "assigned",
         engsched_candidates_assigned(cand), "work", blocks ? blocks : json_array());

@@ -610,13 +610,12 @@ int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p)
                 printf(" %s\n", label);
         }
         if (arr != NULL)
-            json_array_append_new(arr, json_pack("{s:I, s:o, s:s, s:f, s:f, s:o}", "user",
-                                                 (json_int_t)engsched_availability_user(av),
-                                                 "user_key",
-                                                 out_user_key(c, engsched_availability_user(av)),
-                                                 "name", engsched_availability_name(av),
-                                                 "utilisation", util, "load_with_holds", held,
-                                                 "blocks", blocks ? blocks : json_array()));
+            json_array_append_new(
+                arr, json_pack("{s:I, s:o, s:s, s:f, s:f, s:o}", "user",
+                               (json_int_t)engsched_availability_user(av), "user_key",
+                               out_user_key(c, engsched_availability_user(av)), "name",
+                               engsched_availability_name(av), "utilisation", util,
+                               "load_with_holds", held, "blocks", blocks ? blocks : json_array()));
         if (rc != ENGSCHED_OK)
             break;
     }
@@ -659,12 +658,11 @@ static const struct {
 static json_t *capacity_json(cli *c, const engsched_capacity *cap)
 {
     engsched_id user = engsched_capacity_user(cap);
-    json_t *row = json_pack("{s:s, s:s, s:o, s:o, s:o, s:b}", "start",
-                            engsched_capacity_bucket_start(cap), "end",
-                            engsched_capacity_bucket_end(cap), "user",
-                            user != 0 ? json_integer(user) : json_null(), "user_key",
-                            user != 0 ? out_user_key(c, user) : json_null(), "name",
-                            out_str_or_null(engsched_capacity_name(cap)), "total", user == 0);
+    json_t *row = json_pack(
+        "{s:s, s:s, s:o, s:o, s:o, s:b}", "start", engsched_capacity_bucket_start(cap), "end",
+        engsched_capacity_bucket_end(cap), "user", user != 0 ? json_integer(user) : json_null(),
+        "user_key", user != 0 ? out_user_key(c, user) : json_null(), "name",
+        out_str_or_null(engsched_capacity_name(cap)), "total", user == 0);
     for (size_t m = 0; row != NULL && m < CAPACITY_FIGURES; m++)
         json_object_set_new(row, capacity_figures[m].json,
                             json_integer(engsched_capacity_value(

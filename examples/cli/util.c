@@ -43,17 +43,14 @@ int cli_exit_code(engsched_rc rc)
 
 static int json_errors; /* --json: errors and warnings as JSON objects */
 
-void cli_json_errors(int on)
-{
-    json_errors = on;
-}
+void cli_json_errors(int on) { json_errors = on; }
 
 /* The name of an exit code in a JSON error, as the README lists them. */
 static const char *exit_name(int code)
 {
-    static const char *const names[] = {"ok",       "usage",    "invalid", "not_found",
-                                        "denied",   "state",    "conflict", "exists",
-                                        "too_big",  "busy",     "other"};
+    static const char *const names[] = {"ok",      "usage", "invalid",  "not_found",
+                                        "denied",  "state", "conflict", "exists",
+                                        "too_big", "busy",  "other"};
     return code >= 0 && code <= EXIT_OTHER ? names[code] : "other";
 }
 
@@ -61,14 +58,16 @@ static const char *exit_name(int code)
  * warning (code 0) {"warning": {"message"}}. */
 static void print_json(int code, const char *msg)
 {
-    json_t *inner = code != 0 ? json_pack("{s:i, s:s, s:s?}", "code", code, "name",
-                                          exit_name(code), "message", msg)
+    json_t *inner = code != 0 ? json_pack("{s:i, s:s, s:s?}", "code", code, "name", exit_name(code),
+                                          "message", msg)
                               : json_pack("{s:s?}", "message", msg);
     json_t *doc = inner ? json_pack("{s:o}", code != 0 ? "error" : "warning", inner) : NULL;
     char *text = doc ? json_dumps(doc, JSON_PRESERVE_ORDER) : NULL;
     json_decref(doc);
-    fprintf(stderr, "%s\n", text ? text : "{\"error\": {\"code\": 10, \"name\": \"other\", "
-                                          "\"message\": \"out of memory\"}}");
+    fprintf(stderr, "%s\n",
+            text ? text
+                 : "{\"error\": {\"code\": 10, \"name\": \"other\", "
+                   "\"message\": \"out of memory\"}}");
     free(text);
 }
 
@@ -119,8 +118,7 @@ int cli_usage(const cmd_spec *cmd, const char *fmt, ...)
     if (cmd == NULL)
         snprintf(line, sizeof line, "%s (see 'engsched --help')", msg);
     else
-        snprintf(line, sizeof line, "%s: %s (see 'engsched %s --help')", cmd->name, msg,
-                 cmd->name);
+        snprintf(line, sizeof line, "%s: %s (see 'engsched %s --help')", cmd->name, msg, cmd->name);
     if (json_errors)
         report(EXIT_USAGE, "", line);
     else
@@ -267,10 +265,7 @@ int cli_user_as(cli *c, const char *text, const char *what, engsched_id *out)
     return rc == ENGSCHED_OK ? 0 : cli_fail(c, rc);
 }
 
-int cli_user(cli *c, const char *text, engsched_id *out)
-{
-    return cli_user_as(c, text, "", out);
-}
+int cli_user(cli *c, const char *text, engsched_id *out) { return cli_user_as(c, text, "", out); }
 
 int cli_client(cli *c, const char *text, engsched_id *out)
 {
