@@ -2,8 +2,10 @@
  * engsched — the command-line tool over libengsched. Shared declarations.
  *
  *   main.c           global options, the command table, dispatch, --help
- *   args.c           the option parser and per-command help
- *   util.c           opening the store, resolving names, errors and exit codes
+ *   args.c           the option parser (global options anywhere) and
+ *                    per-command help
+ *   util.c           opening the store, resolving keys and ids, errors
+ *                    (JSON with --json) and exit codes
  *   output.c         JSON output and small formatting helpers
  *   cmd_directory.c  init, settings, clients, users, roles
  *   cmd_lifecycle.c  request, create, approve, edit, cancel, assign, unassign,

@@ -4,6 +4,9 @@
  *   engsched [--db PATH] [--as USER] [--json] [--now WHEN] [--outbox DIR]
  *            COMMAND [ARGS] [--help]
  *
+ * The global options may also come after the command, among its words
+ * (args.c reads both).
+ *
  * This file holds the global options, the command table (each command's
  * synopsis, options and help) and the dispatch. See README.md beside it.
  */
@@ -208,11 +211,11 @@ static const cmd_spec commands[] = {
      "files_upload, files_download, report_view, report_edit, report_review,\n"
      "report_publish, admin.",
      roles_opts, 1, 2, cmd_roles},
-    {"request", "--client KEY --name TEXT --start DATE --end DATE [details] [--file PATH]...",
+    {"request", "--client CLIENT --name TEXT --start DATE --end DATE [details] [--file PATH]...",
      "Request an engagement (REQUEST): it starts Pending.", NULL, request_opts, 0, 0,
      cmd_request},
     {"create",
-     "--client KEY --name TEXT --start DATE --end DATE [details] [--operator USER[:ROLE]]...",
+     "--client CLIENT --name TEXT --start DATE --end DATE [details] [--operator USER[:ROLE]]...",
      "Create an engagement directly with its report (CREATE): Scheduled or In Progress.", NULL,
      create_opts, 0, 0, cmd_create},
     {"approve", "ID [--version N] [details] [--report-title TEXT] [--operator USER[:ROLE]]...",
