@@ -5,6 +5,59 @@
 
 #include <string.h>
 
+/* The global options, recognised before the command and among its own
+ * words alike: one parser and one table, rather than getopt_long, which
+ * is a GNU extension outside the project's C11 + POSIX and would parse
+ * the words a second time with rules of its own. */
+static const struct {
+    const char *name;
+    size_t offset; /* of the value in args_globals; flags have none */
+    int flag;
+} global_opts[] = {
+    {"db", offsetof(args_globals, db), 0},     {"as", offsetof(args_globals, as), 0},
+    {"now", offsetof(args_globals, now), 0},   {"outbox", offsetof(args_globals, outbox), 0},
+    {"json", offsetof(args_globals, json), 1},
+};
+
+int args_global(const cmd_spec *cmd, int argc, char **argv, int *i, args_globals *g)
+{
+    const char *a = argv[*i];
+    if (a[0] != '-' || a[1] != '-')
+        return 0;
+    const char *name = a + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    for (size_t k = 0; k < sizeof global_opts / sizeof global_opts[0]; k++) {
+        const char *gname = global_opts[k].name;
+        if (strlen(gname) != len || strncmp(gname, name, len) != 0)
+            continue;
+        char *slot = (char *)g + global_opts[k].offset;
+        if (global_opts[k].flag) {
+            if (eq != NULL) {
+                cli_usage(cmd, "option '--%s' takes no value", gname);
+                return -1;
+            }
+            *(int *)(void *)slot = 1; /* the same flag twice says the same */
+            return 1;
+        }
+        const char *value = eq ? eq + 1 : *i + 1 < argc ? argv[*i + 1] : NULL;
+        if (value == NULL) {
+            cli_usage(cmd, "option '--%s' needs a value", gname);
+            return -1;
+        }
+        const char **dst = (const char **)(void *)slot;
+        if (*dst != NULL && strcmp(*dst, value) != 0) {
+            cli_usage(cmd, "option '--%s' given twice with different values ('%s', '%s')", gname,
+                      *dst, value);
+            return -1;
+        }
+        *dst = value;
+        *i += eq ? 0 : 1;
+        return 1;
+    }
+    return 0;
+}
+
 static int find_opt(const cmd_spec *cmd, const char *name, size_t len)
 {
     for (int i = 0; cmd->opts != NULL && cmd->opts[i].name != NULL; i++) {
@@ -14,7 +67,7 @@ static int find_opt(const cmd_spec *cmd, const char *name, size_t len)
     return -1;
 }
 
-int args_parse(const cmd_spec *cmd, int argc, char **argv, parsed *out)
+int args_parse(const cmd_spec *cmd, int argc, char **argv, args_globals *g, parsed *out)
 {
     memset(out, 0, sizeof *out);
     int only_positional = 0;
@@ -33,6 +86,12 @@ int args_parse(const cmd_spec *cmd, int argc, char **argv, parsed *out)
             const char *eq = strchr(name, '=');
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
             int k = find_opt(cmd, name, len);
+            int taken = k < 0 && g != NULL ? args_global(cmd, argc, argv, &i, g) : 0;
+            if (taken != 0) {
+                if (taken < 0)
+                    return EXIT_USAGE;
+                continue;
+            }
             if (k < 0)
                 return cli_usage(cmd, "unknown option '--%.*s'", (int)len, name);
             const opt_spec *o = &cmd->opts[k];
@@ -119,6 +178,7 @@ void args_help(const cmd_spec *cmd, FILE *f)
         fprintf(f, "  %-26s %s%s\n", left, o->help, o->repeat ? " (repeatable)" : "");
     }
     fprintf(f, "  %-26s %s\n", "--help", "show this help");
-    fprintf(f, "\nGlobal options (before the command): --db PATH, --as USER, --json, --now WHEN,\n"
-               "--outbox DIR; see 'engsched --help' for them and the exit codes.\n");
+    fprintf(f, "\nGlobal options (before or after the command): --db PATH, --as USER, --json,\n"
+               "--now WHEN, --outbox DIR; see 'engsched --help' for them, USER and CLIENT\n"
+               "keys or ids, and the exit codes.\n");
 }

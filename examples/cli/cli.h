@@ -2,8 +2,10 @@
  * engsched — the command-line tool over libengsched. Shared declarations.
  *
  *   main.c           global options, the command table, dispatch, --help
- *   args.c           the option parser and per-command help
- *   util.c           opening the store, resolving names, errors and exit codes
+ *   args.c           the option parser (global options anywhere) and
+ *                    per-command help
+ *   util.c           opening the store, resolving keys and ids, errors
+ *                    (JSON with --json) and exit codes
  *   output.c         JSON output and small formatting helpers
  *   cmd_directory.c  init, settings, clients, users, roles
  *   cmd_lifecycle.c  request, create, approve, edit, cancel, assign, unassign,
@@ -74,9 +76,22 @@ struct cmd_spec {
     int (*run)(cli *c, const cmd_spec *cmd, const parsed *p);
 };
 
-/* Parse argv[0..argc) (the words after the command name) against @p cmd.
+/* The global options, wherever they were given (NULL: not given). One
+ * table in args.c serves the words before the command and after it. */
+typedef struct args_globals {
+    const char *db, *as, *now, *outbox;
+    int json;
+} args_globals;
+
+/* If argv[*i] is a global option, take it (and its value) into @p g and
+ * advance *i past it: returns 1. Returns 0 when it is not one, or -1
+ * after a usage message (a missing value, or a second different
+ * value). @p cmd names the command in the message, or is NULL. */
+int args_global(const cmd_spec *cmd, int argc, char **argv, int *i, args_globals *g);
+/* Parse argv[0..argc) (the words after the command name) against @p cmd;
+ * global options among them go to @p g (NULL: not recognised).
  * Returns 0, or EXIT_USAGE after printing a one-line message. */
-int args_parse(const cmd_spec *cmd, int argc, char **argv, parsed *out);
+int args_parse(const cmd_spec *cmd, int argc, char **argv, args_globals *g, parsed *out);
 /* The last value of an option, or NULL when not given. */
 const char *arg_get(const cmd_spec *cmd, const parsed *p, const char *name);
 /* Whether a flag was given. */
@@ -135,8 +150,17 @@ void cli_warn_undeliverable(cli *c);
 
 /* Resolving arguments. Each returns 0 or a reported exit code. */
 int cli_engagement_id(const char *text, const char *what, engsched_id *out);
-int cli_user(cli *c, const char *key, engsched_id *out);    /* host key or "system" */
-int cli_client(cli *c, const char *key, engsched_id *out);  /* host key */
+/* Users and clients: a host key, or an id (all digits); "key:TEXT" is
+ * always the key TEXT (for a key that is all digits). "system" is the
+ * system user unless written "key:system". */
+int cli_user(cli *c, const char *text, engsched_id *out);
+/* cli_user, the message naming @p what (say "--as"). */
+int cli_user_as(cli *c, const char *text, const char *what, engsched_id *out);
+/* cli_user without a message: the library's result code. */
+engsched_rc cli_user_lookup(cli *c, const char *text, engsched_id *out);
+int cli_client(cli *c, const char *text, engsched_id *out);
+/* The key @p text names, or NULL when it is an id. */
+const char *cli_key_of(const char *text);
 int cli_role(cli *c, const char *name, engsched_id *out);   /* name or id */
 int cli_version_arg(const cmd_spec *cmd, const parsed *p, int64_t *out); /* --version or 0 */
 int cli_date_arg(const char *text, const char *what);       /* validate YYYY-MM-DD */
@@ -166,8 +190,16 @@ int cli_read_text(const char *path, char **out); /* 0 or a reported exit code */
 
 /* Print a JSON value (consumed) on stdout. 0 or EXIT_OTHER (out of memory). */
 int out_json(json_t *value);
-/* Print library JSON text as it is, with a final newline. */
-void out_json_text(const char *text);
+/* Print a library JSON document in the same layout as out_json().
+ * 0 or a reported exit code. */
+int out_json_text(const char *text);
+/* The names of the set bits of a permission mask as a JSON array. */
+json_t *out_permission_list(unsigned int mask);
+/* A user's host key as a JSON string ("system" for the system user),
+ * or null when the directory has none. */
+json_t *out_user_key(cli *c, engsched_id user);
+/* Errors and warnings on stderr as JSON objects (--json) or lines. */
+void cli_json_errors(int on);
 /* A JSON string or null. */
 json_t *out_str_or_null(const char *s);
 /* Write @p text to @p path ("-" or NULL = stdout). 0 or a reported exit code. */

@@ -127,8 +127,8 @@ int cmd_clients(cli *c, const cmd_spec *cmd, const parsed *p)
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
     if (c->json)
-        code = out_json(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "key", p->pos[1],
-                                  "name", name));
+        code = out_json(json_pack("{s:I, s:o, s:s}", "id", (json_int_t)id, "key",
+                                  out_str_or_null(cli_key_of(p->pos[1])), "name", name));
     else
         printf("client %lld  %s  %s\n", (long long)id, p->pos[1], name);
     engsched_free(name);
@@ -145,13 +145,8 @@ static int show_user(cli *c, const char *key, engsched_id id)
     out_permission_names(perms, names, sizeof names);
     int op = engsched_permissions_are_operator(perms);
     if (c->json) {
-        json_t *list = json_array();
-        for (unsigned int b = 1; list != NULL && b <= ENGSCHED_PERM_ALL; b <<= 1) {
-            if (perms & b)
-                json_array_append_new(list, json_string(engsched_permission_name(b)));
-        }
         return out_json(json_pack("{s:I, s:s, s:o, s:b}", "id", (json_int_t)id, "key", key,
-                                  "permissions", list, "operator", op));
+                                  "permissions", out_permission_list(perms), "operator", op));
     }
     printf("user %lld  %s%s\n  permissions: %s\n", (long long)id, key, op ? "  (operator)" : "",
            names[0] ? names : "(none)");
@@ -198,8 +193,9 @@ int cmd_users(cli *c, const cmd_spec *cmd, const parsed *p)
         return cli_fail(c, rc);
     cli_note_write(c);
     if (c->json)
-        return out_json(json_pack("{s:s, s:s, s:b}", "user", p->pos[1], "client", p->pos[2],
-                                  "access", is_grant));
+        return out_json(json_pack("{s:I, s:o, s:I, s:b}", "user", (json_int_t)user, "user_key",
+                                  out_user_key(c, user), "client", (json_int_t)client, "access",
+                                  is_grant));
     printf("%s %s access to %s\n", p->pos[1], is_grant ? "has" : "no longer has", p->pos[2]);
     return 0;
 }
@@ -246,8 +242,9 @@ int cmd_roles(cli *c, const cmd_spec *cmd, const parsed *p)
     char names[400];
     out_permission_names(perms, names, sizeof names);
     if (c->json)
-        return out_json(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)role, "name", p->pos[1],
-                                  is_show ? "default_permissions" : "permissions", names));
+        return out_json(json_pack("{s:I, s:s, s:o}", "id", (json_int_t)role, "name", p->pos[1],
+                                  is_show ? "default_permissions" : "permissions",
+                                  out_permission_list(perms)));
     if (is_show)
         printf("role %lld  %s%s%s\n", (long long)role, p->pos[1],
                perms ? "  built in; default permissions: " : "  (custom)", perms ? names : "");

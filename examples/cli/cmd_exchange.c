@@ -70,7 +70,8 @@ int cmd_feed_token(cli *c, const cmd_spec *cmd, const parsed *p)
             return cli_fail(c, rc);
         cli_note_write(c);
         if (c->json)
-            return out_json(json_pack("{s:I, s:b}", "user", (json_int_t)user, "revoked", 1));
+            return out_json(json_pack("{s:I, s:o, s:b}", "user", (json_int_t)user, "user_key",
+                                      out_user_key(c, user), "revoked", 1));
         printf("feed token of user %lld revoked\n", (long long)user);
         return 0;
     }
@@ -80,7 +81,8 @@ int cmd_feed_token(cli *c, const cmd_spec *cmd, const parsed *p)
         return cli_fail(c, rc);
     cli_note_write(c);
     if (c->json)
-        code = out_json(json_pack("{s:I, s:s}", "user", (json_int_t)user, "token", token));
+        code = out_json(json_pack("{s:I, s:o, s:s}", "user", (json_int_t)user, "user_key",
+                                  out_user_key(c, user), "token", token));
     else
         printf("%s\n", token);
     engsched_free(token);

@@ -33,7 +33,7 @@ static int files_attach(cli *c, const cmd_spec *cmd, const parsed *p)
         return cli_fail(c, rc);
     cli_note_write(c);
     if (c->json)
-        return out_json(json_pack("{s:I, s:I, s:s, s:I}", "file", (json_int_t)file, "engagement",
+        return out_json(json_pack("{s:I, s:I, s:s, s:I}", "id", (json_int_t)file, "engagement",
                                   (json_int_t)id, "name", name, "size", (json_int_t)size));
     printf("file %lld attached to engagement %lld: %s (%zu bytes)\n", (long long)file,
            (long long)id, name, size);
@@ -74,10 +74,10 @@ static int files_list(cli *c, const cmd_spec *cmd, const parsed *p)
         char when[21];
         ex_instant_format(at, when);
         if (arr != NULL) {
-            json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:I, s:s}", "file",
-                                                 (json_int_t)fid, "name", name, "media_type",
-                                                 type, "size", (json_int_t)size, "uploaded_by",
-                                                 (json_int_t)by, "uploaded_at", when));
+            json_array_append_new(
+                arr, json_pack("{s:I, s:s, s:s, s:I, s:o, s:I}", "id", (json_int_t)fid, "name",
+                               name, "media_type", type, "size", (json_int_t)size, "uploaded_by",
+                               by ? json_integer(by) : json_null(), "uploaded_at", (json_int_t)at));
             continue;
         }
         char fs[24], ss[24], bs[32];

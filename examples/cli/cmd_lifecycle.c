@@ -6,14 +6,14 @@
 
 #include "excommon.h"
 
-/* "USER" or "USER:ROLE". A key may itself hold colons: the whole text is
- * tried as a key first. */
+/* "USER" or "USER:ROLE", USER a key or an id. A key may itself hold
+ * colons (and "key:" forces one): the whole text is tried first. */
 static int operator_arg(cli *c, const char *text, engsched_id *user, engsched_operator_role *role)
 {
     char key[512];
     const char *colon = strrchr(text, ':');
     *role = ENGSCHED_OPROLE_NONE;
-    if (colon == NULL || engsched_user_find(c->db, text, user) == ENGSCHED_OK)
+    if (colon == NULL || cli_user_lookup(c, text, user) == ENGSCHED_OK)
         return cli_user(c, text, user);
     int code = cli_operator_role(colon + 1, role);
     if (code != 0)
@@ -269,9 +269,11 @@ static int print_work(cli *c, const engsched_work_list *work, const char *headin
                                      start, "end", end, "status",
                                      unavailable ? json_null()
                                                  : json_string(engsched_status_name(status)));
-            if (item != NULL && show_user)
-                json_object_set_new(item, "user",
-                                    json_integer(engsched_work_list_item_user(work, i)));
+            engsched_id who = engsched_work_list_item_user(work, i);
+            if (item != NULL && show_user) {
+                json_object_set_new(item, "user", json_integer(who));
+                json_object_set_new(item, "user_key", out_user_key(c, who));
+            }
             if (item == NULL || json_array_append_new(arr, item) != 0)
                 return cli_error(EXIT_OTHER, "out of memory");
             continue;
@@ -388,8 +390,8 @@ static int allocate(cli *c, const cmd_spec *cmd, const parsed *p, alloc_kind kin
         json_decref(arr);
         return code;
     }
-    json_t *doc = json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "user", p->pos[1],
-                            "conflicts", arr);
+    json_t *doc = json_pack("{s:I, s:I, s:o, s:o}", "id", (json_int_t)id, "user", (json_int_t)user,
+                            "user_key", out_user_key(c, user), "conflicts", arr);
     if (doc != NULL && kind == ALLOC_ASSIGN)
         json_object_set_new(doc, "role", json_string(cli_operator_role_name(role)));
     if (doc != NULL && kind != ALLOC_CONFIRM) {
@@ -430,7 +432,9 @@ int cmd_unassign(cli *c, const cmd_spec *cmd, const parsed *p)
         return cli_fail(c, rc);
     cli_note_write(c);
     if (c->json)
-        return out_json(json_pack("{s:I, s:s}", "id", (json_int_t)id, "unassigned", p->pos[1]));
+        return out_json(json_pack("{s:I, s:I, s:o, s:b}", "id", (json_int_t)id, "user",
+                                  (json_int_t)user, "user_key", out_user_key(c, user), "unassigned",
+                                  1));
     printf("%s unassigned from engagement %lld\n", p->pos[1], (long long)id);
     return 0;
 }
@@ -464,8 +468,9 @@ int cmd_unavailability(cli *c, const cmd_spec *cmd, const parsed *p)
             return cli_fail(c, rc);
         cli_note_write(c);
         if (c->json)
-            return out_json(json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "user",
-                                      p->pos[1], "start", start, "end", end, "reason", reason));
+            return out_json(json_pack("{s:I, s:I, s:o, s:s, s:s, s:s}", "id", (json_int_t)id,
+                                      "user", (json_int_t)user, "user_key", out_user_key(c, user),
+                                      "start", start, "end", end, "reason", reason));
         printf("unavailability %lld: %s %s .. %s (%s)\n", (long long)id, p->pos[1], start, end,
                reason);
         return 0;
@@ -518,8 +523,8 @@ int cmd_tick(cli *c, const cmd_spec *cmd, const parsed *p)
     char when[21];
     ex_instant_format(cli_now(c), when);
     if (c->json)
-        return out_json(json_pack("{s:s, s:i, s:i}", "now", when, "moved", (int)moved,
-                                  "occurrences_created", (int)made));
+        return out_json(json_pack("{s:I, s:i, s:i}", "now", (json_int_t)cli_now(c), "moved",
+                                  (int)moved, "occurrences_created", (int)made));
     printf("tick at %s: %u engagement%s moved to In Progress\n", when, moved,
            moved == 1 ? "" : "s");
     if (made > 0)

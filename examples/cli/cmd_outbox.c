@@ -183,21 +183,20 @@ int cmd_deliver(cli *c, const cmd_spec *cmd, const parsed *p)
 
 /* --- outbox ------------------------------------------------------------------- */
 
-static json_t *entry_json(const engsched_outbox_entry *e)
+static json_t *entry_json(cli *c, const engsched_outbox_entry *e)
 {
-    char next[21], created[21], updated[21];
-    ex_instant_format(e->next_attempt_at, next);
-    ex_instant_format(e->created_at, created);
-    ex_instant_format(e->updated_at, updated);
     int pending = e->state == ENGSCHED_OUTBOX_PENDING;
-    return json_pack(
-        "{s:I, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id,
-        "kind", engsched_outbox_kind_name(e->kind), "state", engsched_outbox_state_name(e->state),
-        "engagement", e->engagement ? json_integer(e->engagement) : json_null(), "user",
-        e->user ? json_integer(e->user) : json_null(), "event_seq",
-        e->event_seq ? json_integer(e->event_seq) : json_null(), "attempts", (int)e->attempts,
-        "next_attempt_at", pending ? json_string(next) : json_null(), "created_at", created,
-        "updated_at", updated, "recipient", e->recipient, "reason", e->reason);
+    return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:o, s:I, s:I, s:s, s:s}", "id",
+                     (json_int_t)e->id, "kind", engsched_outbox_kind_name(e->kind), "state",
+                     engsched_outbox_state_name(e->state), "engagement",
+                     e->engagement ? json_integer(e->engagement) : json_null(), "user",
+                     e->user ? json_integer(e->user) : json_null(), "user_key",
+                     e->user ? out_user_key(c, e->user) : json_null(), "event_seq",
+                     e->event_seq ? json_integer(e->event_seq) : json_null(), "attempts",
+                     (int)e->attempts, "next_attempt_at",
+                     pending ? json_integer(e->next_attempt_at) : json_null(), "created_at",
+                     (json_int_t)e->created_at, "updated_at", (json_int_t)e->updated_at,
+                     "recipient", e->recipient, "reason", e->reason);
 }
 
 /* A mail row names its operator by host key when the directory has it. */
@@ -252,8 +251,8 @@ static int outbox_list(cli *c, unsigned int states, int64_t after, unsigned int 
     }
     for (size_t i = 0; code == 0 && i < n; i++) {
         const engsched_outbox_entry *e = engsched_outbox_list_item(list, i);
-        int bad =
-            arr != NULL ? json_array_append_new(arr, entry_json(e)) != 0 : entry_row(c, t, e) != 0;
+        int bad = arr != NULL ? json_array_append_new(arr, entry_json(c, e)) != 0
+                              : entry_row(c, t, e) != 0;
         if (bad)
             code = cli_error(EXIT_OTHER, "out of memory");
     }

@@ -49,7 +49,7 @@ int cmd_clone(cli *c, const cmd_spec *cmd, const parsed *p)
         return cli_fail(c, rc);
     cli_note_write(c);
     if (c->json)
-        return out_json(json_pack("{s:I, s:I}", "id", (json_int_t)made, "from", (json_int_t)id));
+        return out_json(json_pack("{s:I, s:I}", "id", (json_int_t)made, "origin", (json_int_t)id));
     printf("engagement %lld cloned from %lld\n", (long long)made, (long long)id);
     return 0;
 }

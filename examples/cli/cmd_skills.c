@@ -74,7 +74,7 @@ int cmd_require(cli *c, const cmd_spec *cmd, const parsed *p)
     return show_tags(c, 0, id);
 }
 
-static json_t *candidate_json(const engsched_candidates *cand)
+static json_t *candidate_json(cli *c, const engsched_candidates *cand)
 {
     const engsched_work_list *work = engsched_candidates_work(cand);
     json_t *blocks = json_array();
@@ -91,11 +91,11 @@ static json_t *candidate_json(const engsched_candidates *cand)
                                                 "label", label, "start", s, "end", e));
     }
     return json_pack(
-        "{s:i, s:I, s:s, s:i, s:i, s:i, s:i, s:o, s:b, s:o}", "rank",
+        "{s:i, s:I, s:o, s:s, s:i, s:i, s:i, s:i, s:o, s:b, s:o}", "rank",
         (int)engsched_candidates_rank(cand), "user", (json_int_t)engsched_candidates_user(cand),
-        "name", engsched_candidates_name(cand), "free_days",
-        (int)engsched_candidates_free_days(cand), "conflict_days",
-        (int)engsched_candidates_conflict_days(cand), "matched",
+        "user_key", out_user_key(c, engsched_candidates_user(cand)), "name",
+        engsched_candidates_name(cand), "free_days", (int)engsched_candidates_free_days(cand),
+        "conflict_days", (int)engsched_candidates_conflict_days(cand), "matched",
         (int)engsched_candidates_matched(cand), "missing", (int)engsched_candidates_missing(cand),
         "missing_tags", tags_json(engsched_candidates_missing_tags(cand)), "assigned",
         engsched_candidates_assigned(cand), "work", blocks ? blocks : json_array());
@@ -116,7 +116,7 @@ int cmd_candidates(cli *c, const cmd_spec *cmd, const parsed *p)
     int has = 0;
     while ((rc = engsched_candidates_next(cand, &has)) == ENGSCHED_OK && has) {
         if (arr != NULL) {
-            json_array_append_new(arr, candidate_json(cand));
+            json_array_append_new(arr, candidate_json(c, cand));
             continue;
         }
         /* One row per operator: rank, name, free and conflict days, the

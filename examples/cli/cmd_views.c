@@ -160,7 +160,7 @@ int cmd_show(cli *c, const cmd_spec *cmd, const parsed *p)
         if (rc != ENGSCHED_OK)
             code = cli_fail(c, rc);
         else
-            out_json_text(json);
+            code = out_json_text(json);
         engsched_free(json);
     } else {
         code = show_text(c, e);
@@ -610,11 +610,12 @@ int cmd_availability(cli *c, const cmd_spec *cmd, const parsed *p)
                 printf(" %s\n", label);
         }
         if (arr != NULL)
-            json_array_append_new(arr, json_pack("{s:I, s:s, s:f, s:f, s:o}", "user",
-                                                 (json_int_t)engsched_availability_user(av),
-                                                 "name", engsched_availability_name(av),
-                                                 "utilisation", util, "load_with_holds", held,
-                                                 "blocks", blocks ? blocks : json_array()));
+            json_array_append_new(
+                arr, json_pack("{s:I, s:o, s:s, s:f, s:f, s:o}", "user",
+                               (json_int_t)engsched_availability_user(av), "user_key",
+                               out_user_key(c, engsched_availability_user(av)), "name",
+                               engsched_availability_name(av), "utilisation", util,
+                               "load_with_holds", held, "blocks", blocks ? blocks : json_array()));
         if (rc != ENGSCHED_OK)
             break;
     }
@@ -654,14 +655,14 @@ static const struct {
 
 #define CAPACITY_FIGURES (sizeof capacity_figures / sizeof capacity_figures[0])
 
-static json_t *capacity_json(const engsched_capacity *cap)
+static json_t *capacity_json(cli *c, const engsched_capacity *cap)
 {
     engsched_id user = engsched_capacity_user(cap);
-    json_t *row = json_pack("{s:s, s:s, s:o, s:o, s:b}", "start",
-                            engsched_capacity_bucket_start(cap), "end",
-                            engsched_capacity_bucket_end(cap), "user",
-                            user != 0 ? json_integer(user) : json_null(), "name",
-                            out_str_or_null(engsched_capacity_name(cap)), "total", user == 0);
+    json_t *row = json_pack(
+        "{s:s, s:s, s:o, s:o, s:o, s:b}", "start", engsched_capacity_bucket_start(cap), "end",
+        engsched_capacity_bucket_end(cap), "user", user != 0 ? json_integer(user) : json_null(),
+        "user_key", user != 0 ? out_user_key(c, user) : json_null(), "name",
+        out_str_or_null(engsched_capacity_name(cap)), "total", user == 0);
     for (size_t m = 0; row != NULL && m < CAPACITY_FIGURES; m++)
         json_object_set_new(row, capacity_figures[m].json,
                             json_integer(engsched_capacity_value(
@@ -714,7 +715,7 @@ int cmd_capacity(cli *c, const cmd_spec *cmd, const parsed *p)
                opts.bucket == ENGSCHED_BUCKET_MONTH ? "month" : "week");
     while ((rc = engsched_capacity_next(cap, &has)) == ENGSCHED_OK && has) {
         if (arr != NULL)
-            json_array_append_new(arr, capacity_json(cap));
+            json_array_append_new(arr, capacity_json(c, cap));
         else
             capacity_print(cap);
     }
@@ -741,9 +742,9 @@ int cmd_events(cli *c, const cmd_spec *cmd, const parsed *p)
     if (rc != ENGSCHED_OK)
         return cli_fail(c, rc);
     if (c->json) {
-        out_json_text(text);
+        code = out_json_text(text);
         engsched_free(text);
-        return 0;
+        return code;
     }
     json_error_t err;
     json_t *events = json_loads(text, 0, &err);

@@ -4,6 +4,9 @@
  *   engsched [--db PATH] [--as USER] [--json] [--now WHEN] [--outbox DIR]
  *            COMMAND [ARGS] [--help]
  *
+ * The global options may also come after the command, among its words
+ * (args.c reads both).
+ *
  * This file holds the global options, the command table (each command's
  * synopsis, options and help) and the dispatch. See README.md beside it.
  */
@@ -34,13 +37,13 @@ static const opt_spec roles_opts[] = {
     {NULL, NULL, NULL, 0}};
 
 static const opt_spec request_opts[] = {
-    {"client", "KEY", "the client's key (required)", 0},
+    {"client", "CLIENT", "the client, by key or id (required)", 0},
     CLI_DETAIL_OPTS,
     {"file", "PATH", "attach a support file", 1},
     {NULL, NULL, NULL, 0}};
 
 static const opt_spec create_opts[] = {
-    {"client", "KEY", "the client's key (required)", 0},
+    {"client", "CLIENT", "the client, by key or id (required)", 0},
     CLI_DETAIL_OPTS,
     {"report-title", "TEXT", "report title (default: the name)", 0},
     {"operator", "USER[:ROLE]", "assign an operator; ROLE is lead, tester or reviewer", 1},
@@ -114,7 +117,7 @@ static const opt_spec list_opts[] = {
     {"tab", "TAB", "all (default), pending, scheduled, in_progress, in_review, complete, canceled",
      0},
     {"status", "LIST", "comma-separated statuses instead of a tab", 0},
-    {"client", "KEY", "only this client", 0},
+    {"client", "CLIENT", "only this client (key or id)", 0},
     {"operator", "USER", "only engagements this operator is on", 0},
     {"from", "DATE", "only engagements overlapping from this day (with --to)", 0},
     {"to", "DATE", "... to this day", 0},
@@ -208,11 +211,11 @@ static const cmd_spec commands[] = {
      "files_upload, files_download, report_view, report_edit, report_review,\n"
      "report_publish, admin.",
      roles_opts, 1, 2, cmd_roles},
-    {"request", "--client KEY --name TEXT --start DATE --end DATE [details] [--file PATH]...",
+    {"request", "--client CLIENT --name TEXT --start DATE --end DATE [details] [--file PATH]...",
      "Request an engagement (REQUEST): it starts Pending.", NULL, request_opts, 0, 0,
      cmd_request},
     {"create",
-     "--client KEY --name TEXT --start DATE --end DATE [details] [--operator USER[:ROLE]]...",
+     "--client CLIENT --name TEXT --start DATE --end DATE [details] [--operator USER[:ROLE]]...",
      "Create an engagement directly with its report (CREATE): Scheduled or In Progress.", NULL,
      create_opts, 0, 0, cmd_create},
     {"approve", "ID [--version N] [details] [--report-title TEXT] [--operator USER[:ROLE]]...",
@@ -367,16 +370,17 @@ static const cmd_spec *find_command(const char *name)
 static void global_help(FILE *f)
 {
     fprintf(f,
-            "usage: engsched [GLOBAL OPTIONS] COMMAND [ARGS] [--help]\n"
+            "usage: engsched [GLOBAL OPTIONS] COMMAND [ARGS] [GLOBAL OPTIONS] [--help]\n"
             "\n"
             "A command-line tool over libengsched %s: engagement scheduling for\n"
             "penetration-test teams, on a local store.\n"
             "\n"
-            "Global options:\n"
+            "Global options (before or after the command; '--' ends the options):\n"
             "  --db PATH        the store (default: $ENGSCHED_DB)\n"
-            "  --as USER        act as the user with this key; 'system' passes every\n"
-            "                   check (default: $ENGSCHED_AS, else system)\n"
-            "  --json           machine-readable output\n"
+            "  --as USER        act as this user; 'system' passes every check\n"
+            "                   (default: $ENGSCHED_AS, else system)\n"
+            "  --json           machine-readable output: one JSON document on stdout,\n"
+            "                   errors as {\"error\": {...}} on stderr\n"
             "  --now WHEN       the clock: epoch seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z\n"
             "                   (default: $ENGSCHED_NOW, else the real time)\n"
             "  --outbox DIR     write invitation mail there as <n>-<recipient>.eml\n"
@@ -384,6 +388,10 @@ static void global_help(FILE *f)
             "                   outbox for 'engsched deliver' or the hourly job)\n"
             "  --version        print the library version\n"
             "  --help           this help; 'engsched COMMAND --help' for a command\n"
+            "\n"
+            "USER and CLIENT arguments and options take the host key (alice, acme) or the\n"
+            "id; all digits is an id: write key:123 for a key that is all digits.\n"
+            "Engagement, file and outbox ids are numbers.\n"
             "\n"
             "Commands:\n",
             engsched_version());
@@ -397,45 +405,60 @@ static void global_help(FILE *f)
                "  3  not found (or not visible) 9  busy (store locked)\n"
                "  4  permission denied          10 storage, corrupt store or other failure\n"
                "  5  not allowed in the current status\n"
-               "Errors are one line on standard error: 'engsched: <message>'.\n"
+               "Errors are one line on standard error: 'engsched: <message>' (with --json,\n"
+               "{\"error\": {\"code\": N, \"name\": ..., \"message\": ...}}).\n"
                "A change whose invitations cannot be built (say, no organizer_email) still\n"
                "stands (exit 0) with a warning: 'engsched: warning: N invitations not sent:\n"
                "<reason>'; 'engsched outbox list --state undeliverable' shows them.\n");
 }
 
-/* Take a global option's value from "--opt=VALUE" or the next word. */
-static int global_value(int argc, char **argv, int *i, const char *name, const char **out)
+/* Whether --json is among the words before any "--": errors are JSON
+ * even when the command line itself is what is wrong. */
+static int wants_json(int argc, char **argv)
 {
-    size_t len = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, len) == 0 && a[len] == '=') {
-        *out = a + len + 1;
-        return 1;
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            return 1;
     }
-    if (strcmp(a, name) != 0)
-        return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "engsched: option '%s' needs a value (see 'engsched --help')\n", name);
-        exit(EXIT_USAGE);
+    return 0;
+}
+
+/* The global options given (anywhere), else the environment. */
+static int apply_globals(cli *c, const args_globals *g)
+{
+    const char *now = g->now ? g->now : getenv("ENGSCHED_NOW");
+    c->db_path = g->db ? g->db : getenv("ENGSCHED_DB");
+    c->as = g->as ? g->as : getenv("ENGSCHED_AS");
+    c->outbox = g->outbox ? g->outbox : getenv("ENGSCHED_OUTBOX");
+    c->json = g->json;
+    if (c->outbox != NULL && c->outbox[0] == '\0')
+        c->outbox = NULL;
+    if (now != NULL && now[0] != '\0') {
+        if (ex_instant_parse(now, &c->now) != 0)
+            return cli_error(EXIT_INVALID,
+                             "--now: '%s' is not epoch seconds, YYYY-MM-DD or "
+                             "YYYY-MM-DDTHH:MM[:SS]Z",
+                             now);
+        c->have_now = 1;
     }
-    *out = argv[++*i];
-    return 1;
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     cli c;
     memset(&c, 0, sizeof c);
-    c.db_path = getenv("ENGSCHED_DB");
-    c.as = getenv("ENGSCHED_AS");
-    c.outbox = getenv("ENGSCHED_OUTBOX");
-    const char *now = getenv("ENGSCHED_NOW");
-    if (c.outbox != NULL && c.outbox[0] == '\0')
-        c.outbox = NULL;
+    args_globals g;
+    memset(&g, 0, sizeof g);
+    cli_json_errors(wants_json(argc, argv));
 
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             global_help(stdout);
             return EXIT_OK;
@@ -444,36 +467,21 @@ int main(int argc, char **argv)
             printf("engsched (libengsched %s)\n", engsched_version());
             return EXIT_OK;
         }
-        if (strcmp(a, "--json") == 0) {
-            c.json = 1;
-            continue;
+        int taken = args_global(NULL, argc, argv, &i, &g);
+        if (taken < 0)
+            return EXIT_USAGE;
+        if (taken == 0) {
+            return cli_usage(NULL, "unknown option '%s'", a);
         }
-        if (global_value(argc, argv, &i, "--db", &c.db_path) ||
-            global_value(argc, argv, &i, "--as", &c.as) ||
-            global_value(argc, argv, &i, "--now", &now) ||
-            global_value(argc, argv, &i, "--outbox", &c.outbox))
-            continue;
-        fprintf(stderr, "engsched: unknown option '%s' (see 'engsched --help')\n", a);
-        return EXIT_USAGE;
-    }
-    if (now != NULL && now[0] != '\0') {
-        if (ex_instant_parse(now, &c.now) != 0)
-            return cli_error(EXIT_INVALID,
-                             "--now: '%s' is not epoch seconds, YYYY-MM-DD or "
-                             "YYYY-MM-DDTHH:MM[:SS]Z",
-                             now);
-        c.have_now = 1;
     }
     if (i >= argc) {
-        fprintf(stderr, "engsched: no command given (see 'engsched --help')\n");
-        return EXIT_USAGE;
+        return cli_usage(NULL, "no command given");
     }
     const char *name = argv[i++];
     if (strcmp(name, "help") == 0) {
         const cmd_spec *cmd = i < argc ? find_command(argv[i]) : NULL;
         if (i < argc && cmd == NULL) {
-            fprintf(stderr, "engsched: unknown command '%s' (see 'engsched --help')\n", argv[i]);
-            return EXIT_USAGE;
+            return cli_usage(NULL, "unknown command '%s'", argv[i]);
         }
         if (cmd != NULL)
             args_help(cmd, stdout);
@@ -483,17 +491,18 @@ int main(int argc, char **argv)
     }
     const cmd_spec *cmd = find_command(name);
     if (cmd == NULL) {
-        fprintf(stderr, "engsched: unknown command '%s' (see 'engsched --help')\n", name);
-        return EXIT_USAGE;
+        return cli_usage(NULL, "unknown command '%s'", name);
     }
     parsed p;
-    int code = args_parse(cmd, argc - i, argv + i, &p);
+    int code = args_parse(cmd, argc - i, argv + i, &g, &p);
     if (code != 0)
         return code;
     if (p.help) {
         args_help(cmd, stdout);
         return EXIT_OK;
     }
+    if ((code = apply_globals(&c, &g)) != 0)
+        return code;
     code = cmd->run(&c, cmd, &p);
     if (code == 0)
         cli_warn_undeliverable(&c);

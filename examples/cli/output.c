@@ -20,12 +20,40 @@ int out_json(json_t *value)
     return 0;
 }
 
-void out_json_text(const char *text)
+int out_json_text(const char *text)
 {
-    size_t n = strlen(text);
-    fputs(text, stdout);
-    if (n == 0 || text[n - 1] != '\n')
-        fputc('\n', stdout);
+    /* Re-read so the library's compact documents come out like ours; the
+     * library writes keys in byte order, which PRESERVE_ORDER keeps. */
+    json_error_t err;
+    json_t *doc = json_loads(text, JSON_DECODE_ANY, &err);
+    if (doc == NULL)
+        return cli_error(EXIT_OTHER, "the library's JSON does not parse: %s", err.text);
+    return out_json(doc);
+}
+
+json_t *out_user_key(cli *c, engsched_id user)
+{
+    char *key = NULL;
+    if (user == ENGSCHED_SYSTEM)
+        return json_string("system");
+    if (engsched_user_info(c->db, user, &key, NULL, NULL, NULL, NULL) != ENGSCHED_OK)
+        return json_null();
+    json_t *v = json_string(key);
+    engsched_free(key);
+    return v;
+}
+
+json_t *out_permission_list(unsigned int mask)
+{
+    json_t *list = json_array();
+    for (unsigned int b = 1; list != NULL && b != 0 && b <= ENGSCHED_PERM_ALL; b <<= 1) {
+        const char *name = (mask & b) ? engsched_permission_name(b) : NULL;
+        if (name != NULL && json_array_append_new(list, json_string(name)) != 0) {
+            json_decref(list);
+            return NULL;
+        }
+    }
+    return list;
 }
 
 json_t *out_str_or_null(const char *s)

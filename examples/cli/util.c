@@ -41,16 +41,51 @@ int cli_exit_code(engsched_rc rc)
     }
 }
 
+static int json_errors; /* --json: errors and warnings as JSON objects */
+
+void cli_json_errors(int on) { json_errors = on; }
+
+/* The name of an exit code in a JSON error, as the README lists them. */
+static const char *exit_name(int code)
+{
+    static const char *const names[] = {"ok",      "usage", "invalid",  "not_found",
+                                        "denied",  "state", "conflict", "exists",
+                                        "too_big", "busy",  "other"};
+    return code >= 0 && code <= EXIT_OTHER ? names[code] : "other";
+}
+
+/* One JSON object on one line: {"error": {code, name, message}}, or for a
+ * warning (code 0) {"warning": {"message"}}. */
+static void print_json(int code, const char *msg)
+{
+    json_t *inner = code != 0 ? json_pack("{s:i, s:s, s:s?}", "code", code, "name", exit_name(code),
+                                          "message", msg)
+                              : json_pack("{s:s?}", "message", msg);
+    json_t *doc = inner ? json_pack("{s:o}", code != 0 ? "error" : "warning", inner) : NULL;
+    char *text = doc ? json_dumps(doc, JSON_PRESERVE_ORDER) : NULL;
+    json_decref(doc);
+    fprintf(stderr, "%s\n",
+            text ? text
+                 : "{\"error\": {\"code\": 10, \"name\": \"other\", "
+                   "\"message\": \"out of memory\"}}");
+    free(text);
+}
+
 /* One line, whatever the message holds: control characters become spaces
- * and the length is bounded. */
-static void print_line(const char *prefix, const char *msg)
+ * and the length is bounded. A message starting "warning: " is a warning. */
+static void report(int code, const char *prefix, const char *msg)
 {
     char line[512];
-    size_t n = 0;
+    size_t n = (size_t)snprintf(line, sizeof line, "%s", prefix);
     for (const char *s = msg; s != NULL && *s != '\0' && n + 1 < sizeof line; s++)
         line[n++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? ' ' : *s;
     line[n] = '\0';
-    fprintf(stderr, "engsched: %s%s\n", prefix, line);
+    int warning = strncmp(line, "warning: ", 9) == 0;
+    if (!json_errors) {
+        fprintf(stderr, "engsched: %s\n", line);
+        return;
+    }
+    print_json(warning ? 0 : code != 0 ? code : EXIT_OTHER, warning ? line + 9 : line);
 }
 
 int cli_fail(cli *c, engsched_rc rc)
@@ -58,7 +93,7 @@ int cli_fail(cli *c, engsched_rc rc)
     const char *msg = c->db ? engsched_errmsg(c->db) : engsched_open_errmsg();
     if (c->db != NULL && engsched_errcode(c->db) != rc)
         msg = engsched_rc_describe(rc); /* the handle explains another failure */
-    print_line("", msg);
+    report(cli_exit_code(rc), "", msg);
     return cli_exit_code(rc);
 }
 
@@ -69,18 +104,25 @@ int cli_error(int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    print_line("", msg);
+    report(code, "", msg);
     return code;
 }
 
 int cli_usage(const cmd_spec *cmd, const char *fmt, ...)
 {
-    char msg[400];
+    char msg[400], line[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "engsched %s: %s (see 'engsched %s --help')\n", cmd->name, msg, cmd->name);
+    if (cmd == NULL)
+        snprintf(line, sizeof line, "%s (see 'engsched --help')", msg);
+    else
+        snprintf(line, sizeof line, "%s: %s (see 'engsched %s --help')", cmd->name, msg, cmd->name);
+    if (json_errors)
+        report(EXIT_USAGE, "", line);
+    else
+        fprintf(stderr, "engsched%s%s\n", cmd != NULL ? " " : ": ", line);
     return EXIT_USAGE;
 }
 
@@ -116,7 +158,7 @@ static void cli_log(void *ctx, engsched_log_level level, const char *message)
 {
     (void)ctx;
     (void)level;
-    print_line("warning: ", message);
+    report(0, "warning: ", message);
 }
 
 int cli_open(cli *c)
@@ -155,14 +197,7 @@ int cli_open(cli *c)
         return cli_fail(c, rc);
     }
     const char *as = c->as ? c->as : "system";
-    if (strcmp(as, "system") == 0) {
-        c->actor = ENGSCHED_SYSTEM;
-        return 0;
-    }
-    rc = engsched_user_find(c->db, as, &c->actor);
-    if (rc == ENGSCHED_ENOTFOUND)
-        return cli_error(EXIT_NOTFOUND, "--as: no user with the key '%s'", as);
-    return rc == ENGSCHED_OK ? 0 : cli_fail(c, rc);
+    return cli_user_as(c, as, "--as", &c->actor);
 }
 
 /* --- arguments ------------------------------------------------------------ */
@@ -186,23 +221,66 @@ int cli_engagement_id(const char *text, const char *what, engsched_id *out)
     return 0;
 }
 
-int cli_user(cli *c, const char *key, engsched_id *out)
+const char *cli_key_of(const char *text)
 {
-    if (strcmp(key, "system") == 0) {
+    int64_t id;
+    if (strncmp(text, "key:", 4) == 0)
+        return text + 4;
+    return parse_positive(text, &id) == 0 ? NULL : text;
+}
+
+engsched_rc cli_user_lookup(cli *c, const char *text, engsched_id *out)
+{
+    const char *key = cli_key_of(text);
+    if (key == text && strcmp(text, "system") == 0) {
         *out = ENGSCHED_SYSTEM;
-        return 0;
+        return ENGSCHED_OK;
     }
-    engsched_rc rc = engsched_user_find(c->db, key, out);
-    if (rc == ENGSCHED_ENOTFOUND)
-        return cli_error(EXIT_NOTFOUND, "no user with the key '%s'", key);
+    if (key != NULL)
+        return engsched_user_find(c->db, key, out);
+    char *found = NULL; /* an id: it must name a user */
+    parse_positive(text, out);
+    engsched_rc rc = engsched_user_info(c->db, *out, &found, NULL, NULL, NULL, NULL);
+    engsched_free(found);
+    return rc;
+}
+
+/* The message for a user or client that is not there, naming what was
+ * given: a key, or an id (and how to mean the key instead). */
+static int not_found(const char *what, const char *kind, const char *text)
+{
+    const char *key = cli_key_of(text);
+    const char *sep = what[0] != '\0' ? ": " : "";
+    if (key != NULL)
+        return cli_error(EXIT_NOTFOUND, "%s%sno %s with the key '%s'", what, sep, kind, key);
+    return cli_error(EXIT_NOTFOUND, "%s%sno %s with the id %s (write key:%s for the key '%s')",
+                     what, sep, kind, text, text, text);
+}
+
+int cli_user_as(cli *c, const char *text, const char *what, engsched_id *out)
+{
+    engsched_rc rc = cli_user_lookup(c, text, out);
+    if (rc == ENGSCHED_ENOTFOUND || rc == ENGSCHED_EINVAL)
+        return not_found(what, "user", text);
     return rc == ENGSCHED_OK ? 0 : cli_fail(c, rc);
 }
 
-int cli_client(cli *c, const char *key, engsched_id *out)
+int cli_user(cli *c, const char *text, engsched_id *out) { return cli_user_as(c, text, "", out); }
+
+int cli_client(cli *c, const char *text, engsched_id *out)
 {
-    engsched_rc rc = engsched_client_find(c->db, key, out);
-    if (rc == ENGSCHED_ENOTFOUND)
-        return cli_error(EXIT_NOTFOUND, "no client with the key '%s'", key);
+    const char *key = cli_key_of(text);
+    engsched_rc rc;
+    if (key != NULL) {
+        rc = engsched_client_find(c->db, key, out);
+    } else {
+        char *name = NULL; /* an id: it must name a client */
+        parse_positive(text, out);
+        rc = engsched_client_name(c->db, *out, &name);
+        engsched_free(name);
+    }
+    if (rc == ENGSCHED_ENOTFOUND || rc == ENGSCHED_EINVAL)
+        return not_found("", "client", text);
     return rc == ENGSCHED_OK ? 0 : cli_fail(c, rc);
 }
 

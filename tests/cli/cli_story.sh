@@ -404,7 +404,8 @@ PY
 # invitation sent while no organizer is set has none.
 expect 0 settings set organizer_email ""
 expect 0 --as morgan --json create --client globex --name "Globex retest" --start 2026-06-01 \
-    --end 2026-06-05 --operator bob:tester && err_has '^engsched: warning: 1 invitation not sent: organizer_email'
+    --end 2026-06-05 --operator bob:tester &&
+    err_has '^\{"warning": \{"message": "1 invitation not sent: organizer_email'
 expect 0 --as admin outbox list --state undeliverable && has ' mail +undeliverable +#4 +bob ' && has 'organizer_email'
 expect 0 --as admin --json outbox list --state undeliverable && py 'assert len(doc) == 1 and doc[0]["reason"]'
 expect 0 --as admin --json outbox count --state dead,undeliverable && py 'assert doc["count"] == 1'

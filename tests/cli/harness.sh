@@ -38,7 +38,7 @@ expect() {
     if [ "$want" -ne 0 ]; then
         local lines
         lines=$(wc -l <"$ERR")
-        if [ "$lines" -ne 1 ] || ! grep -q '^engsched' "$ERR"; then
+        if [ "$lines" -ne 1 ] || ! grep -Eq '^(engsched|\{"error": )' "$ERR"; then
             fail "engsched $*: expected one 'engsched...' line on stderr, got $lines"
             return 1
         fi
@@ -68,9 +68,10 @@ count() {
     if [ "$n" -eq "$2" ]; then passed=$((passed + 1)); else fail "/$1/ matches $n lines, expected $2"; fi
 }
 
-# py CODE: python3 CODE over the last stdout parsed as JSON (as `doc`).
+# py CODE [ARG...]: python3 CODE over the last stdout parsed as JSON (as
+# `doc`); the ARGs are sys.argv[1:].
 py() {
-    if python3 -c "import json,sys; doc = json.load(sys.stdin); $1" <"$OUT" 2>/dev/null; then
+    if python3 -c "import json,sys; doc = json.load(sys.stdin); $1" "${@:2}" <"$OUT" 2>/dev/null; then
         passed=$((passed + 1))
     else
         fail "python check failed: $1"

@@ -133,7 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         n = 0;
 
     parsed p;
-    int rc = args_parse(cmd, n, words, &p);
+    args_globals g = {NULL, NULL, NULL, NULL, 0};
+    int rc = args_parse(cmd, n, words, &g, &p);
     FUZZ_CHECK(rc == 0 || rc == EXIT_USAGE, "args_parse returned %d", rc);
     if (rc == EXIT_USAGE) {
         FUZZ_CHECK(usage_message[0] != '\0', "a usage error without a message");
