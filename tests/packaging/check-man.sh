@@ -52,7 +52,7 @@ if [ -n "$cli" ]; then
 
     # ... and every global option it lists is an entry of GLOBAL OPTIONS.
     gtext=$(render "$mandir/engsched.1" 2>/dev/null | sed -n '/^GLOBAL OPTIONS$/,/^[A-Z]/p')
-    options=$("$cli" --help | sed -n '/^Global options:/,/^$/{s/^  \(--[a-z][a-z-]*\).*/\1/p}')
+    options=$("$cli" --help | sed -n '/^Global options[^:]*:$/,/^$/{s/^  \(--[a-z][a-z-]*\).*/\1/p}')
     [ -n "$options" ] || fail "'$cli --help' lists no global options"
     n=0
     for o in $options; do
