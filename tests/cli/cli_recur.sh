@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# recur.sh ENGSCHED TMPDIR — recurrence and clone through the CLI: recur
+# cli_recur.sh ENGSCHED TMPDIR — recurrence and clone through the CLI: recur
 # gives and clears a rule (a bad one exits 2), the tick creates the
 # occurrence, clone copies an engagement with --dates or new dates and
 # needs one of them. Prints "N passed, M failed".
 set -u
 
-E=${1:?usage: recur.sh ENGSCHED TMPDIR}
-T=${2:?usage: recur.sh ENGSCHED TMPDIR}
+E=${1:?usage: cli_recur.sh ENGSCHED TMPDIR}
+T=${2:?usage: cli_recur.sh ENGSCHED TMPDIR}
 rm -rf "$T"
 mkdir -p "$T"
 export ENGSCHED_DB=$T/recur.db
