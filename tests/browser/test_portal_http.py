@@ -5,6 +5,7 @@ import datetime
 from typing import Any, Dict, Iterator, Tuple
 
 import pytest
+from markupsafe import escape
 
 from engsched import ConflictError, Scheduler, StateError, Status, Tab
 
@@ -260,3 +261,26 @@ def test_new_engagement_with_operators_then_edit_and_cancel(app: Any) -> None:
     assert r.status_code == 302
     e = s.engagement(mia, eid)
     assert e.status == Status.CANCELED and e.cancel_reason == "client withdrew"
+
+
+def test_a_forged_client_is_still_refused(app: Any) -> None:
+    s = store(app)
+    seq = s.events_last_seq()
+    r = client_as(app, "carl").post("/request", data=details(client=str(s.client_find("globex"))))
+    refused(app, r, 404, seq)
+
+
+def test_ids_that_are_not_numbers_are_400(app: Any) -> None:
+    seq = store(app).events_last_seq()
+    c = client_as(app, "mia")
+    eid, version = by_name(app, "Acme phishing exercise")
+    for url in ("/?e=seven", "/?e=-3", "/?e=0", "/?e=1_0", f"/?e={2**64}",
+                "/engagement/seven/edit", f"/engagement/{eid}/files/x",
+                "/engagement/%20/report"):
+        refused(app, c.get(url), 400, seq, "is not an id")
+    r = c.post("/engagement/seven/cancel", data={"csrf": CSRF, "version": str(version)})
+    refused(app, r, 400, seq, str(escape("engagement: 'seven' is not an id")))
+    r = c.post("/request", data=details(client="acme"))
+    refused(app, r, 400, seq, str(escape("client: 'acme' is not an id")))
+    r = c.post("/switch", data={"csrf": CSRF, "user": "mia"})
+    refused(app, r, 400, seq, str(escape("user: 'mia' is not an id")))
