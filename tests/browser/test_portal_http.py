@@ -7,7 +7,7 @@ from typing import Any, Dict, Iterator, Tuple
 import pytest
 from markupsafe import escape
 
-from engsched import ConflictError, Scheduler, StateError, Status, Tab
+from engsched import Action, ConflictError, Scheduler, StateError, Status, Tab
 
 from portal import create_app
 from portal_support import seeded_store, temp_dir
@@ -263,11 +263,45 @@ def test_new_engagement_with_operators_then_edit_and_cancel(app: Any) -> None:
     assert e.status == Status.CANCELED and e.cancel_reason == "client withdrew"
 
 
+def test_forms_offer_only_the_clients_the_user_was_granted(app: Any) -> None:
+    # The host's directory (portal/demo.py) says who may work for which
+    # client; a form never names a client the user may not see.
+    for key, url in (("carl", "/request"), ("max", "/request"), ("max", "/new")):
+        body = client_as(app, key).get(url).get_data(as_text=True)
+        assert "Acme Corp" in body, (key, url)
+        assert "Globex" not in body, (key, url)
+    for url in ("/request", "/new"):  # an all-clients manager is offered every client
+        body = client_as(app, "mia").get(url).get_data(as_text=True)
+        assert "Acme Corp" in body and "Globex" in body, url
+
+
 def test_a_forged_client_is_still_refused(app: Any) -> None:
     s = store(app)
     seq = s.events_last_seq()
     r = client_as(app, "carl").post("/request", data=details(client=str(s.client_find("globex"))))
     refused(app, r, 404, seq)
+
+
+def drawer_of(app: Any, key: str, eid: int) -> str:
+    response = client_as(app, key).get(f"/list?e={eid}")
+    assert response.status_code == 200
+    return str(response.get_data(as_text=True))
+
+
+def test_view_only_whenever_no_drawer_action_is_allowed(app: Any) -> None:
+    s = store(app)
+    eid, _ = by_name(app, "Acme web app test")  # Carl's own Pending request
+    assert s.engagement(uid(app, "carl"), eid).status == Status.PENDING
+    # Carl may do more than VIEW (upload files) but none of the drawer's actions
+    caps = s.capabilities(uid(app, "carl"), eid)
+    assert caps != Action.VIEW and not caps & (Action.APPROVE | Action.EDIT | Action.CANCEL)
+    for key in ("carl", "vera"):
+        body = drawer_of(app, key, eid)
+        assert 'id="view-only"' in body, key
+        for button in ("approve", "edit", "cancel"):
+            assert f'id="{button}"' not in body, (key, button)
+    body = drawer_of(app, "mia", eid)  # the manager has buttons and no message
+    assert 'id="approve"' in body and 'id="view-only"' not in body
 
 
 def test_ids_that_are_not_numbers_are_400(app: Any) -> None:

@@ -15,6 +15,17 @@ from .session import current_user, store
 
 bp = Blueprint("drawer", __name__)
 
+#: the actions the drawer draws a button for (templates/drawer.html)
+DRAWER_ACTIONS = Action.APPROVE | Action.EDIT | Action.CANCEL
+
+
+def view_only(caps: Action) -> bool:
+    """Whether the drawer says "view only": the library's capabilities
+    allow none of the actions it has a button for. Not ``caps == VIEW``: a
+    client on their own Pending request may upload files, yet has no
+    button either."""
+    return not caps & DRAWER_ACTIONS
+
 
 @dataclass(frozen=True)
 class Operator:
@@ -38,8 +49,8 @@ class Drawer:
 
     @property
     def view_only(self) -> bool:
-        """The library's "view only": VIEW and nothing else."""
-        return self.caps == Action.VIEW
+        """No button to draw: see :func:`view_only`."""
+        return view_only(self.caps)
 
     def may(self, action: Action) -> bool:
         """Whether the library's capabilities allow ``action`` now."""

@@ -13,7 +13,7 @@ from engsched import UserId
 
 from . import forms
 from .drawer import load
-from .session import current_user, demo_users, directory, store
+from .session import acting, current_user, demo_users, directory, store
 from .streams import drain
 
 bp = Blueprint("flows", __name__)
@@ -22,10 +22,12 @@ ROLES = [OperatorRole.TESTER, OperatorRole.LEAD, OperatorRole.REVIEWER, Operator
 
 
 def clients() -> List[Tuple[ClientId, str]]:
-    """The directory's clients the forms offer (the library refuses those out of scope)."""
+    """The clients the acting user was granted, as the host's directory
+    says (all of them for an all-clients user): a form never names a
+    client the user may not see. The library still refuses a forged one."""
     sched = store()
     result = []
-    for client in directory().clients:
+    for client in directory().clients_of(acting().host_key):
         cid = sched.client_find(client.key)
         if cid is not None:
             result.append((cid, sched.client_name(cid)))
