@@ -2,7 +2,7 @@
 gets its status and the library's message, and nothing is stored."""
 
 import datetime
-from typing import Any, Dict, Iterator, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 from markupsafe import escape
@@ -104,16 +104,31 @@ def test_list_pages_with_the_librarys_tokens(app: Any, monkeypatch: Any) -> None
     monkeypatch.setitem(app.config, "PORTAL_PAGE_SIZE", 2)
     c = client_as(app, "mia")
     expected = [row.id for row in store(app).iter_list(uid(app, "mia"), tab=Tab.ALL)]
-    seen, url, pages = [], "/list?tab=all", 0
-    while url:
+    forward: List[List[int]] = []
+    url = "/list?tab=all"
+    while url:  # Next page to the end
         body = c.get(url).get_data(as_text=True)
         assert "offset" not in body
-        seen += [int(i) for i in re.findall(r'<tr data-id="(\d+)"', body)]
-        found = re.search(r'id="next-page" href="([^"]+)"', body)
-        url = found.group(1).replace("&amp;", "&") if found else ""
+        forward.append([int(i) for i in re.findall(r'<tr data-id="(\d+)"', body)])
+        assert f"Page {len(forward)}<" in body
+        url = _link(body, "next-page")
         assert not url or "token=" in url
-        pages += 1
-    assert seen == expected and pages >= (len(expected) + 1) // 2 >= 2
+    assert sum(forward, []) == expected and len(forward) >= (len(expected) + 1) // 2 >= 2
+    backward = [forward[-1]]
+    url = _link(body, "previous-page")
+    while url:  # then Previous page back to the first: the same pages
+        body = c.get(url).get_data(as_text=True)
+        backward.append([int(i) for i in re.findall(r'<tr data-id="(\d+)"', body)])
+        url = _link(body, "previous-page")
+    assert backward[::-1] == forward
+    assert 'id="first-page"' not in body and 'id="next-page"' in body
+
+
+def _link(body: str, element_id: str) -> str:
+    import re
+
+    found = re.search(f'id="{element_id}" href="([^"]+)"', body)
+    return found.group(1).replace("&amp;", "&") if found else ""
 
 
 def test_oversized_upload_is_413(app: Any) -> None:
