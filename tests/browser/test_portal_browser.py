@@ -140,6 +140,16 @@ def test_seed_story(portal: Tuple[str, Any], browser: Any, tmp_path: Path) -> No
     badge = d.find_element(By.CSS_SELECTOR, f"tr[data-id='{eid}'] .status")
     assert badge.value_of_css_property("background-color") == rgb(Status.SCHEDULED.colour)
     shot(d, "list")
+    app.config["PORTAL_PAGE_SIZE"] = 3  # pages of three: Next, then Previous
+    d.get(base + "/list?tab=all")
+    first = d.find_element(By.CSS_SELECTOR, "table.rows tbody").text
+    d.find_element(By.ID, "next-page").click()
+    assert d.find_element(By.ID, "page-number").text == "Page 2"
+    shot(d, "list-pages")
+    d.find_element(By.ID, "previous-page").click()
+    assert d.find_element(By.CSS_SELECTOR, "table.rows tbody").text == first
+    assert not d.find_elements(By.ID, "previous-page")
+    app.config.pop("PORTAL_PAGE_SIZE")
     d.get(base + "/?m=" + START.strftime("%Y-%m"))
     chip = d.find_element(By.CSS_SELECTOR, f"a.chip[data-id='{eid}']")
     assert chip.get_attribute("data-status") == "scheduled"
