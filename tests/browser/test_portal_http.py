@@ -190,8 +190,9 @@ def test_forged_fields_are_refused(app: Any) -> None:
     seq = s.events_last_seq()
     eid, version = by_name(app, "Acme phishing exercise")
     c = client_as(app, "mia")
-    r = c.post(f"/engagement/{eid}/edit", data=details(version="seven"))
-    refused(app, r, 400, seq, "version")
+    for version_text in ("seven", "-1", "1_0", " 7"):
+        r = c.post(f"/engagement/{eid}/edit", data=details(version=version_text))
+        refused(app, r, 400, seq, "is not a number")
     r = c.post(f"/engagement/{eid}/approve",
                data=details(version=str(version), operator="999999"))
     refused(app, r, 400, seq, "operator: user 999999 not found")  # the library's EINVAL
@@ -323,7 +324,7 @@ def test_ids_that_are_not_numbers_are_400(app: Any) -> None:
     seq = store(app).events_last_seq()
     c = client_as(app, "mia")
     eid, version = by_name(app, "Acme phishing exercise")
-    for url in ("/?e=seven", "/?e=-3", "/?e=0", "/?e=1_0", f"/?e={2**64}",
+    for url in ("/?e=seven", "/?e=-3", "/?e=0", "/?e=1_0", "/?e=+3", "/?e=%207", f"/?e={2**64}",
                 "/engagement/seven/edit", f"/engagement/{eid}/files/x",
                 "/engagement/%20/report"):
         refused(app, c.get(url), 400, seq, "is not an id")

@@ -8,8 +8,15 @@ from typing import Any, Dict, List, Optional, Tuple
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engsched import Candidate, ClientId, Engagement, EngagementId, OperatorRole, Permission
-from engsched import UserId
+from engsched import (
+    Candidate,
+    ClientId,
+    Engagement,
+    EngagementId,
+    OperatorRole,
+    Permission,
+    UserId,
+)
 
 from . import forms
 from .drawer import load

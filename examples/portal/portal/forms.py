@@ -14,17 +14,25 @@ from engsched import ClientId, EngagementId, FileId, OperatorRole, UserId
 
 from .errors import BadInput
 
-#: ids are C int64 values: a longer number names no row and would not fit
-_ID_MAX = (1 << 63) - 1
+#: ids and versions are C int64 values: a larger number would not fit
+_INT64_MAX = (1 << 63) - 1
+
+
+def _whole(text: str) -> Optional[int]:
+    """A whole number in ASCII digits that fits an int64, else None; int()
+    alone would also take " 7", "+7", "1_000" and other scripts' digits."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= _INT64_MAX else None
 
 
 def _id(text: str, what: str) -> int:
-    """A positive id in ASCII digits; int() alone would also take " 7",
-    "1_000" and other scripts' digits."""
-    raw = text.strip()
-    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= _ID_MAX:
+    """A positive id (0 names no row: it is the system actor's)."""
+    value = _whole(text)
+    if not value:
         raise BadInput(f"{what}: {text!r} is not an id")
-    return int(raw)
+    return value
 
 
 def engagement_id(text: str, what: str = "engagement") -> EngagementId:
@@ -69,12 +77,9 @@ def date(name: str) -> datetime.date:
 
 def version(name: str = "version") -> int:
     """The engagement version the form showed (a whole number)."""
-    raw = field(name).strip()
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadInput(f"{name}: {raw!r} is not a number") from None
-    if value < 0:
+    raw = field(name)
+    value = _whole(raw)
+    if value is None:
         raise BadInput(f"{name}: {raw!r} is not a number")
     return value
 
