@@ -7,7 +7,16 @@ from typing import Any, Dict, Iterator, List, Tuple
 import pytest
 from markupsafe import escape
 
-from engsched import Action, ConflictError, Scheduler, StateError, Status, Tab
+from engsched import (
+    Action,
+    ConflictError,
+    EngagementId,
+    Scheduler,
+    StateError,
+    Status,
+    Tab,
+    UserId,
+)
 
 from portal import create_app
 from portal_support import seeded_store, temp_dir
@@ -31,7 +40,7 @@ def store(app: Any) -> Scheduler:
     return s
 
 
-def uid(app: Any, key: str) -> int:
+def uid(app: Any, key: str) -> UserId:
     found = store(app).user_find(key)
     assert found is not None
     return found
@@ -46,7 +55,7 @@ def client_as(app: Any, key: str) -> Any:
     return c
 
 
-def by_name(app: Any, name: str) -> Tuple[int, int]:
+def by_name(app: Any, name: str) -> Tuple[EngagementId, int]:
     """(id, version) of a seeded engagement, as the manager sees it."""
     for tab in (Tab.ALL, Tab.CANCELED):  # All leaves the canceled out
         for row in store(app).iter_list(uid(app, "mia"), tab=tab):
@@ -298,7 +307,7 @@ def test_a_forged_client_is_still_refused(app: Any) -> None:
     refused(app, r, 404, seq)
 
 
-def drawer_of(app: Any, key: str, eid: int) -> str:
+def drawer_of(app: Any, key: str, eid: EngagementId) -> str:
     response = client_as(app, key).get(f"/list?e={eid}")
     assert response.status_code == 200
     return str(response.get_data(as_text=True))
