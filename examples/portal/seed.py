@@ -3,51 +3,54 @@
 
     seed.py demo-out/portal.db
 
-The cast of the seed story: an administrator, two managers (one for all
-clients, one for Acme only, who sees Globex work as "busy"), three
-operators, a client user of Acme and a viewer; engagements of this month in
-every status, one with a support file. The store must not exist yet.
+The cast of the seed story is the demo directory (portal/demo.py): an
+administrator, two managers (one for all clients, one for Acme only, who
+sees Globex work as "busy"), three operators, a client user of Acme and a
+viewer; engagements of this month in every status, one with a support
+file. The store must not exist yet.
 """
 
 import argparse
 import datetime
 import os
 import sys
+from dataclasses import dataclass
 from typing import Dict
 
-from engsched import SYSTEM, BuiltinRole, OperatorRole, ReportStatus, Scheduler
+from engsched import SYSTEM, ClientId, OperatorRole, ReportStatus, Scheduler, UserId
+
+from portal.demo import DEMO_DIRECTORY, Directory
 
 DAY = datetime.timedelta(days=1)
 
 
-def cast(s: Scheduler) -> Dict[str, int]:
-    """Clients and users (the host mirrors its directory as SYSTEM)."""
+@dataclass(frozen=True)
+class Cast:
+    """The store's ids of the directory's clients and users, by host key."""
+
+    clients: Dict[str, ClientId]
+    users: Dict[str, UserId]
+
+
+def cast(s: Scheduler, directory: Directory = DEMO_DIRECTORY) -> Cast:
+    """Clients, users and grants (the host mirrors its directory as SYSTEM)."""
     s.setting_set("organizer_email", "scheduling@example.com", actor=SYSTEM)
-    acme = s.client_upsert("acme", "Acme Corp", actor=SYSTEM)
-    globex = s.client_upsert("globex", "Globex", actor=SYSTEM)
-    people = [
-        ("mia", "Mia Manager", BuiltinRole.MANAGER, True, ()),
-        ("max", "Max Acme-Manager", BuiltinRole.MANAGER, False, (acme,)),
-        ("ada", "Ada Admin", BuiltinRole.ADMINISTRATOR, True, ()),
-        ("alice", "Alice Operator", BuiltinRole.OPERATOR, False, (acme,)),
-        ("bob", "Bob Operator", BuiltinRole.OPERATOR, False, (acme,)),
-        ("omar", "Omar Operator", BuiltinRole.OPERATOR, False, (acme, globex)),
-        ("carl", "Carl Client", BuiltinRole.CLIENT, False, (acme,)),
-        ("vera", "Vera Viewer", BuiltinRole.VIEWER, False, (acme,)),
-    ]
-    ids: Dict[str, int] = {"acme": acme, "globex": globex}
-    for key, name, role, all_clients, grants in people:
-        uid = s.user_upsert(key, name, role, email=f"{key}@example.com",
-                            all_clients=all_clients, actor=SYSTEM)
-        for client in grants:
-            s.access_grant(uid, client, actor=SYSTEM)
-        ids[key] = uid
-    return ids
+    clients = {c.key: s.client_upsert(c.key, c.name, actor=SYSTEM) for c in directory.clients}
+    users: Dict[str, UserId] = {}
+    for person in directory.people:
+        uid = s.user_upsert(person.key, person.name, person.role, email=person.email,
+                            all_clients=person.all_clients, actor=SYSTEM)
+        for key in person.clients:
+            s.access_grant(uid, clients[key], actor=SYSTEM)
+        users[person.key] = uid
+    return Cast(clients, users)
 
 
-def engagements(s: Scheduler, ids: Dict[str, int], today: datetime.date) -> None:
-    """One or more engagements in every status around today."""
-    acme, mia, carl = ids["acme"], ids["mia"], ids["carl"]
+def engagements(s: Scheduler, ids: Cast, today: datetime.date) -> None:
+    """One or more engagements in every status around today. The seed is
+    the store's only writer, so no step checks a version (``version=None``)."""
+    acme, mia, carl = ids.clients["acme"], ids.users["mia"], ids.users["carl"]
+    alice, bob, omar = ids.users["alice"], ids.users["bob"], ids.users["omar"]
     lead, tester = OperatorRole.LEAD, OperatorRole.TESTER
 
     s.request(carl, name="Acme web app test", client=acme, start=today + 6 * DAY,
@@ -56,23 +59,23 @@ def engagements(s: Scheduler, ids: Dict[str, int], today: datetime.date) -> None
     s.request(carl, name="Acme phishing exercise", client=acme, start=today + 14 * DAY,
               end=today + 16 * DAY)
     s.create(mia, name="Acme API review", client=acme, start=today + 3 * DAY,
-             end=today + 8 * DAY, operators=[(ids["alice"], lead)])
+             end=today + 8 * DAY, operators=[(alice, lead)])
     s.create(mia, name="Acme internal network", client=acme, start=today - 2 * DAY,
-             end=today + 4 * DAY, operators=[(ids["bob"], lead), (ids["omar"], tester)])
+             end=today + 4 * DAY, operators=[(bob, lead), (omar, tester)])
     review = s.create(mia, name="Acme mobile app", client=acme, start=today - 9 * DAY,
-                      end=today - 3 * DAY, operators=[(ids["alice"], lead)])
-    s.report_set_status(mia, review, ReportStatus.READY_FOR_REVIEW)
+                      end=today - 3 * DAY, operators=[(alice, lead)])
+    s.report_set_status(mia, review, ReportStatus.READY_FOR_REVIEW, version=None)
     done = s.create(mia, name="Acme cloud audit", client=acme, start=today - 20 * DAY,
-                    end=today - 12 * DAY, operators=[(ids["bob"], lead)])
+                    end=today - 12 * DAY, operators=[(bob, lead)])
     for status in (ReportStatus.READY_FOR_REVIEW, ReportStatus.IN_REVIEW,
                    ReportStatus.APPROVED, ReportStatus.PUBLISHED):
-        s.report_set_status(mia, done, status)
+        s.report_set_status(mia, done, status, version=None)
     dropped = s.request(carl, name="Acme red team (dropped)", client=acme,
                         start=today + 20 * DAY, end=today + 24 * DAY)
-    s.cancel(mia, dropped, reason="Budget moved to next year.")
+    s.cancel(mia, dropped, version=None, reason="Budget moved to next year.")
     # Omar's Globex work: "busy" to anyone without access to Globex.
-    s.create(mia, name="Globex payment gateway", client=ids["globex"], start=today + 5 * DAY,
-             end=today + 9 * DAY, operators=[(ids["omar"], lead)])
+    s.create(mia, name="Globex payment gateway", client=ids.clients["globex"],
+             start=today + 5 * DAY, end=today + 9 * DAY, operators=[(omar, lead)])
 
 
 def seed(path: str, today: datetime.date) -> None:

@@ -1,8 +1,9 @@
 """The seed story in headless Chromium: a client requests an engagement
-with a file, a manager schedules it with two operators after seeing their
-existing work, a viewer sees "view only", an operator has no Availability
-tab, and a canceled engagement refuses a forged edit. A screenshot of each
-tab and of the drawer goes to $PORTAL_SCREENSHOTS."""
+(offered only their own client) with a file and sees "view only" on it, a
+manager schedules it with two operators after seeing their existing work,
+a viewer sees "view only", an operator has no Availability tab, and a
+canceled engagement refuses a forged edit. A screenshot of each tab and of
+the drawer goes to $PORTAL_SCREENSHOTS."""
 
 import datetime
 import os
@@ -97,6 +98,9 @@ def test_seed_story(portal: Tuple[str, Any], browser: Any, tmp_path: Path) -> No
     shot(d, "calendar")
     d.find_element(By.ID, "request").click()
     assert not d.find_elements(By.ID, "new"), "a client may not create"
+    offered = [o.text for o in Select(d.find_element(By.NAME, "client")).options]
+    assert offered == ["Acme Corp"], offered  # Carl was granted Acme only
+    shot(d, "request")
     d.find_element(By.NAME, "name").send_keys(NAME)
     set_value(d, "start", START.isoformat())
     set_value(d, "end", END.isoformat())
@@ -106,6 +110,8 @@ def test_seed_story(portal: Tuple[str, Any], browser: Any, tmp_path: Path) -> No
     d.find_element(By.CSS_SELECTOR, "#engagement-form button[type=submit]").click()
     eid = drawer_id(d)
     assert Status.PENDING.label in d.find_element(By.ID, "drawer").text
+    # his own Pending request: no button of the drawer's, so "view only"
+    assert d.find_element(By.ID, "view-only").is_displayed()
     d.find_element(By.ID, "files-tab").click()
     assert "scope.txt" in d.find_element(By.ID, "drawer").text
     shot(d, "drawer-files")
@@ -134,6 +140,16 @@ def test_seed_story(portal: Tuple[str, Any], browser: Any, tmp_path: Path) -> No
     badge = d.find_element(By.CSS_SELECTOR, f"tr[data-id='{eid}'] .status")
     assert badge.value_of_css_property("background-color") == rgb(Status.SCHEDULED.colour)
     shot(d, "list")
+    app.config["PORTAL_PAGE_SIZE"] = 3  # pages of three: Next, then Previous
+    d.get(base + "/list?tab=all")
+    first = d.find_element(By.CSS_SELECTOR, "table.rows tbody").text
+    d.find_element(By.ID, "next-page").click()
+    assert d.find_element(By.ID, "page-number").text == "Page 2"
+    shot(d, "list-pages")
+    d.find_element(By.ID, "previous-page").click()
+    assert d.find_element(By.CSS_SELECTOR, "table.rows tbody").text == first
+    assert not d.find_elements(By.ID, "previous-page")
+    app.config.pop("PORTAL_PAGE_SIZE")
     d.get(base + "/?m=" + START.strftime("%Y-%m"))
     chip = d.find_element(By.CSS_SELECTOR, f"a.chip[data-id='{eid}']")
     assert chip.get_attribute("data-status") == "scheduled"

@@ -2,11 +2,21 @@
 gets its status and the library's message, and nothing is stored."""
 
 import datetime
-from typing import Any, Dict, Iterator, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
+from markupsafe import escape
 
-from engsched import ConflictError, Scheduler, StateError, Status, Tab
+from engsched import (
+    Action,
+    ConflictError,
+    EngagementId,
+    Scheduler,
+    StateError,
+    Status,
+    Tab,
+    UserId,
+)
 
 from portal import create_app
 from portal_support import seeded_store, temp_dir
@@ -30,7 +40,7 @@ def store(app: Any) -> Scheduler:
     return s
 
 
-def uid(app: Any, key: str) -> int:
+def uid(app: Any, key: str) -> UserId:
     found = store(app).user_find(key)
     assert found is not None
     return found
@@ -45,7 +55,7 @@ def client_as(app: Any, key: str) -> Any:
     return c
 
 
-def by_name(app: Any, name: str) -> Tuple[int, int]:
+def by_name(app: Any, name: str) -> Tuple[EngagementId, int]:
     """(id, version) of a seeded engagement, as the manager sees it."""
     for tab in (Tab.ALL, Tab.CANCELED):  # All leaves the canceled out
         for row in store(app).iter_list(uid(app, "mia"), tab=tab):
@@ -103,16 +113,31 @@ def test_list_pages_with_the_librarys_tokens(app: Any, monkeypatch: Any) -> None
     monkeypatch.setitem(app.config, "PORTAL_PAGE_SIZE", 2)
     c = client_as(app, "mia")
     expected = [row.id for row in store(app).iter_list(uid(app, "mia"), tab=Tab.ALL)]
-    seen, url, pages = [], "/list?tab=all", 0
-    while url:
+    forward: List[List[int]] = []
+    url = "/list?tab=all"
+    while url:  # Next page to the end
         body = c.get(url).get_data(as_text=True)
         assert "offset" not in body
-        seen += [int(i) for i in re.findall(r'<tr data-id="(\d+)"', body)]
-        found = re.search(r'id="next-page" href="([^"]+)"', body)
-        url = found.group(1).replace("&amp;", "&") if found else ""
+        forward.append([int(i) for i in re.findall(r'<tr data-id="(\d+)"', body)])
+        assert f"Page {len(forward)}<" in body
+        url = _link(body, "next-page")
         assert not url or "token=" in url
-        pages += 1
-    assert seen == expected and pages >= (len(expected) + 1) // 2 >= 2
+    assert sum(forward, []) == expected and len(forward) >= (len(expected) + 1) // 2 >= 2
+    backward = [forward[-1]]
+    url = _link(body, "previous-page")
+    while url:  # then Previous page back to the first: the same pages
+        body = c.get(url).get_data(as_text=True)
+        backward.append([int(i) for i in re.findall(r'<tr data-id="(\d+)"', body)])
+        url = _link(body, "previous-page")
+    assert backward[::-1] == forward
+    assert 'id="first-page"' not in body and 'id="next-page"' in body
+
+
+def _link(body: str, element_id: str) -> str:
+    import re
+
+    found = re.search(f'id="{element_id}" href="([^"]+)"', body)
+    return found.group(1).replace("&amp;", "&") if found else ""
 
 
 def test_oversized_upload_is_413(app: Any) -> None:
@@ -174,8 +199,9 @@ def test_forged_fields_are_refused(app: Any) -> None:
     seq = s.events_last_seq()
     eid, version = by_name(app, "Acme phishing exercise")
     c = client_as(app, "mia")
-    r = c.post(f"/engagement/{eid}/edit", data=details(version="seven"))
-    refused(app, r, 400, seq, "version")
+    for version_text in ("seven", "-1", "1_0", " 7"):
+        r = c.post(f"/engagement/{eid}/edit", data=details(version=version_text))
+        refused(app, r, 400, seq, "is not a number")
     r = c.post(f"/engagement/{eid}/approve",
                data=details(version=str(version), operator="999999"))
     refused(app, r, 400, seq, "operator: user 999999 not found")  # the library's EINVAL
@@ -260,3 +286,60 @@ def test_new_engagement_with_operators_then_edit_and_cancel(app: Any) -> None:
     assert r.status_code == 302
     e = s.engagement(mia, eid)
     assert e.status == Status.CANCELED and e.cancel_reason == "client withdrew"
+
+
+def test_forms_offer_only_the_clients_the_user_was_granted(app: Any) -> None:
+    # The host's directory (portal/demo.py) says who may work for which
+    # client; a form never names a client the user may not see.
+    for key, url in (("carl", "/request"), ("max", "/request"), ("max", "/new")):
+        body = client_as(app, key).get(url).get_data(as_text=True)
+        assert "Acme Corp" in body, (key, url)
+        assert "Globex" not in body, (key, url)
+    for url in ("/request", "/new"):  # an all-clients manager is offered every client
+        body = client_as(app, "mia").get(url).get_data(as_text=True)
+        assert "Acme Corp" in body and "Globex" in body, url
+
+
+def test_a_forged_client_is_still_refused(app: Any) -> None:
+    s = store(app)
+    seq = s.events_last_seq()
+    r = client_as(app, "carl").post("/request", data=details(client=str(s.client_find("globex"))))
+    refused(app, r, 404, seq)
+
+
+def drawer_of(app: Any, key: str, eid: EngagementId) -> str:
+    response = client_as(app, key).get(f"/list?e={eid}")
+    assert response.status_code == 200
+    return str(response.get_data(as_text=True))
+
+
+def test_view_only_whenever_no_drawer_action_is_allowed(app: Any) -> None:
+    s = store(app)
+    eid, _ = by_name(app, "Acme web app test")  # Carl's own Pending request
+    assert s.engagement(uid(app, "carl"), eid).status == Status.PENDING
+    # Carl may do more than VIEW (upload files) but none of the drawer's actions
+    caps = s.capabilities(uid(app, "carl"), eid)
+    assert caps != Action.VIEW and not caps & (Action.APPROVE | Action.EDIT | Action.CANCEL)
+    for key in ("carl", "vera"):
+        body = drawer_of(app, key, eid)
+        assert 'id="view-only"' in body, key
+        for button in ("approve", "edit", "cancel"):
+            assert f'id="{button}"' not in body, (key, button)
+    body = drawer_of(app, "mia", eid)  # the manager has buttons and no message
+    assert 'id="approve"' in body and 'id="view-only"' not in body
+
+
+def test_ids_that_are_not_numbers_are_400(app: Any) -> None:
+    seq = store(app).events_last_seq()
+    c = client_as(app, "mia")
+    eid, version = by_name(app, "Acme phishing exercise")
+    for url in ("/?e=seven", "/?e=-3", "/?e=0", "/?e=1_0", "/?e=+3", "/?e=%207", f"/?e={2**64}",
+                "/engagement/seven/edit", f"/engagement/{eid}/files/x",
+                "/engagement/%20/report"):
+        refused(app, c.get(url), 400, seq, "is not an id")
+    r = c.post("/engagement/seven/cancel", data={"csrf": CSRF, "version": str(version)})
+    refused(app, r, 400, seq, str(escape("engagement: 'seven' is not an id")))
+    r = c.post("/request", data=details(client="acme"))
+    refused(app, r, 400, seq, str(escape("client: 'acme' is not an id")))
+    r = c.post("/switch", data={"csrf": CSRF, "user": "mia"})
+    refused(app, r, 400, seq, str(escape("user: 'mia' is not an id")))

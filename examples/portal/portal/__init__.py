@@ -3,7 +3,7 @@ bindings (Calendar, List and Availability tabs, the engagement drawer and
 the request, create, approve, edit and cancel flows)."""
 
 import secrets
-from typing import Optional, Sequence
+from typing import Optional
 
 from flask import Flask
 
@@ -11,7 +11,7 @@ from engsched import Scheduler
 
 from . import drawer, errors, feed, flows, format, session
 from . import views_availability, views_calendar, views_list
-from .demo import DEMO_CLIENTS, DEMO_USERS
+from .demo import DEMO_DIRECTORY, Directory
 
 #: room for the form fields around the files of one upload
 FORM_OVERHEAD_BYTES = 256 * 1024
@@ -28,15 +28,15 @@ def upload_limit(sched: Scheduler) -> int:
 def create_app(
     store_path: str,
     *,
-    users: Sequence[str] = DEMO_USERS,
-    clients: Sequence[str] = DEMO_CLIENTS,
+    directory: Directory = DEMO_DIRECTORY,
     secret_key: Optional[str] = None,
     max_upload_bytes: Optional[int] = None,
 ) -> Flask:
     """The portal over the store at ``store_path`` (opened once, shared by
     all requests: the bindings serialise calls on one handle).
 
-    ``users`` are the host keys the user switcher offers; ``secret_key``
+    ``directory`` is the host's: the people the user switcher offers and
+    the clients each was granted (the forms offer only those); ``secret_key``
     signs the session (a random one per process by default);
     ``max_upload_bytes`` overrides the limit read from the store."""
     app = Flask(__name__)
@@ -44,8 +44,7 @@ def create_app(
     app.extensions["engsched"] = sched
     app.config.update(
         SECRET_KEY=secret_key or secrets.token_hex(32),
-        PORTAL_USERS=tuple(users),
-        PORTAL_CLIENTS=tuple(clients),
+        PORTAL_DIRECTORY=directory,
         MAX_CONTENT_LENGTH=max_upload_bytes or upload_limit(sched),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,

@@ -7,13 +7,24 @@ from typing import List, Optional
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
-from engsched import Action, Engagement, FileInfo, NotFoundError
+from engsched import Action, Engagement, EngagementId, FileInfo, NotFoundError
 
-from .errors import BadInput
+from . import forms
 from .format import operator_role_label
 from .session import current_user, store
 
 bp = Blueprint("drawer", __name__)
+
+#: the actions the drawer draws a button for (templates/drawer.html)
+DRAWER_ACTIONS = Action.APPROVE | Action.EDIT | Action.CANCEL
+
+
+def view_only(caps: Action) -> bool:
+    """Whether the drawer says "view only": the library's capabilities
+    allow none of the actions it has a button for. Not ``caps == VIEW``: a
+    client on their own Pending request may upload files, yet has no
+    button either."""
+    return not caps & DRAWER_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -38,23 +49,12 @@ class Drawer:
 
     @property
     def view_only(self) -> bool:
-        """The library's "view only": VIEW and nothing else."""
-        return self.caps == Action.VIEW
+        """No button to draw: see :func:`view_only`."""
+        return view_only(self.caps)
 
     def may(self, action: Action) -> bool:
         """Whether the library's capabilities allow ``action`` now."""
         return bool(self.caps & action)
-
-
-def parse_id(text: str, what: str) -> int:
-    """A positive id from a form or URL field."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise BadInput(f"{what}: {text!r} is not an id") from None
-    if value <= 0:
-        raise BadInput(f"{what}: {text!r} is not an id")
-    return value
 
 
 def _operators(e: Engagement) -> List[Operator]:
@@ -78,7 +78,7 @@ def report_url(e: Engagement) -> Optional[str]:
     return template.replace("{id}", str(e.report)) if template else None
 
 
-def load(eid: int, section: str = "details") -> Drawer:
+def load(eid: EngagementId, section: str = "details") -> Drawer:
     """The drawer's content; NotFoundError for an engagement out of scope."""
     sched, uid = store(), current_user()
     e = sched.engagement(uid, eid)
@@ -94,17 +94,18 @@ def drawer_context() -> Optional[Drawer]:
     if not text:
         return None
     section = "files" if request.args.get("dt") == "files" else "details"
-    return load(parse_id(text, "engagement"), section)
+    return load(forms.engagement_id(text), section)
 
 
-@bp.route("/engagement/<int:eid>/files/<int:fid>")
-def download(eid: int, fid: int) -> ResponseReturnValue:
+@bp.route("/engagement/<eid>/files/<fid>")
+def download(eid: str, fid: str) -> ResponseReturnValue:
     """One support file, as an attachment."""
     sched, uid = store(), current_user()
-    info = next((f for f in sched.files(uid, eid) if f.id == fid), None)
+    engagement, file = forms.engagement_id(eid), forms.file_id(fid)
+    info = next((f for f in sched.files(uid, engagement) if f.id == file), None)
     if info is None:
-        raise NotFoundError(f"file {fid} not found")
-    data = sched.read_file(uid, fid)
+        raise NotFoundError(f"file {file} not found")
+    data = sched.read_file(uid, file)
     response = Response(data, mimetype=info.media_type or "application/octet-stream")
     response.headers["Content-Disposition"] = f'attachment; filename="{_safe(info.name)}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -115,8 +116,8 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "._- " else "_" for c in name) or "file"
 
 
-@bp.route("/engagement/<int:eid>/report")
-def report(eid: int) -> ResponseReturnValue:
+@bp.route("/engagement/<eid>/report")
+def report(eid: str) -> ResponseReturnValue:
     """The placeholder for the report module when no report_url is set."""
-    d = load(eid)
+    d = load(forms.engagement_id(eid))
     return render_template("report.html", d=d, tab="")

@@ -5,14 +5,22 @@ every refusal comes back as the library's message (errors.py)."""
 import datetime
 from typing import Any, Dict, List, Optional, Tuple
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engsched import Candidate, Engagement, OperatorRole, Permission
+from engsched import (
+    Candidate,
+    ClientId,
+    Engagement,
+    EngagementId,
+    OperatorRole,
+    Permission,
+    UserId,
+)
 
 from . import forms
 from .drawer import load
-from .session import current_user, demo_users, store
+from .session import acting, current_user, demo_users, directory, store
 from .streams import drain
 
 bp = Blueprint("flows", __name__)
@@ -20,18 +28,20 @@ bp = Blueprint("flows", __name__)
 ROLES = [OperatorRole.TESTER, OperatorRole.LEAD, OperatorRole.REVIEWER, OperatorRole.NONE]
 
 
-def clients() -> List[Tuple[int, str]]:
-    """The demo clients the forms offer (the library refuses those out of scope)."""
+def clients() -> List[Tuple[ClientId, str]]:
+    """The clients the acting user was granted, as the host's directory
+    says (all of them for an all-clients user): a form never names a
+    client the user may not see. The library still refuses a forged one."""
     sched = store()
     result = []
-    for key in current_app.config["PORTAL_CLIENTS"]:
-        cid = sched.client_find(key)
+    for client in directory().clients_of(acting().host_key):
+        cid = sched.client_find(client.key)
         if cid is not None:
-            result.append((int(cid), sched.client_name(cid)))
+            result.append((cid, sched.client_name(cid)))
     return result
 
 
-def operator_choices() -> List[Tuple[int, str]]:
+def operator_choices() -> List[Tuple[UserId, str]]:
     """The demo users who are operators (REPORT_VIEW + REPORT_EDIT)."""
     sched = store()
     return [(u.id, u.name) for u in demo_users() if sched.user_permissions(u.id).is_operator]
@@ -69,7 +79,8 @@ def request_engagement() -> ResponseReturnValue:
     if request.method == "GET":
         return _blank_form("request")
     sched, uid = store(), current_user()
-    eid = sched.request(uid, client=forms.number("client"), files=forms.files(), **_details())
+    eid = sched.request(uid, client=forms.client_id(forms.field("client")), files=forms.files(),
+                        **_details())
     return shown(sched.engagement(uid, eid))
 
 
@@ -79,13 +90,13 @@ def new_engagement() -> ResponseReturnValue:
     if request.method == "GET":
         return _blank_form("create")
     sched, uid = store(), current_user()
-    eid = sched.create(uid, client=forms.number("client"), files=forms.files(),
+    eid = sched.create(uid, client=forms.client_id(forms.field("client")), files=forms.files(),
                        report_title=forms.text("report_title"), operators=forms.operators(),
                        **_details())
     return shown(sched.engagement(uid, eid))
 
 
-def candidates(eid: int) -> List[Candidate]:
+def candidates(eid: EngagementId) -> List[Candidate]:
     """Who may be staffed, best first, with their existing work in the dates
     (empty for a user without ASSIGN: the form then offers no operators)."""
     sched, uid = store(), current_user()
@@ -94,39 +105,39 @@ def candidates(eid: int) -> List[Candidate]:
     return drain(sched.candidates(uid, eid))
 
 
-@bp.route("/engagement/<int:eid>/approve", methods=["GET", "POST"])
-def approve(eid: int) -> ResponseReturnValue:
+@bp.route("/engagement/<eid>/approve", methods=["GET", "POST"])
+def approve(eid: str) -> ResponseReturnValue:
     """Schedule & create report (APPROVE): title, dates and operators."""
-    sched, uid = store(), current_user()
+    sched, uid, engagement = store(), current_user(), forms.engagement_id(eid)
     if request.method == "GET":
-        d = load(eid)
-        return render_template("approve.html", d=d, tab="", candidates=candidates(eid),
+        d = load(engagement)
+        return render_template("approve.html", d=d, tab="", candidates=candidates(engagement),
                                roles=ROLES)
-    sched.approve(uid, eid, version=forms.number("version"),
+    sched.approve(uid, engagement, version=forms.version(),
                   report_title=forms.text("report_title"), start=forms.date("start"),
                   end=forms.date("end"), operators=forms.operators())
-    return shown(sched.engagement(uid, eid))
+    return shown(sched.engagement(uid, engagement))
 
 
-@bp.route("/engagement/<int:eid>/edit", methods=["GET", "POST"])
-def edit(eid: int) -> ResponseReturnValue:
+@bp.route("/engagement/<eid>/edit", methods=["GET", "POST"])
+def edit(eid: str) -> ResponseReturnValue:
     """Edit details and dates (EDIT) against the version the form showed."""
-    sched, uid = store(), current_user()
+    sched, uid, engagement = store(), current_user(), forms.engagement_id(eid)
     if request.method == "GET":
-        return render_template("edit.html", d=load(eid), tab="", overlaps=None)
-    overlaps = sched.edit(uid, eid, forms.number("version"), **_details())
+        return render_template("edit.html", d=load(engagement), tab="", overlaps=None)
+    overlaps = sched.edit(uid, engagement, forms.version(), **_details())
     if overlaps:
         # Saved, but the new dates overlap operators' work: say so before moving on.
-        return render_template("edit.html", d=load(eid), tab="", overlaps=overlaps)
-    return shown(sched.engagement(uid, eid))
+        return render_template("edit.html", d=load(engagement), tab="", overlaps=overlaps)
+    return shown(sched.engagement(uid, engagement))
 
 
-@bp.route("/engagement/<int:eid>/cancel", methods=["GET", "POST"])
-def cancel(eid: int) -> ResponseReturnValue:
+@bp.route("/engagement/<eid>/cancel", methods=["GET", "POST"])
+def cancel(eid: str) -> ResponseReturnValue:
     """Cancel (CANCEL) with a reason; final."""
-    sched, uid = store(), current_user()
+    sched, uid, engagement = store(), current_user(), forms.engagement_id(eid)
     if request.method == "GET":
-        return render_template("cancel.html", d=load(eid), tab="")
+        return render_template("cancel.html", d=load(engagement), tab="")
     reason: Optional[str] = forms.text("reason")
-    sched.cancel(uid, eid, version=forms.number("version"), reason=reason)
-    return shown(sched.engagement(uid, eid))
+    sched.cancel(uid, engagement, version=forms.version(), reason=reason)
+    return shown(sched.engagement(uid, engagement))

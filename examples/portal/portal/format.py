@@ -1,11 +1,10 @@
-"""All formatting of dates, instants, labels and roles in one place, so
-that the coming binding changes (aware datetimes, str(enum) labels) touch
-only this module."""
+"""All formatting of dates, instants, labels and roles in one place: the
+templates show nothing the bindings hand out without passing through here."""
 
 import datetime
 from typing import Optional
 
-from engsched import BuiltinRole, OperatorRole, Status, Tab
+from engsched import BuiltinRole, OperatorRole, ReportStatus, Status, Tab
 
 
 def date_text(value: datetime.date) -> str:
@@ -20,20 +19,24 @@ def date_range(start: datetime.date, end: datetime.date) -> str:
     return f"{date_text(start)} – {date_text(end)}"
 
 
-def instant_text(value: object) -> str:
-    """An instant: UTC seconds today, an aware datetime soon."""
-    if isinstance(value, datetime.datetime):
-        moment = value.astimezone(datetime.timezone.utc)
-    elif isinstance(value, (int, float)):
-        moment = datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
-    else:
-        return str(value)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+def instant_text(value: datetime.datetime) -> str:
+    """An instant (the bindings' aware datetimes: ``uploaded_at``,
+    ``updated_at``...) in UTC to the minute: 2026-12-04 09:30 UTC."""
+    if value.tzinfo is None:
+        raise ValueError(f"{value!r} is naive: it names no instant")
+    return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def status_label(status: Optional[Status]) -> str:
-    """The library's label of a status ("In Progress")."""
-    return "" if status is None else status.label
+    """The library's label of a status ("In Progress"); None is a "Busy"
+    block's, which has none."""
+    return "" if status is None else str(status)
+
+
+def report_status_label(status: ReportStatus) -> str:
+    """The library's label of a report status ("Ready for Review"); a dash
+    for NONE (no report yet), which the library labels "None"."""
+    return "—" if status == ReportStatus.NONE else str(status)
 
 
 def status_colour(status: Optional[Status]) -> str:
@@ -45,7 +48,7 @@ def tab_label(tab: Tab) -> str:
     """A List tab's label: "All", else the label of its one status."""
     if tab == Tab.ALL:
         return "All"
-    return Status(int(tab)).label
+    return str(Status(int(tab)))
 
 
 def tab_key(tab: Tab) -> str:

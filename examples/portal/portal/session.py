@@ -12,8 +12,10 @@ from typing import Any, Dict, List, Optional
 from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from engsched import Action, Permission, Scheduler
+from engsched import Action, Permission, Scheduler, UserId
 
+from . import forms
+from .demo import Directory
 from .errors import BadInput
 from .format import role_label
 
@@ -26,7 +28,7 @@ CSRF_FIELD = "csrf"
 class DemoUser:
     """One entry of the user switcher."""
 
-    id: int
+    id: UserId
     host_key: str
     name: str
     role: str
@@ -39,24 +41,36 @@ def store() -> Scheduler:
     return sched
 
 
+def directory() -> Directory:
+    """The host's directory the app was made with."""
+    found = current_app.config["PORTAL_DIRECTORY"]
+    assert isinstance(found, Directory)
+    return found
+
+
 def demo_users() -> List[DemoUser]:
-    """The switcher's users that exist in the store, in the configured order."""
+    """The switcher's users that exist in the store, in the directory's order."""
     sched = store()
     users = []
-    for key in current_app.config["PORTAL_USERS"]:
-        uid = sched.user_find(key)
+    for person in directory().people:
+        uid = sched.user_find(person.key)
         if uid is None:
             continue
         info = sched.user_info(uid)
-        users.append(DemoUser(int(uid), key, info.display_name, role_label(info.role)))
+        users.append(DemoUser(uid, person.key, info.display_name, role_label(info.role)))
     return users
 
 
-def current_user() -> int:
-    """The acting user's id (set by :func:`_load_user`)."""
-    uid = g.user
-    assert isinstance(uid, int)
-    return uid
+def acting() -> DemoUser:
+    """The acting user's switcher entry (set by :func:`_load_user`)."""
+    entry = g.user_entry
+    assert isinstance(entry, DemoUser)
+    return entry
+
+
+def current_user() -> UserId:
+    """The acting user's id."""
+    return acting().id
 
 
 def permissions() -> Permission:
@@ -101,7 +115,6 @@ def _load_user() -> None:
     if user is None:
         raise BadInput("The store has none of the demo users: run seed.py first.")
     g.users = users
-    g.user = user.id
     g.user_entry = user
     g.permissions = store().user_permissions(user.id)
 
@@ -109,10 +122,7 @@ def _load_user() -> None:
 @bp.route("/switch", methods=["POST"])
 def switch() -> ResponseReturnValue:
     """The user switcher: the host's login would do this."""
-    try:
-        wanted = int(request.form.get("user", ""))
-    except ValueError:
-        raise BadInput("user: not a user id") from None
+    wanted = forms.user_id(forms.field("user"))
     if wanted not in [u.id for u in g.users]:
         raise BadInput("user: not one of the demo users")
     session["user"] = wanted
