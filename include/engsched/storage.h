@@ -80,6 +80,12 @@
  *   ::engsched_rec_engagement, optional: recurring series
  *   (engsched_recurrence_set() returns ::ENGSCHED_EUNSUPPORTED without
  *   them, and the tick creates no occurrences).
+ * - 7: range_staffing() and range_unavailability(), optional (both or
+ *   none): a range's staffing in one read for capacity and candidates.
+ * - 8: engagements_start_due(), optional: the tick moves each chunk of
+ *   due engagements with one set-based statement instead of an
+ *   engagement_update() per row (the row-by-row path stays for tables
+ *   without it).
  */
 #ifndef ENGSCHED_STORAGE_H
 #define ENGSCHED_STORAGE_H
@@ -100,15 +106,15 @@ extern "C" {
  * Version 2 appended the optional savepoint callbacks (savepoint, release,
  * rollback_to) that batches need; versions 3 to 5 appended the outbox,
  * the invitation series and backup(); version 6 allocations, skills and
- * recurring series; version 7 range_staffing() and range_unavailability().
- * The library accepts tables of every
+ * recurring series; version 7 range_staffing() and range_unavailability();
+ * version 8 engagements_start_due(). The library accepts tables of every
  * version from 1 to this one: an older table (built against an older
  * header, so shorter) is never read past its last member, and what it
  * lacks returns ::ENGSCHED_EUNSUPPORTED (engsched_batch_begin() on a
  * version 1 table, engsched_backup() below version 5). See @ref
  * storage_versions for the rule.
  */
-#define ENGSCHED_STORAGE_VERSION 7
+#define ENGSCHED_STORAGE_VERSION 8
 
 /** @brief A client record. */
 typedef struct engsched_rec_client {
@@ -868,9 +874,40 @@ struct engsched_storage {
                                         int32_t range_end,
                                         engsched_storage_unavailability_fn row, void *ctx);
 
+    /* version 8 adds: engagements_start_due (optional). Without it the
+     * tick reads the due rows with engagements_due() and writes each with
+     * engagement_update(). */
+
+    /**
+     * @brief Optional (version 8): move the due engagements of one chunk
+     *        to @p new_status in one statement, and pass each moved row
+     *        to @p row.
+     *
+     * The rows are those engagements_due() would list with the same
+     * @p day, @p after_id and @p limit: status ::ENGSCHED_STATUS_SCHEDULED,
+     * start_day at most @p day, id > @p after_id, the first @p limit in id
+     * order. Each gets status @p new_status, version one higher and
+     * updated_at @p now, and nothing else changes (no other column, no
+     * report): exactly what engagement_update() would store for the row
+     * with those three members changed. The core derives @p new_status
+     * from its rules (a Scheduled engagement whose first day has come);
+     * the backend never decides it.
+     *
+     * Each moved row is passed once, in any order (the core sorts them),
+     * with id, start_day, status (the new one), version and updated_at
+     * (the new ones), report and report_status (the report is optional:
+     * 0 and NONE without one); the other members may be "" and 0,
+     * custom_fields "{}". A non-OK return from @p row stops the
+     * iteration and is returned; the moves already made stay in the open
+     * transaction, which the core then rolls back.
+     */
+    engsched_rc (*engagements_start_due)(engsched_storage *s, int32_t day, engsched_id after_id,
+                                         unsigned int limit, int new_status, int64_t now,
+                                         engsched_storage_engagement_fn row, void *ctx);
+
     /*
-     * The members above are versions 1 to 7. A new version appends its
-     * members here, after "version 8 adds: ...", raises
+     * The members above are versions 1 to 8. A new version appends its
+     * members here, after "version 9 adds: ...", raises
      * ENGSCHED_STORAGE_VERSION, and adds a NULL per member to
      * ENGSCHED_STORAGE_INIT and the version's size to
      * engsched_storage_init() (lib/storage/storage.c).
@@ -912,7 +949,9 @@ struct engsched_storage {
       /* user_skills_set ... engagement_skills_list, recurring_due */                   \
       NULL, NULL, NULL, NULL, NULL, NULL, NULL,                                         \
       /* version 7 adds: range_staffing, range_unavailability */                        \
-      NULL, NULL }
+      NULL, NULL,                                                                       \
+      /* version 8 adds: engagements_start_due */                                       \
+      NULL }
 
 /**
  * @brief Initialise a callback table of version @p version: `version`

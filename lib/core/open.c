@@ -134,6 +134,13 @@ static int backend_range_staffing(const engsched_storage *s, int *out)
     return given == 0 || given == 2;
 }
 
+/* The tick's set-based start of due engagements: a member of version 8
+ * tables only, optional. */
+static int backend_start_due(const engsched_storage *s)
+{
+    return s->version >= 8 && s->engagements_start_due != NULL;
+}
+
 /* What a backend's table offers beyond version 1. */
 typedef struct backend_caps {
     int savepoints;
@@ -144,6 +151,7 @@ typedef struct backend_caps {
     int skills;
     int recurrence;
     int range_staffing;
+    int start_due;
 } backend_caps;
 
 /* Every version this library knows, back to 1 (like libcurl, an old
@@ -157,6 +165,7 @@ static int backend_usable(const engsched_storage *s, backend_caps *caps)
         return 0;
     caps->backup = backend_backup(s);
     caps->recurrence = backend_recurrence(s);
+    caps->start_due = backend_start_due(s);
     return 1;
 }
 
@@ -243,7 +252,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     }
     if (!options_valid(opts))
         return ENGSCHED_EMISUSE;
-    backend_caps caps = {0, 0, 0, 0, 0, 0, 0, 0};
+    backend_caps caps = {0, 0, 0, 0, 0, 0, 0, 0, 0};
     if (!backend_usable(backend, &caps)) {
         es_open_fail_message("backend: version %u or a missing callback (this library takes "
                              "versions 1 to %u with every required callback, with all "
@@ -274,6 +283,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     db->allocations = caps.allocations;
     db->skills = caps.skills;
     db->range_staffing = caps.range_staffing;
+    db->start_due = caps.start_due;
     db->recurrence = caps.recurrence;
     db->claim_token = token;
     db->txn_events_outbox = -1;

@@ -1,20 +1,22 @@
 /* The hourly job: Scheduled engagements whose first day has come (in the
  * tenant's time zone) move to In Progress, and recurring series get their
- * due occurrences. Idempotent: a second run finds nothing due. */
-#include <stdio.h>
-
+ * due occurrences. Idempotent: a second run finds nothing due.
+ *
+ * A backend with engagements_start_due() (table version 8) moves each
+ * chunk of due engagements in one statement (ops/tick_start.c); for the
+ * others the due rows are read and written one by one, here. */
 #include "core/engagement_store.h"
-#include "core/events.h"
 #include "core/settings.h"
 #include "delivery/delivery.h"
 #include "ops/recurrence.h"
+#include "ops/tick_start.h"
 
-/* Due engagements are read in batches. Each batch asks the store for the
- * first due rows after the last id, which costs a pass over the due
- * index: with 100,000 due, batches of 256 made that 391 passes. The rows
- * are kept (a few MiB at most) rather than read again one by one: nothing
- * but the tick writes them inside its transaction. */
-#define TICK_BATCH 4096
+/* Due engagements are read in batches (ES_TICK_CHUNK). Each batch asks
+ * the store for the first due rows after the last id, which costs a pass
+ * over the due index: with 100,000 due, batches of 256 made that 391
+ * passes. The rows are kept (a few MiB at most) rather than read again
+ * one by one: nothing but the tick writes them inside its transaction. */
+#define TICK_BATCH ES_TICK_CHUNK
 
 typedef struct due_batch {
     engsched *db;
@@ -38,17 +40,6 @@ static void batch_release(due_batch *batch)
     batch->count = 0;
 }
 
-/* The event's details, {"report": id}, written as es_emit_at() would store
- * them (compact, sorted keys) without a jansson object per engagement. */
-static engsched_rc emit_started(engsched *db, const es_engagement *e, int64_t now, int before)
-{
-    char details[48];
-    snprintf(details, sizeof details, "{\"report\":%lld}", (long long)e->rec.report);
-    engsched_rec_event ev = {0,                    now,    ENGSCHED_SYSTEM, e->rec.id,
-                             "engagement.started", before, e->rec.status,   details};
-    return es_emit_record(db, &ev);
-}
-
 static engsched_rc start_one(engsched *db, es_engagement *e, int64_t now, int32_t today,
                              unsigned int *moved)
 {
@@ -57,7 +48,7 @@ static engsched_rc start_one(engsched *db, es_engagement *e, int64_t now, int32_
     if (rc != ENGSCHED_OK || e->rec.status == before)
         return rc;
     (*moved)++;
-    return emit_started(db, e, now, before);
+    return es_tick_emit_started(db, e->rec.id, e->rec.report, before, e->rec.status, now);
 }
 
 /* One batch of due engagements after id @p *after; *more is set when the
@@ -80,6 +71,23 @@ static engsched_rc start_batch(engsched *db, due_batch *batch, int32_t today, in
     return rc;
 }
 
+/* Row by row: every due engagement read, derived and written on its own. */
+static engsched_rc start_rows(engsched *db, int32_t today, int64_t now, unsigned int *moved)
+{
+    engsched_id after = 0;
+    int more = 1;
+    due_batch *batch = es_malloc(sizeof *batch);
+    if (batch == NULL)
+        return es_fail(db, ENGSCHED_ENOMEM, "out of memory in tick");
+    batch->db = db;
+    batch->count = 0;
+    engsched_rc rc = ENGSCHED_OK;
+    while (rc == ENGSCHED_OK && more)
+        rc = start_batch(db, batch, today, now, &after, moved, &more);
+    es_free(batch);
+    return rc;
+}
+
 /* Both passes in one write transaction: the Scheduled engagements that
  * start, then the occurrences of recurring series (ops/recurrence.c). */
 static engsched_rc tick_run(engsched *db, int64_t now, engsched_tick_report *out)
@@ -94,20 +102,10 @@ static engsched_rc tick_run(engsched *db, int64_t now, engsched_tick_report *out
         return rc;
     int32_t today;
     unsigned int moved = 0, created = 0;
-    engsched_id after = 0;
-    int more = 1;
-    due_batch *batch = es_malloc(sizeof *batch);
-    if (batch == NULL)
-        rc = es_fail(db, ENGSCHED_ENOMEM, "out of memory in tick");
-    else
-        rc = es_today(db, now, &today);
-    if (batch != NULL) {
-        batch->db = db;
-        batch->count = 0;
-    }
-    while (rc == ENGSCHED_OK && more)
-        rc = start_batch(db, batch, today, now, &after, &moved, &more);
-    es_free(batch);
+    rc = es_today(db, now, &today);
+    if (rc == ENGSCHED_OK)
+        rc = db->start_due ? es_tick_start_set(db, today, now, &moved)
+                           : start_rows(db, today, now, &moved);
     if (rc == ENGSCHED_OK)
         rc = es_tick_occurrences(db, today, now, &created);
     rc = es_finish_and_deliver(db, rc);

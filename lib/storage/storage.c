@@ -39,7 +39,7 @@ void es_storage_message_clear(void) { storage_message[0] = '\0'; }
  * members begin. 0 for a version this library does not know. */
 static size_t storage_table_size(unsigned int version)
 {
-    _Static_assert(ENGSCHED_STORAGE_VERSION == 7,
+    _Static_assert(ENGSCHED_STORAGE_VERSION == 8,
                    "a new table version: give its size here and extend ENGSCHED_STORAGE_INIT");
     switch (version) {
     case 1:
@@ -55,6 +55,8 @@ static size_t storage_table_size(unsigned int version)
     case 6:
         return offsetof(engsched_storage, range_staffing);
     case 7:
+        return offsetof(engsched_storage, engagements_start_due);
+    case 8:
         return sizeof(engsched_storage);
     default:
         return 0;

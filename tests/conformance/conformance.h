@@ -78,4 +78,12 @@ void conf_range_unavailability(void **state);
 void conf_recurring_due(void **state);
 void conf_occurrence_unique(void **state);
 
+/* The set-based tick cases (start_due.c, table version 8), skipped on a
+ * backend without engagements_start_due(). */
+void conf_start_due_empty(void **state);
+void conf_start_due_one_chunk(void **state);
+void conf_start_due_chunk_and_one(void **state);
+void conf_start_due_untouched(void **state);
+void conf_start_due_stops(void **state);
+
 #endif

@@ -229,6 +229,41 @@ static void test_version_7_pairs(void **state)
     assert_int_equal(engsched_close(db), ENGSCHED_OK);
 }
 
+static unsigned int start_due_calls;
+
+static engsched_rc counted_start_due(engsched_storage *s, int32_t day, engsched_id after_id,
+                                     unsigned int limit, int new_status, int64_t now,
+                                     engsched_storage_engagement_fn row, void *ctx)
+{
+    (void)s, (void)day, (void)after_id, (void)limit, (void)new_status, (void)now, (void)row;
+    (void)ctx;
+    start_due_calls++;
+    return ENGSCHED_OK; /* nothing due */
+}
+
+/* Version 7: engagements_start_due lies past its end, set but never read:
+ * the tick reads and writes the due rows one by one. Version 8: the tick
+ * calls it (once, nothing being due). */
+static void test_version_7_start_due(void **state)
+{
+    (void)state;
+    const unsigned int versions[] = {7, 8};
+    for (size_t i = 0; i < 2; i++) {
+        engsched_storage saved;
+        engsched_storage *s = sqlite_backend(&saved);
+        assert_non_null((void *)(uintptr_t)saved.engagements_start_due);
+        s->version = versions[i];
+        s->engagements_start_due = counted_start_due;
+        engsched *db = open_ok(s);
+        start_due_calls = 0;
+        unsigned int moved = 1;
+        assert_int_equal(engsched_tick(db, 1772366400, &moved), ENGSCHED_OK);
+        assert_int_equal(moved, 0);
+        assert_int_equal(start_due_calls, versions[i] == 8 ? 1 : 0);
+        assert_int_equal(engsched_close(db), ENGSCHED_OK);
+    }
+}
+
 /* An initialised table without callbacks is not a backend yet. */
 static void test_empty_table_refused(void **state)
 {
@@ -271,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_version_4),        cmocka_unit_test(test_version_5),
         cmocka_unit_test(test_version_6),
         cmocka_unit_test(test_version_7_pairs),
+        cmocka_unit_test(test_version_7_start_due),
         cmocka_unit_test(test_empty_table_refused), cmocka_unit_test(test_unknown_versions),
         cmocka_unit_test(test_null),
     };

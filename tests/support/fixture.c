@@ -8,9 +8,36 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <engsched/storage.h>
+
 #ifdef ENGSCHED_TEST_MEMORY_BACKEND
 #include "memory_backend.h"
 #endif
+
+static void (*storage_hook)(engsched_storage *s);
+
+void fx_set_storage_hook(void (*hook)(engsched_storage *s)) { storage_hook = hook; }
+
+/* Open @p backend (ours until it opens) after the storage hook. */
+static engsched_rc open_table(fx *f, engsched_storage *backend, const engsched_options *opts)
+{
+    if (storage_hook != NULL)
+        storage_hook(backend);
+    engsched_rc rc = engsched_open_backend(backend, opts, &f->db);
+    if (rc != ENGSCHED_OK)
+        backend->free(backend);
+    return rc;
+}
+
+/* A SQLite file (or ":memory:") or PostgreSQL URI, through the hook. */
+static engsched_rc open_path_hooked(fx *f, const engsched_options *opts)
+{
+    engsched_storage *backend = NULL;
+    engsched_rc rc = fx_pg_is_scratch(f->path)
+                         ? engsched_storage_postgres_new(f->path, opts->flags, &backend)
+                         : engsched_storage_sqlite_new(f->path, opts->flags, &backend);
+    return rc != ENGSCHED_OK ? rc : open_table(f, backend, opts);
+}
 
 /* f->path of a store on the in-memory backend: it names no file, so a
  * test that reopens its store by path fails loudly instead of opening an
@@ -88,10 +115,7 @@ static engsched_rc open_memory(fx *f, const engsched_options *opts)
     engsched_rc rc = engsched_example_memory_backend_new(&backend);
     if (rc != ENGSCHED_OK)
         return rc;
-    rc = engsched_open_backend(backend, opts, &f->db);
-    if (rc != ENGSCHED_OK)
-        backend->free(backend); /* still ours when opening failed */
-    return rc;
+    return open_table(f, backend, opts); /* still ours when opening failed */
 #else
     (void)f;
     (void)opts;
@@ -126,7 +150,8 @@ void fx_open_empty(fx *f, int file)
             fx_temp_path(f->path, sizeof f->path, "fixture.db");
         else
             snprintf(f->path, sizeof f->path, ":memory:");
-        rc = engsched_open(f->path, &opts, &f->db);
+        rc = storage_hook != NULL ? open_path_hooked(f, &opts)
+                                  : engsched_open(f->path, &opts, &f->db);
     }
     if (rc != ENGSCHED_OK)
         fail_msg("open %s: %s: %s", f->path, engsched_rc_name(rc), engsched_open_errmsg());

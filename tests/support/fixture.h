@@ -43,6 +43,13 @@ void fx_open(fx *f, int file);
 /* The same store, empty: built-in roles only, no clients, users or
  * settings (a restore's target). */
 void fx_open_empty(fx *f, int file);
+/* Change the storage table of every store fx_open() and fx_open_empty()
+ * open from now on, before the handle opens on it (NULL: no change); the
+ * store is then opened through engsched_open_backend() on the backend the
+ * environment selects. For tests that compare a backend's optional
+ * members with the core's fallbacks, or inject failures. */
+struct engsched_storage;
+void fx_set_storage_hook(void (*hook)(struct engsched_storage *s));
 /* Whether ENGSCHED_TEST_BACKEND selects the in-memory backend ("memory";
  * unset, "" or "sqlite" select SQLite; anything else fails the test). */
 int fx_backend_is_memory(void);

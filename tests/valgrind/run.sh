@@ -83,6 +83,10 @@ logs=$build/valgrind
 mkdir -p "$logs"
 export ENGSCHED_TEST_FAULT_STRIDE=${ENGSCHED_TEST_FAULT_STRIDE:-25}
 export ENGSCHED_OUTBOX_KILLS=${ENGSCHED_OUTBOX_KILLS:-40}
+# integration_tick_paths builds two stores of 1,500 engagements (one
+# approval, invitation and mail each): 300 keep it to a minute or so
+# under valgrind and still move rows through both tick paths.
+export ENGSCHED_TEST_TICK_ROWS=${ENGSCHED_TEST_TICK_ROWS:-300}
 
 # One line per test: name, skip code, working directory, NUL-free JSON of
 # the command and environment. Only commands that are cmocka executables.

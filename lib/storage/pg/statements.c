@@ -107,6 +107,16 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
     "WHERE e.recurrence <> '' AND e.recurrence_next_day <= $1::integer"
     " AND (($2::bigint >> e.status) & 1) = 1 AND e.id > $3::bigint"
     " ORDER BY e.id LIMIT $4::bigint",
+    /* The rows of ES_SQL_ENGAGEMENTS_DUE, moved in one statement; the
+     * order of RETURNING rows is not defined (the core sorts them). */
+    [ES_SQL_ENGAGEMENTS_START_DUE] =
+        "UPDATE engagements AS e SET status = $5::integer, version = e.version + 1,"
+        " updated_at = $6::bigint"
+        " WHERE e.id IN (SELECT d.id FROM engagements AS d WHERE d.status = $1::integer"
+        " AND d.start_day <= $2::integer AND d.id > $3::bigint ORDER BY d.id LIMIT $4::bigint)"
+        " RETURNING e.id, e.start_day, e.status, e.version, e.updated_at,"
+        " (SELECT r.id FROM reports AS r WHERE r.engagement = e.id),"
+        " (SELECT r.status FROM reports AS r WHERE r.engagement = e.id)",
     [ES_SQL_REPORT_INSERT] = "INSERT INTO reports(engagement, title, status)"
                          " VALUES($1::bigint, $2::text, $3::integer) RETURNING id",
     [ES_SQL_REPORT_UPDATE] = "UPDATE reports SET title = $3::text, status = $4::integer"

@@ -377,6 +377,44 @@ static engsched_rc sql_engagements_due(engsched_storage *s, int32_t day, engsche
                 ENGSCHED_STATUS_SCHEDULED, day, after_id, limit, engagement_row, &cb, ctx);
 }
 
+/* A row moved by engagements_start_due(): the columns of its RETURNING
+ * clause, the rest of the record "" and 0 as storage.h allows. */
+static engsched_rc started_row(const es_sql_cur *c, void *fn, void *ctx)
+{
+    engsched_rec_engagement rec = {0};
+    rec.name = rec.description = rec.type = rec.location = rec.contacts = "";
+    rec.cancel_reason = rec.report_title = rec.recurrence = "";
+    rec.custom_fields = "{}";
+    rec.id = es_sql_col_int(c, 0);
+    rec.start_day = (int32_t)es_sql_col_int(c, 1);
+    rec.status = (int)es_sql_col_int(c, 2);
+    rec.version = es_sql_col_int(c, 3);
+    rec.updated_at = es_sql_col_int(c, 4);
+    rec.report = es_sql_col_int(c, 5); /* NULL without a report: 0 */
+    rec.report_status = rec.report != 0 ? (int)es_sql_col_int(c, 6) : ENGSCHED_REPORT_NONE;
+    return ((struct engagement_cb *)fn)->fn(ctx, &rec);
+}
+
+static engsched_rc sql_engagements_start_due(engsched_storage *s, int32_t day,
+                                             engsched_id after_id, unsigned int limit,
+                                             int new_status, int64_t now,
+                                             engsched_storage_engagement_fn row, void *ctx)
+{
+    es_sql *b = es_sql_of(s);
+    engsched_rc rc = enter(b);
+    if (rc != ENGSCHED_OK)
+        return rc;
+    es_sql_cur c = es_sql_cur_on(b, ES_SQL_ENGAGEMENTS_START_DUE, "starting due engagements");
+    es_sql_int(&c, ENGSCHED_STATUS_SCHEDULED);
+    es_sql_int(&c, day);
+    es_sql_int(&c, after_id);
+    es_sql_int(&c, limit);
+    es_sql_int(&c, new_status);
+    es_sql_int(&c, now);
+    struct engagement_cb cb = {row};
+    return es_sql_rows(&c, started_row, &cb, ctx);
+}
+
 static engsched_rc sql_recurring_due(engsched_storage *s, int32_t until_day, unsigned int statuses,
                                      engsched_id after_id, unsigned int limit,
                                      engsched_storage_engagement_fn row, void *ctx)
@@ -517,6 +555,7 @@ void es_sql_fill_queries(engsched_storage *t)
     t->engagement_query = sql_engagement_query;
     t->engagements_due = sql_engagements_due;
     t->recurring_due = sql_recurring_due;
+    t->engagements_start_due = sql_engagements_start_due;
     t->operator_work = sql_operator_work;
     t->operator_allocations = sql_operator_allocations;
     t->range_staffing = sql_range_staffing;
@@ -534,8 +573,8 @@ void es_sql_fill_queries(engsched_storage *t)
 
 /* The built-in backends implement every member of the current version;
  * a header that raises it must not make them claim members they lack. */
-_Static_assert(ENGSCHED_STORAGE_VERSION == 7,
-               "the SQL core fills the members of table version 7 (backup is optional and "
+_Static_assert(ENGSCHED_STORAGE_VERSION == 8,
+               "the SQL core fills the members of table version 8 (backup is optional and "
                "per backend): implement the new version's "
                "members before the built-in backends claim it");
 

@@ -121,6 +121,8 @@ enum es_sql_stmt {
     ES_SQL_ENGAGEMENT_SKILL_ADD,
     ES_SQL_ENGAGEMENT_SKILLS_LIST,
     ES_SQL_RECURRING_DUE,
+    /* version 8: the tick's set-based start (sql/queries.c) */
+    ES_SQL_ENGAGEMENTS_START_DUE,
     ES_SQL_COMMON
 };
 

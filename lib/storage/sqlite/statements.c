@@ -109,6 +109,18 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
     "WHERE e.id IN (SELECT id FROM engagements WHERE recurrence <> ''"
     " AND recurrence_next_day <= ?1 AND ((?2 >> status) & 1) = 1 AND id > ?3"
     " ORDER BY id LIMIT ?4) ORDER BY e.id",
+    /* The rows chosen as ES_SQL_ENGAGEMENTS_DUE chooses them (from
+     * engagements_due alone), then moved; only the three state columns
+     * are set, so only the indexes over them are rewritten. The order of
+     * RETURNING rows is not defined: the core sorts them. ?1 status of the
+     * due rows, ?2 day, ?3 after id, ?4 limit, ?5 new status, ?6 now. */
+    [ES_SQL_ENGAGEMENTS_START_DUE] =
+        "UPDATE engagements SET status = ?5, version = version + 1, updated_at = ?6"
+        " WHERE id IN (SELECT id FROM engagements WHERE status = ?1 AND start_day <= ?2"
+        " AND id > ?3 ORDER BY id LIMIT ?4)"
+        " RETURNING id, start_day, status, version, updated_at,"
+        " (SELECT r.id FROM reports AS r WHERE r.engagement = engagements.id),"
+        " (SELECT r.status FROM reports AS r WHERE r.engagement = engagements.id)",
     [ES_SQL_REPORT_INSERT] = "INSERT INTO reports(engagement, title, status) VALUES(?1, ?2, ?3)",
     [ES_SQL_REPORT_UPDATE] = "UPDATE reports SET title = ?3, status = ?4"
                          " WHERE id = ?1 AND engagement = ?2",
