@@ -285,19 +285,64 @@ static engsched_rc still_ours(engsched *db, const es_claimed *it, int *out)
     return rc == ENGSCHED_OK ? rc : es_storage_fail(db, rc, "reading an outbox item");
 }
 
-/* Transaction 3. Counts go to @p res only once the marks commit. */
+/* Whether the backend marks items in sets (table version 8, optional). */
+static int marks_in_sets(const engsched *db)
+{
+    return db->storage->version >= 8 && db->storage->outbox_mark != NULL;
+}
+
+static engsched_rc mark_delivered(engsched *db, const engsched_id *ids, size_t n, int64_t now,
+                                  engsched_delivery_result *res)
+{
+    int64_t marked = 0;
+    engsched_rc rc = db->storage->outbox_mark(db->storage, ids, n, db->claim_token,
+                                              ENGSCHED_OUTBOX_DELIVERED, now, &marked);
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "marking outbox items delivered");
+    res->delivered += (unsigned int)marked;
+    return ENGSCHED_OK;
+}
+
+/* The accepted items, ES_DELIVERY_CHUNK ids per outbox_mark(), which
+ * checks state and token as still_ours() would: what is no longer ours
+ * is left alone and not counted. */
+static engsched_rc mark_accepted(engsched *db, const es_claimed *items, size_t count, int64_t now,
+                                 engsched_delivery_result *res)
+{
+    engsched_id ids[ES_DELIVERY_CHUNK];
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (items[i].rec.state != ENGSCHED_OUTBOX_PENDING || !items[i].accepted)
+            continue;
+        ids[n++] = items[i].rec.id;
+        if (n < ES_DELIVERY_CHUNK)
+            continue;
+        engsched_rc rc = mark_delivered(db, ids, n, now, res);
+        if (rc != ENGSCHED_OK)
+            return rc;
+        n = 0;
+    }
+    return n > 0 ? mark_delivered(db, ids, n, now, res) : ENGSCHED_OK;
+}
+
+/* Transaction 3. Counts go to @p res only once the marks commit. With
+ * outbox_mark() the accepted items are marked in sets, the refused ones
+ * (rare, each with its own attempts and retry time) one by one. */
 static engsched_rc mark_in_txn(engsched *db, es_claimed *items, size_t count,
                                engsched_delivery_result *res)
 {
     retry_policy p;
     int64_t now = es_now(db);
+    int in_sets = marks_in_sets(db);
     engsched_rc rc = es_setting_int(db, "delivery_retry_seconds", &p.base);
     if (rc == ENGSCHED_OK)
         rc = es_setting_int(db, "delivery_max_attempts", &p.max_attempts);
+    if (rc == ENGSCHED_OK && in_sets)
+        rc = mark_accepted(db, items, count, now, res);
     for (size_t i = 0; rc == ENGSCHED_OK && i < count; i++) {
         es_claimed *it = &items[i];
         int ours = 0;
-        if (it->rec.state != ENGSCHED_OUTBOX_PENDING)
+        if (it->rec.state != ENGSCHED_OUTBOX_PENDING || (in_sets && it->accepted))
             continue;
         if ((rc = still_ours(db, it, &ours)) != ENGSCHED_OK || !ours)
             continue;
