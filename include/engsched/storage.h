@@ -85,7 +85,9 @@
  * - 8: engagements_start_due(), optional: the tick moves each chunk of
  *   due engagements with one set-based statement instead of an
  *   engagement_update() per row (the row-by-row path stays for tables
- *   without it).
+ *   without it); outbox_mark(), optional: delivery marks a chunk's
+ *   delivered items with one statement instead of an outbox_get() and an
+ *   outbox_update() per item.
  */
 #ifndef ENGSCHED_STORAGE_H
 #define ENGSCHED_STORAGE_H
@@ -107,9 +109,10 @@ extern "C" {
  * rollback_to) that batches need; versions 3 to 5 appended the outbox,
  * the invitation series and backup(); version 6 allocations, skills and
  * recurring series; version 7 range_staffing() and range_unavailability();
- * version 8 engagements_start_due(). The library accepts tables of every
- * version from 1 to this one: an older table (built against an older
- * header, so shorter) is never read past its last member, and what it
+ * version 8 engagements_start_due() and outbox_mark(). The library
+ * accepts tables of every version from 1 to this one: an older table
+ * (built against an older header, so shorter) is never read past its
+ * last member, and what it
  * lacks returns ::ENGSCHED_EUNSUPPORTED (engsched_batch_begin() on a
  * version 1 table, engsched_backup() below version 5). See @ref
  * storage_versions for the rule.
@@ -876,7 +879,9 @@ struct engsched_storage {
 
     /* version 8 adds: engagements_start_due (optional). Without it the
      * tick reads the due rows with engagements_due() and writes each with
-     * engagement_update(). */
+     * engagement_update(). Then outbox_mark (optional). Without it
+     * delivery reads each item back with outbox_get() and writes it with
+     * outbox_update(). */
 
     /**
      * @brief Optional (version 8): move the due engagements of one chunk
@@ -904,6 +909,25 @@ struct engsched_storage {
     engsched_rc (*engagements_start_due)(engsched_storage *s, int32_t day, engsched_id after_id,
                                          unsigned int limit, int new_status, int64_t now,
                                          engsched_storage_engagement_fn row, void *ctx);
+
+    /**
+     * @brief Optional (version 8): mark many outbox items at once, each
+     *        only if it is still pending and claimed by @p claim.
+     *
+     * Of the items whose ids are in @p ids (any order, @p n of them, 0
+     * allowed), those with state ::ENGSCHED_OUTBOX_PENDING and claim
+     * @p claim get state @p state, reason "" and updated_at
+     * @p updated_at; nothing else changes (claim and claimed_until stay).
+     * Others, and ids of no item, are left alone: a deliverer whose lease
+     * ran out must not overwrite what its successor wrote. The same as
+     * outbox_get() and, for each item that matches, outbox_update() with
+     * those three members changed, but in as few statements as the
+     * backend can (the built-in ones: one per 500 ids).
+     * @param out_marked receives how many items changed (may be NULL)
+     */
+    engsched_rc (*outbox_mark)(engsched_storage *s, const engsched_id *ids, size_t n,
+                               int64_t claim, int state, int64_t updated_at,
+                               int64_t *out_marked);
 
     /*
      * The members above are versions 1 to 8. A new version appends its
@@ -950,8 +974,8 @@ struct engsched_storage {
       NULL, NULL, NULL, NULL, NULL, NULL, NULL,                                         \
       /* version 7 adds: range_staffing, range_unavailability */                        \
       NULL, NULL,                                                                       \
-      /* version 8 adds: engagements_start_due */                                       \
-      NULL }
+      /* version 8 adds: engagements_start_due, outbox_mark */                          \
+      NULL, NULL }
 
 /**
  * @brief Initialise a callback table of version @p version: `version`

@@ -67,38 +67,89 @@ static engsched_rc copy_row(void *ctx, const engsched_rec_outbox *row)
     return rc;
 }
 
-/* The event's document, found by its sequence number. */
-typedef struct event_doc {
-    int64_t seq;
-    char *json;
-    int found;
-} event_doc;
+/* A chunk's event items in seq order, rendered from one event_list call
+ * per run of close sequence numbers rather than one per item: a chunk's
+ * events are usually consecutive, and a gap wider than ES_EVENT_GAP (an
+ * old item retried beside new ones) starts a new run so that no call
+ * reads far more events than it renders. */
+#define ES_EVENT_GAP 64
 
-static engsched_rc render_event(void *ctx, const engsched_rec_event *row)
+typedef struct event_run {
+    chunk *c;
+    unsigned int *order; /* indices into c->items, by event seq */
+    unsigned int pos, end;
+    unsigned char *found;
+} event_run;
+
+static int64_t seq_at(const event_run *r, unsigned int k)
 {
-    event_doc *d = ctx;
-    if (row->seq != d->seq)
-        return ENGSCHED_OK;
-    d->found = 1;
-    d->json = es_event_text(row);
-    return d->json != NULL ? ENGSCHED_OK : ENGSCHED_ENOMEM;
+    return r->c->items[r->order[k]].rec.event_seq;
 }
 
-static engsched_rc load_event(engsched *db, es_claimed *it, const char *secret)
+/* Rows come oldest first: walk the run alongside them. */
+static engsched_rc render_run(void *ctx, const engsched_rec_event *row)
 {
-    event_doc d = {it->rec.event_seq, NULL, 0};
-    engsched_rc rc =
-        db->storage->event_list(db->storage, 0, it->rec.event_seq - 1, 1, render_event, &d);
-    if (rc == ENGSCHED_ENOMEM)
-        return es_fail(db, rc, "out of memory rendering event %lld", (long long)d.seq);
-    if (rc != ENGSCHED_OK)
-        return es_storage_fail(db, rc, "reading an event to deliver");
-    if (!d.found)
+    event_run *r = ctx;
+    while (r->pos < r->end && seq_at(r, r->pos) < row->seq)
+        r->pos++;
+    for (; r->pos < r->end && seq_at(r, r->pos) == row->seq; r->pos++) {
+        unsigned int i = r->order[r->pos];
+        es_claimed *it = &r->c->items[i];
+        char *json = es_event_text(row);
+        if (json == NULL)
+            return ENGSCHED_ENOMEM;
+        es_free(it->payload);
+        it->payload = json;
+        r->found[i] = 1;
+    }
+    return ENGSCHED_OK;
+}
+
+/* The chunk's event items' indices, sorted by seq (insertion sort: they
+ * come almost sorted, in id order). */
+static unsigned int event_order(const chunk *c, unsigned int *order)
+{
+    unsigned int n = 0;
+    for (unsigned int i = 0; i < c->count; i++) {
+        if (c->items[i].rec.kind != ENGSCHED_OUTBOX_EVENT)
+            continue;
+        unsigned int k = n++;
+        for (; k > 0 && c->items[order[k - 1]].rec.event_seq > c->items[i].rec.event_seq; k--)
+            order[k] = order[k - 1];
+        order[k] = i;
+    }
+    return n;
+}
+
+static engsched_rc load_events(engsched *db, chunk *c, unsigned char *found)
+{
+    unsigned int order[ES_DELIVERY_CHUNK];
+    event_run r = {c, order, 0, event_order(c, order), found};
+    unsigned int n = r.end;
+    for (unsigned int start = 0; start < n; start = r.end) {
+        r.end = start + 1;
+        while (r.end < n && seq_at(&r, r.end) - seq_at(&r, r.end - 1) <= ES_EVENT_GAP)
+            r.end++;
+        int64_t first = seq_at(&r, start), last = seq_at(&r, r.end - 1);
+        r.pos = start;
+        engsched_rc rc = db->storage->event_list(db->storage, 0, first - 1,
+                                                 (unsigned int)(last - first + 1), render_run, &r);
+        if (rc == ENGSCHED_ENOMEM)
+            return es_fail(db, rc, "out of memory rendering events %lld to %lld", (long long)first,
+                           (long long)last);
+        if (rc != ENGSCHED_OK)
+            return es_storage_fail(db, rc, "reading events to deliver");
+    }
+    return ENGSCHED_OK;
+}
+
+/* The rendered document signed, or ECORRUPT when its event was missing. */
+static engsched_rc attach_event(engsched *db, es_claimed *it, int found, const char *secret)
+{
+    if (!found)
         return es_fail(db, ENGSCHED_ECORRUPT, "event %lld is no longer in the store",
-                       (long long)d.seq);
-    es_free(it->payload);
-    it->payload = d.json;
-    it->length = strlen(d.json);
+                       (long long)it->rec.event_seq);
+    it->length = strlen(it->payload);
     it->is_signed = es_sign_with(secret, it->payload, it->length, it->signature) != NULL;
     return ENGSCHED_OK;
 }
@@ -134,10 +185,13 @@ static engsched_rc claim_in_txn(engsched *db, const claim_args *a, chunk *c)
         else if (rc != ENGSCHED_OK)
             es_storage_fail(db, rc, "reading the outbox");
     }
+    unsigned char found[ES_DELIVERY_CHUNK] = {0};
+    if (rc == ENGSCHED_OK)
+        rc = load_events(db, c, found);
     for (unsigned int i = 0; rc == ENGSCHED_OK && i < c->count; i++) {
         es_claimed *it = &c->items[i];
         if (it->rec.kind == ENGSCHED_OUTBOX_EVENT)
-            rc = load_event(db, it, secret);
+            rc = attach_event(db, it, found[i], secret);
         it->rec.updated_at = now;
         if (rc == ENGSCHED_ECORRUPT) {
             it->rec.state = ENGSCHED_OUTBOX_UNDELIVERABLE;
@@ -231,19 +285,64 @@ static engsched_rc still_ours(engsched *db, const es_claimed *it, int *out)
     return rc == ENGSCHED_OK ? rc : es_storage_fail(db, rc, "reading an outbox item");
 }
 
-/* Transaction 3. Counts go to @p res only once the marks commit. */
+/* Whether the backend marks items in sets (table version 8, optional). */
+static int marks_in_sets(const engsched *db)
+{
+    return db->storage->version >= 8 && db->storage->outbox_mark != NULL;
+}
+
+static engsched_rc mark_delivered(engsched *db, const engsched_id *ids, size_t n, int64_t now,
+                                  engsched_delivery_result *res)
+{
+    int64_t marked = 0;
+    engsched_rc rc = db->storage->outbox_mark(db->storage, ids, n, db->claim_token,
+                                              ENGSCHED_OUTBOX_DELIVERED, now, &marked);
+    if (rc != ENGSCHED_OK)
+        return es_storage_fail(db, rc, "marking outbox items delivered");
+    res->delivered += (unsigned int)marked;
+    return ENGSCHED_OK;
+}
+
+/* The accepted items, ES_DELIVERY_CHUNK ids per outbox_mark(), which
+ * checks state and token as still_ours() would: what is no longer ours
+ * is left alone and not counted. */
+static engsched_rc mark_accepted(engsched *db, const es_claimed *items, size_t count, int64_t now,
+                                 engsched_delivery_result *res)
+{
+    engsched_id ids[ES_DELIVERY_CHUNK];
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (items[i].rec.state != ENGSCHED_OUTBOX_PENDING || !items[i].accepted)
+            continue;
+        ids[n++] = items[i].rec.id;
+        if (n < ES_DELIVERY_CHUNK)
+            continue;
+        engsched_rc rc = mark_delivered(db, ids, n, now, res);
+        if (rc != ENGSCHED_OK)
+            return rc;
+        n = 0;
+    }
+    return n > 0 ? mark_delivered(db, ids, n, now, res) : ENGSCHED_OK;
+}
+
+/* Transaction 3. Counts go to @p res only once the marks commit. With
+ * outbox_mark() the accepted items are marked in sets, the refused ones
+ * (rare, each with its own attempts and retry time) one by one. */
 static engsched_rc mark_in_txn(engsched *db, es_claimed *items, size_t count,
                                engsched_delivery_result *res)
 {
     retry_policy p;
     int64_t now = es_now(db);
+    int in_sets = marks_in_sets(db);
     engsched_rc rc = es_setting_int(db, "delivery_retry_seconds", &p.base);
     if (rc == ENGSCHED_OK)
         rc = es_setting_int(db, "delivery_max_attempts", &p.max_attempts);
+    if (rc == ENGSCHED_OK && in_sets)
+        rc = mark_accepted(db, items, count, now, res);
     for (size_t i = 0; rc == ENGSCHED_OK && i < count; i++) {
         es_claimed *it = &items[i];
         int ours = 0;
-        if (it->rec.state != ENGSCHED_OUTBOX_PENDING)
+        if (it->rec.state != ENGSCHED_OUTBOX_PENDING || (in_sets && it->accepted))
             continue;
         if ((rc = still_ours(db, it, &ours)) != ENGSCHED_OK || !ours)
             continue;

@@ -86,4 +86,10 @@ void conf_start_due_chunk_and_one(void **state);
 void conf_start_due_untouched(void **state);
 void conf_start_due_stops(void **state);
 
+/* The set-based mark cases (outbox_mark.c, table version 8), skipped on a
+ * backend without outbox_mark(). */
+void conf_outbox_mark_empty(void **state);
+void conf_outbox_mark_token(void **state);
+void conf_outbox_mark_many(void **state);
+
 #endif

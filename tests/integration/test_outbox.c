@@ -9,7 +9,11 @@
 
 #include <sodium.h>
 
+#include <engsched/backends.h>
+#include <engsched/storage.h>
+
 #include "fixture.h"
+#include "pg_scratch.h"
 
 #define MAX_ITEMS 512
 
@@ -184,6 +188,78 @@ static void test_commit_delivers_mail_and_events(void **state)
     /* Nothing is left: a second delivery hands over nothing again. */
     engsched_delivery_result r = deliver(b);
     assert_int_equal(r.delivered, 0);
+}
+
+/* --- events rendered per chunk ---------------------------------------- */
+
+/* The backend's event_list, counted, with one sequence number hidden as if
+ * its event had gone from the store. */
+typedef struct event_spy {
+    engsched_rc (*real)(engsched_storage *s, engsched_id engagement, int64_t after_seq,
+                        unsigned int limit, engsched_storage_event_fn row, void *ctx);
+    unsigned int calls;
+    int64_t hidden;
+    engsched_storage_event_fn row;
+    void *ctx;
+} event_spy;
+
+static event_spy Spy;
+
+static engsched_rc spy_row(void *ctx, const engsched_rec_event *row)
+{
+    event_spy *spy = ctx;
+    return row->seq == spy->hidden ? ENGSCHED_OK : spy->row(spy->ctx, row);
+}
+
+static engsched_rc spy_event_list(engsched_storage *s, engsched_id engagement, int64_t after_seq,
+                                  unsigned int limit, engsched_storage_event_fn row, void *ctx)
+{
+    Spy.calls++;
+    Spy.row = row;
+    Spy.ctx = ctx;
+    return Spy.real(s, engagement, after_seq, limit, spy_row, &Spy);
+}
+
+/* The fixture's store, reopened for explicit delivery through the spy. */
+static void reopen_spied(box *b)
+{
+    assert_int_equal(engsched_close(b->f.db), ENGSCHED_OK);
+    engsched_options o = options(b, ENGSCHED_DELIVER_EXPLICIT, 1);
+    engsched_storage *s = NULL;
+    engsched_rc rc = fx_pg_is_scratch(b->f.path)
+                         ? engsched_storage_postgres_new(b->f.path, o.flags, &s)
+                         : engsched_storage_sqlite_new(b->f.path, o.flags, &s);
+    assert_int_equal(rc, ENGSCHED_OK);
+    Spy.real = s->event_list;
+    s->event_list = spy_event_list;
+    rc = engsched_open_backend(s, &o, &b->f.db);
+    if (rc != ENGSCHED_OK)
+        fail_msg("reopen %s: %s", b->f.path, engsched_open_errmsg());
+}
+
+static void test_chunk_events_read_at_once_missing_undeliverable(void **state)
+{
+    box *b = *state;
+    int64_t first = 0, last = 0;
+    reopen_spied(b);
+    fx_ok(&b->f, engsched_events_last_seq(b->f.db, &first));
+    for (int i = 0; i < 3; i++)
+        approved_with_two(b, "Rendered per chunk");
+    fx_ok(&b->f, engsched_events_last_seq(b->f.db, &last));
+    assert_true(last - first >= 3);
+    Spy.hidden = first + 2;
+    Spy.calls = 0;
+    uint64_t undeliverable = count(b, ENGSCHED_OUTBOX_UNDELIVERABLE);
+    deliver(b);
+    /* One listing for the chunk's consecutive events, not one per event. */
+    assert_int_equal(Spy.calls, 1);
+    assert_int_equal(b->seq_count, (size_t)(last - first - 1));
+    for (size_t i = 0; i < b->seq_count; i++)
+        assert_true(b->seqs[i] != Spy.hidden);
+    /* The missing event's item is undeliverable: no retry brings it back. */
+    assert_int_equal(count(b, ENGSCHED_OUTBOX_UNDELIVERABLE) - undeliverable, 1);
+    assert_int_equal(count(b, ENGSCHED_OUTBOX_PENDING), 0);
+    memset(&Spy, 0, sizeof Spy);
 }
 
 /* --- refusals, retries, dead items ------------------------------------ */
@@ -587,6 +663,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_commit_delivers_mail_and_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chunk_events_read_at_once_missing_undeliverable,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_second_refused_arrives_after_retries, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_retry_is_byte_identical, setup, teardown),

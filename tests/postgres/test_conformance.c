@@ -17,7 +17,7 @@
 #include "../conformance/conformance.h"
 #include "pg_scratch.h"
 
-#define MAX_STORES 64
+#define MAX_STORES 128 /* one per case, with room for more cases */
 #define URI_MAX 1024
 
 static char stores[MAX_STORES][URI_MAX];

@@ -109,6 +109,11 @@ const char *const es_pg_stmt_sql[ES_PG_STMT_COUNT] = {
     " ORDER BY e.id LIMIT $4::bigint",
     /* The rows of ES_SQL_ENGAGEMENTS_DUE, moved in one statement; the
      * order of RETURNING rows is not defined (the core sorts them). */
+    /* The same JSON array as SQLite's, the core binding one text for both. */
+    [ES_SQL_OUTBOX_MARK] = "UPDATE outbox SET state = $2::bigint, reason = '',"
+                           " updated_at = $3::bigint"
+                           " WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)"
+                           "::bigint)) AND state = $4::bigint AND claim = $5::bigint",
     [ES_SQL_ENGAGEMENTS_START_DUE] =
         "UPDATE engagements AS e SET status = $5::integer, version = e.version + 1,"
         " updated_at = $6::bigint"

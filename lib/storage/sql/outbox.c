@@ -8,6 +8,7 @@
  * row the driver holds, valid until the next callback; those of a row
  * passed to outbox_list()'s callback are valid during that call. */
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "storage/sql/sql.h"
@@ -101,6 +102,53 @@ static engsched_rc sql_outbox_update(engsched_storage *s, const engsched_rec_out
     bind_payload(&c, rec);
     es_sql_int(&c, rec->sequence);
     return es_sql_exec_expect_row(&c, rec->id);
+}
+
+/* Ids per outbox_mark() statement: its JSON text stays a few KB. */
+#define ES_MARK_BATCH 500
+
+/* @p n ids as a JSON array into @p buf (ES_MARK_BATCH * 21 + 3 bytes). */
+static void ids_json(const engsched_id *ids, size_t n, char *buf, size_t size)
+{
+    size_t at = 0;
+    buf[at++] = '[';
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)snprintf(buf + at, size - at, i == 0 ? "%lld" : ",%lld", (long long)ids[i]);
+    buf[at++] = ']';
+    buf[at] = '\0';
+}
+
+static engsched_rc mark_batch(es_sql *b, const engsched_id *ids, size_t n, int64_t claim, int state,
+                              int64_t updated_at, int64_t *changed)
+{
+    char json[ES_MARK_BATCH * 21 + 3];
+    ids_json(ids, n, json, sizeof json);
+    es_sql_cur c = es_sql_cur_on(b, ES_SQL_OUTBOX_MARK, "marking outbox items");
+    es_sql_text(&c, json);
+    es_sql_int(&c, state);
+    es_sql_int(&c, updated_at);
+    es_sql_int(&c, ENGSCHED_OUTBOX_PENDING);
+    es_sql_int(&c, claim);
+    return es_sql_exec_changes(&c, changed);
+}
+
+/* Token-checked, as outbox_get() then outbox_update() would be. */
+static engsched_rc sql_outbox_mark(engsched_storage *s, const engsched_id *ids, size_t n,
+                                   int64_t claim, int state, int64_t updated_at,
+                                   int64_t *out_marked)
+{
+    es_sql *b = es_sql_of(s);
+    int64_t marked = 0;
+    engsched_rc rc = enter(b);
+    for (size_t at = 0; rc == ENGSCHED_OK && at < n; at += ES_MARK_BATCH) {
+        int64_t changed = 0;
+        size_t take = n - at < ES_MARK_BATCH ? n - at : ES_MARK_BATCH;
+        rc = mark_batch(b, ids + at, take, claim, state, updated_at, &changed);
+        marked += changed;
+    }
+    if (rc == ENGSCHED_OK && out_marked != NULL)
+        *out_marked = marked;
+    return rc;
 }
 
 /* Only delivered items go: pending, dead and undeliverable ones are
@@ -242,4 +290,5 @@ void es_sql_fill_outbox(engsched_storage *t)
     t->outbox_list = sql_outbox_list;
     t->outbox_count = sql_outbox_count;
     t->outbox_purge = sql_outbox_purge;
+    t->outbox_mark = sql_outbox_mark;
 }

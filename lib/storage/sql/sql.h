@@ -123,6 +123,7 @@ enum es_sql_stmt {
     ES_SQL_RECURRING_DUE,
     /* version 8: the tick's set-based start (sql/queries.c) */
     ES_SQL_ENGAGEMENTS_START_DUE,
+    ES_SQL_OUTBOX_MARK, /* ?1 the ids as a JSON array (sql/outbox.c) */
     ES_SQL_COMMON
 };
 

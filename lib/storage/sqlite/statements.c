@@ -114,6 +114,11 @@ const char *const es_sqlite_stmt_sql[ES_SQLITE_STMT_COUNT] = {
      * are set, so only the indexes over them are rewritten. The order of
      * RETURNING rows is not defined: the core sorts them. ?1 status of the
      * due rows, ?2 day, ?3 after id, ?4 limit, ?5 new status, ?6 now. */
+    /* The ids as a JSON array: SQLite has no array to bind, and carray is
+     * an extension Debian's library lacks. */
+    [ES_SQL_OUTBOX_MARK] = "UPDATE outbox SET state = ?2, reason = '', updated_at = ?3"
+                           " WHERE id IN (SELECT value FROM json_each(?1))"
+                           " AND state = ?4 AND claim = ?5",
     [ES_SQL_ENGAGEMENTS_START_DUE] =
         "UPDATE engagements SET status = ?5, version = version + 1, updated_at = ?6"
         " WHERE id IN (SELECT id FROM engagements WHERE status = ?1 AND start_day <= ?2"
