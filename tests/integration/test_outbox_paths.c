@@ -21,6 +21,7 @@
 #include <engsched/delivery.h>
 #include <engsched/storage.h>
 
+#include "compare.h"
 #include "fixture.h"
 
 /* Fewer where every write costs more (a server, or the example backend,
@@ -112,17 +113,6 @@ static void open_built(fx *f, void (*hook)(engsched_storage *), int n)
     }
 }
 
-/* Every @p id in @p text replaced by "STORE", in place. */
-static void mask_id(char *text, const char *id)
-{
-    size_t n = strlen(id);
-    char *at;
-    while (n >= 5 && (at = strstr(text, id)) != NULL) {
-        memcpy(at, "STORE", 5);
-        memmove(at + 5, at + n, strlen(at + n) + 1);
-    }
-}
-
 /* The store's identity (random per store), from its export. */
 static void store_id(fx *f, char out[64])
 {
@@ -138,54 +128,10 @@ static void store_id(fx *f, char out[64])
     json_decref(doc);
 }
 
-typedef struct text_buf {
-    char *data;
-    size_t len;
-    size_t cap;
-} text_buf;
-
-static void append(text_buf *b, const char *text, size_t length)
-{
-    if (b->len + length + 2 > b->cap) {
-        b->cap = (b->len + length + 2) * 2;
-        b->data = realloc(b->data, b->cap);
-        assert_non_null(b->data);
-    }
-    memcpy(b->data + b->len, text, length);
-    b->len += length;
-    b->data[b->len++] = '\n';
-    b->data[b->len] = '\0';
-}
-
-static int take_event(void *ctx, int64_t seq, const char *json, size_t length,
-                      const char *signature)
-{
-    (void)seq;
-    (void)signature;
-    append(ctx, json, length);
-    return 0;
-}
-
-/* Every event of the store, one document a line, the identity masked. */
-static char *events_text(fx *f, const char *id)
-{
-    text_buf b = {NULL, 0, 0};
-    int64_t after = 0, last = -1;
-    while (last != after) {
-        last = after;
-        fx_ok(f,
-              engsched_event_stream(f->db, ENGSCHED_SYSTEM, last, 10000, take_event, &b, &after));
-    }
-    if (b.data == NULL)
-        return strdup("");
-    mask_id(b.data, id);
-    return b.data;
-}
-
 /* Every outbox item, one line each with every listed member. */
 static char *outbox_text(fx *f, size_t *out_delivered)
 {
-    text_buf b = {NULL, 0, 0};
+    fx_text b = {NULL, 0, 0};
     unsigned int all = ENGSCHED_OUTBOX_PENDING | ENGSCHED_OUTBOX_DELIVERED | ENGSCHED_OUTBOX_DEAD |
                        ENGSCHED_OUTBOX_UNDELIVERABLE;
     int64_t after = 0;
@@ -205,7 +151,7 @@ static char *outbox_text(fx *f, size_t *out_delivered)
                 (long long)e->id, e->kind, e->state, (long long)e->engagement, (long long)e->user,
                 (long long)e->event_seq, e->attempts, (long long)e->next_attempt_at,
                 (long long)e->created_at, (long long)e->updated_at, e->recipient, e->reason);
-            append(&b, line, (size_t)len);
+            fx_text_line(&b, line, (size_t)len);
             *out_delivered += e->state == ENGSCHED_OUTBOX_DELIVERED;
             after = e->id;
         }
@@ -216,37 +162,25 @@ static char *outbox_text(fx *f, size_t *out_delivered)
     return b.data != NULL ? b.data : strdup("");
 }
 
-static void assert_same_text(const char *what, const char *a, const char *b)
-{
-    if (strcmp(a, b) == 0)
-        return;
-    size_t i = 0;
-    while (a[i] == b[i])
-        i++;
-    size_t from = i > 80 ? i - 80 : 0;
-    fail_msg("%s differ at byte %zu:\n set-based: %.160s\n per-item:  %.160s", what, i, a + from,
-             b + from);
-}
-
 /* The outbox, the events and what the callback got are the same. */
 static size_t assert_same_store(fx *a, fx *b)
 {
     size_t delivered_a = 0, delivered_b = 0;
     char *oa = outbox_text(a, &delivered_a), *ob = outbox_text(b, &delivered_b);
-    assert_same_text("outbox listings", oa, ob);
+    fx_assert_same_text("outbox listings", "set-based", "per-item", oa, ob);
     free(oa);
     free(ob);
     assert_int_equal(delivered_a, delivered_b);
     char ida[64], idb[64];
     store_id(a, ida);
     store_id(b, idb);
-    char *va = events_text(a, ida), *vb = events_text(b, idb);
-    assert_same_text("events", va, vb);
+    char *va = fx_events_text(a, ida), *vb = fx_events_text(b, idb);
+    fx_assert_same_text("events", "set-based", "per-item", va, vb);
     free(va);
     free(vb);
     assert_int_equal(a->events_seen, b->events_seen);
-    mask_id(a->last_event, ida);
-    mask_id(b->last_event, idb);
+    fx_mask_store_id(a->last_event, ida);
+    fx_mask_store_id(b->last_event, idb);
     assert_string_equal(a->last_event, b->last_event);
     return delivered_a;
 }

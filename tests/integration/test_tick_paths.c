@@ -25,6 +25,7 @@
 #include <engsched/delivery.h>
 #include <engsched/storage.h>
 
+#include "compare.h"
 #include "fixture.h"
 
 /* How many engagements each store gets: 4 in 7 are Scheduled, all due
@@ -150,17 +151,6 @@ static void open_built(fx *f, void (*hook)(engsched_storage *), int n)
     build(f, n);
 }
 
-/* Every @p id in @p text replaced by "STORE", in place. */
-static void mask_id(char *text, const char *id)
-{
-    size_t n = strlen(id);
-    char *at;
-    while (n >= 5 && (at = strstr(text, id)) != NULL) {
-        memcpy(at, "STORE", 5);
-        memmove(at + 5, at + n, strlen(at + n) + 1);
-    }
-}
-
 /* The store's identity (random per store): in the export and in every
  * invitation UID. */
 static char store_id[2][64];
@@ -180,71 +170,25 @@ static char *export_text(fx *f, int which)
     char *text = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
     json_decref(doc);
     assert_non_null(text);
-    mask_id(text, store_id[which]);
+    fx_mask_store_id(text, store_id[which]);
     return text;
 }
 
-typedef struct text_buf {
-    char *data;
-    size_t len;
-    size_t cap;
-} text_buf;
-
-static int take_event(void *ctx, int64_t seq, const char *json, size_t length,
-                      const char *signature)
-{
-    (void)seq;
-    (void)signature;
-    text_buf *b = ctx;
-    if (b->len + length + 2 > b->cap) {
-        b->cap = (b->len + length + 2) * 2;
-        b->data = realloc(b->data, b->cap);
-        assert_non_null(b->data);
-    }
-    memcpy(b->data + b->len, json, length);
-    b->len += length;
-    b->data[b->len++] = '\n';
-    b->data[b->len] = '\0';
-    return 0;
-}
-
-/* Every event of the store, one document a line. */
+/* Every event of the store, one document a line, its identity masked
+ * once the export has read it. */
 static char *events_text(fx *f, int which)
 {
-    text_buf b = {NULL, 0, 0};
-    int64_t after = 0, last = -1;
-    while (last != after) {
-        last = after;
-        fx_ok(f,
-              engsched_event_stream(f->db, ENGSCHED_SYSTEM, last, 10000, take_event, &b, &after));
-    }
-    if (b.data == NULL)
-        return strdup("");
-    if (store_id[which][0] != '\0')
-        mask_id(b.data, store_id[which]);
-    return b.data;
-}
-
-static void assert_same_text(const char *what, const char *a, const char *b)
-{
-    if (strcmp(a, b) == 0)
-        return;
-    size_t i = 0;
-    while (a[i] == b[i])
-        i++;
-    size_t from = i > 80 ? i - 80 : 0;
-    fail_msg("%s differ at byte %zu:\n set-based:  %.160s\n row-by-row: %.160s", what, i, a + from,
-             b + from);
+    return fx_events_text(f, store_id[which][0] != '\0' ? store_id[which] : NULL);
 }
 
 static void assert_same_store(fx *a, fx *b)
 {
     char *ea = export_text(a, 0), *eb = export_text(b, 1);
-    assert_same_text("exports", ea, eb);
+    fx_assert_same_text("exports", "set-based", "row-by-row", ea, eb);
     free(ea);
     free(eb);
     char *va = events_text(a, 0), *vb = events_text(b, 1);
-    assert_same_text("events", va, vb);
+    fx_assert_same_text("events", "set-based", "row-by-row", va, vb);
     free(va);
     free(vb);
 }
