@@ -113,6 +113,7 @@ struct engsched {
     int recurrence;  /* recurring series: recurring_due() and the v6 record members (6) */
     int range_staffing; /* a range's engagements with their assignments in one read (7) */
     int start_due;      /* the tick moves a chunk of due engagements in one statement (8) */
+    int outbox_mark;    /* delivery marks a chunk's delivered items in one statement (8) */
     int64_t claim_token;       /* this handle's claims on outbox items */
     /* Page tokens' key when the store has none (a read-only handle of an
      * older store): random, made on first use, for this handle only. */

@@ -141,6 +141,13 @@ static int backend_start_due(const engsched_storage *s)
     return s->version >= 8 && s->engagements_start_due != NULL;
 }
 
+/* Delivery's set-based mark of delivered items: a member of version 8
+ * tables only, optional. */
+static int backend_outbox_mark(const engsched_storage *s)
+{
+    return s->version >= 8 && s->outbox_mark != NULL;
+}
+
 /* What a backend's table offers beyond version 1. */
 typedef struct backend_caps {
     int savepoints;
@@ -152,6 +159,7 @@ typedef struct backend_caps {
     int recurrence;
     int range_staffing;
     int start_due;
+    int outbox_mark;
 } backend_caps;
 
 /* Every version this library knows, back to 1 (like libcurl, an old
@@ -166,6 +174,7 @@ static int backend_usable(const engsched_storage *s, backend_caps *caps)
     caps->backup = backend_backup(s);
     caps->recurrence = backend_recurrence(s);
     caps->start_due = backend_start_due(s);
+    caps->outbox_mark = backend_outbox_mark(s);
     return 1;
 }
 
@@ -252,7 +261,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     }
     if (!options_valid(opts))
         return ENGSCHED_EMISUSE;
-    backend_caps caps = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    backend_caps caps = {0};
     if (!backend_usable(backend, &caps)) {
         es_open_fail_message("backend: version %u or a missing callback (this library takes "
                              "versions 1 to %u with every required callback, with all "
@@ -284,6 +293,7 @@ engsched_rc engsched_open_backend(engsched_storage *backend, const engsched_opti
     db->skills = caps.skills;
     db->range_staffing = caps.range_staffing;
     db->start_due = caps.start_due;
+    db->outbox_mark = caps.outbox_mark;
     db->recurrence = caps.recurrence;
     db->claim_token = token;
     db->txn_events_outbox = -1;

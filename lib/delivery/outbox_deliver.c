@@ -285,12 +285,6 @@ static engsched_rc still_ours(engsched *db, const es_claimed *it, int *out)
     return rc == ENGSCHED_OK ? rc : es_storage_fail(db, rc, "reading an outbox item");
 }
 
-/* Whether the backend marks items in sets (table version 8, optional). */
-static int marks_in_sets(const engsched *db)
-{
-    return db->storage->version >= 8 && db->storage->outbox_mark != NULL;
-}
-
 static engsched_rc mark_delivered(engsched *db, const engsched_id *ids, size_t n, int64_t now,
                                   engsched_delivery_result *res)
 {
@@ -333,7 +327,7 @@ static engsched_rc mark_in_txn(engsched *db, es_claimed *items, size_t count,
 {
     retry_policy p;
     int64_t now = es_now(db);
-    int in_sets = marks_in_sets(db);
+    int in_sets = db->outbox_mark;
     engsched_rc rc = es_setting_int(db, "delivery_retry_seconds", &p.base);
     if (rc == ENGSCHED_OK)
         rc = es_setting_int(db, "delivery_max_attempts", &p.max_attempts);

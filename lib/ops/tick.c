@@ -11,16 +11,14 @@
 #include "ops/recurrence.h"
 #include "ops/tick_start.h"
 
-/* Due engagements are read in batches (ES_TICK_CHUNK). Each batch asks
+/* Due engagements are read in chunks of ES_TICK_CHUNK. Each batch asks
  * the store for the first due rows after the last id, which costs a pass
  * over the due index: with 100,000 due, batches of 256 made that 391
  * passes. The rows are kept (a few MiB at most) rather than read again
  * one by one: nothing but the tick writes them inside its transaction. */
-#define TICK_BATCH ES_TICK_CHUNK
-
 typedef struct due_batch {
     engsched *db;
-    es_engagement rows[TICK_BATCH];
+    es_engagement rows[ES_TICK_CHUNK];
     unsigned int count;
 } due_batch;
 
@@ -56,7 +54,7 @@ static engsched_rc start_one(engsched *db, es_engagement *e, int64_t now, int32_
 static engsched_rc start_batch(engsched *db, due_batch *batch, int32_t today, int64_t now,
                                engsched_id *after, unsigned int *moved, int *more)
 {
-    engsched_rc rc = db->storage->engagements_due(db->storage, today, *after, TICK_BATCH,
+    engsched_rc rc = db->storage->engagements_due(db->storage, today, *after, ES_TICK_CHUNK,
                                                   collect_due, batch);
     if (rc == ENGSCHED_ENOMEM)
         es_fail(db, rc, "out of memory in tick");
@@ -64,7 +62,7 @@ static engsched_rc start_batch(engsched *db, due_batch *batch, int32_t today, in
         es_storage_fail(db, rc, "finding due engagements");
     for (unsigned int i = 0; rc == ENGSCHED_OK && i < batch->count; i++)
         rc = start_one(db, &batch->rows[i], now, today, moved);
-    *more = batch->count == TICK_BATCH;
+    *more = batch->count == ES_TICK_CHUNK;
     if (batch->count > 0)
         *after = batch->rows[batch->count - 1].rec.id;
     batch_release(batch);
